@@ -1,0 +1,243 @@
+//! The command line, defined once with clap's derive API.
+//!
+//! Options that every subcommand shares (`--json`, `-q`, `-v`, `--color`) are global;
+//! groups that several subcommands share (`-4/-6`, `-w`, the engine options, the
+//! netcat client options) are `#[derive(Args)]` structs flattened where they apply,
+//! so a flag is spelled and documented the same way everywhere.
+
+use std::time::Duration;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::engine::{EngineKind, ServerConfig};
+use crate::net::Family;
+use crate::net::relay::RelayOpts;
+use crate::output::{ColorWhen, Output, Verbosity};
+
+/// A netcat-like multitool for sockets.
+#[derive(Debug, Parser)]
+#[command(
+    name = "nettool",
+    version,
+    about = "A netcat-like multitool for sockets",
+    long_about = "A netcat-like multitool for sockets: echo servers on seven concurrency \
+                  engines, a netcat-style client, a static HTTP server, UDP, broadcast, \
+                  multicast, Unix sockets, heartbeats and socket states.\n\n\
+                  Servers print `listening on ADDR` as their first line on stderr; data \
+                  goes to stdout, diagnostics to stderr; --json gives one JSON object per line.",
+    propagate_version = true,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOpts {
+    /// Print events as JSON, one object per line
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Say nothing but errors (the `listening on` line stays)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more: connections, senders, limits (-vv for debug logs)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// When to use colour: auto (a terminal and no NO_COLOR), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl GlobalOpts {
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, 0) => Verbosity::Normal,
+            (false, 1) => Verbosity::Verbose,
+            (false, _) => Verbosity::Debug,
+        }
+    }
+
+    pub fn color_when(&self) -> ColorWhen {
+        match self.color {
+            ColorArg::Auto => ColorWhen::Auto,
+            ColorArg::Always => ColorWhen::Always,
+            ColorArg::Never => ColorWhen::Never,
+        }
+    }
+
+    pub fn output(&self) -> Output {
+        Output::new(self.json, self.verbosity())
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// TCP echo server, netcat-style client and listener, load generator
+    #[command(name = "tcp-echo")]
+    TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
+
+    /// Print a shell completion script
+    Completions(crate::cmd::completions::CompletionsArgs),
+
+    /// Write the man pages into a directory (used to refresh man/)
+    #[command(hide = true)]
+    Man(crate::cmd::completions::ManArgs),
+}
+
+/// Parse a duration: humantime (`500ms`, `2s`, `1m30s`) or a bare number of seconds
+/// (`5`, `0.5`), as netcat's `-w 5`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if let Ok(secs) = t.parse::<f64>() {
+        if (0.0..1e12).contains(&secs) {
+            return Ok(Duration::from_secs_f64(secs));
+        }
+        return Err(format!("{s:?} is not a usable number of seconds"));
+    }
+    humantime::parse_duration(t)
+        .map_err(|e| format!("{s:?} is not a duration ({e}); try 500ms, 2s or 1m"))
+}
+
+/// `-4` / `-6`: restrict to one address family.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FamilyOpts {
+    /// Use IPv4 only
+    #[arg(short = '4', conflicts_with = "ipv6")]
+    pub ipv4: bool,
+
+    /// Use IPv6 only
+    #[arg(short = '6')]
+    pub ipv6: bool,
+}
+
+impl FamilyOpts {
+    pub fn family(&self) -> Family {
+        match (self.ipv4, self.ipv6) {
+            (true, _) => Family::V4,
+            (_, true) => Family::V6,
+            _ => Family::Any,
+        }
+    }
+}
+
+/// `-w/--timeout`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TimeoutOpt {
+    /// Give up after this long (connect, or no data); a bare number means seconds
+    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+/// The options every server built on an engine takes.
+#[derive(Debug, Clone, Args)]
+pub struct EngineOpts {
+    /// Concurrency engine that serves the connections
+    #[arg(long, value_name = "ENGINE", default_value_t = EngineKind::default_kind(),
+          value_parser = PossibleValuesParser::new(EngineKind::names()).map(|s| s.parse::<EngineKind>().expect("listed engine")))]
+    pub engine: EngineKind,
+
+    /// Refuse connections beyond this many at once
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: Option<u64>,
+
+    /// Close a connection after this long without traffic
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub idle_timeout: Option<Duration>,
+}
+
+impl EngineOpts {
+    pub fn server_config(&self) -> ServerConfig {
+        ServerConfig {
+            max_connections: self.max_connections.map(|n| n as usize),
+            idle_timeout: self.idle_timeout,
+        }
+    }
+}
+
+/// How a netcat-style client moves stdin and stdout (shared by the TCP and Unix clients).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RelayArgs {
+    /// Do not read stdin (and do not half-close)
+    #[arg(short = 'd', long = "no-stdin", conflicts_with_all = ["send_only"])]
+    pub no_stdin: bool,
+
+    /// Only send stdin; ignore what the peer sends and exit at stdin EOF
+    #[arg(long, conflicts_with = "recv_only")]
+    pub send_only: bool,
+
+    /// Only print what the peer sends; never read stdin
+    #[arg(long)]
+    pub recv_only: bool,
+
+    /// Keep the write side open at stdin EOF (no shutdown(SHUT_WR))
+    #[arg(long)]
+    pub no_shutdown: bool,
+
+    /// Exit this long after stdin EOF even if the peer keeps the connection open
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub eof_timeout: Option<Duration>,
+}
+
+impl RelayArgs {
+    pub fn relay_opts(&self, idle_timeout: Option<Duration>) -> RelayOpts {
+        RelayOpts {
+            no_stdin: self.no_stdin,
+            send_only: self.send_only,
+            recv_only: self.recv_only,
+            no_shutdown: self.no_shutdown,
+            eof_timeout: self.eof_timeout,
+            idle_timeout,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_accept_bare_seconds_and_humantime() {
+        assert_eq!(parse_duration("5").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_duration("0.5").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert!(
+            parse_duration("soon")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+        assert!(parse_duration("-1").is_err());
+    }
+
+    #[test]
+    fn verbosity_from_flags() {
+        let cli = Cli::try_parse_from(["nettool", "-vv", "completions", "bash"]).unwrap();
+        assert_eq!(cli.global.verbosity(), Verbosity::Debug);
+        assert!(Cli::try_parse_from(["nettool", "-q", "-v", "completions", "bash"]).is_err());
+    }
+}

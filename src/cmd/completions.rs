@@ -1,0 +1,275 @@
+//! `nettool completions SHELL` and the hidden `nettool man DIR`: shell completion
+//! scripts and man pages generated from the clap definition, so they cannot drift
+//! from the real options. The copies committed in `completions/` and `man/` are
+//! checked by a unit test (`NETTOOL_BLESS=1 cargo test` rewrites them).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, CommandFactory, ValueEnum};
+use clap_complete::Shell;
+
+use super::Run;
+use crate::cli::Cli;
+use crate::output::Output;
+
+#[derive(Debug, Args)]
+#[command(
+    after_long_help = "Examples:\n  nettool completions bash > /etc/bash_completion.d/nettool\n  nettool completions zsh > ~/.zfunc/_nettool\n  nettool completions fish > ~/.config/fish/completions/nettool.fish"
+)]
+pub struct CompletionsArgs {
+    /// The shell to generate for
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl ShellArg {
+    fn shell(self) -> Shell {
+        match self {
+            ShellArg::Bash => Shell::Bash,
+            ShellArg::Zsh => Shell::Zsh,
+            ShellArg::Fish => Shell::Fish,
+            ShellArg::Powershell => Shell::PowerShell,
+            ShellArg::Elvish => Shell::Elvish,
+        }
+    }
+
+    /// The file name under `completions/`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ShellArg::Bash => "nettool.bash",
+            ShellArg::Zsh => "_nettool",
+            ShellArg::Fish => "nettool.fish",
+            ShellArg::Powershell => "_nettool.ps1",
+            ShellArg::Elvish => "nettool.elv",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write nettool.1 and nettool-<subcommand>.1 into
+    pub dir: PathBuf,
+}
+
+/// The completion script for `shell`, rendered in memory (writing straight to a
+/// closed pipe would panic inside clap_complete).
+pub fn completion_script(shell: ShellArg) -> Vec<u8> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell.shell(), &mut Cli::command(), "nettool", &mut buf);
+    buf
+}
+
+impl Run for CompletionsArgs {
+    fn run(self, _out: &Output) -> anyhow::Result<()> {
+        let script = completion_script(self.shell);
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(&script)
+            .and_then(|_| stdout.flush())
+            .context("write to stdout")?;
+        Ok(())
+    }
+}
+
+impl Run for ManArgs {
+    fn run(self, _out: &Output) -> anyhow::Result<()> {
+        std::fs::create_dir_all(&self.dir)
+            .with_context(|| format!("create {}", self.dir.display()))?;
+        for (name, page) in man_pages()? {
+            let path = self.dir.join(&name);
+            std::fs::write(&path, page).with_context(|| format!("write {}", path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+const EXIT_STATUS: &str = "\
+0  success.
+1  runtime failure: connection refused or reset, timeout, peer dead, I/O error.
+2  usage error: an unknown option, a bad address, port or duration.
+130  a client interrupted by SIGINT.";
+
+/// Every man page as (file name, roff): `nettool.1`, then one page per subcommand at
+/// every depth (`nettool-tcp-echo.1`, `nettool-tcp-echo-connect.1`, …).
+pub fn man_pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut pages = Vec::new();
+    collect_pages(&cmd, "nettool", "nettool", &mut pages)?;
+    Ok(pages)
+}
+
+/// `name` is the page name (`nettool-tcp-echo`), `invocation` what a user types
+/// (`nettool tcp-echo`).
+fn collect_pages(
+    cmd: &clap::Command,
+    name: &str,
+    invocation: &str,
+    pages: &mut Vec<(String, Vec<u8>)>,
+) -> anyhow::Result<()> {
+    pages.push((format!("{name}.1"), render_page(cmd, name)?));
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        let sub_name = format!("{name}-{}", sub.get_name());
+        let sub_invocation = format!("{invocation} {}", sub.get_name());
+        let renamed = sub
+            .clone()
+            .name(sub_name.clone())
+            .bin_name(sub_invocation.clone());
+        collect_pages(&renamed, &sub_name, &sub_invocation, pages)?;
+    }
+    Ok(())
+}
+
+fn render_page(cmd: &clap::Command, name: &str) -> anyhow::Result<Vec<u8>> {
+    let man = clap_mangen::Man::new(cmd.clone())
+        .title(name.to_uppercase())
+        .date("")
+        .source("nettool");
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut out)?;
+    }
+    if cmd.has_subcommands() {
+        man.render_subcommands_section(&mut out)?;
+    }
+    let examples = examples_of(cmd);
+    if !examples.is_empty() {
+        writeln!(out, ".SH EXAMPLES")?;
+        for (command, what) in examples {
+            writeln!(
+                out,
+                ".TP\n.B {}\n{}",
+                roff_escape(&command),
+                roff_escape(&what)
+            )?;
+        }
+    }
+    writeln!(out, ".SH \"EXIT STATUS\"")?;
+    for line in EXIT_STATUS.lines() {
+        let (code, what) = line.split_once("  ").unwrap_or((line, ""));
+        writeln!(out, ".TP\n.B {code}\n{}", roff_escape(what))?;
+    }
+    if name != "nettool" {
+        writeln!(out, ".SH \"SEE ALSO\"\n.BR nettool (1)")?;
+    }
+    man.render_version_section(&mut out)?;
+    Ok(out)
+}
+
+/// Examples come from `after_long_help` ("Examples:" then `  command   what it does`),
+/// so `--help` and the man page show the same ones. A command without its own gets
+/// its subcommands' examples.
+fn examples_of(cmd: &clap::Command) -> Vec<(String, String)> {
+    let own: Vec<(String, String)> = cmd
+        .get_after_long_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(|l| {
+            let l = l.trim();
+            match l.split_once("   ") {
+                Some((c, w)) => (c.trim().to_string(), w.trim().to_string()),
+                None => (l.to_string(), String::new()),
+            }
+        })
+        .collect();
+    if !own.is_empty() {
+        return own;
+    }
+    cmd.get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .flat_map(examples_of)
+        .collect()
+}
+
+fn roff_escape(s: &str) -> String {
+    let s = s.replace('\\', "\\e").replace('-', "\\-");
+    if s.starts_with('.') || s.starts_with('\'') {
+        format!("\\&{s}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// Compare `content` with the committed file; rewrite it under NETTOOL_BLESS=1.
+    fn check_fresh(path: &Path, content: &[u8], stale: &mut Vec<String>) {
+        let current = std::fs::read(path).ok();
+        if current.as_deref() == Some(content) {
+            return;
+        }
+        if std::env::var_os("NETTOOL_BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        } else {
+            stale.push(path.display().to_string());
+        }
+    }
+
+    #[test]
+    fn committed_completions_and_man_pages_are_fresh() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stale = Vec::new();
+        for shell in ShellArg::value_variants() {
+            check_fresh(
+                &root.join("completions").join(shell.file_name()),
+                &completion_script(*shell),
+                &mut stale,
+            );
+        }
+        let pages = man_pages().unwrap();
+        let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+        for (name, page) in &pages {
+            check_fresh(&root.join("man").join(name), page, &mut stale);
+        }
+        for entry in std::fs::read_dir(root.join("man")).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if !names.contains(&name.as_str()) {
+                stale.push(format!("man/{name} (no such command any more)"));
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "stale generated files (run NETTOOL_BLESS=1 cargo test --lib committed_): {stale:?}"
+        );
+    }
+
+    #[test]
+    fn every_page_has_examples_and_exit_status() {
+        for (name, page) in man_pages().unwrap() {
+            let page = String::from_utf8(page).unwrap();
+            assert!(page.contains(".SH EXAMPLES"), "{name} lacks EXAMPLES");
+            assert!(
+                page.contains(".SH \"EXIT STATUS\""),
+                "{name} lacks EXIT STATUS"
+            );
+            assert!(
+                page.contains(".SH DESCRIPTION") || name == "nettool.1",
+                "{name} lacks DESCRIPTION"
+            );
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! One module per subcommand. Each turns its parsed arguments into calls of the core
+//! (`net`, `engine`, `proto`, …) and owns nothing else: no socket syscall appears here.
+
+pub mod completions;
+pub mod tcp_echo;
+
+use crate::cli::Command;
+use crate::output::Output;
+
+/// What every subcommand's argument struct does.
+pub trait Run {
+    fn run(self, out: &Output) -> anyhow::Result<()>;
+}
+
+/// The one match over subcommands.
+pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
+    match command {
+        Command::TcpEcho(args) => args.run(out),
+        Command::Completions(args) => args.run(out),
+        Command::Man(args) => args.run(out),
+    }
+}

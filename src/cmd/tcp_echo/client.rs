@@ -1,0 +1,140 @@
+//! `tcp-echo connect` and `tcp-echo listen`: the two ends of netcat.
+
+use anyhow::Context;
+use clap::Args;
+use serde_json::json;
+
+use super::DEFAULT_PORT;
+use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
+use crate::cmd::Run;
+use crate::error::Interrupted;
+use crate::net::HostPort;
+use crate::net::relay::{RelayStats, StdinState, relay};
+use crate::net::signals::Shutdown;
+use crate::net::socket::{ListenOpts, accept_wait, local_label, tcp_connect, tcp_listener};
+use crate::output::{Level, Output};
+
+pub const CONNECT_EXAMPLES: &str = "\
+Examples:
+  nettool tcp-echo connect 127.0.0.1:7007          talk to an echo server
+  nettool tcp-echo connect localhost:8080 < req    send a file, print the answer
+  nettool tcp-echo connect -w 2 [::1]:22           give up after 2 s of silence
+  nettool tcp-echo connect --recv-only host:19     only print what the peer sends";
+
+pub const LISTEN_EXAMPLES: &str = "\
+Examples:
+  nettool tcp-echo listen -l :9000 > out           receive a file on port 9000
+  nettool tcp-echo listen -l 0                     pick a free port, print it on stderr
+  nettool tcp-echo listen -k -l [::1]:9000         serve one client after another";
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// Where to connect: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to 127.0.0.1)
+    #[arg(value_name = "ADDR")]
+    pub addr: String,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    #[command(flatten)]
+    pub timeout: TimeoutOpt,
+
+    #[command(flatten)]
+    pub relay: RelayArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
+    pub listen: String,
+
+    /// Keep listening: after a connection ends, accept the next one
+    #[arg(short = 'k', long = "keep-open")]
+    pub keep_open: bool,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    /// Wait at most this long for a connection, and close one idle this long
+    #[command(flatten)]
+    pub timeout: TimeoutOpt,
+
+    #[command(flatten)]
+    pub relay: RelayArgs,
+}
+
+impl Run for ConnectArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let out = out.clone().with_events_on_stderr();
+        let target = HostPort::parse(&self.addr)?;
+        let addrs = target.resolve(self.family.family())?;
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let sock = tcp_connect(&addrs, self.timeout.timeout)?;
+        let peer = sock
+            .peer_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .map_or_else(|| target.to_string(), |a| a.to_string());
+        out.event(
+            Level::Detail,
+            "connected",
+            json!({"peer": peer, "local": local_label(&sock)}),
+            || format!("connected to {peer}"),
+        );
+        let mut stdin = StdinState::default();
+        let stats = relay(
+            &sock,
+            &self.relay.relay_opts(self.timeout.timeout),
+            &mut stdin,
+            Some(&shutdown),
+        )?;
+        report_closed(&out, &peer, stats);
+        Ok(())
+    }
+}
+
+impl Run for ListenArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let out = out.clone().with_events_on_stderr();
+        let target = HostPort::parse(&self.listen)?;
+        let addr = target.resolve_one(self.family.family())?;
+        let listener = tcp_listener(addr, &ListenOpts::default())?;
+        out.listening(&local_label(&listener), json!({"proto": "tcp"}));
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let opts = self.relay.relay_opts(self.timeout.timeout);
+        let mut stdin = StdinState::default();
+        loop {
+            let Some((sock, peer)) = accept_wait(&listener, self.timeout.timeout, &shutdown)?
+            else {
+                return Err(Interrupted.into());
+            };
+            out.event(Level::Detail, "connection", json!({"peer": peer}), || {
+                format!("connection from {peer}")
+            });
+            match relay(&sock, &opts, &mut stdin, Some(&shutdown)) {
+                Ok(stats) => report_closed(&out, &peer, stats),
+                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
+                Err(e) if self.keep_open => out.warn(&format!("{peer}: {e:#}")),
+                Err(e) => return Err(e),
+            }
+            if !self.keep_open {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn report_closed(out: &Output, peer: &str, stats: RelayStats) {
+    out.event(
+        Level::Detail,
+        "closed",
+        json!({"peer": peer, "bytes_sent": stats.sent, "bytes_received": stats.received}),
+        || {
+            format!(
+                "closed {peer}: {} bytes sent, {} bytes received",
+                stats.sent, stats.received
+            )
+        },
+    );
+}

@@ -1,0 +1,38 @@
+//! `nettool tcp-echo`: TCP in its simplest forms — a netcat-style client and listener
+//! (this module's `client`), and the echo server and its load generator.
+
+mod client;
+
+use clap::{Args, Subcommand};
+
+use super::Run;
+use crate::output::Output;
+
+/// The default port of the TCP echo tools (echo itself is port 7, which needs root).
+pub const DEFAULT_PORT: u16 = 7007;
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub struct TcpEchoArgs {
+    #[command(subcommand)]
+    pub command: TcpEchoCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TcpEchoCommand {
+    /// Connect to ADDR and copy stdin to it and it to stdout (netcat's client mode)
+    #[command(after_long_help = client::CONNECT_EXAMPLES)]
+    Connect(client::ConnectArgs),
+    /// Accept a connection and copy it to stdout and stdin to it (netcat's -l)
+    #[command(after_long_help = client::LISTEN_EXAMPLES)]
+    Listen(client::ListenArgs),
+}
+
+impl Run for TcpEchoArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        match self.command {
+            TcpEchoCommand::Connect(a) => a.run(out),
+            TcpEchoCommand::Listen(a) => a.run(out),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Accepting connections without the classic failure modes.
+//!
+//! * `EMFILE`/`ENFILE` (out of file descriptors): the pending connection stays in the
+//!   kernel's queue, so the listener stays readable and a naive loop spins at 100% CPU
+//!   (libuv, node and tokio all shipped that bug). We keep one spare descriptor open;
+//!   on `EMFILE` we close it, accept the connection, close that at once (the client
+//!   sees a clean close instead of hanging), and reopen the spare. The warning is
+//!   rate-limited.
+//! * `ECONNABORTED`, `EINTR`, `EPROTO`: the client gave up between SYN and accept;
+//!   not an error of ours, just retry.
+//!
+//! The listener is non-blocking for every engine; blocking engines wait in `poll(2)`
+//! on it together with the shutdown self-pipe.
+
+use std::fs::File;
+use std::io;
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use socket2::Socket;
+
+use super::EngineCtx;
+use super::service::ServiceFactory;
+use crate::net::signals::Shutdown;
+use crate::net::socket::{local_label, sockaddr_label};
+
+/// The outcome of one accept attempt.
+pub enum Accepted {
+    Conn(Socket, String),
+    /// Nothing to accept right now (or a transient failure); try again.
+    Retry,
+    /// Shutdown was requested.
+    Stop,
+}
+
+/// A listener plus the spare descriptor used to shed connections under `EMFILE`.
+pub struct Acceptor {
+    listener: Socket,
+    spare: Option<File>,
+    last_warning: Option<Instant>,
+    local: String,
+}
+
+impl Acceptor {
+    pub fn new(listener: Socket) -> anyhow::Result<Self> {
+        listener
+            .set_nonblocking(true)
+            .context("set the listener non-blocking")?;
+        let local = local_label(&listener);
+        Ok(Acceptor {
+            listener,
+            spare: File::open("/dev/null").ok(),
+            last_warning: None,
+            local,
+        })
+    }
+
+    pub fn listener(&self) -> &Socket {
+        &self.listener
+    }
+
+    pub fn local_label(&self) -> String {
+        self.local.clone()
+    }
+
+    /// One non-blocking `accept(2)`; `Ok(None)` when the queue is empty.
+    pub fn try_accept(&mut self, ctx: &EngineCtx<'_>) -> io::Result<Option<(Socket, String)>> {
+        loop {
+            match self.listener.accept() {
+                Ok((sock, addr)) => {
+                    sock.set_cloexec(true)?;
+                    return Ok(Some((sock, sockaddr_label(&addr))));
+                }
+                Err(e) => match e.raw_os_error() {
+                    Some(libc::EAGAIN) => return Ok(None),
+                    Some(libc::EINTR | libc::ECONNABORTED | libc::EPROTO) => continue,
+                    Some(libc::EMFILE | libc::ENFILE) => {
+                        self.shed_one(ctx, &e);
+                        return Ok(None);
+                    }
+                    Some(libc::ENOBUFS | libc::ENOMEM) => {
+                        self.warn(ctx, &format!("accept: {e}; retrying"));
+                        return Ok(None);
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+    }
+
+    /// Wait (in `poll`) for a connection or a shutdown request.
+    pub fn accept_blocking(
+        &mut self,
+        shutdown: &Shutdown,
+        ctx: &EngineCtx<'_>,
+    ) -> anyhow::Result<Accepted> {
+        let mut fds = [
+            PollFd::new(self.listener.as_fd(), PollFlags::POLLIN),
+            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
+        ];
+        match poll(&mut fds, PollTimeout::NONE) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(anyhow::Error::from(e).context("poll on the listener")),
+        }
+        if shutdown.requested().is_some() {
+            return Ok(Accepted::Stop);
+        }
+        match self.try_accept(ctx).context("accept")? {
+            Some((s, p)) => Ok(Accepted::Conn(s, p)),
+            None => Ok(Accepted::Retry),
+        }
+    }
+
+    /// Turn away a connection over `--max-connections`.
+    pub fn refuse<F: ServiceFactory>(
+        &self,
+        sock: &Socket,
+        peer: &str,
+        factory: &F,
+        ctx: &EngineCtx<'_>,
+    ) {
+        if let Some(msg) = factory.refusal() {
+            let _ = sock.set_nonblocking(true);
+            let _ = sock.send(msg);
+        }
+        ctx.log_refused(peer, "too many connections");
+    }
+
+    fn shed_one(&mut self, ctx: &EngineCtx<'_>, err: &io::Error) {
+        drop(self.spare.take());
+        if let Ok((sock, addr)) = self.listener.accept() {
+            ctx.log_refused(&sockaddr_label(&addr), "out of file descriptors");
+            drop(sock);
+        }
+        self.spare = File::open("/dev/null").ok();
+        self.warn(
+            ctx,
+            &format!("accept: {err}; shedding connections until descriptors free up"),
+        );
+        if self.spare.is_none() {
+            // Not even one descriptor is free: back off briefly instead of spinning.
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn warn(&mut self, ctx: &EngineCtx<'_>, msg: &str) {
+        let due = self
+            .last_warning
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+        if due {
+            self.last_warning = Some(Instant::now());
+            ctx.out.warn(msg);
+        }
+    }
+}

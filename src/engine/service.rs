@@ -1,0 +1,229 @@
+//! The contract between an engine (how connections are multiplexed) and a service
+//! (what is said on a connection).
+//!
+//! A service is sans-IO: the engine hands it the bytes that arrived and it appends
+//! what to send to an [`Outbox`], then returns a [`Verdict`]. It never touches the
+//! socket, so the same echo, HTTP or heartbeat code runs under fork, thread, select,
+//! poll, epoll and the reactor. A file body is queued as a [`OutItem::File`] range so
+//! engines can `sendfile(2)` it without reading it into memory.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What the engine does with the connection after a service call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Keep reading and sending.
+    Keep,
+    /// Send what is queued, then `shutdown(SHUT_WR)`; keep reading until the peer closes.
+    HalfClose,
+    /// Send what is queued, then close.
+    Close,
+}
+
+/// One thing to send.
+#[derive(Debug)]
+pub enum OutItem {
+    Bytes(Vec<u8>),
+    /// `len` bytes of `file` starting at `offset` (sent with `sendfile(2)` where possible).
+    File {
+        file: Arc<File>,
+        offset: u64,
+        len: u64,
+    },
+}
+
+impl OutItem {
+    pub fn len(&self) -> u64 {
+        match self {
+            OutItem::Bytes(b) => b.len() as u64,
+            OutItem::File { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The queue of bytes and file ranges waiting to go out on one connection.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    items: VecDeque<OutItem>,
+    queued: u64,
+}
+
+impl Outbox {
+    /// Queue bytes; small writes are coalesced into the last buffer.
+    pub fn push_bytes(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.queued += bytes.len() as u64;
+        if let Some(OutItem::Bytes(last)) = self.items.back_mut() {
+            last.extend_from_slice(bytes);
+        } else {
+            self.items.push_back(OutItem::Bytes(bytes.to_vec()));
+        }
+    }
+
+    /// Queue an owned buffer without copying it.
+    pub fn push_vec(&mut self, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.queued += bytes.len() as u64;
+        self.items.push_back(OutItem::Bytes(bytes));
+    }
+
+    /// Queue a file range.
+    pub fn push_file(&mut self, file: Arc<File>, offset: u64, len: u64) {
+        if len == 0 {
+            return;
+        }
+        self.queued += len;
+        self.items.push_back(OutItem::File { file, offset, len });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Bytes still to send (engines stop reading above a high-water mark).
+    pub fn queued_bytes(&self) -> u64 {
+        self.queued
+    }
+
+    /// The item to send next.
+    pub fn front(&self) -> Option<&OutItem> {
+        self.items.front()
+    }
+
+    /// Record that `n` bytes of the front item went out.
+    pub fn consume(&mut self, n: u64) {
+        let Some(front) = self.items.front_mut() else {
+            return;
+        };
+        let n = n.min(front.len());
+        self.queued -= n;
+        match front {
+            OutItem::Bytes(b) => {
+                if n as usize == b.len() {
+                    self.items.pop_front();
+                } else {
+                    b.drain(..n as usize);
+                }
+            }
+            OutItem::File { offset, len, .. } => {
+                *offset += n;
+                *len -= n;
+                if *len == 0 {
+                    self.items.pop_front();
+                }
+            }
+        }
+    }
+
+    /// Drop everything queued (the connection is being torn down).
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.queued = 0;
+    }
+}
+
+/// Above this many queued bytes an engine stops reading from the connection until the
+/// peer has taken some: a client that sends but never reads cannot grow our memory.
+pub const OUTBOX_HIGH_WATER: u64 = 1 << 20;
+
+/// What a service learns about a new connection.
+#[derive(Debug, Clone)]
+pub struct ConnInfo {
+    /// Server-unique connection number, for logs.
+    pub id: u64,
+    /// The peer address as printed (`127.0.0.1:5000`, a Unix path, `unnamed`).
+    pub peer: String,
+    /// Our own address.
+    pub local: String,
+}
+
+/// One connection's protocol state machine.
+pub trait Service: Send + 'static {
+    /// The connection opened; a service may greet.
+    fn on_open(&mut self, _out: &mut Outbox) -> Verdict {
+        Verdict::Keep
+    }
+
+    /// Bytes arrived (at least one).
+    fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict;
+
+    /// The peer half-closed (read returned 0). The default closes once the outbox is sent.
+    fn on_eof(&mut self, _out: &mut Outbox) -> Verdict {
+        Verdict::Close
+    }
+
+    /// The outbox just became empty; a service that held back work (pipelined HTTP
+    /// requests behind a large file) may queue more now.
+    fn on_flushed(&mut self, _out: &mut Outbox) -> Verdict {
+        Verdict::Keep
+    }
+
+    /// A deadline independent of traffic (e.g. HTTP's header timeout against
+    /// slowloris). The engine closes the connection once it has passed.
+    fn deadline(&self) -> Option<Instant> {
+        None
+    }
+
+    /// The connection is gone (any reason); last chance to log.
+    fn on_close(&mut self) {}
+}
+
+/// Makes one [`Service`] per connection; shared by all engine threads.
+pub trait ServiceFactory: Send + Sync + 'static {
+    type Service: Service;
+
+    fn open(&self, info: &ConnInfo) -> Self::Service;
+
+    /// Bytes sent (best effort) to a connection refused because the server is at
+    /// `--max-connections`, before closing it (HTTP answers 503).
+    fn refusal(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outbox_coalesces_and_consumes() {
+        let mut o = Outbox::default();
+        o.push_bytes(b"ab");
+        o.push_bytes(b"cd");
+        assert_eq!(o.queued_bytes(), 4);
+        o.consume(3);
+        match o.front() {
+            Some(OutItem::Bytes(b)) => assert_eq!(b, b"d"),
+            other => panic!("{other:?}"),
+        }
+        o.consume(1);
+        assert!(o.is_empty());
+        assert_eq!(o.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn outbox_file_ranges_advance() {
+        let f = Arc::new(tempfile::tempfile().unwrap());
+        let mut o = Outbox::default();
+        o.push_file(f, 10, 5);
+        o.push_bytes(b"x");
+        o.consume(2);
+        match o.front() {
+            Some(OutItem::File { offset, len, .. }) => assert_eq!((*offset, *len), (12, 3)),
+            other => panic!("{other:?}"),
+        }
+        o.consume(3);
+        assert_eq!(o.queued_bytes(), 1);
+    }
+}

@@ -1,0 +1,17 @@
+//! nettool: a netcat-like multitool for sockets, as a library so that tests and
+//! benchmarks reach the core directly. The binary (`src/main.rs`) only parses the
+//! command line and maps errors to exit codes.
+//!
+//! * [`net`] — addresses, socket builders, byte moving, limits, signals, the relay.
+//! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
+//! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
+//! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
+//! * [`output`] / [`error`] — what the user sees: events, colour, JSON, exit codes.
+
+pub mod cli;
+pub mod cmd;
+pub mod engine;
+pub mod error;
+pub mod net;
+pub mod output;
+pub mod proto;

@@ -1,0 +1,28 @@
+//! The `nettool` binary: parse, dispatch, turn an error into one line and an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use nettool::cli::Cli;
+use nettool::{cmd, error, net, output};
+
+fn main() -> ExitCode {
+    net::signals::ignore_sigpipe();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    output::init_color(cli.global.color_when());
+    output::init_logging(cli.global.verbosity());
+    let out = cli.global.output();
+    match cmd::dispatch(cli.command, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        // Our reader went away (`nettool … | head`): a normal way to stop.
+        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => error::report(&e),
+    }
+}

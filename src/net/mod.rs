@@ -1,0 +1,12 @@
+//! The socket layer every subcommand shares: address parsing, socket builders, byte
+//! moving that survives `EINTR` and short writes, the file-descriptor limit, signals,
+//! and the netcat-style relay between stdin/stdout and a stream socket.
+
+pub mod addr;
+pub mod io;
+pub mod limits;
+pub mod relay;
+pub mod signals;
+pub mod socket;
+
+pub use addr::{Family, HostPort, UnixTarget};

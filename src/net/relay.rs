@@ -1,0 +1,258 @@
+//! The netcat relay: stdin → socket and socket → stdout at the same time, on one
+//! thread with `poll(2)`.
+//!
+//! TCP is full duplex and each direction ends on its own. When stdin ends we
+//! `shutdown(SHUT_WR)` (the peer reads EOF, our FIN) but keep reading; when the peer's
+//! FIN arrives we stop reading but keep sending. The relay is over when both
+//! directions are, as with OpenBSD nc — so `listen > out` / `connect < in` moves a
+//! whole file even when the listener's own stdin is empty.
+//!
+//! The socket is non-blocking and at most one chunk of stdin is held back, so a peer
+//! that echoes (and therefore stops reading when we stop reading) can never deadlock
+//! us: while the socket is not writable we still drain it to stdout.
+//!
+//! stdin is polled too (not put in an epoll set): it may be a regular file or
+//! `/dev/null`, which epoll refuses; a closed fd 0 reads as end of input.
+
+use std::io::{self, Write};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow, bail};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use socket2::Socket;
+
+use crate::error::Interrupted;
+use crate::net::io::{peer_gone, read_retry, would_block, write_all};
+use crate::net::signals::Shutdown;
+
+const CHUNK: usize = 64 * 1024;
+
+/// How the relay behaves (the client flags shared by `connect` and `listen`).
+#[derive(Debug, Clone, Default)]
+pub struct RelayOpts {
+    /// `-d/--no-stdin`: never read stdin (as if it were empty, but no FIN is sent).
+    pub no_stdin: bool,
+    /// `--send-only`: discard nothing, read nothing from the socket; done at stdin EOF.
+    pub send_only: bool,
+    /// `--recv-only`: never read stdin; done when the peer closes.
+    pub recv_only: bool,
+    /// `--no-shutdown`: do not half-close the socket at stdin EOF.
+    pub no_shutdown: bool,
+    /// `--eof-timeout D`: end D after stdin EOF even if the peer keeps the connection.
+    pub eof_timeout: Option<Duration>,
+    /// `-w D`: end with an error after D without any data in either direction.
+    pub idle_timeout: Option<Duration>,
+}
+
+/// Stdin's state across connections (`listen -k` serves several in turn).
+#[derive(Debug, Default)]
+pub struct StdinState {
+    eof: bool,
+}
+
+/// Bytes moved by one relay.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RelayStats {
+    pub sent: u64,
+    pub received: u64,
+}
+
+/// Copy between stdin/stdout and `sock` until both directions are done.
+///
+/// Returns an [`Interrupted`] error on SIGINT/SIGTERM, an idle-timeout error after
+/// `-w` of silence, and the socket error (reset, …) otherwise.
+pub fn relay(
+    sock: &Socket,
+    opts: &RelayOpts,
+    stdin_state: &mut StdinState,
+    shutdown: Option<&Shutdown>,
+) -> anyhow::Result<RelayStats> {
+    sock.set_nonblocking(true)
+        .context("set the socket non-blocking")?;
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let mut stats = RelayStats::default();
+    let mut pending: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut offset = 0usize;
+    let mut buf = vec![0u8; CHUNK];
+
+    let mut sending = !(opts.recv_only || opts.no_stdin);
+    let mut receiving = !opts.send_only;
+    let mut fin_sent = false;
+    let mut eof_at: Option<Instant> = None;
+    let mut last_activity = Instant::now();
+
+    if sending && stdin_state.eof {
+        sending = false;
+    }
+    if !sending && !opts.no_stdin && !opts.no_shutdown {
+        // stdin was already finished (or is not ours to read): say so to the peer now.
+        half_close(sock, &mut fin_sent);
+        eof_at = Some(Instant::now());
+    }
+
+    loop {
+        let send_done = !sending && offset >= pending.len();
+        if send_done && !receiving {
+            return Ok(stats);
+        }
+        if send_done && opts.send_only {
+            return Ok(stats);
+        }
+        if let Some(at) = eof_at {
+            if let Some(limit) = opts.eof_timeout {
+                if at.elapsed() >= limit {
+                    return Ok(stats);
+                }
+            }
+        }
+        if let Some(limit) = opts.idle_timeout {
+            if last_activity.elapsed() >= limit {
+                bail!(
+                    "no data for {} (idle timeout)",
+                    humantime::format_duration(limit)
+                );
+            }
+        }
+
+        let want_stdin = sending && offset >= pending.len();
+        let want_sock_out = offset < pending.len();
+        let mut sock_flags = PollFlags::empty();
+        if receiving {
+            sock_flags |= PollFlags::POLLIN;
+        }
+        if want_sock_out {
+            sock_flags |= PollFlags::POLLOUT;
+        }
+        let stdin_fd: BorrowedFd<'_> = stdin.as_fd();
+        let mut fds = Vec::with_capacity(3);
+        fds.push(PollFd::new(sock.as_fd(), sock_flags));
+        let stdin_slot = want_stdin.then(|| {
+            fds.push(PollFd::new(stdin_fd, PollFlags::POLLIN));
+            fds.len() - 1
+        });
+        let signal_slot = shutdown.map(|s| {
+            fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
+            fds.len() - 1
+        });
+
+        let timeout = next_timeout(opts, eof_at, last_activity);
+        match poll(&mut fds, timeout) {
+            Ok(_) => {}
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => return Err(anyhow!(e).context("poll")),
+        }
+        if let (Some(slot), Some(s)) = (signal_slot, shutdown) {
+            if fds[slot].any() == Some(true) || s.requested().is_some() {
+                s.drain();
+                return Err(Interrupted.into());
+            }
+        }
+        let sock_ev = fds[0].revents().unwrap_or(PollFlags::empty());
+        let stdin_ev = stdin_slot
+            .and_then(|i| fds[i].revents())
+            .unwrap_or(PollFlags::empty());
+
+        // Socket → stdout.
+        if receiving
+            && sock_ev.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR)
+        {
+            match read_retry(&mut &*sock, &mut buf) {
+                Ok(0) => receiving = false,
+                Ok(n) => {
+                    last_activity = Instant::now();
+                    stats.received += n as u64;
+                    let mut out = stdout.lock();
+                    if let Err(e) = write_all(&mut out, &buf[..n]).and_then(|_| out.flush()) {
+                        if e.kind() == io::ErrorKind::BrokenPipe {
+                            // Whoever read our stdout is gone (`| head`): a normal end.
+                            return Ok(stats);
+                        }
+                        return Err(anyhow!(e).context("write to stdout"));
+                    }
+                }
+                Err(e) if would_block(&e) => {}
+                Err(e) if peer_gone(&e) => bail!("connection reset by peer"),
+                Err(e) => return Err(anyhow!(e).context("read from socket")),
+            }
+        }
+
+        // stdin → pending.
+        if want_stdin && !stdin_ev.is_empty() {
+            let eof = if stdin_ev.contains(PollFlags::POLLNVAL) {
+                true
+            } else {
+                match read_retry(&mut stdin.lock(), &mut buf) {
+                    Ok(0) => true,
+                    Ok(n) => {
+                        pending.clear();
+                        pending.extend_from_slice(&buf[..n]);
+                        offset = 0;
+                        false
+                    }
+                    Err(e) if would_block(&e) => false,
+                    Err(e) => return Err(anyhow!(e).context("read stdin")),
+                }
+            };
+            if eof {
+                stdin_state.eof = true;
+                sending = false;
+                eof_at = Some(Instant::now());
+            }
+        }
+
+        // pending → socket (try at once: usually the socket is writable).
+        if offset < pending.len() {
+            loop {
+                match (&*sock).write(&pending[offset..]) {
+                    Ok(n) => {
+                        offset += n;
+                        stats.sent += n as u64;
+                        last_activity = Instant::now();
+                        if offset >= pending.len() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) if would_block(&e) => break,
+                    Err(e) if peer_gone(&e) && !receiving => {
+                        // The peer closed completely; what is left cannot be delivered.
+                        bail!("peer closed the connection before all input was sent");
+                    }
+                    Err(e) if peer_gone(&e) => bail!("connection reset by peer"),
+                    Err(e) => return Err(anyhow!(e).context("write to socket")),
+                }
+            }
+        }
+        if !sending && offset >= pending.len() && !opts.no_shutdown && !opts.no_stdin {
+            half_close(sock, &mut fin_sent);
+        }
+    }
+}
+
+fn half_close(sock: &Socket, fin_sent: &mut bool) {
+    if !*fin_sent {
+        // ENOTCONN after a peer reset is harmless here: the read side reports it.
+        let _ = sock.shutdown(std::net::Shutdown::Write);
+        *fin_sent = true;
+    }
+}
+
+fn next_timeout(opts: &RelayOpts, eof_at: Option<Instant>, last: Instant) -> PollTimeout {
+    let mut wait: Option<Duration> = None;
+    let mut consider = |d: Duration| wait = Some(wait.map_or(d, |w| w.min(d)));
+    if let (Some(at), Some(limit)) = (eof_at, opts.eof_timeout) {
+        consider(limit.saturating_sub(at.elapsed()));
+    }
+    if let Some(limit) = opts.idle_timeout {
+        consider(limit.saturating_sub(last.elapsed()));
+    }
+    match wait {
+        None => PollTimeout::NONE,
+        Some(d) => {
+            let ms = d.as_millis().clamp(1, i32::MAX as u128) as i32;
+            PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX)
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Socket builders on socket2: the one place where TCP sockets are created, bound,
+//! listened on and connected, so every subcommand gets the same options and the same
+//! error wording.
+//!
+//! Engines and the relay work with [`socket2::Socket`] because it covers TCP and Unix
+//! stream sockets alike (read, write, `shutdown(2)`, `accept(2)`, non-blocking mode).
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+/// How a listening socket is set up.
+#[derive(Debug, Clone)]
+pub struct ListenOpts {
+    /// `SO_REUSEADDR` (socket(7)): rebind at once while old connections sit in
+    /// TIME-WAIT. On by default, as in every server people are used to.
+    pub reuse_addr: bool,
+    /// `SO_REUSEPORT` (socket(7)): several sockets share the port and the kernel
+    /// spreads connections among them (`--workers`).
+    pub reuse_port: bool,
+    /// `IPV6_V6ONLY` (ipv6(7)) for IPv6 listeners; `None` keeps the system default.
+    pub v6_only: Option<bool>,
+    /// The `listen(2)` backlog: completed connections the kernel queues for `accept`.
+    pub backlog: i32,
+    /// `O_NONBLOCK`, for event-driven engines.
+    pub nonblocking: bool,
+}
+
+impl Default for ListenOpts {
+    fn default() -> Self {
+        ListenOpts {
+            reuse_addr: true,
+            reuse_port: false,
+            v6_only: None,
+            backlog: 4096,
+            nonblocking: false,
+        }
+    }
+}
+
+fn domain_of(addr: &SocketAddr) -> Domain {
+    if addr.is_ipv4() {
+        Domain::IPV4
+    } else {
+        Domain::IPV6
+    }
+}
+
+/// Explain common bind failures in words a user acts on.
+fn bind_error(addr: &SocketAddr, err: io::Error) -> anyhow::Error {
+    let why = match err.raw_os_error() {
+        Some(libc::EADDRINUSE) => "address in use (another server is listening there)".to_string(),
+        Some(libc::EADDRNOTAVAIL) => "address not available on this host".to_string(),
+        Some(libc::EACCES) => "permission denied (ports below 1024 need privileges)".to_string(),
+        _ => err.to_string(),
+    };
+    anyhow!("listen on {addr}: {why}")
+}
+
+/// `socket` + options + `bind` + `listen`: a TCP listener on `addr`.
+pub fn tcp_listener(addr: SocketAddr, opts: &ListenOpts) -> anyhow::Result<Socket> {
+    let sock = Socket::new(
+        domain_of(&addr),
+        Type::STREAM.cloexec(),
+        Some(Protocol::TCP),
+    )
+    .with_context(|| format!("create a TCP socket for {addr}"))?;
+    sock.set_reuse_address(opts.reuse_addr)?;
+    if opts.reuse_port {
+        sock.set_reuse_port(true)?;
+    }
+    if let (true, Some(only)) = (addr.is_ipv6(), opts.v6_only) {
+        sock.set_only_v6(only)?;
+    }
+    sock.bind(&addr.into()).map_err(|e| bind_error(&addr, e))?;
+    sock.listen(opts.backlog)
+        .map_err(|e| bind_error(&addr, e))?;
+    sock.set_nonblocking(opts.nonblocking)?;
+    Ok(sock)
+}
+
+/// The address a socket is bound to, as printed in `listening on ADDR`.
+pub fn local_label(sock: &Socket) -> String {
+    sock.local_addr()
+        .map(|a| sockaddr_label(&a))
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// Render any socket address: `1.2.3.4:5`, `[::1]:5`, a path, `@abstract`, `unnamed`.
+pub fn sockaddr_label(addr: &SockAddr) -> String {
+    if let Some(inet) = addr.as_socket() {
+        return inet.to_string();
+    }
+    if let Some(path) = addr.as_pathname() {
+        return path.display().to_string();
+    }
+    if let Some(name) = addr.as_abstract_namespace() {
+        return format!("@{}", String::from_utf8_lossy(name));
+    }
+    "unnamed".to_string()
+}
+
+/// Connect to the first address that answers, each attempt bounded by `timeout`.
+/// The error names the last address tried and why, e.g. `connect to 127.0.0.1:9:
+/// connection refused`.
+pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::Result<Socket> {
+    let mut last = None;
+    for addr in addrs {
+        let sock = Socket::new(domain_of(addr), Type::STREAM.cloexec(), Some(Protocol::TCP))
+            .with_context(|| format!("create a TCP socket for {addr}"))?;
+        let res = match timeout {
+            Some(t) => sock.connect_timeout(&(*addr).into(), t),
+            None => sock.connect(&(*addr).into()),
+        };
+        match res {
+            Ok(()) => return Ok(sock),
+            Err(e) => last = Some((*addr, e)),
+        }
+    }
+    let (addr, err) = last.ok_or_else(|| anyhow!("no address to connect to"))?;
+    Err(connect_error(&addr.to_string(), err, timeout))
+}
+
+/// Word a connect failure the way users expect: refused, timed out, unreachable.
+pub fn connect_error(target: &str, err: io::Error, timeout: Option<Duration>) -> anyhow::Error {
+    let why = match (err.kind(), err.raw_os_error()) {
+        (io::ErrorKind::TimedOut, _)
+        | (_, Some(libc::ETIMEDOUT))
+        | (io::ErrorKind::WouldBlock, _) => match timeout {
+            Some(t) => format!("timed out after {}", humantime::format_duration(t)),
+            None => "timed out".to_string(),
+        },
+        (_, Some(libc::ECONNREFUSED)) => "connection refused".to_string(),
+        (_, Some(libc::ENETUNREACH)) => "network unreachable".to_string(),
+        (_, Some(libc::EHOSTUNREACH)) => "host unreachable".to_string(),
+        (_, Some(libc::ENOENT)) => "no such socket file".to_string(),
+        _ => err.to_string(),
+    };
+    anyhow!("connect to {target}: {why}")
+}
+
+/// Wait for one connection on a blocking-style listener, giving up after `timeout` or
+/// when SIGINT/SIGTERM arrives (`Ok(None)`). Used by netcat-style `listen`.
+pub fn accept_wait(
+    listener: &Socket,
+    timeout: Option<Duration>,
+    shutdown: &crate::net::signals::Shutdown,
+) -> anyhow::Result<Option<(Socket, String)>> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use std::os::fd::AsFd;
+    let deadline = timeout.map(|t| std::time::Instant::now() + t);
+    loop {
+        if shutdown.requested().is_some() {
+            return Ok(None);
+        }
+        let wait = match deadline {
+            None => PollTimeout::NONE,
+            Some(d) => {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    anyhow::bail!(
+                        "no connection within {}",
+                        humantime::format_duration(timeout.unwrap_or_default())
+                    );
+                }
+                PollTimeout::try_from(left.as_millis().clamp(1, i32::MAX as u128) as i32)
+                    .unwrap_or(PollTimeout::MAX)
+            }
+        };
+        let mut fds = [
+            PollFd::new(listener.as_fd(), PollFlags::POLLIN),
+            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
+        ];
+        match poll(&mut fds, wait) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(anyhow!(e).context("poll on the listener")),
+        }
+        if fds[0].any() == Some(true) {
+            match listener.accept() {
+                Ok((sock, addr)) => return Ok(Some((sock, sockaddr_label(&addr)))),
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::EAGAIN | libc::EINTR | libc::ECONNABORTED)
+                    ) => {}
+                Err(e) => return Err(anyhow!(e).context("accept")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listener_on_port_zero_reports_real_port() {
+        let l = tcp_listener("127.0.0.1:0".parse().unwrap(), &ListenOpts::default()).unwrap();
+        let label = local_label(&l);
+        assert!(
+            label.starts_with("127.0.0.1:") && !label.ends_with(":0"),
+            "{label}"
+        );
+    }
+
+    #[test]
+    fn second_bind_is_address_in_use() {
+        let opts = ListenOpts::default();
+        let l = tcp_listener("127.0.0.1:0".parse().unwrap(), &opts).unwrap();
+        let addr = l.local_addr().unwrap().as_socket().unwrap();
+        let err = tcp_listener(addr, &opts).unwrap_err().to_string();
+        assert!(err.contains("address in use"), "{err}");
+    }
+
+    #[test]
+    fn refused_connect_is_worded() {
+        let l = tcp_listener("127.0.0.1:0".parse().unwrap(), &ListenOpts::default()).unwrap();
+        let addr = l.local_addr().unwrap().as_socket().unwrap();
+        drop(l);
+        let err = tcp_connect(&[addr], Some(Duration::from_secs(2)))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, format!("connect to {addr}: connection refused"));
+    }
+
+    #[test]
+    fn labels_for_unix_addresses() {
+        let a = SockAddr::unix("/tmp/x.sock").unwrap();
+        assert_eq!(sockaddr_label(&a), "/tmp/x.sock");
+    }
+}

@@ -1,0 +1,285 @@
+//! Everything nettool tells the user that is not data.
+//!
+//! Data (bytes from a socket, tables) goes to stdout untouched. Diagnostics go to
+//! stderr as human lines, or — with `--json` — as one JSON object per line with an
+//! `"event"` field and an RFC 3339 `"time"`. Servers put their JSON events on stdout
+//! (they have no data there); clients that copy data to stdout put them on stderr.
+//! Colour is decided once, here, from `--color`, `NO_COLOR`/`CLICOLOR_FORCE` and
+//! whether each stream is a terminal; data on stdout is never coloured.
+
+use std::io::{IsTerminal, Write};
+use std::sync::OnceLock;
+use std::time::SystemTime;
+
+use colored::{Color, Colorize};
+use serde_json::{Map, Value};
+
+/// When to colour (the value of `--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// How much to say (from `-q` / `-v`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+    Debug,
+}
+
+/// How important an event is; it is shown when the verbosity reaches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Shown unless `-q` (listening, summaries, one line per request).
+    Info,
+    /// Shown with `-v` (connects, disconnects, per-datagram senders).
+    Detail,
+}
+
+/// Where JSON events go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventStream {
+    Stdout,
+    Stderr,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Colors {
+    stdout: bool,
+    stderr: bool,
+}
+
+static COLORS: OnceLock<Colors> = OnceLock::new();
+
+/// Decide colour for both streams once per process.
+pub fn init_color(when: ColorWhen) {
+    let env_allows = |tty: bool| {
+        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            return false;
+        }
+        if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+            return true;
+        }
+        tty && std::env::var("TERM").map_or(true, |t| t != "dumb")
+    };
+    let colors = match when {
+        ColorWhen::Always => Colors {
+            stdout: true,
+            stderr: true,
+        },
+        ColorWhen::Never => Colors {
+            stdout: false,
+            stderr: false,
+        },
+        ColorWhen::Auto => Colors {
+            stdout: env_allows(std::io::stdout().is_terminal()),
+            stderr: env_allows(std::io::stderr().is_terminal()),
+        },
+    };
+    // `colored` has its own global switch; we gate per stream ourselves and keep it on.
+    colored::control::set_override(true);
+    let _ = COLORS.set(colors);
+}
+
+fn colors() -> Colors {
+    *COLORS.get().unwrap_or(&Colors {
+        stdout: false,
+        stderr: false,
+    })
+}
+
+/// `text` in `color` when stderr may be coloured.
+pub fn paint_stderr(text: &str, color: Color) -> String {
+    if colors().stderr {
+        text.color(color).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// `text` in `color` when stdout may be coloured (tables, never raw data).
+pub fn paint_stdout(text: &str, color: Color) -> String {
+    if colors().stdout {
+        text.color(color).to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Print the one-line error `nettool: …` on stderr.
+pub fn error_line(msg: &str) {
+    let prefix = paint_stderr("nettool:", Color::Red);
+    let _ = writeln!(std::io::stderr().lock(), "{prefix} {msg}");
+}
+
+/// The current time as RFC 3339 with milliseconds, as every JSON record carries it.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}
+
+/// The per-command reporter: cheap to clone, safe to share between threads.
+#[derive(Debug, Clone)]
+pub struct Output {
+    json: bool,
+    verbosity: Verbosity,
+    events: EventStream,
+}
+
+impl Output {
+    pub fn new(json: bool, verbosity: Verbosity) -> Self {
+        Output {
+            json,
+            verbosity,
+            events: EventStream::Stdout,
+        }
+    }
+
+    /// For commands whose stdout carries data: JSON events move to stderr.
+    pub fn with_events_on_stderr(mut self) -> Self {
+        self.events = EventStream::Stderr;
+        self
+    }
+
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
+    pub fn verbosity(&self) -> Verbosity {
+        self.verbosity
+    }
+
+    pub fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbosity >= Verbosity::Verbose
+    }
+
+    fn shows(&self, level: Level) -> bool {
+        match level {
+            Level::Info => self.verbosity >= Verbosity::Normal,
+            Level::Detail => self.verbosity >= Verbosity::Verbose,
+        }
+    }
+
+    /// Announce a bound server address. The stderr line is the contract scripts and
+    /// tests read, so it is printed even under `-q`.
+    pub fn listening(&self, addr: &str, extra: Value) {
+        let _ = writeln!(std::io::stderr().lock(), "listening on {addr}");
+        if self.json {
+            let mut fields = into_map(extra);
+            fields.insert("addr".into(), Value::String(addr.to_string()));
+            self.write_json("listening", fields);
+        }
+    }
+
+    /// Report something that happened. `fields` must be a JSON object (or null);
+    /// `human` renders the stderr line and is only called when that line is shown.
+    pub fn event(&self, level: Level, name: &str, fields: Value, human: impl FnOnce() -> String) {
+        if !self.shows(level) {
+            return;
+        }
+        if self.json {
+            self.write_json(name, into_map(fields));
+        } else {
+            let _ = writeln!(std::io::stderr().lock(), "{}", human());
+        }
+    }
+
+    /// A warning that does not stop the command (`nettool: warning: …`), hidden by `-q`.
+    pub fn warn(&self, msg: &str) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        if self.json {
+            let mut fields = Map::new();
+            fields.insert("message".into(), Value::String(msg.to_string()));
+            self.write_json("warning", fields);
+        } else {
+            let prefix = paint_stderr("nettool: warning:", Color::Yellow);
+            let _ = writeln!(std::io::stderr().lock(), "{prefix} {msg}");
+        }
+    }
+
+    fn write_json(&self, name: &str, fields: Map<String, Value>) {
+        let mut obj = Map::with_capacity(fields.len() + 2);
+        obj.insert("event".into(), Value::String(name.to_string()));
+        obj.insert("time".into(), Value::String(now_rfc3339()));
+        obj.extend(fields);
+        let line = Value::Object(obj).to_string();
+        // A closed pipe here is not worth dying for; the command notices on its data path.
+        let _ = match self.events {
+            EventStream::Stdout => {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{line}").and_then(|_| out.flush())
+            }
+            EventStream::Stderr => writeln!(std::io::stderr().lock(), "{line}"),
+        };
+    }
+}
+
+fn into_map(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        Value::Null => Map::new(),
+        other => {
+            let mut m = Map::new();
+            m.insert("value".into(), other);
+            m
+        }
+    }
+}
+
+/// Set up `log` from the verbosity; `RUST_LOG` refines it.
+pub fn init_logging(verbosity: Verbosity) {
+    let level = match verbosity {
+        Verbosity::Quiet => log::LevelFilter::Error,
+        Verbosity::Normal => log::LevelFilter::Warn,
+        Verbosity::Verbose => log::LevelFilter::Info,
+        Verbosity::Debug => log::LevelFilter::Debug,
+    };
+    let _ = env_logger::Builder::new()
+        .filter_level(level)
+        .parse_env("RUST_LOG")
+        .format(|buf, record| {
+            writeln!(
+                buf,
+                "nettool: {}: {}",
+                record.level().as_str().to_lowercase(),
+                record.args()
+            )
+        })
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbosity_gates_levels() {
+        let quiet = Output::new(false, Verbosity::Quiet);
+        assert!(!quiet.shows(Level::Info));
+        let normal = Output::new(false, Verbosity::Normal);
+        assert!(normal.shows(Level::Info) && !normal.shows(Level::Detail));
+        assert!(Output::new(false, Verbosity::Verbose).shows(Level::Detail));
+    }
+
+    #[test]
+    fn non_object_fields_are_wrapped() {
+        assert_eq!(into_map(Value::from(3))["value"], Value::from(3));
+        assert!(into_map(Value::Null).is_empty());
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        let t = now_rfc3339();
+        assert!(humantime::parse_rfc3339(&t).is_ok(), "{t}");
+    }
+}

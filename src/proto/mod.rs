@@ -1,0 +1,3 @@
+//! Protocols: what is said on a connection, as sans-IO services the engines drive.
+
+pub mod echo;

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `nettool` binary against real peers on loopback (and,
+//! for broadcast, multicast and fault injection, inside network namespaces the tests
+//! create). One test binary, a module per subcommand, shared helpers in `util`.
+
+mod util;
+
+mod cli;
+mod tcp_client;

@@ -1,0 +1,103 @@
+//! Helpers shared by every end-to-end test.
+
+#![allow(dead_code)]
+
+pub mod netns;
+pub mod server;
+
+use std::path::Path;
+use std::process::Command;
+
+pub use server::Server;
+
+/// Path of the binary under test.
+pub fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_nettool"))
+}
+
+/// A `Command` for the binary under test, with colour and inherited verbosity off.
+pub fn nettool() -> Command {
+    let mut c = Command::new(bin());
+    c.env_remove("RUST_LOG").env("NO_COLOR", "1");
+    c
+}
+
+/// An `assert_cmd` command for the binary under test.
+pub fn nettool_assert() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::new(bin());
+    c.env_remove("RUST_LOG").env("NO_COLOR", "1");
+    c
+}
+
+/// True under CI, where a missing tool or privilege is a failure, not a skip.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// Whether `tool` is on PATH. Missing: under CI the test fails naming it; elsewhere the
+/// test prints why it is skipped and returns early (callers `if !require(..) { return }`).
+pub fn require(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        skip_or_fail(&format!(
+            "needs `{tool}` (apt-get install it; .ci/run does)"
+        ));
+    }
+    found
+}
+
+/// Whether we run as root (namespaces, nftables). Same skip/fail rule as [`require`].
+pub fn require_root() -> bool {
+    let root = nix::unistd::geteuid().is_root();
+    if !root {
+        skip_or_fail("needs root (network namespaces); CI runs as root");
+    }
+    root
+}
+
+fn skip_or_fail(why: &str) {
+    if in_ci() {
+        panic!("cannot run under CI: {why}");
+    }
+    eprintln!("SKIPPED: {why}");
+}
+
+/// Deterministic pseudo-random bytes (xorshift64*), so failures reproduce.
+pub fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        out.extend_from_slice(&x.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// A temporary file holding `data`.
+pub fn temp_file_with(data: &[u8]) -> tempfile::NamedTempFile {
+    use std::io::Write;
+    let mut f = tempfile::NamedTempFile::new().expect("temp file");
+    f.write_all(data).expect("write temp file");
+    f.flush().expect("flush temp file");
+    f
+}
+
+/// Poll `cond` every 10 ms until it holds or `timeout` passes; returns whether it held.
+pub fn wait_until(timeout: std::time::Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if cond() {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

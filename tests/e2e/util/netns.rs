@@ -1,0 +1,95 @@
+//! Network namespaces made by the test itself: the only place broadcast, multicast and
+//! fault injection may send traffic. Names are unique per test (pid + counter), every
+//! namespace is deleted on Drop, addresses come from 192.0.2.0/24 (TEST-NET-1).
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Run `ip ARGS…` (or any command) and panic with its stderr if it fails.
+pub fn run(program: &str, args: &[&str]) -> Output {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// One namespace: a host of its own with `lo` up and a multicast route on `lo`.
+pub struct Netns {
+    pub name: String,
+}
+
+impl Netns {
+    /// Create `nt-<tag>-<pid>-<n>` (short: interface and namespace names are limited).
+    pub fn new(tag: &str) -> Netns {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name = format!(
+            "nt{}{}-{}",
+            &tag[..tag.len().min(4)],
+            std::process::id() % 100000,
+            n
+        );
+        run("ip", &["netns", "add", &name]);
+        let ns = Netns { name };
+        ns.ip(&["link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// `ip -n NAME ARGS…`.
+    pub fn ip(&self, args: &[&str]) -> Output {
+        let mut full = vec!["-n", &self.name];
+        full.extend_from_slice(args);
+        run("ip", &full)
+    }
+
+    /// A command that runs inside this namespace.
+    pub fn command(&self, program: &str) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.name, program]);
+        c
+    }
+
+    /// The binary under test, inside this namespace.
+    pub fn nettool(&self) -> Command {
+        let mut c = self.command(super::bin().to_str().expect("utf-8 path"));
+        c.env_remove("RUST_LOG").env("NO_COLOR", "1");
+        c
+    }
+
+    /// Route multicast (224.0.0.0/4) via `dev`, so group traffic has a way out.
+    pub fn multicast_route(&self, dev: &str) {
+        self.ip(&["route", "add", "224.0.0.0/4", "dev", dev]);
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .status();
+    }
+}
+
+/// Join two namespaces with a veth pair: `a_if` (address `a_addr`, CIDR) in `a`,
+/// `b_if` (`b_addr`) in `b`, both up.
+pub fn veth(a: &Netns, a_if: &str, a_addr: &str, b: &Netns, b_if: &str, b_addr: &str) {
+    run(
+        "ip",
+        &[
+            "link", "add", a_if, "netns", &a.name, "type", "veth", "peer", "name", b_if, "netns",
+            &b.name,
+        ],
+    );
+    a.ip(&["addr", "add", a_addr, "dev", a_if]);
+    b.ip(&["addr", "add", b_addr, "dev", b_if]);
+    a.ip(&["link", "set", a_if, "up"]);
+    b.ip(&["link", "set", b_if, "up"]);
+}

@@ -1,0 +1,127 @@
+//! A nettool server under test: spawned with `-l 127.0.0.1:0` (or whatever the test
+//! gives), its first stderr line `listening on ADDR` read to learn the port, the rest
+//! of its stderr relayed to the test's stderr and kept for assertions, killed on Drop.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub struct Server {
+    pub child: Child,
+    /// What followed `listening on ` (e.g. `127.0.0.1:40123`, `http://127.0.0.1:40123/`).
+    pub addr: String,
+    lines: Arc<Mutex<Vec<String>>>,
+    new_line: Receiver<String>,
+}
+
+impl Server {
+    /// Start `nettool ARGS…` and wait (up to 10 s) for its `listening on` line.
+    pub fn start(args: &[&str]) -> Server {
+        let mut cmd = super::nettool();
+        cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped());
+        Server::start_cmd(cmd)
+    }
+
+    /// Start a prepared command (e.g. one run inside a namespace). Only stderr is
+    /// taken over; stdin and stdout are as the caller set them.
+    pub fn start_cmd(mut cmd: Command) -> Server {
+        cmd.stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn server");
+        let stderr = child.stderr.take().expect("stderr");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = channel();
+        let kept = Arc::clone(&lines);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                eprintln!("[server] {line}");
+                kept.lock().unwrap().push(line.clone());
+                let _ = tx.send(line);
+            }
+        });
+        let first = match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(l) => l,
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait().ok();
+                panic!("server gave no `listening on` line (exit {status:?})");
+            }
+        };
+        let addr = first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first stderr line was {first:?}"))
+            .to_string();
+        Server {
+            child,
+            addr,
+            lines,
+            new_line: rx,
+        }
+    }
+
+    /// `host:port` of a TCP/UDP server (strips an `http://…/` wrapper).
+    pub fn host_port(&self) -> String {
+        self.addr
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    pub fn socket_addr(&self) -> std::net::SocketAddr {
+        self.host_port().parse().expect("socket address")
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Every stderr line so far (after the first).
+    pub fn stderr_lines(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    /// Wait up to `timeout` for a stderr line containing `needle`.
+    pub fn wait_for_line(&self, needle: &str, timeout: Duration) -> Option<String> {
+        if let Some(l) = self.stderr_lines().into_iter().find(|l| l.contains(needle)) {
+            return Some(l);
+        }
+        let deadline = std::time::Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.new_line.recv_timeout(left) {
+                Ok(l) if l.contains(needle) => return Some(l),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        None
+    }
+
+    /// Send a signal.
+    pub fn signal(&self, sig: nix::sys::signal::Signal) {
+        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid()), sig);
+    }
+
+    /// SIGTERM and wait (up to 10 s) for the exit status.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        self.signal(nix::sys::signal::Signal::SIGTERM);
+        let ok = super::wait_until(Duration::from_secs(10), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
+        assert!(ok, "server did not exit within 10 s of SIGTERM");
+        self.child.wait().expect("wait")
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
