@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every byte back, on the concurrency engine of your choice')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -103,9 +104,30 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'nettool;tcp-echo;serve' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Concurrency engine that serves the connections')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Refuse connections beyond this many at once')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection after this long without traffic')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'nettool;tcp-echo;help' {
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every byte back, on the concurrency engine of your choice')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -113,6 +135,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;tcp-echo;help;listen' {
+            break
+        }
+        'nettool;tcp-echo;help;serve' {
             break
         }
         'nettool;tcp-echo;help;help' {
@@ -154,12 +179,16 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;help;tcp-echo' {
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every byte back, on the concurrency engine of your choice')
             break
         }
         'nettool;help;tcp-echo;connect' {
             break
         }
         'nettool;help;tcp-echo;listen' {
+            break
+        }
+        'nettool;help;tcp-echo;serve' {
             break
         }
         'nettool;help;completions' {

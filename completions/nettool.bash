@@ -46,6 +46,9 @@ _nettool() {
             nettool__subcmd__help__subcmd__tcp__subcmd__echo,listen)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__listen"
                 ;;
+            nettool__subcmd__help__subcmd__tcp__subcmd__echo,serve)
+                cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__serve"
+                ;;
             nettool__subcmd__tcp__subcmd__echo,connect)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__connect"
                 ;;
@@ -55,6 +58,9 @@ _nettool() {
             nettool__subcmd__tcp__subcmd__echo,listen)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__listen"
                 ;;
+            nettool__subcmd__tcp__subcmd__echo,serve)
+                cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__serve"
+                ;;
             nettool__subcmd__tcp__subcmd__echo__subcmd__help,connect)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__connect"
                 ;;
@@ -63,6 +69,9 @@ _nettool() {
                 ;;
             nettool__subcmd__tcp__subcmd__echo__subcmd__help,listen)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__listen"
+                ;;
+            nettool__subcmd__tcp__subcmd__echo__subcmd__help,serve)
+                cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__serve"
                 ;;
             *)
                 ;;
@@ -163,7 +172,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__tcp__subcmd__echo)
-            opts="connect listen"
+            opts="connect listen serve"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +213,20 @@ _nettool() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         nettool__subcmd__man)
             opts="-q -v -h -V --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -223,7 +246,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo)
-            opts="-q -v -h -V --json --quiet --verbose --color --help --version connect listen help"
+            opts="-q -v -h -V --json --quiet --verbose --color --help --version connect listen serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +294,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__help)
-            opts="connect listen help"
+            opts="connect listen serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,6 +349,20 @@ _nettool() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
             opts="-l -k -4 -6 -w -d -q -v -h -V --listen --keep-open --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -350,6 +387,44 @@ _nettool() {
                     return 0
                     ;;
                 --eof-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
+            opts="-l -4 -6 -q -v -h -V --listen --engine --max-connections --idle-timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "thread" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

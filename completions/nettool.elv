@@ -46,6 +46,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
+            cand serve 'Echo every byte back, on the concurrency engine of your choice'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;tcp-echo;connect'= {
@@ -96,14 +97,36 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;tcp-echo;serve'= {
+            cand -l 'Address to listen on (port 0 picks a free port)'
+            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand --engine 'Concurrency engine that serves the connections'
+            cand --max-connections 'Refuse connections beyond this many at once'
+            cand --idle-timeout 'Close a connection after this long without traffic'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;tcp-echo;help'= {
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
+            cand serve 'Echo every byte back, on the concurrency engine of your choice'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;tcp-echo;help;connect'= {
         }
         &'nettool;tcp-echo;help;listen'= {
+        }
+        &'nettool;tcp-echo;help;serve'= {
         }
         &'nettool;tcp-echo;help;help'= {
         }
@@ -140,10 +163,13 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;tcp-echo'= {
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
+            cand serve 'Echo every byte back, on the concurrency engine of your choice'
         }
         &'nettool;help;tcp-echo;connect'= {
         }
         &'nettool;help;tcp-echo;listen'= {
+        }
+        &'nettool;help;tcp-echo;serve'= {
         }
         &'nettool;help;completions'= {
         }

@@ -5,4 +5,5 @@
 mod util;
 
 mod cli;
+mod engines;
 mod tcp_client;

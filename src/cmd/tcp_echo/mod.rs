@@ -1,7 +1,8 @@
 //! `nettool tcp-echo`: TCP in its simplest forms — a netcat-style client and listener
-//! (this module's `client`), and the echo server and its load generator.
+//! (`client`), and the echo server on every engine (`serve`).
 
 mod client;
+mod serve;
 
 use clap::{Args, Subcommand};
 
@@ -26,6 +27,9 @@ pub enum TcpEchoCommand {
     /// Accept a connection and copy it to stdout and stdin to it (netcat's -l)
     #[command(after_long_help = client::LISTEN_EXAMPLES)]
     Listen(client::ListenArgs),
+    /// Echo every byte back, on the concurrency engine of your choice
+    #[command(after_long_help = serve::SERVE_EXAMPLES)]
+    Serve(serve::ServeArgs),
 }
 
 impl Run for TcpEchoArgs {
@@ -33,6 +37,7 @@ impl Run for TcpEchoArgs {
         match self.command {
             TcpEchoCommand::Connect(a) => a.run(out),
             TcpEchoCommand::Listen(a) => a.run(out),
+            TcpEchoCommand::Serve(a) => a.run(out),
         }
     }
 }

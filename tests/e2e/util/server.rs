@@ -104,7 +104,7 @@ impl Server {
     }
 
     /// SIGTERM and wait (up to 10 s) for the exit status.
-    pub fn stop(mut self) -> std::process::ExitStatus {
+    pub fn stop(&mut self) -> std::process::ExitStatus {
         self.signal(nix::sys::signal::Signal::SIGTERM);
         let ok = super::wait_until(Duration::from_secs(10), || {
             matches!(self.child.try_wait(), Ok(Some(_)))

@@ -1,0 +1,55 @@
+//! `tcp-echo serve`: the echo service on any engine.
+
+use std::sync::Arc;
+
+use clap::Args;
+use serde_json::json;
+
+use super::DEFAULT_PORT;
+use crate::cli::{EngineOpts, FamilyOpts};
+use crate::cmd::Run;
+use crate::engine::{self, report_summary};
+use crate::net::HostPort;
+use crate::net::socket::{ListenOpts, local_label, tcp_listener};
+use crate::output::Output;
+use crate::proto::echo::EchoFactory;
+
+pub const SERVE_EXAMPLES: &str = "\
+Examples:
+  nettool tcp-echo serve                           echo on 127.0.0.1:7007
+  nettool tcp-echo serve -l 0 --engine poll        a free port, one poll(2) loop
+  nettool -v tcp-echo serve --engine fork          a process per connection, logged
+  nettool tcp-echo serve --max-connections 100 --idle-timeout 30s";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
+    pub listen: String,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+impl Run for ServeArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let listener = tcp_listener(addr, &ListenOpts::default())?;
+        out.listening(
+            &local_label(&listener),
+            json!({"proto": "tcp", "service": "echo", "engine": self.engine.engine.name()}),
+        );
+        let summary = engine::serve(
+            self.engine.engine,
+            listener,
+            Arc::new(EchoFactory),
+            &self.engine.server_config(),
+            out,
+        )?;
+        report_summary(out, &summary);
+        Ok(())
+    }
+}

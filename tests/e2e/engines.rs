@@ -1,0 +1,87 @@
+//! The echo server on every engine: one test body, run once per engine by
+//! `engine_test!`, so a new engine joins the whole suite by being listed in
+//! `EngineKind::ALL`.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
+
+use crate::util::{Server, random_bytes};
+
+/// Every engine name, read from the binary's own `--engine` list so the suite follows it.
+pub fn all_engines() -> Vec<String> {
+    nettool::engine::EngineKind::names()
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+/// Start `tcp-echo serve` on a free loopback port with `engine` and extra args.
+pub fn echo_server(engine: &str, extra: &[&str]) -> Server {
+    let mut args = vec!["tcp-echo", "serve", "-l", "127.0.0.1:0", "--engine", engine];
+    args.extend_from_slice(extra);
+    Server::start(&args)
+}
+
+/// Run a test body once per engine, naming the engine in the failure.
+macro_rules! engine_test {
+    ($name:ident, |$engine:ident| $body:block) => {
+        #[test]
+        fn $name() {
+            for $engine in all_engines() {
+                let $engine: &str = &$engine;
+                eprintln!("--- engine {}", $engine);
+                $body
+            }
+        }
+    };
+}
+
+engine_test!(echoes_a_line, |engine| {
+    let server = echo_server(engine, &[]);
+    let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+    s.write_all(b"hello engine\n").unwrap();
+    let mut got = [0u8; 13];
+    s.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"hello engine\n", "engine {engine}");
+});
+
+engine_test!(echoes_after_half_close_then_closes, |engine| {
+    let server = echo_server(engine, &[]);
+    let data = random_bytes(256 * 1024, 11);
+    let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let writer = {
+        let mut w = s.try_clone().unwrap();
+        let data = data.clone();
+        std::thread::spawn(move || {
+            w.write_all(&data).unwrap();
+            w.shutdown(Shutdown::Write).unwrap();
+        })
+    };
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).unwrap();
+    writer.join().unwrap();
+    assert!(
+        got == data,
+        "engine {engine}: echo differs after half-close"
+    );
+});
+
+engine_test!(sigterm_prints_a_summary_and_exits_0, |engine| {
+    let mut server = echo_server(engine, &[]);
+    {
+        let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+        s.write_all(b"abc").unwrap();
+        let mut got = [0u8; 3];
+        s.read_exact(&mut got).unwrap();
+    }
+    let status = server.stop();
+    assert!(status.success(), "engine {engine}: {status:?}");
+    let summary = server.wait_for_line("connections", Duration::from_secs(5));
+    let summary = summary.unwrap_or_else(|| panic!("engine {engine}: no summary line"));
+    assert!(
+        summary.starts_with("1 connections (0 refused, peak 1), 3 bytes in, 3 bytes out"),
+        "{summary}"
+    );
+});
