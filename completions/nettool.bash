@@ -264,7 +264,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__connect)
-            opts="-4 -6 -w -d -q -v -h -V --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --json --quiet --verbose --color --help --version"
+            opts="-4 -6 -w -d -x -q -v -h -V --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +279,14 @@ _nettool() {
                     return 0
                     ;;
                 --eof-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -364,7 +372,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
-            opts="-l -k -4 -6 -w -d -q -v -h -V --listen --keep-open --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --json --quiet --verbose --color --help --version"
+            opts="-l -k -4 -6 -w -d -x -q -v -h -V --listen --keep-open --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +395,14 @@ _nettool() {
                     return 0
                     ;;
                 --eof-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

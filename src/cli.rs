@@ -195,18 +195,34 @@ pub struct RelayArgs {
     /// Exit this long after stdin EOF even if the peer keeps the connection open
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub eof_timeout: Option<Duration>,
+
+    /// Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)
+    #[arg(short = 'x', long, value_name = "FILE")]
+    pub hexdump: Option<std::path::PathBuf>,
+
+    /// Print bytes in/out, duration and throughput at exit and on SIGUSR1
+    #[arg(long)]
+    pub stats: bool,
 }
 
 impl RelayArgs {
-    pub fn relay_opts(&self, idle_timeout: Option<Duration>) -> RelayOpts {
-        RelayOpts {
+    pub fn relay_opts(&self, idle_timeout: Option<Duration>) -> anyhow::Result<RelayOpts> {
+        let hexdump = match &self.hexdump {
+            Some(path) => Some(std::sync::Arc::new(
+                crate::net::hexdump::Hexdump::open(path)
+                    .map_err(|e| anyhow::anyhow!("open hexdump file {}: {e}", path.display()))?,
+            )),
+            None => None,
+        };
+        Ok(RelayOpts {
             no_stdin: self.no_stdin,
             send_only: self.send_only,
             recv_only: self.recv_only,
             no_shutdown: self.no_shutdown,
             eof_timeout: self.eof_timeout,
             idle_timeout,
-        }
+            hexdump,
+        })
     }
 }
 

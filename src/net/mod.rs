@@ -3,6 +3,7 @@
 //! and the netcat-style relay between stdin/stdout and a stream socket.
 
 pub mod addr;
+pub mod hexdump;
 pub mod io;
 pub mod limits;
 pub mod relay;

@@ -16,6 +16,7 @@
 
 use std::io::{self, Write};
 use std::os::fd::{AsFd, BorrowedFd};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
@@ -23,8 +24,9 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
 
 use crate::error::Interrupted;
+use crate::net::hexdump::{Direction, Hexdump};
 use crate::net::io::{peer_gone, read_retry, would_block, write_all};
-use crate::net::signals::Shutdown;
+use crate::net::signals::{Shutdown, StatsRequest};
 
 const CHUNK: usize = 64 * 1024;
 
@@ -43,6 +45,8 @@ pub struct RelayOpts {
     pub eof_timeout: Option<Duration>,
     /// `-w D`: end with an error after D without any data in either direction.
     pub idle_timeout: Option<Duration>,
+    /// `-x FILE`: dump every byte sent and received.
+    pub hexdump: Option<Arc<Hexdump>>,
 }
 
 /// Stdin's state across connections (`listen -k` serves several in turn).
@@ -58,6 +62,15 @@ pub struct RelayStats {
     pub received: u64,
 }
 
+/// Signals the relay listens for besides its two streams.
+#[derive(Default, Clone, Copy)]
+pub struct RelaySignals<'a> {
+    /// SIGINT/SIGTERM: stop with [`Interrupted`].
+    pub shutdown: Option<&'a Shutdown>,
+    /// SIGUSR1: call `on_stats` with the counts so far (`--stats`).
+    pub stats: Option<(&'a StatsRequest, &'a dyn Fn(RelayStats))>,
+}
+
 /// Copy between stdin/stdout and `sock` until both directions are done.
 ///
 /// Returns an [`Interrupted`] error on SIGINT/SIGTERM, an idle-timeout error after
@@ -66,8 +79,9 @@ pub fn relay(
     sock: &Socket,
     opts: &RelayOpts,
     stdin_state: &mut StdinState,
-    shutdown: Option<&Shutdown>,
+    signals: RelaySignals<'_>,
 ) -> anyhow::Result<RelayStats> {
+    let shutdown = signals.shutdown;
     sock.set_nonblocking(true)
         .context("set the socket non-blocking")?;
     let stdin = io::stdin();
@@ -136,6 +150,10 @@ pub fn relay(
             fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
             fds.len() - 1
         });
+        let stats_slot = signals.stats.map(|(s, _)| {
+            fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
+            fds.len() - 1
+        });
 
         let timeout = next_timeout(opts, eof_at, last_activity);
         match poll(&mut fds, timeout) {
@@ -147,6 +165,12 @@ pub fn relay(
             if fds[slot].any() == Some(true) || s.requested().is_some() {
                 s.drain();
                 return Err(Interrupted.into());
+            }
+        }
+        if let (Some(slot), Some((req, report))) = (stats_slot, signals.stats) {
+            if fds[slot].any() == Some(true) {
+                req.drain();
+                report(stats);
             }
         }
         let sock_ev = fds[0].revents().unwrap_or(PollFlags::empty());
@@ -163,6 +187,9 @@ pub fn relay(
                 Ok(n) => {
                     last_activity = Instant::now();
                     stats.received += n as u64;
+                    if let Some(dump) = &opts.hexdump {
+                        dump.record(Direction::Received, &buf[..n]);
+                    }
                     let mut out = stdout.lock();
                     if let Err(e) = write_all(&mut out, &buf[..n]).and_then(|_| out.flush()) {
                         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -207,6 +234,9 @@ pub fn relay(
             loop {
                 match (&*sock).write(&pending[offset..]) {
                     Ok(n) => {
+                        if let Some(dump) = &opts.hexdump {
+                            dump.record(Direction::Sent, &pending[offset..offset + n]);
+                        }
                         offset += n;
                         stats.sent += n as u64;
                         last_activity = Instant::now();

@@ -101,6 +101,40 @@ impl Drop for Shutdown {
     }
 }
 
+/// SIGUSR1 as a readable descriptor: "print your statistics now" (`--stats`), as
+/// `dd` does with SIGUSR1. Without this handler SIGUSR1 would kill the process.
+pub struct StatsRequest {
+    wake_read: UnixStream,
+    id: SigId,
+}
+
+impl StatsRequest {
+    pub fn install() -> io::Result<Self> {
+        let (wake_read, wake_write) = UnixStream::pair()?;
+        wake_read.set_nonblocking(true)?;
+        let id = signal_hook::low_level::pipe::register(signal_hook::consts::SIGUSR1, wake_write)?;
+        Ok(StatsRequest { wake_read, id })
+    }
+
+    /// Empty the pipe after a wake-up.
+    pub fn drain(&self) {
+        let mut buf = [0u8; 64];
+        while matches!((&self.wake_read).read(&mut buf), Ok(n) if n > 0) {}
+    }
+}
+
+impl AsFd for StatsRequest {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.wake_read.as_fd()
+    }
+}
+
+impl Drop for StatsRequest {
+    fn drop(&mut self) {
+        signal_hook::low_level::unregister(self.id);
+    }
+}
+
 /// A cloneable view of the stop request, for worker threads.
 #[derive(Clone)]
 pub struct ShutdownFlag(Arc<AtomicUsize>);

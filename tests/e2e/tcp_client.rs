@@ -354,3 +354,94 @@ fn sigint_interrupts_connect_with_130() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));
 }
+
+#[test]
+fn hexdump_records_both_directions_exactly() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let reply = random_bytes(70_000, 8);
+    let peer = {
+        let reply = reply.clone();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut got = Vec::new();
+            s.read_to_end(&mut got).unwrap();
+            s.write_all(&reply).unwrap();
+            got
+        })
+    };
+    let sent = random_bytes(50_000, 9);
+    let dump = tempfile::NamedTempFile::new().unwrap();
+    let out = nettool()
+        .args(["tcp-echo", "connect", "-x"])
+        .arg(dump.path())
+        .arg(addr.to_string())
+        .stdin(temp_file_with(&sent).reopen().unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(peer.join().unwrap(), sent);
+    assert!(out.stdout == reply);
+    let text = std::fs::read_to_string(dump.path()).unwrap();
+    let chunks = nettool::net::hexdump::parse(&text).unwrap();
+    let joined = |dir| -> Vec<u8> {
+        chunks
+            .iter()
+            .filter(|(d, _)| *d == dir)
+            .flat_map(|(_, b)| b.clone())
+            .collect()
+    };
+    use nettool::net::hexdump::Direction;
+    assert!(
+        joined(Direction::Sent) == sent,
+        "sent bytes in the dump differ"
+    );
+    assert!(
+        joined(Direction::Received) == reply,
+        "received bytes in the dump differ"
+    );
+}
+
+#[test]
+fn stats_count_what_moved_and_answer_sigusr1() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut child = nettool()
+        .args([
+            "--json",
+            "tcp-echo",
+            "connect",
+            "--stats",
+            &addr.to_string(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut conn, _) = listener.accept().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&[7u8; 1234]).unwrap();
+    let mut got = vec![0u8; 1234];
+    conn.read_exact(&mut got).unwrap();
+    conn.write_all(&[1u8; 99]).unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGUSR1).unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let live: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(live["event"], "stats");
+    assert_eq!(live["bytes_sent"], 1234);
+    drop(stdin);
+    let mut rest = Vec::new();
+    conn.read_to_end(&mut rest).unwrap();
+    drop(conn);
+    assert!(child.wait().unwrap().success());
+    line.clear();
+    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(summary["event"], "summary");
+    assert_eq!(summary["bytes_sent"], 1234);
+    assert_eq!(summary["bytes_received"], 99);
+}

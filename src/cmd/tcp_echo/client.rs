@@ -7,9 +7,10 @@ use serde_json::json;
 use super::DEFAULT_PORT;
 use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
 use crate::cmd::Run;
+use crate::cmd::session;
 use crate::error::Interrupted;
 use crate::net::HostPort;
-use crate::net::relay::{RelayStats, StdinState, relay};
+use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, accept_wait, local_label, tcp_connect, tcp_listener};
 use crate::output::{Level, Output};
@@ -19,7 +20,9 @@ Examples:
   nettool tcp-echo connect 127.0.0.1:7007          talk to an echo server
   nettool tcp-echo connect localhost:8080 < req    send a file, print the answer
   nettool tcp-echo connect -w 2 [::1]:22           give up after 2 s of silence
-  nettool tcp-echo connect --recv-only host:19     only print what the peer sends";
+  nettool tcp-echo connect --recv-only host:19     only print what the peer sends
+  nettool tcp-echo connect -x dump.txt :7007       keep a hex dump of both directions
+  nettool tcp-echo connect --stats :7007 < f       bytes and throughput at exit (and on SIGUSR1)";
 
 pub const LISTEN_EXAMPLES: &str = "\
 Examples:
@@ -82,14 +85,17 @@ impl Run for ConnectArgs {
             json!({"peer": peer, "local": local_label(&sock)}),
             || format!("connected to {peer}"),
         );
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         let mut stdin = StdinState::default();
-        let stats = relay(
+        session::run(
             &sock,
-            &self.relay.relay_opts(self.timeout.timeout),
+            &peer,
+            &self.relay,
+            &opts,
             &mut stdin,
-            Some(&shutdown),
+            &shutdown,
+            &out,
         )?;
-        report_closed(&out, &peer, stats);
         Ok(())
     }
 }
@@ -102,7 +108,7 @@ impl Run for ListenArgs {
         let listener = tcp_listener(addr, &ListenOpts::default())?;
         out.listening(&local_label(&listener), json!({"proto": "tcp"}));
         let shutdown = Shutdown::install().context("install signal handlers")?;
-        let opts = self.relay.relay_opts(self.timeout.timeout);
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         let mut stdin = StdinState::default();
         loop {
             let Some((sock, peer)) = accept_wait(&listener, self.timeout.timeout, &shutdown)?
@@ -112,8 +118,16 @@ impl Run for ListenArgs {
             out.event(Level::Detail, "connection", json!({"peer": peer}), || {
                 format!("connection from {peer}")
             });
-            match relay(&sock, &opts, &mut stdin, Some(&shutdown)) {
-                Ok(stats) => report_closed(&out, &peer, stats),
+            match session::run(
+                &sock,
+                &peer,
+                &self.relay,
+                &opts,
+                &mut stdin,
+                &shutdown,
+                &out,
+            ) {
+                Ok(_) => {}
                 Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
                 Err(e) if self.keep_open => out.warn(&format!("{peer}: {e:#}")),
                 Err(e) => return Err(e),
@@ -123,18 +137,4 @@ impl Run for ListenArgs {
             }
         }
     }
-}
-
-fn report_closed(out: &Output, peer: &str, stats: RelayStats) {
-    out.event(
-        Level::Detail,
-        "closed",
-        json!({"peer": peer, "bytes_sent": stats.sent, "bytes_received": stats.received}),
-        || {
-            format!(
-                "closed {peer}: {} bytes sent, {} bytes received",
-                stats.sent, stats.received
-            )
-        },
-    );
 }

@@ -1,0 +1,91 @@
+//! One netcat-style session over an already connected stream socket, shared by the
+//! TCP and Unix clients and listeners: run the relay with the signals it needs, then
+//! report what moved (`-v`, or always with `--stats`).
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use socket2::Socket;
+
+use crate::cli::RelayArgs;
+use crate::net::relay::{RelayOpts, RelaySignals, RelayStats, StdinState, relay};
+use crate::net::signals::{Shutdown, StatsRequest};
+use crate::output::{Level, Output};
+
+/// Relay `sock` ↔ stdin/stdout for one connection to/from `peer`.
+pub fn run(
+    sock: &Socket,
+    peer: &str,
+    args: &RelayArgs,
+    opts: &RelayOpts,
+    stdin: &mut StdinState,
+    shutdown: &Shutdown,
+    out: &Output,
+) -> anyhow::Result<RelayStats> {
+    let started = Instant::now();
+    let stats_request = if args.stats {
+        Some(StatsRequest::install()?)
+    } else {
+        None
+    };
+    let report_now = |s: RelayStats| report(out, peer, s, started.elapsed(), "stats", Level::Info);
+    let signals = RelaySignals {
+        shutdown: Some(shutdown),
+        stats: stats_request
+            .as_ref()
+            .map(|r| (r, &report_now as &dyn Fn(RelayStats))),
+    };
+    let stats = relay(sock, opts, stdin, signals)?;
+    let level = if args.stats {
+        Level::Info
+    } else {
+        Level::Detail
+    };
+    report(out, peer, stats, started.elapsed(), "summary", level);
+    Ok(stats)
+}
+
+fn report(out: &Output, peer: &str, s: RelayStats, took: Duration, event: &str, level: Level) {
+    let secs = took.as_secs_f64().max(1e-9);
+    let rate = (s.sent + s.received) as f64 / secs;
+    out.event(
+        level,
+        event,
+        json!({
+            "peer": peer, "bytes_sent": s.sent, "bytes_received": s.received,
+            "duration_ms": took.as_millis() as u64, "bytes_per_sec": rate.round() as u64,
+        }),
+        || {
+            format!(
+                "{peer}: {} bytes sent, {} bytes received in {:.3} s ({})",
+                s.sent,
+                s.received,
+                took.as_secs_f64(),
+                human_rate(rate)
+            )
+        },
+    );
+}
+
+/// `12.3 MB/s` style rate (decimal units, as network speeds are quoted).
+pub fn human_rate(bytes_per_sec: f64) -> String {
+    const UNITS: [&str; 5] = ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"];
+    let mut v = bytes_per_sec;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_use_decimal_units() {
+        assert_eq!(human_rate(999.0), "999.0 B/s");
+        assert_eq!(human_rate(12_300_000.0), "12.3 MB/s");
+    }
+}
