@@ -80,7 +80,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --quiet --verbose --color --help --version tcp-echo completions man help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version tcp-echo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -98,7 +98,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__completions)
-            opts="-q -v -h -V --json --quiet --verbose --color --help --version bash zsh fish powershell elvish"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,7 +228,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__man)
-            opts="-q -v -h -V --json --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,7 +246,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo)
-            opts="-q -v -h -V --json --quiet --verbose --color --help --version connect listen serve help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version connect listen serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,7 +264,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__connect)
-            opts="-4 -6 -w -d -x -q -v -h -V --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --color --help --version"
+            opts="-4 -6 -w -d -x -q -v -h -V --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,7 +372,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
-            opts="-l -k -4 -6 -w -d -x -q -v -h -V --listen --keep-open --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --color --help --version"
+            opts="-l -k -4 -6 -w -d -x -q -v -h -V --listen --keep-open --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -418,7 +418,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
-            opts="-l -4 -6 -q -v -h -V --listen --engine --max-connections --idle-timeout --json --quiet --verbose --color --help --version"
+            opts="-l -4 -6 -q -v -h -V --listen --engine --max-connections --idle-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -53,6 +53,14 @@ pub struct GlobalOpts {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Print every socket call (socket, setsockopt, bind, …) in C terms as it is made
+    #[arg(long, global = true)]
+    pub explain: bool,
+
+    /// Show the setup calls (as --explain) and stop before any traffic
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+
     /// When to use colour: auto (a terminal and no NO_COLOR), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
@@ -80,6 +88,15 @@ impl GlobalOpts {
             ColorArg::Auto => ColorWhen::Auto,
             ColorArg::Always => ColorWhen::Always,
             ColorArg::Never => ColorWhen::Never,
+        }
+    }
+
+    pub fn trace_mode(&self) -> crate::net::trace::Mode {
+        use crate::net::trace::Mode;
+        match (self.dry_run, self.explain) {
+            (true, _) => Mode::DryRun,
+            (false, true) => Mode::Explain,
+            _ => Mode::Off,
         }
     }
 

@@ -19,10 +19,13 @@ fn main() -> ExitCode {
     output::init_color(cli.global.color_when());
     output::init_logging(cli.global.verbosity());
     let out = cli.global.output();
+    net::trace::init(cli.global.trace_mode(), &out);
     match cmd::dispatch(cli.command, &out) {
         Ok(()) => ExitCode::SUCCESS,
         // Our reader went away (`nettool … | head`): a normal way to stop.
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // `--dry-run` stops on purpose before the first call that would move traffic.
+        Err(e) if net::trace::is_dry_run_stop(&e) => ExitCode::SUCCESS,
         Err(e) => error::report(&e),
     }
 }

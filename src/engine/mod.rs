@@ -222,6 +222,9 @@ pub fn serve<F: ServiceFactory>(
     config: &ServerConfig,
     out: &Output,
 ) -> anyhow::Result<ServerSummary> {
+    crate::net::trace::checkpoint("accept4", || {
+        vec![crate::net::trace::fd(&listener), "SOCK_CLOEXEC".into()]
+    })?;
     let limit = crate::net::limits::raise_nofile();
     out.event(
         Level::Detail,

@@ -9,5 +9,6 @@ pub mod limits;
 pub mod relay;
 pub mod signals;
 pub mod socket;
+pub mod trace;
 
 pub use addr::{Family, HostPort, UnixTarget};

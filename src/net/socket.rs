@@ -12,6 +12,8 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+use crate::net::trace;
+
 /// How a listening socket is set up.
 #[derive(Debug, Clone)]
 pub struct ListenOpts {
@@ -62,24 +64,137 @@ fn bind_error(addr: &SocketAddr, err: io::Error) -> anyhow::Error {
 
 /// `socket` + options + `bind` + `listen`: a TCP listener on `addr`.
 pub fn tcp_listener(addr: SocketAddr, opts: &ListenOpts) -> anyhow::Result<Socket> {
-    let sock = Socket::new(
-        domain_of(&addr),
-        Type::STREAM.cloexec(),
-        Some(Protocol::TCP),
-    )
-    .with_context(|| format!("create a TCP socket for {addr}"))?;
-    sock.set_reuse_address(opts.reuse_addr)?;
+    let sock = new_socket(domain_of(&addr), Type::STREAM, Some(Protocol::TCP))
+        .with_context(|| format!("create a TCP socket for {addr}"))?;
+    set_bool_opt(
+        &sock,
+        "SOL_SOCKET",
+        "SO_REUSEADDR",
+        opts.reuse_addr,
+        Socket::set_reuse_address,
+    )?;
     if opts.reuse_port {
-        sock.set_reuse_port(true)?;
+        set_bool_opt(
+            &sock,
+            "SOL_SOCKET",
+            "SO_REUSEPORT",
+            true,
+            Socket::set_reuse_port,
+        )?;
     }
     if let (true, Some(only)) = (addr.is_ipv6(), opts.v6_only) {
-        sock.set_only_v6(only)?;
+        set_bool_opt(
+            &sock,
+            "IPPROTO_IPV6",
+            "IPV6_V6ONLY",
+            only,
+            Socket::set_only_v6,
+        )?;
     }
-    sock.bind(&addr.into()).map_err(|e| bind_error(&addr, e))?;
-    sock.listen(opts.backlog)
-        .map_err(|e| bind_error(&addr, e))?;
-    sock.set_nonblocking(opts.nonblocking)?;
+    bind(&sock, &addr.into()).map_err(|e| bind_error(&addr, e))?;
+    trace::call(
+        "listen",
+        || vec![trace::fd(&sock), opts.backlog.to_string()],
+        || sock.listen(opts.backlog),
+    )
+    .map_err(|e| bind_error(&addr, e))?;
+    if opts.nonblocking {
+        set_nonblocking(&sock, true)?;
+    }
     Ok(sock)
+}
+
+/// `socket(2)` with `SOCK_CLOEXEC` (no descriptor leaks into a forked child's exec).
+pub fn new_socket(domain: Domain, ty: Type, protocol: Option<Protocol>) -> io::Result<Socket> {
+    let ty_name = match ty {
+        Type::STREAM => "SOCK_STREAM",
+        Type::DGRAM => "SOCK_DGRAM",
+        _ => "SOCK_?",
+    };
+    let proto_name = match protocol {
+        Some(Protocol::TCP) => "IPPROTO_TCP",
+        Some(Protocol::UDP) => "IPPROTO_UDP",
+        _ => "0",
+    };
+    trace::call(
+        "socket",
+        || {
+            vec![
+                trace::domain_name(domain).into(),
+                format!("{ty_name}|SOCK_CLOEXEC"),
+                proto_name.into(),
+            ]
+        },
+        || Socket::new(domain, ty.cloexec(), protocol),
+    )
+}
+
+/// `setsockopt(2)` of a boolean option, traced with its C level and name.
+pub fn set_bool_opt(
+    sock: &Socket,
+    level: &str,
+    name: &str,
+    on: bool,
+    set: impl FnOnce(&Socket, bool) -> io::Result<()>,
+) -> io::Result<()> {
+    trace::call(
+        "setsockopt",
+        || {
+            vec![
+                trace::fd(sock),
+                level.into(),
+                name.into(),
+                u8::from(on).to_string(),
+            ]
+        },
+        || set(sock, on),
+    )
+}
+
+/// `setsockopt(2)` of an integer option, traced.
+pub fn set_int_opt<V: std::fmt::Display + Copy>(
+    sock: &Socket,
+    level: &str,
+    name: &str,
+    value: V,
+    set: impl FnOnce(&Socket, V) -> io::Result<()>,
+) -> io::Result<()> {
+    trace::call(
+        "setsockopt",
+        || {
+            vec![
+                trace::fd(sock),
+                level.into(),
+                name.into(),
+                value.to_string(),
+            ]
+        },
+        || set(sock, value),
+    )
+}
+
+/// `bind(2)`, traced.
+pub fn bind(sock: &Socket, addr: &SockAddr) -> io::Result<()> {
+    trace::call(
+        "bind",
+        || vec![trace::fd(sock), trace::addr(addr)],
+        || sock.bind(addr),
+    )
+}
+
+/// `O_NONBLOCK` on or off (`fcntl(2)`), traced.
+pub fn set_nonblocking(sock: &Socket, on: bool) -> io::Result<()> {
+    trace::call(
+        "fcntl",
+        || {
+            vec![
+                trace::fd(sock),
+                "F_SETFL".into(),
+                if on { "O_RDWR|O_NONBLOCK" } else { "O_RDWR" }.into(),
+            ]
+        },
+        || sock.set_nonblocking(on),
+    )
 }
 
 /// The address a socket is bound to, as printed in `listening on ADDR`.
@@ -109,12 +224,24 @@ pub fn sockaddr_label(addr: &SockAddr) -> String {
 pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::Result<Socket> {
     let mut last = None;
     for addr in addrs {
-        let sock = Socket::new(domain_of(addr), Type::STREAM.cloexec(), Some(Protocol::TCP))
+        let sock = new_socket(domain_of(addr), Type::STREAM, Some(Protocol::TCP))
             .with_context(|| format!("create a TCP socket for {addr}"))?;
-        let res = match timeout {
-            Some(t) => sock.connect_timeout(&(*addr).into(), t),
-            None => sock.connect(&(*addr).into()),
-        };
+        let target: SockAddr = (*addr).into();
+        let res = trace::action(
+            "connect",
+            || vec![trace::fd(&sock), addr.to_string()],
+            || match timeout {
+                Some(t) => sock.connect_timeout(&target, t),
+                None => sock.connect(&target),
+            },
+        );
+        if let Err(e) = &res {
+            if e.get_ref()
+                .is_some_and(|inner| inner.is::<trace::DryRunStop>())
+            {
+                return Err(res.unwrap_err().into());
+            }
+        }
         match res {
             Ok(()) => return Ok(sock),
             Err(e) => last = Some((*addr, e)),
@@ -151,6 +278,9 @@ pub fn accept_wait(
 ) -> anyhow::Result<Option<(Socket, String)>> {
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     use std::os::fd::AsFd;
+    trace::checkpoint("accept4", || {
+        vec![trace::fd(listener), "SOCK_CLOEXEC".into()]
+    })?;
     let deadline = timeout.map(|t| std::time::Instant::now() + t);
     loop {
         if shutdown.requested().is_some() {
@@ -179,14 +309,18 @@ pub fn accept_wait(
             Err(e) => return Err(anyhow!(e).context("poll on the listener")),
         }
         if fds[0].any() == Some(true) {
-            match listener.accept() {
+            match trace::action(
+                "accept4",
+                || vec![trace::fd(listener), "SOCK_CLOEXEC".into()],
+                || listener.accept(),
+            ) {
                 Ok((sock, addr)) => return Ok(Some((sock, sockaddr_label(&addr)))),
                 Err(e)
                     if matches!(
                         e.raw_os_error(),
                         Some(libc::EAGAIN | libc::EINTR | libc::ECONNABORTED)
                     ) => {}
-                Err(e) => return Err(anyhow!(e).context("accept")),
+                Err(e) => return Err(anyhow::Error::new(e).context("accept")),
             }
         }
     }

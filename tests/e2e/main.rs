@@ -6,4 +6,5 @@ mod util;
 
 mod cli;
 mod engines;
+mod explain;
 mod tcp_client;

@@ -1,0 +1,213 @@
+//! `--explain` and `--dry-run`: the socket calls a command makes, printed in C terms
+//! (`setsockopt(3, SOL_SOCKET, SO_REUSEADDR, 1) = 0`) as strace would show them.
+//!
+//! The record is made by the same code that makes the call — every builder in
+//! `net` wraps each syscall in [`call`] (or [`action`]) with its C spelling beside
+//! it — so the explanation cannot drift from what really happens.
+//!
+//! `--dry-run` sets everything up (sockets, options, bind, listen, group joins: what
+//! the explanation is about) and stops before the first *action* that would talk to
+//! the network or wait for it (connect, send, accept, the event loop): [`action`]
+//! returns a [`DryRunStop`] error there, which the binary treats as success.
+
+use std::fmt;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::sync::OnceLock;
+
+use serde_json::json;
+
+use crate::output::{Level, Output};
+
+/// How much tracing the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Off,
+    /// Print each call as it is made.
+    Explain,
+    /// Print the setup calls, stop before the first action.
+    DryRun,
+}
+
+struct Tracer {
+    mode: Mode,
+    out: Output,
+}
+
+static TRACER: OnceLock<Tracer> = OnceLock::new();
+
+/// Switch tracing on for this process (once, from `main`).
+pub fn init(mode: Mode, out: &Output) {
+    if mode != Mode::Off {
+        let _ = TRACER.set(Tracer {
+            mode,
+            out: out.clone().with_events_on_stderr(),
+        });
+    }
+}
+
+/// Whether calls are being recorded.
+pub fn enabled() -> bool {
+    TRACER.get().is_some()
+}
+
+/// The marker error of `--dry-run`: "stopped on purpose before this call".
+#[derive(Debug)]
+pub struct DryRunStop {
+    pub call: String,
+}
+
+impl fmt::Display for DryRunStop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "dry run: stopped before {}", self.call)
+    }
+}
+
+impl std::error::Error for DryRunStop {}
+
+/// True when `err` is the `--dry-run` stop (anywhere in its chain).
+pub fn is_dry_run_stop(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<DryRunStop>().is_some()
+            || c.downcast_ref::<io::Error>()
+                .and_then(|e| e.get_ref())
+                .is_some_and(|inner| inner.is::<DryRunStop>())
+    })
+}
+
+/// Make the setup call `f`, recording it as `name(args…) = result`.
+pub fn call<T: TraceResult>(
+    name: &str,
+    args: impl FnOnce() -> Vec<String>,
+    f: impl FnOnce() -> io::Result<T>,
+) -> io::Result<T> {
+    let Some(t) = TRACER.get() else { return f() };
+    let args = args();
+    let result = f();
+    record(t, name, &args, &result);
+    result
+}
+
+/// Make the action `f` (connect, send, accept, wait): recorded like [`call`], but under
+/// `--dry-run` it is recorded as "not made" and a [`DryRunStop`] error is returned.
+pub fn action<T: TraceResult>(
+    name: &str,
+    args: impl FnOnce() -> Vec<String>,
+    f: impl FnOnce() -> io::Result<T>,
+) -> io::Result<T> {
+    let Some(t) = TRACER.get() else { return f() };
+    if t.mode == Mode::DryRun {
+        let args = args();
+        let text = format!("{name}({})", args.join(", "));
+        t.out.event(
+            Level::Info,
+            "syscall",
+            json!({"call": name, "args": args, "result": null, "dry_run": true}),
+            || format!("{text}   (dry run: not made)"),
+        );
+        return Err(io::Error::other(DryRunStop { call: text }));
+    }
+    call(name, || args(), f)
+}
+
+/// A point a dry run does not pass (the start of a wait for traffic): returns the
+/// [`DryRunStop`] under `--dry-run`, does nothing otherwise.
+pub fn checkpoint(name: &str, args: impl FnOnce() -> Vec<String>) -> io::Result<()> {
+    match TRACER.get() {
+        Some(t) if t.mode == Mode::DryRun => action(name, args, || Ok(())),
+        _ => Ok(()),
+    }
+}
+
+fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::Result<T>) {
+    let (shown, value) = match result {
+        Ok(v) => (v.shown(), json!(v.shown())),
+        Err(e) => {
+            let errno = e.raw_os_error().map(nix::errno::Errno::from_raw);
+            match errno {
+                Some(n) => (
+                    format!("-1 {n:?} ({})", n.desc()),
+                    json!({"error": format!("{n:?}")}),
+                ),
+                None => (format!("-1 ({e})"), json!({"error": e.to_string()})),
+            }
+        }
+    };
+    t.out.event(
+        Level::Info,
+        "syscall",
+        json!({"call": name, "args": args, "result": value}),
+        || format!("{name}({}) = {shown}", args.join(", ")),
+    );
+}
+
+/// How a call's successful result is shown (`= 3` for a new fd, `= 0` otherwise).
+pub trait TraceResult {
+    fn shown(&self) -> String;
+}
+
+impl TraceResult for () {
+    fn shown(&self) -> String {
+        "0".into()
+    }
+}
+
+impl TraceResult for usize {
+    fn shown(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl TraceResult for socket2::Socket {
+    fn shown(&self) -> String {
+        self.as_raw_fd().to_string()
+    }
+}
+
+impl<A: TraceResult, B> TraceResult for (A, B) {
+    fn shown(&self) -> String {
+        self.0.shown()
+    }
+}
+
+/// The C name of a socket's address family, for `socket(2)` lines.
+pub fn domain_name(d: socket2::Domain) -> &'static str {
+    match d {
+        socket2::Domain::IPV4 => "AF_INET",
+        socket2::Domain::IPV6 => "AF_INET6",
+        socket2::Domain::UNIX => "AF_UNIX",
+        _ => "AF_?",
+    }
+}
+
+/// The descriptor number of a socket, as traced arguments show it.
+pub fn fd(s: &impl AsRawFd) -> String {
+    s.as_raw_fd().to_string()
+}
+
+/// `{sa_family=AF_INET, 127.0.0.1:80}`-style rendering of an address argument.
+pub fn addr(a: &socket2::SockAddr) -> String {
+    crate::net::socket::sockaddr_label(a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dry_run_stop_is_found_through_io_and_context() {
+        let io_err = io::Error::other(DryRunStop {
+            call: "connect(3)".into(),
+        });
+        let err = anyhow::Error::new(io_err).context("connect to x");
+        assert!(is_dry_run_stop(&err));
+        assert!(!is_dry_run_stop(&anyhow::anyhow!("other")));
+    }
+
+    #[test]
+    fn untraced_calls_just_run() {
+        let r = call("noop", || vec![], || Ok::<_, io::Error>(()));
+        assert!(r.is_ok());
+    }
+}
