@@ -108,7 +108,7 @@ pub fn action<T: TraceResult>(
         );
         return Err(io::Error::other(DryRunStop { call: text }));
     }
-    call(name, || args(), f)
+    call(name, args, f)
 }
 
 /// A point a dry run does not pass (the start of a wait for traffic): returns the
@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn untraced_calls_just_run() {
-        let r = call("noop", || vec![], || Ok::<_, io::Error>(()));
+        let r = call("noop", Vec::new, || Ok::<_, io::Error>(()));
         assert!(r.is_ok());
     }
 }
