@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod diag;
 pub mod engine;
 pub mod error;
 pub mod net;

@@ -2,6 +2,7 @@
 //! (`net`, `engine`, `proto`, …) and owns nothing else: no socket syscall appears here.
 
 pub mod completions;
+pub mod doctor;
 pub mod session;
 pub mod tcp_echo;
 

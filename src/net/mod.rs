@@ -6,6 +6,7 @@ pub mod addr;
 pub mod hexdump;
 pub mod io;
 pub mod limits;
+pub mod mcast_probe;
 pub mod relay;
 pub mod signals;
 pub mod socket;
