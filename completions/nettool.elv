@@ -117,6 +117,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --engine 'Concurrency engine that serves the connections'
             cand --max-connections 'Refuse connections beyond this many at once'
             cand --idle-timeout 'Close a connection after this long without traffic'
+            cand --rcvbuf 'SO_RCVBUF for every connection (e.g. 4k, 1M)'
+            cand --sndbuf 'SO_SNDBUF for every connection (e.g. 4k, 1M)'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'

@@ -164,6 +164,52 @@ pub struct TimeoutOpt {
     pub timeout: Option<Duration>,
 }
 
+/// Parse a byte size: `4096`, `4k`, `64KiB`, `1M`, `1G` (k/M/G are binary: 1k = 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (try 4096, 64k, 1M)"))?;
+    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?} in {s:?} (use k, M or G)"
+            ));
+        }
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+/// Kernel socket buffer sizes for a listener (inherited by accepted connections).
+#[derive(Debug, Clone, Default, Args)]
+pub struct BufferOpts {
+    /// SO_RCVBUF for every connection (e.g. 4k, 1M)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub rcvbuf: Option<usize>,
+
+    /// SO_SNDBUF for every connection (e.g. 4k, 1M)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub sndbuf: Option<usize>,
+}
+
+impl BufferOpts {
+    /// Listener options with these buffer sizes.
+    pub fn listen_opts(&self) -> crate::net::socket::ListenOpts {
+        crate::net::socket::ListenOpts {
+            rcvbuf: self.rcvbuf,
+            sndbuf: self.sndbuf,
+            ..Default::default()
+        }
+    }
+}
+
 /// The options every server built on an engine takes.
 #[derive(Debug, Clone, Args)]
 pub struct EngineOpts {
@@ -265,6 +311,16 @@ mod tests {
                 .contains("not a duration")
         );
         assert!(parse_duration("-1").is_err());
+    }
+
+    #[test]
+    fn sizes_accept_binary_units() {
+        assert_eq!(parse_size("4096").unwrap(), 4096);
+        assert_eq!(parse_size("4k").unwrap(), 4096);
+        assert_eq!(parse_size("1M").unwrap(), 1 << 20);
+        assert_eq!(parse_size("2GiB").unwrap(), 2 << 30);
+        assert!(parse_size("12q").unwrap_err().contains("unknown size unit"));
+        assert!(parse_size("k").is_err());
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub struct ListenOpts {
     pub backlog: i32,
     /// `O_NONBLOCK`, for event-driven engines.
     pub nonblocking: bool,
+    /// `SO_RCVBUF` / `SO_SNDBUF` (socket(7)): kernel buffer sizes, inherited by every
+    /// accepted connection. Small buffers force short writes — a good test, and a
+    /// way to see flow control happen.
+    pub rcvbuf: Option<usize>,
+    pub sndbuf: Option<usize>,
 }
 
 impl Default for ListenOpts {
@@ -39,6 +44,8 @@ impl Default for ListenOpts {
             v6_only: None,
             backlog: 4096,
             nonblocking: false,
+            rcvbuf: None,
+            sndbuf: None,
         }
     }
 }
@@ -91,6 +98,7 @@ pub fn tcp_listener(addr: SocketAddr, opts: &ListenOpts) -> anyhow::Result<Socke
             Socket::set_only_v6,
         )?;
     }
+    set_buffer_sizes(&sock, opts.rcvbuf, opts.sndbuf)?;
     bind(&sock, &addr.into()).map_err(|e| bind_error(&addr, e))?;
     trace::call(
         "listen",
@@ -171,6 +179,34 @@ pub fn set_int_opt<V: std::fmt::Display + Copy>(
         },
         || set(sock, value),
     )
+}
+
+/// `SO_RCVBUF`/`SO_SNDBUF` when asked (the kernel doubles the value for bookkeeping
+/// and enforces a minimum; see socket(7)).
+pub fn set_buffer_sizes(
+    sock: &Socket,
+    rcvbuf: Option<usize>,
+    sndbuf: Option<usize>,
+) -> io::Result<()> {
+    if let Some(n) = rcvbuf {
+        set_int_opt(
+            sock,
+            "SOL_SOCKET",
+            "SO_RCVBUF",
+            n,
+            Socket::set_recv_buffer_size,
+        )?;
+    }
+    if let Some(n) = sndbuf {
+        set_int_opt(
+            sock,
+            "SOL_SOCKET",
+            "SO_SNDBUF",
+            n,
+            Socket::set_send_buffer_size,
+        )?;
+    }
+    Ok(())
 }
 
 /// `bind(2)`, traced.

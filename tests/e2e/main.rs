@@ -7,4 +7,5 @@ mod util;
 mod cli;
 mod engines;
 mod explain;
+mod harden_echo;
 mod tcp_client;

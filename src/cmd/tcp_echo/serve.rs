@@ -6,11 +6,11 @@ use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{EngineOpts, FamilyOpts};
+use crate::cli::{BufferOpts, EngineOpts, FamilyOpts};
 use crate::cmd::Run;
 use crate::engine::{self, report_summary};
 use crate::net::HostPort;
-use crate::net::socket::{ListenOpts, local_label, tcp_listener};
+use crate::net::socket::{local_label, tcp_listener};
 use crate::output::Output;
 use crate::proto::echo::EchoFactory;
 
@@ -19,7 +19,8 @@ Examples:
   nettool tcp-echo serve                           echo on 127.0.0.1:7007
   nettool tcp-echo serve -l 0 --engine poll        a free port, one poll(2) loop
   nettool -v tcp-echo serve --engine fork          a process per connection, logged
-  nettool tcp-echo serve --max-connections 100 --idle-timeout 30s";
+  nettool tcp-echo serve --max-connections 100 --idle-timeout 30s
+  nettool tcp-echo serve --sndbuf 4k --rcvbuf 4k   tiny kernel buffers: watch short writes";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -32,12 +33,15 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub engine: EngineOpts,
+
+    #[command(flatten)]
+    pub buffers: BufferOpts,
 }
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
-        let listener = tcp_listener(addr, &ListenOpts::default())?;
+        let listener = tcp_listener(addr, &self.buffers.listen_opts())?;
         out.listening(
             &local_label(&listener),
             json!({"proto": "tcp", "service": "echo", "engine": self.engine.engine.name()}),

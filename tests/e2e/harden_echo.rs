@@ -1,0 +1,327 @@
+//! Hostile and faulty conditions for the echo server, on every engine: the bug classes
+//! other servers shipped (partial writes, the accept-EMFILE spin, edge-triggered
+//! starvation, EINTR, rebinding after a crash).
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::engines::{all_engines, echo_server};
+use crate::util::{Server, nettool, random_bytes, require, wait_until};
+
+/// Descriptors the process holds now.
+fn fd_count(pid: i32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// CPU time (user + system) of a process in clock ticks, from /proc/PID/stat.
+fn cpu_ticks(pid: i32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = after.split(' ').collect();
+    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
+
+/// Echo `len` pseudo-random bytes through `addr`, writing and reading concurrently,
+/// comparing chunk by chunk (no 100 MiB copies held).
+fn stream_through(addr: std::net::SocketAddr, len: usize, seed: u64, small_buffers: bool) {
+    // Buffer sizes must be set before connect: shrinking a receive buffer after the
+    // handshake leaves a window the peer was already promised, and the flow stalls.
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    if small_buffers {
+        sock.set_send_buffer_size(4096).unwrap();
+        sock.set_recv_buffer_size(4096).unwrap();
+    }
+    sock.connect(&addr.into()).unwrap();
+    let s: TcpStream = sock.into();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    const CHUNK: usize = 1 << 20;
+    let mut w = s.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        let mut sent = 0;
+        let mut i = 0;
+        while sent < len {
+            let n = CHUNK.min(len - sent);
+            w.write_all(&random_bytes(n, seed + i)).unwrap();
+            sent += n;
+            i += 1;
+        }
+        w.shutdown(Shutdown::Write).unwrap();
+    });
+    let mut r = s;
+    let mut got = 0;
+    let mut i = 0;
+    let mut buf = vec![0u8; CHUNK];
+    while got < len {
+        let n = CHUNK.min(len - got);
+        r.read_exact(&mut buf[..n]).unwrap();
+        assert!(
+            buf[..n] == random_bytes(n, seed + i)[..],
+            "echo differs in chunk {i}"
+        );
+        got += n;
+        i += 1;
+    }
+    let mut rest = Vec::new();
+    r.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty(), "{} bytes more than sent", rest.len());
+    writer.join().unwrap();
+}
+
+#[test]
+fn hundred_mib_through_4k_buffers_on_every_engine() {
+    for engine in all_engines() {
+        eprintln!("--- engine {engine}");
+        let server = echo_server(&engine, &["--sndbuf", "4k", "--rcvbuf", "4k"]);
+        stream_through(server.socket_addr(), 100 << 20, 100, true);
+    }
+}
+
+#[test]
+fn out_of_descriptors_neither_spins_nor_dies() {
+    if !require("prlimit") {
+        return;
+    }
+    let handles: Vec<_> = all_engines()
+        .into_iter()
+        .map(|engine| std::thread::spawn(move || emfile_case(&engine)))
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+fn emfile_case(engine: &str) {
+    let mut cmd = Command::new("prlimit");
+    cmd.args(["--nofile=64:64", "--"])
+        .arg(crate::util::bin())
+        .args(["tcp-echo", "serve", "-l", "127.0.0.1:0", "--engine", engine])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    let server = Server::start_cmd(cmd);
+    let addr = server.socket_addr();
+    let held: Vec<TcpStream> = (0..200)
+        .filter_map(|_| TcpStream::connect(addr).ok())
+        .collect();
+    assert!(!held.is_empty());
+    let before = cpu_ticks(server.pid());
+    std::thread::sleep(Duration::from_secs(5)); // the measurement window itself
+    let used = cpu_ticks(server.pid()) - before;
+    // 5 s is 500 ticks at 100 Hz: 5% is 25.
+    assert!(
+        used < 25,
+        "engine {engine}: {used} ticks of CPU in 5 s with descriptors exhausted"
+    );
+    let warnings = server
+        .stderr_lines()
+        .iter()
+        .filter(|l| l.contains("warning"))
+        .count();
+    assert!(
+        warnings <= 8,
+        "engine {engine}: {warnings} warnings in 5 s: not rate-limited"
+    );
+    drop(held);
+    let served = wait_until(Duration::from_secs(10), || {
+        let Ok(mut s) = TcpStream::connect(addr) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+        let mut b = [0u8; 4];
+        s.write_all(b"ping").is_ok() && s.read_exact(&mut b).is_ok() && &b == b"ping"
+    });
+    assert!(
+        served,
+        "engine {engine}: no echo after descriptors were freed"
+    );
+}
+
+#[test]
+fn a_flooding_client_does_not_delay_another() {
+    for engine in all_engines() {
+        eprintln!("--- engine {engine}");
+        let server = echo_server(&engine, &[]);
+        let addr = server.socket_addr();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flood = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let s = TcpStream::connect(addr).unwrap();
+                let mut r = s.try_clone().unwrap();
+                let reader = std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 1 << 16];
+                    while r.read(&mut buf).is_ok_and(|n| n > 0) {}
+                });
+                let mut w = s;
+                let chunk = vec![0x55u8; 1 << 16];
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline
+                {
+                    if w.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+                let _ = w.shutdown(Shutdown::Both);
+                let _ = reader.join();
+            })
+        };
+        std::thread::sleep(Duration::from_millis(200)); // let the flood build up
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_nodelay(true).unwrap();
+        let mut worst = Duration::ZERO;
+        for _ in 0..20 {
+            let t = Instant::now();
+            s.write_all(b"tick").unwrap();
+            let mut b = [0u8; 4];
+            s.read_exact(&mut b).unwrap();
+            worst = worst.max(t.elapsed());
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        flood.join().unwrap();
+        assert!(
+            worst < Duration::from_millis(100),
+            "engine {engine}: an echo took {worst:?} during a flood"
+        );
+    }
+}
+
+#[test]
+fn restart_after_sigkill_rebinds_and_a_second_instance_is_refused() {
+    for engine in all_engines() {
+        eprintln!("--- engine {engine}");
+        let server = echo_server(&engine, &[]);
+        let addr = server.host_port();
+        let conns: Vec<TcpStream> = (0..100)
+            .map(|_| TcpStream::connect(server.socket_addr()).unwrap())
+            .collect();
+        for mut c in &conns {
+            c.write_all(b"x").unwrap();
+            let mut b = [0u8; 1];
+            c.read_exact(&mut b).unwrap();
+        }
+        server.signal(nix::sys::signal::Signal::SIGKILL);
+        drop(server);
+        drop(conns);
+        let again = Server::start(&["tcp-echo", "serve", "-l", &addr, "--engine", &engine]);
+        let out = nettool()
+            .args(["tcp-echo", "serve", "-l", &addr])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "nettool: listen on {addr}: address in use (another server is listening there)\n"
+            )
+        );
+        drop(again);
+    }
+}
+
+#[test]
+fn signals_at_1khz_during_a_transfer_change_nothing() {
+    for engine in all_engines() {
+        eprintln!("--- engine {engine}");
+        let server = echo_server(&engine, &[]);
+        let data = random_bytes(20 << 20, 12);
+        let input = crate::util::temp_file_with(&data);
+        let out_file = tempfile::NamedTempFile::new().unwrap();
+        let mut client = nettool()
+            .args(["tcp-echo", "connect", "--stats", &server.host_port()])
+            .stdin(input.reopen().unwrap())
+            .stdout(out_file.reopen().unwrap())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let client_pid = nix::unistd::Pid::from_raw(client.id() as i32);
+        // Readiness: SIGUSR1's handler is installed once SigCgt shows it (bit 9).
+        let caught = wait_until(Duration::from_secs(10), || {
+            std::fs::read_to_string(format!("/proc/{client_pid}/status")).is_ok_and(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("SigCgt:"))
+                    .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+                    .is_some_and(|m| m & (1 << 9) != 0)
+            })
+        });
+        assert!(caught, "the client never installed its SIGUSR1 handler");
+        let server_pid = nix::unistd::Pid::from_raw(server.pid());
+        // SIGUSR1 has a handler in the client (--stats); SIGCHLD has one in the fork engine.
+        let started = Instant::now();
+        let mut sent = 0;
+        while matches!(client.try_wait(), Ok(None)) && started.elapsed() < Duration::from_secs(30) {
+            let _ = nix::sys::signal::kill(client_pid, nix::sys::signal::Signal::SIGUSR1);
+            let _ = nix::sys::signal::kill(server_pid, nix::sys::signal::Signal::SIGCHLD);
+            sent += 1;
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let out = client.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "engine {engine}: {stderr}");
+        assert!(
+            !stderr.contains("Interrupted"),
+            "engine {engine}: EINTR surfaced: {stderr}"
+        );
+        assert!(
+            std::fs::read(out_file.path()).unwrap() == data,
+            "engine {engine}: echo differs"
+        );
+        assert!(
+            sent > 10,
+            "the transfer ended before signals could matter ({sent} sent)"
+        );
+    }
+}
+
+#[test]
+fn connect_reports_a_reset_with_exit_1() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut child = nettool()
+        .args(["tcp-echo", "connect", "--recv-only", &addr.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (conn, _) = listener.accept().unwrap();
+    socket2::SockRef::from(&conn)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    drop(conn); // SO_LINGER 0: close sends RST
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "nettool: connection reset by peer\n"
+    );
+}
+
+#[test]
+fn server_fds_return_to_baseline_after_clients_leave() {
+    for engine in all_engines() {
+        eprintln!("--- engine {engine}");
+        let server = echo_server(&engine, &[]);
+        let baseline = fd_count(server.pid());
+        {
+            let conns: Vec<TcpStream> = (0..50)
+                .map(|_| TcpStream::connect(server.socket_addr()).unwrap())
+                .collect();
+            for mut c in &conns {
+                c.write_all(b"y").unwrap();
+                let mut b = [0u8; 1];
+                c.read_exact(&mut b).unwrap();
+            }
+        }
+        let back = wait_until(Duration::from_secs(10), || {
+            fd_count(server.pid()) <= baseline
+        });
+        assert!(
+            back,
+            "engine {engine}: {} fds, baseline {baseline}",
+            fd_count(server.pid())
+        );
+    }
+}
