@@ -280,7 +280,7 @@ fn signals_at_1khz_during_a_transfer_change_nothing() {
 fn connect_reports_a_reset_with_exit_1() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut child = nettool()
+    let child = nettool()
         .args(["tcp-echo", "connect", "--recv-only", &addr.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
