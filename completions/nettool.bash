@@ -418,7 +418,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
-            opts="-l -4 -6 -q -v -h -V --listen --engine --max-connections --idle-timeout --rcvbuf --sndbuf --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -q -v -h -V --listen --engine --max-connections --idle-timeout --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -449,6 +449,10 @@ _nettool() {
                     return 0
                     ;;
                 --sndbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

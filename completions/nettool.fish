@@ -100,11 +100,14 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'

@@ -187,9 +187,10 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("{s:?} is too large"))
 }
 
-/// Kernel socket buffer sizes for a listener (inherited by accepted connections).
-#[derive(Debug, Clone, Default, Args)]
-pub struct BufferOpts {
+/// Listening-socket options a learner may want to turn: buffer sizes, port reuse, the
+/// accept backlog. Accepted connections inherit the buffer sizes from the listener.
+#[derive(Debug, Clone, Args)]
+pub struct ListenSockOpts {
     /// SO_RCVBUF for every connection (e.g. 4k, 1M)
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub rcvbuf: Option<usize>,
@@ -197,14 +198,29 @@ pub struct BufferOpts {
     /// SO_SNDBUF for every connection (e.g. 4k, 1M)
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub sndbuf: Option<usize>,
+
+    /// Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT
+    #[arg(long)]
+    pub no_reuseaddr: bool,
+
+    /// Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections
+    #[arg(long)]
+    pub reuseport: bool,
+
+    /// The listen(2) backlog: connections the kernel completes before we accept them
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(i32).range(0..))]
+    pub backlog: i32,
 }
 
-impl BufferOpts {
-    /// Listener options with these buffer sizes.
+impl ListenSockOpts {
+    /// The listener options these flags ask for.
     pub fn listen_opts(&self) -> crate::net::socket::ListenOpts {
         crate::net::socket::ListenOpts {
             rcvbuf: self.rcvbuf,
             sndbuf: self.sndbuf,
+            reuse_addr: !self.no_reuseaddr,
+            reuse_port: self.reuseport,
+            backlog: self.backlog,
             ..Default::default()
         }
     }

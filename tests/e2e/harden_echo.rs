@@ -325,3 +325,40 @@ fn server_fds_return_to_baseline_after_clients_leave() {
         );
     }
 }
+
+#[test]
+fn time_wait_blocks_a_restart_only_without_reuseaddr() {
+    // The server closes first (idle timeout), so the TIME-WAIT is on the server's port.
+    let mut server = echo_server("thread", &["--idle-timeout", "50ms"]);
+    let addr = server.host_port();
+    let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+    let mut b = [0u8; 1];
+    assert_eq!(
+        s.read(&mut b).unwrap(),
+        0,
+        "the server should close the idle connection"
+    );
+    drop(s);
+    assert!(server.stop().success());
+    let out = nettool()
+        .args([
+            "tcp-echo",
+            "serve",
+            "--no-reuseaddr",
+            "--dry-run",
+            "-l",
+            &addr,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("address in use"));
+    let out = nettool()
+        .args(["tcp-echo", "serve", "--dry-run", "-l", &addr])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "SO_REUSEADDR should allow the restart: {out:?}"
+    );
+}

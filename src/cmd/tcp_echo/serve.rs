@@ -6,7 +6,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{BufferOpts, EngineOpts, FamilyOpts};
+use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts};
 use crate::cmd::Run;
 use crate::engine::{self, report_summary};
 use crate::net::HostPort;
@@ -20,7 +20,8 @@ Examples:
   nettool tcp-echo serve -l 0 --engine poll        a free port, one poll(2) loop
   nettool -v tcp-echo serve --engine fork          a process per connection, logged
   nettool tcp-echo serve --max-connections 100 --idle-timeout 30s
-  nettool tcp-echo serve --sndbuf 4k --rcvbuf 4k   tiny kernel buffers: watch short writes";
+  nettool tcp-echo serve --sndbuf 4k --rcvbuf 4k   tiny kernel buffers: watch short writes
+  nettool tcp-echo serve --no-reuseaddr -l :7007   see a restart fail while TIME-WAIT lasts";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -35,13 +36,13 @@ pub struct ServeArgs {
     pub engine: EngineOpts,
 
     #[command(flatten)]
-    pub buffers: BufferOpts,
+    pub sockopts: ListenSockOpts,
 }
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
-        let listener = tcp_listener(addr, &self.buffers.listen_opts())?;
+        let listener = tcp_listener(addr, &self.sockopts.listen_opts())?;
         out.listening(
             &local_label(&listener),
             json!({"proto": "tcp", "service": "echo", "engine": self.engine.engine.name()}),
