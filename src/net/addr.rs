@@ -401,4 +401,18 @@ mod tests {
         assert!(UnixTarget::parse("@").is_err());
         assert!(UnixTarget::parse("").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(s in ".{0,64}") {
+            let _ = HostPort::parse(&s);
+            let _ = UnixTarget::parse(&s);
+        }
+
+        #[test]
+        fn display_parses_back(a in proptest::prelude::any::<std::net::IpAddr>(), port in proptest::prelude::any::<u16>()) {
+            let hp = HostPort { host: Host::Ip(a), port, zone: None };
+            proptest::prop_assert_eq!(HostPort::parse(&hp.to_string()).unwrap(), hp);
+        }
+    }
 }
