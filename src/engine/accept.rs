@@ -41,6 +41,8 @@ pub struct Acceptor {
     spare: Option<File>,
     last_warning: Option<Instant>,
     local: String,
+    /// How many times `EMFILE`/`ENFILE` made us shed a connection.
+    shed: u64,
 }
 
 impl Acceptor {
@@ -54,6 +56,7 @@ impl Acceptor {
             spare: File::open("/dev/null").ok(),
             last_warning: None,
             local,
+            shed: 0,
         })
     }
 
@@ -128,7 +131,14 @@ impl Acceptor {
         ctx.log_refused(peer, "too many connections");
     }
 
+    /// How many times `try_accept` met `EMFILE`/`ENFILE` (and shed a connection). An
+    /// edge-triggered loop reads a change after a `None` as "the queue may hold more".
+    pub fn shed_count(&self) -> u64 {
+        self.shed
+    }
+
     fn shed_one(&mut self, ctx: &EngineCtx<'_>, err: &io::Error) {
+        self.shed += 1;
         drop(self.spare.take());
         if let Ok((sock, addr)) = self.listener.accept() {
             ctx.log_refused(&sockaddr_label(&addr), "out of file descriptors");
