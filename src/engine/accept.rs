@@ -41,7 +41,7 @@ pub struct Acceptor {
     spare: Option<File>,
     last_warning: Option<Instant>,
     local: String,
-    /// How many times `EMFILE`/`ENFILE` made us shed a connection.
+    /// How many connections `EMFILE`/`ENFILE` made us shed.
     shed: u64,
 }
 
@@ -131,16 +131,18 @@ impl Acceptor {
         ctx.log_refused(peer, "too many connections");
     }
 
-    /// How many times `try_accept` met `EMFILE`/`ENFILE` (and shed a connection). An
-    /// edge-triggered loop reads a change after a `None` as "the queue may hold more".
+    /// How many connections `try_accept` shed under `EMFILE`/`ENFILE`. An edge-triggered
+    /// loop reads a change after a `None` as "the queue may hold more".
     pub fn shed_count(&self) -> u64 {
         self.shed
     }
 
     fn shed_one(&mut self, ctx: &EngineCtx<'_>, err: &io::Error) {
-        self.shed += 1;
         drop(self.spare.take());
+        // accept(2) reports EMFILE before looking at the queue, so this may find
+        // nothing; only a connection actually taken counts as shed.
         if let Ok((sock, addr)) = self.listener.accept() {
+            self.shed += 1;
             ctx.log_refused(&sockaddr_label(&addr), "out of file descriptors");
             drop(sock);
         }

@@ -6,4 +6,5 @@ mod util;
 
 mod cli;
 mod engines;
+mod event_engines;
 mod tcp_client;
