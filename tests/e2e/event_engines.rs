@@ -351,3 +351,63 @@ fn unknown_engine_lists_the_valid_ones() {
         assert!(err.contains(&name), "{name} missing from: {err}");
     }
 }
+
+engine_test!(a_flooding_client_does_not_starve_a_chatty_one, |engine| {
+    const FLOOD: u64 = 128 << 20;
+    let server = echo_server(engine, &[]);
+    let flood = connect(&server);
+    let mut flood_w = flood.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = vec![b'f'; 256 * 1024];
+        for _ in 0..FLOOD / chunk.len() as u64 {
+            flood_w.write_all(&chunk).unwrap();
+        }
+        flood_w.shutdown(Shutdown::Write).unwrap();
+    });
+    let echoed = Arc::new(AtomicU64::new(0));
+    let reader = {
+        let echoed = Arc::clone(&echoed);
+        let mut flood = flood;
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 256 * 1024];
+            while let Ok(n) = flood.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                echoed.fetch_add(n as u64, Ordering::Relaxed);
+            }
+        })
+    };
+    assert!(wait_until(Duration::from_secs(10), || {
+        echoed.load(Ordering::Relaxed) > 1 << 20
+    }));
+    // Round trips for as long as the flood lasts (bounded).
+    let mut chatty = connect(&server);
+    let (mut worst, mut trips) = (Duration::ZERO, 0);
+    while !reader.is_finished() && trips < 10_000 {
+        let t = Instant::now();
+        round_trip(
+            &mut chatty,
+            &[trips as u8; 64],
+            &format!("engine {engine}: chatty"),
+        );
+        worst = worst.max(t.elapsed());
+        trips += 1;
+    }
+    writer.join().unwrap();
+    reader.join().unwrap();
+    assert_eq!(
+        echoed.load(Ordering::Relaxed),
+        FLOOD,
+        "engine {engine}: flood echo"
+    );
+    assert!(
+        trips >= 3,
+        "engine {engine}: only {trips} round trips during the flood"
+    );
+    assert!(
+        worst < Duration::from_secs(1),
+        "engine {engine}: a round trip took {worst:?} beside the flood"
+    );
+    eprintln!("engine {engine}: {trips} round trips during the flood, worst {worst:?}");
+});
