@@ -5,6 +5,7 @@
 mod util;
 
 mod cli;
+mod engine_limits;
 mod engines;
 mod event_engines;
 mod tcp_client;
