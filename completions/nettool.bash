@@ -433,7 +433,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "thread" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)

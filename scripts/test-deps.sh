@@ -13,6 +13,7 @@ have ss || need+=(iproute2)
 have nft || need+=(nftables)
 have mandoc || need+=(mandoc)
 have strace || need+=(strace)
+have prlimit || need+=(util-linux)
 have zsh || need+=(zsh)
 have fish || need+=(fish)
 if [ ${#need[@]} -gt 0 ]; then

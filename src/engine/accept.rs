@@ -41,6 +41,8 @@ pub struct Acceptor {
     spare: Option<File>,
     last_warning: Option<Instant>,
     local: String,
+    /// How many connections `EMFILE`/`ENFILE` made us shed.
+    shed: u64,
 }
 
 impl Acceptor {
@@ -54,6 +56,7 @@ impl Acceptor {
             spare: File::open("/dev/null").ok(),
             last_warning: None,
             local,
+            shed: 0,
         })
     }
 
@@ -128,9 +131,18 @@ impl Acceptor {
         ctx.log_refused(peer, "too many connections");
     }
 
+    /// How many connections `try_accept` shed under `EMFILE`/`ENFILE`. An edge-triggered
+    /// loop reads a change after a `None` as "the queue may hold more".
+    pub fn shed_count(&self) -> u64 {
+        self.shed
+    }
+
     fn shed_one(&mut self, ctx: &EngineCtx<'_>, err: &io::Error) {
         drop(self.spare.take());
+        // accept(2) reports EMFILE before looking at the queue, so this may find
+        // nothing; only a connection actually taken counts as shed.
         if let Ok((sock, addr)) = self.listener.accept() {
+            self.shed += 1;
             ctx.log_refused(&sockaddr_label(&addr), "out of file descriptors");
             drop(sock);
         }

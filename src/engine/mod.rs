@@ -9,6 +9,13 @@
 pub mod accept;
 pub mod blocking;
 pub mod conn;
+pub mod epoll;
+mod event_loop;
+pub mod nbconn;
+pub mod poll;
+mod reactor;
+pub mod select;
+pub mod selector;
 pub mod service;
 mod thread;
 
@@ -18,6 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use serde_json::json;
 use socket2::Socket;
 
@@ -29,16 +37,38 @@ use service::ServiceFactory;
 pub enum EngineKind {
     /// One thread per connection, blocking I/O.
     Thread,
+    /// One thread, select(2): bitmaps, at most FD_SETSIZE (1024) descriptors.
+    Select,
+    /// One thread, poll(2): a pollfd array, no descriptor ceiling.
+    Poll,
+    /// One thread, epoll(7) level-triggered: one read per readiness report.
+    EpollLt,
+    /// One thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN.
+    EpollEt,
+    /// One thread, the classic epoll reactor: per-fd records whose handlers re-arm.
+    Reactor,
 }
 
 impl EngineKind {
     /// Every engine, in the order of the course: processes, threads, then multiplexing.
-    pub const ALL: &'static [EngineKind] = &[EngineKind::Thread];
+    pub const ALL: &'static [EngineKind] = &[
+        EngineKind::Thread,
+        EngineKind::Select,
+        EngineKind::Poll,
+        EngineKind::EpollLt,
+        EngineKind::EpollEt,
+        EngineKind::Reactor,
+    ];
 
     /// The name used by `--engine`.
     pub fn name(self) -> &'static str {
         match self {
             EngineKind::Thread => "thread",
+            EngineKind::Select => "select",
+            EngineKind::Poll => "poll",
+            EngineKind::EpollLt => "epoll-lt",
+            EngineKind::EpollEt => "epoll-et",
+            EngineKind::Reactor => "reactor",
         }
     }
 
@@ -49,7 +79,7 @@ impl EngineKind {
 
     /// The engine a server uses when `--engine` is not given.
     pub fn default_kind() -> EngineKind {
-        EngineKind::Thread
+        EngineKind::EpollEt
     }
 }
 
@@ -245,6 +275,17 @@ pub fn serve<F: ServiceFactory>(
     };
     match kind {
         EngineKind::Thread => thread::run(listener, factory, &ctx)?,
+        EngineKind::Select => event_loop::run(select::Select::new(), listener, factory, &ctx)?,
+        EngineKind::Poll => event_loop::run(poll::Poll::new(), listener, factory, &ctx)?,
+        EngineKind::EpollLt => {
+            let sel = epoll::Epoll::new(selector::Trigger::Level).context("epoll_create1")?;
+            event_loop::run(sel, listener, factory, &ctx)?
+        }
+        EngineKind::EpollEt => {
+            let sel = epoll::Epoll::new(selector::Trigger::Edge).context("epoll_create1")?;
+            event_loop::run(sel, listener, factory, &ctx)?
+        }
+        EngineKind::Reactor => reactor::run(listener, factory, &ctx)?,
     }
     Ok(ctx.counters.summary(started))
 }
@@ -287,7 +328,8 @@ mod tests {
     fn unknown_engine_lists_valid_ones() {
         let err = "nope".parse::<EngineKind>().unwrap_err();
         assert!(
-            err.contains("valid engines: ") && err.contains("thread"),
+            err.contains("valid engines: ")
+                && err.contains("thread, select, poll, epoll-lt, epoll-et, reactor"),
             "{err}"
         );
     }

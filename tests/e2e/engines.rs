@@ -36,6 +36,7 @@ macro_rules! engine_test {
         }
     };
 }
+pub(crate) use engine_test;
 
 engine_test!(echoes_a_line, |engine| {
     let server = echo_server(engine, &[]);

@@ -5,7 +5,9 @@
 mod util;
 
 mod cli;
+mod engine_limits;
 mod engines;
+mod event_engines;
 mod explain;
 mod harden_echo;
 mod tcp_client;

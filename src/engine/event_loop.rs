@@ -1,0 +1,283 @@
+//! The one single-threaded event loop behind the select, poll, epoll-lt and epoll-et
+//! engines: generic over [`Selector`], so the four engines differ only in how readiness
+//! is asked for, not in what is done with it.
+//!
+//! One turn: wait for readiness (or the next timer sweep), then for each event accept
+//! new connections, read from and write to ready connections, and re-register any
+//! connection whose wanted readiness changed (write interest only while output waits;
+//! read interest only below the outbox high-water mark).
+//!
+//! * **Level-triggered** (select, poll, epoll-lt): one `read` per event. If more data
+//!   is waiting, the selector simply reports the socket again next turn, so every
+//!   connection gets its turn in order.
+//! * **Edge-triggered** (epoll-et): an event is reported once per change, so the loop
+//!   must read until `EAGAIN` or remember the socket. To keep one flooding client from
+//!   starving the rest it reads at most [`EDGE_READ_BUDGET`] times per turn and puts an
+//!   unfinished socket on a requeue list served after the next (non-blocking) wait;
+//!   accepts are drained the same way.
+//!
+//! SIGINT/SIGTERM arrive through the shutdown self-pipe, registered like any socket, so
+//! a loop asleep in `wait` wakes at once; it then stops accepting, gives every
+//! connection one last non-blocking flush and closes it.
+
+use std::os::fd::{AsFd, AsRawFd};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use slab::Slab;
+use socket2::Socket;
+
+use super::accept::Acceptor;
+use super::nbconn::{NbConn, READ_CHUNK, ReadEnd, admit, sweep_interval};
+use super::selector::{Event, Interest, Selector, Token, Trigger};
+use super::service::ServiceFactory;
+use super::{CloseReason, EngineCtx};
+use crate::net::signals::Shutdown;
+
+const LISTENER: Token = Token(0);
+const SHUTDOWN: Token = Token(1);
+/// Connection tokens are slab keys shifted past the two fixed tokens.
+const FIRST_CONN: usize = 2;
+
+/// Reads per connection per turn in edge-triggered mode (× 64 KiB).
+pub const EDGE_READ_BUDGET: usize = 16;
+/// Accepts per turn; the rest wait for the next turn so connections already open are
+/// served in between.
+pub const ACCEPT_BUDGET: usize = 128;
+
+struct Entry<S: super::service::Service> {
+    conn: NbConn<S>,
+    /// What the selector currently has registered for this socket.
+    interest: Interest,
+    /// Edge-triggered: the last readable edge has not been read to `EAGAIN` yet.
+    read_ready: bool,
+    /// Already on the requeue list.
+    queued: bool,
+}
+
+struct Loop<'a, 'c, Sel: Selector, F: ServiceFactory> {
+    sel: Sel,
+    edge: bool,
+    acceptor: Acceptor,
+    factory: Arc<F>,
+    ctx: &'a EngineCtx<'c>,
+    conns: Slab<Entry<F::Service>>,
+    buf: Vec<u8>,
+    /// Edge-triggered: connections with unread data (budget spent), served next turn.
+    requeue: Vec<Token>,
+    /// Edge-triggered: the accept budget ran out before `EAGAIN`.
+    listener_pending: bool,
+    warned_fd_setsize: bool,
+}
+
+/// Serve until SIGINT/SIGTERM with any selector.
+pub fn run<Sel: Selector, F: ServiceFactory>(
+    mut sel: Sel,
+    listener: Socket,
+    factory: Arc<F>,
+    ctx: &EngineCtx<'_>,
+) -> anyhow::Result<()> {
+    let shutdown = Shutdown::install().context("install signal handlers")?;
+    let acceptor = Acceptor::new(listener)?;
+    sel.register(acceptor.listener().as_fd(), LISTENER, Interest::READ)
+        .context("watch the listener")?;
+    sel.register(shutdown.as_fd(), SHUTDOWN, Interest::READ)
+        .context("watch the shutdown pipe")?;
+    let edge = sel.trigger() == Trigger::Edge;
+    let mut lp = Loop {
+        sel,
+        edge,
+        acceptor,
+        factory,
+        ctx,
+        conns: Slab::new(),
+        buf: vec![0u8; READ_CHUNK],
+        requeue: Vec::new(),
+        listener_pending: false,
+        warned_fd_setsize: false,
+    };
+    let sweep_every = sweep_interval(ctx.config);
+    let mut next_sweep = Instant::now() + sweep_every;
+    let mut events: Vec<Event> = Vec::with_capacity(1024);
+    while shutdown.requested().is_none() {
+        let timeout = if !lp.requeue.is_empty() || lp.listener_pending {
+            Some(Duration::ZERO)
+        } else if lp.conns.is_empty() {
+            None
+        } else {
+            Some(next_sweep.saturating_duration_since(Instant::now()))
+        };
+        lp.sel
+            .wait(&mut events, timeout)
+            .context("wait for events")?;
+        for ev in &events {
+            match ev.token {
+                LISTENER => lp.accept_some(),
+                SHUTDOWN => shutdown.drain(),
+                t => lp.conn_event(t, ev.readable, ev.writable),
+            }
+        }
+        if lp.edge {
+            lp.serve_requeued();
+        }
+        let now = Instant::now();
+        if lp.conns.is_empty() {
+            next_sweep = now + sweep_every;
+        } else if now >= next_sweep {
+            lp.sweep(now);
+            next_sweep = now + sweep_every;
+        }
+    }
+    lp.close_all();
+    Ok(())
+}
+
+impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
+    /// Accept up to the budget; edge-triggered loops note a non-empty queue.
+    fn accept_some(&mut self) {
+        self.listener_pending = false;
+        for _ in 0..ACCEPT_BUDGET {
+            let shed_before = self.acceptor.shed_count();
+            match self.acceptor.try_accept(self.ctx) {
+                Ok(Some((sock, peer))) => self.add(sock, peer),
+                Ok(None) => {
+                    // Out of descriptors: one connection was shed; more may be queued
+                    // behind it, and an edge will not come again for them.
+                    self.listener_pending = self.edge && self.acceptor.shed_count() != shed_before;
+                    return;
+                }
+                Err(e) => {
+                    self.ctx.out.warn(&format!("accept: {e}"));
+                    return;
+                }
+            }
+        }
+        self.listener_pending = self.edge;
+    }
+
+    fn add(&mut self, sock: Socket, peer: String) {
+        let fd = sock.as_raw_fd();
+        if !self.sel.can_watch(fd) {
+            // select(2): FD_SET on fd >= FD_SETSIZE would write past the fd_set.
+            let why = format!(
+                "descriptor {fd} is beyond select's FD_SETSIZE ({})",
+                super::select::FD_SETSIZE
+            );
+            if !self.warned_fd_setsize {
+                self.warned_fd_setsize = true;
+                self.ctx.out.warn(&format!(
+                    "refusing connections: {why}; use --engine poll or epoll for more"
+                ));
+            }
+            self.ctx.log_refused(&peer, &why);
+            return;
+        }
+        let Some(conn) = admit(&self.acceptor, sock, peer, &*self.factory, self.ctx) else {
+            return;
+        };
+        let interest = conn.interest();
+        let entry = self.conns.vacant_entry();
+        let token = Token(entry.key() + FIRST_CONN);
+        if let Err(e) = self.sel.register(conn.sock.as_fd(), token, interest) {
+            self.ctx
+                .out
+                .warn(&format!("cannot watch connection {}: {e}", conn.id));
+            let mut conn = conn;
+            conn.abort(CloseReason::Error);
+            conn.close(self.ctx);
+            return;
+        }
+        entry.insert(Entry {
+            conn,
+            interest,
+            read_ready: false,
+            queued: false,
+        });
+        // A greeting (on_open output) goes out at once; an edge-triggered socket may
+        // also already hold data that arrived before registration.
+        self.conn_event(token, self.edge, true);
+    }
+
+    /// Handle readiness on one connection, then settle its registration.
+    fn conn_event(&mut self, token: Token, readable: bool, writable: bool) {
+        let Some(e) = self.conns.get_mut(token.0.wrapping_sub(FIRST_CONN)) else {
+            return; // closed earlier in this turn
+        };
+        if writable && e.conn.wants_write() {
+            e.conn.on_writable();
+        }
+        if readable {
+            e.read_ready = true;
+        }
+        if e.read_ready && e.conn.wants_read() {
+            let budget = if self.edge { EDGE_READ_BUDGET } else { 1 };
+            let end = e.conn.on_readable(&mut self.buf, budget);
+            // Level-triggered: the selector will say again if more is waiting.
+            e.read_ready = self.edge && end == ReadEnd::MaybeMore;
+        }
+        self.settle(token);
+    }
+
+    /// Close a finished connection, or update its registration and requeue state.
+    fn settle(&mut self, token: Token) {
+        let key = token.0 - FIRST_CONN;
+        let Some(e) = self.conns.get_mut(key) else {
+            return;
+        };
+        if e.conn.finished().is_none() {
+            let want = e.conn.interest();
+            if want != e.interest {
+                match self.sel.reregister(e.conn.sock.as_fd(), token, want) {
+                    Ok(()) => e.interest = want,
+                    Err(_) => e.conn.abort(CloseReason::Error),
+                }
+            }
+        }
+        if e.conn.finished().is_some() {
+            let e = self.conns.remove(key);
+            let _ = self.sel.deregister(e.conn.sock.as_fd());
+            e.conn.close(self.ctx);
+            return;
+        }
+        if self.edge && e.read_ready && e.conn.wants_read() && !e.queued {
+            e.queued = true;
+            self.requeue.push(token);
+        }
+    }
+
+    /// Edge-triggered: give connections that had more to read their next turn.
+    fn serve_requeued(&mut self) {
+        for token in std::mem::take(&mut self.requeue) {
+            if let Some(e) = self.conns.get_mut(token.0 - FIRST_CONN) {
+                e.queued = false;
+                self.conn_event(token, false, false);
+            }
+        }
+        if self.listener_pending {
+            self.accept_some();
+        }
+    }
+
+    /// Close connections past their idle timeout or service deadline.
+    fn sweep(&mut self, now: Instant) {
+        let expired: Vec<usize> = self
+            .conns
+            .iter_mut()
+            .filter_map(|(k, e)| e.conn.check_timers(now, self.ctx.config).then_some(k))
+            .collect();
+        for k in expired {
+            self.settle(Token(k + FIRST_CONN));
+        }
+    }
+
+    /// Shutdown: one last non-blocking flush for each connection, then close.
+    fn close_all(&mut self) {
+        for (_, mut e) in std::mem::take(&mut self.conns) {
+            e.conn.on_writable();
+            e.conn.abort(CloseReason::Shutdown);
+            let _ = self.sel.deregister(e.conn.sock.as_fd());
+            e.conn.close(self.ctx);
+        }
+    }
+}

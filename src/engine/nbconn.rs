@@ -1,0 +1,342 @@
+//! One connection in a single-threaded event engine (select, poll, epoll, reactor):
+//! a non-blocking socket, its service, its outbox and the bookkeeping that decides
+//! what readiness to ask the selector for next.
+//!
+//! The blocking engines can simply wait inside `read` or `write`; here nothing may
+//! wait, so the connection's state is explicit:
+//! * reading stops while the outbox is above [`OUTBOX_HIGH_WATER`] (backpressure: a
+//!   client that sends but never reads cannot grow our memory without bound);
+//! * write interest is wanted only while output is pending — an idle socket is
+//!   almost always writable, and asking for `EPOLLOUT` then would wake us for nothing;
+//! * the service's [`Verdict`] says when to half-close or close once the outbox is sent.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use socket2::Socket;
+
+use super::accept::Acceptor;
+use super::conn::{Flush, flush_outbox};
+use super::selector::Interest;
+use super::service::{ConnInfo, OUTBOX_HIGH_WATER, Outbox, Service, ServiceFactory, Verdict};
+use super::{CloseReason, EngineCtx, ServerConfig};
+use crate::net::io::{peer_gone, read_retry};
+
+/// The read buffer an event loop shares between all its connections.
+pub const READ_CHUNK: usize = 64 * 1024;
+
+/// How a read turn ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadEnd {
+    /// `EAGAIN`: the socket is drained (edge-triggered loops wait for the next edge).
+    Drained,
+    /// Stopped early (read budget spent, or backpressure): data may still be waiting.
+    MaybeMore,
+    /// End of stream or the connection must close.
+    Stopped,
+}
+
+/// A connection driven by readiness events.
+pub struct NbConn<S: Service> {
+    pub sock: Socket,
+    pub id: u64,
+    pub peer: String,
+    svc: S,
+    out: Outbox,
+    verdict: Verdict,
+    eof: bool,
+    write_shut: bool,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub last_active: Instant,
+    /// The outcome once the connection is finished (close it).
+    done: Option<CloseReason>,
+}
+
+impl<S: Service> NbConn<S> {
+    /// Wrap an accepted socket (made non-blocking here) and greet via `on_open`.
+    pub fn new(sock: Socket, id: u64, peer: String, mut svc: S) -> NbConn<S> {
+        let mut out = Outbox::default();
+        let verdict = svc.on_open(&mut out);
+        let done = sock.set_nonblocking(true).err().map(|_| CloseReason::Error);
+        NbConn {
+            sock,
+            id,
+            peer,
+            svc,
+            out,
+            verdict,
+            eof: false,
+            write_shut: false,
+            bytes_in: 0,
+            bytes_out: 0,
+            last_active: Instant::now(),
+            done,
+        }
+    }
+
+    /// Whether reading makes sense now: not at EOF, not closing, outbox below the mark.
+    pub fn wants_read(&self) -> bool {
+        self.done.is_none()
+            && !self.eof
+            && self.verdict != Verdict::Close
+            && self.out.queued_bytes() < OUTBOX_HIGH_WATER
+    }
+
+    /// Whether output is waiting for the socket to become writable.
+    pub fn wants_write(&self) -> bool {
+        self.done.is_none() && !self.out.is_empty()
+    }
+
+    /// The readiness to ask the selector for.
+    pub fn interest(&self) -> Interest {
+        Interest::new(self.wants_read(), self.wants_write())
+    }
+
+    /// `Some(reason)` once the connection should be closed.
+    pub fn finished(&self) -> Option<CloseReason> {
+        self.done
+    }
+
+    /// Read up to `max_reads` times into `buf`, feeding the service, then send what
+    /// it queued. Level-triggered loops pass 1; edge-triggered ones a small budget.
+    pub fn on_readable(&mut self, buf: &mut [u8], max_reads: usize) -> ReadEnd {
+        let mut end = ReadEnd::MaybeMore;
+        for _ in 0..max_reads {
+            if !self.wants_read() {
+                break;
+            }
+            match read_retry(&mut &self.sock, buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    self.last_active = Instant::now();
+                    let v = self.svc.on_eof(&mut self.out);
+                    // After EOF nothing more arrives: close once the outbox is sent.
+                    self.verdict = if v == Verdict::HalfClose && self.verdict != Verdict::Close {
+                        Verdict::HalfClose
+                    } else {
+                        Verdict::Close
+                    };
+                    end = ReadEnd::Stopped;
+                    break;
+                }
+                Ok(n) => {
+                    self.bytes_in += n as u64;
+                    self.last_active = Instant::now();
+                    let v = self.svc.on_data(&buf[..n], &mut self.out);
+                    if self.verdict != Verdict::HalfClose || v == Verdict::Close {
+                        self.verdict = v;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    end = ReadEnd::Drained;
+                    break;
+                }
+                Err(e) => {
+                    self.done = Some(classify(&e));
+                    return ReadEnd::Stopped;
+                }
+            }
+        }
+        self.on_writable();
+        if self.done.is_some() {
+            ReadEnd::Stopped
+        } else {
+            end
+        }
+    }
+
+    /// Send what the outbox holds; apply the verdict once it is empty.
+    pub fn on_writable(&mut self) {
+        if self.done.is_some() {
+            return;
+        }
+        loop {
+            let had_output = !self.out.is_empty();
+            let before = self.bytes_out;
+            let flushed = flush_outbox(&self.sock, &mut self.out, &mut self.bytes_out);
+            if self.bytes_out != before {
+                self.last_active = Instant::now();
+            }
+            match flushed {
+                Ok(Flush::WouldBlock) => return,
+                Ok(Flush::Done) => {}
+                Err(e) => {
+                    self.done = Some(classify(&e));
+                    return;
+                }
+            }
+            if had_output && self.verdict == Verdict::Keep {
+                self.verdict = self.svc.on_flushed(&mut self.out);
+                if !self.out.is_empty() {
+                    continue;
+                }
+            }
+            break;
+        }
+        match self.verdict {
+            Verdict::Keep => {}
+            Verdict::Close => self.done = Some(CloseReason::Done),
+            Verdict::HalfClose => {
+                if !self.write_shut {
+                    self.write_shut = true;
+                    let _ = self.sock.shutdown(std::net::Shutdown::Write);
+                }
+                if self.eof {
+                    self.done = Some(CloseReason::PeerClosed);
+                }
+            }
+        }
+    }
+
+    /// Close the connection if it has been idle too long or its service's deadline
+    /// passed; returns whether it is now finished.
+    pub fn check_timers(&mut self, now: Instant, config: &ServerConfig) -> bool {
+        if self.done.is_none() {
+            if self.svc.deadline().is_some_and(|d| d <= now) {
+                self.done = Some(CloseReason::Deadline);
+            } else if config
+                .idle_timeout
+                .is_some_and(|idle| now.duration_since(self.last_active) >= idle)
+            {
+                self.done = Some(CloseReason::IdleTimeout);
+            }
+        }
+        self.done.is_some()
+    }
+
+    /// Mark the connection to be closed for `reason` (shutdown, selector failure).
+    pub fn abort(&mut self, reason: CloseReason) {
+        self.done.get_or_insert(reason);
+    }
+
+    /// Tear down: tell the service, count and log. The socket closes on drop.
+    pub fn close(mut self, ctx: &EngineCtx<'_>) {
+        let reason = self.done.unwrap_or(CloseReason::Done);
+        self.out.clear();
+        self.svc.on_close();
+        ctx.counters.closed(self.bytes_in, self.bytes_out);
+        ctx.log_close(self.id, &self.peer, self.bytes_in, self.bytes_out, reason);
+    }
+}
+
+fn classify(e: &io::Error) -> CloseReason {
+    if peer_gone(e) {
+        CloseReason::Reset
+    } else {
+        CloseReason::Error
+    }
+}
+
+/// Turn an accepted socket into a connection, or refuse it when the server is at
+/// `--max-connections` (the service's refusal is sent first, best effort).
+pub fn admit<F: ServiceFactory>(
+    acceptor: &Acceptor,
+    sock: Socket,
+    peer: String,
+    factory: &F,
+    ctx: &EngineCtx<'_>,
+) -> Option<NbConn<F::Service>> {
+    if ctx
+        .config
+        .max_connections
+        .is_some_and(|max| ctx.counters.active() >= max)
+    {
+        acceptor.refuse(&sock, &peer, factory, ctx);
+        return None;
+    }
+    let id = ctx.counters.opened();
+    let info = ConnInfo {
+        id,
+        peer: peer.clone(),
+        local: acceptor.local_label(),
+    };
+    ctx.log_open(id, &peer);
+    let svc = factory.open(&info);
+    Some(NbConn::new(sock, id, peer, svc))
+}
+
+/// How often an event loop checks idle timeouts and service deadlines: often enough
+/// for a short `--idle-timeout` to be honoured closely, never more than 4 times a
+/// second for the sake of idle servers. Connections are checked in that sweep rather
+/// than kept in a timer heap: O(n) four times a second is cheap even at 10,000.
+pub fn sweep_interval(config: &ServerConfig) -> Duration {
+    let cap = Duration::from_millis(250);
+    match config.idle_timeout {
+        Some(idle) => (idle / 4).clamp(Duration::from_millis(10), cap),
+        None => cap,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::echo::Echo;
+    use std::io::{Read, Write};
+
+    fn pair() -> (Socket, Socket) {
+        Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap()
+    }
+
+    #[test]
+    fn echoes_then_closes_after_eof() {
+        let (a, b) = pair();
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        assert_eq!(c.interest(), Interest::READ);
+        (&b).write_all(b"hello").unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(c.on_readable(&mut buf, 4), ReadEnd::Drained);
+        let mut got = [0u8; 5];
+        (&b).read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"hello");
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(c.on_readable(&mut buf, 4), ReadEnd::Stopped);
+        assert_eq!(c.finished(), Some(CloseReason::Done));
+        assert_eq!((c.bytes_in, c.bytes_out), (5, 5));
+    }
+
+    #[test]
+    fn stops_reading_above_high_water_and_wants_write() {
+        let (a, b) = pair();
+        b.set_nonblocking(true).unwrap();
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        let chunk = vec![7u8; 64 * 1024];
+        let mut buf = vec![0u8; READ_CHUNK];
+        // The peer writes and never reads: our echo fills its receive buffer and the
+        // outbox grows until reading stops.
+        for _ in 0..200 {
+            let _ = (&b).write(&chunk);
+            c.on_readable(&mut buf, 1);
+            if !c.wants_read() {
+                break;
+            }
+        }
+        assert!(
+            !c.wants_read(),
+            "reading should pause at the high-water mark"
+        );
+        assert_eq!(c.interest(), Interest::WRITE);
+        assert!(c.finished().is_none());
+    }
+
+    #[test]
+    fn idle_timeout_closes() {
+        let (a, _b) = pair();
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        let cfg = ServerConfig {
+            idle_timeout: Some(Duration::from_millis(5)),
+            ..ServerConfig::default()
+        };
+        assert!(!c.check_timers(Instant::now(), &cfg));
+        assert!(c.check_timers(Instant::now() + Duration::from_millis(10), &cfg));
+        assert_eq!(c.finished(), Some(CloseReason::IdleTimeout));
+    }
+
+    #[test]
+    fn sweep_interval_follows_idle_timeout() {
+        let mut cfg = ServerConfig::default();
+        assert_eq!(sweep_interval(&cfg), Duration::from_millis(250));
+        cfg.idle_timeout = Some(Duration::from_millis(200));
+        assert_eq!(sweep_interval(&cfg), Duration::from_millis(50));
+    }
+}
