@@ -101,6 +101,20 @@ impl<S: Service> NbConn<S> {
     /// Read up to `max_reads` times into `buf`, feeding the service, then send what
     /// it queued. Level-triggered loops pass 1; edge-triggered ones a small budget.
     pub fn on_readable(&mut self, buf: &mut [u8], max_reads: usize) -> ReadEnd {
+        self.on_readable_until(buf, max_reads, false)
+    }
+
+    /// [`on_readable`](Self::on_readable) for edge-triggered loops: with `short_drains`,
+    /// a read that does not fill `buf` emptied the receive queue, and anything arriving
+    /// later is a new edge, so the read that would only say `EAGAIN` is skipped (tokio
+    /// clears readiness the same way). Only valid while the peer has not closed: a FIN
+    /// that arrived with the data raises no further edge, so then read on to EOF.
+    pub fn on_readable_until(
+        &mut self,
+        buf: &mut [u8],
+        max_reads: usize,
+        short_drains: bool,
+    ) -> ReadEnd {
         let mut end = ReadEnd::MaybeMore;
         for _ in 0..max_reads {
             if !self.wants_read() {
@@ -126,6 +140,10 @@ impl<S: Service> NbConn<S> {
                     let v = self.svc.on_data(&buf[..n], &mut self.out);
                     if self.verdict != Verdict::HalfClose || v == Verdict::Close {
                         self.verdict = v;
+                    }
+                    if short_drains && n < buf.len() {
+                        end = ReadEnd::Drained;
+                        break;
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -293,6 +311,28 @@ mod tests {
         assert_eq!(c.on_readable(&mut buf, 4), ReadEnd::Stopped);
         assert_eq!(c.finished(), Some(CloseReason::Done));
         assert_eq!((c.bytes_in, c.bytes_out), (5, 5));
+    }
+
+    #[test]
+    fn read_budget_and_short_reads_decide_drained() {
+        let (a, b) = pair();
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        (&b).write_all(&[1u8; 32]).unwrap();
+        let mut buf = [0u8; 16];
+        // A full buffer after the last allowed read: more may be waiting.
+        assert_eq!(c.on_readable(&mut buf, 1), ReadEnd::MaybeMore);
+        // 16 more fill the buffer again; the next read says EAGAIN.
+        assert_eq!(c.on_readable(&mut buf, 4), ReadEnd::Drained);
+        assert_eq!(c.bytes_in, 32);
+        // A short read is taken as drained without asking again…
+        (&b).write_all(&[2u8; 5]).unwrap();
+        assert_eq!(c.on_readable_until(&mut buf, 4, true), ReadEnd::Drained);
+        assert_eq!(c.bytes_in, 37);
+        // …unless told the peer closed: then the FIN behind the data is read too.
+        (&b).write_all(&[3u8; 5]).unwrap();
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(c.on_readable_until(&mut buf, 4, false), ReadEnd::Stopped);
+        assert_eq!(c.bytes_in, 42);
     }
 
     #[test]
