@@ -359,6 +359,65 @@ mod tests {
         assert!(c.finished().is_none());
     }
 
+    /// Sends its parts one at a time, each after the previous left the outbox (as an
+    /// HTTP server holds back pipelined answers), then closes; has a hard deadline.
+    struct Parts {
+        left: Vec<&'static [u8]>,
+        deadline: Instant,
+    }
+
+    impl Service for Parts {
+        fn on_open(&mut self, out: &mut Outbox) -> Verdict {
+            out.push_bytes(self.left.remove(0));
+            Verdict::Keep
+        }
+        fn on_data(&mut self, _: &[u8], _: &mut Outbox) -> Verdict {
+            Verdict::Keep
+        }
+        fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
+            if self.left.is_empty() {
+                return Verdict::Close;
+            }
+            out.push_bytes(self.left.remove(0));
+            Verdict::Keep
+        }
+        fn deadline(&self) -> Option<Instant> {
+            Some(self.deadline)
+        }
+    }
+
+    #[test]
+    fn on_flushed_feeds_more_until_close() {
+        let (a, b) = pair();
+        let svc = Parts {
+            left: vec![b"one ", b"two ", b"three"],
+            deadline: Instant::now() + Duration::from_secs(60),
+        };
+        let mut c = NbConn::new(a, 1, "peer".into(), svc);
+        assert!(c.wants_write(), "the greeting waits for writability");
+        c.on_writable();
+        assert_eq!(c.finished(), Some(CloseReason::Done));
+        drop(c);
+        let mut got = String::new();
+        (&b).read_to_string(&mut got).unwrap();
+        assert_eq!(got, "one two three");
+    }
+
+    #[test]
+    fn service_deadline_closes() {
+        let (a, _b) = pair();
+        let now = Instant::now();
+        let svc = Parts {
+            left: vec![b"x"],
+            deadline: now + Duration::from_millis(5),
+        };
+        let mut c = NbConn::new(a, 1, "peer".into(), svc);
+        let cfg = ServerConfig::default();
+        assert!(!c.check_timers(now, &cfg));
+        assert!(c.check_timers(now + Duration::from_millis(6), &cfg));
+        assert_eq!(c.finished(), Some(CloseReason::Deadline));
+    }
+
     #[test]
     fn idle_timeout_closes() {
         let (a, _b) = pair();
