@@ -98,6 +98,7 @@ impl Selector for Epoll {
                 token: Token(ev.data() as usize),
                 readable: gone || f.intersects(input),
                 writable: gone || f.contains(EpollFlags::EPOLLOUT),
+                read_closed: gone || f.contains(EpollFlags::EPOLLRDHUP),
             });
         }
         Ok(())

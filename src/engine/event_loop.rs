@@ -54,6 +54,8 @@ struct Entry<S: super::service::Service> {
     read_ready: bool,
     /// Already on the requeue list.
     queued: bool,
+    /// Edge-triggered: the peer's FIN (or an error) was reported; read to the end.
+    peer_closed: bool,
 }
 
 struct Loop<'a, 'c, Sel: Selector, F: ServiceFactory> {
@@ -115,7 +117,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
             match ev.token {
                 LISTENER => lp.accept_some(),
                 SHUTDOWN => shutdown.drain(),
-                t => lp.conn_event(t, ev.readable, ev.writable),
+                t => lp.conn_event(t, ev),
             }
         }
         if lp.edge {
@@ -193,26 +195,40 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             interest,
             read_ready: false,
             queued: false,
+            peer_closed: false,
         });
         // A greeting (on_open output) goes out at once; an edge-triggered socket may
         // also already hold data that arrived before registration.
-        self.conn_event(token, self.edge, true);
+        self.conn_event(
+            token,
+            &Event {
+                token,
+                readable: self.edge,
+                writable: true,
+                read_closed: false,
+            },
+        );
     }
 
     /// Handle readiness on one connection, then settle its registration.
-    fn conn_event(&mut self, token: Token, readable: bool, writable: bool) {
+    fn conn_event(&mut self, token: Token, ev: &Event) {
         let Some(e) = self.conns.get_mut(token.0.wrapping_sub(FIRST_CONN)) else {
             return; // closed earlier in this turn
         };
-        if writable && e.conn.wants_write() {
+        if ev.writable && e.conn.wants_write() {
             e.conn.on_writable();
         }
-        if readable {
+        if ev.readable {
             e.read_ready = true;
         }
+        e.peer_closed |= ev.read_closed;
         if e.read_ready && e.conn.wants_read() {
-            let budget = if self.edge { EDGE_READ_BUDGET } else { 1 };
-            let end = e.conn.on_readable(&mut self.buf, budget);
+            let end = if self.edge {
+                e.conn
+                    .on_readable_until(&mut self.buf, EDGE_READ_BUDGET, !e.peer_closed)
+            } else {
+                e.conn.on_readable(&mut self.buf, 1)
+            };
             // Level-triggered: the selector will say again if more is waiting.
             e.read_ready = self.edge && end == ReadEnd::MaybeMore;
         }
@@ -251,7 +267,13 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         for token in std::mem::take(&mut self.requeue) {
             if let Some(e) = self.conns.get_mut(token.0 - FIRST_CONN) {
                 e.queued = false;
-                self.conn_event(token, false, false);
+                let nothing_new = Event {
+                    token,
+                    readable: false,
+                    writable: false,
+                    read_closed: false,
+                };
+                self.conn_event(token, &nothing_new);
             }
         }
         if self.listener_pending {

@@ -101,6 +101,20 @@ impl<S: Service> NbConn<S> {
     /// Read up to `max_reads` times into `buf`, feeding the service, then send what
     /// it queued. Level-triggered loops pass 1; edge-triggered ones a small budget.
     pub fn on_readable(&mut self, buf: &mut [u8], max_reads: usize) -> ReadEnd {
+        self.on_readable_until(buf, max_reads, false)
+    }
+
+    /// [`on_readable`](Self::on_readable) for edge-triggered loops: with `short_drains`,
+    /// a read that does not fill `buf` emptied the receive queue, and anything arriving
+    /// later is a new edge, so the read that would only say `EAGAIN` is skipped (tokio
+    /// clears readiness the same way). Only valid while the peer has not closed: a FIN
+    /// that arrived with the data raises no further edge, so then read on to EOF.
+    pub fn on_readable_until(
+        &mut self,
+        buf: &mut [u8],
+        max_reads: usize,
+        short_drains: bool,
+    ) -> ReadEnd {
         let mut end = ReadEnd::MaybeMore;
         for _ in 0..max_reads {
             if !self.wants_read() {
@@ -126,6 +140,10 @@ impl<S: Service> NbConn<S> {
                     let v = self.svc.on_data(&buf[..n], &mut self.out);
                     if self.verdict != Verdict::HalfClose || v == Verdict::Close {
                         self.verdict = v;
+                    }
+                    if short_drains && n < buf.len() {
+                        end = ReadEnd::Drained;
+                        break;
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -296,6 +314,28 @@ mod tests {
     }
 
     #[test]
+    fn read_budget_and_short_reads_decide_drained() {
+        let (a, b) = pair();
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        (&b).write_all(&[1u8; 32]).unwrap();
+        let mut buf = [0u8; 16];
+        // A full buffer after the last allowed read: more may be waiting.
+        assert_eq!(c.on_readable(&mut buf, 1), ReadEnd::MaybeMore);
+        // 16 more fill the buffer again; the next read says EAGAIN.
+        assert_eq!(c.on_readable(&mut buf, 4), ReadEnd::Drained);
+        assert_eq!(c.bytes_in, 32);
+        // A short read is taken as drained without asking again…
+        (&b).write_all(&[2u8; 5]).unwrap();
+        assert_eq!(c.on_readable_until(&mut buf, 4, true), ReadEnd::Drained);
+        assert_eq!(c.bytes_in, 37);
+        // …unless told the peer closed: then the FIN behind the data is read too.
+        (&b).write_all(&[3u8; 5]).unwrap();
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(c.on_readable_until(&mut buf, 4, false), ReadEnd::Stopped);
+        assert_eq!(c.bytes_in, 42);
+    }
+
+    #[test]
     fn stops_reading_above_high_water_and_wants_write() {
         let (a, b) = pair();
         b.set_nonblocking(true).unwrap();
@@ -317,6 +357,65 @@ mod tests {
         );
         assert_eq!(c.interest(), Interest::WRITE);
         assert!(c.finished().is_none());
+    }
+
+    /// Sends its parts one at a time, each after the previous left the outbox (as an
+    /// HTTP server holds back pipelined answers), then closes; has a hard deadline.
+    struct Parts {
+        left: Vec<&'static [u8]>,
+        deadline: Instant,
+    }
+
+    impl Service for Parts {
+        fn on_open(&mut self, out: &mut Outbox) -> Verdict {
+            out.push_bytes(self.left.remove(0));
+            Verdict::Keep
+        }
+        fn on_data(&mut self, _: &[u8], _: &mut Outbox) -> Verdict {
+            Verdict::Keep
+        }
+        fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
+            if self.left.is_empty() {
+                return Verdict::Close;
+            }
+            out.push_bytes(self.left.remove(0));
+            Verdict::Keep
+        }
+        fn deadline(&self) -> Option<Instant> {
+            Some(self.deadline)
+        }
+    }
+
+    #[test]
+    fn on_flushed_feeds_more_until_close() {
+        let (a, b) = pair();
+        let svc = Parts {
+            left: vec![b"one ", b"two ", b"three"],
+            deadline: Instant::now() + Duration::from_secs(60),
+        };
+        let mut c = NbConn::new(a, 1, "peer".into(), svc);
+        assert!(c.wants_write(), "the greeting waits for writability");
+        c.on_writable();
+        assert_eq!(c.finished(), Some(CloseReason::Done));
+        drop(c);
+        let mut got = String::new();
+        (&b).read_to_string(&mut got).unwrap();
+        assert_eq!(got, "one two three");
+    }
+
+    #[test]
+    fn service_deadline_closes() {
+        let (a, _b) = pair();
+        let now = Instant::now();
+        let svc = Parts {
+            left: vec![b"x"],
+            deadline: now + Duration::from_millis(5),
+        };
+        let mut c = NbConn::new(a, 1, "peer".into(), svc);
+        let cfg = ServerConfig::default();
+        assert!(!c.check_timers(now, &cfg));
+        assert!(c.check_timers(now + Duration::from_millis(6), &cfg));
+        assert_eq!(c.finished(), Some(CloseReason::Deadline));
     }
 
     #[test]

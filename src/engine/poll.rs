@@ -116,6 +116,7 @@ impl Selector for Poll {
                 token,
                 readable: gone || rev.intersects(PollFlags::POLLIN | PollFlags::POLLPRI),
                 writable: gone || rev.contains(PollFlags::POLLOUT),
+                read_closed: gone,
             });
         }
         Ok(())

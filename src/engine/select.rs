@@ -119,6 +119,8 @@ impl Selector for Select {
                     token,
                     readable,
                     writable,
+                    // select cannot tell; only edge-triggered loops need to know.
+                    read_closed: false,
                 });
             }
         }

@@ -70,6 +70,9 @@ pub struct Event {
     pub readable: bool,
     /// A write will not block (or will fail at once with the pending error).
     pub writable: bool,
+    /// The peer has closed its side (`EPOLLRDHUP`/`POLLHUP`) or the socket has an
+    /// error: reading must go on to end of stream, a short read is not "drained".
+    pub read_closed: bool,
 }
 
 /// A readiness selector: select(2), poll(2) or epoll(7).
@@ -147,7 +150,8 @@ pub(crate) mod tests {
             vec![Event {
                 token: Token(7),
                 readable: true,
-                writable: false
+                writable: false,
+                read_closed: false,
             }]
         );
         let mut buf = [0u8; 3];

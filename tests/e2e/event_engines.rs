@@ -206,7 +206,7 @@ engine_test!(a_flooding_client_does_not_starve_a_chatty_one, |engine| {
         "engine {engine}: only {trips} round trips during the flood"
     );
     assert!(
-        worst < Duration::from_secs(1),
+        worst < Duration::from_secs(2),
         "engine {engine}: a round trip took {worst:?} beside the flood"
     );
     eprintln!("engine {engine}: {trips} round trips during the flood, worst {worst:?}");
