@@ -124,6 +124,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Concurrency engine that serves the connections')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Refuse connections beyond this many at once')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection after this long without traffic')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)')
+            [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)')
             [CompletionResult]::new('--rcvbuf', '--rcvbuf', [CompletionResultType]::ParameterName, 'SO_RCVBUF for every connection (e.g. 4k, 1M)')
             [CompletionResult]::new('--sndbuf', '--sndbuf', [CompletionResultType]::ParameterName, 'SO_SNDBUF for every connection (e.g. 4k, 1M)')
             [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'The listen(2) backlog: connections the kernel completes before we accept them')

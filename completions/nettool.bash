@@ -418,7 +418,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
-            opts="-l -4 -6 -q -v -h -V --listen --engine --max-connections --idle-timeout --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +441,14 @@ _nettool() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

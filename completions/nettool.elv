@@ -117,6 +117,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --engine 'Concurrency engine that serves the connections'
             cand --max-connections 'Refuse connections beyond this many at once'
             cand --idle-timeout 'Close a connection after this long without traffic'
+            cand -x 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)'
+            cand --hexdump 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)'
             cand --rcvbuf 'SO_RCVBUF for every connection (e.g. 4k, 1M)'
             cand --sndbuf 'SO_SNDBUF for every connection (e.g. 4k, 1M)'
             cand --backlog 'The listen(2) backlog: connections the kernel completes before we accept them'

@@ -103,6 +103,7 @@ epoll-et\t''
 reactor\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r

@@ -241,15 +241,32 @@ pub struct EngineOpts {
     /// Close a connection after this long without traffic
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub idle_timeout: Option<Duration>,
+
+    /// Dump every connection's bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)
+    #[arg(short = 'x', long, value_name = "FILE")]
+    pub hexdump: Option<std::path::PathBuf>,
 }
 
 impl EngineOpts {
-    pub fn server_config(&self) -> ServerConfig {
-        ServerConfig {
+    pub fn server_config(&self) -> anyhow::Result<ServerConfig> {
+        Ok(ServerConfig {
             max_connections: self.max_connections.map(|n| n as usize),
             idle_timeout: self.idle_timeout,
-        }
+            hexdump: open_hexdump(self.hexdump.as_deref())?,
+        })
     }
+}
+
+/// Open the `-x` target, if one was given.
+fn open_hexdump(
+    path: Option<&std::path::Path>,
+) -> anyhow::Result<Option<std::sync::Arc<crate::net::hexdump::Hexdump>>> {
+    path.map(|p| {
+        crate::net::hexdump::Hexdump::open(p)
+            .map(std::sync::Arc::new)
+            .map_err(|e| anyhow::anyhow!("open hexdump file {}: {e}", p.display()))
+    })
+    .transpose()
 }
 
 /// How a netcat-style client moves stdin and stdout (shared by the TCP and Unix clients).
@@ -286,13 +303,7 @@ pub struct RelayArgs {
 
 impl RelayArgs {
     pub fn relay_opts(&self, idle_timeout: Option<Duration>) -> anyhow::Result<RelayOpts> {
-        let hexdump = match &self.hexdump {
-            Some(path) => Some(std::sync::Arc::new(
-                crate::net::hexdump::Hexdump::open(path)
-                    .map_err(|e| anyhow::anyhow!("open hexdump file {}: {e}", path.display()))?,
-            )),
-            None => None,
-        };
+        let hexdump = open_hexdump(self.hexdump.as_deref())?;
         Ok(RelayOpts {
             no_stdin: self.no_stdin,
             send_only: self.send_only,

@@ -107,6 +107,11 @@ impl Acceptor {
             Ok(_) | Err(nix::errno::Errno::EINTR) => {}
             Err(e) => return Err(anyhow::Error::from(e).context("poll on the listener")),
         }
+        if fds[1].any() == Some(true) {
+            // Woken by a signal: empty the pipe (or poll would spin), answer SIGUSR1.
+            shutdown.drain();
+            ctx.on_wake(shutdown);
+        }
         if shutdown.requested().is_some() {
             return Ok(Accepted::Stop);
         }

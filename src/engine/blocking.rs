@@ -12,6 +12,7 @@ use socket2::Socket;
 
 use super::conn::flush_outbox;
 use super::service::{Outbox, Service, Verdict};
+use super::stats::Tap;
 use super::{CloseReason, ServerConfig};
 use crate::net::io::{peer_gone, read_retry};
 
@@ -26,7 +27,13 @@ pub struct ConnResult {
 }
 
 /// Serve `sock` with `svc` until the service, the peer or a timeout ends it.
-pub fn serve_conn<S: Service>(sock: &Socket, svc: &mut S, config: &ServerConfig) -> ConnResult {
+/// Every byte passes through `tap` (live counters, `-x`).
+pub fn serve_conn<S: Service>(
+    sock: &Socket,
+    svc: &mut S,
+    config: &ServerConfig,
+    tap: &Tap,
+) -> ConnResult {
     let mut r = ConnResult {
         bytes_in: 0,
         bytes_out: 0,
@@ -41,7 +48,7 @@ pub fn serve_conn<S: Service>(sock: &Socket, svc: &mut S, config: &ServerConfig)
     r.reason = loop {
         // Send what the service queued; a failed write ends this connection only.
         let had_output = !out.is_empty();
-        if let Err(e) = flush_outbox(sock, &mut out, &mut r.bytes_out) {
+        if let Err(e) = flush_outbox(sock, &mut out, &mut r.bytes_out, tap) {
             break classify(&e);
         }
         if had_output && verdict == Verdict::Keep {
@@ -80,6 +87,7 @@ pub fn serve_conn<S: Service>(sock: &Socket, svc: &mut S, config: &ServerConfig)
             }
             Ok(n) => {
                 r.bytes_in += n as u64;
+                tap.received(&buf[..n]);
                 let v = svc.on_data(&buf[..n], &mut out);
                 if verdict != Verdict::HalfClose || v == Verdict::Close {
                     verdict = v;

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use socket2::Socket;
 
 use super::service::{OutItem, Outbox};
+use super::stats::Tap;
 
 /// Largest single `sendfile` call; keeps one connection from hogging a turn.
 const SENDFILE_CHUNK: u64 = 1 << 20;
@@ -21,12 +22,18 @@ pub enum Flush {
     WouldBlock,
 }
 
-/// Send as much of `out` as the socket takes. `sent` grows by the bytes written.
+/// Send as much of `out` as the socket takes. `sent` grows by the bytes written, and
+/// every byte passes through `tap` (server counters, `-x`).
 /// Errors are the connection's own (EPIPE, ECONNRESET): close it, not the server.
-pub fn flush_outbox(sock: &Socket, out: &mut Outbox, sent: &mut u64) -> io::Result<Flush> {
+pub fn flush_outbox(
+    sock: &Socket,
+    out: &mut Outbox,
+    sent: &mut u64,
+    tap: &Tap,
+) -> io::Result<Flush> {
     while let Some(item) = out.front() {
         let result = match item {
-            OutItem::Bytes(b) => (&*sock).write(b),
+            OutItem::Bytes(b) => (&*sock).write(b).inspect(|&n| tap.sent(&b[..n])),
             OutItem::File { file, offset, len } => {
                 let mut off = *offset as libc::off64_t;
                 let count = (*len).min(SENDFILE_CHUNK) as usize;
@@ -36,7 +43,10 @@ pub fn flush_outbox(sock: &Socket, out: &mut Outbox, sent: &mut u64) -> io::Resu
                         io::ErrorKind::UnexpectedEof,
                         "file truncated while sending",
                     )),
-                    Ok(n) => Ok(n),
+                    Ok(n) => {
+                        tap.sent_file(n as u64);
+                        Ok(n)
+                    }
                     Err(e) => Err(io::Error::from(e)),
                 }
             }
@@ -71,7 +81,10 @@ mod tests {
         out.push_file(Arc::new(f), 2, 5);
         out.push_bytes(b":tail");
         let mut sent = 0;
-        assert_eq!(flush_outbox(&a, &mut out, &mut sent).unwrap(), Flush::Done);
+        assert_eq!(
+            flush_outbox(&a, &mut out, &mut sent, &Tap::detached()).unwrap(),
+            Flush::Done
+        );
         drop(a);
         let mut got = String::new();
         (&b).read_to_string(&mut got).unwrap();

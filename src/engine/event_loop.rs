@@ -80,7 +80,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
-    let shutdown = Shutdown::install().context("install signal handlers")?;
+    let shutdown = Shutdown::install_with_stats().context("install signal handlers")?;
     let acceptor = Acceptor::new(listener)?;
     sel.register(acceptor.listener().as_fd(), LISTENER, Interest::READ)
         .context("watch the listener")?;
@@ -116,7 +116,10 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
         for ev in &events {
             match ev.token {
                 LISTENER => lp.accept_some(),
-                SHUTDOWN => shutdown.drain(),
+                SHUTDOWN => {
+                    shutdown.drain();
+                    ctx.on_wake(&shutdown);
+                }
                 t => lp.conn_event(t, ev),
             }
         }

@@ -17,12 +17,12 @@ mod reactor;
 pub mod select;
 pub mod selector;
 pub mod service;
+pub mod stats;
 mod thread;
 
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -31,6 +31,7 @@ use socket2::Socket;
 
 use crate::output::{Level, Output};
 use service::ServiceFactory;
+pub use stats::{Counters, ServerSummary, Tap, report_live, report_summary};
 
 /// Which concurrency model serves the connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,64 +114,8 @@ pub struct ServerConfig {
     pub max_connections: Option<usize>,
     /// A connection with no traffic for this long is closed.
     pub idle_timeout: Option<Duration>,
-}
-
-/// What a server did, reported at shutdown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ServerSummary {
-    pub accepted: u64,
-    pub refused: u64,
-    pub peak_connections: usize,
-    pub bytes_in: u64,
-    pub bytes_out: u64,
-    pub duration: Duration,
-}
-
-/// Counters shared by an engine's threads.
-#[derive(Debug, Default)]
-pub struct Counters {
-    next_id: AtomicU64,
-    accepted: AtomicU64,
-    refused: AtomicU64,
-    active: AtomicUsize,
-    peak: AtomicUsize,
-    bytes_in: AtomicU64,
-    bytes_out: AtomicU64,
-}
-
-impl Counters {
-    /// Count a new connection and return its id.
-    pub fn opened(&self) -> u64 {
-        self.accepted.fetch_add(1, Ordering::Relaxed);
-        let now = self.active.fetch_add(1, Ordering::Relaxed) + 1;
-        self.peak.fetch_max(now, Ordering::Relaxed);
-        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
-    }
-
-    pub fn closed(&self, bytes_in: u64, bytes_out: u64) {
-        self.active.fetch_sub(1, Ordering::Relaxed);
-        self.bytes_in.fetch_add(bytes_in, Ordering::Relaxed);
-        self.bytes_out.fetch_add(bytes_out, Ordering::Relaxed);
-    }
-
-    pub fn refused(&self) {
-        self.refused.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub fn active(&self) -> usize {
-        self.active.load(Ordering::Relaxed)
-    }
-
-    pub fn summary(&self, started: Instant) -> ServerSummary {
-        ServerSummary {
-            accepted: self.accepted.load(Ordering::Relaxed),
-            refused: self.refused.load(Ordering::Relaxed),
-            peak_connections: self.peak.load(Ordering::Relaxed),
-            bytes_in: self.bytes_in.load(Ordering::Relaxed),
-            bytes_out: self.bytes_out.load(Ordering::Relaxed),
-            duration: started.elapsed(),
-        }
-    }
+    /// `-x`: dump every connection's bytes.
+    pub hexdump: Option<Arc<crate::net::hexdump::Hexdump>>,
 }
 
 /// Why a connection ended, for the disconnect event.
@@ -204,9 +149,27 @@ pub struct EngineCtx<'a> {
     pub config: &'a ServerConfig,
     pub out: &'a Output,
     pub counters: Arc<Counters>,
+    pub started: Instant,
 }
 
 impl EngineCtx<'_> {
+    /// The per-connection tap that counts bytes and feeds `-x`.
+    pub fn tap(&self, conn: u64) -> Tap {
+        Tap::new(
+            Arc::clone(&self.counters),
+            self.config.hexdump.clone(),
+            conn,
+        )
+    }
+
+    /// Called when the shutdown self-pipe woke an engine: print the live statistics if
+    /// the wake-up was SIGUSR1 (`kill -USR1 PID`, as with dd).
+    pub fn on_wake(&self, shutdown: &crate::net::signals::Shutdown) {
+        if shutdown.take_stats_request() {
+            report_live(self.out, &self.counters.summary(self.started));
+        }
+    }
+
     pub fn log_open(&self, id: u64, peer: &str) {
         self.out.event(
             Level::Detail,
@@ -272,6 +235,7 @@ pub fn serve<F: ServiceFactory>(
         config,
         out,
         counters: Arc::new(Counters::default()),
+        started,
     };
     match kind {
         EngineKind::Thread => thread::run(listener, factory, &ctx)?,
@@ -288,29 +252,6 @@ pub fn serve<F: ServiceFactory>(
         EngineKind::Reactor => reactor::run(listener, factory, &ctx)?,
     }
     Ok(ctx.counters.summary(started))
-}
-
-/// Print the shutdown summary (unless `-q`; as a `summary` event with `--json`).
-pub fn report_summary(out: &Output, s: &ServerSummary) {
-    out.event(
-        Level::Info,
-        "summary",
-        json!({
-            "connections": s.accepted, "refused": s.refused, "peak_connections": s.peak_connections,
-            "bytes_in": s.bytes_in, "bytes_out": s.bytes_out, "duration_ms": s.duration.as_millis() as u64,
-        }),
-        || {
-            format!(
-                "{} connections ({} refused, peak {}), {} bytes in, {} bytes out, in {}",
-                s.accepted,
-                s.refused,
-                s.peak_connections,
-                s.bytes_in,
-                s.bytes_out,
-                humantime::format_duration(Duration::from_millis(s.duration.as_millis() as u64))
-            )
-        },
-    );
 }
 
 #[cfg(test)]

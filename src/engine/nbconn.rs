@@ -19,6 +19,7 @@ use super::accept::Acceptor;
 use super::conn::{Flush, flush_outbox};
 use super::selector::Interest;
 use super::service::{ConnInfo, OUTBOX_HIGH_WATER, Outbox, Service, ServiceFactory, Verdict};
+use super::stats::Tap;
 use super::{CloseReason, EngineCtx, ServerConfig};
 use crate::net::io::{peer_gone, read_retry};
 
@@ -51,11 +52,12 @@ pub struct NbConn<S: Service> {
     pub last_active: Instant,
     /// The outcome once the connection is finished (close it).
     done: Option<CloseReason>,
+    tap: Tap,
 }
 
 impl<S: Service> NbConn<S> {
     /// Wrap an accepted socket (made non-blocking here) and greet via `on_open`.
-    pub fn new(sock: Socket, id: u64, peer: String, mut svc: S) -> NbConn<S> {
+    pub fn new(sock: Socket, id: u64, peer: String, mut svc: S, tap: Tap) -> NbConn<S> {
         let mut out = Outbox::default();
         let verdict = svc.on_open(&mut out);
         let done = sock.set_nonblocking(true).err().map(|_| CloseReason::Error);
@@ -72,6 +74,7 @@ impl<S: Service> NbConn<S> {
             bytes_out: 0,
             last_active: Instant::now(),
             done,
+            tap,
         }
     }
 
@@ -136,6 +139,7 @@ impl<S: Service> NbConn<S> {
                 }
                 Ok(n) => {
                     self.bytes_in += n as u64;
+                    self.tap.received(&buf[..n]);
                     self.last_active = Instant::now();
                     let v = self.svc.on_data(&buf[..n], &mut self.out);
                     if self.verdict != Verdict::HalfClose || v == Verdict::Close {
@@ -172,7 +176,7 @@ impl<S: Service> NbConn<S> {
         loop {
             let had_output = !self.out.is_empty();
             let before = self.bytes_out;
-            let flushed = flush_outbox(&self.sock, &mut self.out, &mut self.bytes_out);
+            let flushed = flush_outbox(&self.sock, &mut self.out, &mut self.bytes_out, &self.tap);
             if self.bytes_out != before {
                 self.last_active = Instant::now();
             }
@@ -233,7 +237,7 @@ impl<S: Service> NbConn<S> {
         let reason = self.done.unwrap_or(CloseReason::Done);
         self.out.clear();
         self.svc.on_close();
-        ctx.counters.closed(self.bytes_in, self.bytes_out);
+        ctx.counters.closed();
         ctx.log_close(self.id, &self.peer, self.bytes_in, self.bytes_out, reason);
     }
 }
@@ -271,7 +275,7 @@ pub fn admit<F: ServiceFactory>(
     };
     ctx.log_open(id, &peer);
     let svc = factory.open(&info);
-    Some(NbConn::new(sock, id, peer, svc))
+    Some(NbConn::new(sock, id, peer, svc, ctx.tap(id)))
 }
 
 /// How often an event loop checks idle timeouts and service deadlines: often enough
@@ -299,7 +303,7 @@ mod tests {
     #[test]
     fn echoes_then_closes_after_eof() {
         let (a, b) = pair();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
         assert_eq!(c.interest(), Interest::READ);
         (&b).write_all(b"hello").unwrap();
         let mut buf = [0u8; 16];
@@ -316,7 +320,7 @@ mod tests {
     #[test]
     fn read_budget_and_short_reads_decide_drained() {
         let (a, b) = pair();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
         (&b).write_all(&[1u8; 32]).unwrap();
         let mut buf = [0u8; 16];
         // A full buffer after the last allowed read: more may be waiting.
@@ -339,7 +343,7 @@ mod tests {
     fn stops_reading_above_high_water_and_wants_write() {
         let (a, b) = pair();
         b.set_nonblocking(true).unwrap();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
         let chunk = vec![7u8; 64 * 1024];
         let mut buf = vec![0u8; READ_CHUNK];
         // The peer writes and never reads: our echo fills its receive buffer and the
@@ -393,7 +397,7 @@ mod tests {
             left: vec![b"one ", b"two ", b"three"],
             deadline: Instant::now() + Duration::from_secs(60),
         };
-        let mut c = NbConn::new(a, 1, "peer".into(), svc);
+        let mut c = NbConn::new(a, 1, "peer".into(), svc, crate::engine::Tap::detached());
         assert!(c.wants_write(), "the greeting waits for writability");
         c.on_writable();
         assert_eq!(c.finished(), Some(CloseReason::Done));
@@ -411,7 +415,7 @@ mod tests {
             left: vec![b"x"],
             deadline: now + Duration::from_millis(5),
         };
-        let mut c = NbConn::new(a, 1, "peer".into(), svc);
+        let mut c = NbConn::new(a, 1, "peer".into(), svc, crate::engine::Tap::detached());
         let cfg = ServerConfig::default();
         assert!(!c.check_timers(now, &cfg));
         assert!(c.check_timers(now + Duration::from_millis(6), &cfg));
@@ -421,7 +425,7 @@ mod tests {
     #[test]
     fn idle_timeout_closes() {
         let (a, _b) = pair();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo);
+        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
         let cfg = ServerConfig {
             idle_timeout: Some(Duration::from_millis(5)),
             ..ServerConfig::default()

@@ -71,7 +71,7 @@ pub fn run<F: ServiceFactory>(
         epoll: Epoll::new(Trigger::Level).context("create the epoll instance")?,
         records: Slab::new(),
         acceptor: Acceptor::new(listener)?,
-        shutdown: Shutdown::install().context("install signal handlers")?,
+        shutdown: Shutdown::install_with_stats().context("install signal handlers")?,
         factory,
         ctx,
         scratch: vec![0u8; READ_CHUNK],
@@ -160,6 +160,7 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
     /// Shutdown-pipe handler.
     fn on_shutdown(&mut self, _: Token) {
         self.shutdown.drain();
+        self.ctx.on_wake(&self.shutdown);
         self.stop = self.shutdown.requested().is_some();
     }
 

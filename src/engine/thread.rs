@@ -23,7 +23,7 @@ pub fn run<F: ServiceFactory>(
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
-    let shutdown = Shutdown::install().context("install signal handlers")?;
+    let shutdown = Shutdown::install_with_stats().context("install signal handlers")?;
     let mut acceptor = Acceptor::new(listener)?;
     let live: Arc<Mutex<HashMap<u64, Socket>>> = Arc::default();
     let mut threads = Vec::new();
@@ -57,17 +57,20 @@ pub fn run<F: ServiceFactory>(
         let counters = Arc::clone(&ctx.counters);
         let out = ctx.out.clone();
         let live_map = Arc::clone(&live);
+        let tap = ctx.tap(id);
+        let started = ctx.started;
         let spawned = std::thread::Builder::new()
             .name(format!("conn-{id}"))
             .spawn(move || {
                 let mut svc = factory.open(&info);
-                let r = serve_conn(&sock, &mut svc, &config);
+                let r = serve_conn(&sock, &mut svc, &config, &tap);
                 live_map.lock().expect("live map").remove(&id);
-                counters.closed(r.bytes_in, r.bytes_out);
+                counters.closed();
                 let ctx = EngineCtx {
                     config: &config,
                     out: &out,
                     counters: Arc::clone(&counters),
+                    started,
                 };
                 ctx.log_close(id, &info.peer, r.bytes_in, r.bytes_out, r.reason);
             });
@@ -75,7 +78,7 @@ pub fn run<F: ServiceFactory>(
             Ok(handle) => threads.push(handle),
             Err(e) => {
                 live.lock().expect("live map").remove(&id);
-                ctx.counters.closed(0, 0);
+                ctx.counters.closed();
                 ctx.out
                     .warn(&format!("cannot start a thread for {peer}: {e}"));
             }

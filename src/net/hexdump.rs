@@ -58,10 +58,29 @@ impl Hexdump {
     /// Dump one chunk. Errors writing the dump are ignored: a dump never breaks the
     /// transfer it watches.
     pub fn record(&self, dir: Direction, bytes: &[u8]) {
-        if bytes.is_empty() {
-            return;
+        if !bytes.is_empty() {
+            self.write(&render(dir, bytes, &crate::output::now_rfc3339()));
         }
-        let text = render(dir, bytes, &crate::output::now_rfc3339());
+    }
+
+    /// Dump one chunk of connection `conn` (servers: `# TIME conn 3 > 5 bytes`).
+    pub fn record_conn(&self, conn: u64, dir: Direction, bytes: &[u8]) {
+        if !bytes.is_empty() {
+            let time = format!("{} conn {conn}", crate::output::now_rfc3339());
+            self.write(&render(dir, bytes, &time));
+        }
+    }
+
+    /// A header line without data, for bytes we never saw (sendfile).
+    pub fn note_conn(&self, conn: u64, dir: Direction, what: &str) {
+        self.write(&format!(
+            "# {} conn {conn} {} {what}\n",
+            crate::output::now_rfc3339(),
+            dir.marker()
+        ));
+    }
+
+    fn write(&self, text: &str) {
         if let Ok(mut sink) = self.sink.lock() {
             let _ = sink.write_all(text.as_bytes()).and_then(|_| sink.flush());
         }
@@ -101,12 +120,11 @@ pub fn parse(text: &str) -> Result<Vec<(Direction, Vec<u8>)>, String> {
     let mut chunks: Vec<(Direction, Vec<u8>)> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if let Some(header) = line.strip_prefix("# ") {
-            let mut parts = header.split(' ');
-            let _time = parts.next();
-            let dir = match parts.next() {
+            // `TIME [conn N] DIR …`: the direction is the first `>` or `<` token.
+            let dir = match header.split(' ').find(|t| *t == ">" || *t == "<") {
                 Some(">") => Direction::Sent,
-                Some("<") => Direction::Received,
-                other => return Err(format!("line {}: bad direction {other:?}", n + 1)),
+                Some(_) => Direction::Received,
+                None => return Err(format!("line {}: no direction in header", n + 1)),
             };
             chunks.push((dir, Vec::new()));
             continue;

@@ -162,7 +162,10 @@ pub fn relay(
             Err(e) => return Err(anyhow!(e).context("poll")),
         }
         if let (Some(slot), Some(s)) = (signal_slot, shutdown) {
-            if fds[slot].any() == Some(true) || s.requested().is_some() {
+            if fds[slot].any() == Some(true) {
+                s.drain();
+            }
+            if s.requested().is_some() {
                 s.drain();
                 return Err(Interrupted.into());
             }

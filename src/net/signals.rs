@@ -11,10 +11,10 @@ use std::io::{self, Read};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use signal_hook::SigId;
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
 
 /// Make sure `SIGPIPE` is ignored for the whole process (the Rust runtime already does
 /// this before `main`; saying it again documents that nettool relies on it).
@@ -28,6 +28,7 @@ pub fn ignore_sigpipe() {
 /// SIGINT/SIGTERM caught as a flag and a wake-up file descriptor.
 pub struct Shutdown {
     signal: Arc<AtomicUsize>,
+    stats: Arc<std::sync::atomic::AtomicBool>,
     wake_read: UnixStream,
     ids: Vec<SigId>,
 }
@@ -35,9 +36,20 @@ pub struct Shutdown {
 impl Shutdown {
     /// Catch SIGINT and SIGTERM until this value is dropped.
     pub fn install() -> io::Result<Self> {
+        Self::install_with(false)
+    }
+
+    /// As [`Shutdown::install`], and also catch SIGUSR1 as a request for statistics
+    /// (servers): it wakes the same descriptor; [`Shutdown::take_stats_request`] tells.
+    pub fn install_with_stats() -> io::Result<Self> {
+        Self::install_with(true)
+    }
+
+    fn install_with(stats_on_usr1: bool) -> io::Result<Self> {
         let (wake_read, wake_write) = UnixStream::pair()?;
         wake_read.set_nonblocking(true)?;
         let signal = Arc::new(AtomicUsize::new(0));
+        let stats = Arc::new(AtomicBool::new(false));
         let mut ids = Vec::new();
         for sig in [SIGINT, SIGTERM] {
             ids.push(signal_hook::flag::register_usize(
@@ -50,11 +62,24 @@ impl Shutdown {
                 wake_write.try_clone()?,
             )?);
         }
+        if stats_on_usr1 {
+            ids.push(signal_hook::flag::register(SIGUSR1, Arc::clone(&stats))?);
+            ids.push(signal_hook::low_level::pipe::register(
+                SIGUSR1,
+                wake_write.try_clone()?,
+            )?);
+        }
         Ok(Shutdown {
             signal,
+            stats,
             wake_read,
             ids,
         })
+    }
+
+    /// Whether SIGUSR1 asked for statistics since the last call.
+    pub fn take_stats_request(&self) -> bool {
+        self.stats.swap(false, Ordering::SeqCst)
     }
 
     /// The signal number that asked us to stop, if one has arrived.
@@ -112,7 +137,7 @@ impl StatsRequest {
     pub fn install() -> io::Result<Self> {
         let (wake_read, wake_write) = UnixStream::pair()?;
         wake_read.set_nonblocking(true)?;
-        let id = signal_hook::low_level::pipe::register(signal_hook::consts::SIGUSR1, wake_write)?;
+        let id = signal_hook::low_level::pipe::register(SIGUSR1, wake_write)?;
         Ok(StatsRequest { wake_read, id })
     }
 

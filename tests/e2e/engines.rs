@@ -86,3 +86,82 @@ engine_test!(sigterm_prints_a_summary_and_exits_0, |engine| {
         "{summary}"
     );
 });
+
+engine_test!(sigusr1_reports_live_statistics, |engine| {
+    let mut server = Server::start(&[
+        "--json",
+        "tcp-echo",
+        "serve",
+        "-l",
+        "127.0.0.1:0",
+        "--engine",
+        engine,
+    ]);
+    let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+    s.write_all(&[9u8; 5000]).unwrap();
+    let mut got = vec![0u8; 5000];
+    s.read_exact(&mut got).unwrap();
+    let mut stdout = std::io::BufReader::new(server.child.stdout.take().expect("server stdout"));
+    // The connection is still open: the report must already count its bytes. A thread
+    // may count its last write a moment after the peer read it, so ask again until the
+    // count settles (bounded).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let stats = loop {
+        server.signal(nix::sys::signal::Signal::SIGUSR1);
+        let v = loop {
+            let mut line = String::new();
+            assert!(
+                std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0,
+                "engine {engine}: no stats event"
+            );
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if v["event"] == "stats" {
+                break v;
+            }
+        };
+        if v["bytes_out"] == 5000 || std::time::Instant::now() > deadline {
+            break v;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(stats["bytes_in"], 5000, "engine {engine}: {stats}");
+    assert_eq!(stats["bytes_out"], 5000, "engine {engine}: {stats}");
+    assert_eq!(stats["open"], 1, "engine {engine}: {stats}");
+    // And the server keeps serving.
+    s.write_all(b"again").unwrap();
+    let mut b = [0u8; 5];
+    s.read_exact(&mut b).unwrap();
+    assert_eq!(&b, b"again");
+});
+
+engine_test!(hexdump_records_every_connection_byte, |engine| {
+    let dump = tempfile::NamedTempFile::new().unwrap();
+    let dump_path = dump.path().to_str().unwrap().to_string();
+    let mut server = echo_server(engine, &["-x", &dump_path]);
+    let data = random_bytes(100_000, 21);
+    let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+    s.write_all(&data).unwrap();
+    s.shutdown(Shutdown::Write).unwrap();
+    let mut got = Vec::new();
+    s.read_to_end(&mut got).unwrap();
+    assert!(got == data);
+    assert!(server.stop().success());
+    let chunks =
+        nettool::net::hexdump::parse(&std::fs::read_to_string(dump.path()).unwrap()).unwrap();
+    use nettool::net::hexdump::Direction;
+    let joined = |dir| -> Vec<u8> {
+        chunks
+            .iter()
+            .filter(|(d, _)| *d == dir)
+            .flat_map(|(_, b)| b.clone())
+            .collect()
+    };
+    assert!(
+        joined(Direction::Received) == data,
+        "engine {engine}: received bytes in the dump differ"
+    );
+    assert!(
+        joined(Direction::Sent) == data,
+        "engine {engine}: sent bytes in the dump differ"
+    );
+});

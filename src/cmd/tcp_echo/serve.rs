@@ -21,7 +21,9 @@ Examples:
   nettool -v tcp-echo serve --engine fork          a process per connection, logged
   nettool tcp-echo serve --max-connections 100 --idle-timeout 30s
   nettool tcp-echo serve --sndbuf 4k --rcvbuf 4k   tiny kernel buffers: watch short writes
-  nettool tcp-echo serve --no-reuseaddr -l :7007   see a restart fail while TIME-WAIT lasts";
+  nettool tcp-echo serve --no-reuseaddr -l :7007   see a restart fail while TIME-WAIT lasts
+  nettool tcp-echo serve -x - 2>dump.txt           hex dump of every connection's bytes
+  kill -USR1 $(pidof nettool)                      a running server prints its statistics";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -51,7 +53,7 @@ impl Run for ServeArgs {
             self.engine.engine,
             listener,
             Arc::new(EchoFactory),
-            &self.engine.server_config(),
+            &self.engine.server_config()?,
             out,
         )?;
         report_summary(out, &summary);

@@ -1,0 +1,182 @@
+//! What a server counts while it runs: connections (accepted, refused, open, peak)
+//! and bytes in and out, shared by all of an engine's threads as atomics. Bytes are
+//! counted as they flow (through a per-connection [`Tap`], which also feeds `-x`), so
+//! a SIGUSR1 report in the middle of a long transfer shows it moving.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::net::hexdump::{Direction, Hexdump};
+use crate::output::{Level, Output};
+
+/// What a server did, reported at shutdown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerSummary {
+    pub accepted: u64,
+    pub refused: u64,
+    /// Connections open at the moment of the report (0 in the final summary).
+    pub open: usize,
+    pub peak_connections: usize,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub duration: Duration,
+}
+
+/// Counters shared by an engine's threads.
+#[derive(Debug, Default)]
+pub struct Counters {
+    next_id: AtomicU64,
+    accepted: AtomicU64,
+    refused: AtomicU64,
+    active: AtomicUsize,
+    peak: AtomicUsize,
+    bytes_in: AtomicU64,
+    bytes_out: AtomicU64,
+}
+
+impl Counters {
+    /// Count a new connection and return its id.
+    pub fn opened(&self) -> u64 {
+        self.accepted.fetch_add(1, Ordering::Relaxed);
+        let now = self.active.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Bytes moved on some connection (counted as they flow).
+    pub fn flowed(&self, bytes_in: u64, bytes_out: u64) {
+        if bytes_in > 0 {
+            self.bytes_in.fetch_add(bytes_in, Ordering::Relaxed);
+        }
+        if bytes_out > 0 {
+            self.bytes_out.fetch_add(bytes_out, Ordering::Relaxed);
+        }
+    }
+
+    /// A connection ended (its bytes were already counted by [`Counters::flowed`]).
+    pub fn closed(&self) {
+        self.active.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn refused(&self) {
+        self.refused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn active(&self) -> usize {
+        self.active.load(Ordering::Relaxed)
+    }
+
+    pub fn summary(&self, started: Instant) -> ServerSummary {
+        ServerSummary {
+            accepted: self.accepted.load(Ordering::Relaxed),
+            refused: self.refused.load(Ordering::Relaxed),
+            open: self.active(),
+            peak_connections: self.peak.load(Ordering::Relaxed),
+            bytes_in: self.bytes_in.load(Ordering::Relaxed),
+            bytes_out: self.bytes_out.load(Ordering::Relaxed),
+            duration: started.elapsed(),
+        }
+    }
+}
+
+/// One connection's view of the counters and the hex dump: every byte read or
+/// written passes through here exactly once.
+#[derive(Debug, Clone)]
+pub struct Tap {
+    counters: Arc<Counters>,
+    hexdump: Option<Arc<Hexdump>>,
+    conn: u64,
+}
+
+impl Tap {
+    pub fn new(counters: Arc<Counters>, hexdump: Option<Arc<Hexdump>>, conn: u64) -> Self {
+        Tap {
+            counters,
+            hexdump,
+            conn,
+        }
+    }
+
+    /// A tap that counts into throw-away counters (unit tests, tools).
+    pub fn detached() -> Self {
+        Tap::new(Arc::default(), None, 0)
+    }
+
+    pub fn received(&self, data: &[u8]) {
+        self.counters.flowed(data.len() as u64, 0);
+        if let Some(d) = &self.hexdump {
+            d.record_conn(self.conn, Direction::Received, data);
+        }
+    }
+
+    pub fn sent(&self, data: &[u8]) {
+        self.counters.flowed(0, data.len() as u64);
+        if let Some(d) = &self.hexdump {
+            d.record_conn(self.conn, Direction::Sent, data);
+        }
+    }
+
+    /// `n` bytes of a file went out with sendfile(2): counted, and noted in the dump
+    /// without their contents (the kernel copied them; we never saw them).
+    pub fn sent_file(&self, n: u64) {
+        self.counters.flowed(0, n);
+        if let Some(d) = &self.hexdump {
+            d.note_conn(
+                self.conn,
+                Direction::Sent,
+                &format!("{n} bytes sent with sendfile(2), not dumped"),
+            );
+        }
+    }
+}
+
+/// Print the shutdown summary (unless `-q`; as a `summary` event with `--json`).
+pub fn report_summary(out: &Output, s: &ServerSummary) {
+    out.event(
+        Level::Info,
+        "summary",
+        json!({
+            "connections": s.accepted, "refused": s.refused, "peak_connections": s.peak_connections,
+            "bytes_in": s.bytes_in, "bytes_out": s.bytes_out, "duration_ms": s.duration.as_millis() as u64,
+        }),
+        || {
+            format!(
+                "{} connections ({} refused, peak {}), {} bytes in, {} bytes out, in {}",
+                s.accepted,
+                s.refused,
+                s.peak_connections,
+                s.bytes_in,
+                s.bytes_out,
+                humantime::format_duration(Duration::from_millis(s.duration.as_millis() as u64))
+            )
+        },
+    );
+}
+
+/// The SIGUSR1 report of a running server: the same fields as the summary.
+pub fn report_live(out: &Output, s: &ServerSummary) {
+    out.event(
+        Level::Info,
+        "stats",
+        json!({
+            "connections": s.accepted, "refused": s.refused, "open": s.open,
+            "peak_connections": s.peak_connections, "bytes_in": s.bytes_in, "bytes_out": s.bytes_out,
+            "duration_ms": s.duration.as_millis() as u64,
+        }),
+        || {
+            format!(
+                "stats: {} connections ({} open, {} refused, peak {}), {} bytes in, {} bytes out, after {}",
+                s.accepted,
+                s.open,
+                s.refused,
+                s.peak_connections,
+                s.bytes_in,
+                s.bytes_out,
+                humantime::format_duration(Duration::from_millis(s.duration.as_millis() as u64))
+            )
+        },
+    );
+}
