@@ -3,6 +3,8 @@
 //! and the netcat-style relay between stdin/stdout and a stream socket.
 
 pub mod addr;
+pub mod dgram;
+pub mod iface;
 pub mod io;
 pub mod limits;
 pub mod relay;
