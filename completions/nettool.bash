@@ -271,7 +271,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__broadcast__subcmd__recv)
-            opts="-i -n -w -q -v -h -V --iface --count --timeout --buffer --probe --json --quiet --verbose --color --help --version"
+            opts="-i -n -w -q -v -h -V --iface --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -729,7 +729,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__multicast__subcmd__recv)
-            opts="-i -n -w -q -v -h -V --iface --source --count --timeout --buffer --probe --json --quiet --verbose --color --help --version"
+            opts="-i -n -w -q -v -h -V --iface --source --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1111,7 +1111,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__recv)
-            opts="-l -n -w -4 -6 -q -v -h -V --listen --count --timeout --buffer --probe --json --quiet --verbose --color --help --version"
+            opts="-l -n -w -4 -6 -q -v -h -V --listen --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -135,7 +135,7 @@ impl Run for RecvArgs {
         // Bound to the wildcard: a broadcast is addressed to x.x.x.255, not to us.
         let opts = DgramOpts {
             reuse_addr: true,
-            reuse_port: true,
+            reuse_port: self.recv.reuse_port,
             device: iface.as_ref().map(|i| i.name.clone()),
             rcvbuf: Some(DEFAULT_RCVBUF),
             ..DgramOpts::default()

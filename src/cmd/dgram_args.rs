@@ -98,6 +98,12 @@ pub struct RecvOpts {
     /// Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender
     #[arg(long)]
     pub probe: bool,
+
+    /// Also set SO_REUSEPORT, to share the port with programs that set only that.
+    /// Off by default: sockets in a SO_REUSEPORT group are load-balanced, and Linux
+    /// may then hand a multicast datagram to a member whose source filter rejects it
+    #[arg(long)]
+    pub reuse_port: bool,
 }
 
 impl RecvOpts {

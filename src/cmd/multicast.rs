@@ -163,7 +163,7 @@ impl Run for RecvArgs {
         let iface = iface_of(self.iface.as_deref(), &group)?;
         let opts = DgramOpts {
             reuse_addr: true,
-            reuse_port: true,
+            reuse_port: self.recv.reuse_port,
             rcvbuf: Some(DEFAULT_RCVBUF),
             v6_only: Some(true),
             ..DgramOpts::default()

@@ -167,7 +167,11 @@ impl Run for SendArgs {
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
-        let sock = udp_bind(addr, &receiver_opts())?;
+        let opts = DgramOpts {
+            reuse_port: self.recv.reuse_port,
+            ..receiver_opts()
+        };
+        let sock = udp_bind(addr, &opts)?;
         let shutdown = Shutdown::install().context("install signal handlers")?;
         out.listening(&local_label(&sock), json!({"proto": "udp"}));
         run_receiver(&sock, &self.recv.job(), out, &shutdown)

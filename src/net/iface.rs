@@ -58,8 +58,17 @@ impl Iface {
             if let Some(v4) = addr.and_then(|a| a.as_sockaddr_in()) {
                 iface.ipv4.get_or_insert(v4.ip());
                 if ifa.flags.contains(InterfaceFlags::IFF_BROADCAST) {
-                    if let Some(b) = ifa.broadcast.as_ref().and_then(|b| b.as_sockaddr_in()) {
-                        iface.broadcast.get_or_insert(b.ip());
+                    let given = ifa.broadcast.as_ref().and_then(|b| b.as_sockaddr_in());
+                    let mask = ifa.netmask.as_ref().and_then(|m| m.as_sockaddr_in());
+                    let brd = match (given.map(|b| b.ip()), mask.map(|m| m.ip())) {
+                        // `ip addr add 192.0.2.1/24` without `brd +` sets none, and
+                        // getifaddrs(3) then reports 0.0.0.0 or the address itself.
+                        (Some(b), _) if !b.is_unspecified() && b != v4.ip() => Some(b),
+                        (_, Some(m)) => directed_broadcast(v4.ip(), m),
+                        _ => None,
+                    };
+                    if let Some(b) = brd {
+                        iface.broadcast.get_or_insert(b);
                     }
                 }
             }
@@ -90,6 +99,16 @@ impl Iface {
     }
 }
 
+/// The directed broadcast address of `ip`'s subnet (all host bits set), if the subnet
+/// has one (/31 and /32 do not).
+pub fn directed_broadcast(ip: Ipv4Addr, mask: Ipv4Addr) -> Option<Ipv4Addr> {
+    let m = u32::from(mask);
+    if m.count_ones() >= 31 {
+        return None;
+    }
+    Some(Ipv4Addr::from(u32::from(ip) | !m))
+}
+
 /// Names of all interfaces, for error messages.
 pub fn names() -> anyhow::Result<Vec<String>> {
     let mut names: Vec<String> = nix::ifaddrs::getifaddrs()?
@@ -113,6 +132,23 @@ mod tests {
         assert!(lo.up);
         // Loopback is not a broadcast link.
         assert!(lo.broadcast_addr().is_err());
+    }
+
+    #[test]
+    fn directed_broadcast_sets_the_host_bits() {
+        let ip = Ipv4Addr::new(192, 0, 2, 7);
+        assert_eq!(
+            directed_broadcast(ip, Ipv4Addr::new(255, 255, 255, 0)),
+            Some(Ipv4Addr::new(192, 0, 2, 255))
+        );
+        assert_eq!(
+            directed_broadcast(ip, Ipv4Addr::new(255, 255, 255, 252)),
+            Some(Ipv4Addr::new(192, 0, 2, 7))
+        );
+        assert_eq!(
+            directed_broadcast(ip, Ipv4Addr::new(255, 255, 255, 254)),
+            None
+        );
     }
 
     #[test]

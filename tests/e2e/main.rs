@@ -4,7 +4,9 @@
 
 mod util;
 
+mod broadcast;
 mod cli;
 mod engines;
+mod multicast;
 mod tcp_client;
 mod udp;

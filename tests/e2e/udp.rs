@@ -36,7 +36,7 @@ fn receiver(extra: &[&str]) -> Server {
 }
 
 /// Wait for a receiver to exit (at most 20 s) and return (success, stdout bytes).
-fn finish(mut s: Server) -> (bool, Vec<u8>) {
+pub(crate) fn finish(mut s: Server) -> (bool, Vec<u8>) {
     let mut out = Vec::new();
     s.child
         .stdout
@@ -51,7 +51,7 @@ fn finish(mut s: Server) -> (bool, Vec<u8>) {
     (s.child.wait().unwrap().success(), out)
 }
 
-fn json_lines(bytes: &[u8]) -> Vec<Value> {
+pub(crate) fn json_lines(bytes: &[u8]) -> Vec<Value> {
     String::from_utf8_lossy(bytes)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))

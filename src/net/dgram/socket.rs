@@ -9,8 +9,12 @@
 //!   `ip_mreqn`, ip(7); `IPV6_ADD_MEMBERSHIP`, ipv6(7)); senders choose the outgoing
 //!   interface (`IP_MULTICAST_IF`), the hop limit (`IP_MULTICAST_TTL`) and whether their
 //!   own host hears them (`IP_MULTICAST_LOOP`).
-//! * `SO_REUSEADDR` + `SO_REUSEPORT` let several receivers on one host bind the same
-//!   port; for broadcast and multicast every one of them gets every datagram.
+//! * `SO_REUSEADDR` lets several receivers on one host bind the same port; for
+//!   broadcast and multicast every one of them gets every datagram. `SO_REUSEPORT`
+//!   (optional, `--reuse-port`) shares the port too but puts the sockets in a
+//!   load-balancing group: on Linux a multicast datagram may then be handed to a
+//!   member whose source filter (SSM) rejects it, while the member that wanted it
+//!   gets nothing — so receivers do not set it unless asked.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use std::os::fd::AsRawFd;
