@@ -369,7 +369,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;multicast;recv' {
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Join on this interface (by index, ip_mreqn); default: the route''s interface')
             [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'Join on this interface (by index, ip_mreqn); default: the route''s interface')
-            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Only datagrams from this source (source-specific multicast, IP_ADD_SOURCE_MEMBERSHIP)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up (status 1) after this long without a datagram; a bare number means seconds')

@@ -338,7 +338,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;multicast;recv'= {
             cand -i 'Join on this interface (by index, ip_mreqn); default: the route''s interface'
             cand --iface 'Join on this interface (by index, ip_mreqn); default: the route''s interface'
-            cand --source 'Only datagrams from this source (source-specific multicast, IP_ADD_SOURCE_MEMBERSHIP)'
+            cand --source 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)'
             cand -n 'Exit (status 0) after N datagrams'
             cand --count 'Exit (status 0) after N datagrams'
             cand -w 'Give up (status 1) after this long without a datagram; a bare number means seconds'

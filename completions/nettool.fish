@@ -238,7 +238,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Join on this interface (by index, ip_mreqn); default: the route\'s interface' -r
-complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l source -d 'Only datagrams from this source (source-specific multicast, IP_ADD_SOURCE_MEMBERSHIP)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l source -d 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l buffer -d 'Receive buffer per datagram; larger datagrams are reported as truncated' -r

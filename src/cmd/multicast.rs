@@ -8,12 +8,12 @@ use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts, ip_port};
+use crate::net::dgram::multicast::{
+    McastSend, Membership, multicast_bind_addr, require_multicast, set_multicast_send,
+};
 use crate::net::dgram::recv::run_receiver;
 use crate::net::dgram::send::run_sender;
-use crate::net::dgram::socket::{
-    DEFAULT_RCVBUF, DgramOpts, McastSend, Membership, multicast_bind_addr, require_multicast,
-    set_multicast_send, udp_bind, udp_sender,
-};
+use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender};
 use crate::net::iface::Iface;
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
@@ -85,7 +85,7 @@ pub struct RecvArgs {
     #[arg(short, long = "iface", value_name = "IFACE")]
     pub iface: Option<String>,
 
-    /// Only datagrams from this source (source-specific multicast, IP_ADD_SOURCE_MEMBERSHIP)
+    /// Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)
     #[arg(long, value_name = "ADDR")]
     pub source: Option<IpAddr>,
 

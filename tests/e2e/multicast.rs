@@ -176,6 +176,33 @@ fn ipv6_multicast_between_hosts() {
 }
 
 #[test]
+fn ipv6_source_specific_join_hears_only_that_source() {
+    let Some(lab) = lab("m6s", 3) else { return };
+    let (a, b, c) = (&lab.hosts[0], &lab.hosts[1], &lab.hosts[2]);
+    let g = "[ff3e::4321]:5000";
+    let ssm = recv_in(
+        b,
+        &[
+            g,
+            "-i",
+            "eth0",
+            "--source",
+            "2001:db8::1",
+            "-n",
+            "2",
+            "-w",
+            "10",
+        ],
+    );
+    send_in(c, &[g, "c1", "c2", "-i", "eth0"]);
+    send_in(a, &[g, "a1", "a2", "-i", "eth0"]);
+    let (ok, recs) = datagrams(ssm);
+    assert!(ok);
+    assert_eq!(data_of(&recs), ["a1", "a2"]);
+    assert!(recs.iter().all(|(ip, _)| ip == "2001:db8::1"), "{recs:?}");
+}
+
+#[test]
 fn probe_loss_matches_an_nftables_rule_dropping_every_tenth() {
     let Some(lab) = lab("mp", 2) else { return };
     if !require("nft") {

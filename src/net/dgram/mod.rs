@@ -5,8 +5,9 @@
 //! Unicast, broadcast and multicast differ only in the socket options and the
 //! destination address, so the three subcommands share everything else here:
 //!
-//! * [`socket`] — building sockets and setting options (`SO_BROADCAST`, joins,
-//!   `IP_MULTICAST_IF/TTL/LOOP`, `SO_REUSEADDR/SO_REUSEPORT`) and the payload limits;
+//! * [`socket`] — building sockets and setting options (`SO_BROADCAST`,
+//!   `SO_REUSEADDR/SO_REUSEPORT`, `SO_BINDTODEVICE`) and the payload limits;
+//! * [`multicast`] — joins (any-source and source-specific) and sender options;
 //! * [`batch`] — `recvmmsg(2)`/`sendmmsg(2)` and truncation (`MSG_TRUNC`);
 //! * [`recv`] — the receive loop (`-n`, `-w`, signals) and the printer (raw / JSON);
 //! * [`send`] — the send loop (MESSAGE, stdin lines, `--raw` chunks, probes; `-n`,
@@ -15,6 +16,7 @@
 //! * [`probe`] — sequence/timestamp payloads and per-sender loss statistics.
 
 pub mod batch;
+pub mod multicast;
 pub mod probe;
 pub mod recv;
 pub mod send;
