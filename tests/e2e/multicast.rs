@@ -255,3 +255,22 @@ fn unknown_interface_on_send_is_a_usage_error() {
         "{err}"
     );
 }
+
+/// Whether `ns`'s /proc/net/igmp lists `group` (written there as little-endian hex).
+fn igmp_lists(ns: &Netns, group: std::net::Ipv4Addr) -> bool {
+    let hex = format!("{:08X}", u32::from_le_bytes(group.octets()));
+    let out = ns.command("cat").arg("/proc/net/igmp").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).contains(&hex)
+}
+
+#[test]
+fn the_group_is_left_on_exit() {
+    let Some(lab) = lab("mx", 1) else { return };
+    let h = &lab.hosts[0];
+    let group: std::net::Ipv4Addr = "239.7.7.7".parse().unwrap();
+    let mut r = recv_in(h, &["239.7.7.7:5000", "-i", "eth0"]);
+    assert!(igmp_lists(h, group), "joined while running");
+    let status = r.stop();
+    assert!(status.success(), "SIGTERM ends a receiver with status 0");
+    assert!(!igmp_lists(h, group), "left after exit");
+}

@@ -383,3 +383,30 @@ fn bad_arguments_are_one_line_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_line_typed_on_stdin_leaves_at_once_and_its_reply_is_printed() {
+    use std::io::{BufRead, BufReader};
+    let server = Server::start(&["udp", "serve", "-l", "[::1]:0"]);
+    let mut child = nettool()
+        .args(["udp", "send", &server.addr, "-w", "300ms"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    // stdin stays open: the datagram must not wait for more input, nor the reply for EOF.
+    stdin.write_all(b"first\n").unwrap();
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), "first");
+    stdin.write_all(b"second\n").unwrap();
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), "second");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

@@ -8,9 +8,11 @@
 
 use std::io::{self, BufRead, BufReader, Read};
 use std::net::SocketAddr;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
 
 use super::batch::{RecvBatch, send_many};
@@ -128,15 +130,32 @@ impl Feed {
         }
         Ok(more)
     }
+
+    /// Whether the next datagram can be produced without blocking on stdin: stdin
+    /// datagrams join a `sendmmsg` batch only when already buffered, so a line typed
+    /// at a terminal leaves at once instead of waiting for 63 more.
+    fn ready(&self) -> bool {
+        match (&self.source, &self.stdin) {
+            (Source::Lines, Some(r)) => r.buffer().contains(&b'\n'),
+            (Source::Chunks(size), Some(r)) => r.buffer().len() >= *size,
+            _ => true,
+        }
+    }
+
+    /// Whether reading the next datagram may block (stdin with nothing buffered).
+    fn may_block(&self) -> bool {
+        self.stdin.as_ref().is_some_and(|r| r.buffer().is_empty())
+    }
 }
 
-/// Send a job on `sock` to `to` (`None` when the socket is connected).
+/// Send a job on `sock` to `to` (`connected`: the socket was `connect`ed to it).
 ///
-/// `printer` receives replies (connected `udp send` only); when `job.replies` is set,
-/// the send waits that long after the last datagram or reply before it returns. A
-/// refused port (`ECONNREFUSED`, from ICMP port unreachable on a connected socket) is
-/// an error when replies are awaited, and otherwise one warning: the queued error is
-/// consumed by the call that reports it, so nothing spins on it.
+/// `printer` receives replies (connected `udp send` only); they are printed while
+/// sending, while waiting for stdin, and — when `job.replies` is set — for that long
+/// after the last datagram or reply. A refused port (`ECONNREFUSED`, from ICMP port
+/// unreachable on a connected socket) is an error when replies are awaited, and
+/// otherwise one warning: the queued error is consumed by the call that reports it,
+/// so nothing spins on it.
 pub fn run_sender(
     sock: &Socket,
     to: SocketAddr,
@@ -144,179 +163,208 @@ pub fn run_sender(
     job: &SendJob,
     out: &Output,
     shutdown: &Shutdown,
-    mut printer: Option<&mut Printer>,
+    printer: Option<&mut Printer>,
 ) -> anyhow::Result<SendStats> {
-    let dest = (!connected).then_some(to);
-    let mut feed = Feed::new(job);
-    let mut stats = SendStats::default();
-    let mut replies = RecvBatch::new(BATCH, 65_536);
-    let per_call = if job.interval.is_some() { 1 } else { BATCH };
-    let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); per_call];
-    let mut first = true;
-    loop {
-        if shutdown.requested().is_some() {
-            return Err(Interrupted.into());
-        }
-        let mut n = 0;
-        while n < per_call && feed.next(&mut bufs[n])? {
-            check_payload(bufs[n].len(), &to)?;
-            n += 1;
-        }
-        if n == 0 {
-            break;
-        }
-        if let (Some(d), false) = (job.interval, first) {
-            // Between datagrams: sleep, but keep printing replies and heed signals.
-            pause(
-                sock,
-                d,
-                shutdown,
-                &mut replies,
-                &mut printer,
-                &mut stats,
-                job,
-                out,
-                &to,
-            )?;
-        }
-        first = false;
-        let payloads: Vec<&[u8]> = bufs[..n].iter().map(|b| b.as_slice()).collect();
-        let mut sent = 0;
-        while sent < n {
-            match send_many(sock, &payloads[sent..n], &vec![dest; n - sent]) {
-                Ok(k) => {
-                    for p in &payloads[sent..sent + k] {
-                        stats.bytes += p.len() as u64;
-                    }
-                    stats.datagrams += k as u64;
-                    sent += k;
-                }
-                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
-                    refused(&mut stats, job, out, &to)?;
-                    // The datagram that met the queued error was not sent; retry it.
-                }
-                Err(e) => return Err(anyhow!(e).context(format!("send to {to}"))),
-            }
-        }
-        drain_replies(sock, &mut replies, &mut printer, &mut stats, job, out, &to)?;
-    }
-    if let Some(wait) = job.replies {
-        let mut last = Instant::now();
+    let mut s = Sender {
+        sock,
+        to,
+        job,
+        out,
+        shutdown,
+        printer,
+        replies: RecvBatch::new(BATCH, 65_536),
+        stats: SendStats::default(),
+    };
+    s.run(connected)?;
+    Ok(s.stats)
+}
+
+struct Sender<'a> {
+    sock: &'a Socket,
+    to: SocketAddr,
+    job: &'a SendJob,
+    out: &'a Output,
+    shutdown: &'a Shutdown,
+    printer: Option<&'a mut Printer>,
+    replies: RecvBatch,
+    stats: SendStats,
+}
+
+impl Sender<'_> {
+    fn run(&mut self, connected: bool) -> anyhow::Result<()> {
+        let dest = (!connected).then_some(self.to);
+        let mut feed = Feed::new(self.job);
+        let per_call = if self.job.interval.is_some() {
+            1
+        } else {
+            BATCH
+        };
+        let mut bufs: Vec<Vec<u8>> = vec![Vec::new(); per_call];
+        let mut first = true;
         loop {
-            let left = wait.saturating_sub(last.elapsed());
-            if left.is_zero() {
+            self.check_signal()?;
+            if let (Some(d), false) = (self.job.interval, first) {
+                // Between datagrams: sleep, but keep printing replies and heed signals.
+                self.pause(d)?;
+            }
+            if feed.may_block() {
+                self.wait_stdin()?;
+            }
+            let mut n = 0;
+            while n < per_call && (n == 0 || feed.ready()) && feed.next(&mut bufs[n])? {
+                check_payload(bufs[n].len(), &self.to)?;
+                n += 1;
+            }
+            if n == 0 {
                 break;
             }
-            if shutdown.requested().is_some() {
-                return Err(Interrupted.into());
+            first = false;
+            let payloads: Vec<&[u8]> = bufs[..n].iter().map(|b| b.as_slice()).collect();
+            let mut sent = 0;
+            while sent < n {
+                match send_many(self.sock, &payloads[sent..n], &vec![dest; n - sent]) {
+                    Ok(k) => {
+                        for p in &payloads[sent..sent + k] {
+                            self.stats.bytes += p.len() as u64;
+                        }
+                        self.stats.datagrams += k as u64;
+                        sent += k;
+                    }
+                    // The datagram that met the queued error was not sent; retry it.
+                    Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => self.refused()?,
+                    Err(e) => return Err(anyhow!(e).context(format!("send to {}", self.to))),
+                }
             }
-            if wait_readable(sock, shutdown, Some(left + Duration::from_millis(1)))?
-                && drain_replies(sock, &mut replies, &mut printer, &mut stats, job, out, &to)? > 0
-            {
-                last = Instant::now();
+            self.drain_replies()?;
+        }
+        if let Some(wait) = self.job.replies {
+            let mut last = Instant::now();
+            loop {
+                let left = wait.saturating_sub(last.elapsed());
+                if left.is_zero() {
+                    return Ok(());
+                }
+                self.check_signal()?;
+                let wait = Some(left + Duration::from_millis(1));
+                if wait_readable(self.sock, self.shutdown, wait)? && self.drain_replies()? > 0 {
+                    last = Instant::now();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_signal(&self) -> anyhow::Result<()> {
+        match self.shutdown.requested() {
+            Some(_) => Err(Interrupted.into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Sleep for `d`, printing replies that arrive meanwhile, waking for signals.
+    fn pause(&mut self, d: Duration) -> anyhow::Result<()> {
+        let until = Instant::now() + d;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(());
+            }
+            self.check_signal()?;
+            if left < Duration::from_millis(1) {
+                // poll(2) counts whole milliseconds; a shorter pause is a plain nanosleep.
+                std::thread::sleep(left);
+                return Ok(());
+            }
+            let sock = self.printer.is_some().then_some(self.sock);
+            if poll_for(sock, None, self.shutdown, left)?.0 {
+                self.drain_replies()?;
             }
         }
     }
-    Ok(stats)
+
+    /// Block until stdin has input (or EOF), printing replies meanwhile.
+    fn wait_stdin(&mut self) -> anyhow::Result<()> {
+        let stdin = io::stdin();
+        loop {
+            self.check_signal()?;
+            let sock = self.printer.is_some().then_some(self.sock);
+            let (sock_ready, stdin_ready) =
+                poll_for(sock, Some(stdin.as_fd()), self.shutdown, Duration::MAX)?;
+            if sock_ready {
+                self.drain_replies()?;
+            }
+            if stdin_ready {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Print whatever replies are queued; returns how many.
+    fn drain_replies(&mut self) -> anyhow::Result<u64> {
+        if self.printer.is_none() {
+            return Ok(0);
+        }
+        let mut total = 0;
+        loop {
+            match self.replies.recv(self.sock, BATCH) {
+                Ok(0) => return Ok(total),
+                Ok(n) => {
+                    if let Some(p) = self.printer.as_deref_mut() {
+                        p.print_batch(&self.replies, n)?;
+                    }
+                    self.stats.replies += n as u64;
+                    total += n as u64;
+                }
+                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => self.refused()?,
+                Err(e) => return Err(anyhow!(e).context("receive a reply")),
+            }
+        }
+    }
+
+    fn refused(&mut self) -> anyhow::Result<()> {
+        self.stats.refused += 1;
+        let to = self.to;
+        if self.job.replies.is_some() {
+            return Err(anyhow!(
+                "{to}: connection refused (ICMP port unreachable: nothing listens on that UDP port)"
+            ));
+        }
+        if self.stats.refused == 1 {
+            self.out.warn(&format!(
+                "{to}: port unreachable (ICMP): nothing listens there; datagrams are being discarded"
+            ));
+        }
+        Ok(())
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn pause(
-    sock: &Socket,
-    d: Duration,
+/// poll(2) on the socket (if given), stdin (if given) and the shutdown pipe for at
+/// most `wait`; returns (socket readable, stdin readable or closed).
+fn poll_for(
+    sock: Option<&Socket>,
+    stdin: Option<BorrowedFd<'_>>,
     shutdown: &Shutdown,
-    replies: &mut RecvBatch,
-    printer: &mut Option<&mut Printer>,
-    stats: &mut SendStats,
-    job: &SendJob,
-    out: &Output,
-    to: &SocketAddr,
-) -> anyhow::Result<()> {
-    let until = Instant::now() + d;
-    loop {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Ok(());
-        }
-        if shutdown.requested().is_some() {
-            return Err(Interrupted.into());
-        }
-        if printer.is_some() {
-            if wait_readable(sock, shutdown, Some(left))? {
-                drain_replies(sock, replies, printer, stats, job, out, to)?;
-            }
-        } else {
-            sleep_or_signal(shutdown, left)?;
-        }
-    }
-}
-
-/// Sleep for `d`, waking early for SIGINT/SIGTERM (the self-pipe turns readable).
-fn sleep_or_signal(shutdown: &Shutdown, d: Duration) -> anyhow::Result<()> {
-    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-    use std::os::fd::AsFd;
-    if d < Duration::from_millis(1) {
-        // poll(2) counts whole milliseconds; a shorter pause is a plain nanosleep.
-        std::thread::sleep(d);
-        return Ok(());
-    }
-    let ms = d.as_millis().min(i32::MAX as u128) as i32;
-    let mut fds = [PollFd::new(shutdown.as_fd(), PollFlags::POLLIN)];
-    match poll(
-        &mut fds,
-        PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
-    ) {
-        Ok(_) | Err(nix::errno::Errno::EINTR) => Ok(()),
-        Err(e) => Err(anyhow!(e).context("poll")),
-    }
-}
-
-/// Print whatever replies are queued; returns how many.
-fn drain_replies(
-    sock: &Socket,
-    batch: &mut RecvBatch,
-    printer: &mut Option<&mut Printer>,
-    stats: &mut SendStats,
-    job: &SendJob,
-    out: &Output,
-    to: &SocketAddr,
-) -> anyhow::Result<u64> {
-    let Some(p) = printer.as_deref_mut() else {
-        return Ok(0);
+    wait: Duration,
+) -> anyhow::Result<(bool, bool)> {
+    let mut fds = vec![PollFd::new(shutdown.as_fd(), PollFlags::POLLIN)];
+    let sock_slot = sock.map(|s| {
+        fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
+        fds.len() - 1
+    });
+    let stdin_slot = stdin.map(|fd| {
+        fds.push(PollFd::new(fd, PollFlags::POLLIN));
+        fds.len() - 1
+    });
+    let timeout = if wait == Duration::MAX {
+        PollTimeout::NONE
+    } else {
+        PollTimeout::try_from(wait.as_millis().min(i32::MAX as u128) as i32)
+            .unwrap_or(PollTimeout::MAX)
     };
-    let mut total = 0;
-    loop {
-        match batch.recv(sock, BATCH) {
-            Ok(0) => return Ok(total),
-            Ok(n) => {
-                p.print_batch(batch, n)?;
-                stats.replies += n as u64;
-                total += n as u64;
-            }
-            Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
-                refused(stats, job, out, to)?;
-            }
-            Err(e) => return Err(anyhow!(e).context("receive a reply")),
-        }
+    match poll(&mut fds, timeout) {
+        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+        Err(e) => return Err(anyhow!(e).context("poll")),
     }
-}
-
-fn refused(
-    stats: &mut SendStats,
-    job: &SendJob,
-    out: &Output,
-    to: &SocketAddr,
-) -> anyhow::Result<()> {
-    stats.refused += 1;
-    if job.replies.is_some() {
-        return Err(anyhow!(
-            "{to}: connection refused (ICMP port unreachable: nothing listens on that UDP port)"
-        ));
-    }
-    if stats.refused == 1 {
-        out.warn(&format!(
-            "{to}: port unreachable (ICMP): nothing listens there; datagrams are being discarded"
-        ));
-    }
-    Ok(())
+    let ready = |slot: Option<usize>| slot.is_some_and(|i| fds[i].any() != Some(false));
+    Ok((ready(sock_slot), ready(stdin_slot)))
 }
