@@ -354,7 +354,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Read stdin in chunks of --size bytes instead of one datagram per line')
             [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Send probes (sequence number + send time) for a `recv --probe` to measure loss')
             [CompletionResult]::new('--loop', '--loop', [CompletionResultType]::ParameterName, 'Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)')
-            [CompletionResult]::new('--no-loop', '--no-loop', [CompletionResultType]::ParameterName, 'Do not deliver to receivers on this host')
+            [CompletionResult]::new('--no-loop', '--no-loop', [CompletionResultType]::ParameterName, 'Do not deliver to receivers on this host (the last of --loop/--no-loop wins)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')

@@ -324,7 +324,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --raw 'Read stdin in chunks of --size bytes instead of one datagram per line'
             cand --probe 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
             cand --loop 'Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)'
-            cand --no-loop 'Do not deliver to receivers on this host'
+            cand --no-loop 'Do not deliver to receivers on this host (the last of --loop/--no-loop wins)'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
             cand --quiet 'Say nothing but errors (the `listening on` line stays)'

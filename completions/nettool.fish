@@ -231,7 +231,7 @@ never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l loop -d 'Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)'
-complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l no-loop -d 'Do not deliver to receivers on this host'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l no-loop -d 'Do not deliver to receivers on this host (the last of --loop/--no-loop wins)'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'

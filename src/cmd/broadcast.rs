@@ -20,7 +20,7 @@ use crate::output::{Level, Output};
 const SEND_EXAMPLES: &str = "\
 Examples:
   nettool broadcast send 9999 hello -i eth0        to eth0's broadcast address
-  nettool broadcast send 9999 hi --to 192.0.2.255  to a given broadcast address
+  nettool broadcast send 9999 hi --to 192.0.2.255   to a given broadcast address
   nettool broadcast send 9999 --probe -n 100 -i eth0   probes for recv --probe";
 
 const RECV_EXAMPLES: &str = "\

@@ -24,12 +24,12 @@ Examples:
   nettool multicast send 239.0.0.1:8989 hello -i eth0      one datagram out of eth0
   nettool multicast send [ff02::1234]:8989 hi -i eth0      IPv6, link scope
   nettool multicast send 239.0.0.1:8989 x --ttl 0          stays on this host
-  nettool multicast send 239.0.0.1:8989 --probe -n 1000 --interval 1ms";
+  nettool multicast send 239.0.0.1:8989 --probe -n 1000   1000 probes for recv --probe";
 
 const RECV_EXAMPLES: &str = "\
 Examples:
   nettool multicast recv 239.0.0.1:8989 -i eth0            join and print datagrams
-  nettool multicast recv 232.1.1.1:8989 --source 192.0.2.1 only from that source (SSM)
+  nettool multicast recv 232.1.1.1:8989 --source 192.0.2.1   only that source (SSM)
   nettool multicast recv 239.0.0.1:8989 --probe -w 3       loss per sender";
 
 #[derive(Debug, Args)]
@@ -70,8 +70,8 @@ pub struct SendArgs {
     #[arg(long = "loop", overrides_with = "no_loop")]
     pub loop_: bool,
 
-    /// Do not deliver to receivers on this host
-    #[arg(long = "no-loop")]
+    /// Do not deliver to receivers on this host (the last of --loop/--no-loop wins)
+    #[arg(long = "no-loop", overrides_with = "loop_")]
     pub no_loop: bool,
 }
 
@@ -127,7 +127,7 @@ impl Run for SendArgs {
         let mcast = McastSend {
             iface,
             ttl: self.ttl,
-            loopback: !self.no_loop || self.loop_,
+            loopback: !self.no_loop,
         };
         set_multicast_send(&sock, to.is_ipv6(), &mcast)?;
         let shutdown = Shutdown::install().context("install signal handlers")?;
@@ -190,5 +190,32 @@ impl Run for RecvArgs {
         let res = run_receiver(&sock, &self.recv.job(), out, &shutdown);
         drop(membership);
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command};
+
+    fn loopback(args: &[&str]) -> bool {
+        let mut argv = vec!["nettool", "multicast", "send", "239.1.1.1:5000", "x"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Multicast(m) => match m.command {
+                super::MulticastCommand::Send(s) => !s.no_loop,
+                _ => unreachable!(),
+            },
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_last_of_loop_and_no_loop_wins() {
+        assert!(loopback(&[]));
+        assert!(!loopback(&["--no-loop"]));
+        assert!(loopback(&["--no-loop", "--loop"]));
+        assert!(!loopback(&["--loop", "--no-loop"]));
     }
 }
