@@ -152,7 +152,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: sockets in a SO_REUSEPORT group are load-balanced, and Linux may then hand a multicast datagram to a member whose source filter rejects it'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'
@@ -199,7 +199,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_se
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
-complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: sockets in a SO_REUSEPORT group are load-balanced, and Linux may then hand a multicast datagram to a member whose source filter rejects it'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
@@ -246,7 +246,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
-complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: sockets in a SO_REUSEPORT group are load-balanced, and Linux may then hand a multicast datagram to a member whose source filter rejects it'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'

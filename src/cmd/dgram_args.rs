@@ -100,8 +100,8 @@ pub struct RecvOpts {
     pub probe: bool,
 
     /// Also set SO_REUSEPORT, to share the port with programs that set only that.
-    /// Off by default: sockets in a SO_REUSEPORT group are load-balanced, and Linux
-    /// may then hand a multicast datagram to a member whose source filter rejects it
+    /// Off by default: Linux may then give a multicast datagram to one member of the
+    /// reuseport group only, ignoring the members' source filters
     #[arg(long)]
     pub reuse_port: bool,
 }

@@ -10,9 +10,10 @@
 //! * `SO_REUSEADDR` lets several receivers on one host bind the same port; for
 //!   broadcast and multicast every one of them gets every datagram. `SO_REUSEPORT`
 //!   (optional, `--reuse-port`) shares the port too but puts the sockets in a
-//!   load-balancing group: on Linux a multicast datagram may then be handed to a
-//!   member whose source filter (SSM) rejects it, while the member that wanted it
-//!   gets nothing — so receivers do not set it unless asked.
+//!   load-balancing group, and Linux may then give a multicast datagram to one member
+//!   only, ignoring source filters: a source-specific receiver got a source it never
+//!   asked for while the any-source receiver missed it (seen on 6.18, in the SSM
+//!   test) — so receivers do not set it unless asked.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
