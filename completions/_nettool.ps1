@@ -34,6 +34,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('tcp-echo', 'tcp-echo', [CompletionResultType]::ParameterValue, 'TCP echo server, netcat-style client and listener, load generator')
+            [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP: echo server for many peers, sender (with replies), receiver')
+            [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Broadcast datagrams on a link, and receive them')
+            [CompletionResult]::new('multicast', 'multicast', [CompletionResultType]::ParameterValue, 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (used to refresh man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -166,6 +169,309 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;tcp-echo;help;help' {
             break
         }
+        'nettool;udp' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every datagram back to its sender (many peers on one socket)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive datagrams and write them to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'nettool;udp;serve' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Stop after echoing N datagrams')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after echoing N datagrams')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;udp;send' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Bytes per datagram for --raw (1400) and --probe (64)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Local address to send from (ADDR or ADDR:PORT)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'After sending, wait this long for (more) replies and print them')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'After sending, wait this long for (more) replies and print them')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Read stdin in chunks of --size bytes instead of one datagram per line')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Send probes (sequence number + send time) for a `recv --probe` to measure loss')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;udp;recv' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to receive on (port 0 picks a free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to receive on (port 0 picks a free port)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up (status 1) after this long without a datagram; a bare number means seconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (status 1) after this long without a datagram; a bare number means seconds')
+            [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Receive buffer per datagram; larger datagrams are reported as truncated')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender')
+            [CompletionResult]::new('--reuse-port', '--reuse-port', [CompletionResultType]::ParameterName, 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members'' source filters')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;udp;help' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every datagram back to its sender (many peers on one socket)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive datagrams and write them to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'nettool;udp;help;serve' {
+            break
+        }
+        'nettool;udp;help;send' {
+            break
+        }
+        'nettool;udp;help;recv' {
+            break
+        }
+        'nettool;udp;help;help' {
+            break
+        }
+        'nettool;broadcast' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive broadcast datagrams on a port (several receivers may share it)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'nettool;broadcast;send' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Bytes per datagram for --raw (1400) and --probe (64)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Local address to send from (ADDR or ADDR:PORT)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Send out of this interface, to its broadcast address (unless --to is given)')
+            [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'Send out of this interface, to its broadcast address (unless --to is given)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Broadcast address to send to (e.g. 192.0.2.255 or 255.255.255.255)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Read stdin in chunks of --size bytes instead of one datagram per line')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Send probes (sequence number + send time) for a `recv --probe` to measure loss')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;broadcast;recv' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)')
+            [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up (status 1) after this long without a datagram; a bare number means seconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (status 1) after this long without a datagram; a bare number means seconds')
+            [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Receive buffer per datagram; larger datagrams are reported as truncated')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender')
+            [CompletionResult]::new('--reuse-port', '--reuse-port', [CompletionResultType]::ParameterName, 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members'' source filters')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;broadcast;help' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive broadcast datagrams on a port (several receivers may share it)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'nettool;broadcast;help;send' {
+            break
+        }
+        'nettool;broadcast;help;recv' {
+            break
+        }
+        'nettool;broadcast;help;help' {
+            break
+        }
+        'nettool;multicast' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams to a multicast group')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Join a multicast group and print what arrives')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'nettool;multicast;send' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Bytes per datagram for --raw (1400) and --probe (64)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Local address to send from (ADDR or ADDR:PORT)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)')
+            [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'Hop limit: 0 stays on this host, 1 this link (IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Read stdin in chunks of --size bytes instead of one datagram per line')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Send probes (sequence number + send time) for a `recv --probe` to measure loss')
+            [CompletionResult]::new('--loop', '--loop', [CompletionResultType]::ParameterName, 'Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)')
+            [CompletionResult]::new('--no-loop', '--no-loop', [CompletionResultType]::ParameterName, 'Do not deliver to receivers on this host (the last of --loop/--no-loop wins)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;multicast;recv' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Join on this interface (by index, ip_mreqn); default: the route''s interface')
+            [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'Join on this interface (by index, ip_mreqn); default: the route''s interface')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit (status 0) after N datagrams')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up (status 1) after this long without a datagram; a bare number means seconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up (status 1) after this long without a datagram; a bare number means seconds')
+            [CompletionResult]::new('--buffer', '--buffer', [CompletionResultType]::ParameterName, 'Receive buffer per datagram; larger datagrams are reported as truncated')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender')
+            [CompletionResult]::new('--reuse-port', '--reuse-port', [CompletionResultType]::ParameterName, 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members'' source filters')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;multicast;doctor' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The interface receivers join on (default: the one the route to the group uses)')
+            [CompletionResult]::new('--iface', '--iface', [CompletionResultType]::ParameterName, 'The interface receivers join on (default: the one the route to the group uses)')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The sender''s address: checks that reverse-path filtering lets it through')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'nettool;multicast;help' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams to a multicast group')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Join a multicast group and print what arrives')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'nettool;multicast;help;send' {
+            break
+        }
+        'nettool;multicast;help;recv' {
+            break
+        }
+        'nettool;multicast;help;doctor' {
+            break
+        }
+        'nettool;multicast;help;help' {
+            break
+        }
         'nettool;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
@@ -198,6 +504,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         }
         'nettool;help' {
             [CompletionResult]::new('tcp-echo', 'tcp-echo', [CompletionResultType]::ParameterValue, 'TCP echo server, netcat-style client and listener, load generator')
+            [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP: echo server for many peers, sender (with replies), receiver')
+            [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Broadcast datagrams on a link, and receive them')
+            [CompletionResult]::new('multicast', 'multicast', [CompletionResultType]::ParameterValue, 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (used to refresh man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -216,6 +525,47 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;help;tcp-echo;serve' {
+            break
+        }
+        'nettool;help;udp' {
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every datagram back to its sender (many peers on one socket)')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive datagrams and write them to stdout')
+            break
+        }
+        'nettool;help;udp;serve' {
+            break
+        }
+        'nettool;help;udp;send' {
+            break
+        }
+        'nettool;help;udp;recv' {
+            break
+        }
+        'nettool;help;broadcast' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive broadcast datagrams on a port (several receivers may share it)')
+            break
+        }
+        'nettool;help;broadcast;send' {
+            break
+        }
+        'nettool;help;broadcast;recv' {
+            break
+        }
+        'nettool;help;multicast' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams to a multicast group')
+            [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Join a multicast group and print what arrives')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall')
+            break
+        }
+        'nettool;help;multicast;send' {
+            break
+        }
+        'nettool;help;multicast;recv' {
+            break
+        }
+        'nettool;help;multicast;doctor' {
             break
         }
         'nettool;help;completions' {

@@ -31,6 +31,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand tcp-echo 'TCP echo server, netcat-style client and listener, load generator'
+            cand udp 'UDP: echo server for many peers, sender (with replies), receiver'
+            cand broadcast 'Broadcast datagrams on a link, and receive them'
+            cand multicast 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages into a directory (used to refresh man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -153,6 +156,284 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;tcp-echo;help;help'= {
         }
+        &'nettool;udp'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Echo every datagram back to its sender (many peers on one socket)'
+            cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
+            cand recv 'Receive datagrams and write them to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'nettool;udp;serve'= {
+            cand -l 'Address to listen on (port 0 picks a free port)'
+            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand -n 'Stop after echoing N datagrams'
+            cand --count 'Stop after echoing N datagrams'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;udp;send'= {
+            cand -n 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)'
+            cand --count 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)'
+            cand --interval 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)'
+            cand --size 'Bytes per datagram for --raw (1400) and --probe (64)'
+            cand --bind 'Local address to send from (ADDR or ADDR:PORT)'
+            cand -w 'After sending, wait this long for (more) replies and print them'
+            cand --timeout 'After sending, wait this long for (more) replies and print them'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --raw 'Read stdin in chunks of --size bytes instead of one datagram per line'
+            cand --probe 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;udp;recv'= {
+            cand -l 'Address to receive on (port 0 picks a free port)'
+            cand --listen 'Address to receive on (port 0 picks a free port)'
+            cand -n 'Exit (status 0) after N datagrams'
+            cand --count 'Exit (status 0) after N datagrams'
+            cand -w 'Give up (status 1) after this long without a datagram; a bare number means seconds'
+            cand --timeout 'Give up (status 1) after this long without a datagram; a bare number means seconds'
+            cand --buffer 'Receive buffer per datagram; larger datagrams are reported as truncated'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --probe 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
+            cand --reuse-port 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members'' source filters'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;udp;help'= {
+            cand serve 'Echo every datagram back to its sender (many peers on one socket)'
+            cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
+            cand recv 'Receive datagrams and write them to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'nettool;udp;help;serve'= {
+        }
+        &'nettool;udp;help;send'= {
+        }
+        &'nettool;udp;help;recv'= {
+        }
+        &'nettool;udp;help;help'= {
+        }
+        &'nettool;broadcast'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand send 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
+            cand recv 'Receive broadcast datagrams on a port (several receivers may share it)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'nettool;broadcast;send'= {
+            cand -n 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)'
+            cand --count 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)'
+            cand --interval 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)'
+            cand --size 'Bytes per datagram for --raw (1400) and --probe (64)'
+            cand --bind 'Local address to send from (ADDR or ADDR:PORT)'
+            cand -i 'Send out of this interface, to its broadcast address (unless --to is given)'
+            cand --iface 'Send out of this interface, to its broadcast address (unless --to is given)'
+            cand --to 'Broadcast address to send to (e.g. 192.0.2.255 or 255.255.255.255)'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --raw 'Read stdin in chunks of --size bytes instead of one datagram per line'
+            cand --probe 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;broadcast;recv'= {
+            cand -i 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)'
+            cand --iface 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)'
+            cand -n 'Exit (status 0) after N datagrams'
+            cand --count 'Exit (status 0) after N datagrams'
+            cand -w 'Give up (status 1) after this long without a datagram; a bare number means seconds'
+            cand --timeout 'Give up (status 1) after this long without a datagram; a bare number means seconds'
+            cand --buffer 'Receive buffer per datagram; larger datagrams are reported as truncated'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --probe 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
+            cand --reuse-port 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members'' source filters'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;broadcast;help'= {
+            cand send 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
+            cand recv 'Receive broadcast datagrams on a port (several receivers may share it)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'nettool;broadcast;help;send'= {
+        }
+        &'nettool;broadcast;help;recv'= {
+        }
+        &'nettool;broadcast;help;help'= {
+        }
+        &'nettool;multicast'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand send 'Send datagrams to a multicast group'
+            cand recv 'Join a multicast group and print what arrives'
+            cand doctor 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'nettool;multicast;send'= {
+            cand -n 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)'
+            cand --count 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)'
+            cand --interval 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)'
+            cand --size 'Bytes per datagram for --raw (1400) and --probe (64)'
+            cand --bind 'Local address to send from (ADDR or ADDR:PORT)'
+            cand -i 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)'
+            cand --iface 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)'
+            cand --ttl 'Hop limit: 0 stays on this host, 1 this link (IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS)'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --raw 'Read stdin in chunks of --size bytes instead of one datagram per line'
+            cand --probe 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
+            cand --loop 'Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)'
+            cand --no-loop 'Do not deliver to receivers on this host (the last of --loop/--no-loop wins)'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;multicast;recv'= {
+            cand -i 'Join on this interface (by index, ip_mreqn); default: the route''s interface'
+            cand --iface 'Join on this interface (by index, ip_mreqn); default: the route''s interface'
+            cand --source 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)'
+            cand -n 'Exit (status 0) after N datagrams'
+            cand --count 'Exit (status 0) after N datagrams'
+            cand -w 'Give up (status 1) after this long without a datagram; a bare number means seconds'
+            cand --timeout 'Give up (status 1) after this long without a datagram; a bare number means seconds'
+            cand --buffer 'Receive buffer per datagram; larger datagrams are reported as truncated'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --probe 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
+            cand --reuse-port 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members'' source filters'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;multicast;doctor'= {
+            cand -i 'The interface receivers join on (default: the one the route to the group uses)'
+            cand --iface 'The interface receivers join on (default: the one the route to the group uses)'
+            cand --source 'The sender''s address: checks that reverse-path filtering lets it through'
+            cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'nettool;multicast;help'= {
+            cand send 'Send datagrams to a multicast group'
+            cand recv 'Join a multicast group and print what arrives'
+            cand doctor 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'nettool;multicast;help;send'= {
+        }
+        &'nettool;multicast;help;recv'= {
+        }
+        &'nettool;multicast;help;doctor'= {
+        }
+        &'nettool;multicast;help;help'= {
+        }
         &'nettool;completions'= {
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
@@ -183,6 +464,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;help'= {
             cand tcp-echo 'TCP echo server, netcat-style client and listener, load generator'
+            cand udp 'UDP: echo server for many peers, sender (with replies), receiver'
+            cand broadcast 'Broadcast datagrams on a link, and receive them'
+            cand multicast 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages into a directory (used to refresh man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -197,6 +481,36 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;tcp-echo;listen'= {
         }
         &'nettool;help;tcp-echo;serve'= {
+        }
+        &'nettool;help;udp'= {
+            cand serve 'Echo every datagram back to its sender (many peers on one socket)'
+            cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
+            cand recv 'Receive datagrams and write them to stdout'
+        }
+        &'nettool;help;udp;serve'= {
+        }
+        &'nettool;help;udp;send'= {
+        }
+        &'nettool;help;udp;recv'= {
+        }
+        &'nettool;help;broadcast'= {
+            cand send 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
+            cand recv 'Receive broadcast datagrams on a port (several receivers may share it)'
+        }
+        &'nettool;help;broadcast;send'= {
+        }
+        &'nettool;help;broadcast;recv'= {
+        }
+        &'nettool;help;multicast'= {
+            cand send 'Send datagrams to a multicast group'
+            cand recv 'Join a multicast group and print what arrives'
+            cand doctor 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
+        }
+        &'nettool;help;multicast;send'= {
+        }
+        &'nettool;help;multicast;recv'= {
+        }
+        &'nettool;help;multicast;doctor'= {
         }
         &'nettool;help;completions'= {
         }

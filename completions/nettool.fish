@@ -35,6 +35,9 @@ complete -c nettool -n "__fish_nettool_needs_command" -l dry-run -d 'Show the se
 complete -c nettool -n "__fish_nettool_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_needs_command" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "tcp-echo" -d 'TCP echo server, netcat-style client and listener, load generator'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp" -d 'UDP: echo server for many peers, sender (with replies), receiver'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "broadcast" -d 'Broadcast datagrams on a link, and receive them'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "multicast" -d 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -125,6 +128,193 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s h -l help -d 'Print help'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "recv" -d 'Receive datagrams and write them to stdout'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s n -l count -d 'Stop after echoing N datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s n -l count -d 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l bind -d 'Local address to send from (ADDR or ADDR:PORT)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s w -l timeout -d 'After sending, wait this long for (more) replies and print them' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s l -l listen -d 'Address to receive on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l buffer -d 'Receive buffer per datagram; larger datagrams are reported as truncated' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "recv" -d 'Receive datagrams and write them to stdout'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -s h -l help -d 'Print help'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -f -a "send" -d 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -f -a "recv" -d 'Receive broadcast datagrams on a port (several receivers may share it)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s n -l count -d 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l bind -d 'Local address to send from (ADDR or ADDR:PORT)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s i -l iface -d 'Send out of this interface, to its broadcast address (unless --to is given)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l to -d 'Broadcast address to send to (e.g. 192.0.2.255 or 255.255.255.255)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l buffer -d 'Receive buffer per datagram; larger datagrams are reported as truncated' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from help" -f -a "send" -d 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from help" -f -a "recv" -d 'Receive broadcast datagrams on a port (several receivers may share it)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -s h -l help -d 'Print help'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -f -a "send" -d 'Send datagrams to a multicast group'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -f -a "recv" -d 'Join a multicast group and print what arrives'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -f -a "doctor" -d 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s n -l count -d 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l bind -d 'Local address to send from (ADDR or ADDR:PORT)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s i -l iface -d 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l ttl -d 'Hop limit: 0 stays on this host, 1 this link (IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l loop -d 'Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l no-loop -d 'Do not deliver to receivers on this host (the last of --loop/--no-loop wins)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Join on this interface (by index, ip_mreqn); default: the route\'s interface' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l source -d 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l buffer -d 'Receive buffer per datagram; larger datagrams are reported as truncated' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s i -l iface -d 'The interface receivers join on (default: the one the route to the group uses)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -l source -d 'The sender\'s address: checks that reverse-path filtering lets it through' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send datagrams to a multicast group'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "recv" -d 'Join a multicast group and print what arrives'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "doctor" -d 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -145,10 +335,21 @@ complete -c nettool -n "__fish_nettool_using_subcommand man" -l explain -d 'Prin
 complete -c nettool -n "__fish_nettool_using_subcommand man" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s h -l help -d 'Print help'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo completions man help" -f -a "tcp-echo" -d 'TCP echo server, netcat-style client and listener, load generator'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo completions man help" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast completions man help" -f -a "tcp-echo" -d 'TCP echo server, netcat-style client and listener, load generator'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast completions man help" -f -a "udp" -d 'UDP: echo server for many peers, sender (with replies), receiver'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast completions man help" -f -a "broadcast" -d 'Broadcast datagrams on a link, and receive them'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast completions man help" -f -a "multicast" -d 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast completions man help" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "recv" -d 'Receive datagrams and write them to stdout'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from broadcast" -f -a "send" -d 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from broadcast" -f -a "recv" -d 'Receive broadcast datagrams on a port (several receivers may share it)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from multicast" -f -a "send" -d 'Send datagrams to a multicast group'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from multicast" -f -a "recv" -d 'Join a multicast group and print what arrives'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from multicast" -f -a "doctor" -d 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'

@@ -112,6 +112,15 @@ pub enum Command {
     #[command(name = "tcp-echo")]
     TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
 
+    /// UDP: echo server for many peers, sender (with replies), receiver
+    Udp(crate::cmd::udp::UdpArgs),
+
+    /// Broadcast datagrams on a link, and receive them
+    Broadcast(crate::cmd::broadcast::BroadcastArgs),
+
+    /// Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)
+    Multicast(crate::cmd::multicast::MulticastArgs),
+
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),
 

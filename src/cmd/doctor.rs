@@ -57,9 +57,7 @@ impl Run for DoctorArgs {
             .into());
         }
         if let Some(name) = &self.iface {
-            if nix::net::if_::if_nametoindex(name.as_str()).is_err() {
-                return Err(UsageError::invalid(format!("unknown interface {name:?}")).into());
-            }
+            crate::net::iface::Iface::by_name(name)?;
         }
         let checks = diagnose(&DoctorInput {
             group,

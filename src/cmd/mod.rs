@@ -1,10 +1,14 @@
 //! One module per subcommand. Each turns its parsed arguments into calls of the core
 //! (`net`, `engine`, `proto`, …) and owns nothing else: no socket syscall appears here.
 
+pub mod broadcast;
 pub mod completions;
+pub mod dgram_args;
 pub mod doctor;
+pub mod multicast;
 pub mod session;
 pub mod tcp_echo;
+pub mod udp;
 
 use crate::cli::Command;
 use crate::output::Output;
@@ -18,6 +22,9 @@ pub trait Run {
 pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
     match command {
         Command::TcpEcho(args) => args.run(out),
+        Command::Udp(args) => args.run(out),
+        Command::Broadcast(args) => args.run(out),
+        Command::Multicast(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
     }

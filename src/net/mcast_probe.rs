@@ -3,17 +3,19 @@
 //! remaining TTL (`IP_RECVTTL`, ip(7)) from the control message.
 
 use std::io::{self, IoSliceMut};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::time::Duration;
 
 use nix::sys::socket::{
     ControlMessageOwned, MsgFlags, SockaddrStorage, recvmsg, setsockopt, sockopt,
 };
-use socket2::{Domain, InterfaceIndexOrAddress, Protocol, Socket, Type};
+use socket2::Socket;
 
 use crate::diag::multicast::group_listed;
-use crate::net::socket::{bind, new_socket, set_bool_opt};
+use crate::net::dgram::multicast::{Membership, multicast_bind_addr};
+use crate::net::dgram::socket::{DgramOpts, udp_bind};
+use crate::net::iface::Iface;
 use crate::net::trace;
 
 /// A datagram seen on the group.
@@ -24,94 +26,22 @@ pub struct Seen {
     pub ttl: Option<u8>,
 }
 
-fn ifindex(iface: &str) -> io::Result<u32> {
-    nix::net::if_::if_nametoindex(iface).map_err(io::Error::from)
-}
-
-/// A UDP socket bound to `port` (any address, shared with other receivers) and joined
-/// to `group` on `iface`.
-fn joined_socket(group: IpAddr, port: u16, iface: Option<&str>) -> io::Result<Socket> {
-    let domain = if group.is_ipv4() {
-        Domain::IPV4
-    } else {
-        Domain::IPV6
-    };
-    let sock = new_socket(domain, Type::DGRAM, Some(Protocol::UDP))?;
-    set_bool_opt(
-        &sock,
-        "SOL_SOCKET",
-        "SO_REUSEADDR",
-        true,
-        Socket::set_reuse_address,
-    )?;
-    set_bool_opt(
-        &sock,
-        "SOL_SOCKET",
-        "SO_REUSEPORT",
-        true,
-        Socket::set_reuse_port,
-    )?;
-    let index = iface.map(ifindex).transpose()?.unwrap_or(0);
-    match group {
-        IpAddr::V4(g) => {
-            set_bool_opt(
-                &sock,
-                "IPPROTO_IP",
-                "IP_MULTICAST_ALL",
-                false,
-                Socket::set_multicast_all_v4,
-            )?;
-            bind(
-                &sock,
-                &SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port).into(),
-            )?;
-            trace::call(
-                "setsockopt",
-                || {
-                    vec![
-                        trace::fd(&sock),
-                        "IPPROTO_IP".into(),
-                        "IP_ADD_MEMBERSHIP".into(),
-                        format!("ip_mreqn{{{g}, ifindex {index}}}"),
-                    ]
-                },
-                || sock.join_multicast_v4_n(&g, &InterfaceIndexOrAddress::Index(index)),
-            )?;
-        }
-        IpAddr::V6(g) => {
-            set_bool_opt(
-                &sock,
-                "IPPROTO_IPV6",
-                "IPV6_V6ONLY",
-                true,
-                Socket::set_only_v6,
-            )?;
-            bind(
-                &sock,
-                &SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port).into(),
-            )?;
-            trace::call(
-                "setsockopt",
-                || {
-                    vec![
-                        trace::fd(&sock),
-                        "IPPROTO_IPV6".into(),
-                        "IPV6_ADD_MEMBERSHIP".into(),
-                        format!("ipv6_mreq{{{g}, ifindex {index}}}"),
-                    ]
-                },
-                || sock.join_multicast_v6(&g, index),
-            )?;
-        }
-    }
-    Ok(sock)
-}
-
 /// Join `group` on `iface`, then report whether the kernel's group table lists it.
 /// The socket (and with it the membership) is dropped before returning.
-pub fn join_and_list(group: IpAddr, port: u16, iface: &str) -> io::Result<bool> {
-    let _sock = joined_socket(group, port, Some(iface))?;
-    Ok(group_listed(group, iface))
+pub fn join_and_list(group: IpAddr, port: u16, iface: &str) -> anyhow::Result<bool> {
+    let iface = Iface::by_name(iface)?;
+    let sock = group_socket(group, port)?;
+    let _joined = Membership::join(&sock, group, Some(&iface), None)?;
+    Ok(group_listed(group, &iface.name))
+}
+
+/// A receiver's socket for `group:port`, shared with any other receivers there.
+fn group_socket(group: IpAddr, port: u16) -> anyhow::Result<Socket> {
+    let opts = DgramOpts {
+        reuse_addr: true,
+        ..Default::default()
+    };
+    udp_bind(multicast_bind_addr(SocketAddr::new(group, port)), &opts)
 }
 
 /// Wait up to `wait` for one datagram to `group:port`; `Ok(None)` when none came.
@@ -120,8 +50,10 @@ pub fn receive_one(
     port: u16,
     iface: Option<&str>,
     wait: Duration,
-) -> io::Result<Option<Seen>> {
-    let sock = joined_socket(group, port, iface)?;
+) -> anyhow::Result<Option<Seen>> {
+    let iface = iface.map(Iface::by_name).transpose()?;
+    let sock = group_socket(group, port)?;
+    let _joined = Membership::join(&sock, group, iface.as_ref(), None)?;
     if group.is_ipv4() {
         setsockopt(&sock, sockopt::Ipv4RecvTtl, &true).map_err(io::Error::from)?;
     }

@@ -3,7 +3,9 @@
 //! and the netcat-style relay between stdin/stdout and a stream socket.
 
 pub mod addr;
+pub mod dgram;
 pub mod hexdump;
+pub mod iface;
 pub mod io;
 pub mod limits;
 pub mod mcast_probe;

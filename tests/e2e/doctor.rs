@@ -45,7 +45,10 @@ fn doctor(ns: &Netns, args: &[&str]) -> (i32, Vec<(String, String, String)>) {
 }
 
 fn verdict<'a>(checks: &'a [(String, String, String)], name: &str) -> (&'a str, &'a str) {
-    let c = checks.iter().find(|c| c.0 == name).unwrap_or_else(|| panic!("no {name} check in {checks:?}"));
+    let c = checks
+        .iter()
+        .find(|c| c.0 == name)
+        .unwrap_or_else(|| panic!("no {name} check in {checks:?}"));
     (&c.1, &c.2)
 }
 
@@ -89,10 +92,26 @@ fn strict_rp_filter_with_asymmetric_path_is_found() {
     lab.rx.multicast_route("v0");
     // A second link; the route back to the sender leaves through it.
     let other = Netns::new("doth");
-    veth(&lab.rx, "w0", "198.51.100.2/24", &other, "w1", "198.51.100.1/24");
+    veth(
+        &lab.rx,
+        "w0",
+        "198.51.100.2/24",
+        &other,
+        "w1",
+        "198.51.100.1/24",
+    );
     lab.rx.ip(&["route", "add", "203.0.113.7/32", "dev", "w0"]);
-    for key in ["net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.v0.rp_filter=1"] {
-        let ok = lab.rx.command("sysctl").args(["-qw", key]).status().unwrap().success();
+    for key in [
+        "net.ipv4.conf.all.rp_filter=1",
+        "net.ipv4.conf.v0.rp_filter=1",
+    ] {
+        let ok = lab
+            .rx
+            .command("sysctl")
+            .args(["-qw", key])
+            .status()
+            .unwrap()
+            .success();
         assert!(ok, "sysctl {key}");
     }
     let (code, checks) = doctor(&lab.rx, &["-i", "v0", "--source", "203.0.113.7"]);
@@ -119,7 +138,10 @@ fn multicast_flag_off_is_found() {
 
 #[test]
 fn unknown_interface_and_unicast_group_are_usage_errors() {
-    let out = crate::util::nettool().args(["multicast", "doctor", "10.0.0.1:5"]).output().unwrap();
+    let out = crate::util::nettool()
+        .args(["multicast", "doctor", "10.0.0.1:5"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not a multicast address"));
     let out = crate::util::nettool()

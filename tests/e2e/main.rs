@@ -4,10 +4,14 @@
 
 mod util;
 
+mod broadcast;
 mod cli;
+mod doctor;
 mod engine_limits;
 mod engines;
 mod event_engines;
 mod explain;
 mod harden_echo;
+mod multicast;
 mod tcp_client;
+mod udp;

@@ -93,3 +93,113 @@ pub fn veth(a: &Netns, a_if: &str, a_addr: &str, b: &Netns, b_if: &str, b_addr: 
     a.ip(&["link", "set", a_if, "up"]);
     b.ip(&["link", "set", b_if, "up"]);
 }
+
+impl Netns {
+    /// `sysctl -w KEY=VALUE` inside this namespace (net.* keys are per namespace).
+    pub fn sysctl(&self, key: &str, value: &str) {
+        let out = self
+            .command("sysctl")
+            .args(["-qw", &format!("{key}={value}")])
+            .output()
+            .expect("sysctl");
+        assert!(
+            out.status.success(),
+            "sysctl {key}={value}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Load an nftables ruleset (the text of `nft -f -`) into this namespace.
+    pub fn nft(&self, ruleset: &str) {
+        use std::io::Write;
+        let mut child = self
+            .command("nft")
+            .args(["-f", "-"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("nft");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(ruleset.as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success(), "nft -f: {ruleset}");
+    }
+}
+
+/// A small lab: `n` hosts, each a namespace with `eth0` at 192.0.2.(i+1)/24 and
+/// 2001:db8::(i+1)/64, all plugged into one bridge `br0` in a switch namespace of its
+/// own. IPv6 duplicate address detection is off so addresses work at once, multicast
+/// snooping is off so the bridge floods groups to every port (as a dumb switch does),
+/// and each host routes 224.0.0.0/4 out of eth0. Everything is deleted on drop
+/// (hosts first, then the switch).
+pub struct Lab {
+    pub hosts: Vec<Netns>,
+    pub switch: Netns,
+}
+
+impl Lab {
+    pub fn new(tag: &str, n: usize) -> Lab {
+        let switch = Netns::new(&format!("s{tag}"));
+        switch.ip(&[
+            "link",
+            "add",
+            "br0",
+            "type",
+            "bridge",
+            "mcast_snooping",
+            "0",
+        ]);
+        switch.ip(&["link", "set", "br0", "up"]);
+        let mut hosts = Vec::new();
+        for i in 0..n {
+            let h = Netns::new(tag);
+            h.sysctl("net.ipv6.conf.all.accept_dad", "0");
+            h.sysctl("net.ipv6.conf.default.accept_dad", "0");
+            let port = format!("p{i}");
+            run(
+                "ip",
+                &[
+                    "link",
+                    "add",
+                    "eth0",
+                    "netns",
+                    &h.name,
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    &port,
+                    "netns",
+                    &switch.name,
+                ],
+            );
+            switch.ip(&["link", "set", &port, "master", "br0", "up"]);
+            h.ip(&[
+                "addr",
+                "add",
+                &format!("192.0.2.{}/24", i + 1),
+                "dev",
+                "eth0",
+            ]);
+            h.ip(&[
+                "addr",
+                "add",
+                &format!("2001:db8::{}/64", i + 1),
+                "dev",
+                "eth0",
+                "nodad",
+            ]);
+            h.ip(&["link", "set", "eth0", "up"]);
+            h.multicast_route("eth0");
+            hosts.push(h);
+        }
+        Lab { hosts, switch }
+    }
+
+    /// Host `i`'s IPv4 address.
+    pub fn ip4(i: usize) -> String {
+        format!("192.0.2.{}", i + 1)
+    }
+}

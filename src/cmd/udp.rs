@@ -1,0 +1,179 @@
+//! `nettool udp`: unicast datagrams — an echo server on one unconnected socket that
+//! serves many peers at once (`serve`), a sender that can wait for replies (`send`),
+//! and a receiver (`recv`). All of it is the datagram core in `net::dgram`.
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::Run;
+use super::dgram_args::{RecvOpts, SendOpts};
+use crate::cli::{FamilyOpts, parse_duration};
+use crate::net::HostPort;
+use crate::net::dgram::recv::{Printer, RecvLimits, run_receiver};
+use crate::net::dgram::send::run_sender;
+use crate::net::dgram::serve::echo_serve;
+use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
+use crate::net::signals::Shutdown;
+use crate::net::socket::local_label;
+use crate::output::{Level, Output};
+
+/// The default port of `udp serve` and `udp recv`.
+pub const DEFAULT_PORT: u16 = 7007;
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  nettool udp serve                                echo datagrams on 127.0.0.1:7007
+  nettool -v udp serve -l 0.0.0.0:9000             echo to anyone, log each sender
+  nettool --json udp serve -l 0                    a free port; JSON events";
+
+const SEND_EXAMPLES: &str = "\
+Examples:
+  nettool udp send 127.0.0.1:7007 hello -w 1       send one datagram, print the echo
+  seq 100 | nettool udp send 127.0.0.1:9000        one datagram per line
+  nettool udp send :9000 --raw --size 1400 < f     a file in 1400-byte datagrams
+  nettool udp send :9000 --probe -n 1000 --interval 1ms   probes for recv --probe";
+
+const RECV_EXAMPLES: &str = "\
+Examples:
+  nettool udp recv -l :9000 > out                  write payloads to stdout
+  nettool --json udp recv -l 0 -n 5                five JSON records, then exit
+  nettool udp recv -l :9000 --probe -w 2           loss/dup/reorder per sender";
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub struct UdpArgs {
+    #[command(subcommand)]
+    pub command: UdpCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UdpCommand {
+    /// Echo every datagram back to its sender (many peers on one socket)
+    #[command(after_long_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+    /// Send datagrams (MESSAGE arguments or stdin) and optionally print replies
+    #[command(after_long_help = SEND_EXAMPLES)]
+    Send(SendArgs),
+    /// Receive datagrams and write them to stdout
+    #[command(after_long_help = RECV_EXAMPLES)]
+    Recv(RecvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
+    pub listen: String,
+
+    /// Stop after echoing N datagrams
+    #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Where to send: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to 127.0.0.1)
+    #[arg(value_name = "ADDR")]
+    pub addr: String,
+
+    #[command(flatten)]
+    pub send: SendOpts,
+
+    /// After sending, wait this long for (more) replies and print them
+    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+}
+
+#[derive(Debug, Args)]
+pub struct RecvArgs {
+    /// Address to receive on (port 0 picks a free port)
+    #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
+    pub listen: String,
+
+    #[command(flatten)]
+    pub recv: RecvOpts,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+}
+
+impl Run for UdpArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        match self.command {
+            UdpCommand::Serve(a) => a.run(out),
+            UdpCommand::Send(a) => a.run(out),
+            UdpCommand::Recv(a) => a.run(out),
+        }
+    }
+}
+
+fn receiver_opts() -> DgramOpts {
+    DgramOpts {
+        rcvbuf: Some(DEFAULT_RCVBUF),
+        ..DgramOpts::default()
+    }
+}
+
+impl Run for ServeArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let sock = udp_bind(addr, &receiver_opts())?;
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        out.listening(
+            &local_label(&sock),
+            json!({"proto": "udp", "service": "echo"}),
+        );
+        let limits = RecvLimits {
+            count: self.count,
+            idle: None,
+        };
+        echo_serve(&sock, &limits, out, &shutdown)?;
+        Ok(())
+    }
+}
+
+impl Run for SendArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let out = out.clone().with_events_on_stderr();
+        let to = HostPort::parse(&self.addr)?.resolve_one(self.family.family())?;
+        let job = self.send.job(self.timeout);
+        let sock = udp_connect(to, self.send.bind_addr()?, &receiver_opts())?;
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let mut printer = Printer::new(&out, "reply");
+        let stats = run_sender(&sock, to, true, &job, &out, &shutdown, Some(&mut printer))?;
+        out.event(
+            Level::Detail,
+            "sent",
+            json!({"to": to.to_string(), "datagrams": stats.datagrams, "bytes": stats.bytes,
+                   "replies": stats.replies, "refused": stats.refused}),
+            || {
+                format!(
+                    "sent {} datagrams ({} bytes) to {to}, {} replies",
+                    stats.datagrams, stats.bytes, stats.replies
+                )
+            },
+        );
+        Ok(())
+    }
+}
+
+impl Run for RecvArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let opts = DgramOpts {
+            reuse_port: self.recv.reuse_port,
+            ..receiver_opts()
+        };
+        let sock = udp_bind(addr, &opts)?;
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        out.listening(&local_label(&sock), json!({"proto": "udp"}));
+        run_receiver(&sock, &self.recv.job(), out, &shutdown)
+    }
+}

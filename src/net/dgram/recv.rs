@@ -1,0 +1,324 @@
+//! The receive side every datagram command shares: wait for datagrams (or a signal,
+//! or the `-w` silence limit), take them in batches, and print each one — raw bytes on
+//! stdout, or with `--json` one record per datagram:
+//! `{"event":"datagram","time":…,"from":"192.0.2.1:5000","len":5,"data":"hello","encoding":"text"}`
+//! (`"encoding":"base64"` when the payload is not UTF-8).
+//!
+//! A datagram that did not fit the buffer is printed as far as it fits *and* reported
+//! (`truncated`, its real `len`), never silently cut; datagrams the kernel dropped for
+//! a full receive queue are reported from the `SO_RXQ_OVFL` counter.
+
+use std::io::{self, BufWriter, Write};
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow};
+use base64::Engine as _;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use serde_json::{Map, Value, json};
+use socket2::Socket;
+
+use super::batch::{Datagram, RecvBatch};
+use super::probe::ProbeStats;
+use crate::net::signals::Shutdown;
+use crate::output::{Level, Output, now_rfc3339};
+
+/// Why a receive loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// `-n COUNT` datagrams arrived.
+    Count,
+    /// `-w` passed without a datagram.
+    Idle,
+    /// SIGINT or SIGTERM.
+    Signal,
+    /// The batch handler said it has all it wants.
+    Done,
+}
+
+/// What a batch handler tells the loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Stop,
+}
+
+/// When a receive loop ends.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecvLimits {
+    /// Stop after this many datagrams.
+    pub count: Option<u64>,
+    /// Stop after this long without a datagram.
+    pub idle: Option<Duration>,
+}
+
+/// Wait until `sock` is readable, the shutdown pipe fires, or `wait` passes.
+/// Returns `Ok(true)` when the socket is readable (or has an error to report).
+pub fn wait_readable(
+    sock: &Socket,
+    shutdown: &Shutdown,
+    wait: Option<Duration>,
+) -> anyhow::Result<bool> {
+    let timeout = match wait {
+        None => PollTimeout::NONE,
+        Some(d) => PollTimeout::try_from(d.as_millis().min(i32::MAX as u128) as i32)
+            .unwrap_or(PollTimeout::MAX),
+    };
+    let mut fds = [
+        PollFd::new(sock.as_fd(), PollFlags::POLLIN),
+        PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
+    ];
+    match poll(&mut fds, timeout) {
+        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+        Err(e) => return Err(anyhow!(e).context("poll")),
+    }
+    Ok(fds[0].any() == Some(true))
+}
+
+/// Receive until a limit is reached, handing each batch to `on_batch`. Returns why it
+/// stopped and how many datagrams arrived.
+pub fn receive_loop(
+    sock: &Socket,
+    batch: &mut RecvBatch,
+    limits: &RecvLimits,
+    shutdown: &Shutdown,
+    mut on_batch: impl FnMut(&RecvBatch, usize) -> anyhow::Result<Flow>,
+) -> anyhow::Result<(Stop, u64)> {
+    let mut total = 0u64;
+    let mut last = Instant::now();
+    loop {
+        if shutdown.requested().is_some() {
+            return Ok((Stop::Signal, total));
+        }
+        let left = match limits.count {
+            Some(c) if total >= c => return Ok((Stop::Count, total)),
+            Some(c) => (c - total).min(usize::MAX as u64) as usize,
+            None => usize::MAX,
+        };
+        let wait = match limits.idle {
+            Some(idle) => {
+                let gone = last.elapsed();
+                if gone >= idle {
+                    return Ok((Stop::Idle, total));
+                }
+                // Round up so poll does not wake a hair early and loop once more.
+                Some(idle - gone + Duration::from_millis(1))
+            }
+            None => None,
+        };
+        if !wait_readable(sock, shutdown, wait)? {
+            continue;
+        }
+        let n = batch.recv(sock, left).context("receive")?;
+        if n == 0 {
+            continue;
+        }
+        total += n as u64;
+        last = Instant::now();
+        if on_batch(batch, n)? == Flow::Stop {
+            return Ok((Stop::Done, total));
+        }
+    }
+}
+
+/// Prints received datagrams: raw to stdout, or JSON records; reports truncation and
+/// kernel drops.
+pub struct Printer {
+    out: Output,
+    stdout: BufWriter<io::Stdout>,
+    /// The JSON `"event"` of each record (`datagram`, or `reply` for `udp send -w`).
+    record: &'static str,
+    kernel_drops: u32,
+    pub datagrams: u64,
+    pub bytes: u64,
+    pub truncated: u64,
+}
+
+impl Printer {
+    pub fn new(out: &Output, record: &'static str) -> Self {
+        Printer {
+            out: out.clone(),
+            stdout: BufWriter::with_capacity(256 << 10, io::stdout()),
+            record,
+            kernel_drops: 0,
+            datagrams: 0,
+            bytes: 0,
+            truncated: 0,
+        }
+    }
+
+    /// Print the first `n` datagrams of `batch`, then flush.
+    pub fn print_batch(&mut self, batch: &RecvBatch, n: usize) -> anyhow::Result<()> {
+        for (i, d) in batch.datagrams()[..n].iter().enumerate() {
+            self.print(d, batch.payload(i))?;
+        }
+        self.note_drops(batch.kernel_drops);
+        self.stdout.flush().context("write to stdout")
+    }
+
+    fn print(&mut self, d: &Datagram, data: &[u8]) -> anyhow::Result<()> {
+        self.datagrams += 1;
+        self.bytes += d.len as u64;
+        let from = d.from.map_or("?".to_string(), |a| a.to_string());
+        if d.truncated() {
+            self.truncated += 1;
+            self.out.warn(&format!(
+                "datagram from {from} truncated: {} bytes sent, only {} fit the buffer (raise --buffer)",
+                d.len, d.kept
+            ));
+        }
+        if self.out.json() {
+            let line = record(self.record, &from, d, data);
+            writeln!(self.stdout, "{line}").context("write to stdout")?;
+        } else {
+            self.out.event(
+                Level::Detail,
+                self.record,
+                json!({"from": from, "len": d.len}),
+                || format!("{} from {from}, {} bytes", self.record, d.len),
+            );
+            self.stdout.write_all(data).context("write to stdout")?;
+        }
+        Ok(())
+    }
+
+    fn note_drops(&mut self, now: u32) {
+        if now > self.kernel_drops {
+            let new = now - self.kernel_drops;
+            self.kernel_drops = now;
+            self.out.warn(&format!(
+                "the kernel dropped {new} datagram(s) for a full receive queue ({now} so far)"
+            ));
+        }
+    }
+
+    /// Datagrams the kernel reported dropped so far.
+    pub fn kernel_drops(&self) -> u32 {
+        self.kernel_drops
+    }
+}
+
+/// One JSON record for a datagram: from, len, data as text or base64, time.
+pub fn record(event: &str, from: &str, d: &Datagram, data: &[u8]) -> String {
+    let mut obj = Map::with_capacity(8);
+    obj.insert("event".into(), Value::from(event));
+    obj.insert("time".into(), Value::from(now_rfc3339()));
+    obj.insert("from".into(), Value::from(from));
+    obj.insert("len".into(), Value::from(d.len));
+    let (text, encoding) = match std::str::from_utf8(data) {
+        Ok(s) => (s.to_string(), "text"),
+        Err(_) => (
+            base64::engine::general_purpose::STANDARD.encode(data),
+            "base64",
+        ),
+    };
+    obj.insert("data".into(), Value::from(text));
+    obj.insert("encoding".into(), Value::from(encoding));
+    if d.truncated() {
+        obj.insert("truncated".into(), Value::from(true));
+        obj.insert("kept".into(), Value::from(d.kept));
+    }
+    Value::Object(obj).to_string()
+}
+
+/// How a receiver ends and what it prints: the `recv` subcommands' shared body.
+pub struct RecvJob {
+    pub limits: RecvLimits,
+    pub buffer: usize,
+    pub probe: bool,
+}
+
+/// Run a receiver on a bound (and, for multicast, joined) socket. Exit status follows
+/// the contract: 0 after `-n` datagrams or a signal, 1 when `-w` passes first (in
+/// probe mode, `-w` of silence after some probes ends the run normally).
+pub fn run_receiver(
+    sock: &Socket,
+    job: &RecvJob,
+    out: &Output,
+    shutdown: &Shutdown,
+) -> anyhow::Result<()> {
+    let mut batch = RecvBatch::new(64, job.buffer);
+    let mut printer = Printer::new(out, "datagram");
+    let mut probes = ProbeStats::default();
+    let (stop, total) = receive_loop(sock, &mut batch, &job.limits, shutdown, |b, n| {
+        if job.probe {
+            for (i, d) in b.datagrams()[..n].iter().enumerate() {
+                probes.datagram(d.from, b.payload(i));
+            }
+            printer.datagrams += n as u64;
+            printer.note_drops(b.kernel_drops);
+            // Every sender that announced a count is complete: nothing more to wait for.
+            let done = job.limits.count.is_none() && probes.all_complete();
+            Ok(if done { Flow::Stop } else { Flow::Continue })
+        } else {
+            printer.print_batch(b, n)?;
+            Ok(Flow::Continue)
+        }
+    })?;
+    if job.probe {
+        for (fields, human) in probes.reports() {
+            out.event(Level::Info, "probe", fields, || human);
+        }
+        if probes.foreign > 0 {
+            out.warn(&format!("{} datagram(s) were not probes", probes.foreign));
+        }
+    }
+    out.event(
+        Level::Detail,
+        "summary",
+        json!({"datagrams": total, "bytes": printer.bytes, "truncated": printer.truncated,
+               "kernel_drops": printer.kernel_drops()}),
+        || {
+            format!(
+                "{total} datagrams, {} bytes, {} truncated, {} dropped by the kernel",
+                printer.bytes,
+                printer.truncated,
+                printer.kernel_drops()
+            )
+        },
+    );
+    match stop {
+        Stop::Idle if !(job.probe && total > 0) => {
+            let idle = job.limits.idle.unwrap_or_default();
+            let got = match job.limits.count {
+                Some(c) => format!(" ({total} of {c} received)"),
+                None => String::new(),
+            };
+            Err(anyhow!(
+                "no datagram for {}{got}",
+                humantime::format_duration(idle)
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_carry_text_or_base64() {
+        let d = Datagram {
+            from: None,
+            len: 2,
+            kept: 2,
+        };
+        let v: Value = serde_json::from_str(&record("datagram", "1.2.3.4:5", &d, b"hi")).unwrap();
+        assert_eq!(v["data"], "hi");
+        assert_eq!(v["encoding"], "text");
+        assert_eq!(v["from"], "1.2.3.4:5");
+        assert!(v.get("truncated").is_none());
+        let d = Datagram {
+            from: None,
+            len: 10,
+            kept: 2,
+        };
+        let v: Value = serde_json::from_str(&record("datagram", "x", &d, &[0xff, 0])).unwrap();
+        assert_eq!(v["encoding"], "base64");
+        assert_eq!(v["data"], "/wA=");
+        assert_eq!(v["len"], 10);
+        assert_eq!(v["truncated"], true);
+        assert_eq!(v["kept"], 2);
+    }
+}

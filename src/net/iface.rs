@@ -1,0 +1,164 @@
+//! Network interfaces by name: what `-i eth0` means to a datagram socket.
+//!
+//! The kernel names an interface by an *index* (`if_nametoindex(3)`): multicast joins
+//! (`ip_mreqn.imr_ifindex`, `ipv6_mreq.ipv6mr_interface`) and the multicast send
+//! interface take it. Broadcast needs the interface's *broadcast address* (e.g.
+//! 192.0.2.255 for 192.0.2.1/24) and source-specific joins its IPv4 address; both come
+//! from `getifaddrs(3)`, the list `ip addr` shows.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use anyhow::Context;
+use nix::net::if_::InterfaceFlags;
+
+use crate::error::UsageError;
+
+/// One interface, as far as datagram sockets care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iface {
+    pub name: String,
+    /// `if_nametoindex(3)`.
+    pub index: u32,
+    /// First IPv4 address, if any.
+    pub ipv4: Option<Ipv4Addr>,
+    /// First IPv6 address, if any (link-local ones included).
+    pub ipv6: Option<Ipv6Addr>,
+    /// The IPv4 broadcast address (`IFF_BROADCAST` interfaces only).
+    pub broadcast: Option<Ipv4Addr>,
+    pub up: bool,
+    pub multicast: bool,
+}
+
+impl Iface {
+    /// Look an interface up by name. An unknown name is a usage error (exit 2) that
+    /// lists the interfaces that do exist.
+    pub fn by_name(name: &str) -> anyhow::Result<Iface> {
+        let index = nix::net::if_::if_nametoindex(name).map_err(|_| {
+            let known = names().unwrap_or_default().join(", ");
+            UsageError::invalid(format!(
+                "unknown interface {name:?} (this host has: {known})"
+            ))
+        })?;
+        let mut iface = Iface {
+            name: name.to_string(),
+            index,
+            ipv4: None,
+            ipv6: None,
+            broadcast: None,
+            up: false,
+            multicast: false,
+        };
+        for ifa in nix::ifaddrs::getifaddrs().context("getifaddrs")? {
+            if ifa.interface_name != name {
+                continue;
+            }
+            iface.up |= ifa.flags.contains(InterfaceFlags::IFF_UP);
+            iface.multicast |= ifa.flags.contains(InterfaceFlags::IFF_MULTICAST);
+            let addr = ifa.address.as_ref();
+            if let Some(v4) = addr.and_then(|a| a.as_sockaddr_in()) {
+                iface.ipv4.get_or_insert(v4.ip());
+                if ifa.flags.contains(InterfaceFlags::IFF_BROADCAST) {
+                    let given = ifa.broadcast.as_ref().and_then(|b| b.as_sockaddr_in());
+                    let mask = ifa.netmask.as_ref().and_then(|m| m.as_sockaddr_in());
+                    let brd = match (given.map(|b| b.ip()), mask.map(|m| m.ip())) {
+                        // `ip addr add 192.0.2.1/24` without `brd +` sets none, and
+                        // getifaddrs(3) then reports 0.0.0.0 or the address itself.
+                        (Some(b), _) if !b.is_unspecified() && b != v4.ip() => Some(b),
+                        (_, Some(m)) => directed_broadcast(v4.ip(), m),
+                        _ => None,
+                    };
+                    if let Some(b) = brd {
+                        iface.broadcast.get_or_insert(b);
+                    }
+                }
+            }
+            if let Some(v6) = addr.and_then(|a| a.as_sockaddr_in6()) {
+                iface.ipv6.get_or_insert(v6.ip());
+            }
+        }
+        Ok(iface)
+    }
+
+    /// The broadcast address, or an error saying why this interface has none.
+    pub fn broadcast_addr(&self) -> anyhow::Result<Ipv4Addr> {
+        self.broadcast.ok_or_else(|| {
+            anyhow::anyhow!(
+                "interface {} has no IPv4 broadcast address (no IPv4 address, or not a broadcast link)",
+                self.name
+            )
+        })
+    }
+
+    /// The address of the given family, for `IP_ADD_SOURCE_MEMBERSHIP` and labels.
+    pub fn addr_for(&self, v6: bool) -> Option<IpAddr> {
+        if v6 {
+            self.ipv6.map(IpAddr::V6)
+        } else {
+            self.ipv4.map(IpAddr::V4)
+        }
+    }
+}
+
+/// The directed broadcast address of `ip`'s subnet (all host bits set), if the subnet
+/// has one (/31 and /32 do not).
+pub fn directed_broadcast(ip: Ipv4Addr, mask: Ipv4Addr) -> Option<Ipv4Addr> {
+    let m = u32::from(mask);
+    if m.count_ones() >= 31 {
+        return None;
+    }
+    Some(Ipv4Addr::from(u32::from(ip) | !m))
+}
+
+/// Names of all interfaces, for error messages.
+pub fn names() -> anyhow::Result<Vec<String>> {
+    let mut names: Vec<String> = nix::ifaddrs::getifaddrs()?
+        .map(|i| i.interface_name)
+        .collect();
+    names.dedup();
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_is_found_with_its_address() {
+        let lo = Iface::by_name("lo").unwrap();
+        assert!(lo.index > 0);
+        assert_eq!(lo.ipv4, Some(Ipv4Addr::LOCALHOST));
+        assert!(lo.up);
+        // Loopback is not a broadcast link.
+        assert!(lo.broadcast_addr().is_err());
+    }
+
+    #[test]
+    fn directed_broadcast_sets_the_host_bits() {
+        let ip = Ipv4Addr::new(192, 0, 2, 7);
+        assert_eq!(
+            directed_broadcast(ip, Ipv4Addr::new(255, 255, 255, 0)),
+            Some(Ipv4Addr::new(192, 0, 2, 255))
+        );
+        assert_eq!(
+            directed_broadcast(ip, Ipv4Addr::new(255, 255, 255, 252)),
+            Some(Ipv4Addr::new(192, 0, 2, 7))
+        );
+        assert_eq!(
+            directed_broadcast(ip, Ipv4Addr::new(255, 255, 255, 254)),
+            None
+        );
+    }
+
+    #[test]
+    fn unknown_interface_is_a_usage_error_naming_the_real_ones() {
+        let err = Iface::by_name("nosuch0").unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+        let msg = err.to_string();
+        assert!(
+            msg.contains("unknown interface \"nosuch0\"") && msg.contains("lo"),
+            "{msg}"
+        );
+    }
+}

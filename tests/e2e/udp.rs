@@ -1,0 +1,412 @@
+//! `udp serve` / `udp send` / `udp recv` on loopback: echo counts, many peers on one
+//! socket, truncation, the size limits, refused ports, -n/-w exit codes, probes.
+
+use std::io::{Read, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::util::{Server, nettool, random_bytes};
+
+/// Run `cmd` with `input` on stdin; return its output.
+fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().unwrap();
+    out
+}
+
+/// A `udp recv` on a free loopback port whose stdout we collect when it exits.
+fn receiver(extra: &[&str]) -> Server {
+    let mut cmd = nettool();
+    cmd.args(["udp", "recv", "-l", "127.0.0.1:0"])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
+    Server::start_cmd(cmd)
+}
+
+/// Wait for a receiver to exit (at most 20 s) and return (success, stdout bytes).
+pub(crate) fn finish(mut s: Server) -> (bool, Vec<u8>) {
+    let mut out = Vec::new();
+    s.child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut out)
+        .unwrap();
+    assert!(
+        crate::util::wait_until(Duration::from_secs(20), || !s.alive()),
+        "receiver did not exit"
+    );
+    (s.child.wait().unwrap().success(), out)
+}
+
+pub(crate) fn json_lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+#[test]
+fn echo_10000_datagrams_every_one_counted() {
+    let mut server = Server::start(&["udp", "serve", "-l", "127.0.0.1:0"]);
+    let input: String = (0..10_000).map(|i| format!("{i:05}\n")).collect();
+    let mut send = nettool();
+    // A short pause every datagram keeps a debug build's echo server ahead of us.
+    send.args(["udp", "send", &server.addr, "-w", "2", "--interval", "20us"]);
+    let out = run_with_stdin(send, input.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut got: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(got.len(), 10_000, "replies");
+    got.sort_unstable();
+    let want: Vec<String> = (0..10_000).map(|i| format!("{i:05}")).collect();
+    assert!(got.iter().zip(&want).all(|(a, b)| a == b), "replies differ");
+    server.stop();
+    let summary = server
+        .wait_for_line("datagrams", Duration::from_secs(5))
+        .expect("summary line");
+    assert!(
+        summary.starts_with("10000 datagrams (60000 bytes) echoed to 1 peers"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn one_socket_serves_many_peers_and_labels_each() {
+    let mut cmd = nettool();
+    cmd.args(["-v", "--json", "udp", "serve", "-l", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped());
+    let mut server = Server::start_cmd(cmd);
+    let mut senders = Vec::new();
+    for who in ["alice", "bob", "carol"] {
+        let out = nettool()
+            .args(["udp", "send", &server.addr, who, "-w", "0.5", "-v"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(out.stdout, who.as_bytes(), "{who} gets its own echo");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        senders.push(err);
+    }
+    server.stop();
+    let mut stdout = Vec::new();
+    server
+        .child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut stdout)
+        .unwrap();
+    let events = json_lines(&stdout);
+    let froms: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "datagram")
+        .map(|e| e["from"].as_str().unwrap())
+        .collect();
+    assert_eq!(froms.len(), 3);
+    let mut distinct = froms.clone();
+    distinct.dedup();
+    assert_eq!(
+        distinct.len(),
+        3,
+        "each datagram names its own sender: {froms:?}"
+    );
+    let summary = events.iter().find(|e| e["event"] == "summary").unwrap();
+    assert_eq!(summary["peers"], 3);
+    assert_eq!(summary["datagrams"], 3);
+}
+
+#[test]
+fn truncation_is_reported_with_the_real_size() {
+    let r = receiver(&["--json", "-n", "1", "--buffer", "100", "-w", "10"]);
+    let payload = "x".repeat(1000);
+    let st = nettool()
+        .args(["udp", "send", &r.addr, &payload])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (ok, out) = finish(r);
+    assert!(ok);
+    let recs = json_lines(&out);
+    let rec = recs.iter().find(|e| e["event"] == "datagram").unwrap();
+    assert_eq!(rec["len"], 1000);
+    assert_eq!(rec["kept"], 100);
+    assert_eq!(rec["truncated"], true);
+    assert_eq!(rec["data"].as_str().unwrap().len(), 100);
+    // With --json the warning is a JSON record on stdout, not a stderr line.
+    let w = recs
+        .iter()
+        .find(|e| e["event"] == "warning")
+        .expect("warning record");
+    assert!(
+        w["message"]
+            .as_str()
+            .unwrap()
+            .contains("1000 bytes sent, only 100 fit")
+    );
+}
+
+#[test]
+fn truncation_warns_on_stderr_in_raw_mode() {
+    let r = receiver(&["-n", "1", "--buffer", "10", "-w", "10"]);
+    let st = nettool()
+        .args(["udp", "send", &r.addr, "0123456789abcdef"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let line = r.wait_for_line("truncated", Duration::from_secs(10));
+    let (ok, out) = finish(r);
+    assert!(ok);
+    assert_eq!(out, b"0123456789");
+    let line = line.expect("a truncation warning");
+    assert!(line.contains("16 bytes sent, only 10 fit"), "{line}");
+}
+
+#[test]
+fn zero_and_65507_byte_datagrams_arrive_whole() {
+    let r = receiver(&["--json", "-n", "2", "-w", "10"]);
+    let st = nettool()
+        .args(["udp", "send", &r.addr, ""])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let big = random_bytes(65_507, 5);
+    let mut send = nettool();
+    send.args(["udp", "send", &r.addr, "--raw", "--size", "65507"]);
+    let out = run_with_stdin(send, &big);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (ok, out) = finish(r);
+    assert!(ok);
+    let recs: Vec<Value> = json_lines(&out)
+        .into_iter()
+        .filter(|e| e["event"] == "datagram")
+        .collect();
+    assert_eq!(recs[0]["len"], 0);
+    assert_eq!(recs[0]["data"], "");
+    assert_eq!(recs[1]["len"], 65_507);
+    assert_eq!(recs[1]["encoding"], "base64");
+    use base64::Engine as _;
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(recs[1]["data"].as_str().unwrap())
+        .unwrap();
+    assert!(data == big, "payload differs");
+}
+
+#[test]
+fn payload_over_65507_bytes_is_refused() {
+    let too_big = "a".repeat(65_508);
+    let out = nettool()
+        .args(["udp", "send", "127.0.0.1:9", &too_big])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "nettool: a datagram of 65508 bytes is too large: UDP over IPv4 carries at most 65507 bytes"
+    );
+}
+
+#[test]
+fn recv_count_exits_0_and_timeout_exits_1() {
+    let r = receiver(&["-n", "3", "-w", "10"]);
+    let st = nettool()
+        .args(["udp", "send", &r.addr, "a", "b", "c"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (ok, out) = finish(r);
+    assert!(ok);
+    assert_eq!(out, b"abc");
+
+    let r = receiver(&["-n", "3", "-w", "300ms"]);
+    let st = nettool()
+        .args(["udp", "send", &r.addr, "only-one"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let line = r.wait_for_line("no datagram", Duration::from_secs(10));
+    let (ok, _) = finish(r);
+    assert!(!ok);
+    assert_eq!(
+        line.as_deref(),
+        Some("nettool: no datagram for 300ms (1 of 3 received)")
+    );
+}
+
+#[test]
+fn stdin_lines_become_datagrams_and_count_limits_them() {
+    let r = receiver(&["--json", "-n", "2", "-w", "10"]);
+    let mut send = nettool();
+    send.args(["udp", "send", &r.addr, "-n", "2"]);
+    let out = run_with_stdin(send, b"first\nsecond\nthird\n");
+    assert!(out.status.success());
+    let (ok, out) = finish(r);
+    assert!(ok);
+    let data: Vec<String> = json_lines(&out)
+        .iter()
+        .filter(|e| e["event"] == "datagram")
+        .map(|e| e["data"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(data, ["first\n", "second\n"]);
+}
+
+/// CPU ticks (user + system) of the children a `sh -c` waited for.
+fn child_cpu_ticks(stat: &str) -> u64 {
+    // Fields after the ")" of the command name: cutime and cstime are fields 16 and 17.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    f[13].parse::<u64>().unwrap() + f[14].parse::<u64>().unwrap()
+}
+
+#[test]
+fn refused_port_does_not_spin() {
+    // A port nobody listens on: bind one, learn its number, close it.
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bin = crate::util::bin().display().to_string();
+    // 20 datagrams over ~1 s; ICMP port unreachable turns into ECONNREFUSED on the
+    // connected socket after the first. The shell then prints its children's CPU time.
+    let script = format!(
+        "NO_COLOR=1 '{bin}' udp send 127.0.0.1:{port} x -n 20 --interval 50ms; echo rc=$?; cat /proc/$$/stat"
+    );
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("rc=0"), "{stdout} {err}");
+    assert_eq!(
+        err.matches("port unreachable").count(),
+        1,
+        "one warning: {err}"
+    );
+    let stat = stdout.lines().last().unwrap();
+    let ticks = child_cpu_ticks(stat);
+    // A spinning loop would burn ~100 ticks (1 s); a sleeping one a handful.
+    assert!(ticks < 30, "used {ticks} ticks of CPU in ~1 s");
+
+    // Waiting for replies from a refused port fails at once, with a clear line.
+    let t = std::time::Instant::now();
+    let out = nettool()
+        .args(["udp", "send", &format!("127.0.0.1:{port}"), "x", "-w", "5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(t.elapsed() < Duration::from_secs(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("connection refused"));
+}
+
+#[test]
+fn probes_on_loopback_report_no_loss() {
+    let r = receiver(&["--json", "--probe", "-w", "10"]);
+    let st = nettool()
+        .args([
+            "udp", "send", &r.addr, "--probe", "-n", "200", "--size", "100",
+        ])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    // The receiver ends by itself once the announced 200 probes are in.
+    let (ok, out) = finish(r);
+    assert!(ok);
+    let recs = json_lines(&out);
+    let p = recs
+        .iter()
+        .find(|e| e["event"] == "probe")
+        .expect("probe report");
+    assert_eq!(p["received"], 200);
+    assert_eq!(p["lost"], 0);
+    assert_eq!(p["duplicated"], 0);
+    assert!(p["delay_ms"]["max"].as_f64().unwrap() >= 0.0);
+}
+
+#[test]
+fn bad_arguments_are_one_line_usage_errors() {
+    for (args, want) in [
+        (
+            vec!["udp", "send", "127.0.0.1:70000", "x"],
+            "port out of range",
+        ),
+        (
+            vec!["udp", "recv", "-l", "nohost!:5"],
+            "not a valid host name",
+        ),
+        (
+            vec!["multicast", "recv", "192.0.2.1:5000"],
+            "not a multicast group",
+        ),
+        (
+            vec!["multicast", "send", "10.0.0.1:5000", "x"],
+            "not a multicast group",
+        ),
+        (
+            vec!["multicast", "recv", "239.1.1.1:5000", "-i", "nosuch0"],
+            "unknown interface",
+        ),
+        (
+            vec!["broadcast", "recv", "5000", "-i", "nosuch0"],
+            "unknown interface",
+        ),
+    ] {
+        let out = nettool().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    // clap rejects a port that does not fit u16 (exit 2, its own wording).
+    let out = nettool()
+        .args(["broadcast", "recv", "70000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_line_typed_on_stdin_leaves_at_once_and_its_reply_is_printed() {
+    use std::io::{BufRead, BufReader};
+    let server = Server::start(&["udp", "serve", "-l", "[::1]:0"]);
+    let mut child = nettool()
+        .args(["udp", "send", &server.addr, "-w", "300ms"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let _ = tx.send(line.unwrap());
+        }
+    });
+    // stdin stays open: the datagram must not wait for more input, nor the reply for EOF.
+    stdin.write_all(b"first\n").unwrap();
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), "first");
+    stdin.write_all(b"second\n").unwrap();
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), "second");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
