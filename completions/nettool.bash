@@ -25,6 +25,9 @@ _nettool() {
             nettool,man)
                 cmd="nettool__subcmd__man"
                 ;;
+            nettool,stat)
+                cmd="nettool__subcmd__stat"
+                ;;
             nettool,tcp-echo)
                 cmd="nettool__subcmd__tcp__subcmd__echo"
                 ;;
@@ -36,6 +39,9 @@ _nettool() {
                 ;;
             nettool__subcmd__help,man)
                 cmd="nettool__subcmd__help__subcmd__man"
+                ;;
+            nettool__subcmd__help,stat)
+                cmd="nettool__subcmd__help__subcmd__stat"
                 ;;
             nettool__subcmd__help,tcp-echo)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo"
@@ -80,7 +86,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --quiet --verbose --color --help --version tcp-echo completions man help"
+            opts="-q -v -h -V --json --quiet --verbose --color --help --version tcp-echo stat completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -116,7 +122,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help)
-            opts="tcp-echo completions man help"
+            opts="tcp-echo stat completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,6 +164,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__stat)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -234,6 +254,48 @@ _nettool() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__stat)
+            opts="-t -u -x -l -a -n -r -p -e -i -o -s -g -4 -6 -q -v -h -V --tcp --udp --unix --listening --all --numeric --resolve --processes --extended --info --options --summary --groups --state --sport --dport --pid --self --watch --count --proc --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

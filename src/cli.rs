@@ -95,6 +95,10 @@ pub enum Command {
     #[command(name = "tcp-echo")]
     TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
 
+    /// Sockets and their TCP states (like ss), live --watch of transitions, -g groups
+    #[command(after_long_help = crate::cmd::stat::EXAMPLES)]
+    Stat(crate::cmd::stat::StatArgs),
+
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),
 
