@@ -129,6 +129,9 @@ pub struct Socket {
     pub proto: Proto,
     /// Address family of the socket itself (a v4-mapped peer still lives on an AF_INET6 socket).
     pub v6: bool,
+    /// An AF_INET6 socket that refuses IPv4 (`IPV6_V6ONLY`, ipv6(7)). A dual-stack
+    /// wildcard prints as `*`, a v6-only one as `[::]`, as in ss.
+    pub v6only: bool,
     pub state: State,
     pub recv_q: u32,
     pub send_q: u32,

@@ -195,8 +195,10 @@ fn inet_row(proto: Proto, v6: bool, r: &inet::InetResponse, raw: &[u8]) -> Optio
     });
     let mut info = None;
     let mut cong = None;
+    let mut v6only = false;
     for nla in &r.nlas {
         match nla {
+            inet::nlas::Nla::SkV6Only(b) => v6only = *b,
             inet::nlas::Nla::TcpInfo(bytes) => info = Some(tcp_info(bytes)),
             inet::nlas::Nla::Congestion(c) => cong = Some(c.clone()),
             _ => {}
@@ -208,6 +210,7 @@ fn inet_row(proto: Proto, v6: bool, r: &inet::InetResponse, raw: &[u8]) -> Optio
     Some(Socket {
         proto,
         v6,
+        v6only,
         state,
         recv_q: h.recv_queue,
         send_q: h.send_queue,
@@ -246,6 +249,7 @@ fn unix_row(r: &unix::UnixResponse) -> Option<Socket> {
     Some(Socket {
         proto,
         v6: false,
+        v6only: false,
         state,
         recv_q,
         send_q,

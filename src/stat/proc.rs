@@ -108,6 +108,7 @@ fn inet(
     Socket {
         proto,
         v6,
+        v6only: false,
         state,
         recv_q,
         send_q,
@@ -173,6 +174,7 @@ pub fn parse_unix(text: &str) -> Vec<Socket> {
         rows.push(Socket {
             proto,
             v6: false,
+            v6only: false,
             state,
             recv_q: 0,
             send_q: 0,

@@ -73,7 +73,8 @@ pub fn run(q: &Query, view: &ViewOpts, mode: Mode, json: bool) -> anyhow::Result
     Ok(())
 }
 
-/// Whether a query over these protocols needs the Netid column.
+/// Whether a query over these protocols needs the Netid column: more than one
+/// protocol, or Unix sockets (which come in three kinds), as in ss.
 pub fn needs_netid(q: &Query) -> bool {
-    usize::from(q.tcp) + usize::from(q.udp) + usize::from(q.unix) > 1
+    q.unix || (q.tcp && q.udp)
 }

@@ -98,6 +98,7 @@ mod tests {
         Socket {
             proto,
             v6,
+            v6only: false,
             state,
             recv_q: 0,
             send_q: 0,

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use serde_json::{Map, Value, json};
 
@@ -58,11 +58,8 @@ impl Names {
         }
     }
 
-    fn host(&mut self, ip: IpAddr) -> String {
-        let text = match ip {
-            IpAddr::V4(v4) => v4.to_string(),
-            IpAddr::V6(v6) => format!("[{v6}]"),
-        };
+    fn host(&mut self, ip: IpAddr, dual_stack: bool) -> String {
+        let text = host_text(ip, dual_stack);
         if !self.opts.resolve || ip.is_unspecified() {
             return text;
         }
@@ -72,14 +69,15 @@ impl Names {
             .clone()
     }
 
-    /// The text of one end of a socket.
-    pub fn endpoint(&mut self, proto: Proto, ep: &Endpoint) -> String {
+    /// The text of one end of a socket; `dual_stack` is an AF_INET6 socket that also
+    /// takes IPv4 (not `IPV6_V6ONLY`).
+    pub fn endpoint(&mut self, proto: Proto, ep: &Endpoint, dual_stack: bool) -> String {
         match ep {
             Endpoint::Unix { name, inode } => {
                 format!("{}:{inode}", name.as_deref().unwrap_or("*"))
             }
             Endpoint::Inet { addr, scope } => {
-                let mut host = self.host(addr.ip());
+                let mut host = self.host(addr.ip(), dual_stack);
                 if *scope != 0 {
                     let dev = self
                         .ifaces
@@ -126,15 +124,27 @@ fn read_services() -> HashMap<(u16, bool), String> {
     map
 }
 
-/// Plain numeric text of an address, for JSON and diffs.
-pub fn numeric_endpoint(ep: &Endpoint) -> String {
+/// An IP address as ss prints it: IPv6 in brackets, and the IPv6 wildcard of a
+/// dual-stack socket as `*` (it stands for every IPv4 and IPv6 address).
+fn host_text(ip: IpAddr, dual_stack: bool) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) if dual_stack && v6.is_unspecified() => "*".to_string(),
+        IpAddr::V6(v6) => format!("[{v6}]"),
+    }
+}
+
+/// Plain numeric text of an address (as the `-n` table shows it), for JSON and diffs.
+pub fn numeric_endpoint(ep: &Endpoint, dual_stack: bool) -> String {
     match ep {
         Endpoint::Unix { name, inode } => format!("{}:{inode}", name.as_deref().unwrap_or("*")),
-        Endpoint::Inet { addr, .. } => match (addr, addr.port()) {
-            (SocketAddr::V4(a), 0) => format!("{}:*", a.ip()),
-            (SocketAddr::V6(a), 0) => format!("[{}]:*", a.ip()),
-            (a, _) => a.to_string(),
-        },
+        Endpoint::Inet { addr, .. } => {
+            let host = host_text(addr.ip(), dual_stack);
+            match addr.port() {
+                0 => format!("{host}:*"),
+                p => format!("{host}:{p}"),
+            }
+        }
     }
 }
 
@@ -215,8 +225,8 @@ pub fn cells(s: &Socket, o: &ViewOpts, names: &mut Names) -> Vec<String> {
     c.push(s.state.name(s.proto == Proto::Tcp).to_string());
     c.push(s.recv_q.to_string());
     c.push(s.send_q.to_string());
-    c.push(names.endpoint(s.proto, &s.local));
-    c.push(names.endpoint(s.proto, &s.peer));
+    c.push(names.endpoint(s.proto, &s.local, s.v6 && !s.v6only));
+    c.push(names.endpoint(s.proto, &s.peer, s.v6 && !s.v6only));
     c.push(details(s, o));
     c
 }
@@ -299,8 +309,14 @@ pub fn socket_json(s: &Socket, o: &ViewOpts) -> Value {
     m.insert("state".into(), s.state.name(s.proto == Proto::Tcp).into());
     m.insert("recv_q".into(), s.recv_q.into());
     m.insert("send_q".into(), s.send_q.into());
-    m.insert("local".into(), numeric_endpoint(&s.local).into());
-    m.insert("peer".into(), numeric_endpoint(&s.peer).into());
+    m.insert(
+        "local".into(),
+        numeric_endpoint(&s.local, s.v6 && !s.v6only).into(),
+    );
+    m.insert(
+        "peer".into(),
+        numeric_endpoint(&s.peer, s.v6 && !s.v6only).into(),
+    );
     if o.processes {
         m.insert("process".into(), json!(s.processes));
     }
@@ -333,6 +349,7 @@ mod tests {
         Socket {
             proto: Proto::Tcp,
             v6: local.starts_with('['),
+            v6only: false,
             state: State::Established,
             recv_q: 0,
             send_q: 5,
@@ -362,17 +379,20 @@ mod tests {
             addr: s.parse().unwrap(),
             scope: 0,
         };
-        assert_eq!(n.endpoint(Proto::Tcp, &ep("0.0.0.0:0")), "0.0.0.0:*");
-        assert_eq!(n.endpoint(Proto::Tcp, &ep("[::1]:80")), "[::1]:80");
+        assert_eq!(n.endpoint(Proto::Tcp, &ep("0.0.0.0:0"), false), "0.0.0.0:*");
+        assert_eq!(n.endpoint(Proto::Tcp, &ep("[::1]:80"), true), "[::1]:80");
         assert_eq!(
-            n.endpoint(Proto::Tcp, &ep("[::ffff:127.0.0.1]:80")),
+            n.endpoint(Proto::Tcp, &ep("[::ffff:127.0.0.1]:80"), true),
             "[::ffff:127.0.0.1]:80"
         );
         let u = Endpoint::Unix {
             name: None,
             inode: 42,
         };
-        assert_eq!(n.endpoint(Proto::UnixStream, &u), "*:42");
+        assert_eq!(n.endpoint(Proto::UnixStream, &u, false), "*:42");
+        assert_eq!(n.endpoint(Proto::Tcp, &ep("[::]:22"), true), "*:22");
+        assert_eq!(n.endpoint(Proto::Tcp, &ep("[::]:22"), false), "[::]:22");
+        assert_eq!(n.endpoint(Proto::Tcp, &ep("[::]:0"), true), "*:*");
     }
 
     #[test]

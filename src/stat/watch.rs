@@ -30,10 +30,11 @@ pub fn key(s: &Socket) -> Key {
     } else {
         s.inode
     };
+    let dual = s.v6 && !s.v6only;
     (
         s.proto,
-        numeric_endpoint(&s.local),
-        numeric_endpoint(&s.peer),
+        numeric_endpoint(&s.local, dual),
+        numeric_endpoint(&s.peer, dual),
         inode,
     )
 }
@@ -214,6 +215,7 @@ mod tests {
         Socket {
             proto: Proto::Tcp,
             v6: false,
+            v6only: false,
             state,
             recv_q: 0,
             send_q: 0,

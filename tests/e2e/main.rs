@@ -6,4 +6,5 @@ mod util;
 
 mod cli;
 mod engines;
+mod stat;
 mod tcp_client;
