@@ -49,7 +49,13 @@ fn port_state_and_family_filters() {
 
     let only6 = parse(&stat(&["-tln", "-6"]), Some("tcp"));
     assert!(only6.iter().any(|r| r.local == format!("[::1]:{p6}")));
-    assert!(only6.iter().all(|r| r.local.starts_with('[')));
+    // IPv6 only: bracketed addresses, or `*` for a dual-stack wildcard.
+    assert!(
+        only6
+            .iter()
+            .all(|r| r.local.starts_with('[') || r.local.starts_with("*:")),
+        "{only6:#?}"
+    );
     let only4 = parse(&stat(&["-tln", "-4"]), Some("tcp"));
     assert!(only4.iter().any(|r| port_of(&r.local) == p4));
     assert!(!only4.iter().any(|r| port_of(&r.local) == p6));
