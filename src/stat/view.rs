@@ -248,6 +248,15 @@ pub fn header(o: &ViewOpts) -> Vec<String> {
     h.into_iter().map(String::from).collect()
 }
 
+/// Columns of text a cell takes (addresses and numbers are ASCII: skip the UTF-8 walk).
+fn text_width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
 /// Write rows as an aligned table; `marks` (one per row, for --watch) prefix each line.
 /// The state column is coloured by phase when stdout is a terminal.
 pub fn write_table(
@@ -265,7 +274,7 @@ pub fn write_table(
     let mut width = vec![0usize; ncol];
     for r in &table {
         for (i, cell) in r.iter().enumerate() {
-            width[i] = width[i].max(cell.chars().count());
+            width[i] = width[i].max(text_width(cell));
         }
     }
     let mark_w = marks.map_or(0, |m| {
@@ -283,7 +292,7 @@ pub fn write_table(
             let pad = if last {
                 0
             } else {
-                width[i] - cell.chars().count() + 2
+                width[i] - text_width(cell) + 2
             };
             if n > 0 && i == state_col {
                 line.push_str(&paint_stdout(cell, rows[n - 1].state.phase_color()));
