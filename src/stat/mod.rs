@@ -6,10 +6,11 @@
 //! The old one is the text files under `/proc/net` ([`proc`]), which `netstat` reads.
 //! Both produce the same [`Socket`] rows; [`proc`] also maps socket inodes to the
 //! processes holding them (`-p`) by reading `/proc/PID/fd`. [`view`] renders rows as a
-//! table or JSON, [`watch`] diffs successive snapshots, [`igmp`] lists multicast
+//! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots, [`igmp`] lists multicast
 //! group memberships (`-g`).
 
 pub mod igmp;
+pub mod names;
 pub mod netlink;
 pub mod proc;
 pub mod report;

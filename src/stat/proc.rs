@@ -195,10 +195,14 @@ pub fn parse_unix(text: &str) -> Vec<Socket> {
 
 /// The socket inodes process `pid` holds open.
 pub fn inodes_of(pid: i32) -> anyhow::Result<HashSet<u64>> {
-    let p = Process::new(pid).map_err(|e| anyhow::anyhow!("process {pid}: {e}"))?;
-    let fds = p
-        .fd()
-        .map_err(|e| anyhow::anyhow!("open files of process {pid}: {e}"))?;
+    let why = |e: procfs::ProcError| match e {
+        procfs::ProcError::NotFound(_) => anyhow::anyhow!("process {pid}: no such process"),
+        procfs::ProcError::PermissionDenied(_) => {
+            anyhow::anyhow!("process {pid}: permission denied (its fds need root)")
+        }
+        e => anyhow::anyhow!("process {pid}: {e}"),
+    };
+    let fds = Process::new(pid).and_then(|p| p.fd()).map_err(why)?;
     Ok(fds
         .filter_map(Result::ok)
         .filter_map(|fd| match fd.target {

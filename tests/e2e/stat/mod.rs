@@ -163,3 +163,14 @@ fn bad_state_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown state"));
 }
+
+#[test]
+fn unknown_pid_is_a_one_line_error() {
+    let out = nettool()
+        .args(["stat", "--pid", "2147483646"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim(), "nettool: process 2147483646: no such process");
+}
