@@ -149,7 +149,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--sport', '--sport', [CompletionResultType]::ParameterName, 'Only sockets with this local port')
             [CompletionResult]::new('--dport', '--dport', [CompletionResultType]::ParameterName, 'Only sockets with this peer port')
             [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'Only sockets held open by this process')
-            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION, marking new and closed sockets and state changes (with --json: one JSON line per change)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'With --watch: stop after this many snapshots')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'TCP sockets')

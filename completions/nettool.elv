@@ -136,7 +136,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --sport 'Only sockets with this local port'
             cand --dport 'Only sockets with this peer port'
             cand --pid 'Only sockets held open by this process'
-            cand --watch 'Refresh every DURATION, marking new and closed sockets and state changes (with --json: one JSON line per change)'
+            cand --watch 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")'
             cand --count 'With --watch: stop after this many snapshots'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -t 'TCP sockets'

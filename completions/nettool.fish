@@ -105,7 +105,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand stat" -l state -d 'Only 
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l sport -d 'Only sockets with this local port' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dport -d 'Only sockets with this peer port' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l pid -d 'Only sockets held open by this process' -r
-complete -c nettool -n "__fish_nettool_using_subcommand stat" -l watch -d 'Refresh every DURATION, marking new and closed sockets and state changes (with --json: one JSON line per change)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l watch -d 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l count -d 'With --watch: stop after this many snapshots' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''

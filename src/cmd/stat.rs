@@ -105,8 +105,9 @@ pub struct StatArgs {
     #[arg(long = "self", id = "self_")]
     pub self_: bool,
 
-    /// Refresh every DURATION, marking new and closed sockets and state changes
-    /// (with --json: one JSON line per change)
+    /// Refresh every DURATION, marking new (+) and closed (-) sockets and state changes
+    /// (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per
+    /// change ("new", "closed", "state" with "from" and "to")
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub watch: Option<Duration>,
 
