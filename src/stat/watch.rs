@@ -257,6 +257,31 @@ mod tests {
     }
 
     #[test]
+    fn frames_mark_new_closed_and_changed_rows() {
+        let kept = tcp("127.0.0.1:1", "127.0.0.1:2", State::Established, 1);
+        let gone = tcp("127.0.0.1:3", "127.0.0.1:4", State::Established, 2);
+        let moved = tcp("127.0.0.1:5", "127.0.0.1:6", State::Established, 3);
+        let moved2 = tcp("127.0.0.1:5", "127.0.0.1:6", State::CloseWait, 3);
+        let born = tcp("127.0.0.1:7", "127.0.0.1:8", State::SynSent, 4);
+        let now = vec![kept.clone(), moved2, born];
+        let changes = diff(&[kept, gone, moved], &now);
+        let o = ViewOpts {
+            numeric: true,
+            ..ViewOpts::default()
+        };
+        let mut out = Vec::new();
+        frame(&mut out, &now, &changes, &o, &mut Names::new(o), false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let line = |port: &str| text.lines().find(|l| l.contains(port)).unwrap().to_string();
+        assert!(text.starts_with("--- ") && text.contains("+1 new  -1 closed  ~1 changed"));
+        assert!(line("127.0.0.1:1 ").starts_with("  "), "{text}");
+        assert!(line("127.0.0.1:3 ").starts_with("-"), "{text}");
+        assert!(line("127.0.0.1:5 ").starts_with("~ ESTABLISHED→"), "{text}");
+        assert!(line("127.0.0.1:5 ").contains("CLOSE-WAIT"), "{text}");
+        assert!(line("127.0.0.1:7 ").starts_with("+"), "{text}");
+    }
+
+    #[test]
     fn transitions_serialise_with_from_and_to() {
         let s = tcp("127.0.0.1:1", "127.0.0.1:2", State::FinWait2, 1);
         let v = change_json(

@@ -280,3 +280,49 @@ fn syn_sent_to_a_dropped_port_in_a_namespace() {
         "SYN retransmit timer: {ours_text}"
     );
 }
+
+/// `(local, peer, inode)` of the rows, from `uid:U ino:N` text after the peer column.
+fn inodes(text: &str, port: u16) -> BTreeSet<(String, String, u64)> {
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let ino = f
+                .iter()
+                .find_map(|w| w.strip_prefix("ino:"))?
+                .parse()
+                .ok()?;
+            Some((f[3].to_string(), f[4].to_string(), ino))
+        })
+        .filter(|(l, p, _)| super::port_of(l) == port || super::port_of(p) == port)
+        .collect()
+}
+
+#[test]
+fn extended_inodes_match_ss_and_info_has_tcp_internals() {
+    if !require("ss") {
+        return;
+    }
+    let f = Fixture::new();
+    let ours = inodes(&stat(&["-tane"]), f.port);
+    let theirs = inodes(
+        &super::output_of(std::process::Command::new("ss").arg("-tane")),
+        f.port,
+    );
+    assert_eq!(ours, theirs);
+    assert!(ours.iter().any(|(_, _, ino)| *ino != 0));
+    let port = f.port.to_string();
+    let text = stat(&["-tni", "--sport", &port]);
+    let row = text
+        .lines()
+        .find(|l| l.contains("ESTABLISHED"))
+        .expect(&text);
+    assert!(
+        row.contains("rtt:") && row.contains("cwnd:") && row.contains("bytes_received:"),
+        "{row}"
+    );
+    let json = stat(&["-tni", "--json", "--sport", &port]);
+    let v: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert!(v["tcp_info"]["rtt_us"].as_u64().unwrap() > 0, "{v}");
+    assert!(v["tcp_info"]["congestion"].is_string(), "{v}");
+}

@@ -157,3 +157,27 @@ fn self_means_the_calling_process() {
     assert_eq!(rows[0].peer, format!("127.0.0.1:{port}"));
     assert!(text.contains("users:((\"bash\""), "{text}");
 }
+
+#[test]
+fn resolve_names_loopback_like_getent() {
+    let Ok(out) = Command::new("getent").args(["hosts", "127.0.0.1"]).output() else {
+        return;
+    };
+    let Some(name) = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .map(String::from)
+    else {
+        eprintln!("SKIPPED: 127.0.0.1 has no name here");
+        return;
+    };
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let text = stat(&["-tlr", "--sport", &port.to_string()]);
+    assert!(
+        text.contains(&format!("{name}:")), // the port may have an /etc/services name
+        "{name} in:\n{text}"
+    );
+    let numeric = stat(&["-tln", "--sport", &port.to_string()]);
+    assert!(numeric.contains(&format!("127.0.0.1:{port}")), "{numeric}");
+}
