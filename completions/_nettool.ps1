@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP: echo server for many peers, sender (with replies), receiver')
             [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Broadcast datagrams on a link, and receive them')
             [CompletionResult]::new('multicast', 'multicast', [CompletionResultType]::ParameterValue, 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)')
+            [CompletionResult]::new('stat', 'stat', [CompletionResultType]::ParameterValue, 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (used to refresh man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -472,6 +473,57 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;multicast;help;help' {
             break
         }
+        'nettool;stat' {
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only these states (TCP diagram names, or all, connected, synchronized, bucket, big)')
+            [CompletionResult]::new('--sport', '--sport', [CompletionResultType]::ParameterName, 'Only sockets with this local port')
+            [CompletionResult]::new('--dport', '--dport', [CompletionResultType]::ParameterName, 'Only sockets with this peer port')
+            [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'Only sockets held open by this process')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'With --watch: stop after this many snapshots')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'TCP sockets')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'TCP sockets')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'UDP sockets')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP sockets')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Unix domain sockets')
+            [CompletionResult]::new('--unix', '--unix', [CompletionResultType]::ParameterName, 'Unix domain sockets')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only listening sockets (and unconnected UDP/Unix datagram sockets)')
+            [CompletionResult]::new('--listening', '--listening', [CompletionResultType]::ParameterName, 'Only listening sockets (and unconnected UDP/Unix datagram sockets)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Sockets in every state (default: connected ones without TIME-WAIT and SYN-RECV)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Sockets in every state (default: connected ones without TIME-WAIT and SYN-RECV)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Numeric ports (no service names from /etc/services)')
+            [CompletionResult]::new('--numeric', '--numeric', [CompletionResultType]::ParameterName, 'Numeric ports (no service names from /etc/services)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Resolve host addresses to names')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Resolve host addresses to names')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Show the processes holding each socket (name, pid, fd)')
+            [CompletionResult]::new('--processes', '--processes', [CompletionResultType]::ParameterName, 'Show the processes holding each socket (name, pid, fd)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Show uid and inode')
+            [CompletionResult]::new('--extended', '--extended', [CompletionResultType]::ParameterName, 'Show uid and inode')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Show TCP internals: congestion control, rtt, rto, cwnd, retransmits, bytes')
+            [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'Show TCP internals: congestion control, rtt, rto, cwnd, retransmits, bytes')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Show timers (retransmit, keepalive, zero-window probe, TIME-WAIT countdown)')
+            [CompletionResult]::new('--options', '--options', [CompletionResultType]::ParameterName, 'Show timers (retransmit, keepalive, zero-window probe, TIME-WAIT countdown)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Print totals per protocol, family and state')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Print totals per protocol, family and state')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Print multicast group memberships per interface (netstat -g)')
+            [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Print multicast group memberships per interface (netstat -g)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--self', '--self', [CompletionResultType]::ParameterName, 'Only sockets held open by the process that started nettool (a shell, a script)')
+            [CompletionResult]::new('--proc', '--proc', [CompletionResultType]::ParameterName, 'Read /proc/net instead of netlink sock_diag (what netstat reads; no timers, tcp_info, listener backlogs or Unix queues there)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'nettool;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
@@ -507,6 +559,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('udp', 'udp', [CompletionResultType]::ParameterValue, 'UDP: echo server for many peers, sender (with replies), receiver')
             [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Broadcast datagrams on a link, and receive them')
             [CompletionResult]::new('multicast', 'multicast', [CompletionResultType]::ParameterValue, 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)')
+            [CompletionResult]::new('stat', 'stat', [CompletionResultType]::ParameterValue, 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (used to refresh man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -566,6 +619,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;help;multicast;doctor' {
+            break
+        }
+        'nettool;help;stat' {
             break
         }
         'nettool;help;completions' {

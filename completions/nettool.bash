@@ -31,6 +31,9 @@ _nettool() {
             nettool,multicast)
                 cmd="nettool__subcmd__multicast"
                 ;;
+            nettool,stat)
+                cmd="nettool__subcmd__stat"
+                ;;
             nettool,tcp-echo)
                 cmd="nettool__subcmd__tcp__subcmd__echo"
                 ;;
@@ -69,6 +72,9 @@ _nettool() {
                 ;;
             nettool__subcmd__help,multicast)
                 cmd="nettool__subcmd__help__subcmd__multicast"
+                ;;
+            nettool__subcmd__help,stat)
+                cmd="nettool__subcmd__help__subcmd__stat"
                 ;;
             nettool__subcmd__help,tcp-echo)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo"
@@ -188,7 +194,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version tcp-echo udp broadcast multicast completions man help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version tcp-echo udp broadcast multicast stat completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,7 +400,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help)
-            opts="tcp-echo udp broadcast multicast completions man help"
+            opts="tcp-echo udp broadcast multicast stat completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -536,6 +542,20 @@ _nettool() {
         nettool__subcmd__help__subcmd__multicast__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__stat)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -889,6 +909,48 @@ _nettool() {
                     return 0
                     ;;
                 --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__stat)
+            opts="-t -u -x -l -a -n -r -p -e -i -o -s -g -4 -6 -q -v -h -V --tcp --udp --unix --listening --all --numeric --resolve --processes --extended --info --options --summary --groups --state --sport --dport --pid --self --watch --count --proc --json --quiet --verbose --explain --dry-run --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dport)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

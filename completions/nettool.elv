@@ -34,6 +34,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand udp 'UDP: echo server for many peers, sender (with replies), receiver'
             cand broadcast 'Broadcast datagrams on a link, and receive them'
             cand multicast 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
+            cand stat 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages into a directory (used to refresh man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -434,6 +435,56 @@ set edit:completion:arg-completer[nettool] = {|@words|
         }
         &'nettool;multicast;help;help'= {
         }
+        &'nettool;stat'= {
+            cand --state 'Only these states (TCP diagram names, or all, connected, synchronized, bucket, big)'
+            cand --sport 'Only sockets with this local port'
+            cand --dport 'Only sockets with this peer port'
+            cand --pid 'Only sockets held open by this process'
+            cand --watch 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")'
+            cand --count 'With --watch: stop after this many snapshots'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -t 'TCP sockets'
+            cand --tcp 'TCP sockets'
+            cand -u 'UDP sockets'
+            cand --udp 'UDP sockets'
+            cand -x 'Unix domain sockets'
+            cand --unix 'Unix domain sockets'
+            cand -l 'Only listening sockets (and unconnected UDP/Unix datagram sockets)'
+            cand --listening 'Only listening sockets (and unconnected UDP/Unix datagram sockets)'
+            cand -a 'Sockets in every state (default: connected ones without TIME-WAIT and SYN-RECV)'
+            cand --all 'Sockets in every state (default: connected ones without TIME-WAIT and SYN-RECV)'
+            cand -n 'Numeric ports (no service names from /etc/services)'
+            cand --numeric 'Numeric ports (no service names from /etc/services)'
+            cand -r 'Resolve host addresses to names'
+            cand --resolve 'Resolve host addresses to names'
+            cand -p 'Show the processes holding each socket (name, pid, fd)'
+            cand --processes 'Show the processes holding each socket (name, pid, fd)'
+            cand -e 'Show uid and inode'
+            cand --extended 'Show uid and inode'
+            cand -i 'Show TCP internals: congestion control, rtt, rto, cwnd, retransmits, bytes'
+            cand --info 'Show TCP internals: congestion control, rtt, rto, cwnd, retransmits, bytes'
+            cand -o 'Show timers (retransmit, keepalive, zero-window probe, TIME-WAIT countdown)'
+            cand --options 'Show timers (retransmit, keepalive, zero-window probe, TIME-WAIT countdown)'
+            cand -s 'Print totals per protocol, family and state'
+            cand --summary 'Print totals per protocol, family and state'
+            cand -g 'Print multicast group memberships per interface (netstat -g)'
+            cand --groups 'Print multicast group memberships per interface (netstat -g)'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --self 'Only sockets held open by the process that started nettool (a shell, a script)'
+            cand --proc 'Read /proc/net instead of netlink sock_diag (what netstat reads; no timers, tcp_info, listener backlogs or Unix queues there)'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;completions'= {
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
@@ -467,6 +518,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand udp 'UDP: echo server for many peers, sender (with replies), receiver'
             cand broadcast 'Broadcast datagrams on a link, and receive them'
             cand multicast 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
+            cand stat 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages into a directory (used to refresh man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -511,6 +563,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;multicast;recv'= {
         }
         &'nettool;help;multicast;doctor'= {
+        }
+        &'nettool;help;stat'= {
         }
         &'nettool;help;completions'= {
         }

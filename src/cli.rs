@@ -120,6 +120,9 @@ pub enum Command {
 
     /// Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)
     Multicast(crate::cmd::multicast::MulticastArgs),
+    /// Sockets and their TCP states (like ss), live --watch of transitions, -g groups
+    #[command(after_long_help = crate::cmd::stat::EXAMPLES)]
+    Stat(crate::cmd::stat::StatArgs),
 
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),

@@ -6,6 +6,7 @@
 //! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
 //! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
+//! * [`stat`] — socket tables from netlink sock_diag or /proc (`nettool stat`).
 //! * [`output`] / [`error`] — what the user sees: events, colour, JSON, exit codes.
 
 pub mod cli;
@@ -16,3 +17,4 @@ pub mod error;
 pub mod net;
 pub mod output;
 pub mod proto;
+pub mod stat;

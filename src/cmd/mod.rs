@@ -7,6 +7,7 @@ pub mod dgram_args;
 pub mod doctor;
 pub mod multicast;
 pub mod session;
+pub mod stat;
 pub mod tcp_echo;
 pub mod udp;
 
@@ -25,6 +26,7 @@ pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
         Command::Udp(args) => args.run(out),
         Command::Broadcast(args) => args.run(out),
         Command::Multicast(args) => args.run(out),
+        Command::Stat(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
     }

@@ -13,5 +13,6 @@ mod event_engines;
 mod explain;
 mod harden_echo;
 mod multicast;
+mod stat;
 mod tcp_client;
 mod udp;

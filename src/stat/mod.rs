@@ -1,0 +1,224 @@
+//! Socket states at a glance: what `ss` shows, gathered the way `ss` gathers it.
+//!
+//! The kernel keeps a table of every socket; two windows look into it. The modern one is
+//! netlink `sock_diag` ([`netlink`]): one request per protocol and family, answered by a
+//! stream of binary records (state, queues, addresses, timer, uid, inode, `tcp_info`).
+//! The old one is the text files under `/proc/net` ([`proc`]), which `netstat` reads.
+//! Both produce the same [`Socket`] rows; [`proc`] also maps socket inodes to the
+//! processes holding them (`-p`) by reading `/proc/PID/fd`. [`view`] renders rows as a
+//! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots, [`igmp`] lists multicast
+//! group memberships (`-g`).
+
+pub mod igmp;
+pub mod names;
+pub mod netlink;
+pub mod proc;
+pub mod report;
+pub mod state;
+pub mod summary;
+pub mod view;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub use state::{State, StateSet};
+
+use crate::net::Family;
+
+/// The kind of socket, as `ss` names it in its Netid column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Proto {
+    Tcp,
+    Udp,
+    /// `SOCK_STREAM` Unix socket.
+    UnixStream,
+    /// `SOCK_DGRAM` Unix socket.
+    UnixDgram,
+    /// `SOCK_SEQPACKET` Unix socket.
+    UnixSeqpacket,
+}
+
+impl Proto {
+    pub fn netid(self) -> &'static str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+            Proto::UnixStream => "u_str",
+            Proto::UnixDgram => "u_dgr",
+            Proto::UnixSeqpacket => "u_seq",
+        }
+    }
+
+    pub fn is_unix(self) -> bool {
+        !matches!(self, Proto::Tcp | Proto::Udp)
+    }
+
+    /// The Unix protocol for a `SOCK_*` type number.
+    pub fn unix_from_type(ty: u32) -> Option<Proto> {
+        match ty as i32 {
+            libc::SOCK_STREAM => Some(Proto::UnixStream),
+            libc::SOCK_DGRAM => Some(Proto::UnixDgram),
+            libc::SOCK_SEQPACKET => Some(Proto::UnixSeqpacket),
+            _ => None,
+        }
+    }
+}
+
+/// One end of a socket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// An IP address and port; `scope` is the interface the socket is bound to
+    /// (`SO_BINDTODEVICE`, printed as `addr%dev`), 0 when none.
+    Inet { addr: SocketAddr, scope: u32 },
+    /// A Unix socket: its bound name (path, `@abstract`, or none) and inode. For the peer
+    /// end, `inode` is the peer socket's inode (0 when not connected).
+    Unix { name: Option<String>, inode: u64 },
+}
+
+/// The kernel timer running on a TCP socket (`-o`), as in `ss -o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Timer {
+    /// `on` (retransmit), `keepalive`, `timewait` or `persist` (zero-window probe).
+    pub kind: &'static str,
+    /// Time until it fires.
+    #[serde(serialize_with = "ser_millis")]
+    pub expires: Duration,
+    /// Retransmissions (or probes) so far.
+    pub retrans: u8,
+}
+
+fn ser_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+/// The parts of the kernel's `struct tcp_info` (`TCP_INFO`, tcp(7)) that `-i` shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TcpInfo {
+    /// Congestion control algorithm (`INET_DIAG_CONG`).
+    pub congestion: Option<String>,
+    /// Smoothed round-trip time and its variance, microseconds.
+    pub rtt_us: u32,
+    pub rttvar_us: u32,
+    /// Retransmission timeout, microseconds.
+    pub rto_us: u32,
+    /// Congestion window and slow-start threshold, in segments.
+    pub cwnd: u32,
+    pub ssthresh: u32,
+    pub mss: u32,
+    /// Segments currently being retransmitted / retransmitted over the lifetime.
+    pub retrans: u32,
+    pub total_retrans: u32,
+    pub bytes_sent: u64,
+    pub bytes_acked: u64,
+    pub bytes_received: u64,
+}
+
+/// A process holding a socket open (`-p`): `users:(("name",pid=N,fd=M))` in ss.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcRef {
+    pub name: String,
+    pub pid: i32,
+    pub fd: i32,
+}
+
+/// One socket, from either source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Socket {
+    pub proto: Proto,
+    /// Address family of the socket itself (a v4-mapped peer still lives on an AF_INET6 socket).
+    pub v6: bool,
+    /// An AF_INET6 socket that refuses IPv4 (`IPV6_V6ONLY`, ipv6(7)). A dual-stack
+    /// wildcard prints as `*`, a v6-only one as `[::]`, as in ss.
+    pub v6only: bool,
+    pub state: State,
+    pub recv_q: u32,
+    pub send_q: u32,
+    pub local: Endpoint,
+    pub peer: Endpoint,
+    pub uid: u32,
+    pub inode: u64,
+    pub timer: Option<Timer>,
+    pub tcp_info: Option<TcpInfo>,
+    pub processes: Vec<ProcRef>,
+}
+
+impl Socket {
+    pub fn local_port(&self) -> Option<u16> {
+        match &self.local {
+            Endpoint::Inet { addr, .. } => Some(addr.port()),
+            Endpoint::Unix { .. } => None,
+        }
+    }
+
+    pub fn peer_port(&self) -> Option<u16> {
+        match &self.peer {
+            Endpoint::Inet { addr, .. } => Some(addr.port()),
+            Endpoint::Unix { .. } => None,
+        }
+    }
+}
+
+/// Where the rows come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Source {
+    /// netlink sock_diag, falling back to /proc when netlink is refused.
+    #[default]
+    Auto,
+    /// Only /proc/net (what `netstat` reads).
+    Proc,
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub tcp: bool,
+    pub udp: bool,
+    pub unix: bool,
+    pub family: Family,
+    pub states: StateSet,
+    pub sport: Option<u16>,
+    pub dport: Option<u16>,
+    /// Map sockets to processes (`-p`).
+    pub processes: bool,
+    /// Ask the kernel for `tcp_info` and the congestion algorithm (`-i`).
+    pub tcp_info: bool,
+    /// Only sockets held by this process (`--pid`, `--self`).
+    pub pid: Option<i32>,
+    pub source: Source,
+}
+
+/// Gather the sockets the query asks for, filtered and sorted as a table shows them.
+pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
+    let mut rows = match q.source {
+        Source::Proc => proc::sockets(q)?,
+        Source::Auto => match netlink::sockets(q) {
+            Ok(rows) => rows,
+            Err(e) if netlink::unavailable(&e) => {
+                log::info!("netlink sock_diag unavailable ({e}); reading /proc/net");
+                proc::sockets(q)?
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("netlink sock_diag")),
+        },
+    };
+    rows.retain(|s| {
+        q.states.contains(s.state)
+            && q.sport.is_none_or(|p| s.local_port() == Some(p))
+            && q.dport.is_none_or(|p| s.peer_port() == Some(p))
+    });
+    if let Some(pid) = q.pid {
+        let mine = proc::inodes_of(pid)?;
+        rows.retain(|s| s.inode != 0 && mine.contains(&s.inode));
+    }
+    if q.processes {
+        let owners = proc::owners(q.pid)?;
+        for s in &mut rows {
+            if let Some(list) = owners.get(&s.inode) {
+                s.processes = list.clone();
+            }
+        }
+    }
+    Ok(rows)
+}

@@ -1,0 +1,80 @@
+//! Putting it together: one call per mode of `nettool stat` — list, summary (`-s`),
+//! group memberships (`-g`), live watch (`--watch`) — writing to stdout through one
+//! buffer. A closed stdout (`nettool stat | head -1`) surfaces as `EPIPE`, which the
+//! binary treats as a normal end.
+
+use std::io::{BufWriter, Write};
+
+use super::view::{self, Names, ViewOpts};
+use super::watch::{self, WatchOpts};
+use super::{Query, StateSet, collect, igmp, summary};
+
+/// What `nettool stat` was asked to do.
+pub enum Mode {
+    List,
+    Summary,
+    Groups,
+    Watch(WatchOpts),
+}
+
+/// Run one mode; `json` selects JSON lines instead of a table.
+pub fn run(q: &Query, view: &ViewOpts, mode: Mode, json: bool) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut w = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    match mode {
+        Mode::List => {
+            let rows = collect(q)?;
+            if json {
+                for s in &rows {
+                    let mut v = view::socket_json(s, view);
+                    v.as_object_mut()
+                        .expect("object")
+                        .insert("event".into(), "socket".into());
+                    writeln!(w, "{v}")?;
+                }
+            } else {
+                view::write_table(&mut w, &rows, None, view, &mut Names::new(*view))?;
+            }
+        }
+        Mode::Summary => {
+            let all = Query {
+                states: StateSet::all(),
+                sport: None,
+                dport: None,
+                ..q.clone()
+            };
+            let rows = collect(&all)?;
+            if json {
+                writeln!(w, "{}", summary::json(&rows))?;
+            } else {
+                summary::write(&mut w, &rows)?;
+            }
+        }
+        Mode::Groups => {
+            let list = igmp::memberships(q.family)?;
+            if json {
+                for m in &list {
+                    let mut v = serde_json::to_value(m)?;
+                    v.as_object_mut()
+                        .expect("object")
+                        .insert("event".into(), "membership".into());
+                    writeln!(w, "{v}")?;
+                }
+            } else {
+                igmp::write_table(&mut w, &list)?;
+            }
+        }
+        Mode::Watch(opts) => {
+            let opts = WatchOpts { json, ..opts };
+            watch::run(&mut w, q, view, &opts, collect)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Whether a query over these protocols needs the Netid column: more than one
+/// protocol, or Unix sockets (which come in three kinds), as in ss.
+pub fn needs_netid(q: &Query) -> bool {
+    q.unix || (q.tcp && q.udp)
+}
