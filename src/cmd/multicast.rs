@@ -112,11 +112,7 @@ fn iface_of(name: Option<&str>, group: &SocketAddr) -> anyhow::Result<Option<Ifa
         return Iface::by_name(n).map(Some);
     }
     match group {
-        SocketAddr::V6(g) if g.scope_id() != 0 => {
-            let name = nix::net::if_::if_indextoname(g.scope_id())
-                .map_err(|e| anyhow::anyhow!("interface index {}: {e}", g.scope_id()))?;
-            Iface::by_name(&name.to_string_lossy()).map(Some)
-        }
+        SocketAddr::V6(g) if g.scope_id() != 0 => Iface::by_index(g.scope_id()).map(Some),
         _ => Ok(None),
     }
 }

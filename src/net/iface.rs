@@ -79,6 +79,13 @@ impl Iface {
         Ok(iface)
     }
 
+    /// Look an interface up by index (`if_indextoname(3)`), e.g. an IPv6 zone id.
+    pub fn by_index(index: u32) -> anyhow::Result<Iface> {
+        let name = nix::net::if_::if_indextoname(index)
+            .map_err(|_| UsageError::invalid(format!("no interface has index {index}")))?;
+        Iface::by_name(&name.to_string_lossy())
+    }
+
     /// The broadcast address, or an error saying why this interface has none.
     pub fn broadcast_addr(&self) -> anyhow::Result<Ipv4Addr> {
         self.broadcast.ok_or_else(|| {
@@ -148,6 +155,16 @@ mod tests {
         assert_eq!(
             directed_broadcast(ip, Ipv4Addr::new(255, 255, 255, 254)),
             None
+        );
+    }
+
+    #[test]
+    fn by_index_finds_the_same_interface() {
+        let lo = Iface::by_name("lo").unwrap();
+        assert_eq!(Iface::by_index(lo.index).unwrap(), lo);
+        assert_eq!(
+            crate::error::exit_code(&Iface::by_index(999_999).unwrap_err()),
+            2
         );
     }
 

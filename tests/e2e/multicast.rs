@@ -142,7 +142,8 @@ fn source_specific_join_hears_only_that_source() {
     let Some(lab) = lab("ms", 3) else { return };
     let (a, b, c) = (&lab.hosts[0], &lab.hosts[1], &lab.hosts[2]);
     let g = "232.1.1.1:5000";
-    let ssm = recv_in(b, &[g, "-i", "eth0", "--source", "192.0.2.1", "-w", "1"]);
+    // Ends 2 s after its last datagram (status 1: no -n); the slack absorbs a slow start.
+    let ssm = recv_in(b, &[g, "-i", "eth0", "--source", "192.0.2.1", "-w", "2"]);
     let any = recv_in(b, &[g, "-i", "eth0", "-n", "6", "-w", "10"]);
     // C first: a filter that let everything through would show c1 first.
     send_in(c, &[g, "c1", "c2", "c3", "-i", "eth0"]);
@@ -219,7 +220,7 @@ fn probe_loss_matches_an_nftables_rule_dropping_every_tenth() {
          }",
     );
     let g = "239.1.2.6:6000";
-    let r = recv_in(b, &[g, "-i", "eth0", "--probe", "-w", "1"]);
+    let r = recv_in(b, &[g, "-i", "eth0", "--probe", "-w", "2"]);
     send_in(
         a,
         &[g, "-i", "eth0", "--probe", "-n", "200", "--interval", "1ms"],

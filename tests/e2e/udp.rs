@@ -410,3 +410,34 @@ fn a_line_typed_on_stdin_leaves_at_once_and_its_reply_is_printed() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn the_probe_report_is_data_on_stdout_even_when_quiet() {
+    let mut cmd = nettool();
+    cmd.args([
+        "-q",
+        "udp",
+        "recv",
+        "-l",
+        "127.0.0.1:0",
+        "--probe",
+        "-w",
+        "10",
+    ])
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped());
+    let r = Server::start_cmd(cmd);
+    let st = nettool()
+        .args(["udp", "send", &r.addr, "--probe", "-n", "20"])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (ok, out) = finish(r);
+    assert!(ok);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.starts_with("probe from 127.0.0.1:")
+            && out.contains(": 20 received, 0 lost (0.0%), 0 duplicated, 0 reordered"),
+        "{out}"
+    );
+}

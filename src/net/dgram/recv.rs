@@ -6,7 +6,8 @@
 //!
 //! A datagram that did not fit the buffer is printed as far as it fits *and* reported
 //! (`truncated`, its real `len`), never silently cut; datagrams the kernel dropped for
-//! a full receive queue are reported from the `SO_RXQ_OVFL` counter.
+//! a full receive queue are reported from the `SO_RXQ_OVFL` counter. In probe mode
+//! the per-sender report replaces the payloads on stdout (it is the data).
 
 use std::io::{self, BufWriter, Write};
 use std::os::fd::AsFd;
@@ -256,9 +257,25 @@ pub fn run_receiver(
         }
     })?;
     if job.probe {
+        // The report is what probe mode produces: data on stdout, even under -q.
+        let mut stdout = io::stdout().lock();
         for (fields, human) in probes.reports() {
-            out.event(Level::Info, "probe", fields, || human);
+            let line = if out.json() {
+                let mut obj = Map::new();
+                obj.insert("event".into(), Value::from("probe"));
+                obj.insert("time".into(), Value::from(now_rfc3339()));
+                if let Value::Object(f) = fields {
+                    obj.extend(f);
+                }
+                Value::Object(obj).to_string()
+            } else {
+                human
+            };
+            writeln!(stdout, "{line}")
+                .and_then(|_| stdout.flush())
+                .context("write to stdout")?;
         }
+        drop(stdout);
         if probes.foreign > 0 {
             out.warn(&format!("{} datagram(s) were not probes", probes.foreign));
         }

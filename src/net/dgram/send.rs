@@ -165,6 +165,11 @@ pub fn run_sender(
     shutdown: &Shutdown,
     printer: Option<&mut Printer>,
 ) -> anyhow::Result<SendStats> {
+    // Room for replies only where they are read (a connected `udp send`).
+    let replies = match printer {
+        Some(_) => RecvBatch::new(BATCH, 65_536),
+        None => RecvBatch::new(1, 1),
+    };
     let mut s = Sender {
         sock,
         to,
@@ -172,7 +177,8 @@ pub fn run_sender(
         out,
         shutdown,
         printer,
-        replies: RecvBatch::new(BATCH, 65_536),
+        // Room for replies only where they are read (a connected `udp send`).
+        replies,
         stats: SendStats::default(),
     };
     s.run(connected)?;
