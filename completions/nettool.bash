@@ -25,6 +25,9 @@ _nettool() {
             nettool,man)
                 cmd="nettool__subcmd__man"
                 ;;
+            nettool,serve-http)
+                cmd="nettool__subcmd__serve__subcmd__http"
+                ;;
             nettool,tcp-echo)
                 cmd="nettool__subcmd__tcp__subcmd__echo"
                 ;;
@@ -36,6 +39,9 @@ _nettool() {
                 ;;
             nettool__subcmd__help,man)
                 cmd="nettool__subcmd__help__subcmd__man"
+                ;;
+            nettool__subcmd__help,serve-http)
+                cmd="nettool__subcmd__help__subcmd__serve__subcmd__http"
                 ;;
             nettool__subcmd__help,tcp-echo)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo"
@@ -80,7 +86,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --quiet --verbose --color --help --version tcp-echo completions man help"
+            opts="-q -v -h -V --json --quiet --verbose --color --help --version tcp-echo serve-http completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -116,7 +122,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help)
-            opts="tcp-echo completions man help"
+            opts="tcp-echo serve-http completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,6 +164,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__serve__subcmd__http)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -234,6 +254,56 @@ _nettool() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__serve__subcmd__http)
+            opts="-l -4 -6 -q -v -h -V --listen --engine --max-connections --idle-timeout --workers --index --no-listing --hidden --follow-symlinks --header-timeout --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "thread" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

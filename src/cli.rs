@@ -95,6 +95,10 @@ pub enum Command {
     #[command(name = "tcp-echo")]
     TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
 
+    /// Static HTTP file server with directory listings
+    #[command(name = "serve-http", after_long_help = crate::cmd::serve_http::EXAMPLES)]
+    ServeHttp(crate::cmd::serve_http::ServeHttpArgs),
+
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),
 

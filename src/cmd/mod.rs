@@ -2,6 +2,7 @@
 //! (`net`, `engine`, `proto`, …) and owns nothing else: no socket syscall appears here.
 
 pub mod completions;
+pub mod serve_http;
 pub mod tcp_echo;
 
 use crate::cli::Command;
@@ -16,6 +17,7 @@ pub trait Run {
 pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
     match command {
         Command::TcpEcho(args) => args.run(out),
+        Command::ServeHttp(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
     }

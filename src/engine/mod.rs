@@ -11,6 +11,7 @@ pub mod blocking;
 pub mod conn;
 pub mod service;
 mod thread;
+pub mod workers;
 
 use std::fmt;
 use std::str::FromStr;
