@@ -6,4 +6,5 @@ mod util;
 
 mod cli;
 mod engines;
+mod http;
 mod tcp_client;
