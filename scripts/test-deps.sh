@@ -15,6 +15,7 @@ have mandoc || need+=(mandoc)
 have strace || need+=(strace)
 have zsh || need+=(zsh)
 have fish || need+=(fish)
+have chromium || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

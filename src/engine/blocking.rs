@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use socket2::Socket;
 
-use super::conn::flush_outbox;
+use super::conn::{Flush, flush_outbox};
 use super::service::{Outbox, Service, Verdict};
 use super::{CloseReason, ServerConfig};
 use crate::net::io::{peer_gone, read_retry};
@@ -41,8 +41,12 @@ pub fn serve_conn<S: Service>(sock: &Socket, svc: &mut S, config: &ServerConfig)
     r.reason = loop {
         // Send what the service queued; a failed write ends this connection only.
         let had_output = !out.is_empty();
-        if let Err(e) = flush_outbox(sock, &mut out, &mut r.bytes_out) {
-            break classify(&e);
+        match flush_outbox(sock, &mut out, &mut r.bytes_out) {
+            Ok(Flush::Done) => {}
+            // On a blocking socket EAGAIN means SO_SNDTIMEO expired: the peer has not
+            // taken a byte for the idle timeout (a client that never reads).
+            Ok(Flush::WouldBlock) => break CloseReason::IdleTimeout,
+            Err(e) => break classify(&e),
         }
         if had_output && verdict == Verdict::Keep {
             verdict = svc.on_flushed(&mut out);

@@ -73,6 +73,10 @@ fn read_entries(dir: &Path, hidden: bool) -> std::io::Result<Vec<Entry>> {
         if !hidden && name.first() == Some(&b'.') {
             continue;
         }
+        // Names with a backslash are never served (see fs.rs), so are not listed.
+        if name.contains(&b'\\') {
+            continue;
+        }
         // Follow symlinks for type and size; a dangling one is listed as it is.
         let meta = match std::fs::metadata(e.path()) {
             Ok(m) => m,

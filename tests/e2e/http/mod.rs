@@ -9,7 +9,7 @@ mod traversal;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
 
@@ -174,7 +174,7 @@ pub fn get(addr: SocketAddr, target: &[u8]) -> Resp {
     raw_one(addr, &req)
 }
 
-fn fd_count(pid: i32) -> usize {
+pub fn fd_count(pid: i32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
 }
 
@@ -188,9 +188,21 @@ fn rss_kib(pid: i32) -> u64 {
         .unwrap_or(0)
 }
 
-/// The server's open descriptors before a hostile case, to compare with after.
+/// The server's open descriptors before a hostile case, to compare with after: taken
+/// after one answered request (the engine has set up its self-pipe and reserve
+/// descriptor by then) once the count has settled.
 pub fn baseline(server: &Server) -> usize {
-    fd_count(server.pid())
+    let r = get(server.socket_addr(), b"/hello.txt");
+    assert_eq!(r.status, 200);
+    let pid = server.pid();
+    let mut last = fd_count(pid);
+    wait_until(Duration::from_secs(2), || {
+        let now = fd_count(pid);
+        let settled = now == last;
+        last = now;
+        settled
+    });
+    last
 }
 
 /// Issue 9's four checks after a hostile case: the server is alive, a fresh request
@@ -207,9 +219,4 @@ pub fn still_healthy(server: &mut Server, fds_before: usize) {
     );
     let rss = rss_kib(pid);
     assert!(rss < 64 * 1024, "server RSS {rss} KiB");
-}
-
-/// `path` relative to the fixture root.
-pub fn at(f: &Fixture, rel: &str) -> PathBuf {
-    Path::new(&f.root()).join(rel)
 }
