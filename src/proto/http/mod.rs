@@ -18,6 +18,8 @@
 pub mod fs;
 pub mod handler;
 pub mod listing;
+#[cfg(test)]
+mod proptests;
 pub mod request;
 pub mod response;
 
