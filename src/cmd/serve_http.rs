@@ -12,11 +12,12 @@ use crate::cli::{EngineOpts, FamilyOpts, parse_duration};
 use crate::cmd::Run;
 use crate::engine::report_summary;
 use crate::engine::workers::{reuseport_listeners, serve_workers};
+use crate::error::UsageError;
 use crate::net::HostPort;
 use crate::net::socket::local_label;
 use crate::output::Output;
 use crate::proto::http::fs::Root;
-use crate::proto::http::{DEFAULT_HEADER_TIMEOUT, HttpFactory, HttpOptions};
+use crate::proto::http::{HttpFactory, HttpOptions};
 
 /// The default port of `serve-http`.
 pub const DEFAULT_PORT: u16 = 8080;
@@ -87,11 +88,10 @@ impl Run for ServeHttpArgs {
         let listeners = reuseport_listeners(addr, usize::from(self.workers))?;
         let mut config = self.engine.server_config();
         config.idle_timeout = Some(config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
-        let header_timeout = if self.header_timeout.is_zero() {
-            DEFAULT_HEADER_TIMEOUT
-        } else {
-            self.header_timeout
-        };
+        if self.header_timeout.is_zero() {
+            return Err(UsageError::invalid("--header-timeout must be more than 0").into());
+        }
+        let header_timeout = self.header_timeout;
         let factory = HttpFactory::new(
             root.clone(),
             HttpOptions {

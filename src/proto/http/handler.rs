@@ -1,8 +1,8 @@
 //! Turning one parsed request into a response in the outbox: method check, path
 //! resolution, redirect, index file or listing, conditional and range logic.
 
-use std::fs::{File, OpenOptions};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::fs::File;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -47,7 +47,7 @@ pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answ
     match sh.root.resolve(&path) {
         Err(ResolveError::NotFound) => error(out, 404, keep, body, &[]),
         Err(ResolveError::Forbidden) => error(out, 403, keep, body, &[]),
-        Ok(Resolved::File(real, _)) => serve_file(req, &real, keep, body, out),
+        Ok(Resolved::File(name, file, meta)) => serve_file(req, &name, file, meta, keep, body, out),
         Ok(Resolved::Dir(real)) => {
             if !path.trailing_slash {
                 let location = path.url(true);
@@ -58,27 +58,15 @@ pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answ
     }
 }
 
-fn open_file(path: &Path) -> std::io::Result<File> {
-    // O_NONBLOCK: should the name have been swapped for a FIFO since the check,
-    // opening it does not hang this connection.
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-fn serve_file(req: &Request, real: &Path, keep: bool, body: bool, out: &mut Outbox) -> Answer {
-    let file = match open_file(real) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            return error(out, 403, keep, body, &[]);
-        }
-        Err(_) => return error(out, 404, keep, body, &[]),
-    };
-    let meta = match file.metadata() {
-        Ok(m) if m.is_file() => m,
-        _ => return error(out, 403, keep, body, &[]),
-    };
+fn serve_file(
+    req: &Request,
+    name: &Path,
+    file: File,
+    meta: std::fs::Metadata,
+    keep: bool,
+    body: bool,
+    out: &mut Outbox,
+) -> Answer {
     let size = meta.size();
     let mtime = mtime_of(&meta);
     let tag = etag(&meta);
@@ -112,7 +100,7 @@ fn serve_file(req: &Request, real: &Path, keep: bool, body: bool, out: &mut Outb
         }
     };
     let mut head = Head::new(status)
-        .header("Content-Type", content_type(real))
+        .header("Content-Type", content_type(name))
         .header("Content-Length", len)
         .header("Last-Modified", &last_modified)
         .header("ETag", &tag)
@@ -145,8 +133,8 @@ fn serve_dir(
         let mut candidate = path.clone();
         candidate.segments.push(index.as_bytes().to_vec());
         candidate.trailing_slash = false;
-        if let Ok(Resolved::File(file, _)) = sh.root.resolve(&candidate) {
-            return serve_file(req, &file, keep, body, out);
+        if let Ok(Resolved::File(name, file, meta)) = sh.root.resolve(&candidate) {
+            return serve_file(req, &name, file, meta, keep, body, out);
         }
     }
     if !sh.opts.listing {

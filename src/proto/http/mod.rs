@@ -39,8 +39,6 @@ pub const PIPELINE_RESPONSES: usize = 16;
 pub const PIPELINE_BYTES: u64 = 64 * 1024;
 /// Most unanswered input a connection may buffer; beyond it, it is closed.
 pub const MAX_BUFFERED: usize = 256 * 1024;
-/// Default `--header-timeout`.
-pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The server's settings (from the command line).
 #[derive(Debug, Clone)]

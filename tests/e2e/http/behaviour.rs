@@ -486,3 +486,30 @@ fn sigterm_finishes_the_response_in_flight() {
         assert!(s.child.wait().unwrap().success(), "exit status on {engine}");
     }
 }
+
+#[test]
+fn bad_arguments_say_so_in_one_line() {
+    let out = crate::util::nettool()
+        .args(["serve-http", "/nonexistent-dir-xyz", "-l", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("nettool: serve /nonexistent-dir-xyz: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let out = crate::util::nettool()
+        .args([
+            "serve-http",
+            ".",
+            "-l",
+            "127.0.0.1:0",
+            "--header-timeout",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
