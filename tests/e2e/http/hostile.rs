@@ -448,3 +448,100 @@ fn non_reader_half_close_and_reset() {
         still_healthy(&mut s, fds);
     }
 }
+
+#[test]
+fn five_hundred_slowloris_under_a_small_fd_limit() {
+    if !crate::util::require("prlimit") {
+        return;
+    }
+    let f = Fixture::new();
+    let root = f.root();
+    for engine in all_engines() {
+        // 256 descriptors, 100 connection slots: room for every engine's per-connection
+        // descriptors (the thread engine keeps two), the rest are refused with 503.
+        let mut cmd = std::process::Command::new("prlimit");
+        cmd.arg("--nofile=256:256")
+            .arg(crate::util::bin())
+            .args([
+                "-q",
+                "serve-http",
+                root.to_str().unwrap(),
+                "-l",
+                "127.0.0.1:0",
+            ])
+            .args([
+                "--engine",
+                &engine,
+                "--header-timeout",
+                "3s",
+                "--max-connections",
+                "100",
+            ])
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null());
+        let mut s = crate::util::Server::start_cmd(cmd);
+        let fds = baseline(&s);
+        let addr = s.socket_addr();
+        let started = Instant::now();
+        let mut slow: Vec<TcpStream> = (0..500)
+            .map(|_| TcpStream::connect(addr).unwrap())
+            .collect();
+        for c in &mut slow {
+            let _ = c.write_all(b"G");
+        }
+        // A new client is answered in under 1 s: 503 while the slots are full. (It
+        // reads before sending: a refused connection is closed at once, and a request
+        // arriving after that close would draw a reset.)
+        let t = Instant::now();
+        let (got, closed) = raw_expect_close(addr, b"");
+        assert!(
+            closed && got.starts_with(b"HTTP/1.1 503 "),
+            "{engine}: {:?}",
+            String::from_utf8_lossy(&got)
+        );
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "{engine}: {:?}",
+            t.elapsed()
+        );
+        // Keep trickling one byte a second; every connection must end by the timeout.
+        let mut open: Vec<bool> = vec![true; slow.len()];
+        for c in &slow {
+            c.set_nonblocking(true).unwrap();
+        }
+        let deadline = started + Duration::from_secs(8);
+        while open.iter().any(|&o| o) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_secs(1));
+            for (c, o) in slow.iter_mut().zip(open.iter_mut()) {
+                if !*o {
+                    continue;
+                }
+                let mut buf = [0u8; 512];
+                loop {
+                    match c.read(&mut buf) {
+                        Ok(0) => {
+                            *o = false;
+                            break;
+                        }
+                        Ok(_) => continue, // a 503 before the close
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                        Err(_) => {
+                            *o = false;
+                            break;
+                        }
+                    }
+                }
+                if *o {
+                    let _ = c.write_all(b"E");
+                }
+            }
+        }
+        let left = open.iter().filter(|&&o| o).count();
+        assert_eq!(left, 0, "{left} slow connections still open on {engine}");
+        drop(slow);
+        let t = Instant::now();
+        assert_eq!(get(addr, b"/hello.txt").status, 200);
+        assert!(t.elapsed() < Duration::from_secs(1));
+        still_healthy(&mut s, fds);
+    }
+}
