@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Broadcast datagrams on a link, and receive them')
             [CompletionResult]::new('multicast', 'multicast', [CompletionResultType]::ParameterValue, 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)')
             [CompletionResult]::new('stat', 'stat', [CompletionResultType]::ParameterValue, 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups')
+            [CompletionResult]::new('serve-http', 'serve-http', [CompletionResultType]::ParameterValue, 'Static HTTP file server with directory listings')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (used to refresh man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -524,6 +525,36 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'nettool;serve-http' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'Concurrency engine that serves the connections')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Refuse connections beyond this many at once')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close a connection after this long without traffic')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)')
+            [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Run N engine instances, each with its own SO_REUSEPORT listener')
+            [CompletionResult]::new('--index', '--index', [CompletionResultType]::ParameterName, 'File served for a directory when it exists')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose request head is not complete this long after the server started waiting for it (slowloris defence; also the keep-alive timeout)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--no-listing', '--no-listing', [CompletionResultType]::ParameterName, 'Answer 403 for directories without an index instead of listing them')
+            [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Serve and list dotfiles (hidden by default: 404)')
+            [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow symlinks that lead outside DIR (refused with 403 by default)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv for debug logs)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'nettool;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
@@ -560,6 +591,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('broadcast', 'broadcast', [CompletionResultType]::ParameterValue, 'Broadcast datagrams on a link, and receive them')
             [CompletionResult]::new('multicast', 'multicast', [CompletionResultType]::ParameterValue, 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)')
             [CompletionResult]::new('stat', 'stat', [CompletionResultType]::ParameterValue, 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups')
+            [CompletionResult]::new('serve-http', 'serve-http', [CompletionResultType]::ParameterValue, 'Static HTTP file server with directory listings')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write the man pages into a directory (used to refresh man/)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -622,6 +654,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;help;stat' {
+            break
+        }
+        'nettool;help;serve-http' {
             break
         }
         'nettool;help;completions' {

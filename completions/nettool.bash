@@ -31,6 +31,9 @@ _nettool() {
             nettool,multicast)
                 cmd="nettool__subcmd__multicast"
                 ;;
+            nettool,serve-http)
+                cmd="nettool__subcmd__serve__subcmd__http"
+                ;;
             nettool,stat)
                 cmd="nettool__subcmd__stat"
                 ;;
@@ -72,6 +75,9 @@ _nettool() {
                 ;;
             nettool__subcmd__help,multicast)
                 cmd="nettool__subcmd__help__subcmd__multicast"
+                ;;
+            nettool__subcmd__help,serve-http)
+                cmd="nettool__subcmd__help__subcmd__serve__subcmd__http"
                 ;;
             nettool__subcmd__help,stat)
                 cmd="nettool__subcmd__help__subcmd__stat"
@@ -194,7 +200,7 @@ _nettool() {
 
     case "${cmd}" in
         nettool)
-            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version tcp-echo udp broadcast multicast stat completions man help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version tcp-echo udp broadcast multicast stat serve-http completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -400,7 +406,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help)
-            opts="tcp-echo udp broadcast multicast stat completions man help"
+            opts="tcp-echo udp broadcast multicast stat serve-http completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +548,20 @@ _nettool() {
         nettool__subcmd__help__subcmd__multicast__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__serve__subcmd__http)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -909,6 +929,64 @@ _nettool() {
                     return 0
                     ;;
                 --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__serve__subcmd__http)
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --workers --index --no-listing --hidden --follow-symlinks --header-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

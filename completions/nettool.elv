@@ -35,6 +35,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand broadcast 'Broadcast datagrams on a link, and receive them'
             cand multicast 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
             cand stat 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
+            cand serve-http 'Static HTTP file server with directory listings'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages into a directory (used to refresh man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -485,6 +486,35 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;serve-http'= {
+            cand -l 'Address to listen on (port 0 picks a free port)'
+            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand --engine 'Concurrency engine that serves the connections'
+            cand --max-connections 'Refuse connections beyond this many at once'
+            cand --idle-timeout 'Close a connection after this long without traffic'
+            cand -x 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)'
+            cand --hexdump 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)'
+            cand --workers 'Run N engine instances, each with its own SO_REUSEPORT listener'
+            cand --index 'File served for a directory when it exists'
+            cand --header-timeout 'Close a connection whose request head is not complete this long after the server started waiting for it (slowloris defence; also the keep-alive timeout)'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --no-listing 'Answer 403 for directories without an index instead of listing them'
+            cand --hidden 'Serve and list dotfiles (hidden by default: 404)'
+            cand --follow-symlinks 'Follow symlinks that lead outside DIR (refused with 403 by default)'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;completions'= {
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
@@ -519,6 +549,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand broadcast 'Broadcast datagrams on a link, and receive them'
             cand multicast 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
             cand stat 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
+            cand serve-http 'Static HTTP file server with directory listings'
             cand completions 'Print a shell completion script'
             cand man 'Write the man pages into a directory (used to refresh man/)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -565,6 +596,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;multicast;doctor'= {
         }
         &'nettool;help;stat'= {
+        }
+        &'nettool;help;serve-http'= {
         }
         &'nettool;help;completions'= {
         }

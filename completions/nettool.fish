@@ -39,6 +39,7 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp" -d 'UDP: echo 
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "broadcast" -d 'Broadcast datagrams on a link, and receive them'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "multicast" -d 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "stat" -d 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "serve-http" -d 'Static HTTP file server with directory listings'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -349,6 +350,34 @@ complete -c nettool -n "__fish_nettool_using_subcommand stat" -l explain -d 'Pri
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "thread\t''
+select\t''
+poll\t''
+epoll-lt\t''
+epoll-et\t''
+reactor\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l max-connections -d 'Refuse connections beyond this many at once' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l idle-timeout -d 'Close a connection after this long without traffic' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l index -d 'File served for a directory when it exists' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l header-timeout -d 'Close a connection whose request head is not complete this long after the server started waiting for it (slowloris defence; also the keep-alive timeout)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-listing -d 'Answer 403 for directories without an index instead of listing them'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l hidden -d 'Serve and list dotfiles (hidden by default: 404)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l follow-symlinks -d 'Follow symlinks that lead outside DIR (refused with 403 by default)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -369,14 +398,15 @@ complete -c nettool -n "__fish_nettool_using_subcommand man" -l explain -d 'Prin
 complete -c nettool -n "__fish_nettool_using_subcommand man" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s h -l help -d 'Print help'
 complete -c nettool -n "__fish_nettool_using_subcommand man" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "tcp-echo" -d 'TCP echo server, netcat-style client and listener, load generator'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "udp" -d 'UDP: echo server for many peers, sender (with replies), receiver'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "broadcast" -d 'Broadcast datagrams on a link, and receive them'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "multicast" -d 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "stat" -d 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "tcp-echo" -d 'TCP echo server, netcat-style client and listener, load generator'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "udp" -d 'UDP: echo server for many peers, sender (with replies), receiver'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "broadcast" -d 'Broadcast datagrams on a link, and receive them'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "multicast" -d 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "stat" -d 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "serve-http" -d 'Static HTTP file server with directory listings'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'

@@ -16,6 +16,7 @@ have strace || need+=(strace)
 have prlimit || need+=(util-linux)
 have zsh || need+=(zsh)
 have fish || need+=(fish)
+have chromium || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -123,6 +123,9 @@ pub enum Command {
     /// Sockets and their TCP states (like ss), live --watch of transitions, -g groups
     #[command(after_long_help = crate::cmd::stat::EXAMPLES)]
     Stat(crate::cmd::stat::StatArgs),
+    /// Static HTTP file server with directory listings
+    #[command(name = "serve-http", after_long_help = crate::cmd::serve_http::EXAMPLES)]
+    ServeHttp(crate::cmd::serve_http::ServeHttpArgs),
 
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod dgram_args;
 pub mod doctor;
 pub mod multicast;
+pub mod serve_http;
 pub mod session;
 pub mod stat;
 pub mod tcp_echo;
@@ -27,6 +28,7 @@ pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
         Command::Broadcast(args) => args.run(out),
         Command::Multicast(args) => args.run(out),
         Command::Stat(args) => args.run(out),
+        Command::ServeHttp(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
     }

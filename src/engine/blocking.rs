@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use socket2::Socket;
 
-use super::conn::flush_outbox;
+use super::conn::{Flush, flush_outbox};
 use super::service::{Outbox, Service, Verdict};
 use super::stats::Tap;
 use super::{CloseReason, ServerConfig};
@@ -48,8 +48,12 @@ pub fn serve_conn<S: Service>(
     r.reason = loop {
         // Send what the service queued; a failed write ends this connection only.
         let had_output = !out.is_empty();
-        if let Err(e) = flush_outbox(sock, &mut out, &mut r.bytes_out, tap) {
-            break classify(&e);
+        match flush_outbox(sock, &mut out, &mut r.bytes_out, tap) {
+            Ok(Flush::Done) => {}
+            // On a blocking socket EAGAIN means SO_SNDTIMEO expired: the peer has not
+            // taken a byte for the idle timeout (a client that never reads).
+            Ok(Flush::WouldBlock) => break CloseReason::IdleTimeout,
+            Err(e) => break classify(&e),
         }
         if had_output && verdict == Verdict::Keep {
             verdict = svc.on_flushed(&mut out);

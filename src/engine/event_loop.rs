@@ -134,9 +134,13 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
             next_sweep = now + sweep_every;
         }
     }
+    lp.drain(&mut events, &shutdown);
     lp.close_all();
     Ok(())
 }
+
+/// How long a stopping server keeps sending responses already in flight.
+pub const DRAIN_LIMIT: Duration = Duration::from_secs(30);
 
 impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
     /// Accept up to the budget; edge-triggered loops note a non-empty queue.
@@ -297,6 +301,60 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
     }
 
     /// Shutdown: one last non-blocking flush for each connection, then close.
+    /// Graceful stop: accept nothing more, read nothing more, but finish sending what
+    /// every connection already has queued (a file half sent), for at most
+    /// [`DRAIN_LIMIT`]. Connections with nothing queued close at once.
+    fn drain(&mut self, events: &mut Vec<Event>, shutdown: &Shutdown) {
+        let _ = self.sel.deregister(self.acceptor.listener().as_fd());
+        // Further signals are not waited for: the drain has its own deadline.
+        let _ = self.sel.deregister(shutdown.as_fd());
+        let deadline = Instant::now() + DRAIN_LIMIT;
+        loop {
+            let idle: Vec<usize> = self
+                .conns
+                .iter()
+                .filter(|(_, e)| !e.conn.wants_write())
+                .map(|(k, _)| k)
+                .collect();
+            for key in idle {
+                let mut e = self.conns.remove(key);
+                e.conn.abort(CloseReason::Shutdown);
+                let _ = self.sel.deregister(e.conn.sock.as_fd());
+                e.conn.close(self.ctx);
+            }
+            let now = Instant::now();
+            if self.conns.is_empty() || now >= deadline {
+                return;
+            }
+            for (key, e) in self.conns.iter_mut() {
+                if e.interest != Interest::WRITE {
+                    let token = Token(key + FIRST_CONN);
+                    match self
+                        .sel
+                        .reregister(e.conn.sock.as_fd(), token, Interest::WRITE)
+                    {
+                        Ok(()) => e.interest = Interest::WRITE,
+                        Err(_) => e.conn.abort(CloseReason::Error),
+                    }
+                }
+            }
+            let wait = (deadline - now).min(Duration::from_millis(250));
+            if self.sel.wait(events, Some(wait)).is_err() {
+                return;
+            }
+            for ev in events.iter() {
+                if ev.token.0 < FIRST_CONN {
+                    continue;
+                }
+                if let Some(e) = self.conns.get_mut(ev.token.0 - FIRST_CONN) {
+                    if ev.writable || ev.read_closed {
+                        e.conn.on_writable();
+                    }
+                }
+            }
+        }
+    }
+
     fn close_all(&mut self) {
         for (_, mut e) in std::mem::take(&mut self.conns) {
             e.conn.on_writable();

@@ -19,6 +19,7 @@ pub mod selector;
 pub mod service;
 pub mod stats;
 mod thread;
+pub mod workers;
 
 use std::fmt;
 use std::str::FromStr;

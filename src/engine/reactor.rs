@@ -106,6 +106,7 @@ pub fn run<F: ServiceFactory>(
             next_sweep = now + sweep_every;
         }
     }
+    r.drain(&mut events);
     r.close_all();
     Ok(())
 }
@@ -234,6 +235,67 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
     }
 
     /// Shutdown: one last non-blocking flush per connection, then close.
+    /// Graceful stop, as in the event loop: no more accepts or reads; responses
+    /// already queued are finished (at most `DRAIN_LIMIT`), idle connections close.
+    fn drain(&mut self, events: &mut Vec<Event>) {
+        // The listener's and the self-pipe's records have no connection.
+        let _ = self.epoll.deregister(self.acceptor.listener().as_fd());
+        let _ = self.epoll.deregister(self.shutdown.as_fd());
+        let deadline = Instant::now() + super::event_loop::DRAIN_LIMIT;
+        loop {
+            let idle: Vec<usize> = self
+                .records
+                .iter()
+                .filter(|(_, r)| r.conn.as_ref().is_some_and(|c| !c.wants_write()))
+                .map(|(k, _)| k)
+                .collect();
+            for k in idle {
+                if let Some(c) = self.records[k].conn.as_mut() {
+                    c.abort(CloseReason::Shutdown);
+                }
+                self.remove(Token(k));
+            }
+            let now = Instant::now();
+            let open = self.records.iter().any(|(_, r)| r.conn.is_some());
+            if !open || now >= deadline {
+                return;
+            }
+            for (k, rec) in self.records.iter_mut() {
+                let Some(c) = rec.conn.as_ref() else { continue };
+                if rec.interest != Interest::WRITE
+                    && self
+                        .epoll
+                        .reregister(c.sock.as_fd(), Token(k), Interest::WRITE)
+                        .is_ok()
+                {
+                    rec.interest = Interest::WRITE;
+                }
+                }
+            }
+            if self
+                .epoll
+                .wait(
+                    events,
+                    Some((deadline - now).min(std::time::Duration::from_millis(250))),
+                )
+                .is_err()
+            {
+                return;
+            }
+            for ev in events.iter() {
+                if let Some(c) = self
+                    .records
+                    .get_mut(ev.token.0)
+                    .and_then(|r| r.conn.as_mut())
+                {
+                    if ev.writable || ev.read_closed {
+                        c.on_writable();
+                    }
+                }
+            }
+        }
+    }
+
     fn close_all(&mut self) {
         let tokens: Vec<usize> = self
             .records

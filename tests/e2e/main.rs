@@ -12,6 +12,7 @@ mod engines;
 mod event_engines;
 mod explain;
 mod harden_echo;
+mod http;
 mod multicast;
 mod stat;
 mod tcp_client;

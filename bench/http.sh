@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# serve-http against Debian's static servers, wrk pinned to one core and each server
+# to the other, same files, access logs off (python's http.server cannot turn its log
+# off: it goes to /dev/null). Columns: 1 KiB keep-alive req/s, 100 KiB req/s, 10 MiB
+# MB/s, 1,000-entry listing req/s, p99 latency of the 1 KiB run, peak server RSS.
+# Everything on 127.0.0.1 with free ports; servers are stopped by a trap.
+# Needs: wrk nginx-light lighttpd webfs python3 (apt-get install them).
+# Usage: bench/http.sh [SECONDS per run, default 5] [CONNECTIONS, default 32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-5}"
+conns="${2:-32}"
+for t in wrk nginx lighttpd webfsd python3 taskset; do
+  command -v "$t" >/dev/null || { echo "bench/http.sh: needs $t" >&2; exit 1; }
+done
+cargo build --release --quiet
+nettool="$PWD/target/release/nettool"
+
+work=$(mktemp -d /tmp/nettool-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+chmod 755 "$work"
+www="$work/www"
+mkdir -p "$www/list"
+head -c 1024 /dev/urandom >"$www/1k.bin"
+head -c $((100 * 1024)) /dev/urandom >"$www/100k.bin"
+head -c $((10 * 1024 * 1024)) /dev/urandom >"$www/10m.bin"
+for i in $(seq -w 1 1000); do echo "$i" >"$www/list/file-$i.txt"; done
+touch -d '1 hour ago' "$www/list"   # settled: a listing cache may keep it
+chmod -R a+rX "$www"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_port() {
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$1/1k.bin" && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not come up" >&2
+  return 1
+}
+
+# wrk_run URL -> prints "req/s transfer_bytes/s p99_ms"
+wrk_run() {
+  local out
+  out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${secs}s" --latency "$1")
+  echo "$out" | awk '
+    function bytes(v,  n, u) { n = v + 0; u = v; gsub(/[0-9.]/, "", u);
+      if (u == "KB") n *= 1024; else if (u == "MB") n *= 1048576; else if (u == "GB") n *= 1073741824;
+      return n }
+    function ms(v,  n) { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; return n }
+    /Requests\/sec/ { r = $2 } /Transfer\/sec/ { t = bytes($2) } $1 == "99%" { p = ms($2) }
+    END { printf "%d %d %.2f\n", r, t, p }'
+}
+
+peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+start_server() { # name port -> sets spid
+  local name=$1 port=$2
+  case $name in
+    nettool)
+      taskset -c 1 "$nettool" -q serve-http "$www" -l "127.0.0.1:$port" 2>/dev/null &
+      ;;
+    nginx)
+      mkdir -p "$work/nginx"
+      cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1; master_process off; daemon off; user root;
+pid $work/nginx/nginx.pid; error_log /dev/null crit;
+events { worker_connections 1024; }
+http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  include /etc/nginx/mime.types;
+  client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+  server { listen 127.0.0.1:$port; root $www; autoindex on; } }
+CONF
+      taskset -c 1 nginx -c "$work/nginx/nginx.conf" -e /dev/null &
+      ;;
+    lighttpd)
+      cat >"$work/lighttpd.conf" <<CONF
+server.document-root = "$www"
+server.bind = "127.0.0.1"
+server.port = $port
+server.errorlog = "/dev/null"
+server.max-keep-alive-requests = 1000000
+server.network-backend = "sendfile"
+dir-listing.activate = "enable"
+mimetype.assign = ( ".txt" => "text/plain", ".bin" => "application/octet-stream" )
+CONF
+      taskset -c 1 lighttpd -D -f "$work/lighttpd.conf" &
+      ;;
+    webfs)
+      taskset -c 1 webfsd -F -4 -c 1024 -i 127.0.0.1 -p "$port" -r "$www" >/dev/null 2>&1 &
+      ;;
+    python)
+      taskset -c 1 python3 -m http.server "$port" --bind 127.0.0.1 -d "$www" >/dev/null 2>&1 &
+      ;;
+  esac
+  spid=$!
+  pids+=("$spid")
+}
+
+printf '| server | 1 KiB req/s | 100 KiB req/s | 10 MiB MB/s | 1,000-entry listing req/s | p99 1 KiB (ms) | peak RSS (MiB) |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|\n'
+for name in nettool nginx lighttpd webfs python; do
+  port=$(free_port)
+  start_server "$name" "$port"
+  wait_port "$port"
+  read -r small _ p99 < <(wrk_run "http://127.0.0.1:$port/1k.bin")
+  read -r mid _ _ < <(wrk_run "http://127.0.0.1:$port/100k.bin")
+  read -r _ bigbytes _ < <(wrk_run "http://127.0.0.1:$port/10m.bin")
+  read -r list _ _ < <(wrk_run "http://127.0.0.1:$port/list/")
+  rss=$(peak_rss_mib "$spid")
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$small" "$mid" \
+    "$(awk -v b="$bigbytes" 'BEGIN { printf "%.0f", b / 1e6 }')" "$list" "$p99" "$rss"
+  kill "$spid" 2>/dev/null || true
+  wait "$spid" 2>/dev/null || true
+done

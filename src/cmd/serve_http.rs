@@ -1,0 +1,120 @@
+//! `nettool serve-http`: the static file server (`proto::http`) on any engine.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use serde_json::json;
+
+use crate::cli::{EngineOpts, FamilyOpts, parse_duration};
+use crate::cmd::Run;
+use crate::engine::report_summary;
+use crate::engine::workers::{reuseport_listeners, serve_workers};
+use crate::error::UsageError;
+use crate::net::HostPort;
+use crate::net::socket::local_label;
+use crate::output::Output;
+use crate::proto::http::fs::Root;
+use crate::proto::http::{HttpFactory, HttpOptions};
+
+/// The default port of `serve-http`.
+pub const DEFAULT_PORT: u16 = 8080;
+
+/// The send/idle timeout when `--idle-timeout` is not given: a client that stops
+/// reading a large file is dropped after this long.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub const EXAMPLES: &str = "\
+Examples:
+  nettool serve-http                               serve . on http://127.0.0.1:8080/
+  nettool serve-http ~/public -l 0.0.0.0:8000      serve a directory to the network
+  nettool -q serve-http . --workers 2              two event loops, no access log
+  nettool --json serve-http site --no-listing      JSON access log, no directory listings
+  curl -H 'Accept: application/json' http://127.0.0.1:8080/   a listing as JSON";
+
+/// Serve files from DIR over HTTP/1.1 (GET and HEAD, ranges, conditional requests,
+/// directory listings in HTML or JSON).
+#[derive(Debug, Args)]
+pub struct ServeHttpArgs {
+    /// Directory to serve; nothing outside it is ever sent
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
+    pub listen: String,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    #[command(flatten)]
+    pub engine: EngineOpts,
+
+    /// Run N engine instances, each with its own SO_REUSEPORT listener
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: u16,
+
+    /// File served for a directory when it exists
+    #[arg(long, value_name = "NAME", default_value = "index.html")]
+    pub index: String,
+
+    /// Answer 403 for directories without an index instead of listing them
+    #[arg(long)]
+    pub no_listing: bool,
+
+    /// Serve and list dotfiles (hidden by default: 404)
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Follow symlinks that lead outside DIR (refused with 403 by default)
+    #[arg(long)]
+    pub follow_symlinks: bool,
+
+    /// Close a connection whose request head is not complete this long after the
+    /// server started waiting for it (slowloris defence; also the keep-alive timeout)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration,
+          default_value = "10s")]
+    pub header_timeout: Duration,
+}
+
+impl Run for ServeHttpArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let root = Root::new(&self.dir, self.hidden, self.follow_symlinks)
+            .with_context(|| format!("serve {}", self.dir.display()))?;
+        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let listeners = reuseport_listeners(addr, usize::from(self.workers))?;
+        let mut config = self.engine.server_config()?;
+        config.idle_timeout = Some(config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
+        if self.header_timeout.is_zero() {
+            return Err(UsageError::invalid("--header-timeout must be more than 0").into());
+        }
+        let header_timeout = self.header_timeout;
+        let factory = HttpFactory::new(
+            root.clone(),
+            HttpOptions {
+                index: (!self.index.is_empty()).then_some(self.index.clone()),
+                listing: !self.no_listing,
+                header_timeout,
+                access_log: !out.quiet(),
+            },
+            out.clone(),
+        );
+        out.listening(
+            &format!("http://{}/", local_label(&listeners[0])),
+            json!({"proto": "http", "engine": self.engine.engine.name(),
+                   "workers": self.workers, "root": root.canonical.display().to_string()}),
+        );
+        let summary = serve_workers(
+            self.engine.engine,
+            listeners,
+            Arc::new(factory),
+            &config,
+            out,
+        )?;
+        report_summary(out, &summary);
+        Ok(())
+    }
+}

@@ -1,0 +1,174 @@
+//! Turning one parsed request into a response in the outbox: method check, path
+//! resolution, redirect, index file or listing, conditional and range logic.
+
+use std::fs::File;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::Shared;
+use super::fs::{CleanPath, ResolveError, Resolved, clean_path};
+use super::request::{Method, Request};
+use super::response::{
+    Head, RangeAnswer, content_type, error_response, etag, http_date, if_range_holds, mtime_of,
+    not_modified, range,
+};
+use crate::engine::service::Outbox;
+
+/// What was answered, for the access log.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer {
+    pub status: u16,
+    /// Body bytes queued (0 for HEAD and 304).
+    pub body: u64,
+}
+
+fn error(out: &mut Outbox, status: u16, keep: bool, body: bool, extra: &[(&str, &str)]) -> Answer {
+    let bytes = error_response(status, keep, body, extra);
+    let len = if body {
+        (status.to_string().len() + 2 + super::response::reason(status).len()) as u64
+    } else {
+        0
+    };
+    out.push_vec(bytes);
+    Answer { status, body: len }
+}
+
+/// Answer `req` into `out`; `keep` is whether the connection stays open after it.
+pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answer {
+    let body = req.method != Method::Head;
+    if req.method == Method::Other {
+        return error(out, 405, keep, true, &[("Allow", "GET, HEAD")]);
+    }
+    let path = match clean_path(&req.target) {
+        Ok(p) => p,
+        Err(_) => return error(out, 400, keep, body, &[]),
+    };
+    match sh.root.resolve(&path) {
+        Err(ResolveError::NotFound) => error(out, 404, keep, body, &[]),
+        Err(ResolveError::Forbidden) => error(out, 403, keep, body, &[]),
+        Ok(Resolved::File(name, file, meta)) => serve_file(req, &name, file, meta, keep, body, out),
+        Ok(Resolved::Dir(real)) => {
+            if !path.trailing_slash {
+                let location = path.url(true);
+                return error(out, 301, keep, body, &[("Location", &location)]);
+            }
+            serve_dir(sh, req, &path, &real, keep, body, out)
+        }
+    }
+}
+
+fn serve_file(
+    req: &Request,
+    name: &Path,
+    file: File,
+    meta: std::fs::Metadata,
+    keep: bool,
+    body: bool,
+    out: &mut Outbox,
+) -> Answer {
+    let size = meta.size();
+    let mtime = mtime_of(&meta);
+    let tag = etag(&meta);
+    let last_modified = http_date(mtime);
+    if not_modified(
+        req.if_none_match.as_deref(),
+        req.if_modified_since.as_deref(),
+        &tag,
+        mtime,
+    ) {
+        let head = Head::new(304)
+            .header("ETag", &tag)
+            .header("Last-Modified", &last_modified)
+            .finish(keep);
+        out.push_vec(head);
+        return Answer {
+            status: 304,
+            body: 0,
+        };
+    }
+    let ranged = match &req.range {
+        Some(r) if if_range_holds(req.if_range.as_deref(), &tag, &last_modified) => range(r, size),
+        _ => RangeAnswer::Full,
+    };
+    let (status, start, len) = match ranged {
+        RangeAnswer::Full => (200, 0, size),
+        RangeAnswer::Partial { start, end } => (206, start, end - start + 1),
+        RangeAnswer::Unsatisfiable => {
+            let cr = format!("bytes */{size}");
+            return error(out, 416, keep, body, &[("Content-Range", &cr)]);
+        }
+    };
+    let mut head = Head::new(status)
+        .header("Content-Type", content_type(name))
+        .header("Content-Length", len)
+        .header("Last-Modified", &last_modified)
+        .header("ETag", &tag)
+        .header("Accept-Ranges", "bytes");
+    if status == 206 {
+        head = head.header(
+            "Content-Range",
+            format!("bytes {start}-{}/{size}", start + len - 1),
+        );
+    }
+    out.push_vec(head.finish(keep));
+    if !body {
+        return Answer { status, body: 0 };
+    }
+    out.push_file(Arc::new(file), start, len);
+    Answer { status, body: len }
+}
+
+fn serve_dir(
+    sh: &Shared,
+    req: &Request,
+    path: &CleanPath,
+    real: &Path,
+    keep: bool,
+    body: bool,
+    out: &mut Outbox,
+) -> Answer {
+    if let Some(index) = &sh.opts.index {
+        // The index goes through the same rules as any path (hidden, symlinks).
+        let mut candidate = path.clone();
+        candidate.segments.push(index.as_bytes().to_vec());
+        candidate.trailing_slash = false;
+        if let Ok(Resolved::File(name, file, meta)) = sh.root.resolve(&candidate) {
+            return serve_file(req, &name, file, meta, keep, body, out);
+        }
+    }
+    if !sh.opts.listing {
+        return error(out, 403, keep, body, &[]);
+    }
+    let url = path.url(true);
+    let rendered = match sh.listings.get(real, &url, sh.root.hidden) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return error(out, 403, keep, body, &[]);
+        }
+        Err(_) => return error(out, 404, keep, body, &[]),
+    };
+    let (bytes, ctype) = if req.wants_json {
+        (&rendered.json, "application/json")
+    } else {
+        (&rendered.html, "text/html; charset=utf-8")
+    };
+    let head = Head::new(200)
+        .header("Content-Type", ctype)
+        .header("Content-Length", bytes.len())
+        .header("Cache-Control", "no-cache")
+        .header("Vary", "Accept")
+        .finish(keep);
+    out.push_vec(head);
+    if !body {
+        return Answer {
+            status: 200,
+            body: 0,
+        };
+    }
+    out.push_bytes(bytes);
+    Answer {
+        status: 200,
+        body: bytes.len() as u64,
+    }
+}

@@ -1,0 +1,266 @@
+//! Directory listings as HTML and as JSON, with a cache.
+//!
+//! Entries: directories first, then everything else, each group sorted by name
+//! (bytewise). Links are relative (`./name`, `./dir/`) and percent-encoded, so a name
+//! like `javascript:alert(1)` or `a:b` stays a path, never a scheme; names are
+//! HTML-escaped and control characters shown as U+FFFD, so `<script>`, quotes,
+//! newlines and invalid UTF-8 render as text.
+//!
+//! The cache keeps one rendering per directory keyed by the directory's mtime (with
+//! nanoseconds): creating, removing or renaming an entry changes it, so a listing is
+//! never stale in its set of names. Listings of a directory modified in the last
+//! second are not cached, because two changes within one timestamp tick would look
+//! alike ("racy git"). A file whose size changes in place keeps its old size in a
+//! cached listing until its directory changes.
+
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use serde_json::json;
+
+use super::fs::encode_segment;
+use super::response::mtime_of;
+
+/// Escape text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `1536` → `1.5 KiB`.
+pub fn human_size(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.1} {}", UNITS[u])
+}
+
+#[derive(Debug)]
+struct Entry {
+    name: Vec<u8>,
+    is_dir: bool,
+    size: u64,
+    mtime: SystemTime,
+}
+
+fn read_entries(dir: &Path, hidden: bool) -> std::io::Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let Ok(e) = e else { continue };
+        let name = e.file_name().as_bytes().to_vec();
+        if !hidden && name.first() == Some(&b'.') {
+            continue;
+        }
+        // Names with a backslash are never served (see fs.rs), so are not listed.
+        if name.contains(&b'\\') {
+            continue;
+        }
+        // Follow symlinks for type and size; a dangling one is listed as it is.
+        let meta = match std::fs::metadata(e.path()) {
+            Ok(m) => m,
+            Err(_) => match e.metadata() {
+                Ok(m) => m,
+                Err(_) => continue,
+            },
+        };
+        entries.push(Entry {
+            name,
+            is_dir: meta.is_dir(),
+            size: if meta.is_dir() { 0 } else { meta.size() },
+            mtime: mtime_of(&meta),
+        });
+    }
+    entries.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
+    Ok(entries)
+}
+
+fn display_name(name: &[u8]) -> String {
+    String::from_utf8_lossy(name).into_owned()
+}
+
+fn href(e: &Entry) -> String {
+    format!(
+        "./{}{}",
+        encode_segment(&e.name),
+        if e.is_dir { "/" } else { "" }
+    )
+}
+
+fn render_html(url_path: &str, entries: &[Entry]) -> Vec<u8> {
+    let title = escape_html(&format!("Index of {url_path}"));
+    let mut s = String::with_capacity(512 + entries.len() * 160);
+    s.push_str("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n");
+    s.push_str("<meta name=\"viewport\" content=\"width=device-width\">\n");
+    s.push_str(&format!("<title>{title}</title>\n"));
+    s.push_str(
+        "<style>body{font-family:sans-serif}td{padding:0 1em}td.s{text-align:right}</style>\n",
+    );
+    s.push_str(&format!("</head><body>\n<h1>{title}</h1>\n<table>\n"));
+    s.push_str("<tr><th>Name</th><th>Size</th><th>Modified (UTC)</th></tr>\n");
+    if url_path != "/" {
+        s.push_str("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
+    }
+    for e in entries {
+        let name = escape_html(&display_name(&e.name));
+        let slash = if e.is_dir { "/" } else { "" };
+        let size = if e.is_dir {
+            "-".to_string()
+        } else {
+            human_size(e.size)
+        };
+        let when = humantime::format_rfc3339_seconds(e.mtime).to_string();
+        let when = when.trim_end_matches('Z').replacen('T', " ", 1);
+        s.push_str(&format!(
+            "<tr><td><a href=\"{}\">{name}{slash}</a></td><td class=\"s\">{size}</td><td>{when}</td></tr>\n",
+            escape_html(&href(e))
+        ));
+    }
+    s.push_str("</table>\n</body></html>\n");
+    s.into_bytes()
+}
+
+fn render_json(url_path: &str, entries: &[Entry]) -> Vec<u8> {
+    let list: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "name": display_name(&e.name),
+                "type": if e.is_dir { "dir" } else { "file" },
+                "size": e.size,
+                "mtime": humantime::format_rfc3339_seconds(e.mtime).to_string(),
+                "href": href(e),
+            })
+        })
+        .collect();
+    let mut v = serde_json::to_vec(&json!({"path": url_path, "entries": list})).unwrap_or_default();
+    v.push(b'\n');
+    v
+}
+
+/// One rendered listing.
+#[derive(Debug)]
+pub struct Rendered {
+    pub html: Vec<u8>,
+    pub json: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    mtime: (i64, i64),
+    url_path: String,
+    rendered: Arc<Rendered>,
+}
+
+/// Most directories whose listings are kept.
+const CACHE_CAP: usize = 256;
+
+/// Listings of recently seen directories, shared by all connections.
+#[derive(Debug, Default)]
+pub struct ListingCache {
+    map: Mutex<HashMap<PathBuf, Cached>>,
+}
+
+impl ListingCache {
+    /// The listing of `dir` (a canonical path) shown at `url_path`.
+    pub fn get(&self, dir: &Path, url_path: &str, hidden: bool) -> std::io::Result<Arc<Rendered>> {
+        let meta = std::fs::metadata(dir)?;
+        let stamp = (meta.mtime(), meta.mtime_nsec());
+        if let Some(c) = self.map.lock().expect("listing cache").get(dir) {
+            if c.mtime == stamp && c.url_path == url_path {
+                return Ok(Arc::clone(&c.rendered));
+            }
+        }
+        let entries = read_entries(dir, hidden)?;
+        let rendered = Arc::new(Rendered {
+            html: render_html(url_path, &entries),
+            json: render_json(url_path, &entries),
+        });
+        let settled = meta
+            .modified()
+            .ok()
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .is_some_and(|age| age > Duration::from_secs(1));
+        if settled {
+            let mut map = self.map.lock().expect("listing cache");
+            if map.len() >= CACHE_CAP {
+                map.clear();
+            }
+            map.insert(
+                dir.to_path_buf(),
+                Cached {
+                    mtime: stamp,
+                    url_path: url_path.to_string(),
+                    rendered: Arc::clone(&rendered),
+                },
+            );
+        }
+        Ok(rendered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_sizes() {
+        assert_eq!(
+            escape_html("<script>\"a\"&'b'\n"),
+            "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;\u{FFFD}"
+        );
+        assert_eq!(human_size(10), "10 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(10 << 20), "10.0 MiB");
+    }
+
+    #[test]
+    fn dirs_first_sorted_escaped_relative() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("b.txt"), "x").unwrap();
+        std::fs::write(d.path().join("<script>a"), "x").unwrap();
+        std::fs::write(d.path().join(".secret"), "x").unwrap();
+        std::fs::create_dir(d.path().join("zdir")).unwrap();
+        std::fs::write(d.path().join("javascript:alert(1)"), "x").unwrap();
+        let cache = ListingCache::default();
+        let r = cache.get(d.path(), "/sub/", false).unwrap();
+        let html = String::from_utf8(r.html.clone()).unwrap();
+        let zdir = html.find("./zdir/").unwrap();
+        let b = html.find("./b.txt").unwrap();
+        assert!(zdir < b, "{html}");
+        assert!(
+            html.contains("href=\"./%3Cscript%3Ea\">&lt;script&gt;a</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"./javascript%3Aalert%281%29\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"../\""));
+        assert!(!html.contains("secret"));
+        let v: serde_json::Value = serde_json::from_slice(&r.json).unwrap();
+        assert_eq!(v["entries"][0]["name"], "zdir");
+        assert_eq!(v["entries"][0]["type"], "dir");
+    }
+}

@@ -1,0 +1,327 @@
+//! A static file server as a sans-IO service: bytes in, an outbox of response heads
+//! and file ranges out (the engines send file bodies with `sendfile(2)`, so a file is
+//! never read into memory).
+//!
+//! One [`HttpConn`] per connection holds the input buffer and the pipelining state.
+//! Requests are answered in order; while responses are still queued beyond a small
+//! window ([`PIPELINE_RESPONSES`], [`PIPELINE_BYTES`]), further pipelined requests
+//! wait in the buffer until the engine reports the outbox flushed (`on_flushed`), so
+//! a client cannot make us open hundreds of files at once. The input buffer itself is
+//! capped ([`MAX_BUFFERED`]).
+//!
+//! The header timeout is a deadline independent of traffic: it starts when the
+//! server begins waiting for a request (connection open, or the previous response
+//! fully sent) and closes the connection if a whole head has not arrived by then —
+//! a client sending one byte per second (slowloris) cannot hold a connection. It
+//! doubles as the keep-alive timeout.
+
+pub mod fs;
+pub mod handler;
+pub mod listing;
+#[cfg(test)]
+mod proptests;
+pub mod request;
+pub mod response;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use colored::Color;
+use serde_json::json;
+
+use crate::engine::service::{ConnInfo, Outbox, Service, ServiceFactory, Verdict};
+use crate::output::{Level, Output, paint_stderr};
+use request::{Parsed, Request};
+
+/// At most this many responses queued before pipelined requests wait for a flush.
+pub const PIPELINE_RESPONSES: usize = 16;
+/// At most this many queued bytes before pipelined requests wait for a flush.
+pub const PIPELINE_BYTES: u64 = 64 * 1024;
+/// Most unanswered input a connection may buffer; beyond it, it is closed.
+pub const MAX_BUFFERED: usize = 256 * 1024;
+
+/// The server's settings (from the command line).
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// File served for a directory when present (`--index`, default `index.html`).
+    pub index: Option<String>,
+    /// Render listings for directories without an index (off: 403).
+    pub listing: bool,
+    /// A request head must be complete this long after the server starts waiting.
+    pub header_timeout: Duration,
+    /// One access-log line per request.
+    pub access_log: bool,
+}
+
+/// What every connection shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub root: fs::Root,
+    pub opts: HttpOptions,
+    pub listings: listing::ListingCache,
+    pub out: Output,
+}
+
+/// Makes one [`HttpConn`] per connection.
+#[derive(Debug, Clone)]
+pub struct HttpFactory {
+    shared: Arc<Shared>,
+}
+
+impl HttpFactory {
+    pub fn new(root: fs::Root, opts: HttpOptions, out: Output) -> HttpFactory {
+        HttpFactory {
+            shared: Arc::new(Shared {
+                root,
+                opts,
+                listings: listing::ListingCache::default(),
+                out,
+            }),
+        }
+    }
+}
+
+impl ServiceFactory for HttpFactory {
+    type Service = HttpConn;
+
+    fn open(&self, info: &ConnInfo) -> HttpConn {
+        HttpConn {
+            sh: Arc::clone(&self.shared),
+            peer: info.peer.clone(),
+            buf: Vec::new(),
+            in_window: 0,
+            deadline: Some(Instant::now() + self.shared.opts.header_timeout),
+            closing: false,
+        }
+    }
+
+    fn refusal(&self) -> Option<&[u8]> {
+        Some(response::REFUSAL)
+    }
+}
+
+/// One HTTP connection's state.
+#[derive(Debug)]
+pub struct HttpConn {
+    sh: Arc<Shared>,
+    peer: String,
+    /// Bytes received and not yet parsed.
+    buf: Vec<u8>,
+    /// Responses queued since the outbox was last empty.
+    in_window: usize,
+    /// When the request being waited for must be complete (None while sending).
+    deadline: Option<Instant>,
+    /// A response with `Connection: close` is queued; nothing more is read.
+    closing: bool,
+}
+
+impl HttpConn {
+    /// Answer every complete request in the buffer that the window allows.
+    fn pump(&mut self, out: &mut Outbox, windowed: bool) -> Verdict {
+        loop {
+            if self.closing {
+                return Verdict::Close;
+            }
+            if self.buf.is_empty() {
+                return Verdict::Keep;
+            }
+            if windowed
+                && (self.in_window >= PIPELINE_RESPONSES || out.queued_bytes() >= PIPELINE_BYTES)
+            {
+                return Verdict::Keep;
+            }
+            let started = Instant::now();
+            match request::parse(&self.buf) {
+                Ok(Parsed::Partial) => {
+                    if self.buf.len() > MAX_BUFFERED {
+                        self.closing = true;
+                    }
+                    return if self.closing {
+                        Verdict::Close
+                    } else {
+                        Verdict::Keep
+                    };
+                }
+                Err(rej) => {
+                    let bytes = response::error_response(rej.status, false, true, &[]);
+                    out.push_vec(bytes);
+                    self.log_line("-", b"-", rej.status, 0, started);
+                    self.closing = true;
+                }
+                Ok(Parsed::Complete(req)) => {
+                    self.buf.drain(..req.head_len);
+                    self.answer(&req, out, started);
+                }
+            }
+        }
+    }
+
+    fn answer(&mut self, req: &Request, out: &mut Outbox, started: Instant) {
+        // A request body is never read; closing keeps the framing honest.
+        let keep = req.keep_alive && !req.has_body;
+        let a = handler::respond(&self.sh, req, keep, out);
+        self.in_window += 1;
+        self.deadline = None;
+        self.log_line(&req.method_name, &req.target, a.status, a.body, started);
+        if !keep {
+            self.closing = true;
+        }
+    }
+
+    fn log_line(&self, method: &str, target: &[u8], status: u16, bytes: u64, started: Instant) {
+        if !self.sh.opts.access_log {
+            return;
+        }
+        let path = escape_log(target);
+        let micros = started.elapsed().as_micros() as u64;
+        self.sh.out.event(
+            Level::Info,
+            "request",
+            json!({"client": self.peer, "method": method, "path": path, "status": status, "bytes": bytes, "time_us": micros}),
+            || {
+                let color = match status {
+                    200..=299 => Color::Green,
+                    300..=399 => Color::Cyan,
+                    400..=499 => Color::Yellow,
+                    _ => Color::Red,
+                };
+                let status = paint_stderr(&status.to_string(), color);
+                format!(
+                    "{} {} {path} {status} {bytes} {:.1}ms",
+                    self.peer,
+                    escape_log(method.as_bytes()),
+                    micros as f64 / 1000.0
+                )
+            },
+        );
+    }
+
+    /// Start the header clock if nothing is being sent (we are waiting for the client).
+    fn arm_deadline(&mut self, out: &Outbox) {
+        if out.is_empty() && self.deadline.is_none() {
+            self.deadline = Some(Instant::now() + self.sh.opts.header_timeout);
+        }
+    }
+}
+
+/// A request path for the log: printable ASCII kept, everything else (controls such
+/// as ESC or newline, non-ASCII, backslash) as `\xNN`, so no terminal control byte
+/// reaches the log.
+pub fn escape_log(raw: &[u8]) -> String {
+    let mut s = String::with_capacity(raw.len());
+    for &b in raw {
+        if (0x21..0x7f).contains(&b) && b != b'\\' && b != b'"' {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    s
+}
+
+impl Service for HttpConn {
+    fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+        if self.closing {
+            return Verdict::Close;
+        }
+        self.buf.extend_from_slice(data);
+        let v = self.pump(out, true);
+        if v == Verdict::Keep && self.buf.len() > MAX_BUFFERED {
+            self.closing = true;
+            return Verdict::Close;
+        }
+        self.arm_deadline(out);
+        v
+    }
+
+    fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
+        self.in_window = 0;
+        let v = self.pump(out, true);
+        self.arm_deadline(out);
+        v
+    }
+
+    fn on_eof(&mut self, out: &mut Outbox) -> Verdict {
+        // The client half-closed after its requests: answer all of them, then close.
+        if !self.closing {
+            self.pump(out, false);
+        }
+        Verdict::Close
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::service::OutItem;
+    use crate::output::Verbosity;
+
+    fn conn(dir: &std::path::Path) -> HttpConn {
+        let root = fs::Root::new(dir, false, false).unwrap();
+        let f = HttpFactory::new(
+            root,
+            HttpOptions {
+                index: Some("index.html".into()),
+                listing: true,
+                header_timeout: Duration::from_secs(5),
+                access_log: false,
+            },
+            Output::new(false, Verbosity::Quiet),
+        );
+        f.open(&ConnInfo {
+            id: 1,
+            peer: "test".into(),
+            local: "test".into(),
+        })
+    }
+
+    fn text(out: &Outbox) -> String {
+        match out.front() {
+            Some(OutItem::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pipelined_requests_wait_for_the_window() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a"), "x").unwrap();
+        let mut c = conn(d.path());
+        let mut out = Outbox::default();
+        let one = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n";
+        let many = one.repeat(PIPELINE_RESPONSES + 4);
+        assert_eq!(c.on_data(many.as_bytes(), &mut out), Verdict::Keep);
+        assert_eq!(c.in_window, PIPELINE_RESPONSES);
+        assert!(c.deadline().is_none(), "sending: no header clock");
+        out.clear();
+        assert_eq!(c.on_flushed(&mut out), Verdict::Keep);
+        assert_eq!(c.in_window, 4);
+        out.clear();
+        assert_eq!(c.on_flushed(&mut out), Verdict::Keep);
+        assert!(out.is_empty() && c.deadline().is_some());
+    }
+
+    #[test]
+    fn bad_request_closes() {
+        let d = tempfile::tempdir().unwrap();
+        let mut c = conn(d.path());
+        let mut out = Outbox::default();
+        assert_eq!(
+            c.on_data(b"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", &mut out),
+            Verdict::Keep
+        );
+        assert!(text(&out).starts_with("HTTP/1.1 400 "), "{}", text(&out));
+        let mut out = Outbox::default();
+        assert_eq!(c.on_data(b"GARBAGE\0\r\n\r\n", &mut out), Verdict::Close);
+        assert!(text(&out).contains("Connection: close"));
+    }
+
+    #[test]
+    fn log_escaping_removes_control_bytes() {
+        assert_eq!(escape_log(b"/a\x1b[2J\n b"), "/a\\x1b[2J\\x0a\\x20b");
+    }
+}

@@ -1,0 +1,146 @@
+//! Property tests over the hostile surface: the request parser, the path normaliser
+//! and resolver, and a whole connection fed arbitrary bytes in arbitrary pieces.
+//! No input may panic, and no path may resolve outside the root. `cargo test` runs
+//! the default 256 cases each; `fuzz/http.sh` runs the same properties for millions
+//! (`PROPTEST_CASES`).
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use proptest::prelude::*;
+
+use super::fs::{Resolved, Root, clean_path};
+use super::{HttpFactory, HttpOptions, request};
+use crate::engine::service::{ConnInfo, Outbox, Service, ServiceFactory};
+use crate::output::{Output, Verbosity};
+
+/// A served tree with a secret beside it and symlinks pointing out of it.
+fn fixture() -> &'static (tempfile::TempDir, PathBuf) {
+    static F: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    F.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(d.path().join("secret"), "s").unwrap();
+        std::fs::write(root.join("a/f.txt"), "f").unwrap();
+        std::os::unix::fs::symlink("../../secret", root.join("a/out")).unwrap();
+        std::os::unix::fs::symlink(d.path(), root.join("up")).unwrap();
+        let canonical = std::fs::canonicalize(&root).unwrap();
+        (d, canonical)
+    })
+}
+
+/// Pieces attackers combine.
+fn token() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(b"/".to_vec()),
+        Just(b"..".to_vec()),
+        Just(b".".to_vec()),
+        Just(b"%2e".to_vec()),
+        Just(b"%2E".to_vec()),
+        Just(b"%2f".to_vec()),
+        Just(b"%5c".to_vec()),
+        Just(b"\\".to_vec()),
+        Just(b"%00".to_vec()),
+        Just(b"%25".to_vec()),
+        Just(b"%".to_vec()),
+        Just(b"%c0%ae".to_vec()),
+        Just(b"?".to_vec()),
+        Just(b"#".to_vec()),
+        Just(b"a".to_vec()),
+        Just(b"b".to_vec()),
+        Just(b"f.txt".to_vec()),
+        Just(b"out".to_vec()),
+        Just(b"up".to_vec()),
+        Just(b"secret".to_vec()),
+        Just(b"http://x".to_vec()),
+        Just("中".as_bytes().to_vec()),
+        proptest::collection::vec(any::<u8>(), 1..4),
+    ]
+}
+
+fn hostile_target() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(token(), 0..16).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn normalised_paths_are_plain_names(target in hostile_target()) {
+        if let Ok(p) = clean_path(&target) {
+            for s in &p.segments {
+                prop_assert!(!s.is_empty() && s != b"." && s != b"..");
+                prop_assert!(!s.contains(&b'/') && !s.contains(&0) && !s.contains(&b'\\'));
+            }
+            let url = p.url(true);
+            prop_assert!(url.starts_with('/') && !url.starts_with("//"));
+            prop_assert!(!url.contains(['\r', '\n', '\\']));
+        }
+    }
+
+    #[test]
+    fn resolution_never_leaves_the_root(target in hostile_target()) {
+        let (_, root) = fixture();
+        let r = Root::new(root, false, false).unwrap();
+        if let Ok(p) = clean_path(&target) {
+            prop_assert!(p.join_to(root).starts_with(root));
+            match r.resolve(&p) {
+                Ok(Resolved::File(_, file, _)) => {
+                    // Where the opened descriptor really points.
+                    use std::os::fd::AsRawFd;
+                    let real = std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).unwrap();
+                    prop_assert!(real.starts_with(root), "{real:?}");
+                }
+                Ok(Resolved::Dir(d)) => {
+                    let real = std::fs::canonicalize(&d).unwrap();
+                    prop_assert!(real.starts_with(root), "{real:?}");
+                }
+                Err(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        if let Ok(request::Parsed::Complete(r)) = request::parse(&bytes) {
+            prop_assert!(r.head_len <= bytes.len());
+        }
+    }
+
+    #[test]
+    fn a_connection_survives_any_bytes_in_any_pieces(
+        target in hostile_target(),
+        junk in proptest::collection::vec(any::<u8>(), 0..64),
+        cuts in proptest::collection::vec(1usize..40, 0..8),
+    ) {
+        let (_, root) = fixture();
+        let f = HttpFactory::new(
+            Root::new(root, false, false).unwrap(),
+            HttpOptions { index: Some("index.html".into()), listing: true,
+                          header_timeout: Duration::from_secs(1), access_log: false },
+            Output::new(false, Verbosity::Quiet),
+        );
+        let mut c = f.open(&ConnInfo { id: 1, peer: "p".into(), local: "l".into() });
+        let mut stream = b"GET ".to_vec();
+        stream.extend_from_slice(&target);
+        stream.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n");
+        stream.extend_from_slice(&junk);
+        let mut out = Outbox::default();
+        let mut rest = &stream[..];
+        for cut in cuts {
+            let n = cut.min(rest.len());
+            let (piece, tail) = rest.split_at(n);
+            rest = tail;
+            if !piece.is_empty() {
+                c.on_data(piece, &mut out);
+            }
+            out.clear();
+            c.on_flushed(&mut out);
+        }
+        if !rest.is_empty() {
+            c.on_data(rest, &mut out);
+        }
+        c.on_eof(&mut out);
+        let _ = c.deadline();
+    }
+}
