@@ -270,7 +270,6 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
                 {
                     rec.interest = Interest::WRITE;
                 }
-                }
             }
             if self
                 .epoll
