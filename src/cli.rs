@@ -95,6 +95,9 @@ pub enum Command {
     #[command(name = "tcp-echo")]
     TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
 
+    /// Unix domain sockets: echo server, netcat-style client and listener
+    Unix(crate::cmd::unix::UnixArgs),
+
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),
 

@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod tcp_echo;
+pub mod unix;
 
 use crate::cli::Command;
 use crate::output::Output;
@@ -16,6 +17,7 @@ pub trait Run {
 pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
     match command {
         Command::TcpEcho(args) => args.run(out),
+        Command::Unix(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
     }

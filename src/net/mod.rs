@@ -8,5 +8,7 @@ pub mod limits;
 pub mod relay;
 pub mod signals;
 pub mod socket;
+pub mod unix;
+pub mod unix_dgram;
 
 pub use addr::{Family, HostPort, UnixTarget};
