@@ -7,3 +7,4 @@ mod util;
 mod cli;
 mod engines;
 mod tcp_client;
+mod unix;
