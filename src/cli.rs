@@ -98,6 +98,9 @@ pub enum Command {
     /// Unix domain sockets: echo server, netcat-style client and listener
     Unix(crate::cmd::unix::UnixArgs),
 
+    /// Application heartbeats: ping-pong responder, dead-peer detection, reconnect
+    Heartbeat(crate::cmd::heartbeat::HeartbeatArgs),
+
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),
 

@@ -2,6 +2,7 @@
 //! (`net`, `engine`, `proto`, …) and owns nothing else: no socket syscall appears here.
 
 pub mod completions;
+pub mod heartbeat;
 pub mod tcp_echo;
 pub mod unix;
 
@@ -18,6 +19,7 @@ pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
     match command {
         Command::TcpEcho(args) => args.run(out),
         Command::Unix(args) => args.run(out),
+        Command::Heartbeat(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
     }

@@ -4,6 +4,7 @@
 
 pub mod addr;
 pub mod io;
+pub mod keepalive;
 pub mod limits;
 pub mod relay;
 pub mod signals;

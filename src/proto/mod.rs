@@ -1,3 +1,4 @@
 //! Protocols: what is said on a connection, as sans-IO services the engines drive.
 
 pub mod echo;
+pub mod heartbeat;
