@@ -6,5 +6,6 @@ mod util;
 
 mod cli;
 mod engines;
+mod heartbeat;
 mod tcp_client;
 mod unix;
