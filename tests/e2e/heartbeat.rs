@@ -301,8 +301,7 @@ fn silent_partition_is_dead_within_the_bound_then_reconnects_when_healed() {
     let last_beat = c
         .seen
         .iter()
-        .filter(|v| v["event"] == "beat")
-        .next_back()
+        .rfind(|v| v["event"] == "beat")
         .unwrap()
         .clone();
     let gap = event_time(&dead)
@@ -480,8 +479,7 @@ fn sigstopped_server_is_dead_then_sigcont_reconnects() {
     let last = c
         .seen
         .iter()
-        .filter(|v| v["event"] == "beat")
-        .next_back()
+        .rfind(|v| v["event"] == "beat")
         .unwrap_or(&last);
     let gap = event_time(&dead).duration_since(event_time(last)).unwrap();
     assert!(gap <= Duration::from_millis(400 + 150), "{gap:?}");
