@@ -99,6 +99,7 @@ pub enum Command {
     Unix(crate::cmd::unix::UnixArgs),
 
     /// Application heartbeats: ping-pong responder, dead-peer detection, reconnect
+    #[command(long_about = crate::proto::heartbeat::PROTOCOL_HELP)]
     Heartbeat(crate::cmd::heartbeat::HeartbeatArgs),
 
     /// Print a shell completion script

@@ -17,7 +17,7 @@ use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_listener};
 use crate::output::{Level, Output};
 use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
-use crate::proto::heartbeat::{self as hb, PROTOCOL_HELP, ResponderFactory};
+use crate::proto::heartbeat::{self as hb, ResponderFactory};
 
 /// The default port of the heartbeat responder.
 pub const DEFAULT_PORT: u16 = 7009;
@@ -37,7 +37,7 @@ Examples:
   nettool --json heartbeat connect --udp host:7009   JSON lines: beat, missed, dead, summary";
 
 #[derive(Debug, Args)]
-#[command(arg_required_else_help = true, after_long_help = PROTOCOL_HELP)]
+#[command(arg_required_else_help = true)]
 pub struct HeartbeatArgs {
     #[command(subcommand)]
     pub command: HeartbeatCommand,

@@ -28,6 +28,8 @@ use wire::{Frame, FrameError, Pong};
 
 /// The protocol description shown in `nettool heartbeat --help` and the man page.
 pub const PROTOCOL_HELP: &str = "\
+Application heartbeats: ping-pong responder, dead-peer detection, reconnect.
+
 Wire protocol (version 1, integers big-endian):
   header   'H' 'B', version u8 = 1, kind u8, body length u16
   ping     kind 1, body 16 bytes: seq u64, sender time u64 (µs since the epoch)
