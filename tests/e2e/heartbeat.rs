@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
+use crate::unix::{assert_server_recovered, fd_count, rss_kib};
 use crate::util::netns::{Netns, veth};
 use crate::util::{Server, nettool, require, require_root, wait_until};
 
@@ -558,7 +559,24 @@ fn a_delay_of_0_8_intervals_never_triggers_but_2_intervals_does() {
 
 #[test]
 fn garbage_and_oversized_frames_close_only_that_connection() {
-    let server = Server::start(&["heartbeat", "serve", "-l", "127.0.0.1:0"]);
+    let mut server = Server::start(&["heartbeat", "serve", "-l", "127.0.0.1:0"]);
+    let one_beat = |addr: &str| {
+        nettool()
+            .args([
+                "heartbeat",
+                "connect",
+                addr,
+                "--interval",
+                "50ms",
+                "-n",
+                "1",
+                "-q",
+            ])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    assert!(one_beat(&server.addr));
+    let (fds, rss) = (fd_count(server.pid()), rss_kib(server.pid()));
     let mut good = local_client(&server.addr, &["--interval", "50ms", "-n", "40"]);
     assert!(good.wait_for("beat", Duration::from_secs(5)).is_some());
     for bad in [
@@ -591,6 +609,8 @@ fn garbage_and_oversized_frames_close_only_that_connection() {
     );
     assert_eq!(good.finish(Duration::from_secs(10)), Some(0));
     assert_eq!(good.count("missed"), 0, "the good client was unaffected");
+    let addr = server.addr.clone();
+    assert_server_recovered(&mut server, fds, rss, || one_beat(&addr));
 
     // A "responder" that answers with garbage: the client gives up on it, exit 1.
     let l = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -12,6 +12,47 @@ use std::time::Duration;
 use crate::engines::all_engines;
 use crate::util::{Server, nettool, random_bytes, require, temp_file_with, wait_until};
 
+/// Open file descriptors of a process (for the hostile-input checks of issue 9).
+pub fn fd_count(pid: i32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}
+
+/// Resident memory of a process in KiB.
+pub fn rss_kib(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Issue 9's closing checks: alive, a fresh request works (`fresh`), descriptors back
+/// to `fds` and memory within `rss + 64 MiB`.
+pub fn assert_server_recovered(
+    server: &mut Server,
+    fds: usize,
+    rss: u64,
+    fresh: impl FnOnce() -> bool,
+) {
+    assert!(server.alive(), "server died");
+    assert!(fresh(), "a fresh request failed");
+    let pid = server.pid();
+    assert!(
+        wait_until(Duration::from_secs(5), || fd_count(pid) <= fds),
+        "descriptors: {} now, {fds} before",
+        fd_count(pid)
+    );
+    let now = rss_kib(pid);
+    assert!(
+        now <= rss + 64 * 1024,
+        "memory grew from {rss} KiB to {now} KiB"
+    );
+}
+
 fn sock_path(dir: &tempfile::TempDir, name: &str) -> PathBuf {
     dir.path().join(name)
 }
@@ -480,6 +521,8 @@ fn peer_exiting_while_we_write_is_handled() {
     let dir = tempfile::tempdir().unwrap();
     let path = sock_path(&dir, "w.sock");
     let mut server = serve(&path, &[]);
+    assert_eq!(echo_once(&path, b"warm"), b"warm");
+    let (fds, rss) = (fd_count(server.pid()), rss_kib(server.pid()));
     // Clients that send a lot and vanish without reading: the server's echo writes hit
     // EPIPE/ECONNRESET for that connection only.
     for _ in 0..5 {
@@ -490,8 +533,9 @@ fn peer_exiting_while_we_write_is_handled() {
         let _ = s.write_all(&random_bytes(2 << 20, 3));
         drop(s);
     }
-    assert!(server.alive());
-    assert_eq!(echo_once(&path, b"after"), b"after");
+    assert_server_recovered(&mut server, fds, rss, || {
+        echo_once(&path, b"after") == b"after"
+    });
 
     // Our client writing to a listener that exits mid-stream: exit 1, one clear line.
     let lpath = sock_path(&dir, "gone.sock");
