@@ -335,7 +335,6 @@ fn temp_socket_path() -> anyhow::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
 
     fn tmp_target(dir: &tempfile::TempDir, name: &str) -> (PathBuf, UnixTarget) {
         let p = dir.path().join(name);
@@ -399,20 +398,6 @@ mod tests {
             "{err}"
         );
         assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
-    }
-
-    #[test]
-    fn mode_is_applied() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, t) = tmp_target(&dir, "m.sock");
-        let _b = unix_bind(
-            &t,
-            UnixKind::Datagram,
-            &UnixListenOpts { mode: Some(0o600) },
-        )
-        .unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
-        assert_eq!(mode, 0o600);
     }
 
     #[test]

@@ -251,6 +251,32 @@ fn human_output_has_beat_lines_and_a_summary() {
 }
 
 #[test]
+fn sigint_prints_the_summary_and_exits_130() {
+    let server = Server::start(&["heartbeat", "serve", "-l", "127.0.0.1:0"]);
+    let mut c = local_client(&server.addr, &["--interval", "50ms"]);
+    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
+    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(c.child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    assert_eq!(c.finish(Duration::from_secs(5)), Some(130));
+    let s = c.last("summary").expect("summary on SIGINT");
+    assert!(s["received"].as_u64().unwrap() >= 2, "{s}");
+    assert_eq!(s["dead_periods"], 0);
+    for key in [
+        "rtt_min_ms",
+        "rtt_avg_ms",
+        "rtt_max_ms",
+        "rtt_mdev_ms",
+        "lost_pct",
+    ] {
+        assert!(s[key].is_f64(), "{key} in {s}");
+    }
+}
+
+#[test]
 fn server_sigkill_is_dead_within_the_bound_exit_1() {
     if !ns_ready() {
         return;
@@ -286,7 +312,7 @@ fn silent_partition_is_dead_within_the_bound_then_reconnects_when_healed() {
         &server,
         &[
             "--interval",
-            "200ms",
+            "500ms",
             "--misses",
             "3",
             "--reconnect",
@@ -309,7 +335,7 @@ fn silent_partition_is_dead_within_the_bound_then_reconnects_when_healed() {
         .duration_since(event_time(&last_beat))
         .unwrap();
     assert!(
-        gap <= Duration::from_millis(800 + 150),
+        gap <= Duration::from_millis(2000 + 300),
         "dead {gap:?} after the last reply"
     );
     assert!(c.count("missed") >= 3);
@@ -464,7 +490,7 @@ fn sigstopped_server_is_dead_then_sigcont_reconnects() {
         &server.addr,
         &[
             "--interval",
-            "100ms",
+            "300ms",
             "--misses",
             "3",
             "--reconnect",
@@ -483,7 +509,7 @@ fn sigstopped_server_is_dead_then_sigcont_reconnects() {
         .rfind(|v| v["event"] == "beat")
         .unwrap_or(&last);
     let gap = event_time(&dead).duration_since(event_time(last)).unwrap();
-    assert!(gap <= Duration::from_millis(400 + 150), "{gap:?}");
+    assert!(gap <= Duration::from_millis(1200 + 250), "{gap:?}");
     server.signal(nix::sys::signal::Signal::SIGCONT);
     assert!(
         c.wait_for("reconnected", Duration::from_secs(10)).is_some(),
