@@ -294,8 +294,25 @@ pub fn unix_connect(
         Some(t) => sock.connect_timeout(&addr, t),
         None => sock.connect(&addr),
     };
-    res.map_err(|e| connect_error(&target.to_string(), e, timeout))?;
+    res.map_err(|e| wrong_type_hint(target, kind, e, timeout))?;
     Ok(sock)
+}
+
+/// `EPROTOTYPE` means the socket file belongs to the other socket type: say which flag fits.
+fn wrong_type_hint(
+    target: &UnixTarget,
+    kind: UnixKind,
+    e: io::Error,
+    timeout: Option<Duration>,
+) -> anyhow::Error {
+    if e.raw_os_error() == Some(libc::EPROTOTYPE) {
+        let hint = match kind {
+            UnixKind::Stream => "it is a datagram socket (try --dgram)",
+            UnixKind::Datagram => "it is a stream socket (drop --dgram)",
+        };
+        return anyhow!("connect to {target}: {hint}");
+    }
+    connect_error(&target.to_string(), e, timeout)
 }
 
 /// A datagram client: its own socket bound to a fresh temporary path (so the server
@@ -308,7 +325,7 @@ pub fn dgram_client(target: &UnixTarget) -> anyhow::Result<UnixBound> {
     bound
         .sock
         .connect(&addr)
-        .map_err(|e| connect_error(&target.to_string(), e, None))?;
+        .map_err(|e| wrong_type_hint(target, UnixKind::Datagram, e, None))?;
     Ok(bound)
 }
 

@@ -264,6 +264,38 @@ fn datagram_echo_and_temporary_client_path_removed() {
 }
 
 #[test]
+fn datagram_echo_of_empty_and_large_datagrams_and_wrong_type_hint() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().unwrap();
+    let path = sock_path(&dir, "d.sock");
+    let mut server = serve(&path, &["--dgram"]);
+    let me = UnixDatagram::bind(dir.path().join("me.sock")).unwrap();
+    me.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    me.connect(&path).unwrap();
+    let mut buf = vec![0u8; 100_000];
+    for len in [0usize, 1, 65_507] {
+        let data = random_bytes(len, len as u64);
+        me.send(&data).unwrap();
+        let n = me.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], &data[..], "{len}-byte datagram");
+    }
+    // An unnamed sender cannot be answered: the server logs it and goes on.
+    let unnamed = UnixDatagram::unbound().unwrap();
+    unnamed.send_to(b"who am i", &path).unwrap();
+    me.send(b"still here").unwrap();
+    let n = me.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"still here");
+    assert!(server.alive());
+    // The stream client against a datagram socket says what to do.
+    let out = nettool()
+        .args(["unix", "connect", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("try --dgram"));
+}
+
+#[test]
 fn datagram_client_gives_up_after_w_without_replies() {
     // A datagram "server" that never answers: socat bound and reading into /dev/null.
     if !require("socat") {
