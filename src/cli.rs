@@ -127,6 +127,13 @@ pub enum Command {
     #[command(name = "serve-http", after_long_help = crate::cmd::serve_http::EXAMPLES)]
     ServeHttp(crate::cmd::serve_http::ServeHttpArgs),
 
+    /// Unix domain sockets: echo server, netcat-style client and listener
+    Unix(crate::cmd::unix::UnixArgs),
+
+    /// Application heartbeats: ping-pong responder, dead-peer detection, reconnect
+    #[command(long_about = crate::proto::heartbeat::PROTOCOL_HELP)]
+    Heartbeat(crate::cmd::heartbeat::HeartbeatArgs),
+
     /// Print a shell completion script
     Completions(crate::cmd::completions::CompletionsArgs),
 

@@ -5,12 +5,14 @@ pub mod broadcast;
 pub mod completions;
 pub mod dgram_args;
 pub mod doctor;
+pub mod heartbeat;
 pub mod multicast;
 pub mod serve_http;
 pub mod session;
 pub mod stat;
 pub mod tcp_echo;
 pub mod udp;
+pub mod unix;
 
 use crate::cli::Command;
 use crate::output::Output;
@@ -29,6 +31,8 @@ pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
         Command::Multicast(args) => args.run(out),
         Command::Stat(args) => args.run(out),
         Command::ServeHttp(args) => args.run(out),
+        Command::Unix(args) => args.run(out),
+        Command::Heartbeat(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
     }

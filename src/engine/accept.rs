@@ -24,7 +24,7 @@ use socket2::Socket;
 use super::EngineCtx;
 use super::service::ServiceFactory;
 use crate::net::signals::Shutdown;
-use crate::net::socket::{local_label, sockaddr_label};
+use crate::net::socket::{local_label, peer_label, sockaddr_label};
 
 /// The outcome of one accept attempt.
 pub enum Accepted {
@@ -74,7 +74,8 @@ impl Acceptor {
             match self.listener.accept() {
                 Ok((sock, addr)) => {
                     sock.set_cloexec(true)?;
-                    return Ok(Some((sock, sockaddr_label(&addr))));
+                    let label = peer_label(&sock, &addr);
+                    return Ok(Some((sock, label)));
                 }
                 Err(e) => match e.raw_os_error() {
                     Some(libc::EAGAIN) => return Ok(None),

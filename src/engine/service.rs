@@ -148,6 +148,13 @@ pub struct ConnInfo {
     pub local: String,
 }
 
+impl ConnInfo {
+    /// The peer's `SO_PEERCRED` on a Unix connection (the acceptor puts it in `peer`).
+    pub fn peer_cred(&self) -> Option<crate::net::unix::PeerCred> {
+        self.peer.parse().ok()
+    }
+}
+
 /// One connection's protocol state machine.
 pub trait Service: Send + 'static {
     /// The connection opened; a service may greet.

@@ -7,11 +7,14 @@ pub mod dgram;
 pub mod hexdump;
 pub mod iface;
 pub mod io;
+pub mod keepalive;
 pub mod limits;
 pub mod mcast_probe;
 pub mod relay;
 pub mod signals;
 pub mod socket;
 pub mod trace;
+pub mod unix;
+pub mod unix_dgram;
 
 pub use addr::{Family, HostPort, UnixTarget};

@@ -7,11 +7,11 @@
 //!   plus a self-pipe: a readable file descriptor that select, poll and epoll loops
 //!   watch beside their sockets, so a blocked `wait` wakes up at once.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use signal_hook::SigId;
 use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
@@ -23,6 +23,26 @@ pub fn ignore_sigpipe() {
     // SAFETY: installing SIG_IGN runs no handler code, so no async-signal-safety
     // requirement applies; nothing else in nettool changes SIGPIPE's disposition.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) };
+}
+
+/// SIGINT/SIGTERM that arrived before any [`Shutdown`] existed, once
+/// [`hold_termination`] was called.
+static PENDING: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
+
+/// From now on SIGINT/SIGTERM no longer kill the process at once: they are remembered
+/// and the next [`Shutdown`] installed sees them. A server calls this before it prints
+/// `listening on` (see `Output::listening`), so a script that signals it right after
+/// reading that line always gets a clean stop, never the default death — even if the
+/// signal lands before the engine has installed its own handler. Every command that
+/// prints the line stops through a [`Shutdown`].
+pub fn hold_termination() {
+    PENDING.get_or_init(|| {
+        let pending = Arc::new(AtomicUsize::new(0));
+        for sig in [SIGINT, SIGTERM] {
+            let _ = signal_hook::flag::register_usize(sig, Arc::clone(&pending), sig as usize);
+        }
+        pending
+    });
 }
 
 /// SIGINT/SIGTERM caught as a flag and a wake-up file descriptor.
@@ -68,6 +88,15 @@ impl Shutdown {
                 SIGUSR1,
                 wake_write.try_clone()?,
             )?);
+        }
+        if let Some(sig) = PENDING
+            .get()
+            .map(|p| p.load(Ordering::SeqCst))
+            .filter(|&s| s != 0)
+        {
+            // Signalled before we were listening for it: act as if it came now.
+            signal.store(sig, Ordering::SeqCst);
+            let _ = (&wake_write).write(&[0]);
         }
         Ok(Shutdown {
             signal,

@@ -254,6 +254,18 @@ pub fn sockaddr_label(addr: &SockAddr) -> String {
     "unnamed".to_string()
 }
 
+/// How engines and listeners name an accepted peer: its address, or for a Unix
+/// connection (whose client is usually unnamed) the kernel's `SO_PEERCRED` label
+/// `pid P uid U gid G`, so every engine logs who connected without knowing Unix sockets.
+pub fn peer_label(sock: &Socket, addr: &SockAddr) -> String {
+    if addr.is_unix() {
+        if let Some(cred) = crate::net::unix::peer_cred(sock) {
+            return cred.to_string();
+        }
+    }
+    sockaddr_label(addr)
+}
+
 /// Connect to the first address that answers, each attempt bounded by `timeout`.
 /// The error names the last address tried and why, e.g. `connect to 127.0.0.1:9:
 /// connection refused`.
@@ -350,7 +362,10 @@ pub fn accept_wait(
                 || vec![trace::fd(listener), "SOCK_CLOEXEC".into()],
                 || listener.accept(),
             ) {
-                Ok((sock, addr)) => return Ok(Some((sock, sockaddr_label(&addr)))),
+                Ok((sock, addr)) => {
+                    let label = peer_label(&sock, &addr);
+                    return Ok(Some((sock, label)));
+                }
                 Err(e)
                     if matches!(
                         e.raw_os_error(),

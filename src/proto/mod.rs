@@ -1,4 +1,5 @@
 //! Protocols: what is said on a connection, as sans-IO services the engines drive.
 
 pub mod echo;
+pub mod heartbeat;
 pub mod http;

@@ -1,0 +1,237 @@
+//! `nettool heartbeat`: the ping-pong responder (on any engine, or UDP) and the client
+//! that detects a dead peer and reconnects. The protocol, the detector and the loops
+//! live in `proto::heartbeat`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::Run;
+use crate::cli::{EngineOpts, FamilyOpts, TimeoutOpt, parse_duration};
+use crate::engine::{self, report_summary};
+use crate::net::HostPort;
+use crate::net::signals::Shutdown;
+use crate::net::socket::{ListenOpts, local_label, tcp_listener};
+use crate::output::{Level, Output};
+use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
+use crate::proto::heartbeat::{self as hb, ResponderFactory};
+
+/// The default port of the heartbeat responder.
+pub const DEFAULT_PORT: u16 = 7009;
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  nettool heartbeat serve                            respond on 127.0.0.1:7009
+  nettool heartbeat serve -l 0 --engine epoll-et     a free port, any engine
+  nettool heartbeat serve --udp -l [::1]:7009        the same protocol over UDP";
+
+const CONNECT_EXAMPLES: &str = "\
+Examples:
+  nettool heartbeat connect 127.0.0.1:7009           a beat a second, dead after 3 misses
+  nettool heartbeat connect --interval 200ms --misses 5 -n 100 host:7009
+  nettool heartbeat connect --reconnect --backoff 1s..1m host:7009
+  nettool heartbeat connect --tcp-keepalive --interval 2s host:7009
+  nettool --json heartbeat connect --udp host:7009   JSON lines: beat, missed, dead, summary";
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub struct HeartbeatArgs {
+    #[command(subcommand)]
+    pub command: HeartbeatCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HeartbeatCommand {
+    /// Answer every beat with a pong carrying our time, uptime and connection count
+    #[command(after_long_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
+    /// Beat every interval, report replies, declare the peer dead, reconnect
+    #[command(after_long_help = CONNECT_EXAMPLES)]
+    Connect(ConnectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
+    pub listen: String,
+
+    /// Speak the protocol over UDP (one frame per datagram)
+    #[arg(long)]
+    pub udp: bool,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// `--backoff MIN..MAX`.
+fn parse_backoff(s: &str) -> Result<(Duration, Duration), String> {
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("{s:?} is not MIN..MAX, e.g. 500ms..30s"))?;
+    let (min, max) = (parse_duration(a)?, parse_duration(b)?);
+    if min.is_zero() || max < min {
+        return Err(format!("{s:?}: need 0 < MIN <= MAX"));
+    }
+    Ok((min, max))
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The responder: HOST:PORT, [V6]:PORT, :PORT or PORT
+    #[arg(value_name = "ADDR")]
+    pub addr: String,
+
+    /// Time between beats; a reply must arrive within it
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    pub interval: Duration,
+
+    /// Consecutive unanswered beats before the peer is declared dead
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub misses: u32,
+
+    /// After a dead verdict, reconnect (with back-off) instead of exiting 1
+    #[arg(long)]
+    pub reconnect: bool,
+
+    /// Reconnect delays: exponential from MIN to MAX, with jitter
+    #[arg(long, value_name = "MIN..MAX", default_value = "500ms..30s", value_parser = parse_backoff)]
+    pub backoff: (Duration, Duration),
+
+    /// Stop after this many beats (and their replies or misses)
+    #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+
+    /// Beat over UDP instead of TCP
+    #[arg(long, conflicts_with = "tcp_keepalive")]
+    pub udp: bool,
+
+    /// No beats: use the kernel's TCP keepalive (idle/interval/count from --interval and
+    /// --misses) and TCP_USER_TIMEOUT, and report when the kernel drops the connection
+    #[arg(long)]
+    pub tcp_keepalive: bool,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    /// Connect timeout (default: interval × (misses + 1))
+    #[command(flatten)]
+    pub timeout: TimeoutOpt,
+}
+
+impl Run for HeartbeatArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        match self.command {
+            HeartbeatCommand::Serve(a) => a.run(out),
+            HeartbeatCommand::Connect(a) => a.run(out),
+        }
+    }
+}
+
+impl Run for ServeArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        if self.udp {
+            let sock = hb::bind_udp(addr)?;
+            let bound = sock
+                .local_addr()
+                .map_or_else(|_| addr.to_string(), |a| a.to_string());
+            out.listening(&bound, json!({"proto": "udp", "service": "heartbeat"}));
+            let shutdown = Shutdown::install().context("install signal handlers")?;
+            let state = hb::serve_udp(sock, out, &shutdown)?;
+            out.event(
+                Level::Info,
+                "summary",
+                json!({"beats": state.beats(), "rejected": state.rejected()}),
+                || {
+                    format!(
+                        "{} beats answered, {} datagrams rejected",
+                        state.beats(),
+                        state.rejected()
+                    )
+                },
+            );
+            return Ok(());
+        }
+        let listener = tcp_listener(addr, &ListenOpts::default())?;
+        out.listening(
+            &local_label(&listener),
+            json!({"proto": "tcp", "service": "heartbeat", "engine": self.engine.engine.name()}),
+        );
+        let factory = Arc::new(ResponderFactory::new(out));
+        let state = Arc::clone(&factory.state);
+        let summary = engine::serve(
+            self.engine.engine,
+            listener,
+            factory,
+            &self.engine.server_config()?,
+            out,
+        )?;
+        report_summary(out, &summary);
+        out.event(
+            Level::Detail,
+            "heartbeat_summary",
+            json!({"beats": state.beats(), "rejected": state.rejected()}),
+            || {
+                format!(
+                    "{} beats answered, {} connections rejected",
+                    state.beats(),
+                    state.rejected()
+                )
+            },
+        );
+        Ok(())
+    }
+}
+
+impl Run for ConnectArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let target = HostPort::parse(&self.addr)?;
+        let addrs = target.resolve(self.family.family())?;
+        let transport = match (self.udp, self.tcp_keepalive) {
+            (true, _) => Transport::Udp,
+            (_, true) => Transport::TcpKeepalive,
+            _ => Transport::Tcp,
+        };
+        let opts = ClientOpts {
+            label: addrs[0].to_string(),
+            addrs,
+            transport,
+            interval: self.interval,
+            misses: self.misses,
+            connect_timeout: self
+                .timeout
+                .timeout
+                .unwrap_or(self.interval * (self.misses + 1)),
+            reconnect: self.reconnect,
+            backoff_min: self.backoff.0,
+            backoff_max: self.backoff.1,
+            count: self.count,
+        };
+        validate(&opts)?;
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        Client::new(opts, out, &shutdown).run().map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_ranges() {
+        assert_eq!(
+            parse_backoff("500ms..30s").unwrap(),
+            (Duration::from_millis(500), Duration::from_secs(30))
+        );
+        assert!(parse_backoff("30s..1s").is_err());
+        assert!(parse_backoff("1s").is_err());
+        assert!(parse_backoff("0..1s").is_err());
+    }
+}

@@ -1,0 +1,181 @@
+//! `unix connect` and `unix listen`: netcat's `-U` client and `-lU` listener, stream
+//! (through the shared relay) or datagram (`net::unix_dgram`).
+
+use anyhow::Context;
+use clap::Args;
+use serde_json::json;
+
+use crate::cli::{RelayArgs, TimeoutOpt};
+use crate::cmd::{Run, session};
+use crate::error::Interrupted;
+use crate::net::UnixTarget;
+use crate::net::relay::StdinState;
+use crate::net::signals::Shutdown;
+use crate::net::socket::accept_wait;
+use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
+use crate::net::unix_dgram;
+use crate::output::{Level, Output};
+
+pub const CONNECT_EXAMPLES: &str = "\
+Examples:
+  nettool unix connect /tmp/echo.sock                talk to a stream socket
+  nettool unix connect @echo < request               an abstract name, send a file
+  nettool unix connect --dgram -w 1 /tmp/echo.dgram  datagrams; wait 1 s for replies
+  nettool unix connect --recv-only /run/log.sock     only print what the server sends";
+
+pub const LISTEN_EXAMPLES: &str = "\
+Examples:
+  nettool unix listen /tmp/in.sock > out             receive one stream into a file
+  nettool unix listen -k @chat                       serve one client after another
+  nettool unix listen --dgram /tmp/in.dgram          print datagrams, answer the sender";
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// Socket path, or @NAME for the Linux abstract namespace
+    #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
+    pub path: UnixTarget,
+
+    /// Datagram socket: stdin chunks go out as datagrams; -w bounds the wait for replies
+    #[arg(long)]
+    pub dgram: bool,
+
+    #[command(flatten)]
+    pub timeout: TimeoutOpt,
+
+    #[command(flatten)]
+    pub relay: RelayArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Socket path, or @NAME for the Linux abstract namespace
+    #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
+    pub path: UnixTarget,
+
+    /// Keep listening: after a connection ends, accept the next one
+    #[arg(short = 'k', long = "keep-open")]
+    pub keep_open: bool,
+
+    /// Datagram socket: print datagrams, send stdin to the latest sender
+    #[arg(long)]
+    pub dgram: bool,
+
+    /// Permissions of the socket file, octal
+    #[arg(long, value_name = "OCTAL", value_parser = super::parse_mode)]
+    pub mode: Option<u32>,
+
+    /// Wait at most this long for a connection (or datagram), and close one idle this long
+    #[command(flatten)]
+    pub timeout: TimeoutOpt,
+
+    #[command(flatten)]
+    pub relay: RelayArgs,
+}
+
+impl Run for ConnectArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        if self.dgram {
+            let bound = dgram_client(&self.path)?;
+            let own = bound.file.as_ref().map(|f| f.path().display().to_string());
+            out.event(
+                Level::Detail,
+                "connected",
+                json!({"peer": self.path.to_string(), "local": own}),
+                || format!("sending datagrams to {}", self.path),
+            );
+            let wait = self
+                .timeout
+                .timeout
+                .unwrap_or(unix_dgram::DEFAULT_REPLY_WAIT);
+            // `bound.file` stays alive until here: the temporary path is removed on return.
+            let stats = unix_dgram::client(bound.sock, &opts, wait, &shutdown)?;
+            out.event(
+                Level::Detail,
+                "closed",
+                json!({"peer": self.path.to_string(), "bytes_sent": stats.sent, "bytes_received": stats.received,
+                       "datagrams_sent": stats.datagrams_sent, "datagrams_received": stats.datagrams_received}),
+                || format!("{} datagrams sent, {} received", stats.datagrams_sent, stats.datagrams_received),
+            );
+            drop(bound.file);
+            return Ok(());
+        }
+        let sock = unix_connect(&self.path, UnixKind::Stream, self.timeout.timeout)?;
+        let peer = self.path.to_string();
+        let cred = crate::net::unix::peer_cred(&sock);
+        out.event(
+            Level::Detail,
+            "connected",
+            json!({"peer": peer, "server": cred.map(|c| c.json())}),
+            || match cred {
+                Some(c) => format!("connected to {peer} (server {c})"),
+                None => format!("connected to {peer}"),
+            },
+        );
+        let mut stdin = StdinState::default();
+        session::run(
+            &sock,
+            &peer,
+            &self.relay,
+            &opts,
+            &mut stdin,
+            &shutdown,
+            &out,
+        )?;
+        Ok(())
+    }
+}
+
+impl Run for ListenArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let out = out.clone().with_events_on_stderr();
+        let kind = if self.dgram {
+            UnixKind::Datagram
+        } else {
+            UnixKind::Stream
+        };
+        let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
+        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        if self.dgram {
+            let result =
+                unix_dgram::listen(bound.sock, &opts, self.timeout.timeout, &out, &shutdown);
+            drop(bound.file);
+            return result.map(|_| ());
+        }
+        let mut stdin = StdinState::default();
+        loop {
+            let Some((sock, peer)) = accept_wait(&bound.sock, self.timeout.timeout, &shutdown)?
+            else {
+                return Err(Interrupted.into());
+            };
+            let mut fields = json!({"peer": peer});
+            if let Ok(c) = peer.parse::<crate::net::unix::PeerCred>() {
+                fields = json!({"peer": peer, "pid": c.pid, "uid": c.uid, "gid": c.gid});
+            }
+            out.event(Level::Detail, "connection", fields, || {
+                format!("connection from {peer}")
+            });
+            match session::run(
+                &sock,
+                &peer,
+                &self.relay,
+                &opts,
+                &mut stdin,
+                &shutdown,
+                &out,
+            ) {
+                Ok(_) => {}
+                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
+                Err(e) if self.keep_open => out.warn(&format!("{peer}: {e:#}")),
+                Err(e) => return Err(e),
+            }
+            if !self.keep_open {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! `unix serve`: the echo service on a Unix socket.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Args;
+use serde_json::json;
+
+use crate::cli::EngineOpts;
+use crate::cmd::Run;
+use crate::engine::{self, report_summary};
+use crate::net::signals::Shutdown;
+use crate::net::unix::{UnixBound, UnixKind, UnixListenOpts, unix_bind};
+use crate::net::unix_dgram;
+use crate::output::{Level, Output};
+use crate::proto::echo::EchoFactory;
+
+pub const SERVE_EXAMPLES: &str = "\
+Examples:
+  nettool unix serve /tmp/echo.sock                  stream echo on a socket file
+  nettool unix serve @echo --engine poll             abstract name, one poll(2) loop
+  nettool unix serve --dgram /tmp/echo.dgram         datagram echo to each sender
+  nettool -v unix serve --mode 0600 /run/me.sock     owner only; log peer pid/uid/gid";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Socket path, or @NAME for the Linux abstract namespace
+    #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
+    pub path: crate::net::UnixTarget,
+
+    /// Datagram socket (SOCK_DGRAM): each datagram is echoed to its sender
+    #[arg(long)]
+    pub dgram: bool,
+
+    /// Permissions of the socket file, octal (in force from the moment it exists)
+    #[arg(long, value_name = "OCTAL", value_parser = super::parse_mode)]
+    pub mode: Option<u32>,
+
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+impl Run for ServeArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        let kind = if self.dgram {
+            UnixKind::Datagram
+        } else {
+            UnixKind::Stream
+        };
+        let UnixBound {
+            sock,
+            file,
+            replaced_stale,
+        } = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
+        out.listening(
+            &self.path.to_string(),
+            json!({"proto": kind.name(), "service": "echo", "engine": self.engine.engine.name()}),
+        );
+        if replaced_stale {
+            out.event(
+                Level::Detail,
+                "stale_replaced",
+                json!({"path": self.path.to_string()}),
+                || format!("replaced a stale socket file at {}", self.path),
+            );
+        }
+        if self.dgram {
+            let shutdown = Shutdown::install().context("install signal handlers")?;
+            let s = unix_dgram::echo(sock, out, &shutdown)?;
+            out.event(
+                Level::Info,
+                "summary",
+                json!({"datagrams": s.datagrams, "bytes": s.bytes, "unanswered": s.unanswered}),
+                || {
+                    format!(
+                        "{} datagrams, {} bytes echoed, {} unanswered",
+                        s.datagrams, s.bytes, s.unanswered
+                    )
+                },
+            );
+        } else {
+            let summary = engine::serve(
+                self.engine.engine,
+                sock,
+                Arc::new(EchoFactory),
+                &self.engine.server_config()?,
+                out,
+            )?;
+            report_summary(out, &summary);
+        }
+        drop(file);
+        Ok(())
+    }
+}

@@ -1,0 +1,320 @@
+//! Unix datagram sockets (`SOCK_DGRAM`, unix(7)): message boundaries are kept and,
+//! unlike UDP, nothing is lost or reordered — a sender whose receiver's queue is full
+//! blocks instead. A reply needs an address: a client that never bound its socket is
+//! "unnamed" and cannot be answered, which is why our client binds a temporary path.
+//!
+//! Three loops live here: the echo server (each datagram goes back to its sender), the
+//! client relay (stdin chunks out as datagrams, replies to stdout) and the netcat-style
+//! listener (datagrams to stdout, stdin to the most recent sender). All poll the socket
+//! together with stdin and the shutdown self-pipe.
+
+use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::linux::net::SocketAddrExt;
+use std::os::unix::net::{SocketAddr as UnixAddr, UnixDatagram};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use serde_json::json;
+use socket2::Socket;
+
+use crate::error::Interrupted;
+use crate::net::relay::RelayOpts;
+use crate::net::signals::Shutdown;
+use crate::output::{Level, Output};
+
+/// Largest datagram we read: beyond the default socket buffer, so nothing is truncated.
+const MAX_DGRAM: usize = 256 * 1024;
+/// How long a reply may wait for room in a slow receiver's queue before it is dropped.
+const SEND_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a client waits for replies after stdin ends, without `-w`.
+pub const DEFAULT_REPLY_WAIT: Duration = Duration::from_secs(2);
+
+/// A socket2 socket as std's `UnixDatagram` (for `recv_from` with Unix addresses).
+pub fn into_datagram(sock: Socket) -> UnixDatagram {
+    UnixDatagram::from(OwnedFd::from(sock))
+}
+
+/// Print a Unix address: a path, `@abstract`, or `unnamed`.
+pub fn addr_label(a: &UnixAddr) -> String {
+    if let Some(p) = a.as_pathname() {
+        return p.display().to_string();
+    }
+    if let Some(n) = a.as_abstract_name() {
+        return format!("@{}", String::from_utf8_lossy(n));
+    }
+    "unnamed".to_string()
+}
+
+fn poll_ms(d: Option<Duration>) -> PollTimeout {
+    match d {
+        None => PollTimeout::NONE,
+        Some(d) => PollTimeout::try_from(d.as_millis().clamp(1, i32::MAX as u128) as i32)
+            .unwrap_or(PollTimeout::MAX),
+    }
+}
+
+/// Wait until `sock` (and optionally stdin) is readable or a signal arrives.
+/// Returns (socket readable, stdin readable); `Err(Interrupted)` on SIGINT/SIGTERM.
+fn wait(
+    sock: &UnixDatagram,
+    stdin: Option<&io::Stdin>,
+    shutdown: &Shutdown,
+    timeout: Option<Duration>,
+) -> anyhow::Result<(bool, bool)> {
+    let mut fds = vec![
+        PollFd::new(sock.as_fd(), PollFlags::POLLIN),
+        PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
+    ];
+    if let Some(s) = stdin {
+        fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
+    }
+    match poll(&mut fds, poll_ms(timeout)) {
+        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+        Err(e) => return Err(anyhow!(e).context("poll")),
+    }
+    if shutdown.requested().is_some() {
+        shutdown.drain();
+        return Err(Interrupted.into());
+    }
+    let ready = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
+    Ok((ready(&fds[0]), fds.get(2).is_some_and(ready)))
+}
+
+/// What the datagram echo server did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DgramSummary {
+    pub datagrams: u64,
+    pub bytes: u64,
+    pub unanswered: u64,
+}
+
+/// Echo every datagram back to its sender until SIGINT/SIGTERM.
+pub fn echo(sock: Socket, out: &Output, shutdown: &Shutdown) -> anyhow::Result<DgramSummary> {
+    let sock = into_datagram(sock);
+    sock.set_write_timeout(Some(SEND_TIMEOUT))?;
+    let mut buf = vec![0u8; MAX_DGRAM];
+    let mut s = DgramSummary::default();
+    loop {
+        match wait(&sock, None, shutdown, None) {
+            Ok((true, _)) => {}
+            Ok(_) => continue,
+            Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(s),
+            Err(e) => return Err(e),
+        }
+        let (n, from) = match sock.recv_from(&mut buf) {
+            Ok(r) => r,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
+                ) =>
+            {
+                continue;
+            }
+            Err(e) => return Err(anyhow!(e).context("recvfrom")),
+        };
+        s.datagrams += 1;
+        s.bytes += n as u64;
+        let peer = addr_label(&from);
+        out.event(
+            Level::Detail,
+            "datagram",
+            json!({"peer": peer, "bytes": n}),
+            || format!("{n} bytes from {peer}"),
+        );
+        let sent = if from.is_unnamed() {
+            Err(io::Error::other("the sender is unnamed (never bound)"))
+        } else {
+            send_to(&sock, &buf[..n], &from)
+        };
+        if let Err(e) = sent {
+            // One sender's problem (gone, unnamed, not reading) never stops the server.
+            s.unanswered += 1;
+            out.event(
+                Level::Detail,
+                "unanswered",
+                json!({"peer": peer, "reason": e.to_string()}),
+                || format!("cannot reply to {peer}: {e}"),
+            );
+        }
+    }
+}
+
+fn send_to(sock: &UnixDatagram, data: &[u8], to: &UnixAddr) -> io::Result<usize> {
+    loop {
+        match sock.send_to_addr(data, to) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Bytes and datagrams a client moved.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DgramStats {
+    pub sent: u64,
+    pub received: u64,
+    pub datagrams_sent: u64,
+    pub datagrams_received: u64,
+}
+
+/// The client: each stdin chunk goes out as one datagram, every reply is printed.
+/// After stdin ends it waits for as many replies as datagrams it sent, for at most
+/// `reply_wait` of silence (`-w`).
+pub fn client(
+    sock: Socket,
+    opts: &RelayOpts,
+    reply_wait: Duration,
+    shutdown: &Shutdown,
+) -> anyhow::Result<DgramStats> {
+    let sock = into_datagram(sock);
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let mut st = DgramStats::default();
+    let mut buf = vec![0u8; MAX_DGRAM];
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut reading_stdin = !(opts.no_stdin || opts.recv_only);
+    let mut last = Instant::now();
+    loop {
+        if !reading_stdin {
+            if opts.send_only
+                || (st.datagrams_sent > 0 && st.datagrams_received >= st.datagrams_sent)
+            {
+                return Ok(st);
+            }
+            if last.elapsed() >= reply_wait {
+                if st.datagrams_received < st.datagrams_sent {
+                    anyhow::bail!(
+                        "{} of {} replies arrived within {}",
+                        st.datagrams_received,
+                        st.datagrams_sent,
+                        humantime::format_duration(reply_wait)
+                    );
+                }
+                return Ok(st);
+            }
+        }
+        let timeout = (!reading_stdin).then(|| reply_wait.saturating_sub(last.elapsed()));
+        let (sock_ready, stdin_ready) =
+            wait(&sock, reading_stdin.then_some(&stdin), shutdown, timeout)?;
+        if sock_ready {
+            match sock.recv(&mut buf) {
+                Ok(n) => {
+                    last = Instant::now();
+                    st.received += n as u64;
+                    st.datagrams_received += 1;
+                    let mut o = stdout.lock();
+                    if let Err(e) = o.write_all(&buf[..n]).and_then(|_| o.flush()) {
+                        if e.kind() == io::ErrorKind::BrokenPipe {
+                            return Ok(st);
+                        }
+                        return Err(anyhow!(e).context("write to stdout"));
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
+                    anyhow::bail!("the server is gone (connection refused)")
+                }
+                Err(e) => return Err(anyhow!(e).context("recv")),
+            }
+        }
+        if stdin_ready {
+            let n = match stdin.lock().read(&mut chunk) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(anyhow!(e).context("read stdin")),
+            };
+            if n == 0 {
+                reading_stdin = false;
+                last = Instant::now();
+                continue;
+            }
+            loop {
+                match sock.send(&chunk[..n]) {
+                    Ok(_) => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
+                        anyhow::bail!("the server is gone (connection refused)")
+                    }
+                    Err(e) => return Err(anyhow!(e).context("send")),
+                }
+            }
+            st.sent += n as u64;
+            st.datagrams_sent += 1;
+            last = Instant::now();
+        }
+    }
+}
+
+/// netcat `-lU -u`: print every datagram, send stdin chunks to the latest sender.
+/// Ends on SIGINT/SIGTERM, or after `idle` without datagrams (`-w`).
+pub fn listen(
+    sock: Socket,
+    opts: &RelayOpts,
+    idle: Option<Duration>,
+    out: &Output,
+    shutdown: &Shutdown,
+) -> anyhow::Result<DgramStats> {
+    let sock = into_datagram(sock);
+    sock.set_write_timeout(Some(SEND_TIMEOUT))?;
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let mut st = DgramStats::default();
+    let mut buf = vec![0u8; MAX_DGRAM];
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut reading_stdin = !(opts.no_stdin || opts.recv_only);
+    let mut peer: Option<UnixAddr> = None;
+    let mut last = Instant::now();
+    loop {
+        if let Some(limit) = idle {
+            if last.elapsed() >= limit {
+                return Ok(st);
+            }
+        }
+        let timeout = idle.map(|l| l.saturating_sub(last.elapsed()));
+        let want_stdin = reading_stdin && peer.is_some();
+        let (sock_ready, stdin_ready) =
+            wait(&sock, want_stdin.then_some(&stdin), shutdown, timeout)?;
+        if sock_ready {
+            let (n, from) = sock.recv_from(&mut buf).context("recvfrom")?;
+            last = Instant::now();
+            st.received += n as u64;
+            st.datagrams_received += 1;
+            let label = addr_label(&from);
+            out.event(
+                Level::Detail,
+                "datagram",
+                json!({"peer": label, "bytes": n}),
+                || format!("{n} bytes from {label}"),
+            );
+            if !from.is_unnamed() {
+                peer = Some(from);
+            }
+            let mut o = stdout.lock();
+            if let Err(e) = o.write_all(&buf[..n]).and_then(|_| o.flush()) {
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return Ok(st);
+                }
+                return Err(anyhow!(e).context("write to stdout"));
+            }
+        }
+        if stdin_ready {
+            let n = stdin.lock().read(&mut chunk).context("read stdin")?;
+            if n == 0 {
+                reading_stdin = false;
+                continue;
+            }
+            if let Some(to) = &peer {
+                match send_to(&sock, &chunk[..n], to) {
+                    Ok(_) => {
+                        st.sent += n as u64;
+                        st.datagrams_sent += 1;
+                    }
+                    Err(e) => out.warn(&format!("send to {}: {e}", addr_label(to))),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,633 @@
+//! `heartbeat connect`: send a beat every interval, report each pong (seq, RTT, the
+//! responder's data), declare the peer dead after `misses` consecutive misses, then
+//! exit 1 or reconnect with back-off. With `--tcp-keepalive` no beats are sent: the
+//! kernel probes (SO_KEEPALIVE) and we report when it drops the connection.
+//!
+//! One thread, one `poll(2)` on the socket and the shutdown self-pipe; the timeout is
+//! the sooner of "next beat due" and "next reply deadline" from the [`Detector`].
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use serde_json::{Value, json};
+use socket2::Socket;
+
+use super::detector::{Backoff, Detector, Jitter, ReplyKind, Verdict};
+use super::wire::{self, Frame, Ping, Pong};
+use crate::error::Interrupted;
+use crate::net::keepalive::{self, KeepaliveSettings};
+use crate::net::signals::Shutdown;
+use crate::net::socket::tcp_connect;
+use crate::output::{Level, Output};
+
+/// How beats travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Tcp,
+    Udp,
+    /// No application beats: kernel keepalive and TCP_USER_TIMEOUT.
+    TcpKeepalive,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientOpts {
+    pub addrs: Vec<SocketAddr>,
+    pub label: String,
+    pub transport: Transport,
+    pub interval: Duration,
+    pub misses: u32,
+    pub connect_timeout: Duration,
+    pub reconnect: bool,
+    pub backoff_min: Duration,
+    pub backoff_max: Duration,
+    pub count: Option<u64>,
+}
+
+/// Ping-style totals.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub sent: u64,
+    pub received: u64,
+    pub late: u64,
+    rtt_min: f64,
+    rtt_max: f64,
+    rtt_sum: f64,
+    rtt_sq: f64,
+    pub dead_periods: u32,
+    pub dead_total: Duration,
+}
+
+impl Stats {
+    fn rtt(&mut self, ms: f64) {
+        if self.received == 0 || ms < self.rtt_min {
+            self.rtt_min = ms;
+        }
+        self.rtt_max = self.rtt_max.max(ms);
+        self.rtt_sum += ms;
+        self.rtt_sq += ms * ms;
+        self.received += 1;
+    }
+
+    pub fn lost_pct(&self) -> f64 {
+        if self.sent == 0 {
+            return 0.0;
+        }
+        100.0 * (self.sent.saturating_sub(self.received)) as f64 / self.sent as f64
+    }
+
+    /// (min, avg, max, mdev) in milliseconds, as ping prints them.
+    pub fn rtt_summary(&self) -> (f64, f64, f64, f64) {
+        if self.received == 0 {
+            return (0.0, 0.0, 0.0, 0.0);
+        }
+        let n = self.received as f64;
+        let avg = self.rtt_sum / n;
+        let mdev = (self.rtt_sq / n - avg * avg).max(0.0).sqrt();
+        (self.rtt_min, avg, self.rtt_max, mdev)
+    }
+}
+
+/// A connected transport.
+enum Conn {
+    Tcp {
+        sock: Socket,
+        rbuf: Vec<u8>,
+        wbuf: Vec<u8>,
+    },
+    Udp(UdpSocket),
+    Keepalive(Socket),
+}
+
+impl Conn {
+    fn fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Conn::Tcp { sock, .. } | Conn::Keepalive(sock) => sock.as_fd(),
+            Conn::Udp(u) => u.as_fd(),
+        }
+    }
+
+    fn send(&mut self, frame: &Frame) -> io::Result<()> {
+        match self {
+            Conn::Tcp { wbuf, .. } => {
+                wire::encode(frame, wbuf);
+                self.flush()
+            }
+            Conn::Udp(u) => match u.send(&wire::to_bytes(frame)) {
+                Ok(_) => Ok(()),
+                // An ICMP "port unreachable" from an earlier beat: the beat is lost,
+                // the detector notices; nothing to spin on.
+                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => Ok(()),
+                Err(e) => Err(e),
+            },
+            Conn::Keepalive(_) => Ok(()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if let Conn::Tcp { sock, wbuf, .. } = self {
+            while !wbuf.is_empty() {
+                match (&*sock).write(wbuf) {
+                    Ok(n) => {
+                        wbuf.drain(..n);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn wants_write(&self) -> bool {
+        matches!(self, Conn::Tcp { wbuf, .. } if !wbuf.is_empty())
+    }
+
+    /// Read what is there; pongs go to `frames`. `Err` ends the connection.
+    fn read(&mut self, frames: &mut Vec<Pong>) -> Result<(), String> {
+        let mut tmp = [0u8; 4096];
+        match self {
+            Conn::Tcp { sock, rbuf, .. } => {
+                loop {
+                    match (&*sock).read(&mut tmp) {
+                        Ok(0) => return Err("connection closed by the peer".into()),
+                        Ok(n) => rbuf.extend_from_slice(&tmp[..n]),
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(e) => return Err(format!("connection lost: {e}")),
+                    }
+                }
+                let mut used = 0;
+                loop {
+                    match wire::decode(&rbuf[used..]) {
+                        Ok(Some((Frame::Pong(p), n))) => {
+                            frames.push(p);
+                            used += n;
+                        }
+                        Ok(Some((Frame::Ping(_), _))) => {
+                            return Err("protocol error: the responder sent a ping".into());
+                        }
+                        Ok(None) => break,
+                        Err(e) => return Err(format!("protocol error: {e}")),
+                    }
+                }
+                rbuf.drain(..used);
+                Ok(())
+            }
+            Conn::Udp(u) => {
+                loop {
+                    match u.recv(&mut tmp) {
+                        Ok(n) => match wire::decode_datagram(&tmp[..n]) {
+                            Ok(Frame::Pong(p)) => frames.push(p),
+                            // A stray datagram is dropped; it cannot hurt a connection.
+                            _ => log::warn!("heartbeat: dropped a malformed datagram"),
+                        },
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {}
+                        Err(e) => return Err(format!("receive failed: {e}")),
+                    }
+                }
+                Ok(())
+            }
+            Conn::Keepalive(sock) => loop {
+                match (&*sock).read(&mut tmp) {
+                    Ok(0) => return Err("connection closed by the peer".into()),
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                    Err(e) if e.raw_os_error() == Some(libc::ETIMEDOUT) => {
+                        return Err("the kernel dropped the connection (keepalive / user timeout: ETIMEDOUT)".into());
+                    }
+                    Err(e) => return Err(format!("connection lost: {e}")),
+                }
+            },
+        }
+    }
+}
+
+/// How a session on one connection ended.
+enum End {
+    Done,
+    Interrupted,
+    Dead(String),
+}
+
+pub struct Client<'a> {
+    opts: ClientOpts,
+    out: &'a Output,
+    shutdown: &'a Shutdown,
+    stats: Stats,
+    seq: u64,
+}
+
+impl<'a> Client<'a> {
+    pub fn new(opts: ClientOpts, out: &'a Output, shutdown: &'a Shutdown) -> Self {
+        Client {
+            opts,
+            out,
+            shutdown,
+            stats: Stats::default(),
+            seq: 0,
+        }
+    }
+
+    /// An event: JSON on stdout with `--json`, else a human line on stdout (the beat
+    /// lines are this command's data, as ping's are).
+    fn report(&self, level: Level, name: &str, fields: Value, human: impl FnOnce() -> String) {
+        if self.out.json() {
+            self.out.event(level, name, fields, human);
+            return;
+        }
+        let shown = match level {
+            Level::Info => !self.out.quiet(),
+            Level::Detail => self.out.verbose(),
+        };
+        if shown {
+            let mut o = io::stdout().lock();
+            let _ = writeln!(o, "{}", human()).and_then(|_| o.flush());
+        }
+    }
+
+    fn connect(&mut self) -> anyhow::Result<Conn> {
+        match self.opts.transport {
+            Transport::Tcp | Transport::TcpKeepalive => {
+                let sock = tcp_connect(&self.opts.addrs, Some(self.opts.connect_timeout))?;
+                let _ = sock.set_tcp_nodelay(true);
+                if self.opts.transport == Transport::TcpKeepalive {
+                    let s = KeepaliveSettings::from_heartbeat(self.opts.interval, self.opts.misses);
+                    keepalive::apply(&sock, &s)?;
+                    self.report(
+                        Level::Info,
+                        "keepalive",
+                        json!({"idle_s": s.idle.as_secs(), "interval_s": s.interval.as_secs(),
+                               "count": s.count, "user_timeout_ms": s.user_timeout.as_millis() as u64}),
+                        || format!(
+                            "kernel keepalive on {}: idle {}s, probe every {}s, {} probes, TCP_USER_TIMEOUT {}",
+                            self.opts.label, s.idle.as_secs(), s.interval.as_secs(), s.count,
+                            humantime::format_duration(s.user_timeout)
+                        ),
+                    );
+                    sock.set_nonblocking(true)?;
+                    return Ok(Conn::Keepalive(sock));
+                }
+                sock.set_nonblocking(true)?;
+                Ok(Conn::Tcp {
+                    sock,
+                    rbuf: Vec::new(),
+                    wbuf: Vec::new(),
+                })
+            }
+            Transport::Udp => {
+                let addr = self.opts.addrs[0];
+                let bind: SocketAddr = if addr.is_ipv4() {
+                    "0.0.0.0:0".parse()?
+                } else {
+                    "[::]:0".parse()?
+                };
+                let u = UdpSocket::bind(bind)?;
+                u.connect(addr)?;
+                u.set_nonblocking(true)?;
+                Ok(Conn::Udp(u))
+            }
+        }
+    }
+
+    /// UDP has no handshake: "reconnected" means a probe beat was answered in time.
+    fn udp_probe(&mut self, conn: &mut Conn) -> anyhow::Result<bool> {
+        let seq = self.seq;
+        self.seq += 1;
+        conn.send(&Frame::Ping(Ping {
+            seq,
+            sent_us: wire::now_us(),
+        }))?;
+        let deadline = Instant::now() + self.opts.interval;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(false);
+            }
+            if !self.wait(conn, Some(left))? {
+                continue;
+            }
+            let mut pongs = Vec::new();
+            let _ = conn.read(&mut pongs);
+            if pongs.iter().any(|p| p.seq == seq) {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Poll the connection and the shutdown pipe; `Err(Interrupted)` on a signal.
+    fn wait(&self, conn: &Conn, timeout: Option<Duration>) -> anyhow::Result<bool> {
+        let mut flags = PollFlags::POLLIN;
+        if conn.wants_write() {
+            flags |= PollFlags::POLLOUT;
+        }
+        let mut fds = [
+            PollFd::new(conn.fd(), flags),
+            PollFd::new(self.shutdown.as_fd(), PollFlags::POLLIN),
+        ];
+        let t = match timeout {
+            None => PollTimeout::NONE,
+            Some(d) => PollTimeout::try_from(d.as_millis().clamp(0, i32::MAX as u128) as i32)
+                .unwrap_or(PollTimeout::MAX),
+        };
+        match poll(&mut fds, t) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(anyhow!(e).context("poll")),
+        }
+        if self.shutdown.requested().is_some() {
+            return Err(Interrupted.into());
+        }
+        Ok(fds[0].revents().is_some_and(|r| !r.is_empty()))
+    }
+
+    /// Sleep `d` unless a signal arrives (`Err(Interrupted)`).
+    fn sleep(&self, d: Duration) -> anyhow::Result<()> {
+        let mut fds = [PollFd::new(self.shutdown.as_fd(), PollFlags::POLLIN)];
+        let deadline = Instant::now() + d;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let ms = (left.as_millis() as i32).max(1);
+            let _ = poll(
+                &mut fds,
+                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+            );
+            if self.shutdown.requested().is_some() {
+                return Err(Interrupted.into());
+            }
+        }
+        Ok(())
+    }
+
+    fn count_reached(&self) -> bool {
+        self.opts.count.is_some_and(|n| self.stats.sent >= n)
+    }
+
+    /// Beat on one connection until it dies, the count is done or a signal arrives.
+    fn session(&mut self, conn: &mut Conn) -> anyhow::Result<End> {
+        let keepalive = matches!(conn, Conn::Keepalive(_));
+        let mut det = Detector::new(self.opts.interval, self.opts.misses);
+        let mut sent_at: std::collections::HashMap<u64, Instant> = Default::default();
+        let mut next_beat = Instant::now();
+        loop {
+            let now = Instant::now();
+            if !keepalive && now >= next_beat && !self.count_reached() {
+                let seq = self.seq;
+                self.seq += 1;
+                if let Err(e) = conn.send(&Frame::Ping(Ping {
+                    seq,
+                    sent_us: wire::now_us(),
+                })) {
+                    return Ok(End::Dead(format!("send failed: {e}")));
+                }
+                det.sent(seq, now);
+                sent_at.insert(seq, now);
+                self.stats.sent += 1;
+                next_beat += self.opts.interval;
+                if next_beat < now {
+                    next_beat = now + self.opts.interval;
+                }
+            }
+            for v in det.poll(Instant::now()) {
+                match v {
+                    Verdict::Missed { seq, consecutive } => self.report(
+                        Level::Info,
+                        "missed",
+                        json!({"seq": seq, "consecutive": consecutive}),
+                        || format!("no reply to beat {seq} ({consecutive} in a row)"),
+                    ),
+                    Verdict::Dead { consecutive } => {
+                        return Ok(End::Dead(format!(
+                            "{consecutive} consecutive beats unanswered"
+                        )));
+                    }
+                }
+            }
+            if self.count_reached() && det.next_deadline().is_none() {
+                return Ok(End::Done);
+            }
+            let mut until = det.next_deadline();
+            if !keepalive && !self.count_reached() {
+                until = Some(until.map_or(next_beat, |d| d.min(next_beat)));
+            }
+            let timeout = until.map(|u| u.saturating_duration_since(Instant::now()));
+            match self.wait(conn, timeout) {
+                Ok(_) => {}
+                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(End::Interrupted),
+                Err(e) => return Err(e),
+            }
+            if let Err(e) = conn.flush() {
+                return Ok(End::Dead(format!("send failed: {e}")));
+            }
+            let mut pongs = Vec::new();
+            let read = conn.read(&mut pongs);
+            let now = Instant::now();
+            for p in pongs {
+                sent_at.remove(&p.seq);
+                match det.reply(p.seq, now) {
+                    ReplyKind::OnTime(rtt) => self.beat(&p, rtt),
+                    ReplyKind::Late(rtt) => {
+                        self.stats.late += 1;
+                        let ms = rtt.as_secs_f64() * 1e3;
+                        self.report(
+                            Level::Info,
+                            "late",
+                            json!({"seq": p.seq, "rtt_ms": ms}),
+                            || {
+                                format!(
+                                    "late reply to beat {} after {ms:.3} ms (counted missed)",
+                                    p.seq
+                                )
+                            },
+                        );
+                    }
+                    ReplyKind::Unknown => {}
+                }
+            }
+            if let Err(why) = read {
+                return Ok(End::Dead(why));
+            }
+        }
+    }
+
+    fn beat(&mut self, p: &Pong, rtt: Duration) {
+        let ms = rtt.as_secs_f64() * 1e3;
+        self.stats.rtt(ms);
+        let offset_ms = (p.responder_us as f64 - p.sent_us as f64) / 1e3 - ms / 2.0;
+        self.report(
+            Level::Info,
+            "beat",
+            json!({"seq": p.seq, "rtt_ms": ms, "peer_time_us": p.responder_us,
+                   "peer_uptime_ms": p.uptime_ms, "peer_connections": p.connections,
+                   "clock_offset_ms": offset_ms}),
+            || {
+                format!(
+                    "pong from {}: seq={} rtt={ms:.3} ms peer uptime={} connections={}",
+                    self.opts.label,
+                    p.seq,
+                    humantime::format_duration(Duration::from_millis(p.uptime_ms)),
+                    p.connections
+                )
+            },
+        );
+    }
+
+    /// Run until the count is done (Ok), a signal (Interrupted) or death without
+    /// `--reconnect` (an error, exit 1). The summary is printed in every case.
+    pub fn run(mut self) -> anyhow::Result<Stats> {
+        let mut jitter = Jitter::from_entropy();
+        let mut backoff = Backoff::new(self.opts.backoff_min, self.opts.backoff_max);
+        let mut conn = match self.connect() {
+            Ok(c) => Some(c),
+            Err(e) if !self.opts.reconnect => return Err(e),
+            Err(e) => {
+                self.report(
+                    Level::Info,
+                    "connect_failed",
+                    json!({"error": format!("{e:#}")}),
+                    || format!("{e:#}"),
+                );
+                None
+            }
+        };
+        let mut dead_since: Option<Instant> = conn.is_none().then(Instant::now);
+        let result = loop {
+            let Some(c) = conn.as_mut() else {
+                // Down: wait, retry, grow the delay.
+                let delay = backoff.next_delay(jitter.next_f64());
+                self.report(
+                    Level::Detail,
+                    "retry",
+                    json!({"attempt": backoff.attempts(), "delay_ms": delay.as_millis() as u64}),
+                    || {
+                        format!(
+                            "reconnecting in {} (attempt {})",
+                            humantime::format_duration(delay),
+                            backoff.attempts()
+                        )
+                    },
+                );
+                if self.sleep(delay).is_err() {
+                    break Err(Interrupted.into());
+                }
+                match self.connect() {
+                    Ok(mut c) => {
+                        if matches!(c, Conn::Udp(_)) {
+                            match self.udp_probe(&mut c) {
+                                Ok(true) => {}
+                                Ok(false) => continue,
+                                Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
+                                    break Err(e);
+                                }
+                                Err(_) => continue,
+                            }
+                        }
+                        let down = dead_since.take().map(|t| t.elapsed()).unwrap_or_default();
+                        self.stats.dead_total += down;
+                        self.report(
+                            Level::Info,
+                            "reconnected",
+                            json!({"peer": self.opts.label, "attempts": backoff.attempts(), "down_ms": down.as_millis() as u64}),
+                            || format!("reconnected to {} after {} ({} attempts)", self.opts.label,
+                                       humantime::format_duration(Duration::from_millis(down.as_millis() as u64)), backoff.attempts()),
+                        );
+                        backoff.reset();
+                        conn = Some(c);
+                    }
+                    Err(e) => self.report(
+                        Level::Detail,
+                        "connect_failed",
+                        json!({"error": format!("{e:#}")}),
+                        || format!("{e:#}"),
+                    ),
+                }
+                continue;
+            };
+            match self.session(c)? {
+                End::Done => break Ok(()),
+                End::Interrupted => break Err(Interrupted.into()),
+                End::Dead(why) => {
+                    conn = None;
+                    self.stats.dead_periods += 1;
+                    dead_since = Some(Instant::now());
+                    self.report(
+                        Level::Info,
+                        "dead",
+                        json!({"peer": self.opts.label, "reason": why}),
+                        || format!("peer {} is dead: {why}", self.opts.label),
+                    );
+                    if !self.opts.reconnect {
+                        break Err(anyhow!("peer {} is dead: {why}", self.opts.label));
+                    }
+                }
+            }
+        };
+        if let Some(t) = dead_since {
+            self.stats.dead_total += t.elapsed();
+        }
+        self.summary();
+        result.map(|()| self.stats)
+    }
+
+    fn summary(&self) {
+        let s = &self.stats;
+        let (min, avg, max, mdev) = s.rtt_summary();
+        let lost = s.lost_pct();
+        self.report(
+            Level::Info,
+            "summary",
+            json!({"peer": self.opts.label, "sent": s.sent, "received": s.received, "late": s.late,
+                   "lost_pct": lost, "rtt_min_ms": min, "rtt_avg_ms": avg, "rtt_max_ms": max,
+                   "rtt_mdev_ms": mdev, "dead_periods": s.dead_periods,
+                   "dead_ms": s.dead_total.as_millis() as u64}),
+            || {
+                format!(
+                    "--- {} heartbeat statistics ---\n{} beats sent, {} replies, {lost:.1}% lost, {} late, \
+                     {} dead periods ({} down)\nrtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms",
+                    self.opts.label, s.sent, s.received, s.late, s.dead_periods,
+                    humantime::format_duration(Duration::from_millis(s.dead_total.as_millis() as u64))
+                )
+            },
+        );
+    }
+}
+
+/// Check the option combination before any socket exists.
+pub fn validate(opts: &ClientOpts) -> anyhow::Result<()> {
+    if opts.interval.is_zero() {
+        bail!(crate::error::UsageError::invalid(
+            "--interval must be above zero"
+        ));
+    }
+    if opts.misses == 0 {
+        bail!(crate::error::UsageError::invalid(
+            "--misses must be at least 1"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_like_ping() {
+        let mut s = Stats {
+            sent: 4,
+            ..Default::default()
+        };
+        for ms in [1.0, 2.0, 3.0] {
+            s.rtt(ms);
+        }
+        assert_eq!(s.lost_pct(), 25.0);
+        let (min, avg, max, mdev) = s.rtt_summary();
+        assert_eq!((min, avg, max), (1.0, 2.0, 3.0));
+        assert!((mdev - (2.0f64 / 3.0).sqrt()).abs() < 1e-9);
+    }
+}

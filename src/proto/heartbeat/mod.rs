@@ -1,0 +1,306 @@
+//! Application-level heartbeats: a ping-pong protocol that tells a live peer from a
+//! dead one faster and more honestly than TCP does on its own (a silent partition
+//! leaves a TCP connection "established" for many minutes).
+//!
+//! * [`wire`] — the frame format (documented there and in `nettool heartbeat --help`).
+//! * [`detector`] — when a peer is dead, and how long to wait before reconnecting.
+//! * this file — the responder as a sans-IO [`Service`], so `heartbeat serve` runs on
+//!   every engine, plus the tiny UDP responder loop.
+//! * [`client`] — `heartbeat connect`: beat, measure, declare dead, reconnect.
+
+pub mod client;
+pub mod detector;
+pub mod wire;
+
+use std::io;
+use std::net::UdpSocket;
+use std::os::fd::AsFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::Instant;
+
+use serde_json::json;
+
+use crate::engine::service::{ConnInfo, Outbox, Service, ServiceFactory, Verdict};
+use crate::net::signals::Shutdown;
+use crate::output::{Level, Output};
+use wire::{Frame, FrameError, Pong};
+
+/// The protocol description shown in `nettool heartbeat --help` and the man page.
+pub const PROTOCOL_HELP: &str = "\
+Application heartbeats: ping-pong responder, dead-peer detection, reconnect.
+
+Wire protocol (version 1, integers big-endian):
+  header   'H' 'B', version u8 = 1, kind u8, body length u16
+  ping     kind 1, body 16 bytes: seq u64, sender time u64 (µs since the epoch)
+  pong     kind 2, body 36 bytes: seq u64, sender time u64 (echoed),
+           responder time u64 (µs), responder uptime u64 (ms), connections u32
+A beat whose pong has not arrived when the next beat is due is missed; after
+--misses consecutive misses the peer is dead, at most interval × (misses + 1)
+after its last reply. Any malformed or oversized frame closes that connection.";
+
+/// What the responder knows about itself, shared by all its connections.
+#[derive(Debug)]
+pub struct ResponderState {
+    started: Instant,
+    connections: AtomicU32,
+    beats: AtomicU64,
+    rejected: AtomicU64,
+}
+
+impl Default for ResponderState {
+    fn default() -> Self {
+        ResponderState {
+            started: Instant::now(),
+            connections: AtomicU32::new(0),
+            beats: AtomicU64::new(0),
+            rejected: AtomicU64::new(0),
+        }
+    }
+}
+
+impl ResponderState {
+    /// The pong for `ping`, stamped with our clock, uptime and connection count.
+    pub fn pong(&self, ping: wire::Ping) -> Frame {
+        self.beats.fetch_add(1, Ordering::Relaxed);
+        Frame::Pong(Pong {
+            seq: ping.seq,
+            sent_us: ping.sent_us,
+            responder_us: wire::now_us(),
+            uptime_ms: self.started.elapsed().as_millis() as u64,
+            connections: self.connections.load(Ordering::Relaxed),
+        })
+    }
+
+    pub fn beats(&self) -> u64 {
+        self.beats.load(Ordering::Relaxed)
+    }
+
+    pub fn rejected(&self) -> u64 {
+        self.rejected.load(Ordering::Relaxed)
+    }
+}
+
+/// Makes a [`Responder`] per connection.
+pub struct ResponderFactory {
+    pub state: Arc<ResponderState>,
+    out: Output,
+}
+
+impl ResponderFactory {
+    pub fn new(out: &Output) -> Self {
+        ResponderFactory {
+            state: Arc::default(),
+            out: out.clone(),
+        }
+    }
+}
+
+impl ServiceFactory for ResponderFactory {
+    type Service = Responder;
+
+    fn open(&self, info: &ConnInfo) -> Responder {
+        self.state.connections.fetch_add(1, Ordering::Relaxed);
+        Responder {
+            state: Arc::clone(&self.state),
+            out: self.out.clone(),
+            peer: info.peer.clone(),
+            buf: Vec::new(),
+        }
+    }
+}
+
+/// One connection of the responder: reassembles frames across reads, answers pings.
+pub struct Responder {
+    state: Arc<ResponderState>,
+    out: Output,
+    peer: String,
+    buf: Vec<u8>,
+}
+
+impl Responder {
+    fn reject(&mut self, why: &dyn std::fmt::Display) -> Verdict {
+        self.state.rejected.fetch_add(1, Ordering::Relaxed);
+        self.out
+            .warn(&format!("heartbeat: disconnecting {}: {why}", self.peer));
+        self.buf.clear();
+        Verdict::Close
+    }
+}
+
+impl Service for Responder {
+    fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+        self.buf.extend_from_slice(data);
+        let mut used = 0;
+        loop {
+            match wire::decode(&self.buf[used..]) {
+                Ok(Some((Frame::Ping(p), n))) => {
+                    used += n;
+                    let mut bytes = Vec::with_capacity(48);
+                    wire::encode(&self.state.pong(p), &mut bytes);
+                    out.push_vec(bytes);
+                }
+                Ok(Some((Frame::Pong(_), _))) => {
+                    return self.reject(&"sent a pong to the responder (protocol violation)");
+                }
+                Ok(None) => break,
+                Err(e) => return self.reject(&e),
+            }
+        }
+        self.buf.drain(..used);
+        Verdict::Keep
+    }
+
+    fn on_eof(&mut self, _out: &mut Outbox) -> Verdict {
+        if !self.buf.is_empty() {
+            let n = self.buf.len();
+            return self.reject(&format!("closed in the middle of a frame ({n} bytes)"));
+        }
+        Verdict::Close
+    }
+
+    fn on_close(&mut self) {
+        self.state.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A UDP socket for the responder, bound to `addr`.
+pub fn bind_udp(addr: std::net::SocketAddr) -> anyhow::Result<UdpSocket> {
+    UdpSocket::bind(addr).map_err(|e| anyhow::anyhow!("listen on {addr} (udp): {e}"))
+}
+
+/// The UDP responder: one frame per datagram, answered to its sender. A bad datagram
+/// is logged and dropped (there is no connection to close); the loop serves on.
+pub fn serve_udp(
+    sock: UdpSocket,
+    out: &Output,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Arc<ResponderState>> {
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let state = Arc::new(ResponderState::default());
+    let mut peers = std::collections::HashSet::new();
+    let mut buf = vec![0u8; 2048];
+    sock.set_nonblocking(true)?;
+    loop {
+        let mut fds = [
+            PollFd::new(sock.as_fd(), PollFlags::POLLIN),
+            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
+        ];
+        match poll(&mut fds, PollTimeout::NONE) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(anyhow::anyhow!(e).context("poll")),
+        }
+        if shutdown.requested().is_some() {
+            return Ok(state);
+        }
+        loop {
+            let (n, from) = match sock.recv_from(&mut buf) {
+                Ok(r) => r,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                // ICMP errors from an earlier reply, or EINTR: not ours to stop for.
+                Err(_) => continue,
+            };
+            match wire::decode_datagram(&buf[..n]) {
+                Ok(Frame::Ping(p)) => {
+                    if peers.len() < 65_536 {
+                        peers.insert(from);
+                    }
+                    state
+                        .connections
+                        .store(peers.len() as u32, Ordering::Relaxed);
+                    let _ = sock.send_to(&wire::to_bytes(&state.pong(p)), from);
+                }
+                Ok(Frame::Pong(_)) => {
+                    reject_datagram(&state, out, &from.to_string(), &"unexpected pong")
+                }
+                Err(e) => reject_datagram(&state, out, &from.to_string(), &e),
+            }
+        }
+    }
+}
+
+fn reject_datagram(state: &ResponderState, out: &Output, peer: &str, why: &dyn std::fmt::Display) {
+    state.rejected.fetch_add(1, Ordering::Relaxed);
+    out.event(
+        Level::Info,
+        "rejected",
+        json!({"peer": peer, "reason": why.to_string()}),
+        || format!("heartbeat: dropped a datagram from {peer}: {why}"),
+    );
+}
+
+/// Error type re-exported for callers that classify frames.
+pub type WireError = FrameError;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Verbosity;
+
+    fn responder() -> Responder {
+        let f = ResponderFactory::new(&Output::new(false, Verbosity::Quiet));
+        f.open(&ConnInfo {
+            id: 1,
+            peer: "test".into(),
+            local: "here".into(),
+        })
+    }
+
+    fn pings(seqs: std::ops::Range<u64>) -> Vec<u8> {
+        let mut v = Vec::new();
+        for seq in seqs {
+            wire::encode(&Frame::Ping(wire::Ping { seq, sent_us: 9 }), &mut v);
+        }
+        v
+    }
+
+    fn drain(out: &mut Outbox) -> Vec<u8> {
+        let mut v = Vec::new();
+        while let Some(crate::engine::service::OutItem::Bytes(b)) = out.front() {
+            v.extend_from_slice(b);
+            let n = b.len() as u64;
+            out.consume(n);
+        }
+        v
+    }
+
+    #[test]
+    fn answers_pings_fed_one_byte_at_a_time() {
+        let mut r = responder();
+        let mut out = Outbox::default();
+        for b in pings(0..3) {
+            assert_eq!(r.on_data(&[b], &mut out), Verdict::Keep);
+        }
+        let bytes = drain(&mut out);
+        let mut seqs = Vec::new();
+        let mut at = 0;
+        while let Some((Frame::Pong(p), n)) = wire::decode(&bytes[at..]).unwrap() {
+            assert_eq!(p.sent_us, 9);
+            assert_eq!(p.connections, 1);
+            seqs.push(p.seq);
+            at += n;
+        }
+        assert_eq!(seqs, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn garbage_and_oversized_frames_close() {
+        let mut out = Outbox::default();
+        assert_eq!(
+            responder().on_data(b"GET / HTTP/1.1\r\n", &mut out),
+            Verdict::Close
+        );
+        assert_eq!(
+            responder().on_data(b"HB\x01\x01\x10\x00", &mut out),
+            Verdict::Close
+        );
+        let mut r = responder();
+        let mut valid_then_bad = pings(0..1);
+        valid_then_bad.extend_from_slice(b"xx");
+        assert_eq!(r.on_data(&valid_then_bad, &mut out), Verdict::Close);
+        let mut r = responder();
+        assert_eq!(r.on_data(&pings(0..1)[..5], &mut out), Verdict::Keep);
+        assert_eq!(r.on_eof(&mut out), Verdict::Close);
+        assert_eq!(r.state.rejected(), 1);
+    }
+}
