@@ -9,6 +9,7 @@
 pub mod accept;
 pub mod blocking;
 pub mod conn;
+mod fork;
 pub mod service;
 mod thread;
 
@@ -27,17 +28,20 @@ use service::ServiceFactory;
 /// Which concurrency model serves the connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EngineKind {
+    /// One process per connection (fork(2)), blocking I/O.
+    Fork,
     /// One thread per connection, blocking I/O.
     Thread,
 }
 
 impl EngineKind {
     /// Every engine, in the order of the course: processes, threads, then multiplexing.
-    pub const ALL: &'static [EngineKind] = &[EngineKind::Thread];
+    pub const ALL: &'static [EngineKind] = &[EngineKind::Fork, EngineKind::Thread];
 
     /// The name used by `--engine`.
     pub fn name(self) -> &'static str {
         match self {
+            EngineKind::Fork => "fork",
             EngineKind::Thread => "thread",
         }
     }
@@ -241,6 +245,7 @@ pub fn serve<F: ServiceFactory>(
         counters: Arc::new(Counters::default()),
     };
     match kind {
+        EngineKind::Fork => fork::run(listener, factory, &ctx)?,
         EngineKind::Thread => thread::run(listener, factory, &ctx)?,
     }
     Ok(ctx.counters.summary(started))
