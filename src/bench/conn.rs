@@ -214,6 +214,12 @@ impl Conn {
                     }
                 }
             }
+            // A short read took everything the socket had; any later arrival raises a
+            // new edge, so the extra read that would only return EAGAIN is skipped
+            // (nginx does the same).
+            if n < buf.len() {
+                break;
+            }
         }
         turn
     }
