@@ -162,11 +162,13 @@ impl Conn {
     }
 
     /// Read until the socket would block, checking every byte; `latency` receives one
-    /// sample (in nanoseconds) per completed message.
+    /// sample (in nanoseconds) per completed message. `peer_closed`: the event said
+    /// the peer shut down (EPOLLRDHUP/EPOLLHUP).
     pub fn pump_read(
         &mut self,
         pattern: &Pattern,
         buf: &mut [u8],
+        peer_closed: bool,
         stopping: bool,
         mut latency: impl FnMut(u64),
     ) -> Turn {
@@ -216,8 +218,9 @@ impl Conn {
             }
             // A short read took everything the socket had; any later arrival raises a
             // new edge, so the extra read that would only return EAGAIN is skipped
-            // (nginx does the same).
-            if n < buf.len() {
+            // (nginx does the same). Not when the peer's FIN was already reported:
+            // that EOF raises no new edge and must be read now.
+            if n < buf.len() && !peer_closed {
                 break;
             }
         }
@@ -267,13 +270,31 @@ mod tests {
         (&b).write_all(&wire[..8]).unwrap();
         let mut buf = [0u8; 64];
         let mut samples = 0;
-        let t = c.pump_read(&p, &mut buf, false, |_| samples += 1);
+        let t = c.pump_read(&p, &mut buf, false, false, |_| samples += 1);
         assert_eq!((t.round_trips, t.bytes, samples), (1, 8, 1));
         assert_eq!(c.limit, 24);
         // Corrupt the second one.
         wire[9] ^= 0xff;
         (&b).write_all(&wire[8..]).unwrap();
-        c.pump_read(&p, &mut buf, false, |_| {});
+        c.pump_read(&p, &mut buf, false, false, |_| {});
         assert_eq!(c.fault, Some(Fault::Mismatch));
+    }
+
+    #[test]
+    fn bulk_sees_eof_queued_behind_the_last_bytes() {
+        let p = Pattern::default();
+        let (a, b) = Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        a.set_nonblocking(true).unwrap();
+        let mut c = Conn::new(a, 0, Work::Bulk { total: 100 });
+        c.pump_write(&p);
+        let mut wire = [0u8; 100];
+        (&b).read_exact(&mut wire).unwrap();
+        // The echo and the FIN arrive together: the short read must not end the turn.
+        (&b).write_all(&wire).unwrap();
+        drop(b);
+        let mut buf = [0u8; 4096];
+        let t = c.pump_read(&p, &mut buf, true, false, |_| {});
+        assert_eq!(t.bytes, 100);
+        assert!(c.done && c.fault.is_none());
     }
 }

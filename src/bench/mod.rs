@@ -295,7 +295,10 @@ fn worker(
             if !c.active() {
                 continue;
             }
-            let t = c.pump_read(&pattern, &mut buf, false, |ns| {
+            let hup = ev
+                .events()
+                .intersects(EpollFlags::EPOLLRDHUP | EpollFlags::EPOLLHUP | EpollFlags::EPOLLERR);
+            let t = c.pump_read(&pattern, &mut buf, hup, false, |ns| {
                 let _ = hist.record(ns.max(1_000));
             });
             c.pump_write(&pattern);

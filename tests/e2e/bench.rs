@@ -124,7 +124,7 @@ fn bulk_bench_verifies_every_byte() {
         "bench",
         &server.host_port(),
         "-c",
-        "3",
+        "16",
         "--bulk",
         "2M",
         "--json",
@@ -132,7 +132,7 @@ fn bulk_bench_verifies_every_byte() {
     assert_eq!(code, 0, "{stderr}");
     let r = &json_lines(&stdout)[0];
     assert_eq!(r["mode"], "bulk");
-    assert_eq!(r["bytes"], 3 * 2 * 1024 * 1024);
+    assert_eq!(r["bytes"], 16 * 2 * 1024 * 1024);
     assert_eq!(r["errors"], 0);
     assert!(r["latency_us"].is_null());
 }
