@@ -72,7 +72,7 @@ pub fn run<F: ServiceFactory>(
     };
 
     while shutdown.requested().is_none() {
-        let (listener_ready, _) = wait(
+        let listener_ready = wait(
             &[
                 acceptor.listener().as_fd(),
                 shutdown.as_fd(),
@@ -170,19 +170,7 @@ struct Parent {
 impl Parent {
     /// Read every pending report, then reap every exited child.
     fn collect(&mut self, ctx: &EngineCtx<'_>) {
-        let mut buf = [0u8; RECORD * 64];
-        loop {
-            match nix::unistd::read(&self.reports_rx, &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => self.partial.extend_from_slice(&buf[..n]),
-            }
-        }
-        let whole = self.partial.len() / RECORD * RECORD;
-        for rec in self.partial[..whole].chunks_exact(RECORD) {
-            let (pid, result) = decode(rec);
-            self.reports.insert(pid, result);
-        }
-        self.partial.drain(..whole);
+        self.read_reports();
         // Reap in a loop: one SIGCHLD may stand for many exited children.
         loop {
             match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
@@ -196,11 +184,33 @@ impl Parent {
         }
     }
 
+    /// Move every complete record waiting in the pipe into `reports`.
+    fn read_reports(&mut self) {
+        let mut buf = [0u8; RECORD * 64];
+        loop {
+            match nix::unistd::read(&self.reports_rx, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => self.partial.extend_from_slice(&buf[..n]),
+            }
+        }
+        let whole = self.partial.len() / RECORD * RECORD;
+        for rec in self.partial[..whole].chunks_exact(RECORD) {
+            let (pid, result) = decode(rec);
+            self.reports.insert(pid, result);
+        }
+        self.partial.drain(..whole);
+    }
+
     /// A child is gone: count its bytes and log it.
     fn finish(&mut self, pid: Pid, exit_code: Option<i32>, ctx: &EngineCtx<'_>) {
         let Some((id, peer)) = self.live.remove(&pid) else {
             return;
         };
+        if !self.reports.contains_key(&pid) {
+            // It may have written its report and exited after our last read: a child
+            // writes before it exits, so once reaped its record is in the pipe.
+            self.read_reports();
+        }
         let r = self.reports.remove(&pid).unwrap_or(ConnResult {
             bytes_in: 0,
             bytes_out: 0,
@@ -276,12 +286,9 @@ fn fork_single_threaded() -> anyhow::Result<ForkResult> {
     Ok(unsafe { nix::unistd::fork() }?)
 }
 
-/// Poll `fds` for readability; returns whether the first and any other one is ready.
+/// Poll `fds` for readability; returns whether the first one is ready.
 /// `EINTR` (a signal arrived) counts as a wake-up with nothing ready.
-fn wait(
-    fds: &[std::os::fd::BorrowedFd<'_>],
-    timeout: Option<Duration>,
-) -> anyhow::Result<(bool, bool)> {
+fn wait(fds: &[std::os::fd::BorrowedFd<'_>], timeout: Option<Duration>) -> anyhow::Result<bool> {
     let mut pfds: Vec<PollFd<'_>> = fds
         .iter()
         .map(|fd| PollFd::new(*fd, PollFlags::POLLIN))
@@ -294,11 +301,10 @@ fn wait(
     };
     match poll(&mut pfds, t) {
         Ok(_) => {}
-        Err(Errno::EINTR) => return Ok((false, false)),
+        Err(Errno::EINTR) => return Ok(false),
         Err(e) => return Err(anyhow::Error::from(e).context("poll")),
     }
-    let ready = |p: &PollFd<'_>| p.revents().is_some_and(|r| !r.is_empty());
-    Ok((ready(&pfds[0]), pfds[1..].iter().any(ready)))
+    Ok(pfds[0].revents().is_some_and(|r| !r.is_empty()))
 }
 
 fn set_nonblocking(fd: &OwnedFd) -> anyhow::Result<()> {

@@ -129,6 +129,7 @@ fn fork_leaves_no_zombie_after_100_connections() {
     let mut server = echo_server("fork", &[]);
     let pid = server.pid();
     // 100 connections, 20 at a time, each echoing a little and closing.
+    let mut total = 0;
     for round in 0..5 {
         let mut conns: Vec<TcpStream> = (0..20)
             .map(|_| TcpStream::connect(server.socket_addr()).unwrap())
@@ -136,6 +137,7 @@ fn fork_leaves_no_zombie_after_100_connections() {
         for (i, s) in conns.iter_mut().enumerate() {
             s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
             let msg = format!("round {round} conn {i}\n");
+            total += msg.len();
             s.write_all(msg.as_bytes()).unwrap();
             let mut got = vec![0u8; msg.len()];
             s.read_exact(&mut got).unwrap();
