@@ -162,8 +162,10 @@ fn fork_leaves_no_zombie_after_100_connections() {
     let summary = server
         .wait_for_line("connections", Duration::from_secs(5))
         .expect("summary line");
+    // Each child reported its byte counts to the parent before exiting.
+    let bytes = format!("{total} bytes in, {total} bytes out");
     assert!(
-        summary.starts_with("100 connections (0 refused"),
+        summary.starts_with("100 connections (0 refused") && summary.contains(&bytes),
         "{summary}"
     );
 }
