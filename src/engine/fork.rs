@@ -58,6 +58,9 @@ pub fn run<F: ServiceFactory>(
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
+    // Refuse at once rather than failing every connection (library use from a
+    // multi-threaded program).
+    ensure_single_threaded()?;
     let shutdown = Shutdown::install().context("install signal handlers")?;
     let mut acceptor = Acceptor::new(listener)?;
     let sigchld = SigchldPipe::install().context("install the SIGCHLD handler")?;
@@ -264,6 +267,17 @@ fn child_main<F: ServiceFactory>(
     unsafe { libc::_exit(code) }
 }
 
+/// Fail unless this process has exactly one thread (counted in `/proc/self/task`).
+fn ensure_single_threaded() -> anyhow::Result<()> {
+    let threads = std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(1);
+    if threads != 1 {
+        bail!("the fork engine needs a single-threaded process, this one has {threads} threads");
+    }
+    Ok(())
+}
+
 /// `fork(2)`, refusing when the process has more than one thread.
 ///
 /// nix marks `fork` unsafe because, in a multi-threaded process, the child gets only
@@ -274,12 +288,7 @@ fn child_main<F: ServiceFactory>(
 /// before every fork, so the child may allocate, log and run the service like any
 /// program.
 fn fork_single_threaded() -> anyhow::Result<ForkResult> {
-    let threads = std::fs::read_dir("/proc/self/task")
-        .map(|d| d.count())
-        .unwrap_or(1);
-    if threads != 1 {
-        bail!("the fork engine needs a single-threaded process, this one has {threads} threads");
-    }
+    ensure_single_threaded()?;
     // SAFETY: the process has exactly one thread (checked just above, and no other code
     // runs concurrently to start one), so the child inherits no lock held by another
     // thread and may run ordinary code.
@@ -312,4 +321,19 @@ fn set_nonblocking(fd: &OwnedFd) -> anyhow::Result<()> {
     let flags = OFlag::from_bits_truncate(fcntl(fd, FcntlArg::F_GETFL)?);
     fcntl(fd, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_fork_a_multi_threaded_process() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let helper = std::thread::spawn(move || rx.recv());
+        let err = ensure_single_threaded().unwrap_err().to_string();
+        assert!(err.contains("single-threaded"), "{err}");
+        drop(tx);
+        let _ = helper.join();
+    }
 }
