@@ -139,6 +139,9 @@ _nettool() {
             nettool__subcmd__help__subcmd__multicast,send)
                 cmd="nettool__subcmd__help__subcmd__multicast__subcmd__send"
                 ;;
+            nettool__subcmd__help__subcmd__tcp__subcmd__echo,bench)
+                cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__bench"
+                ;;
             nettool__subcmd__help__subcmd__tcp__subcmd__echo,connect)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__connect"
                 ;;
@@ -190,6 +193,9 @@ _nettool() {
             nettool__subcmd__multicast__subcmd__help,send)
                 cmd="nettool__subcmd__multicast__subcmd__help__subcmd__send"
                 ;;
+            nettool__subcmd__tcp__subcmd__echo,bench)
+                cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__bench"
+                ;;
             nettool__subcmd__tcp__subcmd__echo,connect)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__connect"
                 ;;
@@ -201,6 +207,9 @@ _nettool() {
                 ;;
             nettool__subcmd__tcp__subcmd__echo,serve)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__serve"
+                ;;
+            nettool__subcmd__tcp__subcmd__echo__subcmd__help,bench)
+                cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__bench"
                 ;;
             nettool__subcmd__tcp__subcmd__echo__subcmd__help,connect)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__connect"
@@ -610,7 +619,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -865,8 +874,22 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__tcp__subcmd__echo)
-            opts="connect listen serve"
+            opts="connect listen serve bench"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1292,7 +1315,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1377,12 +1400,74 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo)
-            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version connect listen serve help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version connect listen serve bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__tcp__subcmd__echo__subcmd__bench)
+            opts="-c -d -4 -6 -w -q -v -h -V --connections --duration --size --pipeline --bulk --compare --idle --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bulk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1433,8 +1518,22 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__help)
-            opts="connect listen serve help"
+            opts="connect listen serve bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1564,7 +1663,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2000,7 +2099,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)

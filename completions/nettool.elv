@@ -58,6 +58,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
             cand serve 'Echo every byte back, on the concurrency engine of your choice'
+            cand bench 'Load an echo server and measure it, or compare every engine (--compare)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;tcp-echo;connect'= {
@@ -146,10 +147,38 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;tcp-echo;bench'= {
+            cand -c 'Concurrent connections'
+            cand --connections 'Concurrent connections'
+            cand -d 'How long to measure [default: 5s]; with --bulk, the time limit [default: 60s]'
+            cand --duration 'How long to measure [default: 5s]; with --bulk, the time limit [default: 60s]'
+            cand --size 'Bytes per message (K, M, G suffixes are powers of 1024)'
+            cand --pipeline 'Messages in flight per connection'
+            cand --bulk 'Instead of messages, stream SIZE bytes per connection and check the echo'
+            cand --compare 'Start a local server per engine (a comma-separated list, or all) and compare them'
+            cand --idle 'Open CONNS connections, hold them idle for DURATION, check each still echoes'
+            cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --verbose 'Say more: connections, senders, limits (-vv for debug logs)'
+            cand --explain 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;tcp-echo;help'= {
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
             cand serve 'Echo every byte back, on the concurrency engine of your choice'
+            cand bench 'Load an echo server and measure it, or compare every engine (--compare)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;tcp-echo;help;connect'= {
@@ -157,6 +186,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;tcp-echo;help;listen'= {
         }
         &'nettool;tcp-echo;help;serve'= {
+        }
+        &'nettool;tcp-echo;help;bench'= {
         }
         &'nettool;tcp-echo;help;help'= {
         }
@@ -748,12 +779,15 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
             cand serve 'Echo every byte back, on the concurrency engine of your choice'
+            cand bench 'Load an echo server and measure it, or compare every engine (--compare)'
         }
         &'nettool;help;tcp-echo;connect'= {
         }
         &'nettool;help;tcp-echo;listen'= {
         }
         &'nettool;help;tcp-echo;serve'= {
+        }
+        &'nettool;help;tcp-echo;bench'= {
         }
         &'nettool;help;udp'= {
             cand serve 'Echo every datagram back to its sender (many peers on one socket)'

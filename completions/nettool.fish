@@ -45,20 +45,21 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "heartbeat" -d 'Appl
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -l json -d 'Print events as JSON, one object per line'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -s h -l help -d 'Print help'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s h -l help -d 'Print help'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
@@ -102,7 +103,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "thread\t''
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
@@ -128,9 +130,30 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s c -l connections -d 'Concurrent connections' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s d -l duration -d 'How long to measure [default: 5s]; with --bulk, the time limit [default: 60s]' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l size -d 'Bytes per message (K, M, G suffixes are powers of 1024)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l pipeline -d 'Messages in flight per connection' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l bulk -d 'Instead of messages, stream SIZE bytes per connection and check the echo' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l compare -d 'Start a local server per engine (a comma-separated list, or all) and compare them' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l idle -d 'Open CONNS connections, hold them idle for DURATION, check each still echoes' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l explain -d 'Print every socket call (socket, setsockopt, bind, …) in C terms as it is made'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
@@ -353,7 +376,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dry-run -d 'Sho
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "thread\t''
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
@@ -395,7 +419,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "connect" -d 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l mode -d 'Permissions of the socket file, octal (in force from the moment it exists)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "thread\t''
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
@@ -473,7 +498,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fis
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fish_seen_subcommand_from serve connect help" -f -a "connect" -d 'Beat every interval, report replies, declare the peer dead, reconnect'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fish_seen_subcommand_from serve connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "thread\t''
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
@@ -552,6 +578,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "recv" -d 'Receive datagrams and write them to stdout'

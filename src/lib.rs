@@ -5,10 +5,12 @@
 //! * [`net`] — addresses, socket builders, byte moving, limits, signals, the relay.
 //! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
 //! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
+//! * [`bench`] — the echo load generator and the engine comparison.
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
 //! * [`stat`] — socket tables from netlink sock_diag or /proc (`nettool stat`).
 //! * [`output`] / [`error`] — what the user sees: events, colour, JSON, exit codes.
 
+pub mod bench;
 pub mod cli;
 pub mod cmd;
 pub mod diag;

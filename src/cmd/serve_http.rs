@@ -82,6 +82,13 @@ pub struct ServeHttpArgs {
 
 impl Run for ServeHttpArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        if self.workers > 1 && self.engine.engine == crate::engine::EngineKind::Fork {
+            // Workers are threads, and fork(2) in a threaded process is refused.
+            return Err(crate::error::UsageError::invalid(
+                "--workers runs engines in threads; it cannot be combined with --engine fork",
+            )
+            .into());
+        }
         let root = Root::new(&self.dir, self.hidden, self.follow_symlinks)
             .with_context(|| format!("serve {}", self.dir.display()))?;
         let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;

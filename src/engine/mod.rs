@@ -11,6 +11,7 @@ pub mod blocking;
 pub mod conn;
 pub mod epoll;
 mod event_loop;
+mod fork;
 pub mod nbconn;
 pub mod poll;
 mod reactor;
@@ -37,6 +38,8 @@ pub use stats::{Counters, ServerSummary, Tap, report_live, report_summary};
 /// Which concurrency model serves the connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EngineKind {
+    /// One process per connection (fork(2)), blocking I/O.
+    Fork,
     /// One thread per connection, blocking I/O.
     Thread,
     /// One thread, select(2): bitmaps, at most FD_SETSIZE (1024) descriptors.
@@ -54,6 +57,7 @@ pub enum EngineKind {
 impl EngineKind {
     /// Every engine, in the order of the course: processes, threads, then multiplexing.
     pub const ALL: &'static [EngineKind] = &[
+        EngineKind::Fork,
         EngineKind::Thread,
         EngineKind::Select,
         EngineKind::Poll,
@@ -65,6 +69,7 @@ impl EngineKind {
     /// The name used by `--engine`.
     pub fn name(self) -> &'static str {
         match self {
+            EngineKind::Fork => "fork",
             EngineKind::Thread => "thread",
             EngineKind::Select => "select",
             EngineKind::Poll => "poll",
@@ -243,6 +248,7 @@ pub fn serve<F: ServiceFactory>(
         started,
     };
     match kind {
+        EngineKind::Fork => fork::run(listener, factory, &ctx)?,
         EngineKind::Thread => thread::run(listener, factory, &ctx)?,
         EngineKind::Select => event_loop::run(select::Select::new(), listener, factory, &ctx)?,
         EngineKind::Poll => event_loop::run(poll::Poll::new(), listener, factory, &ctx)?,

@@ -136,6 +136,11 @@ engine_test!(
         if !require("prlimit") {
             return;
         }
+        if engine == "fork" {
+            // The fork parent closes its copy of every connection: it never runs out
+            // of descriptors (its limit is processes), so there is nothing to shed.
+            continue;
+        }
         let mut cmd = std::process::Command::new("prlimit");
         cmd.arg("--nofile=64:64")
             .arg("--")

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod bench;
 mod broadcast;
 mod cli;
 mod doctor;

@@ -1,6 +1,8 @@
 //! `nettool tcp-echo`: TCP in its simplest forms — a netcat-style client and listener
-//! (`client`), and the echo server on every engine (`serve`).
+//! (`client`), the echo server on every engine (`serve`), and the load generator
+//! that measures them (`bench`).
 
+mod bench;
 mod client;
 mod serve;
 
@@ -30,6 +32,9 @@ pub enum TcpEchoCommand {
     /// Echo every byte back, on the concurrency engine of your choice
     #[command(after_long_help = serve::SERVE_EXAMPLES)]
     Serve(serve::ServeArgs),
+    /// Load an echo server and measure it, or compare every engine (--compare)
+    #[command(after_long_help = bench::BENCH_EXAMPLES)]
+    Bench(bench::BenchArgs),
 }
 
 impl Run for TcpEchoArgs {
@@ -38,6 +43,7 @@ impl Run for TcpEchoArgs {
             TcpEchoCommand::Connect(a) => a.run(out),
             TcpEchoCommand::Listen(a) => a.run(out),
             TcpEchoCommand::Serve(a) => a.run(out),
+            TcpEchoCommand::Bench(a) => a.run(out),
         }
     }
 }

@@ -451,6 +451,26 @@ fn max_connections_answers_503() {
 fn workers_share_the_port() {
     let f = Fixture::new();
     for engine in all_engines() {
+        if engine == "fork" {
+            let out = crate::util::nettool()
+                .args([
+                    "serve-http",
+                    "--workers",
+                    "3",
+                    "--engine",
+                    "fork",
+                    "-l",
+                    "127.0.0.1:0",
+                ])
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "fork with workers must be refused"
+            );
+            continue;
+        }
         let mut s = f.serve(&engine, &["--workers", "3"]);
         for _ in 0..30 {
             assert_eq!(get(s.socket_addr(), b"/hello.txt").status, 200);

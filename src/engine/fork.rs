@@ -1,0 +1,344 @@
+//! Process per connection, the oldest Unix server design (inetd, early Apache): the
+//! parent only accepts; for each connection it `fork(2)`s, closes its own copy of the
+//! connection fd and goes back to `accept`. The child closes the listener, runs the
+//! same blocking loop as the thread engine ([`super::blocking::serve_conn`]) and
+//! leaves with `_exit(2)`. A crash in one child cannot touch another connection.
+//!
+//! What the parent must get right:
+//! * **Zombies.** A child that exits stays a zombie until its parent `waitpid`s it.
+//!   SIGCHLD is caught with `sigaction` (`SA_NOCLDSTOP`: stopped children are not our
+//!   business; no `SA_RESTART`, so a blocked call returns `EINTR`); its handler only
+//!   writes a byte to a self-pipe, and the accept loop, which polls that pipe, reaps
+//!   with `waitpid(-1, WNOHANG)` *in a loop*: signals do not queue, so one SIGCHLD may
+//!   stand for many exits.
+//! * **Counting.** Counters live in the parent's memory; a child cannot add to them. Each
+//!   child writes one fixed-size record (pid, bytes in/out, close reason) into a shared
+//!   pipe just before `_exit`; records are shorter than `PIPE_BUF`, so writes from many
+//!   children never interleave (pipe(7)).
+//! * **Shutdown.** SIGINT/SIGTERM wake the accept wait through the
+//!   [`Shutdown`] self-pipe. The parent closes the listener and sends each live child
+//!   SIGTERM; the child's handler does `shutdown(fd, SHUT_RD)`, so the blocking loop
+//!   reads EOF, sends what is queued and exits — as the thread engine does. Children
+//!   still alive after a grace period are killed; every one is reaped.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid};
+use socket2::Socket;
+
+mod report;
+mod signals;
+
+use report::{RECORD, decode, encode};
+use signals::{SigchldPipe, child_signals};
+
+use super::accept::Acceptor;
+use super::blocking::{ConnResult, serve_conn};
+use super::service::{ConnInfo, ServiceFactory};
+use super::{CloseReason, EngineCtx};
+use crate::net::signals::Shutdown;
+
+/// How long children may take to finish after SIGTERM before they are killed.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// Connections accepted per wake-up before the parent looks at its pipes again.
+const ACCEPT_BATCH: usize = 64;
+
+pub fn run<F: ServiceFactory>(
+    listener: Socket,
+    factory: Arc<F>,
+    ctx: &EngineCtx<'_>,
+) -> anyhow::Result<()> {
+    // Refuse at once rather than failing every connection (library use from a
+    // multi-threaded program).
+    ensure_single_threaded()?;
+    let shutdown = Shutdown::install_with_stats().context("install signal handlers")?;
+    let mut acceptor = Acceptor::new(listener)?;
+    let sigchld = SigchldPipe::install().context("install the SIGCHLD handler")?;
+    let (reports_rx, reports_tx) =
+        nix::unistd::pipe2(OFlag::O_CLOEXEC).context("create the report pipe")?;
+    set_nonblocking(&reports_rx)?;
+    let mut parent = Parent {
+        live: HashMap::new(),
+        reports: HashMap::new(),
+        partial: Vec::new(),
+        reports_rx,
+    };
+
+    while shutdown.requested().is_none() {
+        let listener_ready = wait(
+            &[
+                acceptor.listener().as_fd(),
+                shutdown.as_fd(),
+                sigchld.read.as_fd(),
+                parent.reports_rx.as_fd(),
+            ],
+            None,
+        )?;
+        shutdown.drain();
+        ctx.on_wake(&shutdown);
+        sigchld.drain();
+        parent.collect(ctx);
+        if shutdown.requested().is_some() || !listener_ready {
+            continue;
+        }
+        for _ in 0..ACCEPT_BATCH {
+            let Some((sock, peer)) = acceptor.try_accept(ctx).context("accept")? else {
+                break;
+            };
+            if ctx
+                .config
+                .max_connections
+                .is_some_and(|max| ctx.counters.active() >= max)
+            {
+                acceptor.refuse(&sock, &peer, &*factory, ctx);
+                continue;
+            }
+            let id = ctx.counters.opened();
+            let info = ConnInfo {
+                id,
+                peer: peer.clone(),
+                local: acceptor.local_label(),
+            };
+            // Whatever sits in stdout's buffer would be written twice (once per process).
+            let _ = std::io::stdout().flush();
+            match fork_single_threaded() {
+                Ok(ForkResult::Child) => {
+                    // The child never returns into this loop.
+                    drop(acceptor);
+                    child_main(sock, &*factory, &info, ctx, &reports_tx);
+                }
+                Ok(ForkResult::Parent { child }) => {
+                    drop(sock);
+                    ctx.log_open(id, &peer);
+                    parent.live.insert(child, (id, peer));
+                }
+                Err(e) => {
+                    ctx.counters.closed();
+                    ctx.out.warn(&format!("cannot fork for {peer}: {e:#}"));
+                }
+            }
+        }
+    }
+
+    // Stop accepting: closing the listener makes new connections fail at once.
+    drop(acceptor);
+    for pid in parent.live.keys() {
+        let _ = kill(*pid, Signal::SIGTERM);
+    }
+    let deadline = Instant::now() + SHUTDOWN_GRACE;
+    while !parent.live.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            for pid in parent.live.keys() {
+                let _ = kill(*pid, Signal::SIGKILL);
+            }
+            // SIGKILL cannot be refused: block until each one is gone.
+            let pids: Vec<Pid> = parent.live.keys().copied().collect();
+            for pid in pids {
+                let _ = waitpid(pid, None);
+                parent.finish(pid, None, ctx);
+            }
+            break;
+        }
+        wait(
+            &[sigchld.read.as_fd(), parent.reports_rx.as_fd()],
+            Some(left),
+        )?;
+        sigchld.drain();
+        parent.collect(ctx);
+    }
+    Ok(())
+}
+
+/// The parent's book-keeping: live children and the reports they sent.
+struct Parent {
+    /// pid → (connection id, peer): the children not yet reaped.
+    live: HashMap<Pid, (u64, String)>,
+    /// Reports read from the pipe whose child has not been reaped yet.
+    reports: HashMap<Pid, ConnResult>,
+    /// Bytes of a record not yet complete.
+    partial: Vec<u8>,
+    reports_rx: OwnedFd,
+}
+
+impl Parent {
+    /// Read every pending report, then reap every exited child.
+    fn collect(&mut self, ctx: &EngineCtx<'_>) {
+        self.read_reports();
+        // Reap in a loop: one SIGCHLD may stand for many exited children.
+        loop {
+            match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::Exited(pid, code)) => self.finish(pid, Some(code), ctx),
+                Ok(WaitStatus::Signaled(pid, _, _)) => self.finish(pid, None, ctx),
+                Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => break,
+                Ok(_) => continue,
+                Err(Errno::EINTR) => continue,
+                Err(_) => break,
+            }
+        }
+    }
+
+    /// Move every complete record waiting in the pipe into `reports`.
+    fn read_reports(&mut self) {
+        let mut buf = [0u8; RECORD * 64];
+        loop {
+            match nix::unistd::read(&self.reports_rx, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => self.partial.extend_from_slice(&buf[..n]),
+            }
+        }
+        let whole = self.partial.len() / RECORD * RECORD;
+        for rec in self.partial[..whole].chunks_exact(RECORD) {
+            let (pid, result) = decode(rec);
+            self.reports.insert(pid, result);
+        }
+        self.partial.drain(..whole);
+    }
+
+    /// A child is gone: count its bytes and log it.
+    fn finish(&mut self, pid: Pid, exit_code: Option<i32>, ctx: &EngineCtx<'_>) {
+        let Some((id, peer)) = self.live.remove(&pid) else {
+            return;
+        };
+        if !self.reports.contains_key(&pid) {
+            // It may have written its report and exited after our last read: a child
+            // writes before it exits, so once reaped its record is in the pipe.
+            self.read_reports();
+        }
+        let r = self.reports.remove(&pid).unwrap_or(ConnResult {
+            bytes_in: 0,
+            bytes_out: 0,
+            reason: CloseReason::Error,
+        });
+        if exit_code != Some(0) {
+            ctx.out.warn(&format!(
+                "connection {id} from {peer}: its process ended abnormally ({})",
+                exit_code.map_or("killed by a signal".to_string(), |c| format!("exit {c}"))
+            ));
+        }
+        ctx.counters.flowed(r.bytes_in, r.bytes_out);
+        ctx.counters.closed();
+        ctx.log_close(id, &peer, r.bytes_in, r.bytes_out, r.reason);
+    }
+}
+
+/// The child's whole life: serve one connection, report, `_exit`.
+///
+/// No destructor of the parent's state runs here (`_exit` skips them, and the parent's
+/// values are simply abandoned with the address space): in particular the
+/// [`Shutdown`] registration, which belongs to the parent, is left alone. A panic in
+/// the service is caught so it can never unwind back into the parent's accept loop.
+fn child_main<F: ServiceFactory>(
+    sock: Socket,
+    factory: &F,
+    info: &ConnInfo,
+    ctx: &EngineCtx<'_>,
+    report: &OwnedFd,
+) -> ! {
+    let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if child_signals(sock.as_raw_fd()).is_err() {
+            return 1;
+        }
+        let mut svc = factory.open(info);
+        // Counted here for nothing: the parent counts the child's report. The tap still
+        // feeds `-x` (the dump file is shared and flushed after every record).
+        let tap = super::Tap::new(Default::default(), ctx.config.hexdump.clone(), info.id);
+        let r = serve_conn(&sock, &mut svc, ctx.config, &tap);
+        drop(svc);
+        drop(sock);
+        let rec = encode(nix::unistd::getpid(), &r);
+        // Fewer than PIPE_BUF bytes: one atomic write, never interleaved with others.
+        match nix::unistd::write(report, &rec) {
+            Ok(RECORD) => 0,
+            _ => 1,
+        }
+    }))
+    .unwrap_or(101);
+    // Anything the service printed must reach the terminal before `_exit`.
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: `_exit` takes a plain integer and never returns; skipping atexit handlers
+    // and destructors is the point (they belong to the parent).
+    unsafe { libc::_exit(code) }
+}
+
+/// Fail unless this process has exactly one thread (counted in `/proc/self/task`).
+fn ensure_single_threaded() -> anyhow::Result<()> {
+    let threads = std::fs::read_dir("/proc/self/task")
+        .map(|d| d.count())
+        .unwrap_or(1);
+    if threads != 1 {
+        bail!("the fork engine needs a single-threaded process, this one has {threads} threads");
+    }
+    Ok(())
+}
+
+/// `fork(2)`, refusing when the process has more than one thread.
+///
+/// nix marks `fork` unsafe because, in a multi-threaded process, the child gets only
+/// the calling thread: a lock another thread held (the allocator's, stdout's) stays
+/// locked forever, so the child may only call async-signal-safe functions. This engine
+/// keeps nettool single-threaded (the accept loop runs on the main thread, no engine or
+/// output helper starts a thread), and this wrapper checks it (`/proc/self/task`)
+/// before every fork, so the child may allocate, log and run the service like any
+/// program.
+fn fork_single_threaded() -> anyhow::Result<ForkResult> {
+    ensure_single_threaded()?;
+    // SAFETY: the process has exactly one thread (checked just above, and no other code
+    // runs concurrently to start one), so the child inherits no lock held by another
+    // thread and may run ordinary code.
+    Ok(unsafe { nix::unistd::fork() }?)
+}
+
+/// Poll `fds` for readability; returns whether the first one is ready.
+/// `EINTR` (a signal arrived) counts as a wake-up with nothing ready.
+fn wait(fds: &[std::os::fd::BorrowedFd<'_>], timeout: Option<Duration>) -> anyhow::Result<bool> {
+    let mut pfds: Vec<PollFd<'_>> = fds
+        .iter()
+        .map(|fd| PollFd::new(*fd, PollFlags::POLLIN))
+        .collect();
+    let t = match timeout {
+        None => PollTimeout::NONE,
+        Some(d) => {
+            PollTimeout::try_from(d.as_millis().min(60_000) as i32 + 1).unwrap_or(PollTimeout::MAX)
+        }
+    };
+    match poll(&mut pfds, t) {
+        Ok(_) => {}
+        Err(Errno::EINTR) => return Ok(false),
+        Err(e) => return Err(anyhow::Error::from(e).context("poll")),
+    }
+    Ok(pfds[0].revents().is_some_and(|r| !r.is_empty()))
+}
+
+fn set_nonblocking(fd: &OwnedFd) -> anyhow::Result<()> {
+    use nix::fcntl::{FcntlArg, fcntl};
+    let flags = OFlag::from_bits_truncate(fcntl(fd, FcntlArg::F_GETFL)?);
+    fcntl(fd, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_fork_a_multi_threaded_process() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let helper = std::thread::spawn(move || rx.recv());
+        let err = ensure_single_threaded().unwrap_err().to_string();
+        assert!(err.contains("single-threaded"), "{err}");
+        drop(tx);
+        let _ = helper.join();
+    }
+}
