@@ -268,7 +268,7 @@ fn datagram_echo_of_empty_and_large_datagrams_and_wrong_type_hint() {
     use std::os::unix::net::UnixDatagram;
     let dir = tempfile::tempdir().unwrap();
     let path = sock_path(&dir, "d.sock");
-    let mut server = serve(&path, &["--dgram"]);
+    let mut server = serve(&path, &["--dgram", "-v"]);
     let me = UnixDatagram::bind(dir.path().join("me.sock")).unwrap();
     me.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     me.connect(&path).unwrap();
@@ -286,6 +286,19 @@ fn datagram_echo_of_empty_and_large_datagrams_and_wrong_type_hint() {
     let n = me.recv(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"still here");
     assert!(server.alive());
+    // SO_PASSCRED: each datagram's sender pid is logged.
+    let pid = std::process::id();
+    assert!(
+        server
+            .wait_for_line(
+                &format!(
+                    "bytes from {} (pid {pid} uid",
+                    dir.path().join("me.sock").display()
+                ),
+                Duration::from_secs(5)
+            )
+            .is_some()
+    );
     // The stream client against a datagram socket says what to do.
     let out = nettool()
         .args(["unix", "connect", path.to_str().unwrap()])
