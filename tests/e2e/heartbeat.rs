@@ -655,3 +655,47 @@ fn garbage_and_oversized_frames_close_only_that_connection() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("protocol error: bad magic"), "{err}");
 }
+
+#[test]
+fn udp_dead_when_the_responder_dies_and_reconnected_when_it_returns() {
+    let server = Server::start(&["heartbeat", "serve", "--udp", "-l", "127.0.0.1:0"]);
+    let addr = server.addr.clone();
+    let mut c = local_client(
+        &addr,
+        &[
+            "--udp",
+            "--interval",
+            "100ms",
+            "--misses",
+            "3",
+            "--reconnect",
+            "--backoff",
+            "100ms..200ms",
+        ],
+    );
+    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
+    server.signal(nix::sys::signal::Signal::SIGKILL);
+    drop(server);
+    let dead = c.wait_for("dead", Duration::from_secs(5)).expect("dead");
+    assert!(
+        dead["reason"].as_str().unwrap().contains("unanswered"),
+        "{dead}"
+    );
+    // Same port again: the probe beat is answered, the client says so and beats on.
+    let _again = Server::start(&["heartbeat", "serve", "--udp", "-l", &addr]);
+    assert!(
+        c.wait_for("reconnected", Duration::from_secs(10)).is_some(),
+        "{:?}",
+        c.seen
+    );
+    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(c.child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    assert_eq!(c.finish(Duration::from_secs(5)), Some(130));
+    let s = c.last("summary").unwrap();
+    assert_eq!(s["dead_periods"], 1);
+    assert!(s["dead_ms"].as_u64().unwrap() > 0);
+}
