@@ -7,11 +7,11 @@
 //!   plus a self-pipe: a readable file descriptor that select, poll and epoll loops
 //!   watch beside their sockets, so a blocked `wait` wakes up at once.
 
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use signal_hook::SigId;
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -23,6 +23,24 @@ pub fn ignore_sigpipe() {
     // SAFETY: installing SIG_IGN runs no handler code, so no async-signal-safety
     // requirement applies; nothing else in nettool changes SIGPIPE's disposition.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) };
+}
+
+/// The first SIGINT/SIGTERM the process caught since any [`Shutdown`] was installed.
+/// A command installs its `Shutdown` before printing `listening on` (so a signal sent
+/// right after that line cannot kill it with the default action and leave a socket
+/// file behind); an engine installs its own a moment later and must still see it.
+static CAUGHT: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
+
+fn caught() -> io::Result<&'static Arc<AtomicUsize>> {
+    if let Some(c) = CAUGHT.get() {
+        return Ok(c);
+    }
+    let c = Arc::new(AtomicUsize::new(0));
+    for sig in [SIGINT, SIGTERM] {
+        // Never unregistered: it records, it does not change what the signal does.
+        signal_hook::flag::register_usize(sig, Arc::clone(&c), sig as usize)?;
+    }
+    Ok(CAUGHT.get_or_init(|| c))
 }
 
 /// SIGINT/SIGTERM caught as a flag and a wake-up file descriptor.
@@ -49,6 +67,12 @@ impl Shutdown {
                 sig,
                 wake_write.try_clone()?,
             )?);
+        }
+        // A signal caught before this Shutdown existed (by an earlier one) counts too.
+        let early = caught()?.load(Ordering::SeqCst);
+        if early != 0 {
+            signal.store(early, Ordering::SeqCst);
+            let _ = (&wake_write).write(&[1]);
         }
         Ok(Shutdown {
             signal,
@@ -139,5 +163,10 @@ mod tests {
         let mut buf = [0u8; 1];
         assert!((&s.wake_read).read(&mut buf).is_ok());
         s.drain();
+        // A Shutdown installed after the signal (an engine's, after the command's) sees it.
+        drop(s);
+        let later = Shutdown::install().unwrap();
+        assert_eq!(later.requested(), Some(SIGTERM));
+        assert!((&later.wake_read).read(&mut buf).is_ok());
     }
 }
