@@ -105,7 +105,8 @@ pub struct ConnectArgs {
     pub backoff: (Duration, Duration),
 
     /// Stop after this many beats (and their replies or misses)
-    #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(short = 'n', long = "count", value_name = "N", conflicts_with = "tcp_keepalive",
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
     /// Beat over UDP instead of TCP

@@ -372,7 +372,6 @@ impl<'a> Client<'a> {
     fn session(&mut self, conn: &mut Conn) -> anyhow::Result<End> {
         let keepalive = matches!(conn, Conn::Keepalive(_));
         let mut det = Detector::new(self.opts.interval, self.opts.misses);
-        let mut sent_at: std::collections::HashMap<u64, Instant> = Default::default();
         let mut next_beat = Instant::now();
         loop {
             let now = Instant::now();
@@ -386,7 +385,6 @@ impl<'a> Client<'a> {
                     return Ok(End::Dead(format!("send failed: {e}")));
                 }
                 det.sent(seq, now);
-                sent_at.insert(seq, now);
                 self.stats.sent += 1;
                 next_beat += self.opts.interval;
                 if next_beat < now {
@@ -428,7 +426,6 @@ impl<'a> Client<'a> {
             let read = conn.read(&mut pongs);
             let now = Instant::now();
             for p in pongs {
-                sent_at.remove(&p.seq);
                 match det.reply(p.seq, now) {
                     ReplyKind::OnTime(rtt) => self.beat(&p, rtt),
                     ReplyKind::Late(rtt) => {
