@@ -10,6 +10,8 @@
 
 pub mod client;
 pub mod detector;
+pub mod stats;
+pub mod transport;
 pub mod wire;
 
 use std::io;
