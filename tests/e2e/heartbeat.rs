@@ -580,18 +580,18 @@ fn delay_proxy(upstream: String, delay: Duration) -> String {
 fn a_delay_of_0_8_intervals_never_triggers_but_2_intervals_does() {
     let _serial = timing_lock();
     let server = Server::start(&["heartbeat", "serve", "-l", "127.0.0.1:0"]);
-    let interval = Duration::from_millis(250);
+    let interval = Duration::from_millis(500);
     let slow = delay_proxy(server.addr.clone(), interval * 8 / 10);
-    let mut c = local_client(&slow, &["--interval", "250ms", "--misses", "3", "-n", "12"]);
+    let mut c = local_client(&slow, &["--interval", "500ms", "--misses", "3", "-n", "8"]);
     assert_eq!(c.finish(Duration::from_secs(20)), Some(0), "{:?}", c.seen);
-    assert_eq!((c.count("missed"), c.count("beat")), (0, 12));
+    assert_eq!((c.count("missed"), c.count("beat")), (0, 8));
     let rtt = c.last("beat").unwrap()["rtt_ms"].as_f64().unwrap();
-    assert!(rtt >= 195.0, "the proxy delays: {rtt} ms");
+    assert!(rtt >= 395.0, "the proxy delays: {rtt} ms");
 
     let slower = delay_proxy(server.addr.clone(), interval * 2);
     let mut c = local_client(
         &slower,
-        &["--interval", "250ms", "--misses", "3", "-n", "12"],
+        &["--interval", "500ms", "--misses", "3", "-n", "8"],
     );
     assert_eq!(c.finish(Duration::from_secs(20)), Some(1));
     assert!(c.last("dead").is_some(), "{:?}", c.seen);
