@@ -63,6 +63,13 @@ fn mode_is_set_and_never_wider_at_bind_time() {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
         assert_eq!(mode, 0o600, "stat shows {mode:o}");
     }
+    // An abstract name has no file to chmod: a usage error, not a silent no-op.
+    let out = nettool()
+        .args(["unix", "serve", "@nettool-mode", "--mode", "0600"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("abstract name"));
     // The file is created with the right mode: the umask is narrowed before bind(2).
     if !require("strace") {
         return;
