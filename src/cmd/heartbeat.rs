@@ -105,7 +105,8 @@ pub struct ConnectArgs {
     pub backoff: (Duration, Duration),
 
     /// Stop after this many beats (and their replies or misses)
-    #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(short = 'n', long = "count", value_name = "N", conflicts_with = "tcp_keepalive",
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
     /// Beat over UDP instead of TCP
@@ -137,13 +138,14 @@ impl Run for HeartbeatArgs {
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        // Signals are caught before `listening on` is printed (see net::signals).
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         if self.udp {
             let sock = hb::bind_udp(addr)?;
             let bound = sock
                 .local_addr()
                 .map_or_else(|_| addr.to_string(), |a| a.to_string());
             out.listening(&bound, json!({"proto": "udp", "service": "heartbeat"}));
-            let shutdown = Shutdown::install().context("install signal handlers")?;
             let state = hb::serve_udp(sock, out, &shutdown)?;
             out.event(
                 Level::Info,
@@ -173,6 +175,7 @@ impl Run for ServeArgs {
             &self.engine.server_config()?,
             out,
         )?;
+        drop(shutdown);
         report_summary(out, &summary);
         out.event(
             Level::Detail,

@@ -220,6 +220,7 @@ mod tests {
 
     #[test]
     fn sigterm_sets_flag_and_wakes_fd() {
+        hold_termination();
         let s = Shutdown::install().unwrap();
         assert_eq!(s.requested(), None);
         signal_hook::low_level::raise(SIGTERM).unwrap();
@@ -227,5 +228,11 @@ mod tests {
         let mut buf = [0u8; 1];
         assert!((&s.wake_read).read(&mut buf).is_ok());
         s.drain();
+        // Once termination is held, a Shutdown installed after the signal (an engine's,
+        // after the command's) sees it.
+        drop(s);
+        let later = Shutdown::install().unwrap();
+        assert_eq!(later.requested(), Some(SIGTERM));
+        assert!((&later.wake_read).read(&mut buf).is_ok());
     }
 }

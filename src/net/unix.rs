@@ -237,6 +237,11 @@ pub fn unix_bind(
     kind: UnixKind,
     opts: &UnixListenOpts,
 ) -> anyhow::Result<UnixBound> {
+    if opts.mode.is_some() && matches!(target, UnixTarget::Abstract(_)) {
+        bail!(crate::error::UsageError::invalid(format!(
+            "--mode needs a socket file; {target} is an abstract name (no file, no permissions)"
+        )));
+    }
     let addr = sockaddr(target).with_context(|| format!("listen on {target}"))?;
     let sock = new_socket(kind).context("create a Unix socket")?;
     let mut replaced_stale = false;

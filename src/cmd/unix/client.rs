@@ -137,8 +137,8 @@ impl Run for ListenArgs {
             UnixKind::Stream
         };
         let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
-        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         let shutdown = Shutdown::install().context("install signal handlers")?;
+        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         let opts = self.relay.relay_opts(self.timeout.timeout)?;
         if self.dgram {
             let result =

@@ -52,6 +52,9 @@ impl Run for ServeArgs {
             file,
             replaced_stale,
         } = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
+        // Catch SIGINT/SIGTERM before announcing ourselves: a signal right after the
+        // `listening on` line must still end in a clean exit that removes the file.
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         out.listening(
             &self.path.to_string(),
             json!({"proto": kind.name(), "service": "echo", "engine": self.engine.engine.name()}),
@@ -65,7 +68,6 @@ impl Run for ServeArgs {
             );
         }
         if self.dgram {
-            let shutdown = Shutdown::install().context("install signal handlers")?;
             let s = unix_dgram::echo(sock, out, &shutdown)?;
             out.event(
                 Level::Info,

@@ -6,32 +6,23 @@
 //! One thread, one `poll(2)` on the socket and the shutdown self-pipe; the timeout is
 //! the sooner of "next beat due" and "next reply deadline" from the [`Detector`].
 
-use std::io::{self, Read, Write};
-use std::net::{SocketAddr, UdpSocket};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use serde_json::{Value, json};
-use socket2::Socket;
 
 use super::detector::{Backoff, Detector, Jitter, ReplyKind, Verdict};
+pub use super::stats::Stats;
+pub use super::transport::Transport;
+use super::transport::{self, Conn};
 use super::wire::{self, Frame, Ping, Pong};
 use crate::error::Interrupted;
-use crate::net::keepalive::{self, KeepaliveSettings};
 use crate::net::signals::Shutdown;
-use crate::net::socket::tcp_connect;
 use crate::output::{Level, Output};
-
-/// How beats travel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    Tcp,
-    Udp,
-    /// No application beats: kernel keepalive and TCP_USER_TIMEOUT.
-    TcpKeepalive,
-}
 
 #[derive(Debug, Clone)]
 pub struct ClientOpts {
@@ -45,169 +36,6 @@ pub struct ClientOpts {
     pub backoff_min: Duration,
     pub backoff_max: Duration,
     pub count: Option<u64>,
-}
-
-/// Ping-style totals.
-#[derive(Debug, Clone, Default)]
-pub struct Stats {
-    pub sent: u64,
-    pub received: u64,
-    pub late: u64,
-    rtt_min: f64,
-    rtt_max: f64,
-    rtt_sum: f64,
-    rtt_sq: f64,
-    pub dead_periods: u32,
-    pub dead_total: Duration,
-}
-
-impl Stats {
-    fn rtt(&mut self, ms: f64) {
-        if self.received == 0 || ms < self.rtt_min {
-            self.rtt_min = ms;
-        }
-        self.rtt_max = self.rtt_max.max(ms);
-        self.rtt_sum += ms;
-        self.rtt_sq += ms * ms;
-        self.received += 1;
-    }
-
-    pub fn lost_pct(&self) -> f64 {
-        if self.sent == 0 {
-            return 0.0;
-        }
-        100.0 * (self.sent.saturating_sub(self.received)) as f64 / self.sent as f64
-    }
-
-    /// (min, avg, max, mdev) in milliseconds, as ping prints them.
-    pub fn rtt_summary(&self) -> (f64, f64, f64, f64) {
-        if self.received == 0 {
-            return (0.0, 0.0, 0.0, 0.0);
-        }
-        let n = self.received as f64;
-        let avg = self.rtt_sum / n;
-        let mdev = (self.rtt_sq / n - avg * avg).max(0.0).sqrt();
-        (self.rtt_min, avg, self.rtt_max, mdev)
-    }
-}
-
-/// A connected transport.
-enum Conn {
-    Tcp {
-        sock: Socket,
-        rbuf: Vec<u8>,
-        wbuf: Vec<u8>,
-    },
-    Udp(UdpSocket),
-    Keepalive(Socket),
-}
-
-impl Conn {
-    fn fd(&self) -> BorrowedFd<'_> {
-        match self {
-            Conn::Tcp { sock, .. } | Conn::Keepalive(sock) => sock.as_fd(),
-            Conn::Udp(u) => u.as_fd(),
-        }
-    }
-
-    fn send(&mut self, frame: &Frame) -> io::Result<()> {
-        match self {
-            Conn::Tcp { wbuf, .. } => {
-                wire::encode(frame, wbuf);
-                self.flush()
-            }
-            Conn::Udp(u) => match u.send(&wire::to_bytes(frame)) {
-                Ok(_) => Ok(()),
-                // An ICMP "port unreachable" from an earlier beat: the beat is lost,
-                // the detector notices; nothing to spin on.
-                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => Ok(()),
-                Err(e) => Err(e),
-            },
-            Conn::Keepalive(_) => Ok(()),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        if let Conn::Tcp { sock, wbuf, .. } = self {
-            while !wbuf.is_empty() {
-                match (&*sock).write(wbuf) {
-                    Ok(n) => {
-                        wbuf.drain(..n);
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn wants_write(&self) -> bool {
-        matches!(self, Conn::Tcp { wbuf, .. } if !wbuf.is_empty())
-    }
-
-    /// Read what is there; pongs go to `frames`. `Err` ends the connection.
-    fn read(&mut self, frames: &mut Vec<Pong>) -> Result<(), String> {
-        let mut tmp = [0u8; 4096];
-        match self {
-            Conn::Tcp { sock, rbuf, .. } => {
-                loop {
-                    match (&*sock).read(&mut tmp) {
-                        Ok(0) => return Err("connection closed by the peer".into()),
-                        Ok(n) => rbuf.extend_from_slice(&tmp[..n]),
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        Err(e) => return Err(format!("connection lost: {e}")),
-                    }
-                }
-                let mut used = 0;
-                loop {
-                    match wire::decode(&rbuf[used..]) {
-                        Ok(Some((Frame::Pong(p), n))) => {
-                            frames.push(p);
-                            used += n;
-                        }
-                        Ok(Some((Frame::Ping(_), _))) => {
-                            return Err("protocol error: the responder sent a ping".into());
-                        }
-                        Ok(None) => break,
-                        Err(e) => return Err(format!("protocol error: {e}")),
-                    }
-                }
-                rbuf.drain(..used);
-                Ok(())
-            }
-            Conn::Udp(u) => {
-                loop {
-                    match u.recv(&mut tmp) {
-                        Ok(n) => match wire::decode_datagram(&tmp[..n]) {
-                            Ok(Frame::Pong(p)) => frames.push(p),
-                            // A stray datagram is dropped; it cannot hurt a connection.
-                            _ => log::warn!("heartbeat: dropped a malformed datagram"),
-                        },
-                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {}
-                        Err(e) => return Err(format!("receive failed: {e}")),
-                    }
-                }
-                Ok(())
-            }
-            Conn::Keepalive(sock) => loop {
-                match (&*sock).read(&mut tmp) {
-                    Ok(0) => return Err("connection closed by the peer".into()),
-                    Ok(_) => {}
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
-                    Err(e) if e.raw_os_error() == Some(libc::ETIMEDOUT) => {
-                        return Err("the kernel dropped the connection (keepalive / user timeout: ETIMEDOUT)".into());
-                    }
-                    Err(e) => return Err(format!("connection lost: {e}")),
-                }
-            },
-        }
-    }
 }
 
 /// How a session on one connection ended.
@@ -254,47 +82,21 @@ impl<'a> Client<'a> {
     }
 
     fn connect(&mut self) -> anyhow::Result<Conn> {
-        match self.opts.transport {
-            Transport::Tcp | Transport::TcpKeepalive => {
-                let sock = tcp_connect(&self.opts.addrs, Some(self.opts.connect_timeout))?;
-                let _ = sock.set_tcp_nodelay(true);
-                if self.opts.transport == Transport::TcpKeepalive {
-                    let s = KeepaliveSettings::from_heartbeat(self.opts.interval, self.opts.misses);
-                    keepalive::apply(&sock, &s)?;
-                    self.report(
-                        Level::Info,
-                        "keepalive",
-                        json!({"idle_s": s.idle.as_secs(), "interval_s": s.interval.as_secs(),
-                               "count": s.count, "user_timeout_ms": s.user_timeout.as_millis() as u64}),
-                        || format!(
-                            "kernel keepalive on {}: idle {}s, probe every {}s, {} probes, TCP_USER_TIMEOUT {}",
-                            self.opts.label, s.idle.as_secs(), s.interval.as_secs(), s.count,
-                            humantime::format_duration(s.user_timeout)
-                        ),
-                    );
-                    sock.set_nonblocking(true)?;
-                    return Ok(Conn::Keepalive(sock));
-                }
-                sock.set_nonblocking(true)?;
-                Ok(Conn::Tcp {
-                    sock,
-                    rbuf: Vec::new(),
-                    wbuf: Vec::new(),
-                })
-            }
-            Transport::Udp => {
-                let addr = self.opts.addrs[0];
-                let bind: SocketAddr = if addr.is_ipv4() {
-                    "0.0.0.0:0".parse()?
-                } else {
-                    "[::]:0".parse()?
-                };
-                let u = UdpSocket::bind(bind)?;
-                u.connect(addr)?;
-                u.set_nonblocking(true)?;
-                Ok(Conn::Udp(u))
-            }
+        let (conn, keepalive) = transport::open(&self.opts)?;
+        if let Some(s) = keepalive {
+            self.report(
+                Level::Info,
+                "keepalive",
+                json!({"idle_s": s.idle.as_secs(), "interval_s": s.interval.as_secs(),
+                       "count": s.count, "user_timeout_ms": s.user_timeout.as_millis() as u64}),
+                || format!(
+                    "kernel keepalive on {}: idle {}s, probe every {}s, {} probes, TCP_USER_TIMEOUT {}",
+                    self.opts.label, s.idle.as_secs(), s.interval.as_secs(), s.count,
+                    humantime::format_duration(s.user_timeout)
+                ),
+            );
         }
+        Ok(conn)
     }
 
     /// UDP has no handshake: "reconnected" means a probe beat was answered in time.
@@ -372,7 +174,6 @@ impl<'a> Client<'a> {
     fn session(&mut self, conn: &mut Conn) -> anyhow::Result<End> {
         let keepalive = matches!(conn, Conn::Keepalive(_));
         let mut det = Detector::new(self.opts.interval, self.opts.misses);
-        let mut sent_at: std::collections::HashMap<u64, Instant> = Default::default();
         let mut next_beat = Instant::now();
         loop {
             let now = Instant::now();
@@ -386,7 +187,6 @@ impl<'a> Client<'a> {
                     return Ok(End::Dead(format!("send failed: {e}")));
                 }
                 det.sent(seq, now);
-                sent_at.insert(seq, now);
                 self.stats.sent += 1;
                 next_beat += self.opts.interval;
                 if next_beat < now {
@@ -428,7 +228,6 @@ impl<'a> Client<'a> {
             let read = conn.read(&mut pongs);
             let now = Instant::now();
             for p in pongs {
-                sent_at.remove(&p.seq);
                 match det.reply(p.seq, now) {
                     ReplyKind::OnTime(rtt) => self.beat(&p, rtt),
                     ReplyKind::Late(rtt) => {
@@ -610,24 +409,4 @@ pub fn validate(opts: &ClientOpts) -> anyhow::Result<()> {
         ));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stats_like_ping() {
-        let mut s = Stats {
-            sent: 4,
-            ..Default::default()
-        };
-        for ms in [1.0, 2.0, 3.0] {
-            s.rtt(ms);
-        }
-        assert_eq!(s.lost_pct(), 25.0);
-        let (min, avg, max, mdev) = s.rtt_summary();
-        assert_eq!((min, avg, max), (1.0, 2.0, 3.0));
-        assert!((mdev - (2.0f64 / 3.0).sqrt()).abs() < 1e-9);
-    }
 }

@@ -10,6 +10,8 @@
 
 pub mod client;
 pub mod detector;
+pub mod stats;
+pub mod transport;
 pub mod wire;
 
 use std::io;
@@ -302,5 +304,66 @@ mod tests {
         assert_eq!(r.on_data(&pings(0..1)[..5], &mut out), Verdict::Keep);
         assert_eq!(r.on_eof(&mut out), Verdict::Close);
         assert_eq!(r.state.rejected(), 1);
+    }
+
+    /// Seeds from the hostile-input suite: garbage, an oversized and a malformed frame,
+    /// a wrong version, a pong sent to the responder.
+    const SEEDS: &[&[u8]] = &[
+        b"GET / HTTP/1.1\r\n\r\n",
+        b"HB\x01\x01\xff\xff",
+        b"HB\x01\x01\x00\x08",
+        b"HB\x02\x01\x00\x10",
+        b"\x00\x00\x00\x00\x00\x00",
+    ];
+
+    proptest::proptest! {
+        /// A connection fed valid pings, then anything, in arbitrary pieces: the
+        /// responder answers exactly the pings a sequential decoder accepts, closes iff
+        /// the decoder finds an error, never buffers more than one frame, never panics.
+        #[test]
+        fn responder_matches_the_decoder_on_any_stream(
+            pings_before in 0u64..4,
+            seed in 0usize..6,
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+            cuts in proptest::collection::vec(1usize..9, 1..40),
+        ) {
+            let mut stream = pings(0..pings_before);
+            if seed < SEEDS.len() {
+                stream.extend_from_slice(SEEDS[seed]);
+            }
+            stream.extend_from_slice(&tail);
+            // The reference: decode sequentially.
+            let (mut expected, mut at, mut bad) = (Vec::new(), 0, false);
+            loop {
+                match wire::decode(&stream[at..]) {
+                    Ok(Some((Frame::Ping(p), n))) => { expected.push(p.seq); at += n; }
+                    Ok(Some((Frame::Pong(_), _))) | Err(_) => { bad = true; break; }
+                    Ok(None) => break,
+                }
+            }
+            let mut r = responder();
+            let mut out = Outbox::default();
+            let (mut rest, mut i, mut closed) = (&stream[..], 0, false);
+            while !rest.is_empty() {
+                let n = cuts[i % cuts.len()].min(rest.len());
+                i += 1;
+                if r.on_data(&rest[..n], &mut out) == Verdict::Close {
+                    closed = true;
+                    break;
+                }
+                proptest::prop_assert!(r.buf.len() <= wire::HEADER_LEN + wire::MAX_BODY);
+                rest = &rest[n..];
+            }
+            proptest::prop_assert_eq!(closed, bad);
+            let bytes = drain(&mut out);
+            let mut got = Vec::new();
+            let mut at = 0;
+            while let Ok(Some((Frame::Pong(p), n))) = wire::decode(&bytes[at..]) {
+                got.push(p.seq);
+                at += n;
+            }
+            proptest::prop_assert_eq!(at, bytes.len());
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! `heartbeat serve|connect`: dead-peer detection under real faults. Partitions and
 //! loss are nftables rules inside namespaces the tests create (client in one, server
-//! in the other, joined by veth); kills, stops and delays run on loopback.
+//! in the other, joined by veth, in `faults`); kills, stops and delays run on loopback.
+
+mod faults;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -11,20 +13,24 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 
 use crate::unix::{assert_server_recovered, fd_count, rss_kib};
-use crate::util::netns::{Netns, veth};
-use crate::util::{Server, nettool, require, require_root, wait_until};
+use crate::util::{Server, nettool, wait_until};
 
-const SERVER_IP: &str = "192.0.2.2";
+/// Tests that assert time bounds run one at a time: on a loaded 2-core machine, six
+/// of them beating at once would measure each other's scheduling, not the detector.
+pub fn timing_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// A running `heartbeat connect --json`, its JSON events parsed as they arrive.
-struct HbClient {
-    child: Child,
+pub struct HbClient {
+    pub child: Child,
     events: Receiver<Value>,
-    seen: Vec<Value>,
+    pub seen: Vec<Value>,
 }
 
 impl HbClient {
-    fn spawn(mut cmd: std::process::Command) -> HbClient {
+    pub fn spawn(mut cmd: std::process::Command) -> HbClient {
         cmd.stdin(Stdio::null()).stdout(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn client");
         let stdout = child.stdout.take().unwrap();
@@ -48,7 +54,7 @@ impl HbClient {
     }
 
     /// Wait for the next event named `name`, up to `timeout`.
-    fn wait_for(&mut self, name: &str, timeout: Duration) -> Option<Value> {
+    pub fn wait_for(&mut self, name: &str, timeout: Duration) -> Option<Value> {
         let deadline = Instant::now() + timeout;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.events.recv_timeout(left) {
@@ -65,7 +71,7 @@ impl HbClient {
     }
 
     /// Every remaining event until the process exits; returns its exit code.
-    fn finish(&mut self, timeout: Duration) -> Option<i32> {
+    pub fn finish(&mut self, timeout: Duration) -> Option<i32> {
         let ok = wait_until(timeout, || matches!(self.child.try_wait(), Ok(Some(_))));
         assert!(ok, "client did not exit within {timeout:?}");
         while let Ok(v) = self.events.recv_timeout(Duration::from_secs(2)) {
@@ -75,17 +81,17 @@ impl HbClient {
     }
 
     /// Take every event that has arrived so far.
-    fn drain(&mut self) {
+    pub fn drain(&mut self) {
         while let Ok(v) = self.events.try_recv() {
             self.seen.push(v);
         }
     }
 
-    fn count(&self, name: &str) -> usize {
+    pub fn count(&self, name: &str) -> usize {
         self.seen.iter().filter(|v| v["event"] == name).count()
     }
 
-    fn last(&self, name: &str) -> Option<&Value> {
+    pub fn last(&self, name: &str) -> Option<&Value> {
         self.seen.iter().rev().find(|v| v["event"] == name)
     }
 }
@@ -97,90 +103,8 @@ impl Drop for HbClient {
     }
 }
 
-fn event_time(v: &Value) -> SystemTime {
+pub fn event_time(v: &Value) -> SystemTime {
     humantime::parse_rfc3339(v["time"].as_str().unwrap()).unwrap()
-}
-
-/// Client namespace and server namespace joined by veth (192.0.2.1 ↔ 192.0.2.2).
-struct Net {
-    client: Netns,
-    server: Netns,
-}
-
-impl Net {
-    fn new() -> Net {
-        let client = Netns::new("hbc");
-        let server = Netns::new("hbs");
-        veth(
-            &client,
-            "hbc0",
-            "192.0.2.1/24",
-            &server,
-            "hbs0",
-            "192.0.2.2/24",
-        );
-        let net = Net { client, server };
-        net.nft(&["add", "table", "inet", "hb"]);
-        net.nft(&[
-            "add",
-            "chain",
-            "inet",
-            "hb",
-            "in",
-            "{ type filter hook input priority 0; policy accept; }",
-        ]);
-        net
-    }
-
-    /// `nft ARGS…` inside the server namespace.
-    fn nft(&self, args: &[&str]) -> String {
-        let out = self.server.command("nft").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "nft {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Drop everything from the client: a silent partition (no RST, no ICMP).
-    fn partition(&self) {
-        self.nft(&[
-            "add",
-            "rule",
-            "inet",
-            "hb",
-            "in",
-            "ip",
-            "saddr",
-            "192.0.2.1",
-            "drop",
-        ]);
-    }
-
-    fn heal(&self) {
-        self.nft(&["flush", "chain", "inet", "hb", "in"]);
-    }
-
-    fn serve(&self, extra: &[&str]) -> Server {
-        let mut c = self.server.nettool();
-        c.args(["heartbeat", "serve", "-l", &format!("{SERVER_IP}:0")])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null());
-        Server::start_cmd(c)
-    }
-
-    fn connect(&self, server: &Server, args: &[&str]) -> HbClient {
-        let mut c = self.client.nettool();
-        c.args(["--json", "heartbeat", "connect", &server.addr])
-            .args(args);
-        HbClient::spawn(c)
-    }
-}
-
-fn ns_ready() -> bool {
-    require_root() && require("ip") && require("nft")
 }
 
 fn local_client(addr: &str, args: &[&str]) -> HbClient {
@@ -277,214 +201,8 @@ fn sigint_prints_the_summary_and_exits_130() {
 }
 
 #[test]
-fn server_sigkill_is_dead_within_the_bound_exit_1() {
-    if !ns_ready() {
-        return;
-    }
-    let net = Net::new();
-    let server = net.serve(&[]);
-    let mut c = net.connect(&server, &["--interval", "200ms", "--misses", "3"]);
-    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
-    let killed = Instant::now();
-    server.signal(nix::sys::signal::Signal::SIGKILL);
-    assert_eq!(c.finish(Duration::from_secs(5)), Some(1));
-    let bound = Duration::from_millis(200 * 4);
-    assert!(
-        killed.elapsed() <= bound + Duration::from_millis(700),
-        "{:?}",
-        killed.elapsed()
-    );
-    assert!(
-        c.last("dead").is_some() && c.last("summary").is_some(),
-        "{:?}",
-        c.seen
-    );
-}
-
-#[test]
-fn silent_partition_is_dead_within_the_bound_then_reconnects_when_healed() {
-    if !ns_ready() {
-        return;
-    }
-    let net = Net::new();
-    let server = net.serve(&[]);
-    let mut c = net.connect(
-        &server,
-        &[
-            "--interval",
-            "500ms",
-            "--misses",
-            "3",
-            "--reconnect",
-            "--backoff",
-            "100ms..400ms",
-        ],
-    );
-    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
-    net.partition();
-    let dead = c
-        .wait_for("dead", Duration::from_secs(5))
-        .expect("a dead verdict");
-    let last_beat = c
-        .seen
-        .iter()
-        .rfind(|v| v["event"] == "beat")
-        .unwrap()
-        .clone();
-    let gap = event_time(&dead)
-        .duration_since(event_time(&last_beat))
-        .unwrap();
-    assert!(
-        gap <= Duration::from_millis(2000 + 300),
-        "dead {gap:?} after the last reply"
-    );
-    assert!(c.count("missed") >= 3);
-    net.heal();
-    assert!(
-        c.wait_for("reconnected", Duration::from_secs(10)).is_some(),
-        "{:?}",
-        c.seen
-    );
-    assert!(
-        c.wait_for("beat", Duration::from_secs(5)).is_some(),
-        "beating again"
-    );
-}
-
-#[test]
-fn ten_percent_loss_gives_no_false_dead_over_300_beats() {
-    if !ns_ready() {
-        return;
-    }
-    let net = Net::new();
-    let server = net.serve(&["--udp"]);
-    net.nft(&[
-        "add", "rule", "inet", "hb", "in", "udp", "dport", "1-65535", "numgen", "random", "mod",
-        "10", "==", "0", "drop",
-    ]);
-    let mut c = net.connect(
-        &server,
-        &["--udp", "--interval", "20ms", "--misses", "5", "-n", "300"],
-    );
-    assert_eq!(
-        c.finish(Duration::from_secs(60)),
-        Some(0),
-        "{:?}",
-        c.last("dead")
-    );
-    assert_eq!(c.count("dead"), 0);
-    let s = c.last("summary").unwrap();
-    assert_eq!(s["sent"], 300);
-    let lost = s["lost_pct"].as_f64().unwrap();
-    assert!((3.0..=20.0).contains(&lost), "lost {lost}%");
-}
-
-#[test]
-fn tcp_keepalive_detects_the_partition() {
-    if !ns_ready() {
-        return;
-    }
-    let net = Net::new();
-    let server = net.serve(&[]);
-    let mut c = net.connect(
-        &server,
-        &["--tcp-keepalive", "--interval", "1s", "--misses", "2"],
-    );
-    let ka = c
-        .wait_for("keepalive", Duration::from_secs(5))
-        .expect("keepalive settings");
-    assert_eq!(
-        (ka["idle_s"].as_u64(), ka["count"].as_u64()),
-        (Some(1), Some(2))
-    );
-    net.partition();
-    let cut = Instant::now();
-    assert_eq!(c.finish(Duration::from_secs(10)), Some(1));
-    let dead = c.last("dead").expect("dead event");
-    assert!(
-        dead["reason"].as_str().unwrap().contains("kernel dropped"),
-        "{dead}"
-    );
-    // idle 1 s + 2 probes × 1 s (TCP_USER_TIMEOUT 3 s), plus scheduling slack.
-    assert!(
-        cut.elapsed() <= Duration::from_millis(4500),
-        "{:?}",
-        cut.elapsed()
-    );
-}
-
-#[test]
-fn reconnect_backs_off_with_jitter_no_syn_storm() {
-    if !ns_ready() {
-        return;
-    }
-    let net = Net::new();
-    let server = net.serve(&[]);
-    let mut c = net.connect(
-        &server,
-        &[
-            "-v",
-            "--interval",
-            "100ms",
-            "--misses",
-            "2",
-            "--reconnect",
-            "--backoff",
-            "100ms..2s",
-            "-w",
-            "200ms",
-        ],
-    );
-    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
-    net.nft(&[
-        "add", "rule", "inet", "hb", "in", "tcp", "flags", "syn", "counter",
-    ]);
-    net.nft(&[
-        "add",
-        "rule",
-        "inet",
-        "hb",
-        "in",
-        "ip",
-        "saddr",
-        "192.0.2.1",
-        "drop",
-    ]);
-    assert!(c.wait_for("dead", Duration::from_secs(5)).is_some());
-    std::thread::sleep(Duration::from_secs(5)); // a fixed observation window
-    let rules = net.nft(&["list", "chain", "inet", "hb", "in"]);
-    let syns: u64 = rules
-        .split("counter packets ")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .expect("counter");
-    // Back-off 100 ms doubling to 2 s (+200 ms connect timeout): about 6 attempts in
-    // 5 s. Without back-off, 200 ms timeouts alone would be 25.
-    assert!((2..=10).contains(&syns), "{syns} SYNs in 5 s");
-    c.drain();
-    let delays: Vec<u64> = c
-        .seen
-        .iter()
-        .filter(|v| v["event"] == "retry")
-        .map(|v| v["delay_ms"].as_u64().unwrap())
-        .collect();
-    assert!(delays.len() >= 3, "{delays:?}");
-    assert!(
-        delays[delays.len() - 1] > delays[0] * 3,
-        "delays grow: {delays:?}"
-    );
-    for (i, d) in delays.iter().enumerate() {
-        let nominal = (100u64 << i).min(2000);
-        assert!(
-            *d >= nominal / 2 && *d <= nominal,
-            "attempt {i}: {d} ms vs nominal {nominal}"
-        );
-    }
-}
-
-#[test]
 fn sigstopped_server_is_dead_then_sigcont_reconnects() {
+    let _serial = timing_lock();
     let server = Server::start(&["heartbeat", "serve", "-l", "127.0.0.1:0"]);
     let mut c = local_client(
         &server.addr,
@@ -565,19 +283,20 @@ fn delay_proxy(upstream: String, delay: Duration) -> String {
 
 #[test]
 fn a_delay_of_0_8_intervals_never_triggers_but_2_intervals_does() {
+    let _serial = timing_lock();
     let server = Server::start(&["heartbeat", "serve", "-l", "127.0.0.1:0"]);
-    let interval = Duration::from_millis(250);
+    let interval = Duration::from_millis(500);
     let slow = delay_proxy(server.addr.clone(), interval * 8 / 10);
-    let mut c = local_client(&slow, &["--interval", "250ms", "--misses", "3", "-n", "12"]);
+    let mut c = local_client(&slow, &["--interval", "500ms", "--misses", "3", "-n", "8"]);
     assert_eq!(c.finish(Duration::from_secs(20)), Some(0), "{:?}", c.seen);
-    assert_eq!((c.count("missed"), c.count("beat")), (0, 12));
+    assert_eq!((c.count("missed"), c.count("beat")), (0, 8));
     let rtt = c.last("beat").unwrap()["rtt_ms"].as_f64().unwrap();
-    assert!(rtt >= 195.0, "the proxy delays: {rtt} ms");
+    assert!(rtt >= 395.0, "the proxy delays: {rtt} ms");
 
     let slower = delay_proxy(server.addr.clone(), interval * 2);
     let mut c = local_client(
         &slower,
-        &["--interval", "250ms", "--misses", "3", "-n", "12"],
+        &["--interval", "500ms", "--misses", "3", "-n", "8"],
     );
     assert_eq!(c.finish(Duration::from_secs(20)), Some(1));
     assert!(c.last("dead").is_some(), "{:?}", c.seen);
@@ -654,4 +373,48 @@ fn garbage_and_oversized_frames_close_only_that_connection() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("protocol error: bad magic"), "{err}");
+}
+
+#[test]
+fn udp_dead_when_the_responder_dies_and_reconnected_when_it_returns() {
+    let server = Server::start(&["heartbeat", "serve", "--udp", "-l", "127.0.0.1:0"]);
+    let addr = server.addr.clone();
+    let mut c = local_client(
+        &addr,
+        &[
+            "--udp",
+            "--interval",
+            "100ms",
+            "--misses",
+            "3",
+            "--reconnect",
+            "--backoff",
+            "100ms..200ms",
+        ],
+    );
+    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
+    server.signal(nix::sys::signal::Signal::SIGKILL);
+    drop(server);
+    let dead = c.wait_for("dead", Duration::from_secs(5)).expect("dead");
+    assert!(
+        dead["reason"].as_str().unwrap().contains("unanswered"),
+        "{dead}"
+    );
+    // Same port again: the probe beat is answered, the client says so and beats on.
+    let _again = Server::start(&["heartbeat", "serve", "--udp", "-l", &addr]);
+    assert!(
+        c.wait_for("reconnected", Duration::from_secs(10)).is_some(),
+        "{:?}",
+        c.seen
+    );
+    assert!(c.wait_for("beat", Duration::from_secs(5)).is_some());
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(c.child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    assert_eq!(c.finish(Duration::from_secs(5)), Some(130));
+    let s = c.last("summary").unwrap();
+    assert_eq!(s["dead_periods"], 1);
+    assert!(s["dead_ms"].as_u64().unwrap() > 0);
 }

@@ -2,8 +2,10 @@
 //! against each other, the stream echo suite on every engine, socket-file handling
 //! (stale, live, not a socket, --mode, removal on exit) and peer credentials.
 
+mod dgram;
+mod files;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -53,18 +55,18 @@ pub fn assert_server_recovered(
     );
 }
 
-fn sock_path(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+pub fn sock_path(dir: &tempfile::TempDir, name: &str) -> PathBuf {
     dir.path().join(name)
 }
 
-fn serve(path: &Path, extra: &[&str]) -> Server {
+pub fn serve(path: &Path, extra: &[&str]) -> Server {
     let p = path.to_str().unwrap();
     let mut args = vec!["unix", "serve", p];
     args.extend_from_slice(extra);
     Server::start(&args)
 }
 
-fn echo_once(path: &Path, msg: &[u8]) -> Vec<u8> {
+pub fn echo_once(path: &Path, msg: &[u8]) -> Vec<u8> {
     let mut s = UnixStream::connect(path).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     s.write_all(msg).unwrap();
@@ -235,103 +237,6 @@ fn stream_echo_suite_over_unix_on_every_engine() {
 }
 
 #[test]
-fn datagram_echo_and_temporary_client_path_removed() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = sock_path(&dir, "d.sock");
-    let _server = serve(&path, &["--dgram"]);
-    let client_tmp = tempfile::tempdir().unwrap();
-    let payload = random_bytes(40_000, 7);
-    let out = nettool()
-        .args([
-            "unix",
-            "connect",
-            "--dgram",
-            "-w",
-            "5",
-            path.to_str().unwrap(),
-        ])
-        .env("TMPDIR", client_tmp.path())
-        .stdin(temp_file_with(&payload).reopen().unwrap())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    assert!(out.stdout == payload, "datagram echo differs");
-    let left: Vec<_> = std::fs::read_dir(client_tmp.path()).unwrap().collect();
-    assert!(
-        left.is_empty(),
-        "client left its temporary socket: {left:?}"
-    );
-}
-
-#[test]
-fn datagram_echo_of_empty_and_large_datagrams_and_wrong_type_hint() {
-    use std::os::unix::net::UnixDatagram;
-    let dir = tempfile::tempdir().unwrap();
-    let path = sock_path(&dir, "d.sock");
-    let mut server = serve(&path, &["--dgram"]);
-    let me = UnixDatagram::bind(dir.path().join("me.sock")).unwrap();
-    me.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    me.connect(&path).unwrap();
-    let mut buf = vec![0u8; 100_000];
-    for len in [0usize, 1, 65_507] {
-        let data = random_bytes(len, len as u64);
-        me.send(&data).unwrap();
-        let n = me.recv(&mut buf).unwrap();
-        assert_eq!(&buf[..n], &data[..], "{len}-byte datagram");
-    }
-    // An unnamed sender cannot be answered: the server logs it and goes on.
-    let unnamed = UnixDatagram::unbound().unwrap();
-    unnamed.send_to(b"who am i", &path).unwrap();
-    me.send(b"still here").unwrap();
-    let n = me.recv(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"still here");
-    assert!(server.alive());
-    // The stream client against a datagram socket says what to do.
-    let out = nettool()
-        .args(["unix", "connect", path.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("try --dgram"));
-}
-
-#[test]
-fn datagram_client_gives_up_after_w_without_replies() {
-    // A datagram "server" that never answers: socat bound and reading into /dev/null.
-    if !require("socat") {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = sock_path(&dir, "mute.sock");
-    let mut socat = Command::new("socat")
-        .args(["-u"])
-        .arg(format!("UNIX-RECV:{}", path.display()))
-        .arg("OPEN:/dev/null")
-        .spawn()
-        .unwrap();
-    assert!(wait_until(Duration::from_secs(5), || path.exists()));
-    let started = std::time::Instant::now();
-    let out = nettool()
-        .args([
-            "unix",
-            "connect",
-            "--dgram",
-            "-w",
-            "300ms",
-            path.to_str().unwrap(),
-        ])
-        .stdin(temp_file_with(b"anyone?").reopen().unwrap())
-        .output()
-        .unwrap();
-    let _ = socat.kill();
-    let _ = socat.wait();
-    assert_eq!(out.status.code(), Some(1), "{out:?}");
-    assert!(started.elapsed() < Duration::from_secs(3));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("0 of 1 replies arrived within 300ms"), "{err}");
-}
-
-#[test]
 fn abstract_names_work_with_nettool_and_socat() {
     let name = format!("@nettool-e2e-{}", std::process::id());
     let server = Server::start(&["unix", "serve", &name]);
@@ -351,123 +256,6 @@ fn abstract_names_work_with_nettool_and_socat() {
             .output()
             .unwrap();
         assert_eq!(out.stdout, b"via socat");
-    }
-}
-
-#[test]
-fn stale_file_is_replaced_live_one_refused_regular_file_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = sock_path(&dir, "s.sock");
-    // A crashed server's leftover: std does not remove the file when the listener drops.
-    drop(UnixListener::bind(&path).unwrap());
-    assert!(path.exists());
-    let server = serve(&path, &["-v"]);
-    assert!(
-        server
-            .wait_for_line("replaced a stale socket file", Duration::from_secs(5))
-            .is_some()
-    );
-    assert_eq!(echo_once(&path, b"fresh"), b"fresh");
-
-    let out = nettool()
-        .args(["unix", "serve", path.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("in use by a running server"), "{err}");
-    assert_eq!(echo_once(&path, b"still mine"), b"still mine");
-
-    let plain = dir.path().join("plain.txt");
-    std::fs::write(&plain, b"precious").unwrap();
-    let out = nettool()
-        .args(["unix", "serve", plain.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("is a regular file, not a socket; not touching it"),
-        "{err}"
-    );
-    assert_eq!(std::fs::read(&plain).unwrap(), b"precious");
-    let out = nettool()
-        .args(["unix", "serve", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
-}
-
-#[test]
-fn mode_is_set_and_never_wider_at_bind_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = sock_path(&dir, "m.sock");
-    {
-        let _server = serve(&path, &["--mode", "0600"]);
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
-        assert_eq!(mode, 0o600, "stat shows {mode:o}");
-    }
-    // The file is created with the right mode: the umask is narrowed before bind(2).
-    if !require("strace") {
-        return;
-    }
-    let path = sock_path(&dir, "m2.sock");
-    let trace = dir.path().join("trace");
-    let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-e", "trace=umask,bind", "-o"])
-        .arg(&trace)
-        .arg(crate::util::bin())
-        .args(["unix", "serve", path.to_str().unwrap(), "--mode", "0640"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null());
-    let mut server = Server::start_cmd(cmd);
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
-    assert_eq!(mode, 0o640);
-    // SIGTERM goes to nettool itself (strace's child), then strace exits with it.
-    let children = std::fs::read_to_string(format!(
-        "/proc/{}/task/{}/children",
-        server.pid(),
-        server.pid()
-    ))
-    .unwrap();
-    let pid: i32 = children.split_whitespace().next().unwrap().parse().unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
-    assert!(wait_until(Duration::from_secs(10), || !server.alive()));
-    let log = std::fs::read_to_string(&trace).unwrap();
-    let lines: Vec<&str> = log.lines().collect();
-    let umask = lines.iter().position(|l| l.contains("umask(0137)"));
-    let bind = lines
-        .iter()
-        .position(|l| l.contains("bind(") && l.contains("m2.sock"));
-    let restore = lines.iter().rposition(|l| l.contains("umask("));
-    assert!(
-        matches!((umask, bind, restore), (Some(u), Some(b), Some(r)) if u < b && b < r),
-        "umask must be narrowed before bind and restored after:\n{log}"
-    );
-}
-
-#[test]
-fn socket_file_removed_after_sigterm_and_sigint() {
-    for sig in [
-        nix::sys::signal::Signal::SIGTERM,
-        nix::sys::signal::Signal::SIGINT,
-    ] {
-        for extra in [&[][..], &["--dgram"][..]] {
-            let dir = tempfile::tempdir().unwrap();
-            let path = sock_path(&dir, "t.sock");
-            let mut server = serve(&path, extra);
-            assert!(path.exists());
-            server.signal(sig);
-            assert!(wait_until(Duration::from_secs(10), || !server.alive()));
-            assert!(server.child.wait().unwrap().success(), "{sig:?} {extra:?}");
-            assert!(!path.exists(), "{sig:?} {extra:?}: socket file left behind");
-        }
     }
 }
 

@@ -1,0 +1,183 @@
+//! The transports a heartbeat client beats over: a TCP stream (frames reassembled
+//! across reads), UDP (one frame per datagram; ICMP errors are lost beats, not
+//! failures), or a TCP connection left to the kernel's keepalive. Non-blocking sockets;
+//! the client's loop polls them.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::{AsFd, BorrowedFd};
+
+use socket2::Socket;
+
+use super::client::ClientOpts;
+use super::wire::{self, Frame, Pong};
+use crate::net::keepalive::{self, KeepaliveSettings};
+use crate::net::socket::tcp_connect;
+
+/// How beats travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Tcp,
+    Udp,
+    /// No application beats: kernel keepalive and TCP_USER_TIMEOUT.
+    TcpKeepalive,
+}
+
+/// A connected transport.
+pub(super) enum Conn {
+    Tcp {
+        sock: Socket,
+        rbuf: Vec<u8>,
+        wbuf: Vec<u8>,
+    },
+    Udp(UdpSocket),
+    Keepalive(Socket),
+}
+
+impl Conn {
+    pub(super) fn fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Conn::Tcp { sock, .. } | Conn::Keepalive(sock) => sock.as_fd(),
+            Conn::Udp(u) => u.as_fd(),
+        }
+    }
+
+    pub(super) fn send(&mut self, frame: &Frame) -> io::Result<()> {
+        match self {
+            Conn::Tcp { wbuf, .. } => {
+                wire::encode(frame, wbuf);
+                self.flush()
+            }
+            Conn::Udp(u) => match u.send(&wire::to_bytes(frame)) {
+                Ok(_) => Ok(()),
+                // An ICMP "port unreachable" from an earlier beat: the beat is lost,
+                // the detector notices; nothing to spin on.
+                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => Ok(()),
+                Err(e) => Err(e),
+            },
+            Conn::Keepalive(_) => Ok(()),
+        }
+    }
+
+    pub(super) fn flush(&mut self) -> io::Result<()> {
+        if let Conn::Tcp { sock, wbuf, .. } = self {
+            while !wbuf.is_empty() {
+                match (&*sock).write(wbuf) {
+                    Ok(n) => {
+                        wbuf.drain(..n);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn wants_write(&self) -> bool {
+        matches!(self, Conn::Tcp { wbuf, .. } if !wbuf.is_empty())
+    }
+
+    /// Read what is there; pongs go to `frames`. `Err` ends the connection.
+    pub(super) fn read(&mut self, frames: &mut Vec<Pong>) -> Result<(), String> {
+        let mut tmp = [0u8; 4096];
+        match self {
+            Conn::Tcp { sock, rbuf, .. } => {
+                loop {
+                    match (&*sock).read(&mut tmp) {
+                        Ok(0) => return Err("connection closed by the peer".into()),
+                        Ok(n) => rbuf.extend_from_slice(&tmp[..n]),
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(e) => return Err(format!("connection lost: {e}")),
+                    }
+                }
+                let mut used = 0;
+                loop {
+                    match wire::decode(&rbuf[used..]) {
+                        Ok(Some((Frame::Pong(p), n))) => {
+                            frames.push(p);
+                            used += n;
+                        }
+                        Ok(Some((Frame::Ping(_), _))) => {
+                            return Err("protocol error: the responder sent a ping".into());
+                        }
+                        Ok(None) => break,
+                        Err(e) => return Err(format!("protocol error: {e}")),
+                    }
+                }
+                rbuf.drain(..used);
+                Ok(())
+            }
+            Conn::Udp(u) => {
+                loop {
+                    match u.recv(&mut tmp) {
+                        Ok(n) => match wire::decode_datagram(&tmp[..n]) {
+                            Ok(Frame::Pong(p)) => frames.push(p),
+                            // A stray datagram is dropped; it cannot hurt a connection.
+                            _ => log::warn!("heartbeat: dropped a malformed datagram"),
+                        },
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {}
+                        Err(e) => return Err(format!("receive failed: {e}")),
+                    }
+                }
+                Ok(())
+            }
+            Conn::Keepalive(sock) => loop {
+                match (&*sock).read(&mut tmp) {
+                    Ok(0) => return Err("connection closed by the peer".into()),
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                    Err(e) if e.raw_os_error() == Some(libc::ETIMEDOUT) => {
+                        return Err("the kernel dropped the connection (keepalive / user timeout: ETIMEDOUT)".into());
+                    }
+                    Err(e) => return Err(format!("connection lost: {e}")),
+                }
+            },
+        }
+    }
+}
+
+/// Connect (or, for UDP, create and connect) the transport `opts` asks for; with
+/// `--tcp-keepalive` also returns the kernel settings applied.
+pub(super) fn open(opts: &ClientOpts) -> anyhow::Result<(Conn, Option<KeepaliveSettings>)> {
+    match opts.transport {
+        Transport::Tcp | Transport::TcpKeepalive => {
+            let sock = tcp_connect(&opts.addrs, Some(opts.connect_timeout))?;
+            let _ = sock.set_tcp_nodelay(true);
+            let mut settings = None;
+            if opts.transport == Transport::TcpKeepalive {
+                let s = KeepaliveSettings::from_heartbeat(opts.interval, opts.misses);
+                keepalive::apply(&sock, &s)?;
+                settings = Some(s);
+            }
+            sock.set_nonblocking(true)?;
+            let conn = if settings.is_some() {
+                Conn::Keepalive(sock)
+            } else {
+                Conn::Tcp {
+                    sock,
+                    rbuf: Vec::new(),
+                    wbuf: Vec::new(),
+                }
+            };
+            Ok((conn, settings))
+        }
+        Transport::Udp => {
+            let addr = opts.addrs[0];
+            let bind: SocketAddr = if addr.is_ipv4() {
+                "0.0.0.0:0".parse()?
+            } else {
+                "[::]:0".parse()?
+            };
+            let u = UdpSocket::bind(bind)?;
+            u.connect(addr)?;
+            u.set_nonblocking(true)?;
+            Ok((Conn::Udp(u), None))
+        }
+    }
+}

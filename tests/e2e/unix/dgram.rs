@@ -1,0 +1,118 @@
+//! `unix serve --dgram` and `unix connect --dgram`: datagram echo, empty and large
+//! datagrams, unnamed senders, sender credentials, the client's temporary path and -w.
+
+use std::time::Duration;
+
+use super::{serve, sock_path};
+use crate::util::{nettool, random_bytes, require, temp_file_with, wait_until};
+use std::process::Command;
+
+#[test]
+fn datagram_echo_and_temporary_client_path_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sock_path(&dir, "d.sock");
+    let _server = serve(&path, &["--dgram"]);
+    let client_tmp = tempfile::tempdir().unwrap();
+    let payload = random_bytes(40_000, 7);
+    let out = nettool()
+        .args([
+            "unix",
+            "connect",
+            "--dgram",
+            "-w",
+            "5",
+            path.to_str().unwrap(),
+        ])
+        .env("TMPDIR", client_tmp.path())
+        .stdin(temp_file_with(&payload).reopen().unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout == payload, "datagram echo differs");
+    let left: Vec<_> = std::fs::read_dir(client_tmp.path()).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "client left its temporary socket: {left:?}"
+    );
+}
+
+#[test]
+fn datagram_echo_of_empty_and_large_datagrams_and_wrong_type_hint() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().unwrap();
+    let path = sock_path(&dir, "d.sock");
+    let mut server = serve(&path, &["--dgram", "-v"]);
+    let me = UnixDatagram::bind(dir.path().join("me.sock")).unwrap();
+    me.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    me.connect(&path).unwrap();
+    let mut buf = vec![0u8; 100_000];
+    for len in [0usize, 1, 65_507] {
+        let data = random_bytes(len, len as u64);
+        me.send(&data).unwrap();
+        let n = me.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], &data[..], "{len}-byte datagram");
+    }
+    // An unnamed sender cannot be answered: the server logs it and goes on.
+    let unnamed = UnixDatagram::unbound().unwrap();
+    unnamed.send_to(b"who am i", &path).unwrap();
+    me.send(b"still here").unwrap();
+    let n = me.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"still here");
+    assert!(server.alive());
+    // SO_PASSCRED: each datagram's sender pid is logged.
+    let pid = std::process::id();
+    assert!(
+        server
+            .wait_for_line(
+                &format!(
+                    "bytes from {} (pid {pid} uid",
+                    dir.path().join("me.sock").display()
+                ),
+                Duration::from_secs(5)
+            )
+            .is_some()
+    );
+    // The stream client against a datagram socket says what to do.
+    let out = nettool()
+        .args(["unix", "connect", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("try --dgram"));
+}
+
+#[test]
+fn datagram_client_gives_up_after_w_without_replies() {
+    // A datagram "server" that never answers: socat bound and reading into /dev/null.
+    if !require("socat") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = sock_path(&dir, "mute.sock");
+    let mut socat = Command::new("socat")
+        .args(["-u"])
+        .arg(format!("UNIX-RECV:{}", path.display()))
+        .arg("OPEN:/dev/null")
+        .spawn()
+        .unwrap();
+    assert!(wait_until(Duration::from_secs(5), || path.exists()));
+    let started = std::time::Instant::now();
+    let out = nettool()
+        .args([
+            "unix",
+            "connect",
+            "--dgram",
+            "-w",
+            "300ms",
+            path.to_str().unwrap(),
+        ])
+        .stdin(temp_file_with(b"anyone?").reopen().unwrap())
+        .output()
+        .unwrap();
+    let _ = socat.kill();
+    let _ = socat.wait();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("0 of 1 replies arrived within 300ms"), "{err}");
+}
