@@ -25,7 +25,11 @@ pub enum Flush {
 /// Errors are the connection's own (EPIPE, ECONNRESET): close it, not the server.
 pub fn flush_outbox(sock: &Socket, out: &mut Outbox, sent: &mut u64) -> io::Result<Flush> {
     while let Some(item) = out.front() {
+        let more = out.more_after_front();
         let result = match item {
+            // MSG_MORE (send(2)): a file range follows, so let the kernel put this head
+            // and the first body bytes in one segment.
+            OutItem::Bytes(b) if more => sock.send_with_flags(b, libc::MSG_MORE),
             OutItem::Bytes(b) => (&*sock).write(b),
             OutItem::File { file, offset, len } => {
                 let mut off = *offset as libc::off64_t;
