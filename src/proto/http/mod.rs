@@ -37,6 +37,10 @@ use request::{Parsed, Request};
 pub const PIPELINE_RESPONSES: usize = 16;
 /// At most this many queued bytes before pipelined requests wait for a flush.
 pub const PIPELINE_BYTES: u64 = 64 * 1024;
+/// The pipelining window while the connection is open.
+const WINDOW: (usize, u64) = (PIPELINE_RESPONSES, PIPELINE_BYTES);
+/// The window for requests still buffered when the client half-closes.
+const EOF_WINDOW: (usize, u64) = (4 * PIPELINE_RESPONSES, 16 * PIPELINE_BYTES);
 /// Most unanswered input a connection may buffer; beyond it, it is closed.
 pub const MAX_BUFFERED: usize = 256 * 1024;
 
@@ -117,7 +121,7 @@ pub struct HttpConn {
 
 impl HttpConn {
     /// Answer every complete request in the buffer that the window allows.
-    fn pump(&mut self, out: &mut Outbox, windowed: bool) -> Verdict {
+    fn pump(&mut self, out: &mut Outbox, (max_responses, max_bytes): (usize, u64)) -> Verdict {
         loop {
             if self.closing {
                 return Verdict::Close;
@@ -125,9 +129,7 @@ impl HttpConn {
             if self.buf.is_empty() {
                 return Verdict::Keep;
             }
-            if windowed
-                && (self.in_window >= PIPELINE_RESPONSES || out.queued_bytes() >= PIPELINE_BYTES)
-            {
+            if self.in_window >= max_responses || out.queued_bytes() >= max_bytes {
                 return Verdict::Keep;
             }
             let started = Instant::now();
@@ -225,7 +227,7 @@ impl Service for HttpConn {
             return Verdict::Close;
         }
         self.buf.extend_from_slice(data);
-        let v = self.pump(out, true);
+        let v = self.pump(out, WINDOW);
         if v == Verdict::Keep && self.buf.len() > MAX_BUFFERED {
             self.closing = true;
             return Verdict::Close;
@@ -236,15 +238,17 @@ impl Service for HttpConn {
 
     fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
         self.in_window = 0;
-        let v = self.pump(out, true);
+        let v = self.pump(out, WINDOW);
         self.arm_deadline(out);
         v
     }
 
     fn on_eof(&mut self, out: &mut Outbox) -> Verdict {
-        // The client half-closed after its requests: answer all of them, then close.
+        // The client half-closed after its requests: answer them, then close. The
+        // engine calls nothing after this, so the window is wider here, but still
+        // bounded (open files, listing copies); requests beyond it go unanswered.
         if !self.closing {
-            self.pump(out, false);
+            self.pump(out, EOF_WINDOW);
         }
         Verdict::Close
     }
@@ -303,6 +307,20 @@ mod tests {
         out.clear();
         assert_eq!(c.on_flushed(&mut out), Verdict::Keep);
         assert!(out.is_empty() && c.deadline().is_some());
+    }
+
+    #[test]
+    fn half_close_after_a_flood_is_bounded() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a"), "x").unwrap();
+        let mut c = conn(d.path());
+        let mut out = Outbox::default();
+        let flood = "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".repeat(1000);
+        c.on_data(flood.as_bytes(), &mut out);
+        out.clear();
+        c.in_window = 0;
+        assert_eq!(c.on_eof(&mut out), Verdict::Close);
+        assert_eq!(c.in_window, EOF_WINDOW.0);
     }
 
     #[test]
