@@ -141,7 +141,7 @@ fn serve_dir(
         return error(out, 403, keep, body, &[]);
     }
     let url = path.url(true);
-    let rendered = match sh.listings.get(real, &url, sh.root.hidden) {
+    let rendered = match sh.listings.get(real, &url, &sh.root) {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             return error(out, 403, keep, body, &[]);

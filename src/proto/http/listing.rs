@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 
-use super::fs::encode_segment;
+use super::fs::{Root, encode_segment};
 use super::response::mtime_of;
 
 /// Escape text for HTML element content and attribute values.
@@ -65,7 +65,8 @@ struct Entry {
     mtime: SystemTime,
 }
 
-fn read_entries(dir: &Path, hidden: bool) -> std::io::Result<Vec<Entry>> {
+fn read_entries(dir: &Path, root: &Root) -> std::io::Result<Vec<Entry>> {
+    let hidden = root.hidden;
     let mut entries = Vec::new();
     for e in std::fs::read_dir(dir)? {
         let Ok(e) = e else { continue };
@@ -77,13 +78,20 @@ fn read_entries(dir: &Path, hidden: bool) -> std::io::Result<Vec<Entry>> {
         if name.contains(&b'\\') {
             continue;
         }
-        // Follow symlinks for type and size; a dangling one is listed as it is.
-        let meta = match std::fs::metadata(e.path()) {
-            Ok(m) => m,
-            Err(_) => match e.metadata() {
-                Ok(m) => m,
-                Err(_) => continue,
-            },
+        // A symlink shows its target's type, size and time only when the target is
+        // one we would serve (inside the root, or --follow-symlinks); otherwise — and
+        // when it dangles — the link itself is described, so a listing says nothing
+        // about files outside the root.
+        let Ok(own) = e.metadata() else { continue };
+        let meta = if own.file_type().is_symlink() {
+            match std::fs::canonicalize(e.path()) {
+                Ok(real) if root.follow_symlinks || real.starts_with(&root.canonical) => {
+                    std::fs::metadata(&real).unwrap_or(own)
+                }
+                _ => own,
+            }
+        } else {
+            own
         };
         entries.push(Entry {
             name,
@@ -184,7 +192,7 @@ pub struct ListingCache {
 
 impl ListingCache {
     /// The listing of `dir` (a canonical path) shown at `url_path`.
-    pub fn get(&self, dir: &Path, url_path: &str, hidden: bool) -> std::io::Result<Arc<Rendered>> {
+    pub fn get(&self, dir: &Path, url_path: &str, root: &Root) -> std::io::Result<Arc<Rendered>> {
         let meta = std::fs::metadata(dir)?;
         let stamp = (meta.mtime(), meta.mtime_nsec());
         if let Some(c) = self.map.lock().expect("listing cache").get(dir) {
@@ -192,7 +200,7 @@ impl ListingCache {
                 return Ok(Arc::clone(&c.rendered));
             }
         }
-        let entries = read_entries(dir, hidden)?;
+        let entries = read_entries(dir, root)?;
         let rendered = Arc::new(Rendered {
             html: render_html(url_path, &entries),
             json: render_json(url_path, &entries),
@@ -243,8 +251,10 @@ mod tests {
         std::fs::write(d.path().join(".secret"), "x").unwrap();
         std::fs::create_dir(d.path().join("zdir")).unwrap();
         std::fs::write(d.path().join("javascript:alert(1)"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", d.path().join("out")).unwrap();
         let cache = ListingCache::default();
-        let r = cache.get(d.path(), "/sub/", false).unwrap();
+        let root = Root::new(d.path(), false, false).unwrap();
+        let r = cache.get(d.path(), "/sub/", &root).unwrap();
         let html = String::from_utf8(r.html.clone()).unwrap();
         let zdir = html.find("./zdir/").unwrap();
         let b = html.find("./b.txt").unwrap();
@@ -259,6 +269,12 @@ mod tests {
         );
         assert!(html.contains("href=\"../\""));
         assert!(!html.contains("secret"));
+        let passwd = std::fs::metadata("/etc/passwd").unwrap().len();
+        let out_row = html.lines().find(|l| l.contains("./out\"")).unwrap();
+        assert!(
+            !out_row.contains(&human_size(passwd)) || passwd == 11,
+            "{out_row}"
+        );
         let v: serde_json::Value = serde_json::from_slice(&r.json).unwrap();
         assert_eq!(v["entries"][0]["name"], "zdir");
         assert_eq!(v["entries"][0]["type"], "dir");
