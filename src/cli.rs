@@ -96,7 +96,8 @@ pub enum Command {
     TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
 
     /// Static HTTP file server with directory listings
-    #[command(name = "serve-http", after_long_help = crate::cmd::serve_http::EXAMPLES)]
+    #[command(name = "serve-http", long_about = crate::cmd::serve_http::ABOUT,
+              after_long_help = crate::cmd::serve_http::EXAMPLES)]
     ServeHttp(crate::cmd::serve_http::ServeHttpArgs),
 
     /// Print a shell completion script
