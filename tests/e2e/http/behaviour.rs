@@ -513,3 +513,30 @@ fn bad_arguments_say_so_in_one_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn ipv6_and_the_json_listening_event() {
+    let f = Fixture::new();
+    let root = f.root();
+    let mut s = crate::util::Server::start(&[
+        "--json",
+        "serve-http",
+        root.to_str().unwrap(),
+        "-l",
+        "[::1]:0",
+    ]);
+    assert!(
+        s.addr.starts_with("http://[::1]:") && s.addr.ends_with('/'),
+        "{}",
+        s.addr
+    );
+    let r = get(s.socket_addr(), b"/hello.txt");
+    assert_eq!(r.status, 200);
+    let stdout = s.child.stdout.take().unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut first).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(v["event"], "listening");
+    assert_eq!(v["proto"], "http");
+    assert_eq!(v["addr"].as_str(), Some(s.addr.as_str()));
+}
