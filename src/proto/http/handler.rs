@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::Shared;
 use super::fs::{CleanPath, ResolveError, Resolved, clean_path};
+use super::listing::Body;
 use super::request::{Method, Request};
 use super::response::{
     Head, RangeAnswer, content_type, error_response, etag, http_date, if_range_holds, mtime_of,
@@ -148,14 +149,15 @@ fn serve_dir(
         }
         Err(_) => return error(out, 404, keep, body, &[]),
     };
-    let (bytes, ctype) = if req.wants_json {
+    let (listing, ctype) = if req.wants_json {
         (&rendered.json, "application/json")
     } else {
         (&rendered.html, "text/html; charset=utf-8")
     };
+    let len = listing.len();
     let head = Head::new(200)
         .header("Content-Type", ctype)
-        .header("Content-Length", bytes.len())
+        .header("Content-Length", len)
         .header("Cache-Control", "no-cache")
         .header("Vary", "Accept")
         .finish(keep);
@@ -166,9 +168,12 @@ fn serve_dir(
             body: 0,
         };
     }
-    out.push_bytes(bytes);
+    match listing {
+        Body::File(f, n) => out.push_file(Arc::clone(f), 0, *n),
+        Body::Mem(v) => out.push_bytes(v),
+    }
     Answer {
         status: 200,
-        body: bytes.len() as u64,
+        body: len,
     }
 }
