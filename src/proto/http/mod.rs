@@ -37,6 +37,9 @@ use request::{Parsed, Request};
 pub const PIPELINE_RESPONSES: usize = 16;
 /// At most this many queued bytes before pipelined requests wait for a flush.
 pub const PIPELINE_BYTES: u64 = 64 * 1024;
+/// Largest request body (by `Content-Length`) skipped to keep the connection open;
+/// a larger or chunked one closes it after the response.
+pub const MAX_SKIPPED_BODY: u64 = 64 * 1024;
 /// The pipelining window while the connection is open.
 const WINDOW: (usize, u64) = (PIPELINE_RESPONSES, PIPELINE_BYTES);
 /// The window for requests still buffered when the client half-closes.
@@ -96,6 +99,7 @@ impl ServiceFactory for HttpFactory {
             in_window: 0,
             deadline: Some(Instant::now() + self.shared.opts.header_timeout),
             closing: false,
+            skip: 0,
         }
     }
 
@@ -117,6 +121,8 @@ pub struct HttpConn {
     deadline: Option<Instant>,
     /// A response with `Connection: close` is queued; nothing more is read.
     closing: bool,
+    /// Bytes of a request body still to discard.
+    skip: u64,
 }
 
 impl HttpConn {
@@ -126,7 +132,12 @@ impl HttpConn {
             if self.closing {
                 return Verdict::Close;
             }
-            if self.buf.is_empty() {
+            if self.skip > 0 {
+                let n = self.skip.min(self.buf.len() as u64);
+                self.buf.drain(..n as usize);
+                self.skip -= n;
+            }
+            if self.buf.is_empty() || self.skip > 0 {
                 return Verdict::Keep;
             }
             if self.in_window >= max_responses || out.queued_bytes() >= max_bytes {
@@ -159,8 +170,13 @@ impl HttpConn {
     }
 
     fn answer(&mut self, req: &Request, out: &mut Outbox, started: Instant) {
-        // A request body is never read; closing keeps the framing honest.
-        let keep = req.keep_alive && !req.has_body;
+        // A request body is never used. One of known, modest length is skipped so the
+        // connection can go on; otherwise closing keeps the framing honest.
+        let skippable = !req.chunked && req.content_length <= MAX_SKIPPED_BODY;
+        let keep = req.keep_alive && (!req.has_body || skippable);
+        if keep {
+            self.skip = req.content_length;
+        }
         let a = handler::respond(&self.sh, req, keep, out);
         self.in_window += 1;
         self.deadline = None;
@@ -321,6 +337,32 @@ mod tests {
         c.in_window = 0;
         assert_eq!(c.on_eof(&mut out), Verdict::Close);
         assert_eq!(c.in_window, EOF_WINDOW.0);
+    }
+
+    #[test]
+    fn a_small_body_is_skipped_and_the_connection_kept() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a"), "x").unwrap();
+        let mut c = conn(d.path());
+        let mut out = Outbox::default();
+        let v = c.on_data(
+            b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234",
+            &mut out,
+        );
+        assert_eq!(v, Verdict::Keep);
+        assert!(text(&out).starts_with("HTTP/1.1 405 "));
+        out.clear();
+        c.on_flushed(&mut out);
+        let v = c.on_data(b"56789GET /a HTTP/1.1\r\nHost: x\r\n\r\n", &mut out);
+        assert_eq!(v, Verdict::Keep);
+        assert!(text(&out).starts_with("HTTP/1.1 200 "), "{}", text(&out));
+        let mut out = Outbox::default();
+        let big = format!(
+            "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+            MAX_SKIPPED_BODY + 1
+        );
+        assert_eq!(c.on_data(big.as_bytes(), &mut out), Verdict::Close);
+        assert!(text(&out).contains("Connection: close"));
     }
 
     #[test]
