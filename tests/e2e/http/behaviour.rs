@@ -540,3 +540,30 @@ fn ipv6_and_the_json_listening_event() {
     assert_eq!(v["proto"], "http");
     assert_eq!(v["addr"].as_str(), Some(s.addr.as_str()));
 }
+
+#[test]
+fn status_is_coloured_only_when_asked() {
+    let f = Fixture::new();
+    let root = f.root();
+    let mut cmd = crate::util::nettool();
+    cmd.env_remove("NO_COLOR")
+        .args([
+            "--color",
+            "always",
+            "serve-http",
+            root.to_str().unwrap(),
+            "-l",
+            "127.0.0.1:0",
+        ])
+        .stdin(std::process::Stdio::null());
+    let s = crate::util::Server::start_cmd(cmd);
+    get(s.socket_addr(), b"/hello.txt");
+    get(s.socket_addr(), b"/%1b[31mnope");
+    let ok = s
+        .wait_for_line("GET /hello.txt", Duration::from_secs(5))
+        .unwrap();
+    assert!(ok.contains("\x1b[32m200\x1b[0m"), "{ok:?}");
+    let miss = s.wait_for_line("nope", Duration::from_secs(5)).unwrap();
+    let (path_part, _) = miss.split_once(" \x1b[").unwrap();
+    assert!(!path_part.contains('\x1b'), "{miss:?}");
+}
