@@ -100,6 +100,7 @@ impl ServiceFactory for HttpFactory {
             deadline: Some(Instant::now() + self.shared.opts.header_timeout),
             closing: false,
             skip: 0,
+            partial: false,
         }
     }
 
@@ -123,37 +124,52 @@ pub struct HttpConn {
     closing: bool,
     /// Bytes of a request body still to discard.
     skip: u64,
+    /// The buffer ends in an incomplete request head.
+    partial: bool,
 }
 
 impl HttpConn {
-    /// Answer every complete request in the buffer that the window allows.
-    fn pump(&mut self, out: &mut Outbox, (max_responses, max_bytes): (usize, u64)) -> Verdict {
+    /// Answer every complete request in the buffer that the window allows. Consumed
+    /// bytes are removed once per call, not once per request (no quadratic copying
+    /// of a long pipelined buffer).
+    fn pump(&mut self, out: &mut Outbox, window: (usize, u64)) -> Verdict {
+        let mut pos = 0;
+        self.partial = false;
+        let v = self.pump_from(&mut pos, out, window);
+        self.buf.drain(..pos);
+        v
+    }
+
+    fn pump_from(
+        &mut self,
+        pos: &mut usize,
+        out: &mut Outbox,
+        (max_responses, max_bytes): (usize, u64),
+    ) -> Verdict {
         loop {
             if self.closing {
                 return Verdict::Close;
             }
             if self.skip > 0 {
-                let n = self.skip.min(self.buf.len() as u64);
-                self.buf.drain(..n as usize);
+                let n = self.skip.min((self.buf.len() - *pos) as u64);
+                *pos += n as usize;
                 self.skip -= n;
             }
-            if self.buf.is_empty() || self.skip > 0 {
+            if *pos == self.buf.len() || self.skip > 0 {
                 return Verdict::Keep;
             }
             if self.in_window >= max_responses || out.queued_bytes() >= max_bytes {
                 return Verdict::Keep;
             }
             let started = Instant::now();
-            match request::parse(&self.buf) {
+            match request::parse(&self.buf[*pos..]) {
                 Ok(Parsed::Partial) => {
-                    if self.buf.len() > MAX_BUFFERED {
+                    self.partial = true;
+                    if self.buf.len() - *pos > MAX_BUFFERED {
                         self.closing = true;
+                        return Verdict::Close;
                     }
-                    return if self.closing {
-                        Verdict::Close
-                    } else {
-                        Verdict::Keep
-                    };
+                    return Verdict::Keep;
                 }
                 Err(rej) => {
                     let bytes = response::error_response(rej.status, false, true, &[]);
@@ -162,7 +178,7 @@ impl HttpConn {
                     self.closing = true;
                 }
                 Ok(Parsed::Complete(req)) => {
-                    self.buf.drain(..req.head_len);
+                    *pos += req.head_len;
                     self.answer(&req, out, started);
                 }
             }
@@ -243,6 +259,12 @@ impl Service for HttpConn {
             return Verdict::Close;
         }
         self.buf.extend_from_slice(data);
+        // A head can only complete with a newline: while an incomplete head is below
+        // every limit, bytes without one need no re-parse (a client trickling single
+        // bytes costs us a copy each, not a parse of the whole head each).
+        if self.partial && !data.contains(&b'\n') && self.buf.len() <= request::MAX_REQUEST_LINE {
+            return Verdict::Keep;
+        }
         let v = self.pump(out, WINDOW);
         if v == Verdict::Keep && self.buf.len() > MAX_BUFFERED {
             self.closing = true;
