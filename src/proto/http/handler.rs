@@ -25,12 +25,7 @@ pub struct Answer {
 }
 
 fn error(out: &mut Outbox, status: u16, keep: bool, body: bool, extra: &[(&str, &str)]) -> Answer {
-    let bytes = error_response(status, keep, body, extra);
-    let len = if body {
-        (status.to_string().len() + 2 + super::response::reason(status).len()) as u64
-    } else {
-        0
-    };
+    let (bytes, len) = error_response(status, keep, body, extra);
     out.push_vec(bytes);
     Answer { status, body: len }
 }

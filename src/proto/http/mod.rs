@@ -172,9 +172,9 @@ impl HttpConn {
                     return Verdict::Keep;
                 }
                 Err(rej) => {
-                    let bytes = response::error_response(rej.status, false, true, &[]);
+                    let (bytes, len) = response::error_response(rej.status, false, true, &[]);
                     out.push_vec(bytes);
-                    self.log_line("-", b"-", rej.status, 0, started);
+                    self.log_line("-", b"-", rej.status, len, started);
                     self.closing = true;
                 }
                 Ok(Parsed::Complete(req)) => {
