@@ -124,7 +124,8 @@ pub enum Command {
     #[command(after_long_help = crate::cmd::stat::EXAMPLES)]
     Stat(crate::cmd::stat::StatArgs),
     /// Static HTTP file server with directory listings
-    #[command(name = "serve-http", after_long_help = crate::cmd::serve_http::EXAMPLES)]
+    #[command(name = "serve-http", long_about = crate::cmd::serve_http::ABOUT,
+              after_long_help = crate::cmd::serve_http::EXAMPLES)]
     ServeHttp(crate::cmd::serve_http::ServeHttpArgs),
 
     /// Unix domain sockets: echo server, netcat-style client and listener

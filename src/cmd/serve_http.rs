@@ -26,6 +26,12 @@ pub const DEFAULT_PORT: u16 = 8080;
 /// reading a large file is dropped after this long.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
+pub const ABOUT: &str = "Static HTTP/1.1 file server with directory listings: GET and HEAD, \
+keep-alive and pipelining, ranges, conditional requests, listings in HTML or JSON \
+(Accept: application/json). Nothing outside DIR is ever served. Limits: request line \
+8 KiB (414), request head 16 KiB and 64 fields (431), --header-timeout 10s, \
+--idle-timeout 60s unless given. One access-log line per request on stderr (-q: off).";
+
 pub const EXAMPLES: &str = "\
 Examples:
   nettool serve-http                               serve . on http://127.0.0.1:8080/
@@ -34,8 +40,7 @@ Examples:
   nettool --json serve-http site --no-listing      JSON access log, no directory listings
   curl -H 'Accept: application/json' http://127.0.0.1:8080/   a listing as JSON";
 
-/// Serve files from DIR over HTTP/1.1 (GET and HEAD, ranges, conditional requests,
-/// directory listings in HTML or JSON).
+/// The arguments of `serve-http`.
 #[derive(Debug, Args)]
 pub struct ServeHttpArgs {
     /// Directory to serve; nothing outside it is ever sent

@@ -74,6 +74,10 @@ impl Acceptor {
             match self.listener.accept() {
                 Ok((sock, addr)) => {
                     sock.set_cloexec(true)?;
+                    // TCP_NODELAY (tcp(7)): a reply written in two pieces (an HTTP head,
+                    // then a file body) must not wait for the peer's delayed ACK under
+                    // Nagle's algorithm (40 ms per response). Unix sockets: not TCP, ignored.
+                    let _ = sock.set_tcp_nodelay(true);
                     let label = peer_label(&sock, &addr);
                     return Ok(Some((sock, label)));
                 }

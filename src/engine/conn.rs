@@ -32,7 +32,13 @@ pub fn flush_outbox(
     tap: &Tap,
 ) -> io::Result<Flush> {
     while let Some(item) = out.front() {
+        let more = out.more_after_front();
         let result = match item {
+            // MSG_MORE (send(2)): a file range follows, so let the kernel put this head
+            // and the first body bytes in one segment.
+            OutItem::Bytes(b) if more => sock
+                .send_with_flags(b, libc::MSG_MORE)
+                .inspect(|&n| tap.sent(&b[..n])),
             OutItem::Bytes(b) => (&*sock).write(b).inspect(|&n| tap.sent(&b[..n])),
             OutItem::File { file, offset, len } => {
                 let mut off = *offset as libc::off64_t;

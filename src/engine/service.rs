@@ -96,6 +96,11 @@ impl Outbox {
         self.queued
     }
 
+    /// Whether another item follows the front one (the sender may cork: `MSG_MORE`).
+    pub fn more_after_front(&self) -> bool {
+        self.items.len() > 1
+    }
+
     /// The item to send next.
     pub fn front(&self) -> Option<&OutItem> {
         self.items.front()

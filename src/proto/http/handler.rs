@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::Shared;
 use super::fs::{CleanPath, ResolveError, Resolved, clean_path};
+use super::listing::Body;
 use super::request::{Method, Request};
 use super::response::{
     Head, RangeAnswer, content_type, error_response, etag, http_date, if_range_holds, mtime_of,
@@ -24,12 +25,7 @@ pub struct Answer {
 }
 
 fn error(out: &mut Outbox, status: u16, keep: bool, body: bool, extra: &[(&str, &str)]) -> Answer {
-    let bytes = error_response(status, keep, body, extra);
-    let len = if body {
-        (status.to_string().len() + 2 + super::response::reason(status).len()) as u64
-    } else {
-        0
-    };
+    let (bytes, len) = error_response(status, keep, body, extra);
     out.push_vec(bytes);
     Answer { status, body: len }
 }
@@ -141,21 +137,22 @@ fn serve_dir(
         return error(out, 403, keep, body, &[]);
     }
     let url = path.url(true);
-    let rendered = match sh.listings.get(real, &url, sh.root.hidden) {
+    let rendered = match sh.listings.get(real, &url, &sh.root) {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             return error(out, 403, keep, body, &[]);
         }
         Err(_) => return error(out, 404, keep, body, &[]),
     };
-    let (bytes, ctype) = if req.wants_json {
+    let (listing, ctype) = if req.wants_json {
         (&rendered.json, "application/json")
     } else {
         (&rendered.html, "text/html; charset=utf-8")
     };
+    let len = listing.len();
     let head = Head::new(200)
         .header("Content-Type", ctype)
-        .header("Content-Length", bytes.len())
+        .header("Content-Length", len)
         .header("Cache-Control", "no-cache")
         .header("Vary", "Accept")
         .finish(keep);
@@ -166,9 +163,12 @@ fn serve_dir(
             body: 0,
         };
     }
-    out.push_bytes(bytes);
+    match listing {
+        Body::File(f, n) => out.push_file(Arc::clone(f), 0, *n),
+        Body::Mem(v) => out.push_bytes(v),
+    }
     Answer {
         status: 200,
-        body: bytes.len() as u64,
+        body: len,
     }
 }

@@ -14,15 +14,18 @@
 //! cached listing until its directory changes.
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use nix::sys::memfd::{MFdFlags, memfd_create};
 use serde_json::json;
 
-use super::fs::encode_segment;
+use super::fs::{Root, encode_segment};
 use super::response::mtime_of;
 
 /// Escape text for HTML element content and attribute values.
@@ -65,7 +68,8 @@ struct Entry {
     mtime: SystemTime,
 }
 
-fn read_entries(dir: &Path, hidden: bool) -> std::io::Result<Vec<Entry>> {
+fn read_entries(dir: &Path, root: &Root) -> std::io::Result<Vec<Entry>> {
+    let hidden = root.hidden;
     let mut entries = Vec::new();
     for e in std::fs::read_dir(dir)? {
         let Ok(e) = e else { continue };
@@ -77,13 +81,20 @@ fn read_entries(dir: &Path, hidden: bool) -> std::io::Result<Vec<Entry>> {
         if name.contains(&b'\\') {
             continue;
         }
-        // Follow symlinks for type and size; a dangling one is listed as it is.
-        let meta = match std::fs::metadata(e.path()) {
-            Ok(m) => m,
-            Err(_) => match e.metadata() {
-                Ok(m) => m,
-                Err(_) => continue,
-            },
+        // A symlink shows its target's type, size and time only when the target is
+        // one we would serve (inside the root, or --follow-symlinks); otherwise — and
+        // when it dangles — the link itself is described, so a listing says nothing
+        // about files outside the root.
+        let Ok(own) = e.metadata() else { continue };
+        let meta = if own.file_type().is_symlink() {
+            match std::fs::canonicalize(e.path()) {
+                Ok(real) if root.follow_symlinks || real.starts_with(&root.canonical) => {
+                    std::fs::metadata(&real).unwrap_or(own)
+                }
+                _ => own,
+            }
+        } else {
+            own
         };
         entries.push(Entry {
             name,
@@ -159,11 +170,60 @@ fn render_json(url_path: &str, entries: &[Entry]) -> Vec<u8> {
     v
 }
 
+/// A rendered body. Kept in a memfd (memfd_create(2)) when possible, so every
+/// response goes out with `sendfile(2)` like a file — no per-request copy of a large
+/// listing, and a queued listing costs a descriptor, not its size in memory.
+#[derive(Debug, Clone)]
+pub enum Body {
+    File(Arc<File>, u64),
+    /// The fallback when no memfd could be made (e.g. out of descriptors).
+    Mem(Arc<Vec<u8>>),
+}
+
+impl Body {
+    fn new(bytes: Vec<u8>) -> Body {
+        let as_file = || -> std::io::Result<Body> {
+            let fd = memfd_create(c"nettool-listing", MFdFlags::MFD_CLOEXEC)?;
+            let mut f = File::from(fd);
+            f.write_all(&bytes)?;
+            Ok(Body::File(Arc::new(f), bytes.len() as u64))
+        };
+        match as_file() {
+            Ok(body) => body,
+            Err(_) => Body::Mem(Arc::new(bytes)),
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::File(_, n) => *n,
+            Body::Mem(v) => v.len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes, for tests and small consumers (reads the memfd back).
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            Body::Mem(v) => v.to_vec(),
+            Body::File(f, n) => {
+                use std::os::unix::fs::FileExt;
+                let mut buf = vec![0u8; *n as usize];
+                let _ = f.read_exact_at(&mut buf, 0);
+                buf
+            }
+        }
+    }
+}
+
 /// One rendered listing.
 #[derive(Debug)]
 pub struct Rendered {
-    pub html: Vec<u8>,
-    pub json: Vec<u8>,
+    pub html: Body,
+    pub json: Body,
 }
 
 #[derive(Debug)]
@@ -173,8 +233,8 @@ struct Cached {
     rendered: Arc<Rendered>,
 }
 
-/// Most directories whose listings are kept.
-const CACHE_CAP: usize = 256;
+/// Most directories whose listings are kept (each holds two memfds).
+const CACHE_CAP: usize = 64;
 
 /// Listings of recently seen directories, shared by all connections.
 #[derive(Debug, Default)]
@@ -184,7 +244,7 @@ pub struct ListingCache {
 
 impl ListingCache {
     /// The listing of `dir` (a canonical path) shown at `url_path`.
-    pub fn get(&self, dir: &Path, url_path: &str, hidden: bool) -> std::io::Result<Arc<Rendered>> {
+    pub fn get(&self, dir: &Path, url_path: &str, root: &Root) -> std::io::Result<Arc<Rendered>> {
         let meta = std::fs::metadata(dir)?;
         let stamp = (meta.mtime(), meta.mtime_nsec());
         if let Some(c) = self.map.lock().expect("listing cache").get(dir) {
@@ -192,10 +252,10 @@ impl ListingCache {
                 return Ok(Arc::clone(&c.rendered));
             }
         }
-        let entries = read_entries(dir, hidden)?;
+        let entries = read_entries(dir, root)?;
         let rendered = Arc::new(Rendered {
-            html: render_html(url_path, &entries),
-            json: render_json(url_path, &entries),
+            html: Body::new(render_html(url_path, &entries)),
+            json: Body::new(render_json(url_path, &entries)),
         });
         let settled = meta
             .modified()
@@ -243,9 +303,11 @@ mod tests {
         std::fs::write(d.path().join(".secret"), "x").unwrap();
         std::fs::create_dir(d.path().join("zdir")).unwrap();
         std::fs::write(d.path().join("javascript:alert(1)"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", d.path().join("out")).unwrap();
         let cache = ListingCache::default();
-        let r = cache.get(d.path(), "/sub/", false).unwrap();
-        let html = String::from_utf8(r.html.clone()).unwrap();
+        let root = Root::new(d.path(), false, false).unwrap();
+        let r = cache.get(d.path(), "/sub/", &root).unwrap();
+        let html = String::from_utf8(r.html.to_vec()).unwrap();
         let zdir = html.find("./zdir/").unwrap();
         let b = html.find("./b.txt").unwrap();
         assert!(zdir < b, "{html}");
@@ -259,7 +321,13 @@ mod tests {
         );
         assert!(html.contains("href=\"../\""));
         assert!(!html.contains("secret"));
-        let v: serde_json::Value = serde_json::from_slice(&r.json).unwrap();
+        let passwd = std::fs::metadata("/etc/passwd").unwrap().len();
+        let out_row = html.lines().find(|l| l.contains("./out\"")).unwrap();
+        assert!(
+            !out_row.contains(&human_size(passwd)) || passwd == 11,
+            "{out_row}"
+        );
+        let v: serde_json::Value = serde_json::from_slice(&r.json.to_vec()).unwrap();
         assert_eq!(v["entries"][0]["name"], "zdir");
         assert_eq!(v["entries"][0]["type"], "dir");
     }

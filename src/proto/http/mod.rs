@@ -37,6 +37,13 @@ use request::{Parsed, Request};
 pub const PIPELINE_RESPONSES: usize = 16;
 /// At most this many queued bytes before pipelined requests wait for a flush.
 pub const PIPELINE_BYTES: u64 = 64 * 1024;
+/// Largest request body (by `Content-Length`) skipped to keep the connection open;
+/// a larger or chunked one closes it after the response.
+pub const MAX_SKIPPED_BODY: u64 = 64 * 1024;
+/// The pipelining window while the connection is open.
+const WINDOW: (usize, u64) = (PIPELINE_RESPONSES, PIPELINE_BYTES);
+/// The window for requests still buffered when the client half-closes.
+const EOF_WINDOW: (usize, u64) = (4 * PIPELINE_RESPONSES, 16 * PIPELINE_BYTES);
 /// Most unanswered input a connection may buffer; beyond it, it is closed.
 pub const MAX_BUFFERED: usize = 256 * 1024;
 
@@ -92,6 +99,8 @@ impl ServiceFactory for HttpFactory {
             in_window: 0,
             deadline: Some(Instant::now() + self.shared.opts.header_timeout),
             closing: false,
+            skip: 0,
+            partial: false,
         }
     }
 
@@ -113,43 +122,63 @@ pub struct HttpConn {
     deadline: Option<Instant>,
     /// A response with `Connection: close` is queued; nothing more is read.
     closing: bool,
+    /// Bytes of a request body still to discard.
+    skip: u64,
+    /// The buffer ends in an incomplete request head.
+    partial: bool,
 }
 
 impl HttpConn {
-    /// Answer every complete request in the buffer that the window allows.
-    fn pump(&mut self, out: &mut Outbox, windowed: bool) -> Verdict {
+    /// Answer every complete request in the buffer that the window allows. Consumed
+    /// bytes are removed once per call, not once per request (no quadratic copying
+    /// of a long pipelined buffer).
+    fn pump(&mut self, out: &mut Outbox, window: (usize, u64)) -> Verdict {
+        let mut pos = 0;
+        self.partial = false;
+        let v = self.pump_from(&mut pos, out, window);
+        self.buf.drain(..pos);
+        v
+    }
+
+    fn pump_from(
+        &mut self,
+        pos: &mut usize,
+        out: &mut Outbox,
+        (max_responses, max_bytes): (usize, u64),
+    ) -> Verdict {
         loop {
             if self.closing {
                 return Verdict::Close;
             }
-            if self.buf.is_empty() {
+            if self.skip > 0 {
+                let n = self.skip.min((self.buf.len() - *pos) as u64);
+                *pos += n as usize;
+                self.skip -= n;
+            }
+            if *pos == self.buf.len() || self.skip > 0 {
                 return Verdict::Keep;
             }
-            if windowed
-                && (self.in_window >= PIPELINE_RESPONSES || out.queued_bytes() >= PIPELINE_BYTES)
-            {
+            if self.in_window >= max_responses || out.queued_bytes() >= max_bytes {
                 return Verdict::Keep;
             }
             let started = Instant::now();
-            match request::parse(&self.buf) {
+            match request::parse(&self.buf[*pos..]) {
                 Ok(Parsed::Partial) => {
-                    if self.buf.len() > MAX_BUFFERED {
+                    self.partial = true;
+                    if self.buf.len() - *pos > MAX_BUFFERED {
                         self.closing = true;
+                        return Verdict::Close;
                     }
-                    return if self.closing {
-                        Verdict::Close
-                    } else {
-                        Verdict::Keep
-                    };
+                    return Verdict::Keep;
                 }
                 Err(rej) => {
-                    let bytes = response::error_response(rej.status, false, true, &[]);
+                    let (bytes, len) = response::error_response(rej.status, false, true, &[]);
                     out.push_vec(bytes);
-                    self.log_line("-", b"-", rej.status, 0, started);
+                    self.log_line("-", b"-", rej.status, len, started);
                     self.closing = true;
                 }
                 Ok(Parsed::Complete(req)) => {
-                    self.buf.drain(..req.head_len);
+                    *pos += req.head_len;
                     self.answer(&req, out, started);
                 }
             }
@@ -157,8 +186,13 @@ impl HttpConn {
     }
 
     fn answer(&mut self, req: &Request, out: &mut Outbox, started: Instant) {
-        // A request body is never read; closing keeps the framing honest.
-        let keep = req.keep_alive && !req.has_body;
+        // A request body is never used. One of known, modest length is skipped so the
+        // connection can go on; otherwise closing keeps the framing honest.
+        let skippable = !req.chunked && req.content_length <= MAX_SKIPPED_BODY;
+        let keep = req.keep_alive && (!req.has_body || skippable);
+        if keep {
+            self.skip = req.content_length;
+        }
         let a = handler::respond(&self.sh, req, keep, out);
         self.in_window += 1;
         self.deadline = None;
@@ -225,7 +259,13 @@ impl Service for HttpConn {
             return Verdict::Close;
         }
         self.buf.extend_from_slice(data);
-        let v = self.pump(out, true);
+        // A head can only complete with a newline: while an incomplete head is below
+        // every limit, bytes without one need no re-parse (a client trickling single
+        // bytes costs us a copy each, not a parse of the whole head each).
+        if self.partial && !data.contains(&b'\n') && self.buf.len() <= request::MAX_REQUEST_LINE {
+            return Verdict::Keep;
+        }
+        let v = self.pump(out, WINDOW);
         if v == Verdict::Keep && self.buf.len() > MAX_BUFFERED {
             self.closing = true;
             return Verdict::Close;
@@ -236,15 +276,17 @@ impl Service for HttpConn {
 
     fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
         self.in_window = 0;
-        let v = self.pump(out, true);
+        let v = self.pump(out, WINDOW);
         self.arm_deadline(out);
         v
     }
 
     fn on_eof(&mut self, out: &mut Outbox) -> Verdict {
-        // The client half-closed after its requests: answer all of them, then close.
+        // The client half-closed after its requests: answer them, then close. The
+        // engine calls nothing after this, so the window is wider here, but still
+        // bounded (open files, listing copies); requests beyond it go unanswered.
         if !self.closing {
-            self.pump(out, false);
+            self.pump(out, EOF_WINDOW);
         }
         Verdict::Close
     }
@@ -303,6 +345,46 @@ mod tests {
         out.clear();
         assert_eq!(c.on_flushed(&mut out), Verdict::Keep);
         assert!(out.is_empty() && c.deadline().is_some());
+    }
+
+    #[test]
+    fn half_close_after_a_flood_is_bounded() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a"), "x").unwrap();
+        let mut c = conn(d.path());
+        let mut out = Outbox::default();
+        let flood = "GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".repeat(1000);
+        c.on_data(flood.as_bytes(), &mut out);
+        out.clear();
+        c.in_window = 0;
+        assert_eq!(c.on_eof(&mut out), Verdict::Close);
+        assert_eq!(c.in_window, EOF_WINDOW.0);
+    }
+
+    #[test]
+    fn a_small_body_is_skipped_and_the_connection_kept() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a"), "x").unwrap();
+        let mut c = conn(d.path());
+        let mut out = Outbox::default();
+        let v = c.on_data(
+            b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234",
+            &mut out,
+        );
+        assert_eq!(v, Verdict::Keep);
+        assert!(text(&out).starts_with("HTTP/1.1 405 "));
+        out.clear();
+        c.on_flushed(&mut out);
+        let v = c.on_data(b"56789GET /a HTTP/1.1\r\nHost: x\r\n\r\n", &mut out);
+        assert_eq!(v, Verdict::Keep);
+        assert!(text(&out).starts_with("HTTP/1.1 200 "), "{}", text(&out));
+        let mut out = Outbox::default();
+        let big = format!(
+            "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+            MAX_SKIPPED_BODY + 1
+        );
+        assert_eq!(c.on_data(big.as_bytes(), &mut out), Verdict::Close);
+        assert!(text(&out).contains("Connection: close"));
     }
 
     #[test]

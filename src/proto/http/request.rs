@@ -36,8 +36,12 @@ pub struct Request {
     pub minor: u8,
     /// The client allows the connection to stay open after this response.
     pub keep_alive: bool,
-    /// A request body follows (we never read bodies; the connection closes after).
+    /// A request body follows (never used; skipped or the connection closes).
     pub has_body: bool,
+    /// The body's length when framed by `Content-Length` (0 otherwise).
+    pub content_length: u64,
+    /// The body is chunked (its end is not known without decoding it).
+    pub chunked: bool,
     pub if_none_match: Option<String>,
     pub if_modified_since: Option<String>,
     pub range: Option<String>,
@@ -110,6 +114,8 @@ pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
         minor,
         keep_alive: minor == 1,
         has_body: false,
+        content_length: 0,
+        chunked: false,
         if_none_match: None,
         if_modified_since: None,
         range: None,
@@ -175,6 +181,8 @@ pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
         return Err(reject(400, "repeated Host"));
     }
     r.has_body = transfer_encoding || content_length.is_some_and(|n| n > 0);
+    r.content_length = content_length.unwrap_or(0);
+    r.chunked = transfer_encoding;
     Ok(Parsed::Complete(r))
 }
 

@@ -218,13 +218,14 @@ impl Head {
     }
 }
 
-/// A small text/plain response for an error status (`body` false for HEAD).
+/// A small text/plain response for an error status (`body` false for HEAD), and
+/// the length of the body it carries.
 pub fn error_response(
     status: u16,
     keep_alive: bool,
     body: bool,
     extra: &[(&str, &str)],
-) -> Vec<u8> {
+) -> (Vec<u8>, u64) {
     let text = format!("{status} {}\n", reason(status));
     let mut h = Head::new(status)
         .header("Content-Type", "text/plain; charset=utf-8")
@@ -233,10 +234,11 @@ pub fn error_response(
         h = h.header(n, v);
     }
     let mut out = h.finish(keep_alive);
-    if body {
-        out.extend_from_slice(text.as_bytes());
+    if !body {
+        return (out, 0);
     }
-    out
+    out.extend_from_slice(text.as_bytes());
+    (out, text.len() as u64)
 }
 
 /// The answer to a connection over `--max-connections`.

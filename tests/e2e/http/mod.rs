@@ -5,6 +5,8 @@
 mod behaviour;
 mod browser;
 mod hostile;
+mod server;
+mod slow_clients;
 mod traversal;
 
 use std::io::{Read, Write};
