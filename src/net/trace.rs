@@ -182,7 +182,7 @@ pub fn domain_name(d: socket2::Domain) -> &'static str {
 }
 
 /// The descriptor number of a socket, as traced arguments show it.
-pub fn fd(s: &impl AsRawFd) -> String {
+pub fn fd(s: &(impl AsRawFd + ?Sized)) -> String {
     s.as_raw_fd().to_string()
 }
 

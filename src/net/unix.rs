@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::net::trace;
 use anyhow::{Context, anyhow, bail};
 use socket2::{Domain, SockAddr, Socket, Type};
 
@@ -68,7 +69,7 @@ pub fn sockaddr(target: &UnixTarget) -> io::Result<SockAddr> {
 }
 
 fn new_socket(kind: UnixKind) -> io::Result<Socket> {
-    Socket::new(Domain::UNIX, kind.socket_type().cloexec(), None)
+    crate::net::socket::new_socket(Domain::UNIX, kind.socket_type(), None)
 }
 
 /// Credentials of the process at the other end of a Unix stream socket (`SO_PEERCRED`).
@@ -249,9 +250,9 @@ pub fn unix_bind(
         UnixTarget::Path(path) => {
             replaced_stale = check_existing(path, kind)?;
             let _umask = opts.mode.map(UmaskGuard::set);
-            sock.bind(&addr)
+            crate::net::socket::bind(&sock, &addr)
         }
-        UnixTarget::Abstract(_) => sock.bind(&addr),
+        UnixTarget::Abstract(_) => crate::net::socket::bind(&sock, &addr),
     };
     bind_result.map_err(|e| {
         let why = match e.raw_os_error() {
@@ -277,8 +278,12 @@ pub fn unix_bind(
         UnixTarget::Abstract(_) => None,
     };
     if kind == UnixKind::Stream {
-        sock.listen(1024)
-            .with_context(|| format!("listen on {target}"))?;
+        trace::call(
+            "listen",
+            || vec![trace::fd(&sock), "1024".into()],
+            || sock.listen(1024),
+        )
+        .with_context(|| format!("listen on {target}"))?;
     }
     Ok(UnixBound {
         sock,
@@ -295,10 +300,20 @@ pub fn unix_connect(
 ) -> anyhow::Result<Socket> {
     let addr = sockaddr(target).with_context(|| format!("connect to {target}"))?;
     let sock = new_socket(kind).context("create a Unix socket")?;
-    let res = match timeout {
-        Some(t) => sock.connect_timeout(&addr, t),
-        None => sock.connect(&addr),
-    };
+    let res = trace::action(
+        "connect",
+        || vec![trace::fd(&sock), target.to_string()],
+        || match timeout {
+            Some(t) => sock.connect_timeout(&addr, t),
+            None => sock.connect(&addr),
+        },
+    );
+    if res
+        .as_ref()
+        .is_err_and(|e| e.get_ref().is_some_and(|i| i.is::<trace::DryRunStop>()))
+    {
+        return Err(res.unwrap_err().into());
+    }
     res.map_err(|e| wrong_type_hint(target, kind, e, timeout))?;
     Ok(sock)
 }
@@ -327,10 +342,13 @@ pub fn dgram_client(target: &UnixTarget) -> anyhow::Result<UnixBound> {
     let own = UnixTarget::Path(path);
     let bound = unix_bind(&own, UnixKind::Datagram, &UnixListenOpts::default())?;
     let addr = sockaddr(target).with_context(|| format!("connect to {target}"))?;
-    bound
-        .sock
-        .connect(&addr)
-        .map_err(|e| wrong_type_hint(target, UnixKind::Datagram, e, None))?;
+    // Connecting a datagram socket sends nothing: a setup call.
+    trace::call(
+        "connect",
+        || vec![trace::fd(&bound.sock), target.to_string()],
+        || bound.sock.connect(&addr),
+    )
+    .map_err(|e| wrong_type_hint(target, UnixKind::Datagram, e, None))?;
     Ok(bound)
 }
 

@@ -147,6 +147,7 @@ fn nix_addr_label(a: &nix::sys::socket::UnixAddr) -> String {
 
 /// Echo every datagram back to its sender until SIGINT/SIGTERM.
 pub fn echo(sock: Socket, out: &Output, shutdown: &Shutdown) -> anyhow::Result<DgramSummary> {
+    crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
     let sock = into_datagram(sock);
     sock.set_write_timeout(Some(SEND_TIMEOUT))?;
     nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::PassCred, &true)
@@ -251,6 +252,7 @@ pub fn client(
     reply_wait: Duration,
     shutdown: &Shutdown,
 ) -> anyhow::Result<DgramStats> {
+    crate::net::trace::checkpoint("sendto", || vec![crate::net::trace::fd(&sock)])?;
     let sock = into_datagram(sock);
     let stdin = io::stdin();
     let stdout = io::stdout();
@@ -339,6 +341,7 @@ pub fn listen(
     out: &Output,
     shutdown: &Shutdown,
 ) -> anyhow::Result<DgramStats> {
+    crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
     let sock = into_datagram(sock);
     sock.set_write_timeout(Some(SEND_TIMEOUT))?;
     let stdin = io::stdin();

@@ -16,25 +16,78 @@ const TRACED: &[&str] = &["socket", "setsockopt", "bind", "listen", "connect"];
 
 /// Reduce a C-style call line (`name(a, b, …) = r`) to its identifying parts; strace
 /// and nettool spell addresses differently, so those are left out.
-fn parse_call(line: &str) -> Option<Call> {
-    let line = line.split_once("  ").map_or(line, |(a, _)| a).trim();
+fn parse_call(line: &str) -> Option<(Call, Option<String>)> {
+    if line.contains("dry run: not made") {
+        return None; // described, deliberately not made
+    }
+    // strace pads before ` = result`; fold every run of spaces into one.
+    let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
     let (name, rest) = line.split_once('(')?;
     let name = name.rsplit(' ').next()?.to_string();
     if !TRACED.contains(&name.as_str()) {
         return None;
     }
-    let args: Vec<String> = rest.split(", ").map(|a| a.trim().to_string()).collect();
+    let (inner, result) = rest.rsplit_once(") = ")?;
+    // strace names the IP levels SOL_IP/SOL_IPV6; the man pages (and nettool) IPPROTO_*.
+    let args: Vec<String> = inner
+        .split(", ")
+        .map(|a| {
+            a.trim()
+                .replace("SOL_IPV6", "IPPROTO_IPV6")
+                .replace("SOL_IP", "IPPROTO_IP")
+        })
+        .collect();
     let key = match name.as_str() {
         "socket" => args[..3].to_vec(),
         "setsockopt" => args[1..3].to_vec(),
         _ => vec![],
     };
-    Some(Call { name, key })
+    let fd = match name.as_str() {
+        "socket" => result.split_whitespace().next().map(String::from),
+        _ => args.first().cloned(),
+    };
+    Some((Call { name, key }, fd))
+}
+
+/// The calls on nettool's own sockets: sockets libc opens for itself (the netlink
+/// socket of getifaddrs(3), the AF_UNIX one of if_nametoindex(3)) and every call on
+/// their descriptors are left out. `families` are the socket families the command uses.
+fn own_calls<'a>(lines: impl Iterator<Item = &'a str>, families: &[&str]) -> Vec<Call> {
+    let mut foreign = std::collections::HashSet::new();
+    let mut calls = Vec::new();
+    for (call, fd) in lines.filter_map(parse_call) {
+        let fd = fd.unwrap_or_default();
+        if call.name == "socket" {
+            if families.contains(&call.key[0].as_str()) {
+                foreign.remove(&fd);
+            } else {
+                foreign.insert(fd);
+                continue;
+            }
+        } else if foreign.contains(&fd) {
+            continue;
+        }
+        calls.push(call);
+    }
+    calls
 }
 
 fn explain_vs_strace(args: &[&str]) {
+    explain_vs_strace_in(None, args)
+}
+
+/// As [`explain_vs_strace`], inside network namespace `ns` when given.
+fn explain_vs_strace_in(ns: Option<&crate::util::netns::Netns>, args: &[&str]) {
+    let families: &[&str] = if args.contains(&"unix") {
+        &["AF_UNIX"]
+    } else {
+        &["AF_INET", "AF_INET6"]
+    };
     let log = tempfile::NamedTempFile::new().unwrap();
-    let mut cmd = std::process::Command::new("strace");
+    let mut cmd = match ns {
+        Some(ns) => ns.command("strace"),
+        None => std::process::Command::new("strace"),
+    };
     cmd.args([
         "-f",
         "-qq",
@@ -48,16 +101,16 @@ fn explain_vs_strace(args: &[&str]) {
     .env("NO_COLOR", "1")
     .stdin(Stdio::null());
     let out = cmd.output().unwrap();
-    let explained: Vec<Call> = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter_map(parse_call)
-        .collect();
-    let traced: Vec<Call> = std::fs::read_to_string(log.path())
-        .unwrap()
-        .lines()
-        .map(|l| l.split_once(' ').map_or(l, |(_, rest)| rest)) // drop strace's pid column
-        .filter_map(parse_call)
-        .collect();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let explained = own_calls(stderr.lines(), families);
+    let log_text = std::fs::read_to_string(log.path()).unwrap();
+    // Drop strace's pid column.
+    let traced = own_calls(
+        log_text
+            .lines()
+            .map(|l| l.split_once(' ').map_or(l, |(_, rest)| rest)),
+        families,
+    );
     assert!(
         !explained.is_empty(),
         "nothing explained for {args:?}: {out:?}"
@@ -134,4 +187,93 @@ fn explain_json_gives_records() {
     assert_eq!(records[0]["call"], "socket");
     assert_eq!(records[1]["args"][2], "SO_REUSEADDR");
     assert_eq!(records.last().unwrap()["dry_run"], true);
+}
+
+#[test]
+fn explain_matches_strace_for_udp_recv_and_send() {
+    if !require("strace") {
+        return;
+    }
+    explain_vs_strace(&["--dry-run", "udp", "recv", "-l", "127.0.0.1:0"]);
+    explain_vs_strace(&["--dry-run", "udp", "send", "127.0.0.1:9", "hello"]);
+    explain_vs_strace(&["--dry-run", "udp", "serve", "-l", "[::1]:0"]);
+}
+
+#[test]
+fn explain_matches_strace_for_unix_serve_and_connect() {
+    if !require("strace") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e.sock");
+    let path = path.to_str().unwrap();
+    explain_vs_strace(&["--dry-run", "unix", "serve", path]);
+    assert!(
+        !std::path::Path::new(path).exists(),
+        "a dry run left its socket file"
+    );
+    explain_vs_strace(&["--dry-run", "unix", "connect", path]);
+    explain_vs_strace(&[
+        "--dry-run",
+        "tcp-echo",
+        "serve",
+        "-l",
+        "127.0.0.1:0",
+        "--engine",
+        "poll",
+    ]);
+}
+
+#[test]
+fn explain_matches_strace_for_a_multicast_join() {
+    if !require("strace") || !crate::util::require_root() {
+        return;
+    }
+    let ns = crate::util::netns::Netns::new("expl");
+    ns.multicast_route("lo");
+    explain_vs_strace_in(
+        Some(&ns),
+        &[
+            "--dry-run",
+            "multicast",
+            "recv",
+            "239.1.2.3:8989",
+            "-i",
+            "lo",
+        ],
+    );
+    explain_vs_strace_in(
+        Some(&ns),
+        &[
+            "--dry-run",
+            "multicast",
+            "send",
+            "239.1.2.3:8989",
+            "-i",
+            "lo",
+            "--ttl",
+            "3",
+            "hi",
+        ],
+    );
+    // The join is spelled out with the group and the interface index.
+    let out = ns
+        .nettool()
+        .args([
+            "--dry-run",
+            "multicast",
+            "recv",
+            "239.1.2.3:8989",
+            "-i",
+            "lo",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "setsockopt(3, IPPROTO_IP, IP_ADD_MEMBERSHIP, ip_mreqn{239.1.2.3, ifindex 1}) = 0"
+        ),
+        "{stderr}"
+    );
 }

@@ -15,6 +15,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6};
 use std::os::fd::AsRawFd;
 
+use crate::net::socket::{set_bool_opt, set_int_opt};
+use crate::net::trace;
 use anyhow::{Context, anyhow};
 use socket2::{InterfaceIndexOrAddress, Socket};
 
@@ -50,21 +52,63 @@ pub struct McastSend {
 pub fn set_multicast_send(sock: &Socket, v6: bool, o: &McastSend) -> anyhow::Result<()> {
     if v6 {
         if let Some(i) = &o.iface {
-            sock.set_multicast_if_v6(i.index)
-                .context("IPV6_MULTICAST_IF")?;
+            set_int_opt(
+                sock,
+                "IPPROTO_IPV6",
+                "IPV6_MULTICAST_IF",
+                i.index,
+                Socket::set_multicast_if_v6,
+            )
+            .context("IPV6_MULTICAST_IF")?;
         }
-        sock.set_multicast_hops_v6(o.ttl)
-            .context("IPV6_MULTICAST_HOPS")?;
-        sock.set_multicast_loop_v6(o.loopback)
-            .context("IPV6_MULTICAST_LOOP")?;
+        set_int_opt(
+            sock,
+            "IPPROTO_IPV6",
+            "IPV6_MULTICAST_HOPS",
+            o.ttl,
+            Socket::set_multicast_hops_v6,
+        )
+        .context("IPV6_MULTICAST_HOPS")?;
+        set_bool_opt(
+            sock,
+            "IPPROTO_IPV6",
+            "IPV6_MULTICAST_LOOP",
+            o.loopback,
+            Socket::set_multicast_loop_v6,
+        )
+        .context("IPV6_MULTICAST_LOOP")?;
     } else {
         if let Some(i) = &o.iface {
-            set_multicast_if_v4_index(sock, i.index).context("IP_MULTICAST_IF")?;
+            trace::call(
+                "setsockopt",
+                || {
+                    vec![
+                        trace::fd(sock),
+                        "IPPROTO_IP".into(),
+                        "IP_MULTICAST_IF".into(),
+                        format!("ip_mreqn{{ifindex {} ({})}}", i.index, i.name),
+                    ]
+                },
+                || set_multicast_if_v4_index(sock, i.index),
+            )
+            .context("IP_MULTICAST_IF")?;
         }
-        sock.set_multicast_ttl_v4(o.ttl)
-            .context("IP_MULTICAST_TTL")?;
-        sock.set_multicast_loop_v4(o.loopback)
-            .context("IP_MULTICAST_LOOP")?;
+        set_int_opt(
+            sock,
+            "IPPROTO_IP",
+            "IP_MULTICAST_TTL",
+            o.ttl,
+            Socket::set_multicast_ttl_v4,
+        )
+        .context("IP_MULTICAST_TTL")?;
+        set_bool_opt(
+            sock,
+            "IPPROTO_IP",
+            "IP_MULTICAST_LOOP",
+            o.loopback,
+            Socket::set_multicast_loop_v4,
+        )
+        .context("IP_MULTICAST_LOOP")?;
     }
     Ok(())
 }
@@ -128,14 +172,37 @@ impl<'a> Membership<'a> {
             (IpAddr::V4(g), None) => {
                 // IP_MULTICAST_ALL off (ip(7)): without it a socket bound to the port
                 // gets datagrams of *every* group any socket on the host joined.
-                sock.set_multicast_all_v4(false)
-                    .context("IP_MULTICAST_ALL")?;
-                sock.join_multicast_v4_n(&g, &InterfaceIndexOrAddress::Index(ifindex))
-                    .map_err(|e| join_error(group, iface, e))?;
+                set_bool_opt(
+                    sock,
+                    "IPPROTO_IP",
+                    "IP_MULTICAST_ALL",
+                    false,
+                    Socket::set_multicast_all_v4,
+                )
+                .context("IP_MULTICAST_ALL")?;
+                trace::call(
+                    "setsockopt",
+                    || {
+                        vec![
+                            trace::fd(sock),
+                            "IPPROTO_IP".into(),
+                            "IP_ADD_MEMBERSHIP".into(),
+                            format!("ip_mreqn{{{g}, ifindex {ifindex}}}"),
+                        ]
+                    },
+                    || sock.join_multicast_v4_n(&g, &InterfaceIndexOrAddress::Index(ifindex)),
+                )
+                .map_err(|e| join_error(group, iface, e))?;
             }
             (IpAddr::V4(g), Some(IpAddr::V4(s))) => {
-                sock.set_multicast_all_v4(false)
-                    .context("IP_MULTICAST_ALL")?;
+                set_bool_opt(
+                    sock,
+                    "IPPROTO_IP",
+                    "IP_MULTICAST_ALL",
+                    false,
+                    Socket::set_multicast_all_v4,
+                )
+                .context("IP_MULTICAST_ALL")?;
                 // ip_mreq_source names the interface by address, not index.
                 let local = match iface {
                     Some(i) => i.ipv4.ok_or_else(|| {
@@ -143,21 +210,66 @@ impl<'a> Membership<'a> {
                     })?,
                     None => Ipv4Addr::UNSPECIFIED,
                 };
-                sock.join_ssm_v4(&s, &g, &local)
-                    .map_err(|e| join_error(group, iface, e))?;
+                trace::call(
+                    "setsockopt",
+                    || {
+                        vec![
+                            trace::fd(sock),
+                            "IPPROTO_IP".into(),
+                            "IP_ADD_SOURCE_MEMBERSHIP".into(),
+                            format!("ip_mreq_source{{{g}, {local}, source {s}}}"),
+                        ]
+                    },
+                    || sock.join_ssm_v4(&s, &g, &local),
+                )
+                .map_err(|e| join_error(group, iface, e))?;
                 m.source = Some((s, local));
             }
             (IpAddr::V6(g), None) => {
-                sock.set_multicast_all_v6(false)
-                    .context("IPV6_MULTICAST_ALL")?;
-                sock.join_multicast_v6(&g, ifindex)
-                    .map_err(|e| join_error(group, iface, e))?;
+                set_bool_opt(
+                    sock,
+                    "IPPROTO_IPV6",
+                    "IPV6_MULTICAST_ALL",
+                    false,
+                    Socket::set_multicast_all_v6,
+                )
+                .context("IPV6_MULTICAST_ALL")?;
+                trace::call(
+                    "setsockopt",
+                    || {
+                        vec![
+                            trace::fd(sock),
+                            "IPPROTO_IPV6".into(),
+                            "IPV6_ADD_MEMBERSHIP".into(),
+                            format!("ipv6_mreq{{{g}, ifindex {ifindex}}}"),
+                        ]
+                    },
+                    || sock.join_multicast_v6(&g, ifindex),
+                )
+                .map_err(|e| join_error(group, iface, e))?;
             }
             (IpAddr::V6(g), Some(IpAddr::V6(s))) => {
-                sock.set_multicast_all_v6(false)
-                    .context("IPV6_MULTICAST_ALL")?;
-                source_group_v6(sock, libc::MCAST_JOIN_SOURCE_GROUP, ifindex, g, s)
-                    .map_err(|e| join_error(group, iface, e))?;
+                set_bool_opt(
+                    sock,
+                    "IPPROTO_IPV6",
+                    "IPV6_MULTICAST_ALL",
+                    false,
+                    Socket::set_multicast_all_v6,
+                )
+                .context("IPV6_MULTICAST_ALL")?;
+                trace::call(
+                    "setsockopt",
+                    || {
+                        vec![
+                            trace::fd(sock),
+                            "IPPROTO_IPV6".into(),
+                            "MCAST_JOIN_SOURCE_GROUP".into(),
+                            format!("group_source_req{{{g}, source {s}, ifindex {ifindex}}}"),
+                        ]
+                    },
+                    || source_group_v6(sock, libc::MCAST_JOIN_SOURCE_GROUP, ifindex, g, s),
+                )
+                .map_err(|e| join_error(group, iface, e))?;
                 m.source6 = Some(s);
             }
             (IpAddr::V6(_), Some(IpAddr::V4(_))) => {
@@ -243,7 +355,38 @@ fn join_error(group: IpAddr, iface: Option<&Iface>, e: std::io::Error) -> anyhow
 
 impl Drop for Membership<'_> {
     fn drop(&mut self) {
-        let res = match (self.group, self.source) {
+        let opt = match (self.group, self.source, self.source6) {
+            (IpAddr::V4(_), Some(_), _) => "IP_DROP_SOURCE_MEMBERSHIP",
+            (IpAddr::V4(_), None, _) => "IP_DROP_MEMBERSHIP",
+            (IpAddr::V6(_), _, Some(_)) => "MCAST_LEAVE_SOURCE_GROUP",
+            (IpAddr::V6(_), _, None) => "IPV6_DROP_MEMBERSHIP",
+        };
+        let level = if self.group.is_ipv4() {
+            "IPPROTO_IP"
+        } else {
+            "IPPROTO_IPV6"
+        };
+        let res = trace::call(
+            "setsockopt",
+            || {
+                vec![
+                    trace::fd(self.sock),
+                    level.into(),
+                    opt.into(),
+                    format!("{{{}, ifindex {}}}", self.group, self.ifindex),
+                ]
+            },
+            || self.leave(),
+        );
+        if let Err(e) = res {
+            log::debug!("leave {}: {e}", self.group);
+        }
+    }
+}
+
+impl Membership<'_> {
+    fn leave(&self) -> std::io::Result<()> {
+        match (self.group, self.source) {
             (IpAddr::V4(g), Some((s, local))) => self.sock.leave_ssm_v4(&s, &g, &local),
             (IpAddr::V4(g), None) => self
                 .sock
@@ -258,9 +401,6 @@ impl Drop for Membership<'_> {
                 ),
                 None => self.sock.leave_multicast_v6(&g, self.ifindex),
             },
-        };
-        if let Err(e) = res {
-            log::debug!("leave {}: {e}", self.group);
         }
     }
 }

@@ -85,6 +85,7 @@ pub fn receive_loop(
     shutdown: &Shutdown,
     mut on_batch: impl FnMut(&RecvBatch, usize) -> anyhow::Result<Flow>,
 ) -> anyhow::Result<(Stop, u64)> {
+    crate::net::trace::checkpoint("recvmmsg", || vec![crate::net::trace::fd(sock)])?;
     let mut total = 0u64;
     let mut last = Instant::now();
     loop {

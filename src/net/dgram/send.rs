@@ -165,6 +165,7 @@ pub fn run_sender(
     shutdown: &Shutdown,
     printer: Option<&mut Printer>,
 ) -> anyhow::Result<SendStats> {
+    crate::net::trace::checkpoint("sendmmsg", || vec![crate::net::trace::fd(sock)])?;
     // Room for replies only where they are read (a connected `udp send`).
     let replies = match printer {
         Some(_) => RecvBatch::new(BATCH, 65_536),

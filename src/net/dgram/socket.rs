@@ -20,6 +20,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use anyhow::{Context, anyhow};
 use socket2::{Domain, Protocol, Socket, Type};
 
+use crate::net::socket::{bind, new_socket, set_bool_opt, set_int_opt};
+use crate::net::trace;
+
 /// Largest UDP payload over IPv4: 65,535 − 20 (IP header) − 8 (UDP header).
 pub const MAX_PAYLOAD_V4: usize = 65_507;
 /// Largest UDP payload over IPv6 without jumbograms: 65,535 − 8 (UDP header).
@@ -70,38 +73,87 @@ pub struct DgramOpts {
 /// `socket(AF_INET[6], SOCK_DGRAM, IPPROTO_UDP)` with `opts`, not yet bound.
 pub fn udp_socket(v6: bool, opts: &DgramOpts) -> anyhow::Result<Socket> {
     let domain = if v6 { Domain::IPV6 } else { Domain::IPV4 };
-    let sock = Socket::new(domain, Type::DGRAM.cloexec(), Some(Protocol::UDP))
-        .context("create a UDP socket")?;
+    let sock =
+        new_socket(domain, Type::DGRAM, Some(Protocol::UDP)).context("create a UDP socket")?;
     if opts.reuse_addr {
-        sock.set_reuse_address(true).context("SO_REUSEADDR")?;
+        set_bool_opt(
+            &sock,
+            "SOL_SOCKET",
+            "SO_REUSEADDR",
+            true,
+            Socket::set_reuse_address,
+        )
+        .context("SO_REUSEADDR")?;
     }
     if opts.reuse_port {
-        sock.set_reuse_port(true).context("SO_REUSEPORT")?;
+        set_bool_opt(
+            &sock,
+            "SOL_SOCKET",
+            "SO_REUSEPORT",
+            true,
+            Socket::set_reuse_port,
+        )
+        .context("SO_REUSEPORT")?;
     }
     if opts.broadcast {
-        sock.set_broadcast(true).context("SO_BROADCAST")?;
+        set_bool_opt(
+            &sock,
+            "SOL_SOCKET",
+            "SO_BROADCAST",
+            true,
+            Socket::set_broadcast,
+        )
+        .context("SO_BROADCAST")?;
     }
     if let Some(dev) = &opts.device {
-        sock.bind_device(Some(dev.as_bytes()))
-            .with_context(|| format!("SO_BINDTODEVICE {dev}"))?;
+        trace::call(
+            "setsockopt",
+            || {
+                vec![
+                    trace::fd(&sock),
+                    "SOL_SOCKET".into(),
+                    "SO_BINDTODEVICE".into(),
+                    format!("{dev:?}"),
+                ]
+            },
+            || sock.bind_device(Some(dev.as_bytes())),
+        )
+        .with_context(|| format!("SO_BINDTODEVICE {dev}"))?;
     }
     if let Some(size) = opts.rcvbuf {
-        sock.set_recv_buffer_size(size).context("SO_RCVBUF")?;
+        set_int_opt(
+            &sock,
+            "SOL_SOCKET",
+            "SO_RCVBUF",
+            size,
+            Socket::set_recv_buffer_size,
+        )
+        .context("SO_RCVBUF")?;
     }
     if let (true, Some(only)) = (v6, opts.v6_only) {
-        sock.set_only_v6(only).context("IPV6_V6ONLY")?;
+        set_bool_opt(
+            &sock,
+            "IPPROTO_IPV6",
+            "IPV6_V6ONLY",
+            only,
+            Socket::set_only_v6,
+        )
+        .context("IPV6_V6ONLY")?;
     }
     // SO_RXQ_OVFL (socket(7)): each datagram carries the count of datagrams the kernel
     // dropped for a full receive queue, so receivers can say "N dropped" instead of
     // leaving loss unexplained. Best effort: old kernels lack it.
-    let _ = nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::RxqOvfl, &1);
+    let _ = set_int_opt(&sock, "SOL_SOCKET", "SO_RXQ_OVFL", 1, |s, v| {
+        nix::sys::socket::setsockopt(s, nix::sys::socket::sockopt::RxqOvfl, &v)
+            .map_err(std::io::Error::from)
+    });
     Ok(sock)
 }
 
 /// A UDP socket bound to `addr` (port 0 picks a free one).
 pub fn udp_bind(addr: SocketAddr, opts: &DgramOpts) -> anyhow::Result<Socket> {
     let sock = udp_socket(addr.is_ipv6(), opts)?;
-    sock.bind(&addr.into()).map_err(|e| bind_error(&addr, e))?;
+    bind(&sock, &addr.into()).map_err(|e| bind_error(&addr, e))?;
     Ok(sock)
 }
 
@@ -119,8 +171,13 @@ pub fn udp_connect(
         Some(b) => udp_bind(b, opts)?,
         None => udp_socket(to.is_ipv6(), opts)?,
     };
-    sock.connect(&to.into())
-        .map_err(|e| anyhow!("connect UDP socket to {to}: {e}"))?;
+    // A setup call, not an action: connecting a UDP socket sends nothing.
+    trace::call(
+        "connect",
+        || vec![trace::fd(&sock), to.to_string()],
+        || sock.connect(&to.into()),
+    )
+    .map_err(|e| anyhow!("connect UDP socket to {to}: {e}"))?;
     Ok(sock)
 }
 

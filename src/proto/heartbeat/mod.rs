@@ -178,6 +178,7 @@ pub fn serve_udp(
     out: &Output,
     shutdown: &Shutdown,
 ) -> anyhow::Result<Arc<ResponderState>> {
+    crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     let state = Arc::new(ResponderState::default());
     let mut peers = std::collections::HashSet::new();
