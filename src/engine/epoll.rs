@@ -14,6 +14,7 @@ use std::time::Duration;
 use nix::sys::epoll::{Epoll as NixEpoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 
 use super::selector::{Event, Interest, Selector, Token, Trigger, timeout_millis};
+use crate::net::trace;
 
 /// How many ready entries one `epoll_wait` returns at most.
 const BATCH: usize = 1024;
@@ -28,7 +29,11 @@ pub struct Epoll {
 impl Epoll {
     pub fn new(trigger: Trigger) -> io::Result<Epoll> {
         Ok(Epoll {
-            epoll: NixEpoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?,
+            epoll: trace::call(
+                "epoll_create1",
+                || vec!["EPOLL_CLOEXEC".into()],
+                || Ok(NixEpoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?),
+            )?,
             trigger,
             ready: vec![EpollEvent::empty(); BATCH],
         })
@@ -57,14 +62,45 @@ fn flags(interest: Interest, trigger: Trigger) -> EpollFlags {
     f
 }
 
+/// `epoll_ctl` arguments as strace prints them: `4, EPOLL_CTL_ADD, 3, {events=…, data=0}`.
+fn ctl_args(
+    epoll: &NixEpoll,
+    op: &str,
+    fd: &BorrowedFd<'_>,
+    f: EpollFlags,
+    token: Token,
+) -> Vec<String> {
+    let names: Vec<&str> = [
+        (EpollFlags::EPOLLIN, "EPOLLIN"),
+        (EpollFlags::EPOLLPRI, "EPOLLPRI"),
+        (EpollFlags::EPOLLOUT, "EPOLLOUT"),
+        (EpollFlags::EPOLLRDHUP, "EPOLLRDHUP"),
+        (EpollFlags::EPOLLET, "EPOLLET"),
+    ]
+    .iter()
+    .filter(|(flag, _)| f.contains(*flag))
+    .map(|(_, name)| *name)
+    .collect();
+    vec![
+        trace::fd(&epoll.0),
+        op.into(),
+        fd.as_raw_fd().to_string(),
+        format!("{{events={}, data={}}}", names.join("|"), token.0),
+    ]
+}
+
 impl Selector for Epoll {
     fn trigger(&self) -> Trigger {
         self.trigger
     }
 
     fn register(&mut self, fd: BorrowedFd<'_>, token: Token, interest: Interest) -> io::Result<()> {
-        let ev = EpollEvent::new(flags(interest, self.trigger), token.0 as u64);
-        Ok(self.epoll.add(fd, ev)?)
+        let f = flags(interest, self.trigger);
+        trace::call(
+            "epoll_ctl",
+            || ctl_args(&self.epoll, "EPOLL_CTL_ADD", &fd, f, token),
+            || Ok(self.epoll.add(fd, EpollEvent::new(f, token.0 as u64))?),
+        )
     }
 
     fn reregister(
@@ -73,12 +109,31 @@ impl Selector for Epoll {
         token: Token,
         interest: Interest,
     ) -> io::Result<()> {
-        let mut ev = EpollEvent::new(flags(interest, self.trigger), token.0 as u64);
-        Ok(self.epoll.modify(fd, &mut ev)?)
+        let f = flags(interest, self.trigger);
+        trace::call(
+            "epoll_ctl",
+            || ctl_args(&self.epoll, "EPOLL_CTL_MOD", &fd, f, token),
+            || {
+                Ok(self
+                    .epoll
+                    .modify(fd, &mut EpollEvent::new(f, token.0 as u64))?)
+            },
+        )
     }
 
     fn deregister(&mut self, fd: BorrowedFd<'_>) -> io::Result<()> {
-        Ok(self.epoll.delete(fd)?)
+        trace::call(
+            "epoll_ctl",
+            || {
+                vec![
+                    trace::fd(&self.epoll.0),
+                    "EPOLL_CTL_DEL".into(),
+                    fd.as_raw_fd().to_string(),
+                    "NULL".into(),
+                ]
+            },
+            || Ok(self.epoll.delete(fd)?),
+        )
     }
 
     fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {

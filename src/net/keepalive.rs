@@ -10,6 +10,7 @@
 
 use std::time::Duration;
 
+use crate::net::trace;
 use anyhow::Context;
 use socket2::{Socket, TcpKeepalive};
 
@@ -42,10 +43,47 @@ pub fn apply(sock: &Socket, s: &KeepaliveSettings) -> anyhow::Result<()> {
         .with_time(s.idle)
         .with_interval(s.interval)
         .with_retries(s.count);
-    sock.set_tcp_keepalive(&ka)
-        .context("set SO_KEEPALIVE/TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT")?;
-    sock.set_tcp_user_timeout(Some(s.user_timeout))
-        .context("set TCP_USER_TIMEOUT")?;
+    // socket2 sets the four options in this order (SO_KEEPALIVE, then the TCP ones).
+    let (idle, intvl) = (s.idle.as_secs(), s.interval.as_secs());
+    trace::call(
+        "setsockopt",
+        || {
+            vec![
+                trace::fd(sock),
+                "SOL_SOCKET".into(),
+                "SO_KEEPALIVE".into(),
+                "1".into(),
+            ]
+        },
+        || sock.set_keepalive(true),
+    )
+    .context("set SO_KEEPALIVE")?;
+    trace::call(
+        "setsockopt",
+        || {
+            vec![
+                trace::fd(sock),
+                "IPPROTO_TCP".into(),
+                "TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT".into(),
+                format!("{idle}/{intvl}/{}", s.count),
+            ]
+        },
+        || sock.set_tcp_keepalive(&ka),
+    )
+    .context("set TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT")?;
+    trace::call(
+        "setsockopt",
+        || {
+            vec![
+                trace::fd(sock),
+                "IPPROTO_TCP".into(),
+                "TCP_USER_TIMEOUT".into(),
+                s.user_timeout.as_millis().to_string(),
+            ]
+        },
+        || sock.set_tcp_user_timeout(Some(s.user_timeout)),
+    )
+    .context("set TCP_USER_TIMEOUT")?;
     Ok(())
 }
 

@@ -165,6 +165,18 @@ impl TraceResult for socket2::Socket {
     }
 }
 
+impl TraceResult for netlink_sys::Socket {
+    fn shown(&self) -> String {
+        self.as_raw_fd().to_string()
+    }
+}
+
+impl TraceResult for nix::sys::epoll::Epoll {
+    fn shown(&self) -> String {
+        self.0.as_raw_fd().to_string()
+    }
+}
+
 impl<A: TraceResult, B> TraceResult for (A, B) {
     fn shown(&self) -> String {
         self.0.shown()

@@ -106,10 +106,32 @@ pub fn sockets(q: &Query) -> io::Result<Vec<Socket>> {
     Ok(rows)
 }
 
+/// `socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG)`, bound (the kernel picks our port
+/// id) and connected to the kernel (port 0), as ss does; see sock_diag(7).
 fn open() -> io::Result<NlSocket> {
-    let mut sock = NlSocket::new(NETLINK_SOCK_DIAG)?;
-    sock.bind_auto()?;
-    sock.connect(&NlAddr::new(0, 0))?;
+    use crate::net::trace;
+    let mut sock = trace::call(
+        "socket",
+        || {
+            vec![
+                "AF_NETLINK".into(),
+                "SOCK_DGRAM|SOCK_CLOEXEC".into(),
+                "NETLINK_SOCK_DIAG".into(),
+            ]
+        },
+        || NlSocket::new(NETLINK_SOCK_DIAG),
+    )?;
+    let fd = trace::fd(&sock);
+    trace::call(
+        "bind",
+        || vec![fd.clone(), "{nl_family=AF_NETLINK, nl_pid=0}".into()],
+        || sock.bind_auto().map(|_| ()),
+    )?;
+    trace::call(
+        "connect",
+        || vec![fd.clone(), "{nl_family=AF_NETLINK, nl_pid=0}".into()],
+        || sock.connect(&NlAddr::new(0, 0)),
+    )?;
     Ok(sock)
 }
 
@@ -126,7 +148,16 @@ fn dump(
     packet.finalize();
     let mut out = vec![0; packet.buffer_len()];
     packet.serialize(&mut out);
-    sock.send(&out, 0)?;
+    crate::net::trace::action(
+        "sendto",
+        || {
+            vec![
+                crate::net::trace::fd(sock),
+                "SOCK_DIAG_BY_FAMILY dump request".into(),
+            ]
+        },
+        || sock.send(&out, 0),
+    )?;
 
     let mut buf = vec![0u8; RECV_BUF];
     loop {

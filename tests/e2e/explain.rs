@@ -80,6 +80,8 @@ fn explain_vs_strace(args: &[&str]) {
 fn explain_vs_strace_in(ns: Option<&crate::util::netns::Netns>, args: &[&str]) {
     let families: &[&str] = if args.contains(&"unix") {
         &["AF_UNIX"]
+    } else if args.contains(&"stat") {
+        &["AF_NETLINK"]
     } else {
         &["AF_INET", "AF_INET6"]
     };
@@ -275,5 +277,59 @@ fn explain_matches_strace_for_a_multicast_join() {
             "setsockopt(3, IPPROTO_IP, IP_ADD_MEMBERSHIP, ip_mreqn{239.1.2.3, ifindex 1}) = 0"
         ),
         "{stderr}"
+    );
+}
+
+#[test]
+fn explain_matches_strace_for_stat_and_heartbeat() {
+    if !require("strace") {
+        return;
+    }
+    explain_vs_strace(&["--dry-run", "stat", "-t"]);
+    explain_vs_strace(&["--dry-run", "heartbeat", "connect", "--udp", "127.0.0.1:9"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    explain_vs_strace(&[
+        "--explain",
+        "heartbeat",
+        "connect",
+        "-n",
+        "1",
+        &format!("127.0.0.1:{port}"),
+    ]);
+}
+
+#[test]
+fn explain_shows_the_epoll_registrations() {
+    use std::io::BufRead;
+    let mut child = crate::util::nettool()
+        .args(["--explain", "tcp-echo", "serve", "-l", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    // With --explain the setup calls come first, then the listening line.
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("listening on ").map(String::from))
+        .expect("listening line");
+    let _c = std::net::TcpStream::connect(&addr).unwrap();
+    // The listener (data=0) and the signal pipe (data=1) are registered first; the
+    // new connection is the first slab entry after them (data=2).
+    let conn_add = lines
+        .map_while(Result::ok)
+        .find(|l| l.contains("EPOLL_CTL_ADD") && l.contains("data=2"));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = conn_add.expect("no epoll_ctl line for the connection");
+    assert!(
+        line.contains("EPOLLIN") && line.contains("EPOLLET"),
+        "{line}"
     );
 }

@@ -294,6 +294,8 @@ impl<'a> Client<'a> {
                 None
             }
         };
+        // `--dry-run`: the socket is set up; the first beat would be traffic.
+        crate::net::trace::checkpoint("send", || vec!["first beat".into()])?;
         let mut dead_since: Option<Instant> = conn.is_none().then(Instant::now);
         let result = loop {
             let Some(c) = conn.as_mut() else {

@@ -168,7 +168,8 @@ impl Service for Responder {
 
 /// A UDP socket for the responder, bound to `addr`.
 pub fn bind_udp(addr: std::net::SocketAddr) -> anyhow::Result<UdpSocket> {
-    UdpSocket::bind(addr).map_err(|e| anyhow::anyhow!("listen on {addr} (udp): {e}"))
+    use crate::net::dgram::socket::{DgramOpts, udp_bind};
+    Ok(udp_bind(addr, &DgramOpts::default())?.into())
 }
 
 /// The UDP responder: one frame per datagram, answered to its sender. A bad datagram

@@ -174,8 +174,9 @@ pub(super) fn open(opts: &ClientOpts) -> anyhow::Result<(Conn, Option<KeepaliveS
             } else {
                 "[::]:0".parse()?
             };
-            let u = UdpSocket::bind(bind)?;
-            u.connect(addr)?;
+            let opts = crate::net::dgram::socket::DgramOpts::default();
+            let u: UdpSocket =
+                crate::net::dgram::socket::udp_connect(addr, Some(bind), &opts)?.into();
             u.set_nonblocking(true)?;
             Ok((Conn::Udp(u), None))
         }
