@@ -172,19 +172,25 @@ fn a_flooding_client_does_not_delay_another() {
         std::thread::sleep(Duration::from_millis(200)); // let the flood build up
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_nodelay(true).unwrap();
-        let mut worst = Duration::ZERO;
-        for _ in 0..20 {
-            let t = Instant::now();
-            s.write_all(b"tick").unwrap();
-            let mut b = [0u8; 4];
-            s.read_exact(&mut b).unwrap();
-            worst = worst.max(t.elapsed());
-        }
+        let mut took: Vec<Duration> = (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                s.write_all(b"tick").unwrap();
+                let mut b = [0u8; 4];
+                s.read_exact(&mut b).unwrap();
+                t.elapsed()
+            })
+            .collect();
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         flood.join().unwrap();
+        took.sort();
+        // 18 of 20 round trips within 100 ms, none beyond a second: a starved client
+        // (a flood served to exhaustion first) fails both; a scheduler hiccup on a
+        // loaded 2-core CI machine fails neither.
+        let (p90, worst) = (took[17], took[19]);
         assert!(
-            worst < Duration::from_millis(100),
-            "engine {engine}: an echo took {worst:?} during a flood"
+            p90 < Duration::from_millis(100) && worst < Duration::from_secs(1),
+            "engine {engine}: echoes took {took:?} during a flood"
         );
     }
 }
