@@ -8,9 +8,56 @@ use serde_json::json;
 use socket2::Socket;
 
 use crate::cli::RelayArgs;
+use crate::error::Interrupted;
 use crate::net::relay::{RelayOpts, RelaySignals, RelayStats, StdinState, relay};
 use crate::net::signals::{Shutdown, StatsRequest};
+use crate::net::socket::accept_wait;
+use crate::net::unix::peer_fields;
 use crate::output::{Level, Output};
+
+/// Netcat's listen mode on a bound listener: accept one connection (or, with
+/// `keep_open`, one after another) and relay each; `timeout` bounds the wait for a
+/// connection. A failed connection ends the command unless `keep_open`.
+pub struct Listen<'a> {
+    pub keep_open: bool,
+    pub timeout: Option<std::time::Duration>,
+    pub args: &'a RelayArgs,
+    pub opts: &'a RelayOpts,
+    pub shutdown: &'a Shutdown,
+    pub out: &'a Output,
+}
+
+impl Listen<'_> {
+    pub fn serve(&self, listener: &Socket) -> anyhow::Result<()> {
+        let mut stdin = StdinState::default();
+        loop {
+            let Some((sock, peer)) = accept_wait(listener, self.timeout, self.shutdown)? else {
+                return Err(Interrupted.into());
+            };
+            self.out
+                .event(Level::Detail, "connection", peer_fields(&peer), || {
+                    format!("connection from {peer}")
+                });
+            match run(
+                &sock,
+                &peer,
+                self.args,
+                self.opts,
+                &mut stdin,
+                self.shutdown,
+                self.out,
+            ) {
+                Ok(_) => {}
+                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
+                Err(e) if self.keep_open => self.out.warn(&format!("{peer}: {e:#}")),
+                Err(e) => return Err(e),
+            }
+            if !self.keep_open {
+                return Ok(());
+            }
+        }
+    }
+}
 
 /// Relay `sock` ↔ stdin/stdout for one connection to/from `peer`.
 pub fn run(

@@ -177,13 +177,8 @@ impl EngineCtx<'_> {
     }
 
     pub fn log_open(&self, id: u64, peer: &str) {
-        let mut fields = json!({"id": id, "peer": peer});
-        // A Unix peer's label is its SO_PEERCRED: give JSON readers the numbers too.
-        if let Ok(cred) = peer.parse::<crate::net::unix::PeerCred>() {
-            fields["pid"] = cred.pid.into();
-            fields["uid"] = cred.uid.into();
-            fields["gid"] = cred.gid.into();
-        }
+        let mut fields = crate::net::unix::peer_fields(peer);
+        fields["id"] = id.into();
         self.out.event(Level::Detail, "connect", fields, || {
             format!("connection {id} from {peer}")
         });

@@ -114,6 +114,18 @@ impl PeerCred {
     }
 }
 
+/// JSON fields for a peer label: `{"peer": …}`, plus pid/uid/gid when the label is a
+/// Unix peer's SO_PEERCRED (`pid P uid U gid G`), so JSON readers get the numbers.
+pub fn peer_fields(peer: &str) -> serde_json::Value {
+    let mut fields = serde_json::json!({ "peer": peer });
+    if let Ok(cred) = peer.parse::<PeerCred>() {
+        fields["pid"] = cred.pid.into();
+        fields["uid"] = cred.uid.into();
+        fields["gid"] = cred.gid.into();
+    }
+    fields
+}
+
 /// `getsockopt(SO_PEERCRED)` (unix(7)); `None` for non-Unix or unconnected sockets.
 pub fn peer_cred(sock: &Socket) -> Option<PeerCred> {
     if !sock.local_addr().is_ok_and(|a| a.is_unix()) {

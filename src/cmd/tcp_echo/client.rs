@@ -8,11 +8,10 @@ use super::DEFAULT_PORT;
 use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
 use crate::cmd::Run;
 use crate::cmd::session;
-use crate::error::Interrupted;
 use crate::net::HostPort;
 use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
-use crate::net::socket::{ListenOpts, accept_wait, local_label, tcp_connect, tcp_listener};
+use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
 use crate::output::{Level, Output};
 
 pub const CONNECT_EXAMPLES: &str = "\
@@ -109,32 +108,14 @@ impl Run for ListenArgs {
         out.listening(&local_label(&listener), json!({"proto": "tcp"}));
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let opts = self.relay.relay_opts(self.timeout.timeout)?;
-        let mut stdin = StdinState::default();
-        loop {
-            let Some((sock, peer)) = accept_wait(&listener, self.timeout.timeout, &shutdown)?
-            else {
-                return Err(Interrupted.into());
-            };
-            out.event(Level::Detail, "connection", json!({"peer": peer}), || {
-                format!("connection from {peer}")
-            });
-            match session::run(
-                &sock,
-                &peer,
-                &self.relay,
-                &opts,
-                &mut stdin,
-                &shutdown,
-                &out,
-            ) {
-                Ok(_) => {}
-                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
-                Err(e) if self.keep_open => out.warn(&format!("{peer}: {e:#}")),
-                Err(e) => return Err(e),
-            }
-            if !self.keep_open {
-                return Ok(());
-            }
+        session::Listen {
+            keep_open: self.keep_open,
+            timeout: self.timeout.timeout,
+            args: &self.relay,
+            opts: &opts,
+            shutdown: &shutdown,
+            out: &out,
         }
+        .serve(&listener)
     }
 }

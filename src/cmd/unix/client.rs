@@ -7,11 +7,9 @@ use serde_json::json;
 
 use crate::cli::{RelayArgs, TimeoutOpt};
 use crate::cmd::{Run, session};
-use crate::error::Interrupted;
 use crate::net::UnixTarget;
 use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
-use crate::net::socket::accept_wait;
 use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
 use crate::net::unix_dgram;
 use crate::output::{Level, Output};
@@ -146,36 +144,14 @@ impl Run for ListenArgs {
             drop(bound.file);
             return result.map(|_| ());
         }
-        let mut stdin = StdinState::default();
-        loop {
-            let Some((sock, peer)) = accept_wait(&bound.sock, self.timeout.timeout, &shutdown)?
-            else {
-                return Err(Interrupted.into());
-            };
-            let mut fields = json!({"peer": peer});
-            if let Ok(c) = peer.parse::<crate::net::unix::PeerCred>() {
-                fields = json!({"peer": peer, "pid": c.pid, "uid": c.uid, "gid": c.gid});
-            }
-            out.event(Level::Detail, "connection", fields, || {
-                format!("connection from {peer}")
-            });
-            match session::run(
-                &sock,
-                &peer,
-                &self.relay,
-                &opts,
-                &mut stdin,
-                &shutdown,
-                &out,
-            ) {
-                Ok(_) => {}
-                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
-                Err(e) if self.keep_open => out.warn(&format!("{peer}: {e:#}")),
-                Err(e) => return Err(e),
-            }
-            if !self.keep_open {
-                return Ok(());
-            }
+        session::Listen {
+            keep_open: self.keep_open,
+            timeout: self.timeout.timeout,
+            args: &self.relay,
+            opts: &opts,
+            shutdown: &shutdown,
+            out: &out,
         }
+        .serve(&bound.sock)
     }
 }
