@@ -144,6 +144,15 @@ fn worker_count(connections: usize) -> usize {
 
 /// Run the load; `progress` (if given) is updated while it runs.
 pub fn run(cfg: &BenchConfig, progress: Option<Arc<Progress>>) -> anyhow::Result<BenchReport> {
+    // `--dry-run`: a load generator's every call is traffic.
+    crate::net::trace::checkpoint("connect", || {
+        let to: Vec<String> = cfg.addrs.iter().map(|a| a.to_string()).collect();
+        vec![format!(
+            "{} connections to {}",
+            cfg.connections,
+            to.join(" or ")
+        )]
+    })?;
     crate::net::limits::raise_nofile();
     let workers = worker_count(cfg.connections);
     let barrier = Arc::new(Barrier::new(workers + 1));

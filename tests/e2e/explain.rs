@@ -333,3 +333,27 @@ fn explain_shows_the_epoll_registrations() {
         "{line}"
     );
 }
+
+#[test]
+fn dry_run_never_moves_traffic() {
+    // A listener that would see any connection the dry runs made.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    for args in [
+        vec!["--dry-run", "tcp-echo", "connect", &addr],
+        vec!["--dry-run", "tcp-echo", "bench", &addr, "-d", "1s"],
+        vec!["--dry-run", "heartbeat", "connect", &addr, "-n", "1"],
+    ] {
+        let out = nettool().args(&args).stdin(Stdio::null()).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("(dry run: not made)"),
+            "{args:?}"
+        );
+    }
+    assert!(
+        matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "a dry run connected"
+    );
+}

@@ -189,6 +189,10 @@ impl Run for BenchArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         if let Some(list) = &self.compare {
             let engines = parse_engines(list)?;
+            // `--dry-run`: starting servers and loading them is all action.
+            crate::net::trace::checkpoint("execve", || {
+                vec!["a tcp-echo server per engine".into()]
+            })?;
             let cfg = self.config(Vec::new())?;
             let bar = progress_bar(out);
             let rows = bench::compare(&engines, &cfg, |row| {
