@@ -2,34 +2,16 @@
 //! namespaces (never the host's own interfaces): A broadcasts, B and C receive —
 //! with the interface's broadcast address found from `-i`, and with `--to`.
 
-use std::process::Stdio;
-
 use crate::udp::{finish, json_lines};
 use crate::util::netns::{Lab, Netns};
 use crate::util::{Server, require, require_root};
 
 fn recv_in(ns: &Netns, args: &[&str]) -> Server {
-    let mut cmd = ns.nettool();
-    cmd.args(["--json", "broadcast", "recv"])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped());
-    Server::start_cmd(cmd)
+    ns.serve(&[&["--json", "broadcast", "recv"], args].concat())
 }
 
 fn send_in(ns: &Netns, args: &[&str]) {
-    let out = ns
-        .nettool()
-        .args(["broadcast", "send"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "broadcast send {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ns.run_ok(&[&["broadcast", "send"], args].concat());
 }
 
 /// (from, data) of every datagram record of a receiver that exited with status 0.

@@ -3,8 +3,6 @@
 //! several hosts, group filtering, TTL 0, loopback on and off, source-specific
 //! multicast, IPv6, and probe loss measured against an nftables drop rule.
 
-use std::process::Stdio;
-
 use serde_json::Value;
 
 use crate::udp::{finish, json_lines};
@@ -20,27 +18,11 @@ fn lab(tag: &str, n: usize) -> Option<Lab> {
 
 /// `nettool --json multicast recv ARGS…` in `ns`, ready (joined) when this returns.
 fn recv_in(ns: &Netns, args: &[&str]) -> Server {
-    let mut cmd = ns.nettool();
-    cmd.args(["--json", "multicast", "recv"])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped());
-    Server::start_cmd(cmd)
+    ns.serve(&[&["--json", "multicast", "recv"], args].concat())
 }
 
 fn send_in(ns: &Netns, args: &[&str]) {
-    let out = ns
-        .nettool()
-        .args(["multicast", "send"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "multicast send {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ns.run_ok(&[&["multicast", "send"], args].concat());
 }
 
 /// The datagram records of a finished receiver: (success, [(from ip, data)]).

@@ -64,6 +64,32 @@ impl Netns {
         c
     }
 
+    /// `nettool ARGS…` in this namespace as a server (stdout piped for JSON events),
+    /// returned once its `listening on` line is out.
+    pub fn serve(&self, args: &[&str]) -> super::Server {
+        let mut cmd = self.nettool();
+        cmd.args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped());
+        super::Server::start_cmd(cmd)
+    }
+
+    /// `nettool ARGS…` in this namespace, which must succeed.
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        let out = self
+            .nettool()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "nettool {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
     /// Route multicast (224.0.0.0/4) via `dev`, so group traffic has a way out.
     pub fn multicast_route(&self, dev: &str) {
         self.ip(&["route", "add", "224.0.0.0/4", "dev", dev]);
