@@ -370,7 +370,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__broadcast__subcmd__recv)
-            opts="-i -n -w -q -v -h -V --iface --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-i -x -n -w -q -v -h -V --iface --hexdump --stats --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,6 +381,14 @@ _nettool() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -416,12 +424,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__broadcast__subcmd__send)
-            opts="-n -i -q -v -h -V --count --interval --raw --size --probe --bind --iface --to --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -i -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --bind --iface --to --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1200,7 +1216,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__multicast__subcmd__recv)
-            opts="-i -n -w -q -v -h -V --iface --source --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-i -x -n -w -q -v -h -V --iface --source --hexdump --stats --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1215,6 +1231,14 @@ _nettool() {
                     return 0
                     ;;
                 --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1250,12 +1274,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__multicast__subcmd__send)
-            opts="-n -i -q -v -h -V --count --interval --raw --size --probe --bind --iface --ttl --loop --no-loop --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -i -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --bind --iface --ttl --loop --no-loop --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1794,7 +1826,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__recv)
-            opts="-l -n -w -4 -6 -q -v -h -V --listen --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -x -n -w -4 -6 -q -v -h -V --listen --hexdump --stats --count --timeout --buffer --probe --reuse-port --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1805,6 +1837,14 @@ _nettool() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1840,12 +1880,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__send)
-            opts="-n -w -4 -6 -q -v -h -V --count --interval --raw --size --probe --bind --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -w -4 -6 -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --bind --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1886,7 +1934,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__serve)
-            opts="-l -n -4 -6 -q -v -h -V --listen --count --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -n -4 -6 -x -q -v -h -V --listen --count --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1905,6 +1953,14 @@ _nettool() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

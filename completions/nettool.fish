@@ -171,11 +171,13 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s n -l count -d 'Stop after echoing N datagrams' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
@@ -183,6 +185,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s n -l count -d 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
@@ -191,6 +194,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s 4 -d 'Use IPv4 only'
@@ -203,12 +207,14 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s l -l listen -d 'Address to receive on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l buffer -d 'Receive buffer per datagram; larger datagrams are reported as truncated' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s 4 -d 'Use IPv4 only'
@@ -237,6 +243,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fis
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -f -a "send" -d 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -f -a "recv" -d 'Receive broadcast datagrams on a port (several receivers may share it)'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s n -l count -d 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
@@ -246,6 +253,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l json -d 'Print events as JSON, one object per line'
@@ -256,12 +264,14 @@ complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l buffer -d 'Receive buffer per datagram; larger datagrams are reported as truncated' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'
@@ -288,6 +298,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fis
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -f -a "recv" -d 'Join a multicast group and print what arrives'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -f -a "doctor" -d 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and not __fish_seen_subcommand_from send recv doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s n -l count -d 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
@@ -297,6 +308,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l loop -d 'Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)'
@@ -310,12 +322,14 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Join on this interface (by index, ip_mreqn); default: the route\'s interface' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l source -d 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l buffer -d 'Receive buffer per datagram; larger datagrams are reported as truncated' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l probe -d 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l reuse-port -d 'Also set SO_REUSEPORT, to share the port with programs that set only that. Off by default: Linux may then give a multicast datagram to one member of the reuseport group only, ignoring the members\' source filters'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l json -d 'Print events as JSON, one object per line'

@@ -281,7 +281,7 @@ impl EngineOpts {
 }
 
 /// Open the `-x` target, if one was given.
-fn open_hexdump(
+pub fn open_hexdump(
     path: Option<&std::path::Path>,
 ) -> anyhow::Result<Option<std::sync::Arc<crate::net::hexdump::Hexdump>>> {
     path.map(|p| {

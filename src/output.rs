@@ -238,6 +238,18 @@ fn into_map(v: Value) -> Map<String, Value> {
     }
 }
 
+/// `12.3 MB/s` style rate (decimal units, as network speeds are quoted).
+pub fn human_rate(bytes_per_sec: f64) -> String {
+    const UNITS: [&str; 5] = ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"];
+    let mut v = bytes_per_sec;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
 /// Set up `log` from the verbosity; `RUST_LOG` refines it.
 pub fn init_logging(verbosity: Verbosity) {
     let level = match verbosity {
@@ -277,6 +289,12 @@ mod tests {
     fn non_object_fields_are_wrapped() {
         assert_eq!(into_map(Value::from(3))["value"], Value::from(3));
         assert!(into_map(Value::Null).is_empty());
+    }
+
+    #[test]
+    fn rates_use_decimal_units() {
+        assert_eq!(human_rate(999.0), "999.0 B/s");
+        assert_eq!(human_rate(12_300_000.0), "12.3 MB/s");
     }
 
     #[test]

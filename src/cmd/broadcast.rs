@@ -3,7 +3,6 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use anyhow::Context;
 use clap::{ArgGroup, Args, Subcommand};
 use serde_json::json;
 
@@ -13,7 +12,6 @@ use crate::net::dgram::recv::run_receiver;
 use crate::net::dgram::send::run_sender;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender, wildcard};
 use crate::net::iface::Iface;
-use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 
@@ -104,16 +102,17 @@ impl Run for SendArgs {
             ..DgramOpts::default()
         };
         let sock = udp_sender(to, self.send.bind_addr()?, &opts)?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let (shutdown, tap) = self.send.diag.start(&out)?;
         let stats = run_sender(
             &sock,
             to,
             false,
             &self.send.job(None),
-            &out,
             &shutdown,
             None,
+            &tap,
         )?;
+        self.send.diag.finish(&tap);
         out.event(
             Level::Detail,
             "sent",
@@ -141,11 +140,13 @@ impl Run for RecvArgs {
             ..DgramOpts::default()
         };
         let sock = udp_bind(wildcard(false, self.port), &opts)?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let (shutdown, tap) = self.recv.diag.start(out)?;
         out.listening(
             &local_label(&sock),
             json!({"proto": "udp", "broadcast": true, "iface": iface.as_ref().map(|i| &i.name)}),
         );
-        run_receiver(&sock, &self.recv.job(), out, &shutdown)
+        let res = run_receiver(&sock, &self.recv.job(), out, &shutdown, &tap);
+        self.recv.diag.finish(&tap);
+        res
     }
 }

@@ -16,10 +16,14 @@ use crate::net::HostPort;
 use crate::net::dgram::recv::{RecvJob, RecvLimits};
 use crate::net::dgram::send::{SendJob, Source};
 use crate::net::dgram::socket::MAX_PAYLOAD_V6;
+use crate::output::Output;
 
 /// What to send.
 #[derive(Debug, Clone, Args)]
 pub struct SendOpts {
+    #[command(flatten)]
+    pub diag: DgramDiagArgs,
+
     /// Messages to send, one datagram each, exactly as given; none: read stdin
     #[arg(value_name = "MESSAGE")]
     pub messages: Vec<OsString>,
@@ -82,6 +86,9 @@ impl SendOpts {
 /// How a receiver ends and prints.
 #[derive(Debug, Clone, Args)]
 pub struct RecvOpts {
+    #[command(flatten)]
+    pub diag: DgramDiagArgs,
+
     /// Exit (status 0) after N datagrams
     #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
@@ -130,5 +137,44 @@ pub fn ip_port(input: &str, what: &str) -> anyhow::Result<SocketAddr> {
             reason: format!("{what} must be an IP address with a port, as in 239.0.0.1:8989 or [ff02::1234]:8989"),
         }
         .into()),
+    }
+}
+
+/// `-x/--hexdump` and `--stats` for the datagram commands.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DgramDiagArgs {
+    /// Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)
+    #[arg(short = 'x', long, value_name = "FILE")]
+    pub hexdump: Option<std::path::PathBuf>,
+
+    /// Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)
+    #[arg(long)]
+    pub stats: bool,
+}
+
+impl DgramDiagArgs {
+    /// The signal handlers (SIGINT/SIGTERM stop, SIGUSR1 reports) and the tap that
+    /// counts and dumps every datagram.
+    pub fn start(
+        &self,
+        out: &Output,
+    ) -> anyhow::Result<(
+        crate::net::signals::Shutdown,
+        crate::net::dgram::tap::DgramTap,
+    )> {
+        let shutdown = crate::net::signals::Shutdown::install_with_stats()
+            .map_err(|e| anyhow::anyhow!("install signal handlers: {e}"))?;
+        let hexdump = crate::cli::open_hexdump(self.hexdump.as_deref())?;
+        Ok((
+            shutdown,
+            crate::net::dgram::tap::DgramTap::new(out, hexdump),
+        ))
+    }
+
+    /// The `--stats` report at exit.
+    pub fn finish(&self, tap: &crate::net::dgram::tap::DgramTap) {
+        if self.stats {
+            tap.report("summary");
+        }
     }
 }

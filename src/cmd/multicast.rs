@@ -2,7 +2,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
@@ -15,7 +14,6 @@ use crate::net::dgram::recv::run_receiver;
 use crate::net::dgram::send::run_sender;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender};
 use crate::net::iface::Iface;
-use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 
@@ -130,16 +128,17 @@ impl Run for SendArgs {
             loopback: !self.no_loop,
         };
         set_multicast_send(&sock, to.is_ipv6(), &mcast)?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let (shutdown, tap) = self.send.diag.start(&out)?;
         let stats = run_sender(
             &sock,
             to,
             false,
             &self.send.job(None),
-            &out,
             &shutdown,
             None,
+            &tap,
         )?;
+        self.send.diag.finish(&tap);
         out.event(
             Level::Detail,
             "sent",
@@ -170,7 +169,7 @@ impl Run for RecvArgs {
         };
         let sock = udp_bind(multicast_bind_addr(group), &opts)?;
         let membership = Membership::join(&sock, group.ip(), iface.as_ref(), self.source)?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let (shutdown, tap) = self.recv.diag.start(out)?;
         let on = iface.as_ref().map(|i| i.name.clone());
         out.listening(
             &local_label(&sock),
@@ -187,7 +186,8 @@ impl Run for RecvArgs {
                 format!("joined {}{on}{src}", group.ip())
             },
         );
-        let res = run_receiver(&sock, &self.recv.job(), out, &shutdown);
+        let res = run_receiver(&sock, &self.recv.job(), out, &shutdown, &tap);
+        self.recv.diag.finish(&tap);
         drop(membership);
         res
     }

@@ -108,31 +108,8 @@ fn report(out: &Output, peer: &str, s: RelayStats, took: Duration, event: &str, 
                 s.sent,
                 s.received,
                 took.as_secs_f64(),
-                human_rate(rate)
+                crate::output::human_rate(rate)
             )
         },
     );
-}
-
-/// `12.3 MB/s` style rate (decimal units, as network speeds are quoted).
-pub fn human_rate(bytes_per_sec: f64) -> String {
-    const UNITS: [&str; 5] = ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"];
-    let mut v = bytes_per_sec;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    format!("{v:.1} {}", UNITS[unit])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rates_use_decimal_units() {
-        assert_eq!(human_rate(999.0), "999.0 B/s");
-        assert_eq!(human_rate(12_300_000.0), "12.3 MB/s");
-    }
 }

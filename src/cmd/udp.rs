@@ -2,7 +2,6 @@
 //! serves many peers at once (`serve`), a sender that can wait for replies (`send`),
 //! and a receiver (`recv`). All of it is the datagram core in `net::dgram`.
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
@@ -14,7 +13,6 @@ use crate::net::dgram::recv::{Printer, RecvLimits, run_receiver};
 use crate::net::dgram::send::run_sender;
 use crate::net::dgram::serve::echo_serve;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
-use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 
@@ -25,20 +23,23 @@ const SERVE_EXAMPLES: &str = "\
 Examples:
   nettool udp serve                                echo datagrams on 127.0.0.1:7007
   nettool -v udp serve -l 0.0.0.0:9000             echo to anyone, log each sender
-  nettool --json udp serve -l 0                    a free port; JSON events";
+  nettool --json udp serve -l 0                    a free port; JSON events
+  kill -USR1 $(pidof nettool)                      datagrams and bytes so far";
 
 const SEND_EXAMPLES: &str = "\
 Examples:
   nettool udp send 127.0.0.1:7007 hello -w 1       send one datagram, print the echo
   seq 100 | nettool udp send 127.0.0.1:9000        one datagram per line
   nettool udp send :9000 --raw --size 1400 < f     a file in 1400-byte datagrams
-  nettool udp send :9000 --probe -n 1000 --interval 1ms   probes for recv --probe";
+  nettool udp send :9000 --probe -n 1000 --interval 1ms   probes for recv --probe
+  nettool udp send :9000 hi -x dump.txt --stats    dump what left, count it";
 
 const RECV_EXAMPLES: &str = "\
 Examples:
   nettool udp recv -l :9000 > out                  write payloads to stdout
   nettool --json udp recv -l 0 -n 5                five JSON records, then exit
-  nettool udp recv -l :9000 --probe -w 2           loss/dup/reorder per sender";
+  nettool udp recv -l :9000 --probe -w 2           loss/dup/reorder per sender
+  nettool udp recv -l :9000 -x - --stats > out     hex dump on stderr, counts at exit";
 
 #[derive(Debug, Args)]
 #[command(arg_required_else_help = true)]
@@ -72,6 +73,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub family: FamilyOpts,
+
+    #[command(flatten)]
+    pub diag: crate::cmd::dgram_args::DgramDiagArgs,
 }
 
 #[derive(Debug, Args)]
@@ -125,7 +129,7 @@ impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
         let sock = udp_bind(addr, &receiver_opts())?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let (shutdown, tap) = self.diag.start(out)?;
         out.listening(
             &local_label(&sock),
             json!({"proto": "udp", "service": "echo"}),
@@ -134,7 +138,8 @@ impl Run for ServeArgs {
             count: self.count,
             idle: None,
         };
-        echo_serve(&sock, &limits, out, &shutdown)?;
+        echo_serve(&sock, &limits, out, &shutdown, &tap)?;
+        self.diag.finish(&tap);
         Ok(())
     }
 }
@@ -145,9 +150,10 @@ impl Run for SendArgs {
         let to = HostPort::parse(&self.addr)?.resolve_one(self.family.family())?;
         let job = self.send.job(self.timeout);
         let sock = udp_connect(to, self.send.bind_addr()?, &receiver_opts())?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let (shutdown, tap) = self.send.diag.start(&out)?;
         let mut printer = Printer::new(&out, "reply");
-        let stats = run_sender(&sock, to, true, &job, &out, &shutdown, Some(&mut printer))?;
+        let stats = run_sender(&sock, to, true, &job, &shutdown, Some(&mut printer), &tap)?;
+        self.send.diag.finish(&tap);
         out.event(
             Level::Detail,
             "sent",
@@ -172,8 +178,10 @@ impl Run for RecvArgs {
             ..receiver_opts()
         };
         let sock = udp_bind(addr, &opts)?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let (shutdown, tap) = self.recv.diag.start(out)?;
         out.listening(&local_label(&sock), json!({"proto": "udp"}));
-        run_receiver(&sock, &self.recv.job(), out, &shutdown)
+        let res = run_receiver(&sock, &self.recv.job(), out, &shutdown, &tap);
+        self.recv.diag.finish(&tap);
+        res
     }
 }

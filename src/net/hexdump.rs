@@ -71,6 +71,12 @@ impl Hexdump {
         }
     }
 
+    /// Dump one datagram to or from `peer` (`# TIME peer 1.2.3.4:5 > 5 bytes`).
+    pub fn record_peer(&self, peer: &str, dir: Direction, bytes: &[u8]) {
+        let time = format!("{} peer {peer}", crate::output::now_rfc3339());
+        self.write(&render(dir, bytes, &time));
+    }
+
     /// A header line without data, for bytes we never saw (sendfile).
     pub fn note_conn(&self, conn: u64, dir: Direction, what: &str) {
         self.write(&format!(

@@ -441,3 +441,90 @@ fn the_probe_report_is_data_on_stdout_even_when_quiet() {
         "{out}"
     );
 }
+
+#[test]
+fn hexdump_and_stats_count_every_datagram_both_ways() {
+    use nettool::net::hexdump::{Direction, parse};
+    let recv_dump = tempfile::NamedTempFile::new().unwrap();
+    let send_dump = tempfile::NamedTempFile::new().unwrap();
+    let rx = receiver(&[
+        "-n",
+        "3",
+        "--json",
+        "--stats",
+        "-x",
+        recv_dump.path().to_str().unwrap(),
+    ]);
+    let addr = rx.host_port();
+    let out = nettool()
+        .args([
+            "--json", "udp", "send", &addr, "one", "two", "three!", "--stats", "-x",
+        ])
+        .arg(send_dump.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let sent_summary = json_lines(&out.stderr)
+        .into_iter()
+        .find(|v| v["event"] == "summary")
+        .expect("sender --stats summary");
+    assert_eq!(sent_summary["datagrams_out"], 3);
+    assert_eq!(sent_summary["bytes_out"], 12);
+    let (ok, stdout) = finish(rx);
+    assert!(ok);
+    let summary = json_lines(&stdout)
+        .into_iter()
+        .find(|v| v["event"] == "summary")
+        .expect("receiver --stats summary");
+    assert_eq!(summary["datagrams_in"], 3);
+    assert_eq!(summary["bytes_in"], 12);
+    for (dump, dir) in [
+        (&recv_dump, Direction::Received),
+        (&send_dump, Direction::Sent),
+    ] {
+        let chunks = parse(&std::fs::read_to_string(dump.path()).unwrap()).unwrap();
+        let got: Vec<Vec<u8>> = chunks
+            .into_iter()
+            .filter(|(d, _)| *d == dir)
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(
+            got,
+            vec![b"one".to_vec(), b"two".to_vec(), b"three!".to_vec()],
+            "{dir:?}"
+        );
+    }
+}
+
+#[test]
+fn sigusr1_reports_a_running_receiver() {
+    let mut rx = receiver(&["--json"]);
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.send_to(b"12345", rx.host_port()).unwrap();
+    let mut stdout = std::io::BufReader::new(rx.child.stdout.take().unwrap());
+    let mut line = String::new();
+    // The listening event comes first, then the datagram: after it, the count is 1.
+    while !line.contains("\"datagram\"") {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0,
+            "no datagram event"
+        );
+    }
+    rx.signal(nix::sys::signal::Signal::SIGUSR1);
+    let stats = loop {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0,
+            "no stats event"
+        );
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["event"] == "stats" {
+            break v;
+        }
+    };
+    assert_eq!(stats["datagrams_in"], 1);
+    assert_eq!(stats["bytes_in"], 5);
+    assert!(rx.alive(), "SIGUSR1 must not stop the receiver");
+    assert!(rx.stop().success());
+}

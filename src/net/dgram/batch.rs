@@ -20,6 +20,8 @@ use nix::sys::socket::{
 };
 use socket2::Socket;
 
+use super::tap::DgramTap;
+
 /// One received datagram's metadata; its bytes are [`RecvBatch::payload`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Datagram {
@@ -77,7 +79,7 @@ impl RecvBatch {
     /// Receive up to `max` datagrams without blocking. `Ok(0)` means none was waiting.
     /// An error queued on the socket (e.g. `ECONNREFUSED` after an ICMP port
     /// unreachable on a connected socket) is returned once and thereby cleared.
-    pub fn recv(&mut self, sock: &Socket, max: usize) -> io::Result<usize> {
+    pub fn recv(&mut self, sock: &Socket, max: usize, tap: &DgramTap) -> io::Result<usize> {
         self.got.clear();
         let n = max.clamp(1, self.capacity());
         let size = self.size;
@@ -116,6 +118,10 @@ impl RecvBatch {
                 kept: len.min(size),
             });
         }
+        for (i, d) in self.got.iter().enumerate() {
+            let start = i * self.size;
+            tap.received(d.from, d.len, &self.bufs[start..start + d.kept]);
+        }
         Ok(self.got.len())
     }
 
@@ -138,6 +144,7 @@ pub fn send_many(
     sock: &Socket,
     payloads: &[&[u8]],
     to: &[Option<SocketAddr>],
+    tap: &DgramTap,
 ) -> io::Result<usize> {
     debug_assert_eq!(payloads.len(), to.len());
     if payloads.is_empty() {
@@ -164,6 +171,9 @@ pub fn send_many(
                 let n = r.count();
                 if n == 0 {
                     break;
+                }
+                for i in done..done + n {
+                    tap.sent(to[i], payloads[i]);
                 }
                 done += n;
             }
@@ -192,11 +202,14 @@ mod tests {
         let (a, b, b_addr) = pair();
         let a_addr = a.local_addr().unwrap().as_socket().unwrap();
         let msgs: Vec<&[u8]> = vec![b"one", b"", b"three"];
-        assert_eq!(send_many(&a, &msgs, &[Some(b_addr); 3]).unwrap(), 3);
+        assert_eq!(
+            send_many(&a, &msgs, &[Some(b_addr); 3], &DgramTap::quiet()).unwrap(),
+            3
+        );
         let mut batch = RecvBatch::new(8, 64);
         let mut seen = Vec::new();
         while seen.len() < 3 {
-            let n = batch.recv(&b, 8).unwrap();
+            let n = batch.recv(&b, 8, &DgramTap::quiet()).unwrap();
             for i in 0..n {
                 assert_eq!(batch.datagrams()[i].from, Some(a_addr));
                 seen.push(batch.payload(i).to_vec());
@@ -209,11 +222,11 @@ mod tests {
     fn oversized_datagram_reports_real_length() {
         let (a, b, b_addr) = pair();
         let big = vec![7u8; 1000];
-        send_many(&a, &[&big], &[Some(b_addr)]).unwrap();
+        send_many(&a, &[&big], &[Some(b_addr)], &DgramTap::quiet()).unwrap();
         let mut batch = RecvBatch::new(4, 100);
         let mut n = 0;
         while n == 0 {
-            n = batch.recv(&b, 4).unwrap();
+            n = batch.recv(&b, 4, &DgramTap::quiet()).unwrap();
         }
         let d = batch.datagrams()[0];
         assert_eq!((d.len, d.kept, d.truncated()), (1000, 100, true));
@@ -224,6 +237,6 @@ mod tests {
     fn empty_queue_is_zero_not_an_error() {
         let (_a, b, _) = pair();
         let mut batch = RecvBatch::new(4, 100);
-        assert_eq!(batch.recv(&b, 4).unwrap(), 0);
+        assert_eq!(batch.recv(&b, 4, &DgramTap::quiet()).unwrap(), 0);
     }
 }

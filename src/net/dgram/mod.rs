@@ -22,3 +22,4 @@ pub mod recv;
 pub mod send;
 pub mod serve;
 pub mod socket;
+pub mod tap;

@@ -21,6 +21,7 @@ use socket2::Socket;
 
 use super::batch::{Datagram, RecvBatch};
 use super::probe::ProbeStats;
+use super::tap::DgramTap;
 use crate::net::signals::Shutdown;
 use crate::output::{Level, Output, now_rfc3339};
 
@@ -59,6 +60,7 @@ pub fn wait_readable(
     sock: &Socket,
     shutdown: &Shutdown,
     wait: Option<Duration>,
+    tap: &DgramTap,
 ) -> anyhow::Result<bool> {
     let timeout = match wait {
         None => PollTimeout::NONE,
@@ -73,6 +75,9 @@ pub fn wait_readable(
         Ok(_) | Err(nix::errno::Errno::EINTR) => {}
         Err(e) => return Err(anyhow!(e).context("poll")),
     }
+    if fds[1].any() == Some(true) {
+        tap.on_wake(shutdown);
+    }
     Ok(fds[0].any() == Some(true))
 }
 
@@ -83,6 +88,7 @@ pub fn receive_loop(
     batch: &mut RecvBatch,
     limits: &RecvLimits,
     shutdown: &Shutdown,
+    tap: &DgramTap,
     mut on_batch: impl FnMut(&RecvBatch, usize) -> anyhow::Result<Flow>,
 ) -> anyhow::Result<(Stop, u64)> {
     crate::net::trace::checkpoint("recvmmsg", || vec![crate::net::trace::fd(sock)])?;
@@ -108,10 +114,10 @@ pub fn receive_loop(
             }
             None => None,
         };
-        if !wait_readable(sock, shutdown, wait)? {
+        if !wait_readable(sock, shutdown, wait, tap)? {
             continue;
         }
-        let n = batch.recv(sock, left).context("receive")?;
+        let n = batch.recv(sock, left, tap).context("receive")?;
         if n == 0 {
             continue;
         }
@@ -238,11 +244,12 @@ pub fn run_receiver(
     job: &RecvJob,
     out: &Output,
     shutdown: &Shutdown,
+    tap: &DgramTap,
 ) -> anyhow::Result<()> {
     let mut batch = RecvBatch::new(64, job.buffer);
     let mut printer = Printer::new(out, "datagram");
     let mut probes = ProbeStats::default();
-    let (stop, total) = receive_loop(sock, &mut batch, &job.limits, shutdown, |b, n| {
+    let (stop, total) = receive_loop(sock, &mut batch, &job.limits, shutdown, tap, |b, n| {
         if job.probe {
             for (i, d) in b.datagrams()[..n].iter().enumerate() {
                 probes.datagram(d.from, b.payload(i));

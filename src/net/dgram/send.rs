@@ -19,6 +19,7 @@ use super::batch::{RecvBatch, send_many};
 use super::probe::{Probe, new_run_id};
 use super::recv::{Printer, wait_readable};
 use super::socket::check_payload;
+use super::tap::DgramTap;
 use crate::error::Interrupted;
 use crate::net::signals::Shutdown;
 use crate::output::Output;
@@ -161,10 +162,11 @@ pub fn run_sender(
     to: SocketAddr,
     connected: bool,
     job: &SendJob,
-    out: &Output,
     shutdown: &Shutdown,
     printer: Option<&mut Printer>,
+    tap: &DgramTap,
 ) -> anyhow::Result<SendStats> {
+    let out = tap.out();
     crate::net::trace::checkpoint("sendmmsg", || vec![crate::net::trace::fd(sock)])?;
     // Room for replies only where they are read (a connected `udp send`).
     let replies = match printer {
@@ -178,6 +180,7 @@ pub fn run_sender(
         out,
         shutdown,
         printer,
+        tap,
         // Room for replies only where they are read (a connected `udp send`).
         replies,
         stats: SendStats::default(),
@@ -193,6 +196,7 @@ struct Sender<'a> {
     out: &'a Output,
     shutdown: &'a Shutdown,
     printer: Option<&'a mut Printer>,
+    tap: &'a DgramTap,
     replies: RecvBatch,
     stats: SendStats,
 }
@@ -229,7 +233,12 @@ impl Sender<'_> {
             let payloads: Vec<&[u8]> = bufs[..n].iter().map(|b| b.as_slice()).collect();
             let mut sent = 0;
             while sent < n {
-                match send_many(self.sock, &payloads[sent..n], &vec![dest; n - sent]) {
+                match send_many(
+                    self.sock,
+                    &payloads[sent..n],
+                    &vec![dest; n - sent],
+                    self.tap,
+                ) {
                     Ok(k) => {
                         for p in &payloads[sent..sent + k] {
                             self.stats.bytes += p.len() as u64;
@@ -253,7 +262,9 @@ impl Sender<'_> {
                 }
                 self.check_signal()?;
                 let wait = Some(left + Duration::from_millis(1));
-                if wait_readable(self.sock, self.shutdown, wait)? && self.drain_replies()? > 0 {
+                if wait_readable(self.sock, self.shutdown, wait, self.tap)?
+                    && self.drain_replies()? > 0
+                {
                     last = Instant::now();
                 }
             }
@@ -283,7 +294,7 @@ impl Sender<'_> {
                 return Ok(());
             }
             let sock = self.printer.is_some().then_some(self.sock);
-            if poll_for(sock, None, self.shutdown, left)?.0 {
+            if poll_for(sock, None, self.shutdown, left, self.tap)?.0 {
                 self.drain_replies()?;
             }
         }
@@ -295,8 +306,13 @@ impl Sender<'_> {
         loop {
             self.check_signal()?;
             let sock = self.printer.is_some().then_some(self.sock);
-            let (sock_ready, stdin_ready) =
-                poll_for(sock, Some(stdin.as_fd()), self.shutdown, Duration::MAX)?;
+            let (sock_ready, stdin_ready) = poll_for(
+                sock,
+                Some(stdin.as_fd()),
+                self.shutdown,
+                Duration::MAX,
+                self.tap,
+            )?;
             if sock_ready {
                 self.drain_replies()?;
             }
@@ -313,7 +329,7 @@ impl Sender<'_> {
         }
         let mut total = 0;
         loop {
-            match self.replies.recv(self.sock, BATCH) {
+            match self.replies.recv(self.sock, BATCH, self.tap) {
                 Ok(0) => return Ok(total),
                 Ok(n) => {
                     if let Some(p) = self.printer.as_deref_mut() {
@@ -352,6 +368,7 @@ fn poll_for(
     stdin: Option<BorrowedFd<'_>>,
     shutdown: &Shutdown,
     wait: Duration,
+    tap: &DgramTap,
 ) -> anyhow::Result<(bool, bool)> {
     let mut fds = vec![PollFd::new(shutdown.as_fd(), PollFlags::POLLIN)];
     let sock_slot = sock.map(|s| {
@@ -371,6 +388,9 @@ fn poll_for(
     match poll(&mut fds, timeout) {
         Ok(_) | Err(nix::errno::Errno::EINTR) => {}
         Err(e) => return Err(anyhow!(e).context("poll")),
+    }
+    if fds[0].any() == Some(true) {
+        tap.on_wake(shutdown);
     }
     let ready = |slot: Option<usize>| slot.is_some_and(|i| fds[i].any() != Some(false));
     Ok((ready(sock_slot), ready(stdin_slot)))

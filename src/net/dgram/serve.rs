@@ -18,6 +18,7 @@ use socket2::Socket;
 use super::batch::{RecvBatch, send_many};
 use super::recv::{Flow, RecvLimits, receive_loop};
 use super::socket::MAX_PAYLOAD_V6;
+use super::tap::DgramTap;
 use crate::net::signals::Shutdown;
 use crate::output::{Level, Output};
 
@@ -36,6 +37,7 @@ pub fn echo_serve(
     limits: &RecvLimits,
     out: &Output,
     shutdown: &Shutdown,
+    tap: &DgramTap,
 ) -> anyhow::Result<EchoSummary> {
     let start = Instant::now();
     // Room for the largest datagram of either family: an echo is never cut.
@@ -43,7 +45,7 @@ pub fn echo_serve(
     let mut peers: HashSet<SocketAddr> = HashSet::new();
     let mut s = EchoSummary::default();
     let mut kernel_drops = 0;
-    let (_, _) = receive_loop(sock, &mut batch, limits, shutdown, |b, n| {
+    let (_, _) = receive_loop(sock, &mut batch, limits, shutdown, tap, |b, n| {
         let dgrams = &b.datagrams()[..n];
         let mut payloads = Vec::with_capacity(n);
         let mut to = Vec::with_capacity(n);
@@ -69,7 +71,7 @@ pub fn echo_serve(
         }
         let mut done = 0;
         while done < payloads.len() {
-            match send_many(sock, &payloads[done..], &to[done..]) {
+            match send_many(sock, &payloads[done..], &to[done..], tap) {
                 Ok(k) => done += k.max(1),
                 Err(e) => {
                     // One peer's trouble (e.g. an unreachable address) is not the server's.
