@@ -126,3 +126,25 @@ fn interface_without_broadcast_address_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn broadcast_without_so_broadcast_is_a_clear_error() {
+    if !require_root() || !require("ip") {
+        return;
+    }
+    let a = Netns::new("bcp");
+    let b = Netns::new("bcq");
+    crate::util::netns::veth(&a, "pa", "192.0.2.1/24", &b, "pb", "192.0.2.2/24");
+    let out = a
+        .nettool()
+        .args(["udp", "send", "192.0.2.255:9", "hi"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("broadcast address and SO_BROADCAST is off"),
+        "{stderr}"
+    );
+}

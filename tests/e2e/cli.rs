@@ -126,3 +126,44 @@ fn man_generator_writes_pages() {
     assert!(dir.path().join("nettool.1").exists());
     assert!(dir.path().join("nettool-tcp-echo-connect.1").exists());
 }
+
+#[test]
+fn every_data_command_piped_into_head_exits_quietly() {
+    use std::io::Write;
+    let bin = crate::util::bin().display().to_string();
+    // A peer that sends far more than `head` wants.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let tcp = listener.local_addr().unwrap().to_string();
+    let feeder = std::thread::spawn(move || {
+        if let Ok((mut s, _)) = listener.accept() {
+            let chunk = vec![b'z'; 65536];
+            for _ in 0..1024 {
+                if s.write_all(&chunk).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    for cmd in [
+        format!("{bin} --help"),
+        format!("{bin} completions zsh"),
+        format!("{bin} stat -ta"),
+        format!("{bin} tcp-echo connect --recv-only {tcp}"),
+    ] {
+        let out = std::process::Command::new("bash")
+            .args([
+                "-c",
+                &format!("set -o pipefail; {cmd} | head -c 10 >/dev/null"),
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{cmd}: {:?} {stderr}", out.status);
+        assert!(
+            !stderr.contains("panicked") && stderr.is_empty(),
+            "{cmd}: {stderr}"
+        );
+    }
+    feeder.join().unwrap();
+}

@@ -528,3 +528,45 @@ fn sigusr1_reports_a_running_receiver() {
     assert!(rx.alive(), "SIGUSR1 must not stop the receiver");
     assert!(rx.stop().success());
 }
+
+#[test]
+fn interface_down_mid_stream_is_an_error_not_a_busy_loop() {
+    use crate::util::netns::{Netns, veth};
+    if !crate::util::require_root() || !crate::util::require("ip") {
+        return;
+    }
+    let a = Netns::new("ifa");
+    let b = Netns::new("ifb");
+    veth(&a, "ia", "192.0.2.1/24", &b, "ib", "192.0.2.2/24");
+    let rx = b.serve(&["udp", "recv", "-l", "192.0.2.2:9000", "-n", "1"]);
+    let started = std::time::Instant::now();
+    let sender = a
+        .nettool()
+        .args([
+            "udp",
+            "send",
+            "192.0.2.2:9000",
+            "tick",
+            "-n",
+            "1000",
+            "--interval",
+            "10ms",
+        ])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Readiness: the receiver got the first datagram, so the stream is flowing.
+    let (ok, _) = finish(rx);
+    assert!(ok);
+    a.ip(&["link", "set", "ia", "down"]);
+    let out = sender.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Network is unreachable"), "{stderr}");
+    // 1000 datagrams 10 ms apart take 10 s; the error ends it long before.
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "the sender kept going"
+    );
+}

@@ -177,7 +177,14 @@ pub fn udp_connect(
         || vec![trace::fd(&sock), to.to_string()],
         || sock.connect(&to.into()),
     )
-    .map_err(|e| anyhow!("connect UDP socket to {to}: {e}"))?;
+    .map_err(|e| match e.raw_os_error() {
+        // The kernel refuses a broadcast destination on a socket without SO_BROADCAST.
+        Some(libc::EACCES) => anyhow!(
+            "send to {to}: permission denied: it is a broadcast address and SO_BROADCAST is off \
+             (use `nettool broadcast send`)"
+        ),
+        _ => anyhow!("connect UDP socket to {to}: {e}"),
+    })?;
     Ok(sock)
 }
 
