@@ -17,6 +17,57 @@ fn fd_count(pid: i32) -> usize {
         .unwrap_or(0)
 }
 
+/// The server's descriptor count once its engine is fully up: one warm-up echo, then
+/// the count that stays the same for 50 ms (the engine opens its epoll instance,
+/// self-pipe and spare descriptor after the `listening on` line).
+fn settled_fds(server: &Server) -> usize {
+    let mut warm = TcpStream::connect(server.socket_addr()).unwrap();
+    warm.write_all(b"w").unwrap();
+    warm.read_exact(&mut [0u8; 1]).unwrap();
+    drop(warm);
+    let mut last = usize::MAX;
+    let steady = wait_until(Duration::from_secs(5), || {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = fd_count(server.pid());
+        std::mem::replace(&mut last, now) == now
+    });
+    assert!(steady, "descriptor count never settled");
+    last
+}
+
+/// Resident memory of a process in KiB (VmRSS).
+fn rss_kib(pid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The four closing checks of every hostile case: the server is alive, a fresh
+/// client is echoed, its descriptors are back to `baseline`, its memory is bounded.
+fn assert_healthy(server: &mut Server, baseline: usize, engine: &str) {
+    assert!(server.alive(), "engine {engine}: the server died");
+    let mut c = TcpStream::connect(server.socket_addr()).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(b"still there?").unwrap();
+    let mut b = [0u8; 12];
+    c.read_exact(&mut b).unwrap();
+    assert_eq!(&b, b"still there?", "engine {engine}");
+    drop(c);
+    let back = wait_until(Duration::from_secs(10), || {
+        fd_count(server.pid()) <= baseline
+    });
+    assert!(
+        back,
+        "engine {engine}: {} fds, baseline {baseline}",
+        fd_count(server.pid())
+    );
+    let rss = rss_kib(server.pid());
+    assert!(rss < 256 * 1024, "engine {engine}: {rss} KiB resident");
+}
+
 /// CPU time (user + system) of a process in clock ticks, from /proc/PID/stat.
 fn cpu_ticks(pid: i32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
@@ -75,8 +126,10 @@ fn stream_through(addr: std::net::SocketAddr, len: usize, seed: u64, small_buffe
 fn hundred_mib_through_4k_buffers_on_every_engine() {
     for engine in all_engines() {
         eprintln!("--- engine {engine}");
-        let server = echo_server(&engine, &["--sndbuf", "4k", "--rcvbuf", "4k"]);
+        let mut server = echo_server(&engine, &["--sndbuf", "4k", "--rcvbuf", "4k"]);
+        let baseline = settled_fds(&server);
         stream_through(server.socket_addr(), 100 << 20, 100, true);
+        assert_healthy(&mut server, baseline, &engine);
     }
 }
 
@@ -144,7 +197,8 @@ fn emfile_case(engine: &str) {
 fn a_flooding_client_does_not_delay_another() {
     for engine in all_engines() {
         eprintln!("--- engine {engine}");
-        let server = echo_server(&engine, &[]);
+        let mut server = echo_server(&engine, &[]);
+        let baseline = settled_fds(&server);
         let addr = server.socket_addr();
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flood = {
@@ -192,6 +246,8 @@ fn a_flooding_client_does_not_delay_another() {
             p90 < Duration::from_millis(100) && worst < Duration::from_secs(1),
             "engine {engine}: echoes took {took:?} during a flood"
         );
+        drop(s);
+        assert_healthy(&mut server, baseline, &engine);
     }
 }
 
@@ -232,7 +288,8 @@ fn restart_after_sigkill_rebinds_and_a_second_instance_is_refused() {
 fn signals_at_1khz_during_a_transfer_change_nothing() {
     for engine in all_engines() {
         eprintln!("--- engine {engine}");
-        let server = echo_server(&engine, &[]);
+        let mut server = echo_server(&engine, &[]);
+        let baseline = settled_fds(&server);
         let data = random_bytes(64 << 20, 12);
         let input = crate::util::temp_file_with(&data);
         let out_file = tempfile::NamedTempFile::new().unwrap();
@@ -279,6 +336,7 @@ fn signals_at_1khz_during_a_transfer_change_nothing() {
             sent >= 5,
             "the transfer ended before signals could matter ({sent} sent)"
         );
+        assert_healthy(&mut server, baseline, &engine);
     }
 }
 
@@ -309,21 +367,8 @@ fn connect_reports_a_reset_with_exit_1() {
 fn server_fds_return_to_baseline_after_clients_leave() {
     for engine in all_engines() {
         eprintln!("--- engine {engine}");
-        let server = echo_server(&engine, &[]);
-        // The engine opens its own descriptors (epoll, self-pipe, spare) after the
-        // `listening on` line: warm up, then take the baseline once the count is steady.
-        let mut warm = TcpStream::connect(server.socket_addr()).unwrap();
-        warm.write_all(b"w").unwrap();
-        warm.read_exact(&mut [0u8; 1]).unwrap();
-        drop(warm);
-        let mut last = usize::MAX;
-        let steady = wait_until(Duration::from_secs(5), || {
-            std::thread::sleep(Duration::from_millis(50));
-            let now = fd_count(server.pid());
-            std::mem::replace(&mut last, now) == now
-        });
-        assert!(steady, "engine {engine}: descriptor count never settled");
-        let baseline = last;
+        let mut server = echo_server(&engine, &[]);
+        let baseline = settled_fds(&server);
         {
             let conns: Vec<TcpStream> = (0..50)
                 .map(|_| TcpStream::connect(server.socket_addr()).unwrap())
@@ -334,14 +379,7 @@ fn server_fds_return_to_baseline_after_clients_leave() {
                 c.read_exact(&mut b).unwrap();
             }
         }
-        let back = wait_until(Duration::from_secs(10), || {
-            fd_count(server.pid()) <= baseline
-        });
-        assert!(
-            back,
-            "engine {engine}: {} fds, baseline {baseline}",
-            fd_count(server.pid())
-        );
+        assert_healthy(&mut server, baseline, &engine);
     }
 }
 
