@@ -20,6 +20,7 @@ use serde_json::json;
 use socket2::Socket;
 
 use crate::error::Interrupted;
+use crate::net::hexdump::Direction;
 use crate::net::relay::RelayOpts;
 use crate::net::signals::Shutdown;
 use crate::net::unix::PeerCred;
@@ -289,6 +290,9 @@ pub fn client(
                     last = Instant::now();
                     st.received += n as u64;
                     st.datagrams_received += 1;
+                    if let Some(d) = &opts.hexdump {
+                        d.record(Direction::Received, &buf[..n]);
+                    }
                     let mut o = stdout.lock();
                     if let Err(e) = o.write_all(&buf[..n]).and_then(|_| o.flush()) {
                         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -317,7 +321,12 @@ pub fn client(
             }
             loop {
                 match sock.send(&chunk[..n]) {
-                    Ok(_) => break,
+                    Ok(_) => {
+                        if let Some(d) = &opts.hexdump {
+                            d.record(Direction::Sent, &chunk[..n]);
+                        }
+                        break;
+                    }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
                         anyhow::bail!("the server is gone (connection refused)")
@@ -367,6 +376,9 @@ pub fn listen(
             last = Instant::now();
             st.received += n as u64;
             st.datagrams_received += 1;
+            if let Some(d) = &opts.hexdump {
+                d.record(Direction::Received, &buf[..n]);
+            }
             let label = addr_label(&from);
             out.event(
                 Level::Detail,
@@ -396,6 +408,9 @@ pub fn listen(
                     Ok(_) => {
                         st.sent += n as u64;
                         st.datagrams_sent += 1;
+                        if let Some(d) = &opts.hexdump {
+                            d.record(Direction::Sent, &chunk[..n]);
+                        }
                     }
                     Err(e) => out.warn(&format!("send to {}: {e}", addr_label(to))),
                 }

@@ -90,8 +90,14 @@ impl Run for ConnectArgs {
                 .unwrap_or(unix_dgram::DEFAULT_REPLY_WAIT);
             // `bound.file` stays alive until here: the temporary path is removed on return.
             let stats = unix_dgram::client(bound.sock, &opts, wait, &shutdown)?;
+            // `--stats` makes the closing counts a report shown without -v.
+            let level = if self.relay.stats {
+                Level::Info
+            } else {
+                Level::Detail
+            };
             out.event(
-                Level::Detail,
+                level,
                 "closed",
                 json!({"peer": self.path.to_string(), "bytes_sent": stats.sent, "bytes_received": stats.received,
                        "datagrams_sent": stats.datagrams_sent, "datagrams_received": stats.datagrams_received}),
@@ -142,7 +148,20 @@ impl Run for ListenArgs {
             let result =
                 unix_dgram::listen(bound.sock, &opts, self.timeout.timeout, &out, &shutdown);
             drop(bound.file);
-            return result.map(|_| ());
+            let stats = result?;
+            let level = if self.relay.stats {
+                Level::Info
+            } else {
+                Level::Detail
+            };
+            out.event(
+                level,
+                "closed",
+                json!({"bytes_sent": stats.sent, "bytes_received": stats.received,
+                       "datagrams_sent": stats.datagrams_sent, "datagrams_received": stats.datagrams_received}),
+                || format!("{} datagrams sent, {} received", stats.datagrams_sent, stats.datagrams_received),
+            );
+            return Ok(());
         }
         session::Listen {
             keep_open: self.keep_open,

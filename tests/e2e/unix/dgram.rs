@@ -116,3 +116,47 @@ fn datagram_client_gives_up_after_w_without_replies() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("0 of 1 replies arrived within 300ms"), "{err}");
 }
+
+#[test]
+fn datagram_client_hexdump_and_stats() {
+    use nettool::net::hexdump::{Direction, parse};
+    let dir = tempfile::tempdir().unwrap();
+    let path = sock_path(&dir, "x.sock");
+    let _server = serve(&path, &["--dgram"]);
+    let dump = tempfile::NamedTempFile::new().unwrap();
+    let payload = random_bytes(3000, 9);
+    let out = nettool()
+        .args([
+            "--json", "unix", "connect", "--dgram", "-w", "5", "--stats", "-x",
+        ])
+        .arg(dump.path())
+        .arg(&path)
+        .stdin(temp_file_with(&payload).reopen().unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout == payload);
+    let chunks = parse(&std::fs::read_to_string(dump.path()).unwrap()).unwrap();
+    let joined = |dir| -> Vec<u8> {
+        chunks
+            .iter()
+            .filter(|(d, _)| *d == dir)
+            .flat_map(|(_, b)| b.clone())
+            .collect()
+    };
+    assert!(
+        joined(Direction::Sent) == payload,
+        "sent bytes in the dump differ"
+    );
+    assert!(
+        joined(Direction::Received) == payload,
+        "received bytes in the dump differ"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let closed = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["event"] == "closed")
+        .expect("--stats report without -v");
+    assert_eq!(closed["bytes_received"], payload.len() as u64);
+}
