@@ -772,6 +772,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;heartbeat;connect' {
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Dump every frame''s bytes sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
+            [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Dump every frame''s bytes sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between beats; a reply must arrive within it')
             [CompletionResult]::new('--misses', '--misses', [CompletionResultType]::ParameterName, 'Consecutive unanswered beats before the peer is declared dead')
             [CompletionResult]::new('--backoff', '--backoff', [CompletionResultType]::ParameterName, 'Reconnect delays: exponential from MIN to MAX, with jitter')

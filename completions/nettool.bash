@@ -518,12 +518,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__heartbeat__subcmd__connect)
-            opts="-n -4 -6 -w -q -v -h -V --interval --misses --reconnect --backoff --count --udp --tcp-keepalive --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -4 -6 -w -q -v -h -V --hexdump --interval --misses --reconnect --backoff --count --udp --tcp-keepalive --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -719,6 +719,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;heartbeat;connect'= {
+            cand -x 'Dump every frame''s bytes sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
+            cand --hexdump 'Dump every frame''s bytes sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
             cand --interval 'Time between beats; a reply must arrive within it'
             cand --misses 'Consecutive unanswered beats before the peer is declared dead'
             cand --backoff 'Reconnect delays: exponential from MIN to MAX, with jitter'

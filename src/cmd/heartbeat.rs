@@ -88,6 +88,10 @@ pub struct ConnectArgs {
     #[arg(value_name = "ADDR")]
     pub addr: String,
 
+    /// Dump every frame's bytes sent (>) and received (<) as hex + ASCII to FILE (- for stderr)
+    #[arg(short = 'x', long, value_name = "FILE")]
+    pub hexdump: Option<std::path::PathBuf>,
+
     /// Time between beats; a reply must arrive within it
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
     pub interval: Duration,
@@ -216,6 +220,7 @@ impl Run for ConnectArgs {
             backoff_min: self.backoff.0,
             backoff_max: self.backoff.1,
             count: self.count,
+            hexdump: crate::cli::open_hexdump(self.hexdump.as_deref())?,
         };
         validate(&opts)?;
         let shutdown = Shutdown::install().context("install signal handlers")?;

@@ -36,6 +36,8 @@ pub struct ClientOpts {
     pub backoff_min: Duration,
     pub backoff_max: Duration,
     pub count: Option<u64>,
+    /// `-x`: dump every byte sent and received.
+    pub hexdump: Option<std::sync::Arc<crate::net::hexdump::Hexdump>>,
 }
 
 /// How a session on one connection ended.
@@ -103,10 +105,13 @@ impl<'a> Client<'a> {
     fn udp_probe(&mut self, conn: &mut Conn) -> anyhow::Result<bool> {
         let seq = self.seq;
         self.seq += 1;
-        conn.send(&Frame::Ping(Ping {
-            seq,
-            sent_us: wire::now_us(),
-        }))?;
+        conn.send(
+            &Frame::Ping(Ping {
+                seq,
+                sent_us: wire::now_us(),
+            }),
+            self.opts.hexdump.as_deref(),
+        )?;
         let deadline = Instant::now() + self.opts.interval;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -117,7 +122,7 @@ impl<'a> Client<'a> {
                 continue;
             }
             let mut pongs = Vec::new();
-            let _ = conn.read(&mut pongs);
+            let _ = conn.read(&mut pongs, self.opts.hexdump.as_deref());
             if pongs.iter().any(|p| p.seq == seq) {
                 return Ok(true);
             }
@@ -180,10 +185,13 @@ impl<'a> Client<'a> {
             if !keepalive && now >= next_beat && !self.count_reached() {
                 let seq = self.seq;
                 self.seq += 1;
-                if let Err(e) = conn.send(&Frame::Ping(Ping {
-                    seq,
-                    sent_us: wire::now_us(),
-                })) {
+                if let Err(e) = conn.send(
+                    &Frame::Ping(Ping {
+                        seq,
+                        sent_us: wire::now_us(),
+                    }),
+                    self.opts.hexdump.as_deref(),
+                ) {
                     return Ok(End::Dead(format!("send failed: {e}")));
                 }
                 det.sent(seq, now);
@@ -221,11 +229,11 @@ impl<'a> Client<'a> {
                 Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(End::Interrupted),
                 Err(e) => return Err(e),
             }
-            if let Err(e) = conn.flush() {
+            if let Err(e) = conn.flush(self.opts.hexdump.as_deref()) {
                 return Ok(End::Dead(format!("send failed: {e}")));
             }
             let mut pongs = Vec::new();
-            let read = conn.read(&mut pongs);
+            let read = conn.read(&mut pongs, self.opts.hexdump.as_deref());
             let now = Instant::now();
             for p in pongs {
                 match det.reply(p.seq, now) {

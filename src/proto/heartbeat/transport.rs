@@ -11,6 +11,7 @@ use socket2::Socket;
 
 use super::client::ClientOpts;
 use super::wire::{self, Frame, Pong};
+use crate::net::hexdump::{Direction, Hexdump};
 use crate::net::keepalive::{self, KeepaliveSettings};
 use crate::net::socket::tcp_connect;
 
@@ -42,14 +43,19 @@ impl Conn {
         }
     }
 
-    pub(super) fn send(&mut self, frame: &Frame) -> io::Result<()> {
+    pub(super) fn send(&mut self, frame: &Frame, dump: Option<&Hexdump>) -> io::Result<()> {
         match self {
             Conn::Tcp { wbuf, .. } => {
                 wire::encode(frame, wbuf);
-                self.flush()
+                self.flush(dump)
             }
             Conn::Udp(u) => match u.send(&wire::to_bytes(frame)) {
-                Ok(_) => Ok(()),
+                Ok(_) => {
+                    if let Some(d) = dump {
+                        d.record(Direction::Sent, &wire::to_bytes(frame));
+                    }
+                    Ok(())
+                }
                 // An ICMP "port unreachable" from an earlier beat: the beat is lost,
                 // the detector notices; nothing to spin on.
                 Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => Ok(()),
@@ -59,11 +65,15 @@ impl Conn {
         }
     }
 
-    pub(super) fn flush(&mut self) -> io::Result<()> {
+    /// Send what is buffered; every byte written goes to the `-x` dump.
+    pub(super) fn flush(&mut self, dump: Option<&Hexdump>) -> io::Result<()> {
         if let Conn::Tcp { sock, wbuf, .. } = self {
             while !wbuf.is_empty() {
                 match (&*sock).write(wbuf) {
                     Ok(n) => {
+                        if let Some(d) = dump {
+                            d.record(Direction::Sent, &wbuf[..n]);
+                        }
                         wbuf.drain(..n);
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -80,14 +90,26 @@ impl Conn {
     }
 
     /// Read what is there; pongs go to `frames`. `Err` ends the connection.
-    pub(super) fn read(&mut self, frames: &mut Vec<Pong>) -> Result<(), String> {
+    pub(super) fn read(
+        &mut self,
+        frames: &mut Vec<Pong>,
+        dump: Option<&Hexdump>,
+    ) -> Result<(), String> {
+        let record = |bytes: &[u8]| {
+            if let Some(d) = dump {
+                d.record(Direction::Received, bytes);
+            }
+        };
         let mut tmp = [0u8; 4096];
         match self {
             Conn::Tcp { sock, rbuf, .. } => {
                 loop {
                     match (&*sock).read(&mut tmp) {
                         Ok(0) => return Err("connection closed by the peer".into()),
-                        Ok(n) => rbuf.extend_from_slice(&tmp[..n]),
+                        Ok(n) => {
+                            record(&tmp[..n]);
+                            rbuf.extend_from_slice(&tmp[..n]);
+                        }
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) => return Err(format!("connection lost: {e}")),
@@ -113,7 +135,10 @@ impl Conn {
             Conn::Udp(u) => {
                 loop {
                     match u.recv(&mut tmp) {
-                        Ok(n) => match wire::decode_datagram(&tmp[..n]) {
+                        Ok(n) => match {
+                            record(&tmp[..n]);
+                            wire::decode_datagram(&tmp[..n])
+                        } {
                             Ok(Frame::Pong(p)) => frames.push(p),
                             // A stray datagram is dropped; it cannot hurt a connection.
                             _ => log::warn!("heartbeat: dropped a malformed datagram"),

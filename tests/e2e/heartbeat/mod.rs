@@ -418,3 +418,47 @@ fn udp_dead_when_the_responder_dies_and_reconnected_when_it_returns() {
     assert_eq!(s["dead_periods"], 1);
     assert!(s["dead_ms"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn hexdump_shows_every_ping_and_pong() {
+    use nettool::net::hexdump::{Direction, parse};
+    let server = Server::start(&["heartbeat", "serve", "-l", "127.0.0.1:0"]);
+    let dump = tempfile::NamedTempFile::new().unwrap();
+    let out = nettool()
+        .args([
+            "heartbeat",
+            "connect",
+            &server.addr,
+            "--interval",
+            "50ms",
+            "-n",
+            "3",
+            "-x",
+        ])
+        .arg(dump.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let chunks = parse(&std::fs::read_to_string(dump.path()).unwrap()).unwrap();
+    let joined = |dir| -> Vec<u8> {
+        chunks
+            .iter()
+            .filter(|(d, _)| *d == dir)
+            .flat_map(|(_, b)| b.clone())
+            .collect()
+    };
+    // Walk the frames by their headers ("HB", version, kind, u16 body length):
+    // three pings out, three pongs back, nothing else.
+    let count_frames = |bytes: &[u8]| {
+        let (mut pos, mut n) = (0, 0);
+        while pos < bytes.len() {
+            assert_eq!(&bytes[pos..pos + 2], b"HB", "frame {n} at byte {pos}");
+            pos += 6 + u16::from_be_bytes([bytes[pos + 4], bytes[pos + 5]]) as usize;
+            n += 1;
+        }
+        assert_eq!(pos, bytes.len(), "a frame was cut");
+        n
+    };
+    assert_eq!(count_frames(&joined(Direction::Sent)), 3);
+    assert_eq!(count_frames(&joined(Direction::Received)), 3);
+}
