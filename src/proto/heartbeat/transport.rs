@@ -135,14 +135,14 @@ impl Conn {
             Conn::Udp(u) => {
                 loop {
                     match u.recv(&mut tmp) {
-                        Ok(n) => match {
+                        Ok(n) => {
                             record(&tmp[..n]);
-                            wire::decode_datagram(&tmp[..n])
-                        } {
-                            Ok(Frame::Pong(p)) => frames.push(p),
-                            // A stray datagram is dropped; it cannot hurt a connection.
-                            _ => log::warn!("heartbeat: dropped a malformed datagram"),
-                        },
+                            match wire::decode_datagram(&tmp[..n]) {
+                                Ok(Frame::Pong(p)) => frames.push(p),
+                                // A stray datagram is dropped; it cannot hurt a connection.
+                                _ => log::warn!("heartbeat: dropped a malformed datagram"),
+                            }
+                        }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {}
