@@ -150,7 +150,9 @@ impl Run for ServeArgs {
                 .local_addr()
                 .map_or_else(|_| addr.to_string(), |a| a.to_string());
             out.listening(&bound, json!({"proto": "udp", "service": "heartbeat"}));
-            let state = hb::serve_udp(sock, out, &shutdown)?;
+            // The engine options that apply to a datagram loop: -x.
+            let dump = crate::cli::open_hexdump(self.engine.hexdump.as_deref())?;
+            let state = hb::serve_udp(sock, out, &shutdown, dump.as_deref())?;
             out.event(
                 Level::Info,
                 "summary",

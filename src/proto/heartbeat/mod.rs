@@ -178,7 +178,9 @@ pub fn serve_udp(
     sock: UdpSocket,
     out: &Output,
     shutdown: &Shutdown,
+    dump: Option<&crate::net::hexdump::Hexdump>,
 ) -> anyhow::Result<Arc<ResponderState>> {
+    use crate::net::hexdump::Direction;
     crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
     use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
     let state = Arc::new(ResponderState::default());
@@ -204,6 +206,9 @@ pub fn serve_udp(
                 // ICMP errors from an earlier reply, or EINTR: not ours to stop for.
                 Err(_) => continue,
             };
+            if let Some(d) = dump {
+                d.record_peer(&from.to_string(), Direction::Received, &buf[..n]);
+            }
             match wire::decode_datagram(&buf[..n]) {
                 Ok(Frame::Ping(p)) => {
                     if peers.len() < 65_536 {
@@ -212,7 +217,12 @@ pub fn serve_udp(
                     state
                         .connections
                         .store(peers.len() as u32, Ordering::Relaxed);
-                    let _ = sock.send_to(&wire::to_bytes(&state.pong(p)), from);
+                    let pong = wire::to_bytes(&state.pong(p));
+                    if sock.send_to(&pong, from).is_ok() {
+                        if let Some(d) = dump {
+                            d.record_peer(&from.to_string(), Direction::Sent, &pong);
+                        }
+                    }
                 }
                 Ok(Frame::Pong(_)) => {
                     reject_datagram(&state, out, &from.to_string(), &"unexpected pong")

@@ -462,3 +462,45 @@ fn hexdump_shows_every_ping_and_pong() {
     assert_eq!(count_frames(&joined(Direction::Sent)), 3);
     assert_eq!(count_frames(&joined(Direction::Received)), 3);
 }
+
+#[test]
+fn udp_responder_dumps_each_beat_and_pong() {
+    use nettool::net::hexdump::{Direction, parse};
+    let dump = tempfile::NamedTempFile::new().unwrap();
+    let mut server = Server::start(&[
+        "heartbeat",
+        "serve",
+        "--udp",
+        "-l",
+        "127.0.0.1:0",
+        "-x",
+        dump.path().to_str().unwrap(),
+    ]);
+    let out = nettool()
+        .args([
+            "heartbeat",
+            "connect",
+            "--udp",
+            &server.addr,
+            "--interval",
+            "50ms",
+            "-n",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(server.stop().success());
+    let chunks = parse(&std::fs::read_to_string(dump.path()).unwrap()).unwrap();
+    let n = |dir| {
+        chunks
+            .iter()
+            .filter(|(d, b)| *d == dir && b.starts_with(b"HB"))
+            .count()
+    };
+    assert_eq!(
+        (n(Direction::Received), n(Direction::Sent)),
+        (2, 2),
+        "{chunks:?}"
+    );
+}
