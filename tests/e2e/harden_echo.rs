@@ -226,25 +226,32 @@ fn a_flooding_client_does_not_delay_another() {
         std::thread::sleep(Duration::from_millis(200)); // let the flood build up
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_nodelay(true).unwrap();
-        let mut took: Vec<Duration> = (0..20)
-            .map(|_| {
-                let t = Instant::now();
-                s.write_all(b"tick").unwrap();
-                let mut b = [0u8; 4];
-                s.read_exact(&mut b).unwrap();
-                t.elapsed()
-            })
-            .collect();
+        // Every one of 20 round trips within 100 ms, in at least one of three series
+        // taken while the flood runs: a starved client (the flood served to exhaustion
+        // first) fails every series; one scheduler hiccup on a loaded 2-core CI machine
+        // spoils one series, not three.
+        let mut series = Vec::new();
+        for _ in 0..3 {
+            let took: Vec<Duration> = (0..20)
+                .map(|_| {
+                    let t = Instant::now();
+                    s.write_all(b"tick").unwrap();
+                    let mut b = [0u8; 4];
+                    s.read_exact(&mut b).unwrap();
+                    t.elapsed()
+                })
+                .collect();
+            let worst = took.iter().max().copied().unwrap_or_default();
+            series.push(worst);
+            if worst < Duration::from_millis(100) {
+                break;
+            }
+        }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         flood.join().unwrap();
-        took.sort();
-        // 18 of 20 round trips within 100 ms, none beyond a second: a starved client
-        // (a flood served to exhaustion first) fails both; a scheduler hiccup on a
-        // loaded 2-core CI machine fails neither.
-        let (p90, worst) = (took[17], took[19]);
         assert!(
-            p90 < Duration::from_millis(100) && worst < Duration::from_secs(1),
-            "engine {engine}: echoes took {took:?} during a flood"
+            series.iter().any(|w| *w < Duration::from_millis(100)),
+            "engine {engine}: the slowest echo of each series during a flood: {series:?}"
         );
         drop(s);
         assert_healthy(&mut server, baseline, &engine);

@@ -570,3 +570,42 @@ fn interface_down_mid_stream_is_an_error_not_a_busy_loop() {
         "the sender kept going"
     );
 }
+
+#[test]
+fn echo_server_stays_healthy_after_empty_and_maximal_datagrams() {
+    let mut server = Server::start(&["udp", "serve", "-l", "127.0.0.1:0"]);
+    let pid = server.pid();
+    let fds = || {
+        std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    sock.connect(server.socket_addr()).unwrap();
+    let mut buf = vec![0u8; 70_000];
+    let mut echo = |payload: &[u8]| -> Vec<u8> {
+        sock.send(payload).unwrap();
+        let n = sock.recv(&mut buf).unwrap();
+        buf[..n].to_vec()
+    };
+    assert_eq!(echo(b"warm"), b"warm");
+    let baseline = fds();
+    assert_eq!(echo(b""), b"", "a 0-byte datagram is echoed as one");
+    let max = random_bytes(65_507, 31);
+    assert!(
+        echo(&max) == max,
+        "the 65,507-byte datagram came back changed"
+    );
+    // The four closing checks: alive, a fresh request served, descriptors, memory.
+    assert!(server.alive());
+    assert_eq!(echo(b"still there?"), b"still there?");
+    assert_eq!(fds(), baseline, "descriptors changed");
+    let rss_kib: u64 = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    assert!(rss_kib < 64 * 1024, "{rss_kib} KiB resident");
+}
