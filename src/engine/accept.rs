@@ -126,6 +126,31 @@ impl Acceptor {
         }
     }
 
+    /// Admit a new connection: refuse it (with the service's refusal) when the server
+    /// is at `--max-connections`, otherwise count it and describe it for the service.
+    /// Every engine admits through here, so the limit means the same everywhere.
+    pub fn admit<F: ServiceFactory>(
+        &self,
+        sock: &Socket,
+        peer: &str,
+        factory: &F,
+        ctx: &EngineCtx<'_>,
+    ) -> Option<super::service::ConnInfo> {
+        if ctx
+            .config
+            .max_connections
+            .is_some_and(|max| ctx.counters.active() >= max)
+        {
+            self.refuse(sock, peer, factory, ctx);
+            return None;
+        }
+        Some(super::service::ConnInfo {
+            id: ctx.counters.opened(),
+            peer: peer.to_string(),
+            local: self.local_label(),
+        })
+    }
+
     /// Turn away a connection over `--max-connections`.
     pub fn refuse<F: ServiceFactory>(
         &self,

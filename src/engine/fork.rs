@@ -95,20 +95,10 @@ pub fn run<F: ServiceFactory>(
             let Some((sock, peer)) = acceptor.try_accept(ctx).context("accept")? else {
                 break;
             };
-            if ctx
-                .config
-                .max_connections
-                .is_some_and(|max| ctx.counters.active() >= max)
-            {
-                acceptor.refuse(&sock, &peer, &*factory, ctx);
+            let Some(info) = acceptor.admit(&sock, &peer, &*factory, ctx) else {
                 continue;
-            }
-            let id = ctx.counters.opened();
-            let info = ConnInfo {
-                id,
-                peer: peer.clone(),
-                local: acceptor.local_label(),
             };
+            let id = info.id;
             // Whatever sits in stdout's buffer would be written twice (once per process).
             let _ = std::io::stdout().flush();
             match fork_single_threaded() {

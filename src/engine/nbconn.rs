@@ -18,7 +18,7 @@ use socket2::Socket;
 use super::accept::Acceptor;
 use super::conn::{Flush, flush_outbox};
 use super::selector::Interest;
-use super::service::{ConnInfo, OUTBOX_HIGH_WATER, Outbox, Service, ServiceFactory, Verdict};
+use super::service::{OUTBOX_HIGH_WATER, Outbox, Service, ServiceFactory, Verdict};
 use super::stats::Tap;
 use super::{CloseReason, EngineCtx, ServerConfig};
 use crate::net::io::{peer_gone, read_retry};
@@ -259,20 +259,8 @@ pub fn admit<F: ServiceFactory>(
     factory: &F,
     ctx: &EngineCtx<'_>,
 ) -> Option<NbConn<F::Service>> {
-    if ctx
-        .config
-        .max_connections
-        .is_some_and(|max| ctx.counters.active() >= max)
-    {
-        acceptor.refuse(&sock, &peer, factory, ctx);
-        return None;
-    }
-    let id = ctx.counters.opened();
-    let info = ConnInfo {
-        id,
-        peer: peer.clone(),
-        local: acceptor.local_label(),
-    };
+    let info = acceptor.admit(&sock, &peer, factory, ctx)?;
+    let id = info.id;
     ctx.log_open(id, &peer);
     let svc = factory.open(&info);
     Some(NbConn::new(sock, id, peer, svc, ctx.tap(id)))

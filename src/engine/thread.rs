@@ -14,7 +14,7 @@ use socket2::Socket;
 
 use super::EngineCtx;
 use super::blocking::serve_conn;
-use super::service::{ConnInfo, ServiceFactory};
+use super::service::ServiceFactory;
 use crate::engine::accept::{Accepted, Acceptor};
 use crate::net::signals::Shutdown;
 
@@ -34,20 +34,10 @@ pub fn run<F: ServiceFactory>(
             Accepted::Stop => break,
             Accepted::Retry => continue,
         };
-        if ctx
-            .config
-            .max_connections
-            .is_some_and(|max| ctx.counters.active() >= max)
-        {
-            acceptor.refuse(&sock, &peer, &*factory, ctx);
+        let Some(info) = acceptor.admit(&sock, &peer, &*factory, ctx) else {
             continue;
-        }
-        let id = ctx.counters.opened();
-        let info = ConnInfo {
-            id,
-            peer: peer.clone(),
-            local: acceptor.local_label(),
         };
+        let id = info.id;
         if let Ok(clone) = sock.try_clone() {
             live.lock().expect("live map").insert(id, clone);
         }
