@@ -34,7 +34,8 @@ Examples:
   nettool heartbeat connect --interval 200ms --misses 5 -n 100 host:7009
   nettool heartbeat connect --reconnect --backoff 1s..1m host:7009
   nettool heartbeat connect --tcp-keepalive --interval 2s host:7009
-  nettool --json heartbeat connect --udp host:7009   JSON lines: beat, missed, dead, summary";
+  nettool --json heartbeat connect --udp host:7009   JSON lines: beat, missed, dead, summary
+  nettool heartbeat connect -x - -n 3 host:7009      hex dump of every ping and pong frame";
 
 #[derive(Debug, Args)]
 #[command(arg_required_else_help = true)]

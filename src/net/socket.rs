@@ -283,12 +283,8 @@ pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::R
                 None => sock.connect(&target),
             },
         );
-        if let Err(e) = &res {
-            if e.get_ref()
-                .is_some_and(|inner| inner.is::<trace::DryRunStop>())
-            {
-                return Err(res.unwrap_err().into());
-            }
+        if res.as_ref().is_err_and(trace::is_stop) {
+            return Err(res.unwrap_err().into());
         }
         match res {
             Ok(()) => return Ok(sock),

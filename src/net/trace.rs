@@ -66,13 +66,17 @@ impl fmt::Display for DryRunStop {
 
 impl std::error::Error for DryRunStop {}
 
+/// True when an I/O error is the `--dry-run` stop itself (callers pass it on instead
+/// of wording it as a failure).
+pub fn is_stop(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<DryRunStop>())
+}
+
 /// True when `err` is the `--dry-run` stop (anywhere in its chain).
 pub fn is_dry_run_stop(err: &anyhow::Error) -> bool {
     err.chain().any(|c| {
         c.downcast_ref::<DryRunStop>().is_some()
-            || c.downcast_ref::<io::Error>()
-                .and_then(|e| e.get_ref())
-                .is_some_and(|inner| inner.is::<DryRunStop>())
+            || c.downcast_ref::<io::Error>().is_some_and(is_stop)
     })
 }
 

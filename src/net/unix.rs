@@ -320,10 +320,7 @@ pub fn unix_connect(
             None => sock.connect(&addr),
         },
     );
-    if res
-        .as_ref()
-        .is_err_and(|e| e.get_ref().is_some_and(|i| i.is::<trace::DryRunStop>()))
-    {
+    if res.as_ref().is_err_and(trace::is_stop) {
         return Err(res.unwrap_err().into());
     }
     res.map_err(|e| wrong_type_hint(target, kind, e, timeout))?;

@@ -23,6 +23,8 @@ Examples:
   nettool tcp-echo serve --sndbuf 4k --rcvbuf 4k   tiny kernel buffers: watch short writes
   nettool tcp-echo serve --no-reuseaddr -l :7007   see a restart fail while TIME-WAIT lasts
   nettool tcp-echo serve -x - 2>dump.txt           hex dump of every connection's bytes
+  nettool --explain tcp-echo serve                 every socket and epoll_ctl call, in C terms
+  nettool --dry-run tcp-echo serve --reuseport     the setup calls only, then exit
   kill -USR1 $(pidof nettool)                      a running server prints its statistics";
 
 #[derive(Debug, Args)]

@@ -90,19 +90,7 @@ impl Run for ConnectArgs {
                 .unwrap_or(unix_dgram::DEFAULT_REPLY_WAIT);
             // `bound.file` stays alive until here: the temporary path is removed on return.
             let stats = unix_dgram::client(bound.sock, &opts, wait, &shutdown)?;
-            // `--stats` makes the closing counts a report shown without -v.
-            let level = if self.relay.stats {
-                Level::Info
-            } else {
-                Level::Detail
-            };
-            out.event(
-                level,
-                "closed",
-                json!({"peer": self.path.to_string(), "bytes_sent": stats.sent, "bytes_received": stats.received,
-                       "datagrams_sent": stats.datagrams_sent, "datagrams_received": stats.datagrams_received}),
-                || format!("{} datagrams sent, {} received", stats.datagrams_sent, stats.datagrams_received),
-            );
+            report_dgram(&out, Some(&self.path.to_string()), &stats, self.relay.stats);
             drop(bound.file);
             return Ok(());
         }
@@ -149,18 +137,7 @@ impl Run for ListenArgs {
                 unix_dgram::listen(bound.sock, &opts, self.timeout.timeout, &out, &shutdown);
             drop(bound.file);
             let stats = result?;
-            let level = if self.relay.stats {
-                Level::Info
-            } else {
-                Level::Detail
-            };
-            out.event(
-                level,
-                "closed",
-                json!({"bytes_sent": stats.sent, "bytes_received": stats.received,
-                       "datagrams_sent": stats.datagrams_sent, "datagrams_received": stats.datagrams_received}),
-                || format!("{} datagrams sent, {} received", stats.datagrams_sent, stats.datagrams_received),
-            );
+            report_dgram(&out, None, &stats, self.relay.stats);
             return Ok(());
         }
         session::Listen {
@@ -173,4 +150,21 @@ impl Run for ListenArgs {
         }
         .serve(&bound.sock)
     }
+}
+
+/// The closing counts of a datagram session; `--stats` shows them without `-v`.
+fn report_dgram(out: &Output, peer: Option<&str>, st: &unix_dgram::DgramStats, stats: bool) {
+    let level = if stats { Level::Info } else { Level::Detail };
+    out.event(
+        level,
+        "closed",
+        json!({"peer": peer, "bytes_sent": st.sent, "bytes_received": st.received,
+               "datagrams_sent": st.datagrams_sent, "datagrams_received": st.datagrams_received}),
+        || {
+            format!(
+                "{} datagrams sent, {} received",
+                st.datagrams_sent, st.datagrams_received
+            )
+        },
+    );
 }

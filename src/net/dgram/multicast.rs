@@ -170,16 +170,7 @@ impl<'a> Membership<'a> {
         };
         match (group, source) {
             (IpAddr::V4(g), None) => {
-                // IP_MULTICAST_ALL off (ip(7)): without it a socket bound to the port
-                // gets datagrams of *every* group any socket on the host joined.
-                set_bool_opt(
-                    sock,
-                    "IPPROTO_IP",
-                    "IP_MULTICAST_ALL",
-                    false,
-                    Socket::set_multicast_all_v4,
-                )
-                .context("IP_MULTICAST_ALL")?;
+                multicast_all_off(sock, false)?;
                 trace::call(
                     "setsockopt",
                     || {
@@ -195,14 +186,7 @@ impl<'a> Membership<'a> {
                 .map_err(|e| join_error(group, iface, e))?;
             }
             (IpAddr::V4(g), Some(IpAddr::V4(s))) => {
-                set_bool_opt(
-                    sock,
-                    "IPPROTO_IP",
-                    "IP_MULTICAST_ALL",
-                    false,
-                    Socket::set_multicast_all_v4,
-                )
-                .context("IP_MULTICAST_ALL")?;
+                multicast_all_off(sock, false)?;
                 // ip_mreq_source names the interface by address, not index.
                 let local = match iface {
                     Some(i) => i.ipv4.ok_or_else(|| {
@@ -226,14 +210,7 @@ impl<'a> Membership<'a> {
                 m.source = Some((s, local));
             }
             (IpAddr::V6(g), None) => {
-                set_bool_opt(
-                    sock,
-                    "IPPROTO_IPV6",
-                    "IPV6_MULTICAST_ALL",
-                    false,
-                    Socket::set_multicast_all_v6,
-                )
-                .context("IPV6_MULTICAST_ALL")?;
+                multicast_all_off(sock, true)?;
                 trace::call(
                     "setsockopt",
                     || {
@@ -249,14 +226,7 @@ impl<'a> Membership<'a> {
                 .map_err(|e| join_error(group, iface, e))?;
             }
             (IpAddr::V6(g), Some(IpAddr::V6(s))) => {
-                set_bool_opt(
-                    sock,
-                    "IPPROTO_IPV6",
-                    "IPV6_MULTICAST_ALL",
-                    false,
-                    Socket::set_multicast_all_v6,
-                )
-                .context("IPV6_MULTICAST_ALL")?;
+                multicast_all_off(sock, true)?;
                 trace::call(
                     "setsockopt",
                     || {
@@ -287,6 +257,25 @@ impl<'a> Membership<'a> {
         }
         Ok(m)
     }
+}
+
+/// `IP_MULTICAST_ALL`/`IPV6_MULTICAST_ALL` off (ip(7), ipv6(7)): without it a socket
+/// bound to the port gets the datagrams of *every* group any socket on the host joined.
+fn multicast_all_off(sock: &Socket, v6: bool) -> anyhow::Result<()> {
+    let (level, name, set): (_, _, fn(&Socket, bool) -> std::io::Result<()>) = if v6 {
+        (
+            "IPPROTO_IPV6",
+            "IPV6_MULTICAST_ALL",
+            Socket::set_multicast_all_v6,
+        )
+    } else {
+        (
+            "IPPROTO_IP",
+            "IP_MULTICAST_ALL",
+            Socket::set_multicast_all_v4,
+        )
+    };
+    set_bool_opt(sock, level, name, false, set).context(name)
 }
 
 /// `setsockopt(IPPROTO_IPV6, MCAST_{JOIN,LEAVE}_SOURCE_GROUP, group_source_req)`

@@ -1,7 +1,5 @@
 //! Helpers shared by every end-to-end test.
 
-#![allow(dead_code)]
-
 pub mod netns;
 pub mod server;
 

@@ -162,7 +162,8 @@ impl Netns {
 /// (hosts first, then the switch).
 pub struct Lab {
     pub hosts: Vec<Netns>,
-    pub switch: Netns,
+    /// Owned only so it is deleted after the hosts (fields drop in order).
+    _switch: Netns,
 }
 
 impl Lab {
@@ -221,11 +222,9 @@ impl Lab {
             h.multicast_route("eth0");
             hosts.push(h);
         }
-        Lab { hosts, switch }
-    }
-
-    /// Host `i`'s IPv4 address.
-    pub fn ip4(i: usize) -> String {
-        format!("192.0.2.{}", i + 1)
+        Lab {
+            hosts,
+            _switch: switch,
+        }
     }
 }
