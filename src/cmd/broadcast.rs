@@ -9,7 +9,6 @@ use serde_json::json;
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
 use crate::net::dgram::recv::run_receiver;
-use crate::net::dgram::send::run_sender;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender, wildcard};
 use crate::net::iface::Iface;
 use crate::net::socket::local_label;
@@ -102,17 +101,7 @@ impl Run for SendArgs {
             ..DgramOpts::default()
         };
         let sock = udp_sender(to, self.send.bind_addr()?, &opts)?;
-        let (shutdown, tap) = self.send.diag.start(&out)?;
-        let stats = run_sender(
-            &sock,
-            to,
-            false,
-            &self.send.job(None),
-            &shutdown,
-            None,
-            &tap,
-        )?;
-        self.send.diag.finish(&tap);
+        let stats = self.send.send_unconnected(&sock, to, &out)?;
         out.event(
             Level::Detail,
             "sent",

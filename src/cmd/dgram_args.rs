@@ -54,6 +54,28 @@ pub struct SendOpts {
 }
 
 impl SendOpts {
+    /// Send the job to `to` on an unconnected socket (broadcast, multicast) with the
+    /// signal handling, `-x` and `--stats` every datagram command shares.
+    pub fn send_unconnected(
+        &self,
+        sock: &socket2::Socket,
+        to: SocketAddr,
+        out: &Output,
+    ) -> anyhow::Result<crate::net::dgram::send::SendStats> {
+        let (shutdown, tap) = self.diag.start(out)?;
+        let stats = crate::net::dgram::send::run_sender(
+            sock,
+            to,
+            false,
+            &self.job(None),
+            &shutdown,
+            None,
+            &tap,
+        )?;
+        self.diag.finish(&tap);
+        Ok(stats)
+    }
+
     pub fn job(&self, replies: Option<Duration>) -> SendJob {
         let source = if self.probe {
             Source::Probes(self.size.unwrap_or(64) as usize)

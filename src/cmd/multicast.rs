@@ -11,7 +11,6 @@ use crate::net::dgram::multicast::{
     McastSend, Membership, multicast_bind_addr, require_multicast, set_multicast_send,
 };
 use crate::net::dgram::recv::run_receiver;
-use crate::net::dgram::send::run_sender;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender};
 use crate::net::iface::Iface;
 use crate::net::socket::local_label;
@@ -128,17 +127,7 @@ impl Run for SendArgs {
             loopback: !self.no_loop,
         };
         set_multicast_send(&sock, to.is_ipv6(), &mcast)?;
-        let (shutdown, tap) = self.send.diag.start(&out)?;
-        let stats = run_sender(
-            &sock,
-            to,
-            false,
-            &self.send.job(None),
-            &shutdown,
-            None,
-            &tap,
-        )?;
-        self.send.diag.finish(&tap);
+        let stats = self.send.send_unconnected(&sock, to, &out)?;
         out.event(
             Level::Detail,
             "sent",
