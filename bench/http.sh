@@ -45,17 +45,25 @@ wait_port() {
   return 1
 }
 
-# wrk_run URL -> prints "req/s transfer_bytes/s p99_ms"
+# wrk_run NAME URL -> prints "req/s transfer_bytes/s p99_ms". Only 2xx/3xx answers
+# count: a server that sheds load with 503s (lighttpd limits concurrent directory
+# listings that way) must not score its refusals as served requests; how many were
+# counted out goes to stderr.
 wrk_run() {
   local out
-  out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${secs}s" --latency "$1")
-  echo "$out" | awk '
+  out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${secs}s" --latency "$2")
+  echo "$out" | awk -v name="$1" -v url="$2" '
     function bytes(v,  n, u) { n = v + 0; u = v; gsub(/[0-9.]/, "", u);
       if (u == "KB") n *= 1024; else if (u == "MB") n *= 1048576; else if (u == "GB") n *= 1073741824;
       return n }
     function ms(v,  n) { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; return n }
-    /Requests\/sec/ { r = $2 } /Transfer\/sec/ { t = bytes($2) } $1 == "99%" { p = ms($2) }
-    END { printf "%d %d %.2f\n", r, t, p }'
+    function secs(v,  n) { n = v + 0; if (v ~ /ms$/) n /= 1000; else if (v ~ /m$/) n *= 60; return n }
+    / requests in / { total = $1; d = $4; sub(/,$/, "", d); dur = secs(d) }
+    /Non-2xx or 3xx responses/ { bad = $NF }
+    /Transfer\/sec/ { t = bytes($2) } $1 == "99%" { p = ms($2) }
+    END {
+      if (bad > 0) printf "bench/http.sh: %s %s: %d of %d answers were not 2xx/3xx, not counted\n", name, url, bad, total > "/dev/stderr"
+      printf "%d %d %.2f\n", (dur > 0 ? (total - bad) / dur : 0), t, p }'
 }
 
 peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
@@ -110,10 +118,10 @@ for name in nettool nginx lighttpd webfs python; do
   port=$(free_port)
   start_server "$name" "$port"
   wait_port "$port"
-  read -r small _ p99 < <(wrk_run "http://127.0.0.1:$port/1k.bin")
-  read -r mid _ _ < <(wrk_run "http://127.0.0.1:$port/100k.bin")
-  read -r _ bigbytes _ < <(wrk_run "http://127.0.0.1:$port/10m.bin")
-  read -r list _ _ < <(wrk_run "http://127.0.0.1:$port/list/")
+  read -r small _ p99 < <(wrk_run "$name" "http://127.0.0.1:$port/1k.bin")
+  read -r mid _ _ < <(wrk_run "$name" "http://127.0.0.1:$port/100k.bin")
+  read -r _ bigbytes _ < <(wrk_run "$name" "http://127.0.0.1:$port/10m.bin")
+  read -r list _ _ < <(wrk_run "$name" "http://127.0.0.1:$port/list/")
   rss=$(peak_rss_mib "$spid")
   printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$small" "$mid" \
     "$(awk -v b="$bigbytes" 'BEGIN { printf "%.0f", b / 1e6 }')" "$list" "$p99" "$rss"
