@@ -598,6 +598,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--no-listing', '--no-listing', [CompletionResultType]::ParameterName, 'Answer 403 for directories without an index instead of listing them')
             [CompletionResult]::new('--hidden', '--hidden', [CompletionResultType]::ParameterName, 'Serve and list dotfiles (hidden by default: 404)')
             [CompletionResult]::new('--follow-symlinks', '--follow-symlinks', [CompletionResultType]::ParameterName, 'Follow symlinks that lead outside DIR (refused with 403 by default)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Open and stat files on every request instead of keeping them open until inotify reports a change (for trees changed through shared mmap or by other hosts on a network filesystem, which inotify does not see)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')

@@ -557,6 +557,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --no-listing 'Answer 403 for directories without an index instead of listing them'
             cand --hidden 'Serve and list dotfiles (hidden by default: 404)'
             cand --follow-symlinks 'Follow symlinks that lead outside DIR (refused with 403 by default)'
+            cand --no-cache 'Open and stat files on every request instead of keeping them open until inotify reports a change (for trees changed through shared mmap or by other hosts on a network filesystem, which inotify does not see)'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
             cand --quiet 'Say nothing but errors (the `listening on` line stays)'

@@ -83,6 +83,12 @@ pub struct ServeHttpArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration,
           default_value = "10s")]
     pub header_timeout: Duration,
+
+    /// Open and stat files on every request instead of keeping them open until inotify
+    /// reports a change (for trees changed through shared mmap or by other hosts on a
+    /// network filesystem, which inotify does not see)
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl Run for ServeHttpArgs {
@@ -111,6 +117,8 @@ impl Run for ServeHttpArgs {
                 listing: !self.no_listing,
                 header_timeout,
                 access_log: !out.quiet(),
+                // Fork children would share (and drain) one inotify queue.
+                cache: !self.no_cache && self.engine.engine != crate::engine::EngineKind::Fork,
             },
             out.clone(),
         );

@@ -1,19 +1,14 @@
 //! Turning one parsed request into a response in the outbox: method check, path
 //! resolution, redirect, index file or listing, conditional and range logic.
 
-use std::fs::File;
-use std::os::unix::fs::MetadataExt;
-use std::path::Path;
 use std::sync::Arc;
 
 use super::Shared;
-use super::fs::{CleanPath, ResolveError, Resolved, clean_path};
+use super::cache::{Dir, Found, OpenFile};
+use super::fs::{CleanPath, ResolveError, clean_path};
 use super::listing::Body;
 use super::request::{Method, Request};
-use super::response::{
-    Head, RangeAnswer, content_type, error_response, etag, http_date, if_range_holds, mtime_of,
-    not_modified, range,
-};
+use super::response::{Head, RangeAnswer, error_response, if_range_holds, not_modified, range};
 use crate::engine::service::Outbox;
 
 /// What was answered, for the access log.
@@ -40,42 +35,31 @@ pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answ
         Ok(p) => p,
         Err(_) => return error(out, 400, keep, body, &[]),
     };
-    match sh.root.resolve(&path) {
+    match sh.cache.resolve(&sh.root, &path) {
         Err(ResolveError::NotFound) => error(out, 404, keep, body, &[]),
         Err(ResolveError::Forbidden) => error(out, 403, keep, body, &[]),
-        Ok(Resolved::File(name, file, meta)) => serve_file(req, &name, file, meta, keep, body, out),
-        Ok(Resolved::Dir(real)) => {
+        Ok(Found::File(f)) => serve_file(req, &f, keep, body, out),
+        Ok(Found::Dir(dir)) => {
             if !path.trailing_slash {
                 let location = path.url(true);
                 return error(out, 301, keep, body, &[("Location", &location)]);
             }
-            serve_dir(sh, req, &path, &real, keep, body, out)
+            serve_dir(sh, req, &path, &dir, keep, body, out)
         }
     }
 }
 
-fn serve_file(
-    req: &Request,
-    name: &Path,
-    file: File,
-    meta: std::fs::Metadata,
-    keep: bool,
-    body: bool,
-    out: &mut Outbox,
-) -> Answer {
-    let size = meta.size();
-    let mtime = mtime_of(&meta);
-    let tag = etag(&meta);
-    let last_modified = http_date(mtime);
+fn serve_file(req: &Request, f: &OpenFile, keep: bool, body: bool, out: &mut Outbox) -> Answer {
+    let (size, tag, last_modified) = (f.size, &f.etag, &f.last_modified);
     if not_modified(
         req.if_none_match.as_deref(),
         req.if_modified_since.as_deref(),
-        &tag,
-        mtime,
+        tag,
+        f.mtime,
     ) {
         let head = Head::new(304)
-            .header("ETag", &tag)
-            .header("Last-Modified", &last_modified)
+            .header("ETag", tag)
+            .header("Last-Modified", last_modified)
             .finish(keep);
         out.push_vec(head);
         return Answer {
@@ -84,7 +68,7 @@ fn serve_file(
         };
     }
     let ranged = match &req.range {
-        Some(r) if if_range_holds(req.if_range.as_deref(), &tag, &last_modified) => range(r, size),
+        Some(r) if if_range_holds(req.if_range.as_deref(), tag, last_modified) => range(r, size),
         _ => RangeAnswer::Full,
     };
     let (status, start, len) = match ranged {
@@ -96,10 +80,10 @@ fn serve_file(
         }
     };
     let mut head = Head::new(status)
-        .header("Content-Type", content_type(name))
+        .header("Content-Type", &f.content_type)
         .header("Content-Length", len)
-        .header("Last-Modified", &last_modified)
-        .header("ETag", &tag)
+        .header("Last-Modified", last_modified)
+        .header("ETag", tag)
         .header("Accept-Ranges", "bytes");
     if status == 206 {
         head = head.header(
@@ -111,7 +95,7 @@ fn serve_file(
     if !body {
         return Answer { status, body: 0 };
     }
-    out.push_file(Arc::new(file), start, len);
+    out.push_file(Arc::clone(&f.file), start, len);
     Answer { status, body: len }
 }
 
@@ -119,7 +103,7 @@ fn serve_dir(
     sh: &Shared,
     req: &Request,
     path: &CleanPath,
-    real: &Path,
+    dir: &Dir,
     keep: bool,
     body: bool,
     out: &mut Outbox,
@@ -129,15 +113,15 @@ fn serve_dir(
         let mut candidate = path.clone();
         candidate.segments.push(index.as_bytes().to_vec());
         candidate.trailing_slash = false;
-        if let Ok(Resolved::File(name, file, meta)) = sh.root.resolve(&candidate) {
-            return serve_file(req, &name, file, meta, keep, body, out);
+        if let Ok(Found::File(f)) = sh.cache.resolve(&sh.root, &candidate) {
+            return serve_file(req, &f, keep, body, out);
         }
     }
     if !sh.opts.listing {
         return error(out, 403, keep, body, &[]);
     }
     let url = path.url(true);
-    let rendered = match sh.listings.get(real, &url, &sh.root) {
+    let rendered = match dir.listing(&url, &sh.root) {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             return error(out, 403, keep, body, &[]);

@@ -1,4 +1,4 @@
-//! Directory listings as HTML and as JSON, with a cache.
+//! Directory listings as HTML and as JSON.
 //!
 //! Entries: directories first, then everything else, each group sorted by name
 //! (bytewise). Links are relative (`./name`, `./dir/`) and percent-encoded, so a name
@@ -6,21 +6,17 @@
 //! HTML-escaped and control characters shown as U+FFFD, so `<script>`, quotes,
 //! newlines and invalid UTF-8 render as text.
 //!
-//! The cache keeps one rendering per directory keyed by the directory's mtime (with
-//! nanoseconds): creating, removing or renaming an entry changes it, so a listing is
-//! never stale in its set of names. Listings of a directory modified in the last
-//! second are not cached, because two changes within one timestamp tick would look
-//! alike ("racy git"). A file whose size changes in place keeps its old size in a
-//! cached listing until its directory changes.
+//! A rendering is kept with the directory's entry in the resolution cache
+//! (`cache.rs`), which drops it as soon as anything in the directory changes — a name,
+//! a size, a time — so a listing is never stale.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use nix::sys::memfd::{MFdFlags, memfd_create};
 use serde_json::json;
@@ -226,58 +222,13 @@ pub struct Rendered {
     pub json: Body,
 }
 
-#[derive(Debug)]
-struct Cached {
-    mtime: (i64, i64),
-    url_path: String,
-    rendered: Arc<Rendered>,
-}
-
-/// Most directories whose listings are kept (each holds two memfds).
-const CACHE_CAP: usize = 64;
-
-/// Listings of recently seen directories, shared by all connections.
-#[derive(Debug, Default)]
-pub struct ListingCache {
-    map: Mutex<HashMap<PathBuf, Cached>>,
-}
-
-impl ListingCache {
-    /// The listing of `dir` (a canonical path) shown at `url_path`.
-    pub fn get(&self, dir: &Path, url_path: &str, root: &Root) -> std::io::Result<Arc<Rendered>> {
-        let meta = std::fs::metadata(dir)?;
-        let stamp = (meta.mtime(), meta.mtime_nsec());
-        if let Some(c) = self.map.lock().expect("listing cache").get(dir) {
-            if c.mtime == stamp && c.url_path == url_path {
-                return Ok(Arc::clone(&c.rendered));
-            }
-        }
-        let entries = read_entries(dir, root)?;
-        let rendered = Arc::new(Rendered {
-            html: Body::new(render_html(url_path, &entries)),
-            json: Body::new(render_json(url_path, &entries)),
-        });
-        let settled = meta
-            .modified()
-            .ok()
-            .and_then(|m| SystemTime::now().duration_since(m).ok())
-            .is_some_and(|age| age > Duration::from_secs(1));
-        if settled {
-            let mut map = self.map.lock().expect("listing cache");
-            if map.len() >= CACHE_CAP {
-                map.clear();
-            }
-            map.insert(
-                dir.to_path_buf(),
-                Cached {
-                    mtime: stamp,
-                    url_path: url_path.to_string(),
-                    rendered: Arc::clone(&rendered),
-                },
-            );
-        }
-        Ok(rendered)
-    }
+/// Read `dir` and render its listing as shown at `url_path`.
+pub fn render(dir: &Path, url_path: &str, root: &Root) -> std::io::Result<Rendered> {
+    let entries = read_entries(dir, root)?;
+    Ok(Rendered {
+        html: Body::new(render_html(url_path, &entries)),
+        json: Body::new(render_json(url_path, &entries)),
+    })
 }
 
 #[cfg(test)]
@@ -304,9 +255,8 @@ mod tests {
         std::fs::create_dir(d.path().join("zdir")).unwrap();
         std::fs::write(d.path().join("javascript:alert(1)"), "x").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", d.path().join("out")).unwrap();
-        let cache = ListingCache::default();
         let root = Root::new(d.path(), false, false).unwrap();
-        let r = cache.get(d.path(), "/sub/", &root).unwrap();
+        let r = render(d.path(), "/sub/", &root).unwrap();
         let html = String::from_utf8(r.html.to_vec()).unwrap();
         let zdir = html.find("./zdir/").unwrap();
         let b = html.find("./b.txt").unwrap();

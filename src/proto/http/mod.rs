@@ -15,6 +15,7 @@
 //! a client sending one byte per second (slowloris) cannot hold a connection. It
 //! doubles as the keep-alive timeout.
 
+pub mod cache;
 pub mod fs;
 pub mod handler;
 pub mod listing;
@@ -58,6 +59,8 @@ pub struct HttpOptions {
     pub header_timeout: Duration,
     /// One access-log line per request.
     pub access_log: bool,
+    /// Remember resolutions and listings between requests (`cache.rs`).
+    pub cache: bool,
 }
 
 /// What every connection shares.
@@ -65,7 +68,7 @@ pub struct HttpOptions {
 pub struct Shared {
     pub root: fs::Root,
     pub opts: HttpOptions,
-    pub listings: listing::ListingCache,
+    pub cache: cache::FsCache,
     pub out: Output,
 }
 
@@ -79,9 +82,9 @@ impl HttpFactory {
     pub fn new(root: fs::Root, opts: HttpOptions, out: Output) -> HttpFactory {
         HttpFactory {
             shared: Arc::new(Shared {
+                cache: cache::FsCache::new(opts.cache, cache::MAX_ENTRIES),
                 root,
                 opts,
-                listings: listing::ListingCache::default(),
                 out,
             }),
         }
@@ -311,6 +314,7 @@ mod tests {
                 listing: true,
                 header_timeout: Duration::from_secs(5),
                 access_log: false,
+                cache: true,
             },
             Output::new(false, Verbosity::Quiet),
         );

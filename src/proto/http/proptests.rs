@@ -117,7 +117,7 @@ proptest! {
         let f = HttpFactory::new(
             Root::new(root, false, false).unwrap(),
             HttpOptions { index: Some("index.html".into()), listing: true,
-                          header_timeout: Duration::from_secs(1), access_log: false },
+                          header_timeout: Duration::from_secs(1), access_log: false, cache: true },
             Output::new(false, Verbosity::Quiet),
         );
         let mut c = f.open(&ConnInfo { id: 1, peer: "p".into(), local: "l".into() });

@@ -1,0 +1,334 @@
+//! Remembered resolutions: open files with their response headers, directories with
+//! their rendered listings, and "not found"s — so a request for something served a
+//! moment ago costs no `openat2`, `statx` or `close` (the three took a fifth of the
+//! server's time per 1 KiB request), the way nginx's `open_file_cache` and lighttpd's
+//! stat cache save them.
+//!
+//! Never stale, which a time-to-live cache cannot promise: before an entry is made,
+//! inotify(7) watches are placed on every directory its resolution walks through (the
+//! root, each parent, a directory itself) and on the opened file; before every lookup
+//! the inotify queue is read, and an event of any kind drops every entry. The kernel
+//! queues an event inside the system call that made the change, so a change completed
+//! before a request was read is always seen before that request is answered; a change
+//! during a resolution keeps its result out of the cache.
+//!
+//! inotify cannot see writes through a shared `mmap(2)` or changes made by another
+//! host on a network filesystem; `--no-cache` serves such trees. The fork engine runs
+//! without the cache (each child would drain a queue its siblings share), and so does a
+//! server whose `inotify_init1` fails (`fs.inotify.max_user_instances`).
+//!
+//! Bounded: at most [`MAX_ENTRIES`] entries (never more than an eighth of
+//! `RLIMIT_NOFILE`, since an entry may hold a descriptor), [`MAX_WATCHES`] watches and
+//! [`MAX_KEY_BYTES`] of paths; reaching a bound drops everything.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use nix::errno::Errno;
+use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
+
+use super::fs::{CleanPath, ResolveError, Resolved, Root};
+use super::listing::{self, Rendered};
+use super::response::{content_type, etag, http_date, mtime_of};
+
+/// Most remembered resolutions.
+pub const MAX_ENTRIES: usize = 1024;
+/// Most inotify watches before everything is dropped (the system-wide default
+/// `fs.inotify.max_user_watches` is 8,192 on small machines).
+pub const MAX_WATCHES: usize = 2048;
+/// Most bytes of remembered paths (request lines may be 8 KiB long).
+pub const MAX_KEY_BYTES: usize = 1 << 20;
+/// How long to wait before trying `inotify_init1` again after it failed.
+const RETRY_INIT: Duration = Duration::from_secs(1);
+
+/// What changes a watched directory or file: anything but reads and opens (our own
+/// `sendfile` must not invalidate what it reads).
+fn watch_mask() -> AddWatchFlags {
+    AddWatchFlags::IN_MODIFY
+        | AddWatchFlags::IN_ATTRIB
+        | AddWatchFlags::IN_CLOSE_WRITE
+        | AddWatchFlags::IN_CREATE
+        | AddWatchFlags::IN_DELETE
+        | AddWatchFlags::IN_DELETE_SELF
+        | AddWatchFlags::IN_MOVED_FROM
+        | AddWatchFlags::IN_MOVED_TO
+        | AddWatchFlags::IN_MOVE_SELF
+}
+
+/// A regular file, open, with the header values its responses need.
+#[derive(Debug)]
+pub struct OpenFile {
+    /// The path it was found at (for the Content-Type).
+    pub name: PathBuf,
+    pub file: Arc<File>,
+    pub size: u64,
+    pub mtime: SystemTime,
+    pub etag: String,
+    pub last_modified: String,
+    pub content_type: String,
+}
+
+impl OpenFile {
+    pub fn new(name: PathBuf, file: File, meta: &std::fs::Metadata) -> OpenFile {
+        use std::os::unix::fs::MetadataExt;
+        let mtime = mtime_of(meta);
+        OpenFile {
+            content_type: content_type(&name),
+            etag: etag(meta),
+            last_modified: http_date(mtime),
+            size: meta.size(),
+            mtime,
+            file: Arc::new(file),
+            name,
+        }
+    }
+}
+
+/// A directory, and its listing once one was rendered.
+#[derive(Debug)]
+pub struct Dir {
+    /// Its path below the canonical root.
+    pub real: PathBuf,
+    /// Whether this entry is remembered (so its listing may be kept with it).
+    cached: bool,
+    listing: Mutex<Option<Arc<Rendered>>>,
+}
+
+impl Dir {
+    /// The listing shown at `url_path`: rendered once per cache entry (an entry lives
+    /// only while nothing under the directory changed), or on every call when the
+    /// cache is off.
+    pub fn listing(&self, url_path: &str, root: &Root) -> std::io::Result<Arc<Rendered>> {
+        let mut slot = self.listing.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(r) = &*slot {
+            return Ok(Arc::clone(r));
+        }
+        let rendered = Arc::new(listing::render(&self.real, url_path, root)?);
+        if self.cached {
+            *slot = Some(Arc::clone(&rendered));
+        }
+        Ok(rendered)
+    }
+}
+
+/// What a clean path names.
+#[derive(Debug, Clone)]
+pub enum Found {
+    File(Arc<OpenFile>),
+    Dir(Arc<Dir>),
+}
+
+/// A resolution, as remembered.
+pub type Outcome = Result<Found, ResolveError>;
+
+/// Resolve without remembering.
+fn resolve_now(root: &Root, path: &CleanPath, cached: bool) -> Outcome {
+    Ok(match root.resolve(path)? {
+        Resolved::File(name, file, meta) => Found::File(Arc::new(OpenFile::new(name, file, &meta))),
+        Resolved::Dir(real) => Found::Dir(Arc::new(Dir {
+            real,
+            cached,
+            listing: Mutex::new(None),
+        })),
+    })
+}
+
+/// The cache key: the segments joined by `/` (a segment never holds one), and a
+/// final `/` for a trailing slash (`/d` and `/d/` answer differently).
+fn key(path: &CleanPath) -> Vec<u8> {
+    let mut k = path.segments.join(&b'/');
+    if path.trailing_slash {
+        k.push(b'/');
+    }
+    k
+}
+
+#[derive(Debug)]
+struct State {
+    inotify: Option<Inotify>,
+    /// When `inotify_init1` last failed (retried after [`RETRY_INIT`]).
+    init_failed: Option<Instant>,
+    entries: HashMap<Vec<u8>, Outcome>,
+    watches: usize,
+    key_bytes: usize,
+}
+
+/// Resolutions shared by every connection (and every `--workers` thread).
+#[derive(Debug)]
+pub struct FsCache {
+    enabled: bool,
+    max_entries: usize,
+    state: Mutex<State>,
+}
+
+impl FsCache {
+    /// A cache holding at most `max_entries` (capped by [`MAX_ENTRIES`] and an eighth
+    /// of the open-file limit); `enabled` false resolves every time.
+    pub fn new(enabled: bool, max_entries: usize) -> FsCache {
+        let (nofile, _) = crate::net::limits::nofile();
+        let by_fds = usize::try_from(nofile / 8).unwrap_or(usize::MAX);
+        FsCache {
+            enabled,
+            max_entries: max_entries.min(MAX_ENTRIES).min(by_fds),
+            state: Mutex::new(State {
+                inotify: None,
+                init_failed: None,
+                entries: HashMap::new(),
+                watches: 0,
+                key_bytes: 0,
+            }),
+        }
+    }
+
+    /// What `path` names below `root`, remembered while nothing it depends on changes.
+    pub fn resolve(&self, root: &Root, path: &CleanPath) -> Outcome {
+        if !self.enabled || self.max_entries == 0 {
+            return resolve_now(root, path, false);
+        }
+        let k = key(path);
+        let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if !st.ready() {
+            drop(st);
+            return resolve_now(root, path, false);
+        }
+        st.drain();
+        if let Some(hit) = st.entries.get(&k) {
+            return hit.clone();
+        }
+        if st.entries.len() >= self.max_entries
+            || st.watches >= MAX_WATCHES
+            || st.key_bytes + k.len() > MAX_KEY_BYTES
+        {
+            st.reset();
+            if !st.ready() {
+                drop(st);
+                return resolve_now(root, path, false);
+            }
+        }
+        let mut watched = st.watch_walk(root, path);
+        let outcome = resolve_now(root, path, watched);
+        if let (true, Ok(Found::File(f))) = (watched, &outcome) {
+            watched = st.watch_fd(&f.file);
+        }
+        // Anything queued now may have happened while we looked: do not remember.
+        if watched && !st.drain() {
+            st.key_bytes += k.len();
+            st.entries.insert(k, outcome.clone());
+        }
+        outcome
+    }
+
+    /// How many resolutions are remembered (for tests).
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl State {
+    /// Whether an inotify instance exists (made on first use, retried after failure).
+    fn ready(&mut self) -> bool {
+        if self.inotify.is_some() {
+            return true;
+        }
+        if self.init_failed.is_some_and(|t| t.elapsed() < RETRY_INIT) {
+            return false;
+        }
+        match Inotify::init(InitFlags::IN_NONBLOCK | InitFlags::IN_CLOEXEC) {
+            Ok(i) => {
+                self.inotify = Some(i);
+                self.init_failed = None;
+                true
+            }
+            Err(_) => {
+                self.init_failed = Some(Instant::now());
+                false
+            }
+        }
+    }
+
+    /// Read the queue; if anything changed, forget everything. Returns whether it did.
+    fn drain(&mut self) -> bool {
+        let Some(ino) = &self.inotify else {
+            return false;
+        };
+        let mut changed = false;
+        loop {
+            match ino.read_events() {
+                Ok(events) if !events.is_empty() => changed = true,
+                Err(Errno::EINTR) => continue,
+                Ok(_) | Err(Errno::EAGAIN) => break,
+                Err(_) => {
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if changed {
+            self.reset();
+        }
+        changed
+    }
+
+    /// Forget every entry and watch: a new inotify instance replaces the old one (closing
+    /// it removes all its watches at once).
+    fn reset(&mut self) {
+        self.entries.clear();
+        self.watches = 0;
+        self.key_bytes = 0;
+        self.inotify = None;
+        self.init_failed = None;
+        self.ready();
+    }
+
+    /// Watch the root and each directory along `path` that exists. A missing or
+    /// non-directory component ends the walk: its parent's watch sees it appear.
+    /// False when a watch could not be placed (then nothing may be remembered).
+    fn watch_walk(&mut self, root: &Root, path: &CleanPath) -> bool {
+        let mut dir = root.canonical.clone();
+        for i in 0..=path.segments.len() {
+            if i > 0 {
+                dir.push(OsStr::from_bytes(&path.segments[i - 1]));
+            }
+            match self.add_watch(&dir, AddWatchFlags::IN_ONLYDIR) {
+                Ok(()) => {}
+                Err(Errno::ENOENT | Errno::ENOTDIR) => return true,
+                Err(_) => return false,
+            }
+        }
+        true
+    }
+
+    /// Watch the inode behind an open file (via `/proc/self/fd`): a hard link changed
+    /// from a directory we do not watch still raises an event.
+    fn watch_fd(&mut self, file: &File) -> bool {
+        let link = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        self.add_watch(&link, AddWatchFlags::empty()).is_ok()
+    }
+
+    fn add_watch(&mut self, path: &std::path::Path, extra: AddWatchFlags) -> nix::Result<()> {
+        let Some(ino) = &self.inotify else {
+            return Err(Errno::EBADF);
+        };
+        ino.add_watch(path, watch_mask() | extra)?;
+        self.watches += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "cache_tests.rs"]
+mod tests;
