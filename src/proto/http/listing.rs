@@ -1,8 +1,8 @@
 //! Directory listings as HTML and as JSON.
 //!
 //! Entries: directories first, then everything else, each group sorted by name
-//! (bytewise). Links are relative (`./name`, `./dir/`) and percent-encoded, so a name
-//! like `javascript:alert(1)` or `a:b` stays a path, never a scheme; names are
+//! (bytewise). Links are relative (`name`, `dir/`) and percent-encoded, `:` included,
+//! so a name like `javascript:alert(1)` or `a:b` stays a path, never a scheme; names are
 //! HTML-escaped and control characters shown as U+FFFD, so `<script>`, quotes,
 //! newlines and invalid UTF-8 render as text.
 //!
@@ -107,12 +107,15 @@ fn display_name(name: &[u8]) -> String {
     String::from_utf8_lossy(name).into_owned()
 }
 
+/// The relative link to an entry. Every byte outside RFC 3986's unreserved set is
+/// percent-encoded, `:` included, so no name can read as a scheme (`javascript:`)
+/// and a leading `./` is not needed.
 fn href(e: &Entry) -> String {
-    format!(
-        "./{}{}",
-        encode_segment(&e.name),
-        if e.is_dir { "/" } else { "" }
-    )
+    let mut h = encode_segment(&e.name);
+    if e.is_dir {
+        h.push('/');
+    }
+    h
 }
 
 fn render_html(url_path: &str, entries: &[Entry]) -> Vec<u8> {
@@ -122,12 +125,14 @@ fn render_html(url_path: &str, entries: &[Entry]) -> Vec<u8> {
     s.push_str("<meta name=\"viewport\" content=\"width=device-width\">\n");
     s.push_str(&format!("<title>{title}</title>\n"));
     s.push_str(
-        "<style>body{font-family:sans-serif}td{padding:0 1em}td.s{text-align:right}</style>\n",
+        "<style>body{font-family:sans-serif}td{padding:0 1em}td+td{text-align:right}td+td+td{text-align:left}</style>\n",
     );
     s.push_str(&format!("</head><body>\n<h1>{title}</h1>\n<table>\n"));
-    s.push_str("<tr><th>Name</th><th>Size</th><th>Modified (UTC)</th></tr>\n");
+    // Rows leave out the end tags HTML makes optional (`</td>`, `</tr>`): a listing
+    // of thousands of names is a fifth smaller for it.
+    s.push_str("<tr><th>Name<th>Size<th>Modified (UTC)\n");
     if url_path != "/" {
-        s.push_str("<tr><td><a href=\"../\">../</a></td><td></td><td></td></tr>\n");
+        s.push_str("<tr><td><a href=\"../\">../</a><td><td>\n");
     }
     for e in entries {
         let name = escape_html(&display_name(&e.name));
@@ -140,7 +145,7 @@ fn render_html(url_path: &str, entries: &[Entry]) -> Vec<u8> {
         let when = humantime::format_rfc3339_seconds(e.mtime).to_string();
         let when = when.trim_end_matches('Z').replacen('T', " ", 1);
         s.push_str(&format!(
-            "<tr><td><a href=\"{}\">{name}{slash}</a></td><td class=\"s\">{size}</td><td>{when}</td></tr>\n",
+            "<tr><td><a href=\"{}\">{name}{slash}</a><td>{size}<td>{when}\n",
             escape_html(&href(e))
         ));
     }
@@ -258,21 +263,21 @@ mod tests {
         let root = Root::new(d.path(), false, false).unwrap();
         let r = render(d.path(), "/sub/", &root).unwrap();
         let html = String::from_utf8(r.html.to_vec()).unwrap();
-        let zdir = html.find("./zdir/").unwrap();
-        let b = html.find("./b.txt").unwrap();
+        let zdir = html.find("\"zdir/\"").unwrap();
+        let b = html.find("\"b.txt\"").unwrap();
         assert!(zdir < b, "{html}");
         assert!(
-            html.contains("href=\"./%3Cscript%3Ea\">&lt;script&gt;a</a>"),
+            html.contains("href=\"%3Cscript%3Ea\">&lt;script&gt;a</a>"),
             "{html}"
         );
         assert!(
-            html.contains("href=\"./javascript%3Aalert%281%29\""),
+            html.contains("href=\"javascript%3Aalert%281%29\""),
             "{html}"
         );
         assert!(html.contains("href=\"../\""));
         assert!(!html.contains("secret"));
         let passwd = std::fs::metadata("/etc/passwd").unwrap().len();
-        let out_row = html.lines().find(|l| l.contains("./out\"")).unwrap();
+        let out_row = html.lines().find(|l| l.contains("\"out\"")).unwrap();
         assert!(
             !out_row.contains(&human_size(passwd)) || passwd == 11,
             "{out_row}"

@@ -263,7 +263,7 @@ fn odd_timestamps_and_permissions() {
         let listing = get(s.socket_addr(), b"/");
         assert_eq!(listing.status, 200);
         let html = String::from_utf8_lossy(&listing.body);
-        assert!(html.contains("./old.txt") && html.contains("./future.txt"));
+        assert!(html.contains("\"old.txt\"") && html.contains("\"future.txt\""));
         assert_eq!(get(s.socket_addr(), b"/locked.txt").status, 403, "{engine}");
         assert_eq!(get(s.socket_addr(), b"/lockeddir/").status, 403, "{engine}");
         still_healthy(&mut s, fds);
@@ -309,11 +309,11 @@ fn hostile_names_render_as_text_with_relative_links() {
             .collect();
         assert_eq!(hrefs.len(), names.len() + 1, "{html}");
         for h in &hrefs {
-            assert!(h.starts_with("./") || *h == "../", "{h}");
+            assert!(!h.contains(':') && !h.starts_with('/'), "{h}");
             assert!(!h.contains(['<', '>', ' ', '\n']), "{h}");
         }
         for h in hrefs.iter().skip(1) {
-            let target = format!("/names/{}", &h[2..]).replace("&amp;", "&");
+            let target = format!("/names/{h}").replace("&amp;", "&");
             let r = get(s.socket_addr(), target.as_bytes());
             assert_eq!(r.status, 200, "{target}");
             assert!(names.contains(&r.body.as_slice()), "{target}");
