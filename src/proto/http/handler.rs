@@ -8,7 +8,9 @@ use super::cache::{Dir, Found, OpenFile};
 use super::fs::{CleanPath, ResolveError, clean_path};
 use super::listing::Body;
 use super::request::{Method, Request};
-use super::response::{Head, RangeAnswer, error_response, if_range_holds, not_modified, range};
+use super::response::{
+    Head, Persist, RangeAnswer, error_response, if_range_holds, not_modified, range,
+};
 use crate::engine::service::Outbox;
 
 /// What was answered, for the access log.
@@ -19,7 +21,13 @@ pub struct Answer {
     pub body: u64,
 }
 
-fn error(out: &mut Outbox, status: u16, keep: bool, body: bool, extra: &[(&str, &str)]) -> Answer {
+fn error(
+    out: &mut Outbox,
+    status: u16,
+    keep: Persist,
+    body: bool,
+    extra: &[(&str, &str)],
+) -> Answer {
     let (bytes, len) = error_response(status, keep, body, extra);
     out.push_vec(bytes);
     Answer { status, body: len }
@@ -27,6 +35,7 @@ fn error(out: &mut Outbox, status: u16, keep: bool, body: bool, extra: &[(&str, 
 
 /// Answer `req` into `out`; `keep` is whether the connection stays open after it.
 pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answer {
+    let keep = Persist::new(keep, req.minor);
     let body = req.method != Method::Head;
     if req.method == Method::Other {
         return error(out, 405, keep, true, &[("Allow", "GET, HEAD")]);
@@ -49,7 +58,7 @@ pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answ
     }
 }
 
-fn serve_file(req: &Request, f: &OpenFile, keep: bool, body: bool, out: &mut Outbox) -> Answer {
+fn serve_file(req: &Request, f: &OpenFile, keep: Persist, body: bool, out: &mut Outbox) -> Answer {
     let (size, tag, last_modified) = (f.size, &f.etag, &f.last_modified);
     if not_modified(
         req.if_none_match.as_deref(),
@@ -58,8 +67,8 @@ fn serve_file(req: &Request, f: &OpenFile, keep: bool, body: bool, out: &mut Out
         f.mtime,
     ) {
         let head = Head::new(304)
-            .header("ETag", tag)
-            .header("Last-Modified", last_modified)
+            .text("ETag", tag)
+            .text("Last-Modified", last_modified)
             .finish(keep);
         out.push_vec(head);
         return Answer {
@@ -80,11 +89,11 @@ fn serve_file(req: &Request, f: &OpenFile, keep: bool, body: bool, out: &mut Out
         }
     };
     let mut head = Head::new(status)
-        .header("Content-Type", &f.content_type)
+        .text("Content-Type", &f.content_type)
         .header("Content-Length", len)
-        .header("Last-Modified", last_modified)
-        .header("ETag", tag)
-        .header("Accept-Ranges", "bytes");
+        .text("Last-Modified", last_modified)
+        .text("ETag", tag)
+        .text("Accept-Ranges", "bytes");
     if status == 206 {
         head = head.header(
             "Content-Range",
@@ -104,7 +113,7 @@ fn serve_dir(
     req: &Request,
     path: &CleanPath,
     dir: &Dir,
-    keep: bool,
+    keep: Persist,
     body: bool,
     out: &mut Outbox,
 ) -> Answer {

@@ -164,7 +164,8 @@ impl HttpConn {
             if self.in_window >= max_responses || out.queued_bytes() >= max_bytes {
                 return Verdict::Keep;
             }
-            let started = Instant::now();
+            // The clock is read only for the access log.
+            let started = self.sh.opts.access_log.then(Instant::now);
             match request::parse(&self.buf[*pos..]) {
                 Ok(Parsed::Partial) => {
                     self.partial = true;
@@ -175,7 +176,8 @@ impl HttpConn {
                     return Verdict::Keep;
                 }
                 Err(rej) => {
-                    let (bytes, len) = response::error_response(rej.status, false, true, &[]);
+                    let (bytes, len) =
+                        response::error_response(rej.status, response::Persist::Close, true, &[]);
                     out.push_vec(bytes);
                     self.log_line("-", b"-", rej.status, len, started);
                     self.closing = true;
@@ -188,7 +190,7 @@ impl HttpConn {
         }
     }
 
-    fn answer(&mut self, req: &Request, out: &mut Outbox, started: Instant) {
+    fn answer(&mut self, req: &Request, out: &mut Outbox, started: Option<Instant>) {
         // A request body is never used. One of known, modest length is skipped so the
         // connection can go on; otherwise closing keeps the framing honest.
         let skippable = !req.chunked && req.content_length <= MAX_SKIPPED_BODY;
@@ -205,10 +207,17 @@ impl HttpConn {
         }
     }
 
-    fn log_line(&self, method: &str, target: &[u8], status: u16, bytes: u64, started: Instant) {
-        if !self.sh.opts.access_log {
+    fn log_line(
+        &self,
+        method: &str,
+        target: &[u8],
+        status: u16,
+        bytes: u64,
+        started: Option<Instant>,
+    ) {
+        let Some(started) = started else {
             return;
-        }
+        };
         let path = escape_log(target);
         let micros = started.elapsed().as_micros() as u64;
         self.sh.out.event(

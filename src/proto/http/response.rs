@@ -63,8 +63,8 @@ thread_local! {
     static DATE: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
 }
 
-/// The `Date` header value, formatted at most once per second per thread.
-pub fn now_date() -> String {
+/// Append the `Date` header value, formatted at most once per second per thread.
+pub fn push_now_date(buf: &mut String) {
     let now = SystemTime::now();
     let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     DATE.with(|c| {
@@ -72,7 +72,7 @@ pub fn now_date() -> String {
         if c.0 != secs {
             *c = (secs, http_date(now));
         }
-        c.1.clone()
+        buf.push_str(&c.1);
     })
 }
 
@@ -185,6 +185,31 @@ pub fn if_range_holds(if_range: Option<&str>, etag: &str, last_modified: &str) -
     }
 }
 
+/// What a response says about the connection after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persist {
+    /// `Connection: close`, and the server closes.
+    Close,
+    /// The connection stays open. HTTP/1.1 says so by default; an HTTP/1.0 client
+    /// that asked for keep-alive must be told `Connection: keep-alive`.
+    KeepAlive { http10: bool },
+}
+
+impl Persist {
+    /// For a request of HTTP/1.`minor` whose connection does (`keep`) or does not stay open.
+    pub fn new(keep: bool, minor: u8) -> Persist {
+        if keep {
+            Persist::KeepAlive { http10: minor == 0 }
+        } else {
+            Persist::Close
+        }
+    }
+
+    pub fn keeps_open(self) -> bool {
+        self != Persist::Close
+    }
+}
+
 /// Builds a response head.
 pub struct Head {
     buf: String,
@@ -193,13 +218,23 @@ pub struct Head {
 impl Head {
     pub fn new(status: u16) -> Head {
         let mut buf = String::with_capacity(256);
-        let _ = write!(
-            buf,
-            "HTTP/1.1 {status} {}\r\nServer: nettool\r\nDate: {}\r\n",
-            reason(status),
-            now_date()
-        );
+        buf.push_str("HTTP/1.1 ");
+        let _ = write!(buf, "{status}");
+        buf.push(' ');
+        buf.push_str(reason(status));
+        buf.push_str("\r\nServer: nettool\r\nDate: ");
+        push_now_date(&mut buf);
+        buf.push_str("\r\n");
         Head { buf }
+    }
+
+    /// A header whose value is text (no formatting machinery on the hot path).
+    pub fn text(mut self, name: &str, value: &str) -> Head {
+        self.buf.push_str(name);
+        self.buf.push_str(": ");
+        self.buf.push_str(value);
+        self.buf.push_str("\r\n");
+        self
     }
 
     pub fn header(mut self, name: &str, value: impl std::fmt::Display) -> Head {
@@ -207,12 +242,13 @@ impl Head {
         self
     }
 
-    /// End the head; `keep_alive` picks the `Connection` header.
-    pub fn finish(mut self, keep_alive: bool) -> Vec<u8> {
-        self.buf.push_str(if keep_alive {
-            "Connection: keep-alive\r\n\r\n"
-        } else {
-            "Connection: close\r\n\r\n"
+    /// End the head with the `Connection` header `persist` needs (none for HTTP/1.1
+    /// keep-alive, the default).
+    pub fn finish(mut self, persist: Persist) -> Vec<u8> {
+        self.buf.push_str(match persist {
+            Persist::Close => "Connection: close\r\n\r\n",
+            Persist::KeepAlive { http10: true } => "Connection: keep-alive\r\n\r\n",
+            Persist::KeepAlive { http10: false } => "\r\n",
         });
         self.buf.into_bytes()
     }
@@ -222,7 +258,7 @@ impl Head {
 /// the length of the body it carries.
 pub fn error_response(
     status: u16,
-    keep_alive: bool,
+    persist: Persist,
     body: bool,
     extra: &[(&str, &str)],
 ) -> (Vec<u8>, u64) {
@@ -233,7 +269,7 @@ pub fn error_response(
     for (n, v) in extra {
         h = h.header(n, v);
     }
-    let mut out = h.finish(keep_alive);
+    let mut out = h.finish(persist);
     if !body {
         return (out, 0);
     }
@@ -334,6 +370,21 @@ mod tests {
         );
         assert_eq!(content_type(Path::new("a.png")), "image/png");
         assert_eq!(content_type(Path::new("a")), "application/octet-stream");
+    }
+
+    #[test]
+    fn connection_header_only_where_needed() {
+        let head = |p| String::from_utf8(Head::new(200).finish(p)).unwrap();
+        let eleven = head(Persist::new(true, 1));
+        assert!(eleven.starts_with("HTTP/1.1 200 OK\r\nServer: nettool\r\nDate: "));
+        assert!(eleven.ends_with(" GMT\r\n\r\n") && !eleven.contains("Connection"));
+        assert!(head(Persist::new(true, 0)).ends_with("\r\nConnection: keep-alive\r\n\r\n"));
+        assert!(head(Persist::new(false, 1)).ends_with("\r\nConnection: close\r\n\r\n"));
+        let t = Head::new(404)
+            .text("A", "b")
+            .header("N", 5)
+            .finish(Persist::Close);
+        assert!(String::from_utf8(t).unwrap().contains("404 Not Found\r\n"));
     }
 
     #[test]

@@ -40,6 +40,18 @@ fn keep_alive_connection_close_and_http_1_0() {
         );
         assert!(closed, "Connection: close kept open on {engine}");
         assert!(String::from_utf8_lossy(&got).contains("Connection: close\r\n"));
+        // HTTP/1.1 keeps the connection by default and needs no header to say so.
+        let mut c = TcpStream::connect(s.socket_addr()).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        c.write_all(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        let n = c.read(&mut buf).unwrap();
+        let head = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+        assert!(
+            head.starts_with("http/1.1 200") && !head.contains("connection:"),
+            "{head}"
+        );
         let (_, closed) = raw_expect_close(s.socket_addr(), b"GET /hello.txt HTTP/1.0\r\n\r\n");
         assert!(closed, "HTTP/1.0 kept open on {engine}");
         let mut c = TcpStream::connect(s.socket_addr()).unwrap();
