@@ -2,14 +2,17 @@
 # serve-http against Debian's static servers, wrk pinned to one core and each server
 # to the other, same files, access logs off (python's http.server cannot turn its log
 # off: it goes to /dev/null). Columns: 1 KiB keep-alive req/s, 100 KiB req/s, 10 MiB
-# MB/s, 1,000-entry listing req/s, p99 latency of the 1 KiB run, peak server RSS.
+# MB/s (bytes read over the run's length), 1,000-entry
+# listing req/s, p99 latency of the 1 KiB run, peak server RSS. Each figure is the
+# median of ROUNDS runs.
 # Everything on 127.0.0.1 with free ports; servers are stopped by a trap.
 # Needs: wrk nginx-light lighttpd webfs python3 (apt-get install them).
-# Usage: bench/http.sh [SECONDS per run, default 5] [CONNECTIONS, default 32]
+# Usage: bench/http.sh [SECONDS per run, default 5] [CONNECTIONS, default 32] [ROUNDS, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-5}"
 conns="${2:-32}"
+rounds="${3:-3}"
 for t in wrk nginx lighttpd webfsd python3 taskset; do
   command -v "$t" >/dev/null || { echo "bench/http.sh: needs $t" >&2; exit 1; }
 done
@@ -45,7 +48,7 @@ wait_port() {
   return 1
 }
 
-# wrk_run NAME URL -> prints "req/s transfer_bytes/s p99_ms". Only 2xx/3xx answers
+# wrk_run NAME URL -> prints "req/s bytes_read/s p99_ms". Only 2xx/3xx answers
 # count: a server that sheds load with 503s (lighttpd limits concurrent directory
 # listings that way) must not score its refusals as served requests; how many were
 # counted out goes to stderr.
@@ -58,12 +61,12 @@ wrk_run() {
       return n }
     function ms(v,  n) { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; return n }
     function secs(v,  n) { n = v + 0; if (v ~ /ms$/) n /= 1000; else if (v ~ /m$/) n *= 60; return n }
-    / requests in / { total = $1; d = $4; sub(/,$/, "", d); dur = secs(d) }
+    / requests in / { total = $1; d = $4; sub(/,$/, "", d); dur = secs(d); got = bytes($5) }
     /Non-2xx or 3xx responses/ { bad = $NF }
-    /Transfer\/sec/ { t = bytes($2) } $1 == "99%" { p = ms($2) }
+    $1 == "99%" { p = ms($2) }
     END {
       if (bad > 0) printf "bench/http.sh: %s %s: %d of %d answers were not 2xx/3xx, not counted\n", name, url, bad, total > "/dev/stderr"
-      printf "%d %d %.2f\n", (dur > 0 ? (total - bad) / dur : 0), t, p }'
+      printf "%d %.0f %.2f\n", (dur > 0 ? (total - bad) / dur : 0), (dur > 0 ? got / dur : 0), p }'
 }
 
 peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
@@ -112,19 +115,40 @@ CONF
   pids+=("$spid")
 }
 
+names=(nettool nginx lighttpd webfs python)
+declare -A port spid_of
+for name in "${names[@]}"; do
+  port[$name]=$(free_port)
+  start_server "$name" "${port[$name]}"
+  spid_of[$name]=$spid
+  wait_port "${port[$name]}"
+done
+
+# Rounds interleave the servers (column by column, server by server), so a slow
+# minute on a shared machine does not land on one server only; each cell is the
+# median of its rounds.
+declare -A runs
+for col in 1k.bin 100k.bin 10m.bin list/; do
+  for _ in $(seq "$rounds"); do
+    for name in "${names[@]}"; do
+      read -r rps rate p99 < <(wrk_run "$name" "http://127.0.0.1:${port[$name]}/$col")
+      # The 10 MiB column is bytes read per second: counting whole answers would
+      # drop the up to CONNECTIONS x 10 MiB still in flight when the run stops.
+      [[ $col == 10m.bin ]] && rps=$rate
+      runs[$name,$col]+="$rps "
+      [[ $col == 1k.bin ]] && runs[$name,p99]+="$p99 "
+    done
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 printf '| server | 1 KiB req/s | 100 KiB req/s | 10 MiB MB/s | 1,000-entry listing req/s | p99 1 KiB (ms) | peak RSS (MiB) |\n'
 printf '|---|---:|---:|---:|---:|---:|---:|\n'
-for name in nettool nginx lighttpd webfs python; do
-  port=$(free_port)
-  start_server "$name" "$port"
-  wait_port "$port"
-  read -r small _ p99 < <(wrk_run "$name" "http://127.0.0.1:$port/1k.bin")
-  read -r mid _ _ < <(wrk_run "$name" "http://127.0.0.1:$port/100k.bin")
-  read -r _ bigbytes _ < <(wrk_run "$name" "http://127.0.0.1:$port/10m.bin")
-  read -r list _ _ < <(wrk_run "$name" "http://127.0.0.1:$port/list/")
-  rss=$(peak_rss_mib "$spid")
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$small" "$mid" \
-    "$(awk -v b="$bigbytes" 'BEGIN { printf "%.0f", b / 1e6 }')" "$list" "$p99" "$rss"
-  kill "$spid" 2>/dev/null || true
-  wait "$spid" 2>/dev/null || true
+for name in "${names[@]}"; do
+  big=$(median <<<"${runs[$name,10m.bin]}")
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$name" \
+    "$(median <<<"${runs[$name,1k.bin]}")" "$(median <<<"${runs[$name,100k.bin]}")" \
+    "$(awk -v b="$big" 'BEGIN { printf "%.0f", b / 1e6 }')" \
+    "$(median <<<"${runs[$name,list/]}")" "$(median <<<"${runs[$name,p99]}")" \
+    "$(peak_rss_mib "${spid_of[$name]}")"
 done
