@@ -15,13 +15,14 @@
 //! inotify cannot see writes through a shared `mmap(2)` or changes made by another
 //! host on a network filesystem; `--no-cache` serves such trees. The fork engine runs
 //! without the cache (each child would drain a queue its siblings share), and so does a
-//! server whose `inotify_init1` fails (`fs.inotify.max_user_instances`).
+//! server whose `inotify_init1` fails (`fs.inotify.max_user_instances`) or that has no
+//! `/proc/self/fd` to watch open files through.
 //!
 //! Bounded: at most [`MAX_ENTRIES`] entries (never more than an eighth of
 //! `RLIMIT_NOFILE`, since an entry may hold a descriptor), [`MAX_WATCHES`] watches and
 //! [`MAX_KEY_BYTES`] of paths; reaching a bound drops everything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs::File;
 use std::os::fd::AsRawFd;
@@ -155,6 +156,9 @@ struct State {
     /// When `inotify_init1` last failed (retried after [`RETRY_INIT`]).
     init_failed: Option<Instant>,
     entries: HashMap<Vec<u8>, Outcome>,
+    /// Directories watched since the last reset (a rename of one raises an event
+    /// and so a reset, so a path here still names the watched directory).
+    watched_dirs: HashSet<PathBuf>,
     watches: usize,
     key_bytes: usize,
 }
@@ -171,6 +175,9 @@ impl FsCache {
     /// A cache holding at most `max_entries` (capped by [`MAX_ENTRIES`] and an eighth
     /// of the open-file limit); `enabled` false resolves every time.
     pub fn new(enabled: bool, max_entries: usize) -> FsCache {
+        // Open files are watched through /proc/self/fd: without it, nothing could
+        // be remembered and every miss would pay for the attempt.
+        let enabled = enabled && std::path::Path::new("/proc/self/fd").is_dir();
         let (nofile, _) = crate::net::limits::nofile();
         let by_fds = usize::try_from(nofile / 8).unwrap_or(usize::MAX);
         FsCache {
@@ -180,6 +187,7 @@ impl FsCache {
                 inotify: None,
                 init_failed: None,
                 entries: HashMap::new(),
+                watched_dirs: HashSet::new(),
                 watches: 0,
                 key_bytes: 0,
             }),
@@ -231,6 +239,12 @@ impl FsCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// How many inotify watches are placed (for tests).
+    #[cfg(test)]
+    fn watches(&self) -> usize {
+        self.lock().watches
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -287,6 +301,7 @@ impl State {
     /// it removes all its watches at once).
     fn reset(&mut self) {
         self.entries.clear();
+        self.watched_dirs.clear();
         self.watches = 0;
         self.key_bytes = 0;
         self.inotify = None;
@@ -303,8 +318,13 @@ impl State {
             if i > 0 {
                 dir.push(OsStr::from_bytes(&path.segments[i - 1]));
             }
+            if self.watched_dirs.contains(&dir) {
+                continue;
+            }
             match self.add_watch(&dir, AddWatchFlags::IN_ONLYDIR) {
-                Ok(()) => {}
+                Ok(()) => {
+                    self.watched_dirs.insert(dir.clone());
+                }
                 Err(Errno::ENOENT | Errno::ENOTDIR) => return true,
                 Err(_) => return false,
             }

@@ -152,3 +152,17 @@ fn bounded_and_off_when_disabled() {
     assert!(!Arc::ptr_eq(&a, &file(get(&off, &root, "/sub/f.txt"))));
     assert!(off.is_empty());
 }
+
+#[test]
+fn a_directory_is_watched_once_however_many_files_it_holds() {
+    let (d, root, c) = setup();
+    for i in 0..20 {
+        std::fs::write(d.path().join(format!("sub/{i}")), "x").unwrap();
+    }
+    for i in 0..20 {
+        file(get(&c, &root, &format!("/sub/{i}")));
+    }
+    assert_eq!(c.len(), 20);
+    // The root, sub/, and each file's own inode.
+    assert_eq!(c.watches(), 2 + 20);
+}
