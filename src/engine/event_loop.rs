@@ -16,6 +16,13 @@
 //!   unfinished socket on a requeue list served after the next (non-blocking) wait;
 //!   accepts are drained the same way.
 //!
+//! * **Batching** (services whose factory says [`ServiceFactory::batches`], HTTP with
+//!   its cache): a turn first reads once from every ready connection and only hands
+//!   the bytes over, then calls `before_answers` once (HTTP reads its inotify queue),
+//!   then lets each connection answer and send. Every request answered in the turn
+//!   was read before that one check, so it costs one `read` per turn, not per request.
+//!   Those connections are settled (closed or re-registered) only after answering.
+//!
 //! SIGINT/SIGTERM arrive through the shutdown self-pipe, registered like any socket, so
 //! a loop asleep in `wait` wakes at once; it then stops accepting, gives every
 //! connection one last non-blocking flush and closes it.
@@ -56,6 +63,8 @@ struct Entry<S: super::service::Service> {
     queued: bool,
     /// Edge-triggered: the peer's FIN (or an error) was reported; read to the end.
     peer_closed: bool,
+    /// Read this turn by a batching service; answered (and settled) at the turn's end.
+    pending: bool,
 }
 
 struct Loop<'a, 'c, Sel: Selector, F: ServiceFactory> {
@@ -71,6 +80,11 @@ struct Loop<'a, 'c, Sel: Selector, F: ServiceFactory> {
     /// Edge-triggered: the accept budget ran out before `EAGAIN`.
     listener_pending: bool,
     warned_fd_setsize: bool,
+    /// The service reads every ready connection before answering any
+    /// ([`ServiceFactory::batches`]).
+    batching: bool,
+    /// Connections read this turn and not yet answered (batching only).
+    pending: Vec<Token>,
 }
 
 /// Serve until SIGINT/SIGTERM with any selector.
@@ -87,6 +101,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
     sel.register(shutdown.as_fd(), SHUTDOWN, Interest::READ)
         .context("watch the shutdown pipe")?;
     let edge = sel.trigger() == Trigger::Edge;
+    let batching = factory.batches();
     let mut lp = Loop {
         sel,
         edge,
@@ -98,6 +113,8 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
         requeue: Vec::new(),
         listener_pending: false,
         warned_fd_setsize: false,
+        batching,
+        pending: Vec::new(),
     };
     let sweep_every = sweep_interval(ctx.config);
     let mut next_sweep = Instant::now() + sweep_every;
@@ -126,6 +143,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
         if lp.edge {
             lp.serve_requeued();
         }
+        lp.answer_pending();
         let now = Instant::now();
         if lp.conns.is_empty() {
             next_sweep = now + sweep_every;
@@ -203,6 +221,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             read_ready: false,
             queued: false,
             peer_closed: false,
+            pending: false,
         });
         // A greeting (on_open output) goes out at once; an edge-triggered socket may
         // also already hold data that arrived before registration.
@@ -229,7 +248,15 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             e.read_ready = true;
         }
         e.peer_closed |= ev.read_closed;
-        if e.read_ready && e.conn.wants_read() {
+        if e.read_ready && e.conn.wants_read() && self.batching {
+            // One read now; the answer, and the settling, wait for the turn's end.
+            let end = e.conn.read_batched(&mut self.buf, !e.peer_closed);
+            e.read_ready = self.edge && end == ReadEnd::MaybeMore;
+            if !e.pending {
+                e.pending = true;
+                self.pending.push(token);
+            }
+        } else if e.read_ready && e.conn.wants_read() {
             let end = if self.edge {
                 e.conn
                     .on_readable_until(&mut self.buf, EDGE_READ_BUDGET, !e.peer_closed)
@@ -239,7 +266,27 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             // Level-triggered: the selector will say again if more is waiting.
             e.read_ready = self.edge && end == ReadEnd::MaybeMore;
         }
-        self.settle(token);
+        // A pending connection is settled after its answer: closing it now could hand
+        // its slab key to a connection accepted later in this turn.
+        if !e.pending {
+            self.settle(token);
+        }
+    }
+
+    /// Batching: every ready connection has been read; let the service look at shared
+    /// state once (HTTP reads its cache's inotify queue), then answer each connection.
+    fn answer_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.factory.before_answers();
+        for token in std::mem::take(&mut self.pending) {
+            if let Some(e) = self.conns.get_mut(token.0 - FIRST_CONN) {
+                e.pending = false;
+                e.conn.answer_batch();
+            }
+            self.settle(token);
+        }
     }
 
     /// Close a finished connection, or update its registration and requeue state.

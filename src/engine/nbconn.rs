@@ -118,6 +118,38 @@ impl<S: Service> NbConn<S> {
         max_reads: usize,
         short_drains: bool,
     ) -> ReadEnd {
+        self.read_turn(buf, max_reads, short_drains, false)
+    }
+
+    /// One read for a batching service ([`ServiceFactory::batches`]): the bytes go to
+    /// `on_data_batched` and nothing is sent yet; [`answer_batch`](Self::answer_batch)
+    /// follows once the loop has read every ready connection.
+    pub fn read_batched(&mut self, buf: &mut [u8], short_drains: bool) -> ReadEnd {
+        self.read_turn(buf, 1, short_drains, true)
+    }
+
+    /// Let the service answer what it kept during the turn, then send it.
+    pub fn answer_batch(&mut self) {
+        if self.done.is_some() {
+            return;
+        }
+        let v = self.svc.on_turn_end(&mut self.out);
+        // A close (asked for earlier, or forced by EOF) stays a close.
+        self.verdict = match (self.verdict, v) {
+            (Verdict::Close, _) | (_, Verdict::Close) => Verdict::Close,
+            (Verdict::HalfClose, _) => Verdict::HalfClose,
+            (_, v) => v,
+        };
+        self.on_writable();
+    }
+
+    fn read_turn(
+        &mut self,
+        buf: &mut [u8],
+        max_reads: usize,
+        short_drains: bool,
+        batched: bool,
+    ) -> ReadEnd {
         let mut end = ReadEnd::MaybeMore;
         for _ in 0..max_reads {
             if !self.wants_read() {
@@ -141,7 +173,12 @@ impl<S: Service> NbConn<S> {
                     self.bytes_in += n as u64;
                     self.tap.received(&buf[..n]);
                     self.last_active = Instant::now();
-                    let v = self.svc.on_data(&buf[..n], &mut self.out);
+                    let data = &buf[..n];
+                    let v = if batched {
+                        self.svc.on_data_batched(data, &mut self.out)
+                    } else {
+                        self.svc.on_data(data, &mut self.out)
+                    };
                     if self.verdict != Verdict::HalfClose || v == Verdict::Close {
                         self.verdict = v;
                     }
@@ -160,7 +197,9 @@ impl<S: Service> NbConn<S> {
                 }
             }
         }
-        self.on_writable();
+        if !batched {
+            self.on_writable();
+        }
         if self.done.is_some() {
             ReadEnd::Stopped
         } else {
@@ -393,6 +432,64 @@ mod tests {
         let mut got = String::new();
         (&b).read_to_string(&mut got).unwrap();
         assert_eq!(got, "one two three");
+    }
+
+    /// Keeps what arrives in a batched turn and echoes it upper-cased at the turn's end.
+    #[derive(Default)]
+    struct Batcher {
+        kept: Vec<u8>,
+    }
+
+    impl Service for Batcher {
+        fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+            out.push_bytes(data);
+            Verdict::Keep
+        }
+        fn on_data_batched(&mut self, data: &[u8], _: &mut Outbox) -> Verdict {
+            self.kept.extend_from_slice(data);
+            Verdict::Keep
+        }
+        fn on_turn_end(&mut self, out: &mut Outbox) -> Verdict {
+            out.push_bytes(&std::mem::take(&mut self.kept).to_ascii_uppercase());
+            Verdict::Keep
+        }
+    }
+
+    #[test]
+    fn batched_reads_are_answered_at_the_turns_end() {
+        let (a, b) = pair();
+        b.set_nonblocking(true).unwrap();
+        let mut c = NbConn::new(
+            a,
+            1,
+            "p".into(),
+            Batcher::default(),
+            crate::engine::Tap::detached(),
+        );
+        (&b).write_all(b"abc").unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(c.read_batched(&mut buf, true), ReadEnd::Drained);
+        let mut got = [0u8; 8];
+        assert!(
+            (&b).read(&mut got).is_err(),
+            "nothing is sent before the turn ends"
+        );
+        c.answer_batch();
+        assert_eq!((&b).read(&mut got).unwrap(), 3);
+        assert_eq!(&got[..3], b"ABC");
+        // EOF during a batched read still closes, after the turn's answer.
+        (&b).write_all(b"d").unwrap();
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        assert_eq!(c.read_batched(&mut buf, false), ReadEnd::MaybeMore);
+        assert_eq!(c.read_batched(&mut buf, false), ReadEnd::Stopped);
+        assert!(c.finished().is_none());
+        c.answer_batch();
+        assert_eq!(c.finished(), Some(CloseReason::Done));
+        drop(c);
+        b.set_nonblocking(false).unwrap();
+        let mut rest = Vec::new();
+        (&b).read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, b"D");
     }
 
     #[test]

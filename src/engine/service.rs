@@ -170,6 +170,19 @@ pub trait Service: Send + 'static {
     /// Bytes arrived (at least one).
     fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict;
 
+    /// Bytes arrived during an event-loop turn that reads every ready connection
+    /// before answering any ([`ServiceFactory::batches`]): a service may keep them and
+    /// answer in [`on_turn_end`](Self::on_turn_end). By default it answers at once.
+    fn on_data_batched(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+        self.on_data(data, out)
+    }
+
+    /// The turn's reads are done and [`ServiceFactory::before_answers`] has run:
+    /// answer what [`on_data_batched`](Self::on_data_batched) kept.
+    fn on_turn_end(&mut self, _out: &mut Outbox) -> Verdict {
+        Verdict::Keep
+    }
+
     /// The peer half-closed (read returned 0). The default closes once the outbox is sent.
     fn on_eof(&mut self, _out: &mut Outbox) -> Verdict {
         Verdict::Close
@@ -202,6 +215,19 @@ pub trait ServiceFactory: Send + Sync + 'static {
     fn refusal(&self) -> Option<&[u8]> {
         None
     }
+
+    /// Whether the event loops should read every ready connection before answering
+    /// any: they then call [`before_answers`](Self::before_answers) once and
+    /// [`Service::on_turn_end`] per connection. HTTP does, so that its cache reads the
+    /// inotify queue once per turn instead of once per request, and still after every
+    /// request it answers was read. Engines without turns (fork, thread, the reactor)
+    /// never batch.
+    fn batches(&self) -> bool {
+        false
+    }
+
+    /// Called once per batching turn, after the reads and before the answers.
+    fn before_answers(&self) {}
 }
 
 #[cfg(test)]

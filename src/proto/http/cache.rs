@@ -195,8 +195,33 @@ impl FsCache {
     }
 
     /// What `path` names below `root`, remembered while nothing it depends on changes.
+    /// The inotify queue is read first, so a change made before the request was read
+    /// is seen.
     pub fn resolve(&self, root: &Root, path: &CleanPath) -> Outcome {
-        if !self.enabled || self.max_entries == 0 {
+        self.lookup(root, path, true)
+    }
+
+    /// [`resolve`](Self::resolve) without reading the queue first: only for a request
+    /// read before the latest [`refresh`](Self::refresh) (an event loop reads every
+    /// ready connection, refreshes once, then answers them all).
+    pub fn resolve_refreshed(&self, root: &Root, path: &CleanPath) -> Outcome {
+        self.lookup(root, path, false)
+    }
+
+    /// Read the inotify queue now, forgetting everything if anything changed.
+    pub fn refresh(&self) {
+        if self.enabled {
+            self.lock().drain();
+        }
+    }
+
+    /// Whether resolutions are remembered at all (so refreshing once per turn pays).
+    pub fn is_enabled(&self) -> bool {
+        self.enabled && self.max_entries > 0
+    }
+
+    fn lookup(&self, root: &Root, path: &CleanPath, drain_first: bool) -> Outcome {
+        if !self.is_enabled() {
             return resolve_now(root, path, false);
         }
         let k = key(path);
@@ -205,7 +230,9 @@ impl FsCache {
             drop(st);
             return resolve_now(root, path, false);
         }
-        st.drain();
+        if drain_first {
+            st.drain();
+        }
         if let Some(hit) = st.entries.get(&k) {
             return hit.clone();
         }

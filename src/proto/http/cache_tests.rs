@@ -166,3 +166,18 @@ fn a_directory_is_watched_once_however_many_files_it_holds() {
     // The root, sub/, and each file's own inode.
     assert_eq!(c.watches(), 2 + 20);
 }
+
+#[test]
+fn a_refresh_covers_lookups_that_skip_the_queue() {
+    let (d, root, c) = setup();
+    let before = file(get(&c, &root, "/sub/f.txt"));
+    std::fs::write(d.path().join("sub/f.txt"), "changed").unwrap();
+    // Without a refresh, a lookup that skips the queue is not yet told...
+    let p = clean_path(b"/sub/f.txt").unwrap();
+    let stale = file(c.resolve_refreshed(&root, &p));
+    assert!(Arc::ptr_eq(&before, &stale));
+    // ...which is why the loop refreshes after its reads and before its answers.
+    c.refresh();
+    let after = file(c.resolve_refreshed(&root, &p));
+    assert_eq!(after.size, 7);
+}

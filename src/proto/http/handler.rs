@@ -33,8 +33,15 @@ fn error(
     Answer { status, body: len }
 }
 
-/// Answer `req` into `out`; `keep` is whether the connection stays open after it.
-pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answer {
+/// Answer `req` into `out`; `keep` is whether the connection stays open after it,
+/// `refreshed` whether the request was read before the cache's latest refresh.
+pub fn respond(
+    sh: &Shared,
+    req: &Request,
+    keep: bool,
+    refreshed: bool,
+    out: &mut Outbox,
+) -> Answer {
     let keep = Persist::new(keep, req.minor);
     let body = req.method != Method::Head;
     if req.method == Method::Other {
@@ -44,7 +51,7 @@ pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answ
         Ok(p) => p,
         Err(_) => return error(out, 400, keep, body, &[]),
     };
-    match sh.cache.resolve(&sh.root, &path) {
+    match sh.lookup(&path, refreshed) {
         Err(ResolveError::NotFound) => error(out, 404, keep, body, &[]),
         Err(ResolveError::Forbidden) => error(out, 403, keep, body, &[]),
         Ok(Found::File(f)) => serve_file(req, &f, keep, body, out),
@@ -53,7 +60,10 @@ pub fn respond(sh: &Shared, req: &Request, keep: bool, out: &mut Outbox) -> Answ
                 let location = path.url(true);
                 return error(out, 301, keep, body, &[("Location", &location)]);
             }
-            serve_dir(sh, req, &path, &dir, keep, body, out)
+            if let Some(f) = index_of(sh, &path, refreshed) {
+                return serve_file(req, &f, keep, body, out);
+            }
+            serve_listing(sh, req, &path, &dir, keep, body, out)
         }
     }
 }
@@ -108,7 +118,20 @@ fn serve_file(req: &Request, f: &OpenFile, keep: Persist, body: bool, out: &mut 
     Answer { status, body: len }
 }
 
-fn serve_dir(
+/// The directory's `--index` file, if it has one. It goes through the same rules as
+/// any path (hidden, symlinks).
+fn index_of(sh: &Shared, dir: &CleanPath, refreshed: bool) -> Option<Arc<OpenFile>> {
+    let index = sh.opts.index.as_ref()?;
+    let mut candidate = dir.clone();
+    candidate.segments.push(index.as_bytes().to_vec());
+    candidate.trailing_slash = false;
+    match sh.lookup(&candidate, refreshed) {
+        Ok(Found::File(f)) => Some(f),
+        _ => None,
+    }
+}
+
+fn serve_listing(
     sh: &Shared,
     req: &Request,
     path: &CleanPath,
@@ -117,15 +140,6 @@ fn serve_dir(
     body: bool,
     out: &mut Outbox,
 ) -> Answer {
-    if let Some(index) = &sh.opts.index {
-        // The index goes through the same rules as any path (hidden, symlinks).
-        let mut candidate = path.clone();
-        candidate.segments.push(index.as_bytes().to_vec());
-        candidate.trailing_slash = false;
-        if let Ok(Found::File(f)) = sh.cache.resolve(&sh.root, &candidate) {
-            return serve_file(req, &f, keep, body, out);
-        }
-    }
     if !sh.opts.listing {
         return error(out, 403, keep, body, &[]);
     }

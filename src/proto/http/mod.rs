@@ -72,6 +72,17 @@ pub struct Shared {
     pub out: Output,
 }
 
+impl Shared {
+    /// What `path` names, through the cache (`refreshed`: see [`HttpConn`]).
+    fn lookup(&self, path: &fs::CleanPath, refreshed: bool) -> cache::Outcome {
+        if refreshed {
+            self.cache.resolve_refreshed(&self.root, path)
+        } else {
+            self.cache.resolve(&self.root, path)
+        }
+    }
+}
+
 /// Makes one [`HttpConn`] per connection.
 #[derive(Debug, Clone)]
 pub struct HttpFactory {
@@ -104,11 +115,22 @@ impl ServiceFactory for HttpFactory {
             closing: false,
             skip: 0,
             partial: false,
+            new_line: false,
+            kept: false,
+            refreshed: false,
         }
     }
 
     fn refusal(&self) -> Option<&[u8]> {
         Some(response::REFUSAL)
+    }
+
+    fn batches(&self) -> bool {
+        self.shared.cache.is_enabled()
+    }
+
+    fn before_answers(&self) {
+        self.shared.cache.refresh();
     }
 }
 
@@ -129,6 +151,12 @@ pub struct HttpConn {
     skip: u64,
     /// The buffer ends in an incomplete request head.
     partial: bool,
+    /// A newline arrived since the buffer was last parsed.
+    new_line: bool,
+    /// Bytes were kept by `on_data_batched` for `on_turn_end`.
+    kept: bool,
+    /// The requests being answered were read before the cache's latest refresh.
+    refreshed: bool,
 }
 
 impl HttpConn {
@@ -198,7 +226,7 @@ impl HttpConn {
         if keep {
             self.skip = req.content_length;
         }
-        let a = handler::respond(&self.sh, req, keep, out);
+        let a = handler::respond(&self.sh, req, keep, self.refreshed, out);
         self.in_window += 1;
         self.deadline = None;
         self.log_line(&req.method_name, &req.target, a.status, a.body, started);
@@ -265,25 +293,64 @@ pub fn escape_log(raw: &[u8]) -> String {
     s
 }
 
-impl Service for HttpConn {
-    fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+impl HttpConn {
+    /// Buffer arriving bytes; `false` if the connection is closing and takes none.
+    fn take(&mut self, data: &[u8]) -> bool {
         if self.closing {
-            return Verdict::Close;
+            return false;
         }
         self.buf.extend_from_slice(data);
+        self.new_line |= data.contains(&b'\n');
+        true
+    }
+
+    /// Answer what the buffer holds. `refreshed`: it was all read before the cache's
+    /// latest refresh (the batching turn's end), so lookups need not read the queue.
+    fn answer_buffered(&mut self, out: &mut Outbox, refreshed: bool) -> Verdict {
         // A head can only complete with a newline: while an incomplete head is below
         // every limit, bytes without one need no re-parse (a client trickling single
         // bytes costs us a copy each, not a parse of the whole head each).
-        if self.partial && !data.contains(&b'\n') && self.buf.len() <= request::MAX_REQUEST_LINE {
+        let new_line = std::mem::take(&mut self.new_line);
+        if self.partial && !new_line && self.buf.len() <= request::MAX_REQUEST_LINE {
             return Verdict::Keep;
         }
+        self.refreshed = refreshed;
         let v = self.pump(out, WINDOW);
+        self.refreshed = false;
         if v == Verdict::Keep && self.buf.len() > MAX_BUFFERED {
             self.closing = true;
             return Verdict::Close;
         }
         self.arm_deadline(out);
         v
+    }
+}
+
+impl Service for HttpConn {
+    fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+        if !self.take(data) {
+            return Verdict::Close;
+        }
+        self.answer_buffered(out, false)
+    }
+
+    fn on_data_batched(&mut self, data: &[u8], _out: &mut Outbox) -> Verdict {
+        if !self.take(data) {
+            return Verdict::Close;
+        }
+        if self.buf.len() > MAX_BUFFERED {
+            self.closing = true;
+            return Verdict::Close;
+        }
+        self.kept = true;
+        Verdict::Keep
+    }
+
+    fn on_turn_end(&mut self, out: &mut Outbox) -> Verdict {
+        if !std::mem::take(&mut self.kept) {
+            return Verdict::Keep;
+        }
+        self.answer_buffered(out, true)
     }
 
     fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
