@@ -35,7 +35,7 @@ use nix::errno::Errno;
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 
 use super::fs::{CleanPath, ResolveError, Resolved, Root};
-use super::listing::{self, Rendered};
+use super::listing::{self, Body, Format};
 use super::response::{content_type, etag, http_date, mtime_of};
 
 /// Most remembered resolutions.
@@ -98,19 +98,26 @@ pub struct Dir {
     pub real: PathBuf,
     /// Whether this entry is remembered (so its listing may be kept with it).
     cached: bool,
-    listing: Mutex<Option<Arc<Rendered>>>,
+    /// The HTML and the JSON listing, each made when first asked for.
+    listing: Mutex<[Option<Arc<Body>>; 2]>,
 }
 
 impl Dir {
     /// The listing shown at `url_path`: rendered once per cache entry (an entry lives
     /// only while nothing under the directory changed), or on every call when the
     /// cache is off.
-    pub fn listing(&self, url_path: &str, root: &Root) -> std::io::Result<Arc<Rendered>> {
-        let mut slot = self.listing.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(r) = &*slot {
+    pub fn listing(
+        &self,
+        url_path: &str,
+        root: &Root,
+        format: Format,
+    ) -> std::io::Result<Arc<Body>> {
+        let mut slots = self.listing.lock().unwrap_or_else(PoisonError::into_inner);
+        let slot = &mut slots[format as usize];
+        if let Some(r) = slot {
             return Ok(Arc::clone(r));
         }
-        let rendered = Arc::new(listing::render(&self.real, url_path, root)?);
+        let rendered = Arc::new(listing::render(&self.real, url_path, root, format)?);
         if self.cached {
             *slot = Some(Arc::clone(&rendered));
         }
@@ -135,7 +142,7 @@ fn resolve_now(root: &Root, path: &CleanPath, cached: bool) -> Outcome {
         Resolved::Dir(real) => Found::Dir(Arc::new(Dir {
             real,
             cached,
-            listing: Mutex::new(None),
+            listing: Mutex::new([None, None]),
         })),
     })
 }

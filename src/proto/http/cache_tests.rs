@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::proto::http::fs::clean_path;
+use crate::proto::http::listing::Format;
 use std::io::Write;
 
 fn setup() -> (tempfile::TempDir, Root, FsCache) {
@@ -128,11 +129,14 @@ fn listings_live_and_die_with_their_directory_entry() {
         Ok(Found::Dir(d)) => d,
         other => panic!("{other:?}"),
     };
-    let one = dir(&c).listing("/sub/", &root).unwrap();
-    assert!(Arc::ptr_eq(&one, &dir(&c).listing("/sub/", &root).unwrap()));
+    let one = dir(&c).listing("/sub/", &root, Format::Html).unwrap();
+    assert!(Arc::ptr_eq(
+        &one,
+        &dir(&c).listing("/sub/", &root, Format::Html).unwrap()
+    ));
     std::fs::write(d.path().join("sub/g.txt"), "x").unwrap();
-    let two = dir(&c).listing("/sub/", &root).unwrap();
-    let html = String::from_utf8(two.html.to_vec()).unwrap();
+    let two = dir(&c).listing("/sub/", &root, Format::Html).unwrap();
+    let html = String::from_utf8(two.to_vec()).unwrap();
     assert!(html.contains("g.txt"), "{html}");
 }
 

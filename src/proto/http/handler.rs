@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::Shared;
 use super::cache::{Dir, Found, OpenFile};
 use super::fs::{CleanPath, ResolveError, clean_path};
-use super::listing::Body;
+use super::listing::{Body, Format};
 use super::request::{Method, Request};
 use super::response::{
     Head, Persist, RangeAnswer, error_response, if_range_holds, not_modified, range,
@@ -144,17 +144,17 @@ fn serve_listing(
         return error(out, 403, keep, body, &[]);
     }
     let url = path.url(true);
-    let rendered = match dir.listing(&url, &sh.root) {
+    let (format, ctype) = if req.wants_json {
+        (Format::Json, "application/json")
+    } else {
+        (Format::Html, "text/html; charset=utf-8")
+    };
+    let listing = match dir.listing(&url, &sh.root, format) {
         Ok(r) => r,
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
             return error(out, 403, keep, body, &[]);
         }
         Err(_) => return error(out, 404, keep, body, &[]),
-    };
-    let (listing, ctype) = if req.wants_json {
-        (&rendered.json, "application/json")
-    } else {
-        (&rendered.html, "text/html; charset=utf-8")
     };
     let len = listing.len();
     let head = Head::new(200)
@@ -170,7 +170,7 @@ fn serve_listing(
             body: 0,
         };
     }
-    match listing {
+    match &*listing {
         Body::File(f, n) => out.push_file(Arc::clone(f), 0, *n),
         Body::Mem(v) => out.push_bytes(v),
     }

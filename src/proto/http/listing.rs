@@ -120,7 +120,7 @@ fn href(e: &Entry) -> String {
 
 fn render_html(url_path: &str, entries: &[Entry]) -> Vec<u8> {
     let title = escape_html(&format!("Index of {url_path}"));
-    let mut s = String::with_capacity(512 + entries.len() * 160);
+    let mut s = String::with_capacity(512 + entries.len() * 96);
     s.push_str("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width\">\n");
     s.push_str(&format!("<title>{title}</title>\n"));
@@ -220,20 +220,22 @@ impl Body {
     }
 }
 
-/// One rendered listing.
-#[derive(Debug)]
-pub struct Rendered {
-    pub html: Body,
-    pub json: Body,
+/// The two renderings of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Json,
 }
 
-/// Read `dir` and render its listing as shown at `url_path`.
-pub fn render(dir: &Path, url_path: &str, root: &Root) -> std::io::Result<Rendered> {
+/// Read `dir` and render its listing as shown at `url_path`, in one format only (a
+/// server asked only for HTML never builds the JSON, which is most of the memory a
+/// listing costs while it is made).
+pub fn render(dir: &Path, url_path: &str, root: &Root, format: Format) -> std::io::Result<Body> {
     let entries = read_entries(dir, root)?;
-    Ok(Rendered {
-        html: Body::new(render_html(url_path, &entries)),
-        json: Body::new(render_json(url_path, &entries)),
-    })
+    Ok(Body::new(match format {
+        Format::Html => render_html(url_path, &entries),
+        Format::Json => render_json(url_path, &entries),
+    }))
 }
 
 #[cfg(test)]
@@ -261,8 +263,8 @@ mod tests {
         std::fs::write(d.path().join("javascript:alert(1)"), "x").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", d.path().join("out")).unwrap();
         let root = Root::new(d.path(), false, false).unwrap();
-        let r = render(d.path(), "/sub/", &root).unwrap();
-        let html = String::from_utf8(r.html.to_vec()).unwrap();
+        let html = render(d.path(), "/sub/", &root, Format::Html).unwrap();
+        let html = String::from_utf8(html.to_vec()).unwrap();
         let zdir = html.find("\"zdir/\"").unwrap();
         let b = html.find("\"b.txt\"").unwrap();
         assert!(zdir < b, "{html}");
@@ -282,7 +284,12 @@ mod tests {
             !out_row.contains(&human_size(passwd)) || passwd == 11,
             "{out_row}"
         );
-        let v: serde_json::Value = serde_json::from_slice(&r.json.to_vec()).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(
+            &render(d.path(), "/sub/", &root, Format::Json)
+                .unwrap()
+                .to_vec(),
+        )
+        .unwrap();
         assert_eq!(v["entries"][0]["name"], "zdir");
         assert_eq!(v["entries"][0]["type"], "dir");
     }
