@@ -65,8 +65,6 @@ fn watch_mask() -> AddWatchFlags {
 /// A regular file, open, with the header values its responses need.
 #[derive(Debug)]
 pub struct OpenFile {
-    /// The path it was found at (for the Content-Type).
-    pub name: PathBuf,
     pub file: Arc<File>,
     pub size: u64,
     pub mtime: SystemTime,
@@ -76,17 +74,17 @@ pub struct OpenFile {
 }
 
 impl OpenFile {
-    pub fn new(name: PathBuf, file: File, meta: &std::fs::Metadata) -> OpenFile {
+    /// `name` is the path it was found at (its extension gives the Content-Type).
+    pub fn new(name: &std::path::Path, file: File, meta: &std::fs::Metadata) -> OpenFile {
         use std::os::unix::fs::MetadataExt;
         let mtime = mtime_of(meta);
         OpenFile {
-            content_type: content_type(&name),
+            content_type: content_type(name),
             etag: etag(meta),
             last_modified: http_date(mtime),
             size: meta.size(),
             mtime,
             file: Arc::new(file),
-            name,
         }
     }
 }
@@ -138,7 +136,9 @@ pub type Outcome = Result<Found, ResolveError>;
 /// Resolve without remembering.
 fn resolve_now(root: &Root, path: &CleanPath, cached: bool) -> Outcome {
     Ok(match root.resolve(path)? {
-        Resolved::File(name, file, meta) => Found::File(Arc::new(OpenFile::new(name, file, &meta))),
+        Resolved::File(name, file, meta) => {
+            Found::File(Arc::new(OpenFile::new(&name, file, &meta)))
+        }
         Resolved::Dir(real) => Found::Dir(Arc::new(Dir {
             real,
             cached,
@@ -232,7 +232,7 @@ impl FsCache {
             return resolve_now(root, path, false);
         }
         let k = key(path);
-        let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut st = self.lock();
         if !st.ready() {
             drop(st);
             return resolve_now(root, path, false);

@@ -300,7 +300,10 @@ impl HttpConn {
             return false;
         }
         self.buf.extend_from_slice(data);
-        self.new_line |= data.contains(&b'\n');
+        // Only an incomplete head waits for a newline (see answer_buffered).
+        if self.partial {
+            self.new_line |= data.contains(&b'\n');
+        }
         true
     }
 
