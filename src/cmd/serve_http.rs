@@ -38,6 +38,7 @@ Examples:
   nettool serve-http ~/public -l 0.0.0.0:8000      serve a directory to the network
   nettool -q serve-http . --workers 2              two event loops, no access log
   nettool --json serve-http site --no-listing      JSON access log, no directory listings
+  nettool serve-http /mnt/nfs/site --no-cache      a tree changed from other hosts: open per request
   curl -H 'Accept: application/json' http://127.0.0.1:8080/   a listing as JSON";
 
 /// The arguments of `serve-http`.
