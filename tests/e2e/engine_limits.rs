@@ -139,7 +139,7 @@ engine_test!(
         if engine == "fork" {
             // The fork parent closes its copy of every connection: it never runs out
             // of descriptors (its limit is processes), so there is nothing to shed.
-            continue;
+            return;
         }
         let mut cmd = std::process::Command::new("prlimit");
         cmd.arg("--nofile=64:64")

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::engines::{all_engines, echo_server, engine_test};
+use crate::engines::{echo_server, engine_test};
 use crate::util::{Server, random_bytes, wait_until};
 
 /// One echo round trip of `msg`; panics naming `what` on failure.
