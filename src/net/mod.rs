@@ -10,6 +10,7 @@ pub mod io;
 pub mod keepalive;
 pub mod limits;
 pub mod mcast_probe;
+pub mod peer;
 pub mod relay;
 pub mod signals;
 pub mod socket;

@@ -73,7 +73,7 @@ fn new_socket(kind: UnixKind) -> io::Result<Socket> {
 }
 
 /// Credentials of the process at the other end of a Unix stream socket (`SO_PEERCRED`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PeerCred {
     pub pid: i32,
     pub uid: u32,
