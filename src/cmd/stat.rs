@@ -1,6 +1,7 @@
 //! `nettool stat`: sockets and their TCP states, as `ss` shows them, plus a live
-//! `--watch` of transitions and `-g` multicast memberships. Thin: flags → a
-//! [`Query`] and [`ViewOpts`], then [`crate::stat::report::run`].
+//! `--watch` of transitions, `-g` multicast memberships and `--packets`, the segments
+//! on the wire beside the states. Thin: flags → a [`Query`] and [`ViewOpts`], then
+//! [`crate::stat::report::run`] (or [`crate::stat::packets::run`]).
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use super::Run;
 use crate::cli::{FamilyOpts, parse_duration};
 use crate::error::UsageError;
 use crate::output::Output;
+use crate::stat::packets::Options as PacketOptions;
 use crate::stat::report::{self, Mode};
 use crate::stat::view::ViewOpts;
 use crate::stat::watch::WatchOpts;
@@ -26,7 +28,13 @@ Examples:
   nettool stat -s                      totals per protocol and per state
   nettool stat -g                      multicast group memberships per interface
   nettool stat -ta --watch 1s          redraw every second, marking changes
-  nettool stat --json -ta --watch 500ms   state changes as JSON lines";
+  nettool stat --json -ta --watch 500ms   state changes as JSON lines
+  sudo nettool stat --packets --iface lo --dport 7007
+                                       every segment to or from port 7007 on lo, with
+                                       the TCP states between (needs CAP_NET_RAW)
+  sudo nettool stat --packets -t -c 3 --dport 7007   just a handshake: SYN, SYN-ACK, ACK
+  sudo nettool stat --packets --absolute --dport 7007   raw sequence numbers (ISN + n)
+  sudo nettool stat --packets -u -w 10s --iface lo    UDP datagrams on lo for 10 s";
 
 #[derive(Debug, Args)]
 pub struct StatArgs {
@@ -75,12 +83,33 @@ pub struct StatArgs {
     pub timers: bool,
 
     /// Print totals per protocol, family and state
-    #[arg(short = 's', long, conflicts_with_all = ["groups", "watch"])]
+    #[arg(short = 's', long, conflicts_with_all = ["groups", "watch", "packets"])]
     pub summary: bool,
 
     /// Print multicast group memberships per interface (netstat -g)
-    #[arg(short = 'g', long, conflicts_with = "watch")]
+    #[arg(short = 'g', long, conflicts_with_all = ["watch", "packets"])]
     pub groups: bool,
+
+    /// Show the packets: one line per TCP segment (flags, seq/ack relative to each
+    /// side's ISN, window, options) or UDP datagram, with the TCP state changes of the
+    /// sockets between them; needs CAP_NET_RAW. --sport/--dport match a port on either
+    /// end (both given: the two ends); -t/-u, -4/-6 as for sockets
+    #[arg(long, conflicts_with_all = ["watch", "unix", "listening", "processes", "extended",
+          "info", "timers", "state", "pid", "self_", "use_proc", "resolve"])]
+    pub packets: bool,
+
+    /// With --packets: capture on this interface only (default: lo and every other)
+    #[arg(long, value_name = "IFACE", requires = "packets")]
+    pub iface: Option<String>,
+
+    /// With --packets: raw sequence and acknowledgement numbers, not relative to the ISN
+    #[arg(long, requires = "packets")]
+    pub absolute: bool,
+
+    /// With --packets: stop after this long (exit 1 if nothing was seen)
+    #[arg(short = 'w', long = "timeout", value_name = "DURATION", requires = "packets",
+          value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 
     #[command(flatten)]
     pub family: FamilyOpts,
@@ -111,8 +140,9 @@ pub struct StatArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub watch: Option<Duration>,
 
-    /// With --watch: stop after this many snapshots
-    #[arg(long, value_name = "N", requires = "watch", value_parser = clap::value_parser!(u64).range(1..))]
+    /// With --watch: stop after this many snapshots; with --packets: after this many
+    /// packets
+    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
     /// Read /proc/net instead of netlink sock_diag (what netstat reads; no timers,
@@ -126,7 +156,26 @@ impl Run for StatArgs {
         if self.watch.is_some_and(|d| d.is_zero()) {
             return Err(UsageError::invalid("--watch needs an interval above zero").into());
         }
+        if self.count.is_some() && self.watch.is_none() && !self.packets {
+            return Err(UsageError::invalid("--count needs --watch or --packets").into());
+        }
         let any_proto = self.tcp || self.udp || self.unix;
+        if self.packets {
+            return crate::stat::packets::run(
+                &PacketOptions {
+                    tcp: self.tcp || !any_proto,
+                    udp: self.udp || !any_proto,
+                    family: self.family.family(),
+                    sport: self.sport,
+                    dport: self.dport,
+                    iface: self.iface,
+                    count: self.count,
+                    timeout: self.timeout,
+                    absolute: self.absolute,
+                },
+                out,
+            );
+        }
         let states = if !self.state.is_empty() {
             self.state.iter().fold(StateSet::none(), |a, s| a.union(*s))
         } else if self.all {

@@ -3,6 +3,7 @@
 //! and the netcat-style relay between stdin/stdout and a stream socket.
 
 pub mod addr;
+pub mod bpf;
 pub mod dgram;
 pub mod hexdump;
 pub mod iface;
@@ -10,6 +11,7 @@ pub mod io;
 pub mod keepalive;
 pub mod limits;
 pub mod mcast_probe;
+pub mod packet;
 pub mod peer;
 pub mod relay;
 pub mod signals;

@@ -12,6 +12,7 @@
 pub mod igmp;
 pub mod names;
 pub mod netlink;
+pub mod packets;
 pub mod proc;
 pub mod report;
 pub mod state;
