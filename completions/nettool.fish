@@ -38,7 +38,7 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "tcp-echo" -d 'TCP e
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "udp" -d 'UDP: echo server for many peers, sender (with replies), receiver'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "broadcast" -d 'Broadcast datagrams on a link, and receive them'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "multicast" -d 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
-complete -c nettool -n "__fish_nettool_needs_command" -f -a "stat" -d 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
+complete -c nettool -n "__fish_nettool_needs_command" -f -a "stat" -d 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups, --packets on the wire'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "serve-http" -d 'Static HTTP file server with directory listings'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "unix" -d 'Unix domain sockets: echo server, netcat-style client and listener'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "heartbeat" -d 'Application heartbeats: ping-pong responder, dead-peer detection, reconnect'
@@ -73,6 +73,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l recv-only -d 'Only print what the peer sends; never read stdin'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l no-shutdown -d 'Keep the write side open at stdin EOF (no shutdown(SHUT_WR))'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l stats -d 'Print bytes in/out, duration and throughput at exit and on SIGUSR1'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l packets -d 'Show this connection\'s TCP segments and state changes on stderr, from the SYN to TIME-WAIT (as `stat --packets`; needs CAP_NET_RAW)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
@@ -356,12 +357,15 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "recv" -d 'Join a multicast group and print what arrives'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "doctor" -d 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l iface -d 'With --packets: capture on this interface only (default: lo and every other)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l buffer -d 'With --packets: the most the kernel queues for nettool (SO_RCVBUF); a full queue drops packets and says how many' -r
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -s w -l timeout -d 'With --packets: stop after this long (exit 1 if nothing was seen)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l state -d 'Only these states (TCP diagram names, or all, connected, synchronized, bucket, big)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l sport -d 'Only sockets with this local port' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dport -d 'Only sockets with this peer port' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l pid -d 'Only sockets held open by this process' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l watch -d 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")' -r
-complete -c nettool -n "__fish_nettool_using_subcommand stat" -l count -d 'With --watch: stop after this many snapshots' -r
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -s c -l count -d 'With --watch: stop after this many snapshots; with --packets: after this many packets' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -378,6 +382,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand stat" -s i -l info -d 'S
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s o -l options -d 'Show timers (retransmit, keepalive, zero-window probe, TIME-WAIT countdown)'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s s -l summary -d 'Print totals per protocol, family and state'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s g -l groups -d 'Print multicast group memberships per interface (netstat -g)'
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l packets -d 'Show the packets: one line per TCP segment (flags, seq/ack relative to each side\'s ISN, window, options) or UDP datagram, with the TCP state changes of the sockets between them; needs CAP_NET_RAW. --sport/--dport match a port on either end (both given: the two ends); -t/-u, -4/-6 as for sockets'
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l absolute -d 'With --packets: raw sequence and acknowledgement numbers, not relative to the ISN'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l self -d 'Only sockets held open by the process that started nettool (a shell, a script)'
@@ -550,6 +556,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l tcp-keepalive -d 'No beats: use the kernel\'s TCP keepalive (idle/interval/count from --interval and --misses) and TCP_USER_TIMEOUT, and report when the kernel drops the connection'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l packets -d 'Show the TCP segments (or UDP datagrams) of this client\'s connections and their state changes on stderr, reconnects included (as `stat --packets`; needs CAP_NET_RAW)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s v -l verbose -d 'Say more: connections, senders, limits (-vv for debug logs)'
@@ -584,7 +591,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "udp" -d 'UDP: echo server for many peers, sender (with replies), receiver'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "broadcast" -d 'Broadcast datagrams on a link, and receive them'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "multicast" -d 'Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)'
-complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "stat" -d 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "stat" -d 'Sockets and their TCP states (like ss), live --watch of transitions, -g groups, --packets on the wire'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "serve-http" -d 'Static HTTP file server with directory listings'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "unix" -d 'Unix domain sockets: echo server, netcat-style client and listener'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_seen_subcommand_from tcp-echo udp broadcast multicast stat serve-http unix heartbeat completions man help" -f -a "heartbeat" -d 'Application heartbeats: ping-pong responder, dead-peer detection, reconnect'

@@ -120,8 +120,9 @@ pub enum Command {
 
     /// Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)
     Multicast(crate::cmd::multicast::MulticastArgs),
-    /// Sockets and their TCP states (like ss), live --watch of transitions, -g groups
-    #[command(after_long_help = crate::cmd::stat::EXAMPLES)]
+    /// Sockets and their TCP states (like ss), live --watch of transitions, -g groups,
+    /// --packets on the wire
+    #[command(long_about = crate::cmd::stat::about(), after_long_help = crate::cmd::stat::EXAMPLES)]
     Stat(crate::cmd::stat::StatArgs),
     /// Static HTTP file server with directory listings
     #[command(name = "serve-http", long_about = crate::cmd::serve_http::ABOUT,

@@ -18,6 +18,7 @@ use crate::net::socket::{ListenOpts, local_label, tcp_listener};
 use crate::output::{Level, Output};
 use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
 use crate::proto::heartbeat::{self as hb, ResponderFactory};
+use crate::stat::packets::tap::Tap;
 
 /// The default port of the heartbeat responder.
 pub const DEFAULT_PORT: u16 = 7009;
@@ -35,7 +36,8 @@ Examples:
   nettool heartbeat connect --reconnect --backoff 1s..1m host:7009
   nettool heartbeat connect --tcp-keepalive --interval 2s host:7009
   nettool --json heartbeat connect --udp host:7009   JSON lines: beat, missed, dead, summary
-  nettool heartbeat connect -x - -n 3 host:7009      hex dump of every ping and pong frame";
+  nettool heartbeat connect -x - -n 3 host:7009      hex dump of every ping and pong frame
+  sudo nettool heartbeat connect --packets -n 3 :7009   the beats' TCP segments on stderr";
 
 #[derive(Debug, Args)]
 #[command(arg_required_else_help = true)]
@@ -129,6 +131,12 @@ pub struct ConnectArgs {
     /// Connect timeout (default: interval × (misses + 1))
     #[command(flatten)]
     pub timeout: TimeoutOpt,
+
+    /// Show the TCP segments (or UDP datagrams) of this client's connections and their
+    /// state changes on stderr, reconnects included (as `stat --packets`; needs
+    /// CAP_NET_RAW)
+    #[arg(long)]
+    pub packets: bool,
 }
 
 impl Run for HeartbeatArgs {
@@ -227,6 +235,12 @@ impl Run for ConnectArgs {
         };
         validate(&opts)?;
         let shutdown = Shutdown::install().context("install signal handlers")?;
+        // Dropped after the client has closed its connection: the close shows.
+        let _tap = (self
+            .packets
+            .then(|| Tap::open(&opts.addrs, self.udp, false, out)))
+        .transpose()
+        .context("--packets")?;
         Client::new(opts, out, &shutdown).run().map(|_| ())
     }
 }

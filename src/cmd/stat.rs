@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Run;
-use crate::cli::{FamilyOpts, parse_duration};
+use crate::cli::{FamilyOpts, parse_duration, parse_size};
 use crate::error::UsageError;
 use crate::output::Output;
 use crate::stat::packets::Options as PacketOptions;
@@ -29,12 +29,57 @@ Examples:
   nettool stat -g                      multicast group memberships per interface
   nettool stat -ta --watch 1s          redraw every second, marking changes
   nettool stat --json -ta --watch 500ms   state changes as JSON lines
-  sudo nettool stat --packets --iface lo --dport 7007
-                                       every segment to or from port 7007 on lo, with
-                                       the TCP states between (needs CAP_NET_RAW)
-  sudo nettool stat --packets -t -c 3 --dport 7007   just a handshake: SYN, SYN-ACK, ACK
-  sudo nettool stat --packets --absolute --dport 7007   raw sequence numbers (ISN + n)
-  sudo nettool stat --packets -u -w 10s --iface lo    UDP datagrams on lo for 10 s";
+  sudo nettool stat --packets -t --iface lo -c 3 --dport 7007   the next handshake to port 7007: SYN seq 0, SYN-ACK seq 0 ack 1 (the client's ISN + 1), ACK seq 1 ack 1
+  sudo nettool stat --packets -t --iface lo -c 3 --absolute --dport 7007   the same with raw numbers: the SYN-ACK's ack is the SYN's seq + 1
+  sudo nettool stat --packets -t --iface lo --dport 7007   beside `tcp-echo connect :7007 < file`: data and ACKs, then FIN, ACK, FIN, ACK and TIME-WAIT on the client, which closed first
+  sudo nettool stat --packets -t --iface lo --dport 9   beside `tcp-echo connect :9` (nothing listens): SYN answered by RST-ACK, and connect fails: connection refused
+  sudo nettool stat --packets -t --iface lo --dport 9000   beside `tcp-echo listen -l :9000` and `tcp-echo connect :9000 < question`: the client's FIN (half-close), then the answer still flowing back
+  sudo nettool stat --packets -t --iface lo --dport 7007   beside `tcp-echo serve --engine thread --rcvbuf 4k` and a client that sends but never reads: [zero window] from the server, then [window probe]s
+  sudo ip netns exec lab nettool stat --packets -t --dport 7007   in a namespace whose nftables drop every other data segment (numgen inc mod 2 0 drop): the same bytes again, marked [retransmission]
+  sudo nettool stat --packets -u -w 10s --iface lo   UDP datagrams on lo for 10 s, with their lengths
+  sudo nettool --json stat --packets --iface lo --dport 7007   one segment record per packet, state records between them";
+
+const ABOUT: &str = "Sockets and their TCP states, as ss shows them (netlink sock_diag, or \
+/proc/net with --proc); --watch redraws and marks the transitions; -g lists multicast \
+group memberships.";
+
+/// `stat --packets`, explained (the man page's DESCRIPTION and `--help`).
+pub const PACKETS_HELP: &str = "--packets shows what is on the wire beside the states: one \
+line per TCP segment with the time since the first packet, A → B, the flags in words (SYN, \
+SYN-ACK, ACK, PSH-ACK, FIN-ACK, RST-ACK), seq and ack relative to each side's initial \
+sequence number (--absolute: raw), the advertised window scaled by the factor learnt from \
+the SYNs (\"scale unknown\" when the handshake was not seen), the payload length, the options \
+in words (MSS, SACK-permitted, timestamps, window scale) and notes: [retransmission], [zero \
+window], [window probe], [keep-alive]. UDP datagrams show with their length. Between the \
+segments, indented, each local socket's moves along the TCP state diagram (client \
+127.0.0.1:51234 SYN-SENT → ESTABLISHED), placed at the segment that caused them (a FIN counts \
+as received when it is acknowledged) and checked against the kernel (sock_diag) after every \
+batch of segments: where the kernel is further along than the segments explain (a close not \
+yet on the wire, TIME-WAIT over) its word is printed.\n\n\
+The capture is an AF_PACKET socket with a classic BPF filter attached, so the kernel copies \
+only matching packets, and only their first 256 bytes; it needs CAP_NET_RAW (sudo, or once: \
+sudo setcap cap_net_raw+ep $(command -v nettool)). At most --buffer bytes of packets wait in \
+the kernel; when that queue is full the kernel drops packets and counts them (tp_drops, read \
+with PACKET_STATISTICS), and nettool says how many. On lo every packet passes a capture \
+twice, leaving and arriving: the copy leaving (PACKET_OUTGOING on a loopback device) is \
+dropped by the filter, so each segment shows once. Without --iface the capture covers lo \
+and every other interface. --sport and --dport match a port on either end of a packet; \
+given both, the packets between those two ports. The first line on stderr, once the capture \
+is ready, is `capturing on WHAT`. `tcp-echo connect --packets` and `heartbeat connect \
+--packets` show the same view of their own connection on stderr.\n\n\
+With --json: first {\"event\":\"capturing\",\"iface\",\"filter\"}; per packet \
+{\"event\":\"segment\",\"time\",\"t\",\"iface\",\"proto\":\"tcp\",\"src\",\"dst\",\"flags\",\"seq\",\
+\"ack\",\"relative\",\"len\",\"window\",\"window_field\",\"window_scale\",\"options\",\"notes\"} \
+(UDP: \"proto\":\"udp\", \"src\", \"dst\", \"len\"), options as {\"kind\": mss|window_scale|\
+sack_permitted|sack|timestamps, \"value\"|\"shift\"|\"blocks\"|\"val\"+\"ecr\"}; per state change \
+{\"event\":\"state\",\"time\",\"t\",\"role\",\"local\",\"peer\",\"from\",\"to\",\"source\":\
+segments|kernel}; at the end {\"event\":\"summary\",\"packets\",\"dropped\"}. \"t\" is seconds \
+since the first packet, \"time\" RFC 3339.";
+
+/// The long description of `nettool stat`.
+pub fn about() -> String {
+    format!("{ABOUT}\n\n{PACKETS_HELP}")
+}
 
 #[derive(Debug, Args)]
 pub struct StatArgs {
@@ -106,6 +151,12 @@ pub struct StatArgs {
     #[arg(long, requires = "packets")]
     pub absolute: bool,
 
+    /// With --packets: the most the kernel queues for nettool (SO_RCVBUF); a full queue
+    /// drops packets and says how many
+    #[arg(long, value_name = "SIZE", requires = "packets", default_value = "4M",
+          value_parser = parse_size)]
+    pub buffer: usize,
+
     /// With --packets: stop after this long (exit 1 if nothing was seen)
     #[arg(short = 'w', long = "timeout", value_name = "DURATION", requires = "packets",
           value_parser = parse_duration)]
@@ -172,6 +223,7 @@ impl Run for StatArgs {
                     count: self.count,
                     timeout: self.timeout,
                     absolute: self.absolute,
+                    buffer: self.buffer,
                 },
                 out,
             );
@@ -230,5 +282,34 @@ impl Run for StatArgs {
             Mode::List
         };
         report::run(&query, &view, mode, out.json())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field a `--packets` JSON record carries is named in the help.
+    #[test]
+    fn the_packet_records_are_documented() {
+        let records = crate::stat::packets::print::sample_records();
+        assert_eq!(records.len(), 3);
+        for rec in &records {
+            let mut keys: Vec<String> = rec.as_object().unwrap().keys().cloned().collect();
+            for o in rec["options"].as_array().into_iter().flatten() {
+                keys.extend(o.as_object().unwrap().keys().cloned());
+                let kind = o["kind"].as_str().unwrap();
+                assert!(
+                    PACKETS_HELP.contains(kind),
+                    "option kind {kind} undocumented"
+                );
+            }
+            for k in keys {
+                assert!(
+                    PACKETS_HELP.contains(&format!("\"{k}\"")),
+                    "{k} undocumented in {rec}"
+                );
+            }
+        }
     }
 }

@@ -179,7 +179,7 @@ impl EndPattern {
         }
     }
 
-    fn matches(&self, ip: IpAddr, port: u16) -> bool {
+    pub fn matches(&self, ip: IpAddr, port: u16) -> bool {
         self.ip.is_none_or(|want| want == unmap(ip)) && self.port.is_none_or(|p| p == port)
     }
 }

@@ -13,6 +13,7 @@ use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
 use crate::output::{Level, Output};
+use crate::stat::packets::tap::Tap;
 
 pub const CONNECT_EXAMPLES: &str = "\
 Examples:
@@ -21,7 +22,9 @@ Examples:
   nettool tcp-echo connect -w 2 [::1]:22           give up after 2 s of silence
   nettool tcp-echo connect --recv-only host:19     only print what the peer sends
   nettool tcp-echo connect -x dump.txt :7007       keep a hex dump of both directions
-  nettool tcp-echo connect --stats :7007 < f       bytes and throughput at exit (and on SIGUSR1)";
+  nettool tcp-echo connect --stats :7007 < f       bytes and throughput at exit (and on SIGUSR1)
+  sudo nettool tcp-echo connect --packets :7007    this connection's segments and TCP states on
+                                                   stderr: handshake, data, ACKs, the close";
 
 pub const LISTEN_EXAMPLES: &str = "\
 Examples:
@@ -43,6 +46,11 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub relay: RelayArgs,
+
+    /// Show this connection's TCP segments and state changes on stderr, from the SYN
+    /// to TIME-WAIT (as `stat --packets`; needs CAP_NET_RAW)
+    #[arg(long)]
+    pub packets: bool,
 }
 
 #[derive(Debug, Args)]
@@ -72,7 +80,15 @@ impl Run for ConnectArgs {
         let target = HostPort::parse(&self.addr)?;
         let addrs = target.resolve(self.family.family())?;
         let shutdown = Shutdown::install().context("install signal handlers")?;
+        // Opened before the connect, to catch the SYN; dropped after the socket, to
+        // show the close.
+        let tap = (self.packets.then(|| Tap::open(&addrs, false, true, &out)))
+            .transpose()
+            .context("--packets")?;
         let sock = tcp_connect(&addrs, self.timeout.timeout)?;
+        if let Some(t) = &tap {
+            t.connected_socket(&sock);
+        }
         let peer = sock
             .peer_addr()
             .ok()

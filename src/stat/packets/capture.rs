@@ -18,7 +18,7 @@ use crate::net::packet::{PacketSocket, Stats};
 /// Bytes of each packet copied to us: IPv6 (40) and a TCP header with every option
 /// (60) fit with room for IPv6 extension headers.
 pub const SNAPLEN: u32 = 256;
-/// The receive buffer that bounds the queue. Each queued packet costs its whole
+/// The default receive buffer that bounds the queue. Each queued packet costs its whole
 /// kernel buffer (on `lo`, up to 64 KiB), so this holds a few hundred bulk segments.
 pub const BUFFER: usize = 4 << 20;
 
@@ -59,9 +59,9 @@ impl AsRawFd for Capture {
 
 impl Capture {
     /// Open a capture on interface `ifindex` (0: every interface) keeping what
-    /// `filter` keeps. Fails with [`NeedsCapNetRaw`] before anything is captured when
+    /// `filter` keeps, queueing at most `buffer` bytes in the kernel. Fails with [`NeedsCapNetRaw`] before anything is captured when
     /// the process may not.
-    pub fn open(filter: CaptureFilter, ifindex: u32) -> anyhow::Result<Capture> {
+    pub fn open(filter: CaptureFilter, ifindex: u32, buffer: usize) -> anyhow::Result<Capture> {
         let prog = filter
             .compile()
             .map_err(|e| anyhow!("packet filter: {e}"))?;
@@ -70,7 +70,7 @@ impl Capture {
             _ => anyhow::Error::new(e).context("open a packet socket"),
         })?;
         sock.set_filter(&prog).context("attach the packet filter")?;
-        sock.set_buffer(BUFFER).context("size the capture buffer")?;
+        sock.set_buffer(buffer).context("size the capture buffer")?;
         sock.timestamps().context("ask for packet timestamps")?;
         sock.bind(ifindex).context("bind the packet socket")?;
         sock.set_nonblocking(true)?;

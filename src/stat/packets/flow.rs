@@ -125,6 +125,9 @@ pub struct View {
     /// The shift applied; `None` when the handshake was not seen.
     pub scale: Option<u8>,
     pub notes: Vec<&'static str>,
+    /// This segment is the first to acknowledge the receiver's FIN: proof that the
+    /// sender has received that FIN.
+    pub acked_fin: bool,
 }
 
 /// Every connection the capture has seen, by its pair of addresses.
@@ -267,9 +270,11 @@ fn account(conn: &mut Conn, from: usize, seg: &Segment, absolute: bool) -> View 
         conn.reset = true;
     }
     let peer = &mut conn.ends[to];
-    if let (true, Some(fin)) = (f.ack(), peer.fin_seq) {
+    let mut acked_fin = false;
+    if let (true, Some(fin), false) = (f.ack(), peer.fin_seq, peer.fin_acked) {
         if !seq_lt(seg.ack, fin.wrapping_add(1)) {
             peer.fin_acked = true;
+            acked_fin = true;
         }
     }
 
@@ -287,6 +292,7 @@ fn account(conn: &mut Conn, from: usize, seg: &Segment, absolute: bool) -> View 
         window,
         scale: if f.syn() { None } else { scale },
         notes,
+        acked_fin,
     }
 }
 

@@ -28,10 +28,11 @@ use std::io::{BufWriter, Write};
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use serde_json::json;
 
-use self::capture::{Capture, SNAPLEN};
+use self::capture::{BUFFER, Capture, SNAPLEN};
 use self::kernel::LocalAddrs;
 use self::print::Printer;
 use self::session::{LOOK_EVERY, Session};
@@ -59,6 +60,8 @@ pub struct Options {
     pub timeout: Option<Duration>,
     /// Raw sequence numbers instead of relative ones.
     pub absolute: bool,
+    /// The kernel's queue for captured packets, bytes (0: the default).
+    pub buffer: usize,
 }
 
 impl Options {
@@ -114,7 +117,8 @@ pub fn run(o: &Options, out: &Output) -> anyhow::Result<()> {
         None => 0,
     };
     let shutdown = Shutdown::install()?;
-    let cap = Capture::open(o.filter(), ifindex)?;
+    let buffer = if o.buffer == 0 { BUFFER } else { o.buffer };
+    let cap = Capture::open(o.filter(), ifindex, buffer).context("stat --packets")?;
     let stdout = std::io::stdout();
     let w = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let printer = Printer::new(out.json(), !o.absolute, paint_stdout);
@@ -134,6 +138,7 @@ pub fn run(o: &Options, out: &Output) -> anyhow::Result<()> {
     trace::checkpoint("recvmsg", || vec![trace::fd(&s.cap), "MSG_DONTWAIT".into()])?;
 
     let deadline = o.timeout.map(|t| Instant::now() + t);
+    let mut warned: Option<Instant> = None;
     loop {
         let mut wait = if s.tracker.unsettled() {
             Some(LOOK_EVERY)
@@ -163,10 +168,15 @@ pub fn run(o: &Options, out: &Output) -> anyhow::Result<()> {
             break;
         }
         let done = s.turn(false)?;
-        if let Some(total) = s.new_drops()? {
-            out.warn(&format!(
-                "the kernel dropped {total} packets so far: the capture buffer was full"
-            ));
+        // At most one warning a second while the queue overflows.
+        if warned.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+            if let Some(total) = s.new_drops()? {
+                warned = Some(Instant::now());
+                out.warn(&format!(
+                    "the kernel dropped {total} packets so far: the capture queue \
+                     (--buffer) was full"
+                ));
+            }
         }
         if done {
             break;
@@ -184,7 +194,10 @@ pub fn run(o: &Options, out: &Output) -> anyhow::Result<()> {
     }
     if s.shown == 0 {
         if let Some(t) = o.timeout.filter(|_| shutdown.requested().is_none()) {
-            anyhow::bail!("no packets within {}", humantime::format_duration(t));
+            anyhow::bail!(
+                "stat --packets: no packets within {}",
+                humantime::format_duration(t)
+            );
         }
     }
     Ok(())

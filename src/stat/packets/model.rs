@@ -6,14 +6,13 @@
 //! the first FIN goes FIN-WAIT-1, FIN-WAIT-2 once it is acknowledged, TIME-WAIT when
 //! the peer's FIN comes (CLOSING if the FINs cross); the other side goes CLOSE-WAIT on
 //! that FIN and LAST-ACK when it sends its own, CLOSED when that is acknowledged. A RST
-//! closes at once.
+//! closes at once. A FIN counts as received when its receiver acknowledges it.
 //!
 //! On loopback the kernel does all of a handshake in one go, far quicker than anyone
 //! can ask it (sock_diag) in between, so a look at the socket table sees ESTABLISHED
 //! and then TIME-WAIT, not the states between. This model places each step at the
 //! segment that caused it; [`super::kernel`] checks it against what the kernel says.
 
-use super::flow::Conn;
 use super::parse::Segment;
 use crate::stat::State;
 
@@ -49,15 +48,18 @@ pub fn rank(s: State) -> u8 {
 }
 
 impl Model {
-    /// Move the ends for `seg`, sent by end `from` of `conn` (whose accounting for
-    /// this segment is already done: ISNs and FIN acknowledgements are up to date).
-    /// `listening` says whether the receiver of a SYN has a listener (from the
-    /// kernel); without one its SYN-RECV waits for its SYN-ACK.
+    /// Move the ends for `seg`, sent by end `from`. `acked_fin`: the segment is the
+    /// first to acknowledge the receiver's FIN. `listening`: the receiver of a SYN has
+    /// a listener (from the kernel); without one its SYN-RECV waits for its SYN-ACK.
+    ///
+    /// A FIN moves its receiver only once the receiver acknowledges it: a FIN that
+    /// arrives after a gap (a lost segment) waits in the out-of-order queue, and the
+    /// receiver stays where it was until the gap is filled.
     pub fn segment(
         &mut self,
-        conn: &Conn,
         from: usize,
         seg: &Segment,
+        acked_fin: bool,
         listening: bool,
     ) -> Vec<Step> {
         let to = 1 - from;
@@ -74,8 +76,17 @@ impl Model {
                 });
             }
         };
+        let is = |model: &Model, end: usize, s: State| model.states[end] == Some(s);
 
-        // The sender first: its state changed as it sent.
+        // The sender first. Acknowledging the peer's FIN shows it was received.
+        if acked_fin && !f.rst() {
+            match self.states[from] {
+                Some(State::Established) => go(self, from, State::CloseWait),
+                Some(State::FinWait1) => go(self, from, State::Closing),
+                Some(State::FinWait2) => go(self, from, State::TimeWait),
+                _ => {}
+            }
+        }
         let mine = self.states[from];
         if f.rst() {
             if mine.is_some_and(|s| s != State::Closed && s != State::Listen) {
@@ -97,42 +108,31 @@ impl Model {
             }
         }
 
-        // Then the receiver, which moves as the segment arrives.
+        // Then the receiver, as the segment arrives.
         let theirs = self.states[to];
         if f.rst() {
             if theirs.is_some_and(|s| s != State::Closed && s != State::Listen) {
                 go(self, to, State::Closed);
             }
-            return steps;
-        }
-        if f.syn() && !f.ack() {
+        } else if f.syn() && !f.ack() {
             if listening && theirs.is_none_or(|s| s == State::Listen || s == State::Closed) {
                 go(self, to, State::SynRecv);
             }
-            return steps;
-        }
-        if f.syn() {
-            if theirs == Some(State::SynSent) {
+        } else if f.syn() {
+            if is(self, to, State::SynSent) {
                 go(self, to, State::Established);
             }
-            return steps;
-        }
-        let fin_acked = conn.ends[to].fin_acked && conn.ends[to].fin_seq.is_some();
-        if f.ack() {
-            match self.states[to] {
-                Some(State::SynRecv) => go(self, to, State::Established),
-                Some(State::FinWait1) if fin_acked => go(self, to, State::FinWait2),
-                Some(State::Closing) if fin_acked => go(self, to, State::TimeWait),
-                Some(State::LastAck) if fin_acked => go(self, to, State::Closed),
-                _ => {}
+        } else if f.ack() {
+            if is(self, to, State::SynRecv) {
+                go(self, to, State::Established);
             }
-        }
-        if f.fin() {
-            match self.states[to] {
-                Some(State::Established) => go(self, to, State::CloseWait),
-                Some(State::FinWait1) => go(self, to, State::Closing),
-                Some(State::FinWait2) => go(self, to, State::TimeWait),
-                _ => {}
+            if acked_fin {
+                match self.states[to] {
+                    Some(State::FinWait1) => go(self, to, State::FinWait2),
+                    Some(State::Closing) => go(self, to, State::TimeWait),
+                    Some(State::LastAck) => go(self, to, State::Closed),
+                    _ => {}
+                }
             }
         }
         steps
@@ -159,7 +159,7 @@ mod tests {
             let (src, dst) = if client { (c, s) } else { (s, c) };
             let view = flows.segment(src, dst, &seg, true);
             let conn = flows.get(c, s).unwrap();
-            for st in model.segment(conn, view.from, &seg, listening) {
+            for st in model.segment(view.from, &seg, view.acked_fin, listening) {
                 let who = conn.ends[st.end].role.name();
                 let from = st.from.map_or("-", |s| s.name(true));
                 out.push(format!("{who} {from}>{}", st.to.name(true)));

@@ -83,7 +83,7 @@ impl Printer {
                 line.push_str(&format!("  ack {ack}"));
             }
             line.push_str(&format!("  win {}", v.window));
-            if v.scale.is_none() && !seg.flags.syn() {
+            if v.scale.is_none() && !seg.flags.syn() && !seg.flags.rst() {
                 line.push_str(" (scale unknown)");
             }
             line.push_str(&format!("  len {}", seg.payload_len));
@@ -174,6 +174,29 @@ fn flag_color(seg: &Segment) -> Color {
     }
 }
 
+/// One record of each kind the printer writes (a TCP segment with every option, the
+/// state change after it, a UDP datagram), for tests of the documented schema.
+#[cfg(test)]
+pub fn sample_records() -> Vec<Value> {
+    let (pkt, mut seg, shown) = tests::example();
+    seg.options.extend([
+        super::parse::TcpOption::WindowScale(7),
+        super::parse::TcpOption::Timestamps { val: 1, ecr: 2 },
+        super::parse::TcpOption::Sack(vec![(1, 2)]),
+    ]);
+    let mut p = Printer::new(true, true, |s, _| s.to_string());
+    let mut out = Vec::new();
+    let now = SystemTime::now();
+    p.segment(&mut out, now, "lo", &pkt, &seg, &shown).unwrap();
+    p.datagram(&mut out, now, "lo", pkt.src, pkt.dst, 5)
+        .unwrap();
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::flow::{Role, View};
@@ -186,7 +209,7 @@ mod tests {
         s.to_string()
     }
 
-    fn example() -> (Packet, Segment, Shown) {
+    pub(super) fn example() -> (Packet, Segment, Shown) {
         let seg = Segment {
             seq: 7,
             ack: 9,
@@ -208,6 +231,7 @@ mod tests {
                 window: 65483,
                 scale: None,
                 notes: vec![],
+                acked_fin: false,
             },
             transitions: vec![Transition {
                 role: Role::Client,

@@ -28,9 +28,9 @@ pub const LOOK_EVERY: Duration = Duration::from_millis(200);
 pub enum Scope {
     /// Whatever the filter keeps (`stat --packets`).
     All,
-    /// This process's own connections (a client's `--packets`): a connection is shown
-    /// unless the kernel lists its local socket as another process's. Decided once per
-    /// connection, at its first segment.
+    /// This process's own connections to the filter's destinations (a client's
+    /// `--packets`): a connection is shown unless the kernel lists its local socket
+    /// as another process's. Decided once per connection, at its first segment.
     Mine(HashMap<(SocketAddr, SocketAddr), bool>),
 }
 
@@ -155,16 +155,23 @@ impl<W: Write> Session<W> {
                 return Ok(mine);
             }
         }
+        // Our end is the one that is not the destination the filter names; only its
+        // socket can say whose the connection is (the server's, when it is local
+        // too, belongs to someone else by design).
+        let is_dest = |x: SocketAddr| {
+            let f = self.cap.filter();
+            f.conversations
+                .iter()
+                .any(|c| c.a.matches(x.ip(), x.port()))
+        };
+        let (ours, theirs) = if is_dest(b) { (a, b) } else { (b, a) };
         let snap = Snapshot::take(self.family)?;
-        let inodes: Vec<u64> = [snap.socket(a, b), snap.socket(b, a)]
-            .into_iter()
-            .flatten()
-            .map(|(_, inode)| inode)
-            .filter(|&i| i != 0)
-            .collect();
-        let mine = inodes.is_empty() || {
-            let own = crate::stat::proc::inodes_of(std::process::id() as i32)?;
-            inodes.iter().any(|i| own.contains(i))
+        let mine = match snap.socket(ours, theirs) {
+            Some((_, inode)) if inode != 0 => {
+                crate::stat::proc::inodes_of(std::process::id() as i32)?.contains(&inode)
+            }
+            // Gone already (refused, or TIME-WAIT with no inode): nobody else's.
+            _ => true,
         };
         decided.insert(key, mine);
         Ok(mine)

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
-use super::capture::{Capture, SNAPLEN};
+use super::capture::{BUFFER, Capture, SNAPLEN};
 use super::kernel::LocalAddrs;
 use super::print::Printer;
 use super::session::{LOOK_EVERY, Scope, Session};
@@ -70,7 +70,7 @@ impl Tap {
             snaplen: SNAPLEN,
         };
         let local = LocalAddrs::read();
-        let cap = Capture::open(filter, route_iface(dests, &local))?;
+        let cap = Capture::open(filter, route_iface(dests, &local), BUFFER)?;
         let w = BufWriter::with_capacity(16 * 1024, std::io::stderr());
         let printer = Printer::new(out.json(), true, paint_stderr);
         let mut session = Session::new(cap, Tracker::new(local, false), printer, w, Family::Any);
@@ -97,6 +97,14 @@ impl Tap {
     /// `connect` returned: `local` ↔ `peer` is the connection to show.
     pub fn connected(&self, local: SocketAddr, peer: SocketAddr) {
         self.send(Cmd::Connected { local, peer });
+    }
+
+    /// [`connected`](Self::connected) with the addresses of a connected socket.
+    pub fn connected_socket(&self, sock: &socket2::Socket) {
+        let addr = |a: std::io::Result<socket2::SockAddr>| a.ok().and_then(|a| a.as_socket());
+        if let (Some(local), Some(peer)) = (addr(sock.local_addr()), addr(sock.peer_addr())) {
+            self.connected(local, peer);
+        }
     }
 
     fn send(&self, cmd: Cmd) {
@@ -143,6 +151,8 @@ fn view<W: Write>(
                         b: Some(EndPattern::addr(peer)),
                     }];
                     s.cap.narrow(f)?;
+                    // The filter now names the connection itself.
+                    s.scope = Scope::All;
                     hold = false;
                 }
                 Cmd::Finish => {

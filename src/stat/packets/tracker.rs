@@ -85,9 +85,9 @@ impl Tracker {
         let view = self.flows.segment(src, dst, seg, self.absolute);
         let listening = self.last.listening(dst);
         let conn = self.flows.get_mut(src, dst).expect("just accounted");
-        let mut model = conn.model;
-        let steps = model.segment(conn, view.from, seg, listening);
-        conn.model = model;
+        let steps = conn
+            .model
+            .segment(view.from, seg, view.acked_fin, listening);
         let conn = self.flows.get(src, dst).expect("just accounted");
         let transitions = steps
             .into_iter()
@@ -237,12 +237,24 @@ mod tests {
             ["client ESTABLISHED>FIN-WAIT-1 kernel"]
         );
         let fin = t.segment(c, s, &seg(101, 501, Flags::FIN | Flags::ACK));
+        assert!(fin.transitions.is_empty(), "a FIN counts once acknowledged");
+        let fin_ack = t.segment(s, c, &seg(501, 102, Flags::FIN | Flags::ACK));
         assert_eq!(
-            names(&fin.transitions),
-            ["server ESTABLISHED>CLOSE-WAIT segments"]
+            names(&fin_ack.transitions),
+            [
+                "server ESTABLISHED>CLOSE-WAIT segments",
+                "server CLOSE-WAIT>LAST-ACK segments",
+                "client FIN-WAIT-1>FIN-WAIT-2 segments"
+            ]
         );
-        t.segment(s, c, &seg(501, 102, Flags::FIN | Flags::ACK));
-        t.segment(c, s, &seg(102, 502, Flags::ACK));
+        let last = t.segment(c, s, &seg(102, 502, Flags::ACK));
+        assert_eq!(
+            names(&last.transitions),
+            [
+                "client FIN-WAIT-2>TIME-WAIT segments",
+                "server LAST-ACK>CLOSED segments"
+            ]
+        );
         assert!(t.unsettled(), "TIME-WAIT is still a socket");
         let tw = Snapshot::with(&[(C, S, State::TimeWait)], &[S]);
         assert!(t.reconcile(tw).is_empty());

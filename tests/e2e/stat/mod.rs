@@ -4,6 +4,7 @@
 mod compare;
 mod filters;
 mod live;
+mod packets;
 
 use std::collections::BTreeSet;
 use std::process::Command;
