@@ -166,6 +166,12 @@ fn u(v: &Value, k: &str) -> u64 {
     v[k].as_u64().unwrap_or_else(|| panic!("{k} in {v}"))
 }
 
+/// A port nothing listens on (bound a moment ago, then closed).
+fn closed_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
 fn echo_server() -> Server {
     Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"])
 }
@@ -278,10 +284,7 @@ fn connect_to_a_closed_port_is_answered_by_rst() {
     if !require_root() {
         return;
     }
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = closed_port();
     let cap = capture(&[
         "--iface",
         "lo",
@@ -796,10 +799,7 @@ fn a_timeout_with_nothing_seen_is_exit_1() {
     if !require_root() {
         return;
     }
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = closed_port();
     let out = nettool()
         .args([
             "stat",
