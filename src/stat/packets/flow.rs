@@ -163,9 +163,9 @@ impl Flows {
         self.conns.values_mut()
     }
 
-    /// Forget a connection (after a fresh SYN reuses its addresses).
-    pub fn remove(&mut self, a: SocketAddr, b: SocketAddr) {
-        self.conns.remove(&key(a, b));
+    /// Keep only the connections `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Conn) -> bool) {
+        self.conns.retain(|_, c| keep(c));
     }
 
     /// Account for one segment from `src` to `dst` and say how to show it.

@@ -123,7 +123,8 @@ pub fn run(o: &Options, out: &Output) -> anyhow::Result<()> {
     let w = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let printer = Printer::new(out.json(), !o.absolute, paint_stdout);
     let tracker = Tracker::new(LocalAddrs::read(), o.absolute);
-    let mut s = Session::new(cap, tracker, printer, w, o.family);
+    // Every family in the looks at the kernel: an IPv6 socket may carry IPv4 (-4).
+    let mut s = Session::new(cap, tracker, printer, w, Family::Any);
     s.limit = o.count;
     s.prime()?;
 

@@ -10,7 +10,7 @@
 //! sock_diag and `/proc/self/fd`; one that was refused at once has no socket left to
 //! ask about and shows too).
 //!
-//! The view runs on a thread of its own; [`Tap::finish`] lets it print the last
+//! The view runs on a thread of its own; dropping the [`Tap`] lets it print the last
 //! segments (the close) and the states they lead to before the command exits.
 
 use std::collections::HashMap;
@@ -53,8 +53,8 @@ pub struct Tap {
 impl Tap {
     /// Open the capture for connections to `dests` (before connecting: the SYN must be
     /// caught). `udp` shows datagrams instead of TCP. With `hold`, nothing shows until
-    /// [`connected`](Self::connected) names the connection (or `finish` gives up on
-    /// knowing it). Fails at once, before any traffic, without CAP_NET_RAW.
+    /// [`connected`](Self::connected) names the connection (or the tap is dropped
+    /// without knowing it: a failed connect). Fails at once, before any traffic, without CAP_NET_RAW.
     pub fn open(dests: &[SocketAddr], udp: bool, hold: bool, out: &Output) -> anyhow::Result<Tap> {
         let filter = CaptureFilter {
             tcp: !udp,
@@ -111,16 +111,10 @@ impl Tap {
         let _ = self.tx.send(cmd);
         let _ = (&self.wake).write(&[0]);
     }
-
-    /// Let the view print the end of the connection, then stop it.
-    pub fn finish(mut self) {
-        self.send(Cmd::Finish);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
 }
 
+/// Dropping the tap lets the view print the end of the connection (drop it after
+/// the socket, so the close is on the wire), then stops it.
 impl Drop for Tap {
     fn drop(&mut self) {
         if let Some(t) = self.thread.take() {

@@ -149,6 +149,15 @@ impl Tracker {
             }
         }
         self.last = snap;
+        // Forget connections that are over on both ends (their last step is shown).
+        let local = &self.local;
+        self.flows.retain(|c| {
+            !(c.finished()
+                && (0..2).all(|i| {
+                    !local.contains(c.ends[i].addr.ip())
+                        || c.model.states[i].is_none_or(|s| s == State::Closed)
+                }))
+        });
         out
     }
 
