@@ -1,6 +1,7 @@
 //! The socket layer every subcommand shares: address parsing, socket builders, byte
 //! moving that survives `EINTR` and short writes, the file-descriptor limit, signals,
-//! and the netcat-style relay between stdin/stdout and a stream socket.
+//! and the netcat-style relay between stdin/stdout and a stream socket — and, for the
+//! packet view, the AF_PACKET socket ([`packet`]) and its classic BPF filter ([`bpf`]).
 
 pub mod addr;
 pub mod bpf;

@@ -1,161 +1,11 @@
-//! Classic BPF, the packet filter of tcpdump (`SO_ATTACH_FILTER`, see socket(7) and the
-//! kernel's Documentation/networking/filter.rst): a tiny program the kernel runs on
-//! every packet before a packet socket copies it. It returns how many bytes to keep —
-//! 0 drops the packet — so a capture pays only for what it shows.
-//!
-//! A program here is a list of [`Insn`]s with two registers (A, the accumulator, and X,
-//! the index) and forward jumps only, so it always ends. Loads read the packet at an
-//! absolute offset (`ld [12]`), at X plus an offset (`ldh [x+2]`, for the TCP/UDP ports
-//! after an IPv4 header of variable length), or an "ancillary" field of the kernel's
-//! `sk_buff` at `SKF_AD_OFF + n` (the EtherType, the packet type, the link type).
-//!
-//! [`CaptureFilter::compile`] builds the program for nettool's capture; the same
-//! filter's [`CaptureFilter::matches`] is the rule in Rust, for packets already queued
-//! when the filter is replaced and for the tests that check one against the other.
+//! nettool's capture filter: which packets a `stat --packets` or a client's `--packets`
+//! keeps (TCP and/or UDP, a family, conversations between ends), compiled to classic
+//! BPF for the kernel and written out again as the same rule in Rust.
 
 use std::net::{IpAddr, Ipv6Addr};
 
+use super::*;
 use crate::net::Family;
-
-/// One classic BPF instruction (`struct sock_filter`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Insn {
-    pub code: u16,
-    pub jt: u8,
-    pub jf: u8,
-    pub k: u32,
-}
-
-impl Insn {
-    pub fn to_sock_filter(self) -> socket2::SockFilter {
-        socket2::SockFilter::new(self.code, self.jt, self.jf, self.k)
-    }
-}
-
-// Instruction classes and modes (linux/bpf_common.h), as u16 opcodes.
-const LD: u16 = libc::BPF_LD as u16;
-const LDX: u16 = libc::BPF_LDX as u16;
-const JMP: u16 = libc::BPF_JMP as u16;
-const RET: u16 = libc::BPF_RET as u16;
-const W: u16 = libc::BPF_W as u16;
-const H: u16 = libc::BPF_H as u16;
-const B: u16 = libc::BPF_B as u16;
-const ABS: u16 = libc::BPF_ABS as u16;
-const IND: u16 = libc::BPF_IND as u16;
-const IMM: u16 = libc::BPF_IMM as u16;
-const MSH: u16 = libc::BPF_MSH as u16;
-const JA: u16 = libc::BPF_JA as u16;
-const JEQ: u16 = libc::BPF_JEQ as u16;
-const JSET: u16 = libc::BPF_JSET as u16;
-const K: u16 = libc::BPF_K as u16;
-
-/// `ld #anc`: an ancillary load of an `sk_buff` field (filter.rst, "SKF_AD_*").
-const fn ancillary(field: i32) -> u32 {
-    (libc::SKF_AD_OFF + field) as u32
-}
-pub const AD_PROTOCOL: u32 = ancillary(libc::SKF_AD_PROTOCOL);
-pub const AD_PKTTYPE: u32 = ancillary(libc::SKF_AD_PKTTYPE);
-pub const AD_HATYPE: u32 = ancillary(libc::SKF_AD_HATYPE);
-
-pub const ETH_P_IP: u32 = 0x0800;
-pub const ETH_P_IPV6: u32 = 0x86dd;
-pub const PACKET_OUTGOING: u32 = libc::PACKET_OUTGOING as u32;
-pub const ARPHRD_LOOPBACK: u32 = libc::ARPHRD_LOOPBACK as u32;
-
-/// A jump target, bound to a position with [`Asm::bind`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Label(usize);
-
-enum Op {
-    Plain(Insn),
-    /// A conditional jump: `code` with `k`, to `t` when true, `f` when false.
-    Jump {
-        code: u16,
-        k: u32,
-        t: Label,
-        f: Label,
-    },
-    /// `ja`: always jump (its offset is the 32-bit `k`).
-    Always(Label),
-}
-
-/// A two-pass assembler: instructions and labels in, offsets resolved at the end.
-struct Asm {
-    ops: Vec<Op>,
-    /// Where each label points (an index into `ops`), once bound.
-    at: Vec<Option<usize>>,
-}
-
-impl Asm {
-    fn new() -> Asm {
-        Asm {
-            ops: Vec::new(),
-            at: Vec::new(),
-        }
-    }
-
-    fn label(&mut self) -> Label {
-        self.at.push(None);
-        Label(self.at.len() - 1)
-    }
-
-    fn bind(&mut self, l: Label) {
-        self.at[l.0] = Some(self.ops.len());
-    }
-
-    fn op(&mut self, code: u16, k: u32) {
-        self.ops.push(Op::Plain(Insn {
-            code,
-            jt: 0,
-            jf: 0,
-            k,
-        }));
-    }
-
-    fn jump(&mut self, code: u16, k: u32, t: Label, f: Label) {
-        self.ops.push(Op::Jump { code, k, t, f });
-    }
-
-    fn always(&mut self, to: Label) {
-        self.ops.push(Op::Always(to));
-    }
-
-    /// Resolve labels into relative offsets. Classic BPF jumps forward by at most 255
-    /// instructions; the filters built here stay far below that.
-    fn finish(self) -> Result<Vec<Insn>, String> {
-        let mut out = Vec::with_capacity(self.ops.len());
-        for (i, op) in self.ops.iter().enumerate() {
-            let dist = |l: Label| -> Result<usize, String> {
-                let target = self.at[l.0].ok_or("a jump to an unbound label")?;
-                target
-                    .checked_sub(i + 1)
-                    .ok_or_else(|| "a backward jump".to_string())
-            };
-            let short = |l: Label| -> Result<u8, String> {
-                u8::try_from(dist(l)?).map_err(|_| "the filter is too long for BPF's jumps".into())
-            };
-            out.push(match *op {
-                Op::Plain(insn) => insn,
-                Op::Jump { code, k, t, f } => Insn {
-                    code,
-                    jt: short(t)?,
-                    jf: short(f)?,
-                    k,
-                },
-                Op::Always(l) => Insn {
-                    code: JMP | JA,
-                    jt: 0,
-                    jf: 0,
-                    k: dist(l)? as u32,
-                },
-            });
-        }
-        if out.len() > libc::BPF_MAXINSNS as usize {
-            return Err("the filter is longer than BPF allows".into());
-        }
-        Ok(out)
-    }
-}
 
 /// One end of a conversation: an address, a port, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -408,5 +258,5 @@ fn v6_words(ip: Ipv6Addr) -> [u32; 4] {
 }
 
 #[cfg(test)]
-#[path = "bpf_tests.rs"]
+#[path = "tests.rs"]
 mod tests;

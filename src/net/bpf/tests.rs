@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use etherparse::PacketBuilder;
 use proptest::prelude::*;
 
+use super::super::*;
 use super::*;
 
 /// What the kernel knows about a packet beside its bytes.
