@@ -39,10 +39,7 @@ fn a_clients_view_shows_its_own_connection_only() {
     stop.store(true, Ordering::SeqCst);
     chatter.join().unwrap();
     assert!(out.status.success());
-    let recs: Vec<Value> = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let recs = json_records(&out.stderr);
     let s = segments(&recs);
     assert_eq!(flags(s[0]), "SYN", "{recs:#?}");
     let me = s[0]["src"].as_str().unwrap();
@@ -83,10 +80,7 @@ fn heartbeat_connect_shows_its_beats_on_the_wire() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let recs: Vec<Value> = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
+    let recs = json_records(&out.stderr);
     let s = segments(&recs);
     assert_eq!(flags(s[0]), "SYN", "{recs:#?}");
     let me = s[0]["src"].as_str().unwrap();

@@ -118,15 +118,9 @@ fn four_way_close_leaves_time_wait_on_the_side_that_closed_first() {
         "--dport",
         &server.socket_addr().port().to_string(),
     ]);
-    let mut client = nettool()
-        .args(["tcp-echo", "connect", &srv])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    client.stdin.take().unwrap().write_all(b"hello\n").unwrap();
-    let out = client.wait_with_output().unwrap();
-    assert_eq!(out.stdout, b"hello\n");
+    let mut client = nettool();
+    client.args(["tcp-echo", "connect", &srv]);
+    assert_eq!(say_hello(client), b"hello\n");
     let mut cap = cap;
     let ok = cap.out.until(Duration::from_secs(10), |recs| {
         recs.iter()
@@ -380,16 +374,13 @@ fn dropped_segments_come_again_as_retransmissions() {
         &port.to_string(),
     ]);
     let mut cap = Capture::start(cmd);
-    let mut client = ns
-        .nettool()
-        .args(["tcp-echo", "connect", &server.host_port()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    client.stdin.take().unwrap().write_all(b"hello\n").unwrap();
-    let out = client.wait_with_output().unwrap();
-    assert_eq!(out.stdout, b"hello\n", "the echo arrives after the resend");
+    let mut client = ns.nettool();
+    client.args(["tcp-echo", "connect", &server.host_port()]);
+    assert_eq!(
+        say_hello(client),
+        b"hello\n",
+        "the echo arrives after the resend"
+    );
     let close_wait =
         |v: &Value| v["event"] == "state" && v["role"] == "server" && v["to"] == "CLOSE-WAIT";
     let ok = cap.out.until(Duration::from_secs(10), |recs| {

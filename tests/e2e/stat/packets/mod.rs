@@ -180,3 +180,23 @@ pub fn closed_port() -> u16 {
 pub fn echo_server() -> Server {
     Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"])
 }
+
+/// The JSON records among a finished command's stderr lines (a client's `--packets`).
+pub fn json_records(stderr: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// Run a `tcp-echo connect` (prepared in `cmd`) that sends `hello` and half-closes;
+/// returns what it printed, the echo.
+pub fn say_hello(mut cmd: Command) -> Vec<u8> {
+    let mut client = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    client.stdin.take().unwrap().write_all(b"hello\n").unwrap();
+    client.wait_with_output().unwrap().stdout
+}
