@@ -55,7 +55,7 @@ segments, indented, each local socket's moves along the TCP state diagram (clien
 127.0.0.1:51234 SYN-SENT → ESTABLISHED), placed at the segment that caused them (a FIN counts \
 as received when it is acknowledged) and checked against the kernel (sock_diag) after every \
 batch of segments: where the kernel is further along than the segments explain (a close not \
-yet on the wire, TIME-WAIT over) its word is printed.\n\n\
+yet on the wire, TIME-WAIT over) its word is printed, marked (kernel).\n\n\
 The capture is an AF_PACKET socket with a classic BPF filter attached, so the kernel copies \
 only matching packets, and only their first 256 bytes; it needs CAP_NET_RAW (sudo, or once: \
 sudo setcap cap_net_raw+ep $(command -v nettool)). At most --buffer bytes of packets wait in \
@@ -63,7 +63,8 @@ the kernel; when that queue is full the kernel drops packets and counts them (tp
 with PACKET_STATISTICS), and nettool says how many. On lo every packet passes a capture \
 twice, leaving and arriving: the copy leaving (PACKET_OUTGOING on a loopback device) is \
 dropped by the filter, so each segment shows once. Without --iface the capture covers lo \
-and every other interface. --sport and --dport match a port on either end of a packet; \
+and every other interface (a packet that crosses several, a bridge and its port, shows once \
+on each, with its \"iface\"). --sport and --dport match a port on either end of a packet; \
 given both, the packets between those two ports. The first line on stderr, once the capture \
 is ready, is `capturing on WHAT`. `tcp-echo connect --packets` and `heartbeat connect \
 --packets` show the same view of their own connection on stderr.\n\n\

@@ -16,7 +16,7 @@ use colored::Color;
 use serde_json::{Value, json};
 
 use super::parse::{Packet, Segment};
-use super::tracker::{Shown, Transition};
+use super::tracker::{Shown, Source, Transition};
 
 /// What is printed, and how.
 pub struct Printer {
@@ -144,9 +144,14 @@ impl Printer {
             writeln!(w, "{rec}")
         } else {
             let to = (self.paint)(tr.to.name(true), tr.to.phase_color());
+            // Steps the segments did not explain are the kernel's word: say so.
+            let said = match tr.source {
+                Source::Kernel => (self.paint)("  (kernel)", Color::BrightBlack),
+                Source::Segments => String::new(),
+            };
             writeln!(
                 w,
-                "{:12}{} {} {} → {to}",
+                "{:12}{} {} {} → {to}{said}",
                 "",
                 tr.role.name(),
                 tr.local,
@@ -201,7 +206,6 @@ pub fn sample_records() -> Vec<Value> {
 mod tests {
     use super::super::flow::{Role, View};
     use super::super::parse::{Body, Flags, TcpOption};
-    use super::super::tracker::Source;
     use super::*;
     use crate::stat::State;
 
@@ -261,6 +265,21 @@ mod tests {
         assert_eq!(
             lines[1],
             "            client 127.0.0.1:51234 SYN-SENT → ESTABLISHED"
+        );
+    }
+
+    #[test]
+    fn the_kernels_word_is_marked() {
+        let (_, _, mut shown) = example();
+        let mut tr = shown.transitions.remove(0);
+        (tr.from, tr.to, tr.source) = (Some(State::TimeWait), State::Closed, Source::Kernel);
+        let mut out = Vec::new();
+        Printer::new(false, true, plain)
+            .state(&mut out, SystemTime::now(), &tr)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "            client 127.0.0.1:51234 TIME-WAIT → CLOSED  (kernel)\n"
         );
     }
 
