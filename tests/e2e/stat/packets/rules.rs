@@ -193,3 +193,44 @@ fn a_full_queue_drops_packets_and_says_how_many() {
             && v["message"].as_str().is_some_and(|m| m.contains("dropped")))
     );
 }
+
+#[test]
+fn on_a_real_link_each_direction_shows_once_and_only_local_sockets_get_states() {
+    if !require_root() || !require("ip") {
+        return;
+    }
+    let lab = crate::util::netns::Lab::new("pkln", 2);
+    let (here, there) = (&lab.hosts[0], &lab.hosts[1]);
+    let server = there.serve(&["tcp-echo", "serve", "-l", "192.0.2.2:0"]);
+    let port = server.socket_addr().port().to_string();
+    // Every interface of the client's host: lo and its eth0 (a veth to the switch).
+    let mut cmd = here.nettool();
+    cmd.args(["--json", "stat", "--packets", "-t", "-c", "3", "-w", "10"])
+        .args(["--dport", &port]);
+    let cap = Capture::start(cmd);
+    let out = here
+        .nettool()
+        .args(["tcp-echo", "connect", &server.host_port()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (recs, _) = cap.finish();
+    let s = segments(&recs);
+    let f: Vec<String> = s.iter().map(|v| flags(v)).collect();
+    assert_eq!(
+        f,
+        ["SYN", "SYN-ACK", "ACK"],
+        "leaving and arriving, once each"
+    );
+    assert!(s.iter().all(|v| v["iface"] == "eth0"), "{recs:#?}");
+    let roles: Vec<&str> = recs
+        .iter()
+        .filter(|v| v["event"] == "state")
+        .filter_map(|v| v["role"].as_str())
+        .collect();
+    assert!(
+        roles.contains(&"client") && !roles.contains(&"server"),
+        "{roles:?}"
+    );
+}
