@@ -234,3 +234,19 @@ fn on_a_real_link_each_direction_shows_once_and_only_local_sockets_get_states() 
         "{roles:?}"
     );
 }
+
+#[test]
+fn packet_flags_without_packets_are_usage_errors() {
+    for args in [
+        &["stat", "--count", "3"][..],
+        &["stat", "--iface", "lo"],
+        &["stat", "--absolute"],
+        &["stat", "-w", "1"],
+        &["stat", "--packets", "-x"],
+        &["stat", "--packets", "--watch", "1s"],
+    ] {
+        let out = nettool().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}
