@@ -5,11 +5,13 @@
 
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Args;
 
 use super::Run;
 use crate::cli::{FamilyOpts, parse_duration, parse_size};
 use crate::error::UsageError;
+use crate::net::signals::Shutdown;
 use crate::output::Output;
 use crate::stat::packets::Options as PacketOptions;
 use crate::stat::report::{self, Mode};
@@ -66,7 +68,8 @@ dropped by the filter, so each segment shows once. Without --iface the capture c
 and every other interface (a packet that crosses several, a bridge and its port, shows once \
 on each, with its \"iface\"). --sport and --dport match a port on either end of a packet; \
 given both, the packets between those two ports. The first line on stderr, once the capture \
-is ready, is `capturing on WHAT`. `tcp-echo connect --packets` and `heartbeat connect \
+is ready, is `capturing on WHAT`; -c N ends the capture after N packets, -w D after D (exit 1 \
+if nothing was seen), SIGINT after a summary line (exit 130). `tcp-echo connect --packets` and `heartbeat connect \
 --packets` show the same view of their own connection on stderr.\n\n\
 With --json: first {\"event\":\"capturing\",\"iface\",\"filter\"}; per packet \
 {\"event\":\"segment\",\"time\",\"t\",\"iface\",\"proto\":\"tcp\",\"src\",\"dst\",\"flags\",\"seq\",\
@@ -213,6 +216,7 @@ impl Run for StatArgs {
         }
         let any_proto = self.tcp || self.udp || self.unix;
         if self.packets {
+            let shutdown = Shutdown::install().context("install signal handlers")?;
             return crate::stat::packets::run(
                 &PacketOptions {
                     tcp: self.tcp || !any_proto,
@@ -227,6 +231,7 @@ impl Run for StatArgs {
                     buffer: self.buffer,
                 },
                 out,
+                &shutdown,
             );
         }
         let states = if !self.state.is_empty() {

@@ -37,6 +37,7 @@ use self::kernel::LocalAddrs;
 use self::print::Printer;
 use self::session::{LOOK_EVERY, Session};
 use self::tracker::Tracker;
+use crate::error::Interrupted;
 use crate::net::Family;
 use crate::net::bpf::{CaptureFilter, Conversation, EndPattern};
 use crate::net::signals::Shutdown;
@@ -109,14 +110,13 @@ impl Options {
     }
 }
 
-/// Capture until the count, the timeout or a signal; exit 1 when `-w` ends a capture
-/// that saw nothing.
-pub fn run(o: &Options, out: &Output) -> anyhow::Result<()> {
+/// Capture until the count, the timeout or a signal (`Interrupted`, after the
+/// summary); exit 1 when `-w` ends a capture that saw nothing.
+pub fn run(o: &Options, out: &Output, shutdown: &Shutdown) -> anyhow::Result<()> {
     let ifindex = match &o.iface {
         Some(name) => crate::net::iface::Iface::by_name(name)?.index,
         None => 0,
     };
-    let shutdown = Shutdown::install()?;
     let buffer = if o.buffer == 0 { BUFFER } else { o.buffer };
     let cap = Capture::open(o.filter(), ifindex, buffer).context("stat --packets")?;
     let stdout = std::io::stdout();
@@ -193,8 +193,11 @@ pub fn run(o: &Options, out: &Output) -> anyhow::Result<()> {
     } else if !out.quiet() {
         eprintln!("{} packets shown, {drops} dropped by the kernel", s.shown);
     }
+    if shutdown.requested().is_some() {
+        return Err(Interrupted.into());
+    }
     if s.shown == 0 {
-        if let Some(t) = o.timeout.filter(|_| shutdown.requested().is_none()) {
+        if let Some(t) = o.timeout {
             anyhow::bail!(
                 "stat --packets: no packets within {}",
                 humantime::format_duration(t)

@@ -154,7 +154,7 @@ fn a_full_queue_drops_packets_and_says_how_many() {
             "--buffer",
             "4k",
         ])
-        .args(["--dport", &port])
+        .args(["-w", "3", "--dport", &port])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -173,11 +173,7 @@ fn a_full_queue_drops_packets_and_says_how_many() {
         tx.send_to(&i.to_be_bytes(), rx.local_addr().unwrap())
             .unwrap();
     }
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(child.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    )
-    .unwrap();
+    // Read only now: the capture goes on until -w ends it.
     let mut out = Records::new(lines_of(child.stdout.take().unwrap(), "packets"));
     let recs = out.rest(Duration::from_secs(20)).to_vec();
     assert!(child.wait().unwrap().success());
@@ -249,4 +245,22 @@ fn packet_flags_without_packets_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty());
     }
+}
+
+#[test]
+fn sigint_ends_a_capture_with_its_summary_and_the_status_of_an_interrupted_receiver() {
+    if !require_root() {
+        return;
+    }
+    let port = closed_port().to_string();
+    let mut cap = capture(&["--iface", "lo", "--dport", &port]);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(cap.child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let recs = cap.out.rest(Duration::from_secs(10)).to_vec();
+    let status = cap.child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(recs.iter().any(|v| v["event"] == "summary"), "{recs:?}");
 }
