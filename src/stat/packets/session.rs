@@ -23,6 +23,9 @@ use crate::net::Family;
 
 /// How often to look at the kernel while a socket is unsettled and no segment comes.
 pub const LOOK_EVERY: Duration = Duration::from_millis(200);
+/// The most packets one read of the queue takes before the loop checks for signals
+/// and deadlines again.
+pub const BATCH: usize = 1024;
 
 /// Which connections the view shows.
 pub enum Scope {
@@ -110,10 +113,14 @@ impl<W: Write> Session<W> {
         Ok(self.limit_reached())
     }
 
-    /// Print every queued packet (up to the limit); true if one could change a state.
+    /// Print the queued packets (up to the limit, and at most [`BATCH`], so a flood
+    /// cannot keep a turn from ending); true if one could change a state.
     fn drain(&mut self) -> anyhow::Result<bool> {
         let mut eventful = false;
-        while !self.limit_reached() {
+        for _ in 0..BATCH {
+            if self.limit_reached() {
+                break;
+            }
             let Some(frame) = self.cap.read()? else { break };
             let iface = self.cap.iface(frame.ifindex);
             let Frame { time, packet, .. } = &frame;
