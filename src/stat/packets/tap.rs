@@ -35,6 +35,8 @@ use crate::output::{Output, paint_stderr};
 
 /// How long the end of a connection may take to show after the command is done.
 const GRACE: Duration = Duration::from_millis(300);
+/// How often to look for it meanwhile.
+const FINISH_POLL: Duration = Duration::from_millis(20);
 
 enum Cmd {
     /// This connection is ours: show it only.
@@ -168,11 +170,16 @@ fn view<W: Write>(
                 return Ok(());
             }
         }
-        let wait = if finishing.is_some() || (!hold && s.tracker.unsettled()) {
-            PollTimeout::try_from(LOOK_EVERY.as_millis().min(50) as i32).unwrap_or(PollTimeout::MAX)
-        } else {
-            PollTimeout::NONE
+        // Finishing: look often for the last segments; a socket on its way: as often
+        // as the kernel is worth asking; otherwise only packets or commands wake us.
+        let wait = match (finishing.is_some(), !hold && s.tracker.unsettled()) {
+            (true, _) => Some(FINISH_POLL),
+            (false, true) => Some(LOOK_EVERY),
+            _ => None,
         };
+        let wait = wait.map_or(PollTimeout::NONE, |d| {
+            PollTimeout::try_from(d.as_millis() as i32).unwrap_or(PollTimeout::MAX)
+        });
         let mut fds = vec![PollFd::new(wake.as_fd(), PollFlags::POLLIN)];
         if !hold {
             fds.push(PollFd::new(s.cap.as_fd(), PollFlags::POLLIN));
