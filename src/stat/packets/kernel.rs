@@ -21,15 +21,14 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Dump every TCP socket of `family` (all states, listeners and TIME-WAIT included).
-    pub fn take(family: Family) -> anyhow::Result<Snapshot> {
+    pub fn take(family: Family) -> std::io::Result<Snapshot> {
         let q = Query {
             tcp: true,
             family,
             states: StateSet::all(),
             ..Query::default()
         };
-        let rows =
-            netlink::sockets(&q).map_err(|e| anyhow::Error::new(e).context("netlink sock_diag"))?;
+        let rows = netlink::sockets(&q)?;
         let mut snap = Snapshot::default();
         for s in rows {
             let (Endpoint::Inet { addr: local, .. }, Endpoint::Inet { addr: peer, .. }) =

@@ -20,6 +20,7 @@ use super::parse::Body;
 use super::print::Printer;
 use super::tracker::Tracker;
 use crate::net::Family;
+use crate::stat::netlink;
 
 /// How often to look at the kernel while a socket is unsettled and no segment comes.
 pub const LOOK_EVERY: Duration = Duration::from_millis(200);
@@ -49,6 +50,8 @@ pub struct Session<W: Write> {
     pub shown: u64,
     pub scope: Scope,
     last_look: Option<Instant>,
+    /// Whether sock_diag answers (it may be refused where packet sockets are not).
+    kernel: bool,
     drops: u64,
 }
 
@@ -64,6 +67,7 @@ impl<W: Write> Session<W> {
             shown: 0,
             scope: Scope::All,
             last_look: None,
+            kernel: true,
             drops: 0,
         }
     }
@@ -78,12 +82,30 @@ impl<W: Write> Session<W> {
 
     /// Look at the kernel now, and remember what it said (listeners) without printing.
     pub fn prime(&mut self) -> anyhow::Result<()> {
-        if self.tcp() {
-            let snap = Snapshot::take(self.family)?;
-            self.last_look = Some(Instant::now());
+        if let Some(snap) = self.look()? {
             let _ = self.tracker.reconcile(snap);
         }
         Ok(())
+    }
+
+    /// A look at the kernel, if it lets us: where sock_diag is refused the view goes
+    /// on with the states the segments give (said once, with `-v`).
+    fn look(&mut self) -> anyhow::Result<Option<Snapshot>> {
+        if !self.tcp() || !self.kernel {
+            return Ok(None);
+        }
+        match Snapshot::take(self.family) {
+            Ok(snap) => {
+                self.last_look = Some(Instant::now());
+                Ok(Some(snap))
+            }
+            Err(e) if netlink::unavailable(&e) => {
+                log::info!("netlink sock_diag unavailable ({e}): states from the segments only");
+                self.kernel = false;
+                Ok(None)
+            }
+            Err(e) => Err(anyhow::Error::new(e).context("netlink sock_diag")),
+        }
     }
 
     /// One turn (see the module doc); `look` forces a look at the kernel. Returns
@@ -100,9 +122,11 @@ impl<W: Write> Session<W> {
         }
         let due =
             self.tracker.unsettled() && self.last_look.is_none_or(|t| t.elapsed() >= LOOK_EVERY);
-        if self.tcp() && (eventful || look || due) {
-            let snap = Snapshot::take(self.family)?;
-            self.last_look = Some(Instant::now());
+        if eventful || look || due {
+            let Some(snap) = self.look()? else {
+                self.w.flush()?;
+                return Ok(self.limit_reached());
+            };
             self.drain()?;
             let now = SystemTime::now();
             for tr in self.tracker.reconcile(snap) {
@@ -152,7 +176,7 @@ impl<W: Write> Session<W> {
     }
 
     fn in_scope(&mut self, a: SocketAddr, b: SocketAddr, new: bool) -> anyhow::Result<bool> {
-        let Scope::Mine(decided) = &mut self.scope else {
+        let Scope::Mine(decided) = &self.scope else {
             return Ok(true);
         };
         let (a, b) = (norm(a), norm(b));
@@ -172,15 +196,19 @@ impl<W: Write> Session<W> {
                 .any(|c| c.a.matches(x.ip(), x.port()))
         };
         let (ours, theirs) = if is_dest(b) { (a, b) } else { (b, a) };
-        let snap = Snapshot::take(self.family)?;
+        // Our descriptors are read before the kernel's table and again after it: a
+        // socket of ours that closes in between, or opens, is still recognised.
+        let own = || crate::stat::proc::inodes_of(std::process::id() as i32);
+        let before = own()?;
+        let snap = self.look()?.unwrap_or_default();
         let mine = match snap.socket(ours, theirs) {
-            Some((_, inode)) if inode != 0 => {
-                crate::stat::proc::inodes_of(std::process::id() as i32)?.contains(&inode)
-            }
+            Some((_, inode)) if inode != 0 => before.contains(&inode) || own()?.contains(&inode),
             // Gone already (refused, or TIME-WAIT with no inode): nobody else's.
             _ => true,
         };
-        decided.insert(key, mine);
+        if let Scope::Mine(decided) = &mut self.scope {
+            decided.insert(key, mine);
+        }
         Ok(mine)
     }
 

@@ -82,6 +82,11 @@ fn heartbeat_connect_shows_its_beats_on_the_wire() {
     );
     let recs = json_records(&out.stderr);
     let s = segments(&recs);
+    assert!(
+        !s.is_empty(),
+        "no segments; stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(flags(s[0]), "SYN", "{recs:#?}");
     let me = s[0]["src"].as_str().unwrap();
     let beats = s
