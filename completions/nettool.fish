@@ -361,8 +361,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand stat" -l iface -d 'With 
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l buffer -d 'With --packets: the most the kernel queues for nettool (SO_RCVBUF); a full queue drops packets and says how many' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s w -l timeout -d 'With --packets: stop after this long (exit 1 if nothing was seen)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l state -d 'Only these states (TCP diagram names, or all, connected, synchronized, bucket, big)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand stat" -l sport -d 'Only sockets with this local port' -r
-complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dport -d 'Only sockets with this peer port' -r
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l sport -d 'Only sockets with this local port (a number, :PORT or a service name such as http)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dport -d 'Only sockets with this peer port (a number, :PORT or a service name such as https)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l pid -d 'Only sockets held open by this process' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l watch -d 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s c -l count -d 'With --watch: stop after this many snapshots; with --packets: after this many packets' -r

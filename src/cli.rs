@@ -31,7 +31,9 @@ use crate::output::{ColorWhen, Output, Verbosity};
     max_term_width = 100
 )]
 pub struct Cli {
-    #[command(flatten)]
+    /// Listed under their own heading in every --help, so that an option shown among a
+    /// subcommand's own (`-4`, `-w`) is never mistaken for one that goes before it.
+    #[command(flatten, next_help_heading = "Global options")]
     pub global: GlobalOpts,
 
     #[command(subcommand)]
@@ -144,8 +146,9 @@ pub enum Command {
     Man(crate::cmd::completions::ManArgs),
 }
 
-/// Parse a duration: humantime (`500ms`, `2s`, `1m30s`) or a bare number of seconds
-/// (`5`, `0.5`), as netcat's `-w 5`.
+/// Parse a duration: humantime (`500ms`, `2s`, `1m30s`), a bare number of seconds
+/// (`5`, `0.5`), as netcat's `-w 5`, or a decimal with one unit (`1.5s`, `2.5ms`), the
+/// way [`crate::output::duration`] prints them.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     if let Ok(secs) = t.parse::<f64>() {
@@ -154,8 +157,76 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         }
         return Err(format!("{s:?} is not a usable number of seconds"));
     }
+    if let Some(d) = decimal_with_unit(t) {
+        return Ok(d);
+    }
     humantime::parse_duration(t)
-        .map_err(|e| format!("{s:?} is not a duration ({e}); try 500ms, 2s or 1m"))
+        .map_err(|bad| format!("{s:?} is not a duration ({bad}); try 500ms, 2s or 1m"))
+}
+
+/// `1.5s`, `2.5ms`, `0.5m`: one decimal number and one unit (humantime takes only
+/// whole numbers).
+fn decimal_with_unit(t: &str) -> Option<Duration> {
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (num, unit) = t.split_at(split);
+    if !num.contains('.') {
+        return None;
+    }
+    let scale = match unit {
+        "ns" => 1e-9,
+        "us" | "µs" => 1e-6,
+        "ms" => 1e-3,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return None,
+    };
+    let secs = num.parse::<f64>().ok()? * scale;
+    (0.0..1e12)
+        .contains(&secs)
+        .then(|| Duration::from_secs_f64(secs))
+}
+
+/// Parse a `-w/--timeout` bound: a duration as [`parse_duration`], refusing zero (a
+/// bound of nothing would time out at once; leave `-w` out to wait without a bound).
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d.is_zero() => Err("must be above zero (leave -w out to wait without a bound)".into()),
+        d => Ok(d),
+    }
+}
+
+/// clap value parser for a whole number of at least `min` (`--max-connections`,
+/// `-n`): refusals read "must be at least 1", not clap's `0 is not in 1..18446744073709551615`.
+pub fn at_least<T>(min: T) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: Into<i128> + TryFrom<i128> + Copy + Send + Sync + 'static,
+{
+    move |s| number_in(s, min.into(), None)
+}
+
+/// clap value parser for a whole number in `min..=max` ("must be between 1 and 4096").
+pub fn between<T>(
+    min: T,
+    max: T,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: Into<i128> + TryFrom<i128> + Copy + Send + Sync + 'static,
+{
+    move |s| number_in(s, min.into(), Some(max.into()))
+}
+
+fn number_in<T: TryFrom<i128>>(s: &str, min: i128, max: Option<i128>) -> Result<T, String> {
+    let n: i128 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number"))?;
+    let fits = n >= min && max.is_none_or(|m| n <= m);
+    match (fits, max) {
+        (true, _) => T::try_from(n).map_err(|_| format!("{n} is too large")),
+        (false, None) => Err(format!("must be at least {min}")),
+        (false, Some(max)) => Err(format!("must be between {min} and {max}")),
+    }
 }
 
 /// `-4` / `-6`: restrict to one address family.
@@ -184,7 +255,7 @@ impl FamilyOpts {
 #[derive(Debug, Clone, Default, Args)]
 pub struct TimeoutOpt {
     /// Give up after this long (connect, or no data); a bare number means seconds
-    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 }
 
@@ -232,7 +303,7 @@ pub struct ListenSockOpts {
     pub reuseport: bool,
 
     /// The listen(2) backlog: connections the kernel completes before we accept them
-    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(i32).range(0..))]
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = at_least(0i32))]
     pub backlog: i32,
 }
 
@@ -259,7 +330,7 @@ pub struct EngineOpts {
     pub engine: EngineKind,
 
     /// Refuse connections beyond this many at once
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = at_least(1u64))]
     pub max_connections: Option<u64>,
 
     /// Close a connection after this long without traffic
@@ -288,7 +359,10 @@ pub fn open_hexdump(
     path.map(|p| {
         crate::net::hexdump::Hexdump::open(p)
             .map(std::sync::Arc::new)
-            .map_err(|e| anyhow::anyhow!("open hexdump file {}: {e}", p.display()))
+            .map_err(|e| {
+                let why = crate::os_error::describe(&e);
+                anyhow::anyhow!("open hexdump file {}: {why}", p.display())
+            })
     })
     .transpose()
 }
@@ -356,12 +430,40 @@ mod tests {
         assert_eq!(parse_duration("0.5").unwrap(), Duration::from_millis(500));
         assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
         assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert_eq!(
+            parse_duration("2.5ms").unwrap(),
+            Duration::from_micros(2500)
+        );
+        assert_eq!(parse_duration("2m30s").unwrap(), Duration::from_secs(150));
         assert!(
             parse_duration("soon")
                 .unwrap_err()
                 .contains("not a duration")
         );
         assert!(parse_duration("-1").is_err());
+        assert!(parse_timeout("0").unwrap_err().contains("above zero"));
+        assert!(parse_timeout("0ms").is_err());
+        assert_eq!(parse_timeout("1ms").unwrap(), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn numbers_out_of_range_read_as_sentences() {
+        assert_eq!(at_least(1u64)("0").unwrap_err(), "must be at least 1");
+        assert_eq!(at_least(1u64)("7").unwrap(), 7);
+        assert_eq!(
+            between(1u16, 256)("300").unwrap_err(),
+            "must be between 1 and 256"
+        );
+        assert_eq!(between(0u32, 255)("255").unwrap(), 255);
+        assert_eq!(
+            at_least(1u32)("x").unwrap_err(),
+            "\"x\" is not a whole number"
+        );
+        assert_eq!(
+            at_least(1u32)("99999999999").unwrap_err(),
+            "99999999999 is too large"
+        );
     }
 
     #[test]

@@ -57,11 +57,37 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 pub fn report(err: &anyhow::Error) -> ExitCode {
     let code = exit_code(err);
     if code != EXIT_INTERRUPTED {
-        // `{:#}` joins the context chain with ": " on a single line.
-        let line = format!("{err:#}").replace('\n', " ");
-        crate::output::error_line(&line);
+        crate::output::error_line(&render(err));
     }
     ExitCode::from(code)
+}
+
+/// The one line an error is shown as: its context chain joined by ": " (as `{:#}`
+/// would), but every OS error in words with its hint ([`crate::os_error`]), never
+/// `(os error N)`. Every human line that shows an `anyhow::Error` goes through here.
+pub fn render(err: &anyhow::Error) -> String {
+    use crate::os_error::{self, OsError};
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let (part, last) = if let Some(os) = cause.downcast_ref::<OsError>() {
+            (os.to_string(), true)
+        } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            (os_error::describe(io), true)
+        } else if let Some(errno) = cause.downcast_ref::<nix::errno::Errno>() {
+            let io = std::io::Error::from_raw_os_error(*errno as i32);
+            (os_error::describe(&io), true)
+        } else {
+            (cause.to_string(), false)
+        };
+        if parts.last() != Some(&part) {
+            parts.push(part);
+        }
+        // An OS error's own source is the errno it already put into words.
+        if last {
+            break;
+        }
+    }
+    parts.join(": ").replace('\n', " ")
 }
 
 /// True when an I/O error means "the reader went away" (stdout closed by `head`).
@@ -98,6 +124,34 @@ mod tests {
             exit_code(&anyhow::Error::new(Interrupted)),
             EXIT_INTERRUPTED
         );
+    }
+
+    #[test]
+    fn render_words_os_errors_without_their_number() {
+        let err = anyhow::Error::new(std::io::Error::from_raw_os_error(libc::EMFILE))
+            .context("accept")
+            .context("serve");
+        assert_eq!(
+            render(&err),
+            "serve: accept: too many open files; this process is out of file descriptors: \
+             raise the limit (ulimit -n)"
+        );
+        let err = anyhow::Error::new(nix::errno::Errno::ECONNRESET).context("read");
+        assert_eq!(render(&err), "read: connection reset by peer");
+        let worded = crate::os_error::error(
+            "connect to /tmp/x",
+            crate::os_error::Op::Connect,
+            crate::os_error::Target::Unix("/tmp/x"),
+            std::io::Error::from_raw_os_error(libc::ENOENT),
+        );
+        let line = render(&worded.context("unix connect"));
+        assert!(
+            line.starts_with(
+                "unix connect: connect to /tmp/x: no such file or directory; no socket at /tmp/x"
+            ),
+            "{line}"
+        );
+        assert!(!line.contains("os error"), "{line}");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! * [`bench`] — the echo load generator and the engine comparison.
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
 //! * [`stat`] — socket tables from netlink sock_diag or /proc (`nettool stat`).
-//! * [`output`] / [`error`] — what the user sees: events, colour, JSON, exit codes.
+//! * [`output`] / [`error`] / [`os_error`] — what the user sees: events, colour, JSON,
+//!   exit codes, OS errors in words with their likely fix.
 
 pub mod bench;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod diag;
 pub mod engine;
 pub mod error;
 pub mod net;
+pub mod os_error;
 pub mod output;
 pub mod proto;
 pub mod stat;

@@ -103,7 +103,7 @@ pub fn compare(
         });
         let row = CompareRow {
             engine: engine.name().to_string(),
-            result: result.map_err(|e| format!("{e:#}")),
+            result: result.map_err(|e| crate::error::render(&e)),
         };
         on_row(&row);
         rows.push(row);

@@ -45,7 +45,7 @@ pub fn hold_idle(
         match tcp_connect(addrs, Some(timeout)) {
             Ok(sock) if ping(&sock, i as u8, timeout) => open.push(sock),
             Ok(_) => {}
-            Err(e) => log::debug!("idle connection {i}: {e:#}"),
+            Err(e) => log::debug!("idle connection {i}: {}", crate::error::render(&e)),
         }
     }
     let connected = open.len();

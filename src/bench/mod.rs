@@ -264,7 +264,7 @@ fn worker(
                     conns.push(Conn::new(sock, i, work));
                 }
                 Err(e) => {
-                    log::debug!("bench: {e:#}");
+                    log::debug!("bench: {}", crate::error::render(&e));
                     errors.connect += 1;
                 }
             }

@@ -142,8 +142,8 @@ pub fn format_table(rows: &[CompareRow]) -> String {
                     r.errors.total()
                 );
             }
-            Err(e) => {
-                let _ = writeln!(s, "{:<10} failed: {e}", row.engine);
+            Err(why) => {
+                let _ = writeln!(s, "{:<10} failed: {why}", row.engine);
             }
         }
     }

@@ -46,8 +46,8 @@ pub enum BroadcastCommand {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("dest").required(true).multiple(true).args(["iface", "to"])))]
 pub struct SendArgs {
-    /// Destination port
-    #[arg(value_name = "PORT")]
+    /// Destination port (a number, :PORT or a UDP service name)
+    #[arg(value_name = "PORT", value_parser = crate::net::services::udp_port_arg)]
     pub port: u16,
 
     #[command(flatten)]
@@ -64,8 +64,8 @@ pub struct SendArgs {
 
 #[derive(Debug, Args)]
 pub struct RecvArgs {
-    /// Port to receive on
-    #[arg(value_name = "PORT")]
+    /// Port to receive on (a number, :PORT or a UDP service name)
+    #[arg(value_name = "PORT", value_parser = crate::net::services::udp_port_arg)]
     pub port: u16,
 
     /// Only datagrams that arrive on this interface (SO_BINDTODEVICE)

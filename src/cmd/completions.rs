@@ -100,14 +100,38 @@ const EXIT_STATUS: &str = "\
 2  usage error: an unknown option, a bad address, port or duration.
 130  a client interrupted by SIGINT.";
 
+/// How an error reads: the same on every page, as `crate::os_error` words it.
+const DIAGNOSTICS: &str = "\
+Errors are one line on stderr: nettool: WHAT WAS BEING DONE: WHAT THE SYSTEM SAID; THE LIKELY \
+FIX. The system's words never carry an errno number, and the fix is given for the common \
+causes: a port in use (nettool stat -lp --sport PORT shows the holder), a port below 1024, an \
+address not on this host, an unreachable network or host, a link-local IPv6 address without \
+%IFACE, multicast without a route (-i IFACE, or ip route add 224.0.0.0/4 dev IFACE), a Unix \
+socket path that is missing, stale or of the other type, and running out of file \
+descriptors. Example: nettool: connect to 127.0.0.1:9: connection refused; nothing listens \
+on 127.0.0.1:9 (is the server running?)";
+
 /// Every man page as (file name, roff): `nettool.1`, then one page per subcommand at
 /// every depth (`nettool-tcp-echo.1`, `nettool-tcp-echo-connect.1`, …).
 pub fn man_pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let mut cmd = Cli::command();
+    // No `help` subcommands: they have no page of their own, and listing them would
+    // point to nettool-help(1) and the like, which do not exist.
+    let mut cmd = without_help_subcommands(Cli::command());
     cmd.build();
     let mut pages = Vec::new();
     collect_pages(&cmd, "nettool", "nettool", &mut pages)?;
     Ok(pages)
+}
+
+fn without_help_subcommands(cmd: clap::Command) -> clap::Command {
+    let cmd = cmd.disable_help_subcommand(true);
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    names.into_iter().fold(cmd, |cmd, name| {
+        cmd.mut_subcommand(name, without_help_subcommands)
+    })
 }
 
 /// `name` is the page name (`nettool-tcp-echo`), `invocation` what a user types
@@ -167,6 +191,7 @@ fn render_page(cmd: &clap::Command, name: &str) -> anyhow::Result<Vec<u8>> {
         let (code, what) = line.split_once("  ").unwrap_or((line, ""));
         writeln!(out, ".TP\n.B {code}\n{}", roff_escape(what))?;
     }
+    writeln!(out, ".SH DIAGNOSTICS\n{}", roff_escape(DIAGNOSTICS))?;
     if name != "nettool" {
         writeln!(out, ".SH \"SEE ALSO\"\n.BR nettool (1)")?;
     }
@@ -254,6 +279,32 @@ mod tests {
         assert!(
             stale.is_empty(),
             "stale generated files (run NETTOOL_BLESS=1 cargo test --lib committed_): {stale:?}"
+        );
+    }
+
+    /// Every `nettool-…(1)` a committed page refers to is a committed page.
+    #[test]
+    fn man_pages_refer_only_to_pages_that_exist() {
+        let man = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+        let mut dangling = Vec::new();
+        for entry in std::fs::read_dir(&man).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap().replace("\\-", "-");
+            for (at, _) in text.match_indices("nettool") {
+                let rest = &text[at..];
+                let len = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .unwrap_or(rest.len());
+                let (page, after) = rest.split_at(len);
+                let after = after.trim_start_matches(['\\', 'f', 'R', 'B', ' '].as_slice());
+                if after.starts_with("(1)") && !man.join(format!("{page}.1")).exists() {
+                    dangling.push(format!("{}: {page}(1)", path.display()));
+                }
+            }
+        }
+        assert!(
+            dangling.is_empty(),
+            "references to missing pages: {dangling:?}"
         );
     }
 

@@ -12,10 +12,10 @@ use clap::Args;
 
 use crate::cli::parse_duration;
 use crate::error::UsageError;
-use crate::net::HostPort;
 use crate::net::dgram::recv::{RecvJob, RecvLimits};
 use crate::net::dgram::send::{SendJob, Source};
 use crate::net::dgram::socket::MAX_PAYLOAD_V6;
+use crate::net::{HostPort, Transport};
 use crate::output::Output;
 
 /// What to send.
@@ -29,7 +29,7 @@ pub struct SendOpts {
     pub messages: Vec<OsString>,
 
     /// Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)
-    #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(short = 'n', long = "count", value_name = "N", value_parser = crate::cli::at_least(1u64))]
     pub count: Option<u64>,
 
     /// Pause this long between datagrams (otherwise they leave in sendmmsg batches)
@@ -41,7 +41,7 @@ pub struct SendOpts {
     pub raw: bool,
 
     /// Bytes per datagram for --raw (1400) and --probe (64)
-    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1..=MAX_PAYLOAD_V6 as u64))]
+    #[arg(long, value_name = "BYTES", value_parser = crate::cli::between(1u64, MAX_PAYLOAD_V6 as u64))]
     pub size: Option<u64>,
 
     /// Send probes (sequence number + send time) for a `recv --probe` to measure loss
@@ -100,7 +100,7 @@ impl SendOpts {
         if let Ok(ip) = b.parse::<std::net::IpAddr>() {
             return Ok(Some(SocketAddr::new(ip, 0)));
         }
-        let hp = HostPort::parse(b)?;
+        let hp = HostPort::parse(b, Transport::Udp)?;
         Ok(Some(hp.resolve_one(crate::net::Family::Any)?))
     }
 }
@@ -112,16 +112,16 @@ pub struct RecvOpts {
     pub diag: DgramDiagArgs,
 
     /// Exit (status 0) after N datagrams
-    #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(short = 'n', long = "count", value_name = "N", value_parser = crate::cli::at_least(1u64))]
     pub count: Option<u64>,
 
     /// Give up (status 1) after this long without a datagram; a bare number means seconds
-    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = crate::cli::parse_timeout)]
     pub timeout: Option<Duration>,
 
     /// Receive buffer per datagram; larger datagrams are reported as truncated
     #[arg(long, value_name = "BYTES", default_value_t = 65_536,
-          value_parser = clap::value_parser!(u64).range(1..=1 << 20))]
+          value_parser = crate::cli::between(1u64, 1 << 20))]
     pub buffer: u64,
 
     /// Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender
@@ -151,7 +151,7 @@ impl RecvOpts {
 /// Parse `GROUP:PORT` / `[V6]:PORT` into an IP socket address (no host names: a group
 /// is an address). The IPv6 zone (`[ff02::1%eth0]:PORT`) becomes the scope id.
 pub fn ip_port(input: &str, what: &str) -> anyhow::Result<SocketAddr> {
-    let hp = HostPort::parse(input)?;
+    let hp = HostPort::parse(input, Transport::Udp)?;
     match hp.host {
         crate::net::addr::Host::Ip(_) => hp.resolve_one(crate::net::Family::Any),
         _ => Err(UsageError::InvalidAddress {
@@ -184,8 +184,9 @@ impl DgramDiagArgs {
         crate::net::signals::Shutdown,
         crate::net::dgram::tap::DgramTap,
     )> {
-        let shutdown = crate::net::signals::Shutdown::install_with_stats()
-            .map_err(|e| anyhow::anyhow!("install signal handlers: {e}"))?;
+        let shutdown = crate::net::signals::Shutdown::install_with_stats().map_err(|e| {
+            anyhow::anyhow!("install signal handlers: {}", crate::os_error::describe(&e))
+        })?;
         let hexdump = crate::cli::open_hexdump(self.hexdump.as_deref())?;
         Ok((
             shutdown,

@@ -9,8 +9,8 @@ use crate::cli::TimeoutOpt;
 use crate::diag::multicast::{DoctorInput, diagnose};
 use crate::diag::{Check, Verdict};
 use crate::error::UsageError;
-use crate::net::HostPort;
 use crate::net::addr::Host;
+use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output, paint_stdout};
 
 pub const DOCTOR_EXAMPLES: &str = "\
@@ -41,7 +41,7 @@ pub struct DoctorArgs {
 
 impl Run for DoctorArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let hp = HostPort::parse(&self.group)?;
+        let hp = HostPort::parse(&self.group, Transport::Udp)?;
         let Host::Ip(group) = hp.host else {
             return Err(UsageError::InvalidAddress {
                 input: self.group.clone(),

@@ -100,7 +100,7 @@ pub struct ConnectArgs {
     pub interval: Duration,
 
     /// Consecutive unanswered beats before the peer is declared dead
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = crate::cli::at_least(1u32))]
     pub misses: u32,
 
     /// After a dead verdict, reconnect (with back-off) instead of exiting 1
@@ -113,7 +113,7 @@ pub struct ConnectArgs {
 
     /// Stop after this many beats (and their replies or misses)
     #[arg(short = 'n', long = "count", value_name = "N", conflicts_with = "tcp_keepalive",
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = crate::cli::at_least(1u64))]
     pub count: Option<u64>,
 
     /// Beat over UDP instead of TCP
@@ -148,9 +148,19 @@ impl Run for HeartbeatArgs {
     }
 }
 
+/// The transport whose service names a port may use (`heartbeat connect host:NAME`).
+fn port_transport(udp: bool) -> crate::net::Transport {
+    if udp {
+        crate::net::Transport::Udp
+    } else {
+        crate::net::Transport::Tcp
+    }
+}
+
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let addr = HostPort::parse(&self.listen, port_transport(self.udp))?
+            .resolve_one(self.family.family())?;
         // Signals are caught before `listening on` is printed (see net::signals).
         let shutdown = Shutdown::install().context("install signal handlers")?;
         if self.udp {
@@ -210,7 +220,7 @@ impl Run for ServeArgs {
 
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let target = HostPort::parse(&self.addr)?;
+        let target = HostPort::parse(&self.addr, port_transport(self.udp))?;
         let addrs = target.resolve(self.family.family())?;
         let transport = match (self.udp, self.tcp_keepalive) {
             (true, _) => Transport::Udp,
@@ -218,7 +228,7 @@ impl Run for ConnectArgs {
             _ => Transport::Tcp,
         };
         let opts = ClientOpts {
-            label: addrs[0].to_string(),
+            label: crate::net::addr::display(&addrs[0]),
             addrs,
             transport,
             interval: self.interval,

@@ -63,7 +63,7 @@ pub struct SendArgs {
     pub iface: Option<String>,
 
     /// Hop limit: 0 stays on this host, 1 this link (IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS)
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=255))]
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = crate::cli::between(0u32, 255))]
     pub ttl: u32,
 
     /// Deliver a copy to receivers on this host too (the default; IP_MULTICAST_LOOP)

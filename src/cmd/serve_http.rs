@@ -13,8 +13,8 @@ use crate::cmd::Run;
 use crate::engine::report_summary;
 use crate::engine::workers::{reuseport_listeners, serve_workers};
 use crate::error::UsageError;
-use crate::net::HostPort;
 use crate::net::socket::local_label;
+use crate::net::{HostPort, Transport};
 use crate::output::Output;
 use crate::proto::http::fs::Root;
 use crate::proto::http::{HttpFactory, HttpOptions};
@@ -60,7 +60,7 @@ pub struct ServeHttpArgs {
 
     /// Run N engine instances, each with its own SO_REUSEPORT listener
     #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
+          value_parser = crate::cli::between(1u16, 256))]
     pub workers: u16,
 
     /// File served for a directory when it exists
@@ -103,7 +103,8 @@ impl Run for ServeHttpArgs {
         }
         let root = Root::new(&self.dir, self.hidden, self.follow_symlinks)
             .with_context(|| format!("serve {}", self.dir.display()))?;
-        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let addr =
+            HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
         let listeners = reuseport_listeners(addr, usize::from(self.workers))?;
         let mut config = self.engine.server_config()?;
         config.idle_timeout = Some(config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));

@@ -49,7 +49,9 @@ impl Listen<'_> {
             ) {
                 Ok(_) => {}
                 Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
-                Err(e) if self.keep_open => self.out.warn(&format!("{peer}: {e:#}")),
+                Err(e) if self.keep_open => self
+                    .out
+                    .warn(&format!("{peer}: {}", crate::error::render(&e))),
                 Err(e) => return Err(e),
             }
             if !self.keep_open {

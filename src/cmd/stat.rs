@@ -173,12 +173,12 @@ pub struct StatArgs {
     #[arg(long, value_name = "STATE", num_args = 1.., value_parser = StateSet::parse)]
     pub state: Vec<StateSet>,
 
-    /// Only sockets with this local port
-    #[arg(long, value_name = "PORT")]
+    /// Only sockets with this local port (a number, :PORT or a service name such as http)
+    #[arg(long, value_name = "PORT", value_parser = crate::net::services::any_port_arg)]
     pub sport: Option<u16>,
 
-    /// Only sockets with this peer port
-    #[arg(long, value_name = "PORT")]
+    /// Only sockets with this peer port (a number, :PORT or a service name such as https)
+    #[arg(long, value_name = "PORT", value_parser = crate::net::services::any_port_arg)]
     pub dport: Option<u16>,
 
     /// Only sockets held open by this process
@@ -197,7 +197,7 @@ pub struct StatArgs {
 
     /// With --watch: stop after this many snapshots; with --packets: after this many
     /// packets
-    #[arg(short = 'c', long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(short = 'c', long, value_name = "N", value_parser = crate::cli::at_least(1u64))]
     pub count: Option<u64>,
 
     /// Read /proc/net instead of netlink sock_diag (what netstat reads; no timers,

@@ -7,13 +7,13 @@ use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
-use crate::cli::{FamilyOpts, parse_duration};
-use crate::net::HostPort;
+use crate::cli::FamilyOpts;
 use crate::net::dgram::recv::{Printer, RecvLimits, run_receiver};
 use crate::net::dgram::send::run_sender;
 use crate::net::dgram::serve::echo_serve;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
 use crate::net::socket::local_label;
+use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
 
 /// The default port of `udp serve` and `udp recv`.
@@ -68,7 +68,7 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// Stop after echoing N datagrams
-    #[arg(short = 'n', long = "count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(short = 'n', long = "count", value_name = "N", value_parser = crate::cli::at_least(1u64))]
     pub count: Option<u64>,
 
     #[command(flatten)]
@@ -88,7 +88,7 @@ pub struct SendArgs {
     pub send: SendOpts,
 
     /// After sending, wait this long for (more) replies and print them
-    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = crate::cli::parse_timeout)]
     pub timeout: Option<std::time::Duration>,
 
     #[command(flatten)]
@@ -127,7 +127,8 @@ fn receiver_opts() -> DgramOpts {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let addr =
+            HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
         let sock = udp_bind(addr, &receiver_opts())?;
         let (shutdown, tap) = self.diag.start(out)?;
         out.listening(
@@ -147,7 +148,7 @@ impl Run for ServeArgs {
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
-        let to = HostPort::parse(&self.addr)?.resolve_one(self.family.family())?;
+        let to = HostPort::parse(&self.addr, Transport::Udp)?.resolve_one(self.family.family())?;
         let job = self.send.job(self.timeout);
         let sock = udp_connect(to, self.send.bind_addr()?, &receiver_opts())?;
         let (shutdown, tap) = self.send.diag.start(&out)?;
@@ -172,7 +173,8 @@ impl Run for SendArgs {
 
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let addr =
+            HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
         let opts = DgramOpts {
             reuse_port: self.recv.reuse_port,
             ..receiver_opts()

@@ -233,7 +233,10 @@ fn check_membership(group: IpAddr, port: u16, iface: &str) -> Check {
     match joined {
         Err(e) => Check::problem(
             "membership",
-            format!("joining {group} on {iface} failed: {e}"),
+            format!(
+                "joining {group} on {iface} failed: {}",
+                crate::error::render(&e)
+            ),
             "check the interface (above); a join needs an up interface with the MULTICAST flag",
         ),
         Ok(false) => Check::problem(
@@ -328,7 +331,10 @@ fn check_traffic(input: &DoctorInput, iface: Option<&str>, wait: Duration) -> Ch
         ),
         Err(e) => Check::problem(
             "traffic",
-            format!("could not listen on the group: {e}"),
+            format!(
+                "could not listen on the group: {}",
+                crate::error::render(&e)
+            ),
             "see the checks above",
         ),
     }

@@ -89,7 +89,10 @@ impl Acceptor {
                         return Ok(None);
                     }
                     Some(libc::ENOBUFS | libc::ENOMEM) => {
-                        self.warn(ctx, &format!("accept: {e}; retrying"));
+                        self.warn(
+                            ctx,
+                            &format!("accept: {}; retrying", crate::os_error::describe(&e)),
+                        );
                         return Ok(None);
                     }
                     _ => return Err(e),
@@ -184,7 +187,10 @@ impl Acceptor {
         self.spare = File::open("/dev/null").ok();
         self.warn(
             ctx,
-            &format!("accept: {err}; shedding connections until descriptors free up"),
+            &format!(
+                "accept: {}; shedding connections until descriptors free up",
+                crate::os_error::describe(err)
+            ),
         );
         if self.spare.is_none() {
             // Not even one descriptor is free: back off briefly instead of spinning.

@@ -175,7 +175,9 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
                     return;
                 }
                 Err(e) => {
-                    self.ctx.out.warn(&format!("accept: {e}"));
+                    self.ctx
+                        .out
+                        .warn(&format!("accept: {}", crate::os_error::describe(&e)));
                     return;
                 }
             }
@@ -207,9 +209,11 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         let entry = self.conns.vacant_entry();
         let token = Token(entry.key() + FIRST_CONN);
         if let Err(e) = self.sel.register(conn.sock.as_fd(), token, interest) {
-            self.ctx
-                .out
-                .warn(&format!("cannot watch connection {}: {e}", conn.id));
+            self.ctx.out.warn(&format!(
+                "cannot watch connection {}: {}",
+                conn.id,
+                crate::os_error::describe(&e)
+            ));
             let mut conn = conn;
             conn.abort(CloseReason::Error);
             conn.close(self.ctx);

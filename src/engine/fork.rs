@@ -114,7 +114,10 @@ pub fn run<F: ServiceFactory>(
                 }
                 Err(e) => {
                     ctx.counters.closed();
-                    ctx.out.warn(&format!("cannot fork for {peer}: {e:#}"));
+                    ctx.out.warn(&format!(
+                        "cannot fork for {peer}: {}",
+                        crate::error::render(&e)
+                    ));
                 }
             }
         }

@@ -132,7 +132,9 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
                 Ok(Some(c)) => c,
                 Ok(None) => return,
                 Err(e) => {
-                    self.ctx.out.warn(&format!("accept: {e}"));
+                    self.ctx
+                        .out
+                        .warn(&format!("accept: {}", crate::os_error::describe(&e)));
                     return;
                 }
             };
@@ -146,9 +148,11 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
                 .epoll
                 .register(conn.sock.as_fd(), token, Interest::READ)
             {
-                self.ctx
-                    .out
-                    .warn(&format!("cannot watch connection {}: {e}", conn.id));
+                self.ctx.out.warn(&format!(
+                    "cannot watch connection {}: {}",
+                    conn.id,
+                    crate::os_error::describe(&e)
+                ));
                 conn.abort(CloseReason::Error);
                 self.remove(token);
                 continue;

@@ -69,8 +69,10 @@ pub fn run<F: ServiceFactory>(
             Err(e) => {
                 live.lock().expect("live map").remove(&id);
                 ctx.counters.closed();
-                ctx.out
-                    .warn(&format!("cannot start a thread for {peer}: {e}"));
+                ctx.out.warn(&format!(
+                    "cannot start a thread for {peer}: {}",
+                    crate::os_error::describe(&e)
+                ));
             }
         }
         threads.retain(|t| !t.is_finished());

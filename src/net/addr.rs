@@ -1,5 +1,7 @@
 //! Address arguments: `PORT`, `:PORT`, `HOST:PORT`, `[V6]:PORT` (with an optional
-//! `%zone`), and for Unix sockets a path or an `@abstract` name.
+//! `%zone`), and for Unix sockets a path or an `@abstract` name. After a colon the
+//! port may be a service name (`localhost:http`), looked up for the transport the
+//! command uses ([`crate::net::services`]).
 //!
 //! Parsing is pure and strict (a bad address is a usage error, exit 2); resolving a
 //! host name is a separate, fallible runtime step (exit 1), as `getaddrinfo(3)` is.
@@ -11,6 +13,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use crate::error::UsageError;
+use crate::net::services::{self, Transport};
 
 /// Which address family the user allowed (`-4`, `-6`, or neither).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,15 +60,8 @@ fn invalid(input: &str, reason: impl Into<String>) -> UsageError {
     }
 }
 
-fn parse_port(input: &str, port: &str) -> Result<u16, UsageError> {
-    if port.is_empty() {
-        return Err(invalid(input, "missing port"));
-    }
-    if !port.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid(input, format!("port {port:?} is not a number")));
-    }
-    port.parse::<u16>()
-        .map_err(|_| invalid(input, "port out of range"))
+fn parse_port(input: &str, port: &str, transport: Transport) -> Result<u16, UsageError> {
+    services::port(port, transport).map_err(|why| invalid(input, why))
 }
 
 fn valid_host_name(name: &str) -> bool {
@@ -77,8 +73,9 @@ fn valid_host_name(name: &str) -> bool {
 }
 
 impl HostPort {
-    /// Parse one of `PORT`, `:PORT`, `HOST:PORT`, `[V6]:PORT`, `[V6%zone]:PORT`.
-    pub fn parse(input: &str) -> Result<Self, UsageError> {
+    /// Parse one of `PORT`, `:PORT`, `HOST:PORT`, `[V6]:PORT`, `[V6%zone]:PORT`; a
+    /// port after a colon may be a service name of `transport` (`[::1]:ssh`).
+    pub fn parse(input: &str, transport: Transport) -> Result<Self, UsageError> {
         let s = input.trim();
         if s.is_empty() {
             return Err(invalid(input, "empty address"));
@@ -100,14 +97,14 @@ impl HostPort {
                 .map_err(|_| invalid(input, format!("{ip:?} is not an IPv6 address")))?;
             return Ok(HostPort {
                 host: Host::Ip(IpAddr::V6(ip)),
-                port: parse_port(input, port)?,
+                port: parse_port(input, port, transport)?,
                 zone,
             });
         }
         if s.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(HostPort {
                 host: Host::Default,
-                port: parse_port(input, s)?,
+                port: parse_port(input, s, transport)?,
                 zone: None,
             });
         }
@@ -120,7 +117,7 @@ impl HostPort {
                 "IPv6 addresses need brackets, as in [::1]:8080",
             ));
         }
-        let port = parse_port(input, port)?;
+        let port = parse_port(input, port, transport)?;
         let host = if host.is_empty() {
             Host::Default
         } else if let Ok(ip) = host.parse::<Ipv4Addr>() {
@@ -277,9 +274,23 @@ impl fmt::Display for UnixTarget {
     }
 }
 
-/// Format a socket address the way nettool prints it (`[v6]:port`, `v4:port`).
+/// Format a socket address the way nettool prints it (`[v6]:port`, `v4:port`), an
+/// IPv6 scope by its interface name (`[fe80::1%eth0]:80`, as it is typed) rather than
+/// the kernel's index (`%2`); the index stays when no interface has it.
 pub fn display(addr: &SocketAddr) -> String {
-    addr.to_string()
+    match addr {
+        SocketAddr::V6(v6) if v6.scope_id() != 0 => {
+            let name = nix::net::if_::if_indextoname(v6.scope_id())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.is_empty() {
+                addr.to_string()
+            } else {
+                format!("[{}%{name}]:{}", v6.ip(), v6.port())
+            }
+        }
+        _ => addr.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -287,11 +298,11 @@ mod tests {
     use super::*;
 
     fn hp(s: &str) -> HostPort {
-        HostPort::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+        HostPort::parse(s, Transport::Tcp).unwrap_or_else(|e| panic!("{s}: {e}"))
     }
 
     fn err(s: &str) -> String {
-        HostPort::parse(s).unwrap_err().to_string()
+        HostPort::parse(s, Transport::Tcp).unwrap_err().to_string()
     }
 
     #[test]
@@ -332,6 +343,19 @@ mod tests {
     }
 
     #[test]
+    fn ports_may_be_service_names_of_the_transport() {
+        assert_eq!(hp("localhost:http").port, 80);
+        assert_eq!(hp("[::1]:ssh").port, 22);
+        assert_eq!(hp(":ssh").host, Host::Default);
+        let udp = HostPort::parse("127.0.0.1:domain", Transport::Udp).unwrap();
+        assert_eq!(udp.port, 53);
+        let e = HostPort::parse("[::1]:ssh", Transport::Udp)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("22/tcp but has no udp entry"), "{e}");
+    }
+
+    #[test]
     fn host_names_are_kept_for_resolution() {
         assert_eq!(hp("localhost:80").host, Host::Name("localhost".into()));
     }
@@ -340,11 +364,11 @@ mod tests {
     fn bad_inputs_name_the_problem() {
         assert_eq!(
             err("1.2.3:99999"),
-            r#"invalid address "1.2.3:99999": port out of range"#
+            r#"invalid address "1.2.3:99999": port 99999 is out of range (0 to 65535)"#
         );
-        assert!(err("70000").contains("port out of range"));
+        assert!(err("70000").contains("out of range"));
         assert!(err("host:").contains("missing port"));
-        assert!(err("host:http").contains("is not a number"));
+        assert!(err("host:nosuchservice").contains("unknown service \"nosuchservice\""));
         assert!(err("::1:80").contains("need brackets"));
         assert!(err("[::1]80").contains("expected ':PORT'"));
         assert!(err("[::1:80").contains("missing ']'"));
@@ -380,6 +404,21 @@ mod tests {
     }
 
     #[test]
+    fn scope_ids_print_as_interface_names() {
+        let lo = nix::net::if_::if_nametoindex("lo").unwrap();
+        let a = hp("[fe80::1%lo]:80").resolve_one(Family::Any).unwrap();
+        assert_eq!(display(&a), "[fe80::1%lo]:80");
+        let by_index = HostPort::parse(&format!("[fe80::1%{lo}]:80"), Transport::Tcp).unwrap();
+        assert_eq!(
+            display(&by_index.resolve_one(Family::Any).unwrap()),
+            "[fe80::1%lo]:80"
+        );
+        let unknown: SocketAddr = "[fe80::1%4000000]:80".parse().unwrap();
+        assert_eq!(display(&unknown), "[fe80::1%4000000]:80");
+        assert_eq!(display(&"127.0.0.1:5".parse().unwrap()), "127.0.0.1:5");
+    }
+
+    #[test]
     fn unix_targets() {
         assert_eq!(
             UnixTarget::parse("/tmp/x.sock").unwrap(),
@@ -405,14 +444,14 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn parsing_never_panics(s in ".{0,64}") {
-            let _ = HostPort::parse(&s);
+            let _ = HostPort::parse(&s, Transport::Tcp);
             let _ = UnixTarget::parse(&s);
         }
 
         #[test]
         fn display_parses_back(a in proptest::prelude::any::<std::net::IpAddr>(), port in proptest::prelude::any::<u16>()) {
             let hp = HostPort { host: Host::Ip(a), port, zone: None };
-            proptest::prop_assert_eq!(HostPort::parse(&hp.to_string()).unwrap(), hp);
+            proptest::prop_assert_eq!(HostPort::parse(&hp.to_string(), Transport::Udp).unwrap(), hp);
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod mcast_probe;
 pub mod packet;
 pub mod peer;
 pub mod relay;
+pub mod services;
 pub mod signals;
 pub mod socket;
 pub mod trace;
@@ -22,3 +23,4 @@ pub mod unix;
 pub mod unix_dgram;
 
 pub use addr::{Family, HostPort, UnixTarget};
+pub use services::Transport;

@@ -12,7 +12,8 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
-use crate::net::trace;
+use crate::net::{addr, trace};
+use crate::os_error::{self, Op, Target};
 
 /// How a listening socket is set up.
 #[derive(Debug, Clone)]
@@ -58,15 +59,14 @@ fn domain_of(addr: &SocketAddr) -> Domain {
     }
 }
 
-/// Explain common bind failures in words a user acts on.
+/// A failed bind or listen, in words with the likely fix ([`os_error`]).
 fn bind_error(addr: &SocketAddr, err: io::Error) -> anyhow::Error {
-    let why = match err.raw_os_error() {
-        Some(libc::EADDRINUSE) => "address in use (another server is listening there)".to_string(),
-        Some(libc::EADDRNOTAVAIL) => "address not available on this host".to_string(),
-        Some(libc::EACCES) => "permission denied (ports below 1024 need privileges)".to_string(),
-        _ => err.to_string(),
-    };
-    anyhow!("listen on {addr}: {why}")
+    os_error::error(
+        format!("listen on {}", addr::display(addr)),
+        Op::Bind,
+        Target::Inet(*addr),
+        err,
+    )
 }
 
 /// `socket` + options + `bind` + `listen`: a TCP listener on `addr`.
@@ -243,7 +243,7 @@ pub fn local_label(sock: &Socket) -> String {
 /// Render any socket address: `1.2.3.4:5`, `[::1]:5`, a path, `@abstract`, `unnamed`.
 pub fn sockaddr_label(addr: &SockAddr) -> String {
     if let Some(inet) = addr.as_socket() {
-        return inet.to_string();
+        return super::addr::display(&inet);
     }
     if let Some(path) = addr.as_pathname() {
         return path.display().to_string();
@@ -277,7 +277,7 @@ pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::R
         let target: SockAddr = (*addr).into();
         let res = trace::action(
             "connect",
-            || vec![trace::fd(&sock), addr.to_string()],
+            || vec![trace::fd(&sock), addr::display(addr)],
             || match timeout {
                 Some(t) => sock.connect_timeout(&target, t),
                 None => sock.connect(&target),
@@ -292,25 +292,37 @@ pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::R
         }
     }
     let (addr, err) = last.ok_or_else(|| anyhow!("no address to connect to"))?;
-    Err(connect_error(&addr.to_string(), err, timeout))
+    Err(connect_error(
+        &addr::display(&addr),
+        Target::Inet(addr),
+        err,
+        timeout,
+    ))
 }
 
-/// Word a connect failure the way users expect: refused, timed out, unreachable.
-pub fn connect_error(target: &str, err: io::Error, timeout: Option<Duration>) -> anyhow::Error {
-    let why = match (err.kind(), err.raw_os_error()) {
-        (io::ErrorKind::TimedOut, _)
-        | (_, Some(libc::ETIMEDOUT))
-        | (io::ErrorKind::WouldBlock, _) => match timeout {
-            Some(t) => format!("timed out after {}", humantime::format_duration(t)),
-            None => "timed out".to_string(),
-        },
-        (_, Some(libc::ECONNREFUSED)) => "connection refused".to_string(),
-        (_, Some(libc::ENETUNREACH)) => "network unreachable".to_string(),
-        (_, Some(libc::EHOSTUNREACH)) => "host unreachable".to_string(),
-        (_, Some(libc::ENOENT)) => "no such socket file".to_string(),
-        _ => err.to_string(),
-    };
-    anyhow!("connect to {target}: {why}")
+/// Word a connect failure the way users expect: refused, timed out, unreachable, each
+/// with its likely fix ([`os_error`]).
+pub fn connect_error(
+    shown: &str,
+    target: Target<'_>,
+    err: io::Error,
+    timeout: Option<Duration>,
+) -> anyhow::Error {
+    let what = format!("connect to {shown}");
+    let timed_out = matches!(
+        err.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    ) || err.raw_os_error() == Some(libc::ETIMEDOUT);
+    if timed_out {
+        let after = timeout.map_or(String::new(), |t| {
+            format!(" after {}", crate::output::duration(t))
+        });
+        let why = format!(
+            "timed out{after}; no answer: the host is down or a firewall drops the packets"
+        );
+        return os_error::worded(what, why, err);
+    }
+    os_error::error(what, Op::Connect, target, err)
 }
 
 /// Wait for one connection on a blocking-style listener, giving up after `timeout` or
@@ -393,7 +405,10 @@ mod tests {
         let l = tcp_listener("127.0.0.1:0".parse().unwrap(), &opts).unwrap();
         let addr = l.local_addr().unwrap().as_socket().unwrap();
         let err = tcp_listener(addr, &opts).unwrap_err().to_string();
-        assert!(err.contains("address in use"), "{err}");
+        assert!(
+            err.contains("address already in use; another socket holds port"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -404,7 +419,12 @@ mod tests {
         let err = tcp_connect(&[addr], Some(Duration::from_secs(2)))
             .unwrap_err()
             .to_string();
-        assert_eq!(err, format!("connect to {addr}: connection refused"));
+        assert_eq!(
+            err,
+            format!(
+                "connect to {addr}: connection refused; nothing listens on {addr} (is the server running?)"
+            )
+        );
     }
 
     #[test]

@@ -134,7 +134,10 @@ fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::
                     format!("-1 {n:?} ({})", n.desc()),
                     json!({"error": format!("{n:?}")}),
                 ),
-                None => (format!("-1 ({e})"), json!({"error": e.to_string()})),
+                None => {
+                    let why = crate::os_error::describe(e);
+                    (format!("-1 ({why})"), json!({ "error": why }))
+                }
             }
         }
     };

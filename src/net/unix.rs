@@ -31,6 +31,7 @@ use socket2::{Domain, SockAddr, Socket, Type};
 
 use super::addr::UnixTarget;
 use super::socket::connect_error;
+use crate::os_error::{self, Op, Target};
 
 /// Stream (`SOCK_STREAM`, a byte stream like TCP) or datagram (`SOCK_DGRAM`, reliable
 /// and ordered on Unix sockets, unlike UDP, with message boundaries kept).
@@ -267,13 +268,13 @@ pub fn unix_bind(
         UnixTarget::Abstract(_) => crate::net::socket::bind(&sock, &addr),
     };
     bind_result.map_err(|e| {
-        let why = match e.raw_os_error() {
-            Some(libc::EADDRINUSE) => "in use by a running server".to_string(),
-            Some(libc::EACCES) => "permission denied".to_string(),
-            Some(libc::ENOENT) => "the directory does not exist".to_string(),
-            _ => e.to_string(),
-        };
-        anyhow!("listen on {target}: {why}")
+        let shown = target.to_string();
+        os_error::error(
+            format!("listen on {shown}"),
+            Op::Bind,
+            Target::Unix(&shown),
+            e,
+        )
     })?;
     let file = match target {
         UnixTarget::Path(path) => {
@@ -339,9 +340,10 @@ fn wrong_type_hint(
             UnixKind::Stream => "it is a datagram socket (try --dgram)",
             UnixKind::Datagram => "it is a stream socket (drop --dgram)",
         };
-        return anyhow!("connect to {target}: {hint}");
+        return os_error::worded(format!("connect to {target}"), hint, e);
     }
-    connect_error(&target.to_string(), e, timeout)
+    let shown = target.to_string();
+    connect_error(&shown, Target::Unix(&shown), e, timeout)
 }
 
 /// A datagram client: its own socket bound to a fresh temporary path (so the server

@@ -201,8 +201,8 @@ pub fn echo(sock: Socket, out: &Output, shutdown: &Shutdown) -> anyhow::Result<D
             out.event(
                 Level::Detail,
                 "unanswered",
-                json!({"peer": peer, "reason": e.to_string()}),
-                || format!("cannot reply to {peer}: {e}"),
+                json!({"peer": peer, "reason": crate::os_error::describe(&e)}),
+                || format!("cannot reply to {peer}: {}", crate::os_error::describe(&e)),
             );
         }
     }
@@ -412,7 +412,11 @@ pub fn listen(
                             d.record(Direction::Sent, &chunk[..n]);
                         }
                     }
-                    Err(e) => out.warn(&format!("send to {}: {e}", addr_label(to))),
+                    Err(e) => out.warn(&format!(
+                        "send to {}: {}",
+                        addr_label(to),
+                        crate::os_error::describe(&e)
+                    )),
                 }
             }
         }

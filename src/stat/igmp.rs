@@ -38,7 +38,12 @@ pub fn memberships(family: Family) -> io::Result<Vec<Membership>> {
 fn read_optional(path: &str) -> io::Result<String> {
     match std::fs::read_to_string(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(String::new()),
-        r => r.map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}"))),
+        r => r.map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("{path}: {}", crate::os_error::describe(&e)),
+            )
+        }),
     }
 }
 

@@ -198,7 +198,10 @@ pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
         Source::Auto => match netlink::sockets(q) {
             Ok(rows) => rows,
             Err(e) if netlink::unavailable(&e) => {
-                log::info!("netlink sock_diag unavailable ({e}); reading /proc/net");
+                log::info!(
+                    "netlink sock_diag unavailable ({}); reading /proc/net",
+                    crate::os_error::describe(&e)
+                );
                 proc::sockets(q)?
             }
             Err(e) => return Err(anyhow::Error::new(e).context("netlink sock_diag")),

@@ -10,13 +10,13 @@ use std::net::IpAddr;
 
 use super::view::ViewOpts;
 use super::{Endpoint, Proto};
+use crate::net::services::{self, Transport};
 
 /// Turns addresses into text, remembering interface, service and host names.
 #[derive(Default)]
 pub struct Names {
     opts: ViewOpts,
     ifaces: HashMap<u32, String>,
-    services: HashMap<(u16, bool), String>,
     hosts: HashMap<IpAddr, String>,
 }
 
@@ -28,15 +28,9 @@ impl Names {
                 ifaces.insert(i.index(), i.name().to_string_lossy().into_owned());
             }
         }
-        let services = if opts.numeric {
-            HashMap::new()
-        } else {
-            read_services()
-        };
         Names {
             opts,
             ifaces,
-            services,
             hosts: HashMap::new(),
         }
     }
@@ -69,42 +63,21 @@ impl Names {
                         .unwrap_or_else(|| scope.to_string());
                     host = format!("{host}%{dev}");
                 }
+                let transport = if proto == Proto::Udp {
+                    Transport::Udp
+                } else {
+                    Transport::Tcp
+                };
                 let port = match addr.port() {
                     0 => "*".to_string(),
-                    p => self
-                        .services
-                        .get(&(p, proto == Proto::Udp))
-                        .cloned()
-                        .unwrap_or_else(|| p.to_string()),
+                    p if self.opts.numeric => p.to_string(),
+                    p => services::name_of(p, transport)
+                        .map_or_else(|| p.to_string(), str::to_string),
                 };
                 format!("{host}:{port}")
             }
         }
     }
-}
-
-/// Port → name from /etc/services, for tcp (false) and udp (true).
-fn read_services() -> HashMap<(u16, bool), String> {
-    let mut map = HashMap::new();
-    let Ok(text) = std::fs::read_to_string("/etc/services") else {
-        return map;
-    };
-    for line in text.lines() {
-        let line = line.split('#').next().unwrap_or("");
-        let mut f = line.split_whitespace();
-        let (Some(name), Some(pp)) = (f.next(), f.next()) else {
-            continue;
-        };
-        let Some((port, proto)) = pp.split_once('/') else {
-            continue;
-        };
-        let Ok(port) = port.parse::<u16>() else {
-            continue;
-        };
-        map.entry((port, proto == "udp"))
-            .or_insert_with(|| name.to_string());
-    }
-    map
 }
 
 /// An IP address as ss prints it: IPv6 in brackets, and the IPv6 wildcard of a

@@ -190,7 +190,7 @@ fn dump(
                     }
                     Ok(_) => {}
                     // A record this crate cannot decode is skipped, not fatal.
-                    Err(e) => log::debug!("skipping undecodable sock_diag record: {e}"),
+                    Err(bad) => log::debug!("skipping undecodable sock_diag record: {bad}"),
                 },
             }
             off += (len + 3) & !3;

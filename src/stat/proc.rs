@@ -193,6 +193,17 @@ pub fn parse_unix(text: &str) -> Vec<Socket> {
     rows
 }
 
+/// A procfs error in words: its I/O errors without `(os error N)`.
+fn proc_error_words(e: &procfs::ProcError) -> String {
+    match e {
+        procfs::ProcError::Io(io, Some(path)) => {
+            format!("{}: {}", path.display(), crate::os_error::describe(io))
+        }
+        procfs::ProcError::Io(io, None) => crate::os_error::describe(io),
+        other => other.to_string(),
+    }
+}
+
 /// The socket inodes process `pid` holds open.
 pub fn inodes_of(pid: i32) -> anyhow::Result<HashSet<u64>> {
     let why = |e: procfs::ProcError| match e {
@@ -200,7 +211,7 @@ pub fn inodes_of(pid: i32) -> anyhow::Result<HashSet<u64>> {
         procfs::ProcError::PermissionDenied(_) => {
             anyhow::anyhow!("process {pid}: permission denied (its fds need root)")
         }
-        e => anyhow::anyhow!("process {pid}: {e}"),
+        other => anyhow::anyhow!("process {pid}: {}", proc_error_words(&other)),
     };
     let fds = Process::new(pid).and_then(|p| p.fd()).map_err(why)?;
     Ok(fds
@@ -220,7 +231,7 @@ pub fn owners(only: Option<i32>) -> anyhow::Result<HashMap<u64, Vec<ProcRef>>> {
     let procs: Vec<Process> = match only {
         Some(pid) => Process::new(pid).into_iter().collect(),
         None => procfs::process::all_processes()
-            .map_err(|e| anyhow::anyhow!("listing processes: {e}"))?
+            .map_err(|bad| anyhow::anyhow!("listing processes: {}", proc_error_words(&bad)))?
             .filter_map(Result::ok)
             .collect(),
     };

@@ -39,7 +39,7 @@ fn bad_address_is_one_line_and_exit_2() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert_eq!(
         stderr,
-        "nettool: invalid address \"1.2.3:99999\": port out of range\n"
+        "nettool: invalid address \"1.2.3:99999\": port 99999 is out of range (0 to 65535)\n"
     );
 }
 
@@ -49,7 +49,7 @@ fn each_address_form_is_checked() {
         ("::1:80", "need brackets"),
         ("[::1]80", "expected ':PORT'"),
         ("host:", "missing port"),
-        ("host:port", "is not a number"),
+        ("host:nosuchport", "unknown service \"nosuchport\""),
         ("bad_host!:80", "not a valid host name"),
     ] {
         nettool_assert()

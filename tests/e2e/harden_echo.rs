@@ -284,7 +284,9 @@ fn restart_after_sigkill_rebinds_and_a_second_instance_is_refused() {
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!(
-                "nettool: listen on {addr}: address in use (another server is listening there)\n"
+                "nettool: listen on {addr}: address already in use; another socket holds port \
+                 {port} (`nettool stat -lp --sport {port}` shows which)\n",
+                port = addr.rsplit(':').next().unwrap()
             )
         );
         drop(again);

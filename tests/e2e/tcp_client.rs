@@ -101,7 +101,10 @@ fn refused_connection_is_exit_1_with_a_clear_line() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("nettool: connect to 127.0.0.1:{port}: connection refused\n")
+        format!(
+            "nettool: connect to 127.0.0.1:{port}: connection refused; nothing listens on \
+             127.0.0.1:{port} (is the server running?)\n"
+        )
     );
 }
 

@@ -16,7 +16,7 @@ use crate::cli::{FamilyOpts, TimeoutOpt, parse_duration};
 use crate::cmd::Run;
 use crate::engine::EngineKind;
 use crate::error::UsageError;
-use crate::net::HostPort;
+use crate::net::{HostPort, Transport};
 use crate::output::Output;
 
 pub const BENCH_EXAMPLES: &str = "\
@@ -43,7 +43,7 @@ pub struct BenchArgs {
 
     /// Concurrent connections
     #[arg(short = 'c', long = "connections", value_name = "CONNS", default_value_t = 10,
-          value_parser = clap::value_parser!(u64).range(1..=100_000))]
+          value_parser = crate::cli::between(1u64, 100_000))]
     pub connections: u64,
 
     /// How long to measure [default: 5s]; with --bulk, the time limit [default: 60s]
@@ -56,7 +56,7 @@ pub struct BenchArgs {
 
     /// Messages in flight per connection
     #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u64).range(1..=4096))]
+          value_parser = crate::cli::between(1u64, 4096))]
     pub pipeline: u64,
 
     /// Instead of messages, stream SIZE bytes per connection and check the echo
@@ -229,7 +229,7 @@ impl Run for BenchArgs {
             .addr
             .as_deref()
             .expect("clap requires ADDR without --compare");
-        let addrs = HostPort::parse(addr)?.resolve(self.family.family())?;
+        let addrs = HostPort::parse(addr, Transport::Tcp)?.resolve(self.family.family())?;
         let cfg = self.config(addrs)?;
         if let Some(hold) = self.idle {
             return idle(&cfg, hold, out);

@@ -8,10 +8,10 @@ use super::DEFAULT_PORT;
 use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
 use crate::cmd::Run;
 use crate::cmd::session;
-use crate::net::HostPort;
 use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
+use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
 use crate::stat::packets::tap::Tap;
 
@@ -77,7 +77,7 @@ pub struct ListenArgs {
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
-        let target = HostPort::parse(&self.addr)?;
+        let target = HostPort::parse(&self.addr, Transport::Tcp)?;
         let addrs = target.resolve(self.family.family())?;
         let shutdown = Shutdown::install().context("install signal handlers")?;
         // Opened before the connect, to catch the SYN; dropped after the socket, to
@@ -118,7 +118,7 @@ impl Run for ConnectArgs {
 impl Run for ListenArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
-        let target = HostPort::parse(&self.listen)?;
+        let target = HostPort::parse(&self.listen, Transport::Tcp)?;
         let addr = target.resolve_one(self.family.family())?;
         let listener = tcp_listener(addr, &ListenOpts::default())?;
         out.listening(&local_label(&listener), json!({"proto": "tcp"}));

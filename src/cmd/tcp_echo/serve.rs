@@ -9,8 +9,8 @@ use super::DEFAULT_PORT;
 use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts};
 use crate::cmd::Run;
 use crate::engine::{self, report_summary};
-use crate::net::HostPort;
 use crate::net::socket::{local_label, tcp_listener};
+use crate::net::{HostPort, Transport};
 use crate::output::Output;
 use crate::proto::echo::EchoFactory;
 
@@ -45,7 +45,8 @@ pub struct ServeArgs {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let addr = HostPort::parse(&self.listen)?.resolve_one(self.family.family())?;
+        let addr =
+            HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
         let listener = tcp_listener(addr, &self.sockopts.listen_opts())?;
         out.listening(
             &local_label(&listener),

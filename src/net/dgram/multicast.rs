@@ -332,14 +332,12 @@ fn storage_v6(ip: Ipv6Addr) -> libc::sockaddr_storage {
 
 fn join_error(group: IpAddr, iface: Option<&Iface>, e: std::io::Error) -> anyhow::Error {
     let on = iface.map_or("the default interface".to_string(), |i| i.name.clone());
-    let hint = match e.raw_os_error() {
-        Some(libc::ENODEV) => {
-            " (no route for the group: add one, e.g. `ip route add 224.0.0.0/4 dev eth0`, or give -i)"
-        }
-        Some(libc::EADDRINUSE) => " (this socket already joined it)",
-        _ => "",
-    };
-    anyhow!("join {group} on {on}: {e}{hint}")
+    crate::os_error::error(
+        format!("join {group} on {on}"),
+        crate::os_error::Op::Join,
+        crate::os_error::Target::Inet(std::net::SocketAddr::new(group, 0)),
+        e,
+    )
 }
 
 impl Drop for Membership<'_> {
@@ -368,7 +366,7 @@ impl Drop for Membership<'_> {
             || self.leave(),
         );
         if let Err(e) = res {
-            log::debug!("leave {}: {e}", self.group);
+            log::debug!("leave {}: {}", self.group, crate::os_error::describe(&e));
         }
     }
 }

@@ -167,7 +167,9 @@ impl Printer {
     fn print(&mut self, d: &Datagram, data: &[u8]) -> anyhow::Result<()> {
         self.datagrams += 1;
         self.bytes += d.len as u64;
-        let from = d.from.map_or("?".to_string(), |a| a.to_string());
+        let from = d
+            .from
+            .map_or("?".to_string(), |a| crate::net::addr::display(&a));
         if d.truncated() {
             self.truncated += 1;
             self.out.warn(&format!(

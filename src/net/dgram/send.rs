@@ -248,7 +248,7 @@ impl Sender<'_> {
                     }
                     // The datagram that met the queued error was not sent; retry it.
                     Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => self.refused()?,
-                    Err(e) => return Err(anyhow!(e).context(format!("send to {}", self.to))),
+                    Err(e) => return Err(send_error(self.to, e)),
                 }
             }
             self.drain_replies()?;
@@ -348,9 +348,8 @@ impl Sender<'_> {
         self.stats.refused += 1;
         let to = self.to;
         if self.job.replies.is_some() {
-            return Err(anyhow!(
-                "{to}: connection refused (ICMP port unreachable: nothing listens on that UDP port)"
-            ));
+            let refused = std::io::Error::from_raw_os_error(libc::ECONNREFUSED);
+            return Err(send_error(to, refused));
         }
         if self.stats.refused == 1 {
             self.out.warn(&format!(
@@ -363,6 +362,18 @@ impl Sender<'_> {
 
 /// poll(2) on the socket (if given), stdin (if given) and the shutdown pipe for at
 /// most `wait`; returns (socket readable, stdin readable or closed).
+/// A failed send (or the ICMP error it provoked), with the likely fix: a route for a
+/// multicast group, the interface of a link-local address, a listener on the port.
+fn send_error(to: SocketAddr, err: std::io::Error) -> anyhow::Error {
+    use crate::os_error::{Op, Target, error};
+    error(
+        format!("send to {}", crate::net::addr::display(&to)),
+        Op::Send,
+        Target::Inet(to),
+        err,
+    )
+}
+
 fn poll_for(
     sock: Option<&Socket>,
     stdin: Option<BorrowedFd<'_>>,

@@ -50,7 +50,7 @@ pub fn echo_serve(
         let mut payloads = Vec::with_capacity(n);
         let mut to = Vec::with_capacity(n);
         for (i, d) in dgrams.iter().enumerate() {
-            let from = d.from.map_or("?".into(), |a| a.to_string());
+            let from = d.from.map_or("?".into(), |a| crate::net::addr::display(&a));
             if peers.len() < 1_000_000 {
                 if let Some(a) = d.from {
                     peers.insert(a);
@@ -76,7 +76,7 @@ pub fn echo_serve(
                 Err(e) => {
                     // One peer's trouble (e.g. an unreachable address) is not the server's.
                     s.send_errors += 1;
-                    log::info!("echo to {:?}: {e}", to[done]);
+                    log::info!("echo to {:?}: {}", to[done], crate::os_error::describe(&e));
                     done += 1;
                 }
             }

@@ -17,11 +17,12 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::net::socket::{bind, new_socket, set_bool_opt, set_int_opt};
 use crate::net::trace;
+use crate::os_error::{self, Op, Target};
 
 /// Largest UDP payload over IPv4: 65,535 − 20 (IP header) − 8 (UDP header).
 pub const MAX_PAYLOAD_V4: usize = 65_507;
@@ -174,16 +175,26 @@ pub fn udp_connect(
     // A setup call, not an action: connecting a UDP socket sends nothing.
     trace::call(
         "connect",
-        || vec![trace::fd(&sock), to.to_string()],
+        || vec![trace::fd(&sock), crate::net::addr::display(&to)],
         || sock.connect(&to.into()),
     )
-    .map_err(|e| match e.raw_os_error() {
-        // The kernel refuses a broadcast destination on a socket without SO_BROADCAST.
-        Some(libc::EACCES) => anyhow!(
-            "send to {to}: permission denied: it is a broadcast address and SO_BROADCAST is off \
-             (use `nettool broadcast send`)"
-        ),
-        _ => anyhow!("connect UDP socket to {to}: {e}"),
+    .map_err(|e| {
+        let shown = crate::net::addr::display(&to);
+        match e.raw_os_error() {
+            // The kernel refuses a broadcast destination on a socket without SO_BROADCAST.
+            Some(libc::EACCES) => os_error::worded(
+                format!("send to {shown}"),
+                "permission denied; it is a broadcast address and SO_BROADCAST is off \
+                 (use `nettool broadcast send`)",
+                e,
+            ),
+            _ => os_error::error(
+                format!("connect UDP socket to {shown}"),
+                Op::Connect,
+                Target::Inet(to),
+                e,
+            ),
+        }
     })?;
     Ok(sock)
 }
@@ -202,13 +213,12 @@ pub fn udp_sender(
 }
 
 fn bind_error(addr: &SocketAddr, err: std::io::Error) -> anyhow::Error {
-    let why = match err.raw_os_error() {
-        Some(libc::EADDRINUSE) => "address in use (another socket has that port)".to_string(),
-        Some(libc::EADDRNOTAVAIL) => "address not available on this host".to_string(),
-        Some(libc::EACCES) => "permission denied (ports below 1024 need privileges)".to_string(),
-        _ => err.to_string(),
-    };
-    anyhow!("bind {addr}: {why}")
+    os_error::error(
+        format!("bind {}", crate::net::addr::display(addr)),
+        Op::Bind,
+        Target::Inet(*addr),
+        err,
+    )
 }
 
 /// The wildcard address of `addr`'s family with `port`.
@@ -242,6 +252,6 @@ mod tests {
         let e = udp_bind(addr, &DgramOpts::default())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("address in use"), "{e}");
+        assert!(e.contains("address already in use"), "{e}");
     }
 }

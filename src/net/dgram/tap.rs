@@ -88,7 +88,7 @@ impl DgramTap {
 }
 
 fn peer(a: Option<SocketAddr>) -> String {
-    a.map_or_else(|| "peer".to_string(), |a| a.to_string())
+    a.map_or_else(|| "peer".to_string(), |a| crate::net::addr::display(&a))
 }
 
 impl DgramTap {

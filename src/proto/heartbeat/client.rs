@@ -192,7 +192,10 @@ impl<'a> Client<'a> {
                     }),
                     self.opts.hexdump.as_deref(),
                 ) {
-                    return Ok(End::Dead(format!("send failed: {e}")));
+                    return Ok(End::Dead(format!(
+                        "send failed: {}",
+                        crate::os_error::describe(&e)
+                    )));
                 }
                 det.sent(seq, now);
                 self.stats.sent += 1;
@@ -230,7 +233,10 @@ impl<'a> Client<'a> {
                 Err(e) => return Err(e),
             }
             if let Err(e) = conn.flush(self.opts.hexdump.as_deref()) {
-                return Ok(End::Dead(format!("send failed: {e}")));
+                return Ok(End::Dead(format!(
+                    "send failed: {}",
+                    crate::os_error::describe(&e)
+                )));
             }
             let mut pongs = Vec::new();
             let read = conn.read(&mut pongs, self.opts.hexdump.as_deref());
@@ -296,8 +302,8 @@ impl<'a> Client<'a> {
                 self.report(
                     Level::Info,
                     "connect_failed",
-                    json!({"error": format!("{e:#}")}),
-                    || format!("{e:#}"),
+                    json!({ "error": crate::error::render(&e) }),
+                    || crate::error::render(&e),
                 );
                 None
             }
@@ -351,8 +357,8 @@ impl<'a> Client<'a> {
                     Err(e) => self.report(
                         Level::Detail,
                         "connect_failed",
-                        json!({"error": format!("{e:#}")}),
-                        || format!("{e:#}"),
+                        json!({ "error": crate::error::render(&e) }),
+                        || crate::error::render(&e),
                     ),
                 }
                 continue;

@@ -112,7 +112,12 @@ impl Conn {
                         }
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                        Err(e) => return Err(format!("connection lost: {e}")),
+                        Err(e) => {
+                            return Err(format!(
+                                "connection lost: {}",
+                                crate::os_error::describe(&e)
+                            ));
+                        }
                     }
                 }
                 let mut used = 0;
@@ -126,7 +131,7 @@ impl Conn {
                             return Err("protocol error: the responder sent a ping".into());
                         }
                         Ok(None) => break,
-                        Err(e) => return Err(format!("protocol error: {e}")),
+                        Err(bad) => return Err(format!("protocol error: {bad}")),
                     }
                 }
                 rbuf.drain(..used);
@@ -146,7 +151,12 @@ impl Conn {
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {}
-                        Err(e) => return Err(format!("receive failed: {e}")),
+                        Err(e) => {
+                            return Err(format!(
+                                "receive failed: {}",
+                                crate::os_error::describe(&e)
+                            ));
+                        }
                     }
                 }
                 Ok(())
@@ -160,7 +170,12 @@ impl Conn {
                     Err(e) if e.raw_os_error() == Some(libc::ETIMEDOUT) => {
                         return Err("the kernel dropped the connection (keepalive / user timeout: ETIMEDOUT)".into());
                     }
-                    Err(e) => return Err(format!("connection lost: {e}")),
+                    Err(e) => {
+                        return Err(format!(
+                            "connection lost: {}",
+                            crate::os_error::describe(&e)
+                        ));
+                    }
                 }
             },
         }

@@ -1,0 +1,6 @@
+//! The scripting contract that holds across subcommands: ports by number or service
+//! name, usage errors that read as sentences, OS errors that say what to do, and one
+//! way of printing durations and counts.
+
+mod os_errors;
+mod ports;
