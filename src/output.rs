@@ -252,8 +252,7 @@ pub fn human_rate(bytes_per_sec: f64) -> String {
 
 /// `n` and the noun, in the right number: `1 connection`, `2 connections`, `0 replies`,
 /// `1 process`. Every human line that counts something uses it.
-pub fn plural(n: impl Into<u128>, noun: &str) -> String {
-    let n = n.into();
+pub fn plural(n: u64, noun: &str) -> String {
     if n == 1 {
         return format!("1 {noun}");
     }

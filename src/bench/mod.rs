@@ -148,8 +148,8 @@ pub fn run(cfg: &BenchConfig, progress: Option<Arc<Progress>>) -> anyhow::Result
     crate::net::trace::checkpoint("connect", || {
         let to: Vec<String> = cfg.addrs.iter().map(|a| a.to_string()).collect();
         vec![format!(
-            "{} connections to {}",
-            cfg.connections,
+            "{} to {}",
+            crate::output::plural(cfg.connections as u64, "connection"),
             to.join(" or ")
         )]
     })?;

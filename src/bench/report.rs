@@ -7,30 +7,19 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{BenchReport, CompareRow, Mode};
-
-/// A latency as a short human figure: `87µs`, `1.24ms`, `2.10s`.
-pub fn fmt_latency(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us < 1000.0 {
-        format!("{us:.0}µs")
-    } else if us < 1e6 {
-        format!("{:.2}ms", us / 1e3)
-    } else {
-        format!("{:.2}s", us / 1e6)
-    }
-}
+use crate::output::{duration, plural};
 
 fn mode_line(r: &BenchReport) -> String {
     match r.mode {
         Mode::Echo { size, pipeline } => format!(
-            "{} connections, {size}-byte messages, pipeline {pipeline}, {:.2}s",
-            r.connections,
-            r.elapsed.as_secs_f64()
+            "{}, {size}-byte messages, pipeline {pipeline}, {}",
+            plural(r.connections as u64, "connection"),
+            duration(r.elapsed)
         ),
         Mode::Bulk { size } => format!(
-            "{} connections streaming {size} bytes each, {:.2}s",
-            r.connections,
-            r.elapsed.as_secs_f64()
+            "{} streaming {size} bytes each, {}",
+            plural(r.connections as u64, "connection"),
+            duration(r.elapsed)
         ),
     }
 }
@@ -49,18 +38,18 @@ pub fn human_report(r: &BenchReport) -> String {
     }
     let _ = writeln!(
         s,
-        "  throughput   {:.2} MB/s echoed ({} bytes verified)",
+        "  throughput   {:.2} MB/s echoed ({} verified)",
         r.mb_per_sec(),
-        r.bytes
+        plural(r.bytes, "byte")
     );
     if let Some(l) = r.latency {
         let _ = writeln!(
             s,
             "  latency      p50 {}  p90 {}  p99 {}  max {}",
-            fmt_latency(l.p50),
-            fmt_latency(l.p90),
-            fmt_latency(l.p99),
-            fmt_latency(l.max)
+            duration(l.p50),
+            duration(l.p90),
+            duration(l.p99),
+            duration(l.max)
         );
     }
     let e = r.errors;
@@ -124,7 +113,7 @@ pub fn format_table(rows: &[CompareRow]) -> String {
         match &row.result {
             Ok(r) => {
                 let (p50, p99) = r.latency.map_or(("-".into(), "-".into()), |l| {
-                    (fmt_latency(l.p50), fmt_latency(l.p99))
+                    (duration(l.p50), duration(l.p99))
                 });
                 let rts = if matches!(r.mode, Mode::Echo { .. }) {
                     format!("{:.0}", r.rt_per_sec())
@@ -181,9 +170,9 @@ mod tests {
 
     #[test]
     fn latencies_pick_a_readable_unit() {
-        assert_eq!(fmt_latency(Duration::from_micros(87)), "87µs");
-        assert_eq!(fmt_latency(Duration::from_micros(1240)), "1.24ms");
-        assert_eq!(fmt_latency(Duration::from_millis(2100)), "2.10s");
+        assert_eq!(duration(Duration::from_micros(87)), "87us");
+        assert_eq!(duration(Duration::from_micros(1240)), "1.24ms");
+        assert_eq!(duration(Duration::from_millis(2100)), "2.1s");
     }
 
     #[test]

@@ -108,8 +108,9 @@ impl Run for SendArgs {
             json!({"to": to.to_string(), "datagrams": stats.datagrams, "bytes": stats.bytes}),
             || {
                 format!(
-                    "broadcast {} datagrams ({} bytes) to {to}",
-                    stats.datagrams, stats.bytes
+                    "broadcast {} ({}) to {to}",
+                    crate::output::plural(stats.datagrams, "datagram"),
+                    crate::output::plural(stats.bytes, "byte")
                 )
             },
         );

@@ -78,10 +78,13 @@ impl Run for DoctorArgs {
             "summary",
             json!({"problems": problems, "checks": checks.len()}),
             || {
-                if problems == 0 {
-                    format!("no problem found in {} checks", checks.len())
-                } else {
-                    format!("{problems} problem(s) found in {} checks", checks.len())
+                let checks = crate::output::plural(checks.len() as u64, "check");
+                match problems {
+                    0 => format!("no problem found in {checks}"),
+                    n => format!(
+                        "{} found in {checks}",
+                        crate::output::plural(n as u64, "problem")
+                    ),
                 }
             },
         );

@@ -178,9 +178,9 @@ impl Run for ServeArgs {
                 json!({"beats": state.beats(), "rejected": state.rejected()}),
                 || {
                     format!(
-                        "{} beats answered, {} datagrams rejected",
-                        state.beats(),
-                        state.rejected()
+                        "{} answered, {} rejected",
+                        crate::output::plural(state.beats(), "beat"),
+                        crate::output::plural(state.rejected(), "datagram")
                     )
                 },
             );
@@ -208,9 +208,9 @@ impl Run for ServeArgs {
             json!({"beats": state.beats(), "rejected": state.rejected()}),
             || {
                 format!(
-                    "{} beats answered, {} connections rejected",
-                    state.beats(),
-                    state.rejected()
+                    "{} answered, {} rejected",
+                    crate::output::plural(state.beats(), "beat"),
+                    crate::output::plural(state.rejected(), "connection")
                 )
             },
         );

@@ -135,8 +135,9 @@ impl Run for SendArgs {
                    "ttl": mcast.ttl, "loop": mcast.loopback}),
             || {
                 format!(
-                    "sent {} datagrams ({} bytes) to group {to}",
-                    stats.datagrams, stats.bytes
+                    "sent {} ({}) to group {to}",
+                    crate::output::plural(stats.datagrams, "datagram"),
+                    crate::output::plural(stats.bytes, "byte")
                 )
             },
         );

@@ -106,10 +106,10 @@ fn report(out: &Output, peer: &str, s: RelayStats, took: Duration, event: &str, 
         }),
         || {
             format!(
-                "{peer}: {} bytes sent, {} bytes received in {:.3} s ({})",
-                s.sent,
-                s.received,
-                took.as_secs_f64(),
+                "{peer}: {} sent, {} received in {} ({})",
+                crate::output::plural(s.sent, "byte"),
+                crate::output::plural(s.received, "byte"),
+                crate::output::duration(took),
                 crate::output::human_rate(rate)
             )
         },

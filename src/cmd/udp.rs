@@ -162,8 +162,10 @@ impl Run for SendArgs {
                    "replies": stats.replies, "refused": stats.refused}),
             || {
                 format!(
-                    "sent {} datagrams ({} bytes) to {to}, {} replies",
-                    stats.datagrams, stats.bytes, stats.replies
+                    "sent {} ({}) to {to}, {}",
+                    crate::output::plural(stats.datagrams, "datagram"),
+                    crate::output::plural(stats.bytes, "byte"),
+                    crate::output::plural(stats.replies, "reply")
                 )
             },
         );

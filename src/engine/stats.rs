@@ -144,13 +144,13 @@ pub fn report_summary(out: &Output, s: &ServerSummary) {
         }),
         || {
             format!(
-                "{} connections ({} refused, peak {}), {} bytes in, {} bytes out, in {}",
-                s.accepted,
+                "{} ({} refused, peak {}), {} in, {} out, in {}",
+                crate::output::plural(s.accepted, "connection"),
                 s.refused,
                 s.peak_connections,
-                s.bytes_in,
-                s.bytes_out,
-                humantime::format_duration(Duration::from_millis(s.duration.as_millis() as u64))
+                crate::output::plural(s.bytes_in, "byte"),
+                crate::output::plural(s.bytes_out, "byte"),
+                crate::output::duration(s.duration)
             )
         },
     );
@@ -168,14 +168,14 @@ pub fn report_live(out: &Output, s: &ServerSummary) {
         }),
         || {
             format!(
-                "stats: {} connections ({} open, {} refused, peak {}), {} bytes in, {} bytes out, after {}",
-                s.accepted,
+                "stats: {} ({} open, {} refused, peak {}), {} in, {} out, after {}",
+                crate::output::plural(s.accepted, "connection"),
                 s.open,
                 s.refused,
                 s.peak_connections,
-                s.bytes_in,
-                s.bytes_out,
-                humantime::format_duration(Duration::from_millis(s.duration.as_millis() as u64))
+                crate::output::plural(s.bytes_in, "byte"),
+                crate::output::plural(s.bytes_out, "byte"),
+                crate::output::duration(s.duration)
             )
         },
     );

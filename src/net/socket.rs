@@ -349,7 +349,7 @@ pub fn accept_wait(
                 if left.is_zero() {
                     anyhow::bail!(
                         "no connection within {}",
-                        humantime::format_duration(timeout.unwrap_or_default())
+                        crate::output::duration(timeout.unwrap_or_default())
                     );
                 }
                 PollTimeout::try_from(left.as_millis().clamp(1, i32::MAX as u128) as i32)

@@ -188,8 +188,11 @@ pub fn echo(sock: Socket, out: &Output, shutdown: &Shutdown) -> anyhow::Result<D
             fields["gid"] = c.gid.into();
         }
         out.event(Level::Detail, "datagram", fields, || match r.cred {
-            Some(c) => format!("{n} bytes from {peer} ({c})"),
-            None => format!("{n} bytes from {peer}"),
+            Some(c) => format!(
+                "{} from {peer} ({c})",
+                crate::output::plural(n as u64, "byte")
+            ),
+            None => format!("{} from {peer}", crate::output::plural(n as u64, "byte")),
         });
         let sent = match &r.from {
             Some(to) if !to.is_unnamed() => send_to_nix(&sock, &buf[..n], to),
@@ -272,10 +275,10 @@ pub fn client(
             if last.elapsed() >= reply_wait {
                 if st.datagrams_received < st.datagrams_sent {
                     anyhow::bail!(
-                        "{} of {} replies arrived within {}",
+                        "{} of {} arrived within {}",
                         st.datagrams_received,
-                        st.datagrams_sent,
-                        humantime::format_duration(reply_wait)
+                        crate::output::plural(st.datagrams_sent, "reply"),
+                        crate::output::duration(reply_wait)
                     );
                 }
                 return Ok(st);
@@ -384,7 +387,7 @@ pub fn listen(
                 Level::Detail,
                 "datagram",
                 json!({"peer": label, "bytes": n}),
-                || format!("{n} bytes from {label}"),
+                || format!("{} from {label}", crate::output::plural(n as u64, "byte")),
             );
             if !from.is_unnamed() {
                 peer = Some(from);

@@ -199,9 +199,9 @@ fn frame(
     }
     writeln!(
         w,
-        "--- {}  {} sockets  +{new} new  -{closed} closed  ~{moved} changed",
+        "--- {}  {}  +{new} new  -{closed} closed  ~{moved} changed",
         now_rfc3339(),
-        now.len()
+        crate::output::plural(now.len() as u64, "socket")
     )?;
     view::write_table(w, &rows, Some(&marks), view, names)
 }

@@ -77,7 +77,7 @@ fn two_thousand_concurrent_connections() {
         }
         assert!(server.stop().success());
         let summary = server
-            .wait_for_line("connections", Duration::from_secs(5))
+            .wait_for_line("refused, peak", Duration::from_secs(5))
             .unwrap();
         assert!(
             summary.starts_with(&format!("{N} connections (0 refused, peak {N})")),

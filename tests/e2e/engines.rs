@@ -133,10 +133,10 @@ engine_test!(sigterm_prints_a_summary_and_exits_0, |engine| {
     }
     let status = server.stop();
     assert!(status.success(), "engine {engine}: {status:?}");
-    let summary = server.wait_for_line("connections", Duration::from_secs(5));
+    let summary = server.wait_for_line("refused, peak", Duration::from_secs(5));
     let summary = summary.unwrap_or_else(|| panic!("engine {engine}: no summary line"));
     assert!(
-        summary.starts_with("1 connections (0 refused, peak 1), 3 bytes in, 3 bytes out"),
+        summary.starts_with("1 connection (0 refused, peak 1), 3 bytes in, 3 bytes out"),
         "{summary}"
     );
 });
@@ -299,7 +299,7 @@ fn fork_leaves_no_zombie_after_100_connections() {
     let status = server.stop();
     assert!(status.success(), "{status:?}");
     let summary = server
-        .wait_for_line("connections", Duration::from_secs(5))
+        .wait_for_line("refused, peak", Duration::from_secs(5))
         .expect("summary line");
     // Each child reported its byte counts to the parent before exiting.
     let bytes = format!("{total} bytes in, {total} bytes out");
@@ -326,10 +326,10 @@ fn fork_shutdown_ends_live_children_and_reaps_them() {
     s.read_to_end(&mut rest).unwrap();
     assert!(rest.is_empty());
     let summary = server
-        .wait_for_line("connections", Duration::from_secs(5))
+        .wait_for_line("refused, peak", Duration::from_secs(5))
         .expect("summary line");
     assert!(
-        summary.starts_with("1 connections (0 refused, peak 1), 4 bytes in, 4 bytes out"),
+        summary.starts_with("1 connection (0 refused, peak 1), 4 bytes in, 4 bytes out"),
         "{summary}"
     );
 }

@@ -224,7 +224,7 @@ engine_test!(sigterm_closes_live_connections_and_summarises, |engine| {
         assert!(closed_by_server(c), "engine {engine}: connection left open");
     }
     let summary = server
-        .wait_for_line("connections", Duration::from_secs(5))
+        .wait_for_line("refused, peak", Duration::from_secs(5))
         .unwrap_or_else(|| panic!("engine {engine}: no summary"));
     assert!(
         summary.starts_with("3 connections (0 refused, peak 3), 12 bytes in, 12 bytes out"),

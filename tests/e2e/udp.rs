@@ -81,7 +81,7 @@ fn echo_10000_datagrams_every_one_counted() {
         .wait_for_line("datagrams", Duration::from_secs(5))
         .expect("summary line");
     assert!(
-        summary.starts_with("10000 datagrams (60000 bytes) echoed to 1 peers"),
+        summary.starts_with("10000 datagrams (60000 bytes) echoed to 1 peer"),
         "{summary}"
     );
 }

@@ -221,7 +221,10 @@ impl Run for BenchArgs {
                 .filter(|r| r.result.as_ref().map_or(true, |r| r.errors.total() > 0))
                 .count();
             if bad > 0 {
-                bail!("bench: {bad} of {} engines had errors", rows.len());
+                bail!(
+                    "bench: {bad} of {} had errors",
+                    crate::output::plural(rows.len() as u64, "engine")
+                );
             }
             return Ok(());
         }
@@ -248,8 +251,8 @@ impl Run for BenchArgs {
         let e = report.errors;
         if e.total() > 0 {
             bail!(
-                "bench: {} errors against {} (corrupted echo {}, disconnected {}, connect {}, incomplete {})",
-                e.total(),
+                "bench: {} against {} (corrupted echo {}, disconnected {}, connect {}, incomplete {})",
+                crate::output::plural(e.total(), "error"),
                 report.target,
                 e.mismatch,
                 e.disconnect,
@@ -277,7 +280,7 @@ fn idle(cfg: &BenchConfig, hold: Duration, out: &Output) -> anyhow::Result<()> {
         hold,
         cfg.connect_timeout,
         |n| {
-            eprintln!("holding {n} connections");
+            eprintln!("holding {}", crate::output::plural(n as u64, "connection"));
         },
     );
     if out.json() {
@@ -289,11 +292,11 @@ fn idle(cfg: &BenchConfig, hold: Duration, out: &Output) -> anyhow::Result<()> {
         ))?;
     } else {
         emit(&format!(
-            "idle {target}: {} of {} connections opened and echoed; {} still echoed after {}\n",
+            "idle {target}: {} of {} opened and echoed; {} still echoed after {}\n",
             r.connected,
-            r.requested,
+            crate::output::plural(r.requested as u64, "connection"),
             r.still_served,
-            humantime::format_duration(hold)
+            crate::output::duration(hold)
         ))?;
     }
     if r.connected < r.requested || r.still_served < r.connected {

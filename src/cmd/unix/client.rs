@@ -162,8 +162,9 @@ fn report_dgram(out: &Output, peer: Option<&str>, st: &unix_dgram::DgramStats, s
                "datagrams_sent": st.datagrams_sent, "datagrams_received": st.datagrams_received}),
         || {
             format!(
-                "{} datagrams sent, {} received",
-                st.datagrams_sent, st.datagrams_received
+                "{} sent, {} received",
+                crate::output::plural(st.datagrams_sent, "datagram"),
+                st.datagrams_received
             )
         },
     );

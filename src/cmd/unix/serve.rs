@@ -75,8 +75,10 @@ impl Run for ServeArgs {
                 json!({"datagrams": s.datagrams, "bytes": s.bytes, "unanswered": s.unanswered}),
                 || {
                     format!(
-                        "{} datagrams, {} bytes echoed, {} unanswered",
-                        s.datagrams, s.bytes, s.unanswered
+                        "{}, {} echoed, {} unanswered",
+                        crate::output::plural(s.datagrams, "datagram"),
+                        crate::output::plural(s.bytes, "byte"),
+                        s.unanswered
                     )
                 },
             );

@@ -173,8 +173,9 @@ impl Printer {
         if d.truncated() {
             self.truncated += 1;
             self.out.warn(&format!(
-                "datagram from {from} truncated: {} bytes sent, only {} fit the buffer (raise --buffer)",
-                d.len, d.kept
+                "datagram from {from} truncated: {} sent, only {} fit the buffer (raise --buffer)",
+                crate::output::plural(d.len as u64, "byte"),
+                d.kept
             ));
         }
         if self.out.json() {
@@ -185,7 +186,13 @@ impl Printer {
                 Level::Detail,
                 self.record,
                 json!({"from": from, "len": d.len}),
-                || format!("{} from {from}, {} bytes", self.record, d.len),
+                || {
+                    format!(
+                        "{} from {from}, {}",
+                        self.record,
+                        crate::output::plural(d.len as u64, "byte")
+                    )
+                },
             );
             self.stdout.write_all(data).context("write to stdout")?;
         }
@@ -287,7 +294,10 @@ pub fn run_receiver(
         }
         drop(stdout);
         if probes.foreign > 0 {
-            out.warn(&format!("{} datagram(s) were not probes", probes.foreign));
+            out.warn(&match probes.foreign {
+                1 => "1 datagram was not a probe".to_string(),
+                n => format!("{n} datagrams were not probes"),
+            });
         }
     }
     out.event(
@@ -297,8 +307,9 @@ pub fn run_receiver(
                "kernel_drops": printer.kernel_drops()}),
         || {
             format!(
-                "{total} datagrams, {} bytes, {} truncated, {} dropped by the kernel",
-                printer.bytes,
+                "{}, {}, {} truncated, {} dropped by the kernel",
+                crate::output::plural(total, "datagram"),
+                crate::output::plural(printer.bytes, "byte"),
                 printer.truncated,
                 printer.kernel_drops()
             )
@@ -313,7 +324,7 @@ pub fn run_receiver(
             };
             Err(anyhow!(
                 "no datagram for {}{got}",
-                humantime::format_duration(idle)
+                crate::output::duration(idle)
             ))
         }
         _ => Ok(()),

@@ -62,7 +62,12 @@ pub fn echo_serve(
                 Level::Detail,
                 "datagram",
                 json!({"from": from, "len": d.len}),
-                || format!("datagram from {from}, {} bytes, echoed", d.len),
+                || {
+                    format!(
+                        "datagram from {from}, {}, echoed",
+                        crate::output::plural(d.len as u64, "byte")
+                    )
+                },
             );
             if d.from.is_some() {
                 payloads.push(b.payload(i));
@@ -99,15 +104,13 @@ pub fn echo_serve(
                "duration_ms": start.elapsed().as_millis() as u64}),
         || {
             format!(
-                "{} datagrams ({} bytes) echoed to {} peers, {} send errors, {} dropped by the kernel, in {}",
-                s.datagrams,
-                s.bytes,
-                s.peers,
-                s.send_errors,
+                "{} ({}) echoed to {}, {}, {} dropped by the kernel, in {}",
+                crate::output::plural(s.datagrams, "datagram"),
+                crate::output::plural(s.bytes, "byte"),
+                crate::output::plural(s.peers as u64, "peer"),
+                crate::output::plural(s.send_errors, "send error"),
                 kernel_drops,
-                humantime::format_duration(std::time::Duration::from_millis(
-                    start.elapsed().as_millis() as u64
-                ))
+                crate::output::duration(start.elapsed())
             )
         },
     );

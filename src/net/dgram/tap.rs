@@ -65,7 +65,8 @@ impl DgramTap {
     /// Print the counts so far: `event` is `stats` (SIGUSR1) or `summary` (`--stats`).
     pub fn report(&self, event: &str) {
         let out = &self.out;
-        let secs = self.started.elapsed().as_secs_f64();
+        let took = self.started.elapsed();
+        let secs = took.as_secs_f64();
         let (di, bi, dout, bo) = (
             self.dgrams_in.get(),
             self.bytes_in.get(),
@@ -79,7 +80,12 @@ impl DgramTap {
                    "duration_ms": (secs * 1000.0) as u64}),
             || {
                 format!(
-                    "{di} datagrams ({bi} bytes) in, {dout} datagrams ({bo} bytes) out, in {secs:.3} s ({})",
+                    "{} ({}) in, {} ({}) out, in {} ({})",
+                    crate::output::plural(di, "datagram"),
+                    crate::output::plural(bi, "byte"),
+                    crate::output::plural(dout, "datagram"),
+                    crate::output::plural(bo, "byte"),
+                    crate::output::duration(took),
                     crate::output::human_rate((bi + bo) as f64 / secs.max(1e-9))
                 )
             },

@@ -91,11 +91,16 @@ impl<'a> Client<'a> {
                 "keepalive",
                 json!({"idle_s": s.idle.as_secs(), "interval_s": s.interval.as_secs(),
                        "count": s.count, "user_timeout_ms": s.user_timeout.as_millis() as u64}),
-                || format!(
-                    "kernel keepalive on {}: idle {}s, probe every {}s, {} probes, TCP_USER_TIMEOUT {}",
-                    self.opts.label, s.idle.as_secs(), s.interval.as_secs(), s.count,
-                    humantime::format_duration(s.user_timeout)
-                ),
+                || {
+                    format!(
+                        "kernel keepalive on {}: idle {}, probe every {}, {}, TCP_USER_TIMEOUT {}",
+                        self.opts.label,
+                        crate::output::duration(s.idle),
+                        crate::output::duration(s.interval),
+                        crate::output::plural(u64::from(s.count), "probe"),
+                        crate::output::duration(s.user_timeout)
+                    )
+                },
             );
         }
         Ok(conn)
@@ -176,6 +181,19 @@ impl<'a> Client<'a> {
     }
 
     /// Beat on one connection until it dies, the count is done or a signal arrives.
+    /// Why a UDP peer does not answer, when ICMP said so: "ICMP port unreachable:
+    /// nothing listens on UDP port 9" (worded by [`crate::os_error`]).
+    fn refusal(&self, conn: &Conn) -> Option<String> {
+        if conn.refused() == 0 {
+            return None;
+        }
+        crate::os_error::hint(
+            nix::errno::Errno::ECONNREFUSED,
+            crate::os_error::Op::Send,
+            crate::os_error::Target::Inet(self.opts.addrs[0]),
+        )
+    }
+
     fn session(&mut self, conn: &mut Conn) -> anyhow::Result<End> {
         let keepalive = matches!(conn, Conn::Keepalive(_));
         let mut det = Detector::new(self.opts.interval, self.opts.misses);
@@ -206,15 +224,24 @@ impl<'a> Client<'a> {
             }
             for v in det.poll(Instant::now()) {
                 match v {
-                    Verdict::Missed { seq, consecutive } => self.report(
-                        Level::Info,
-                        "missed",
-                        json!({"seq": seq, "consecutive": consecutive}),
-                        || format!("no reply to beat {seq} ({consecutive} in a row)"),
-                    ),
+                    Verdict::Missed { seq, consecutive } => {
+                        let icmp = self.refusal(conn);
+                        self.report(
+                            Level::Info,
+                            "missed",
+                            json!({"seq": seq, "consecutive": consecutive, "icmp_refused": conn.refused()}),
+                            || {
+                                let why = icmp.map_or(String::new(), |h| format!("; {h}"));
+                                format!("no reply to beat {seq} ({consecutive} in a row{why})")
+                            },
+                        );
+                    }
                     Verdict::Dead { consecutive } => {
+                        let why = self
+                            .refusal(conn)
+                            .map_or(String::new(), |h| format!("; {h}"));
                         return Ok(End::Dead(format!(
-                            "{consecutive} consecutive beats unanswered"
+                            "{consecutive} consecutive beats unanswered{why}"
                         )));
                     }
                 }
@@ -253,8 +280,9 @@ impl<'a> Client<'a> {
                             json!({"seq": p.seq, "rtt_ms": ms}),
                             || {
                                 format!(
-                                    "late reply to beat {} after {ms:.3} ms (counted missed)",
-                                    p.seq
+                                    "late reply to beat {} after {} (counted missed)",
+                                    p.seq,
+                                    crate::output::duration(rtt)
                                 )
                             },
                         );
@@ -280,10 +308,11 @@ impl<'a> Client<'a> {
                    "clock_offset_ms": offset_ms}),
             || {
                 format!(
-                    "pong from {}: seq={} rtt={ms:.3} ms peer uptime={} connections={}",
+                    "pong from {}: seq={} rtt={} peer uptime={} connections={}",
                     self.opts.label,
                     p.seq,
-                    humantime::format_duration(Duration::from_millis(p.uptime_ms)),
+                    crate::output::duration(rtt),
+                    crate::output::duration(Duration::from_millis(p.uptime_ms)),
                     p.connections
                 )
             },
@@ -322,7 +351,7 @@ impl<'a> Client<'a> {
                     || {
                         format!(
                             "reconnecting in {} (attempt {})",
-                            humantime::format_duration(delay),
+                            crate::output::duration(delay),
                             backoff.attempts()
                         )
                     },
@@ -332,7 +361,7 @@ impl<'a> Client<'a> {
                 }
                 match self.connect() {
                     Ok(mut c) => {
-                        if matches!(c, Conn::Udp(_)) {
+                        if matches!(c, Conn::Udp { .. }) {
                             match self.udp_probe(&mut c) {
                                 Ok(true) => {}
                                 Ok(false) => continue,
@@ -348,8 +377,9 @@ impl<'a> Client<'a> {
                             Level::Info,
                             "reconnected",
                             json!({"peer": self.opts.label, "attempts": backoff.attempts(), "down_ms": down.as_millis() as u64}),
-                            || format!("reconnected to {} after {} ({} attempts)", self.opts.label,
-                                       humantime::format_duration(Duration::from_millis(down.as_millis() as u64)), backoff.attempts()),
+                            || format!("reconnected to {} after {} ({})", self.opts.label,
+                                       crate::output::duration(down),
+                                       crate::output::plural(u64::from(backoff.attempts()), "attempt")),
                         );
                         backoff.reset();
                         conn = Some(c);
@@ -391,23 +421,16 @@ impl<'a> Client<'a> {
 
     fn summary(&self) {
         let s = &self.stats;
-        let (min, avg, max, mdev) = s.rtt_summary();
-        let lost = s.lost_pct();
+        let rtt = s.rtt_summary();
+        let keepalive = self.opts.transport == Transport::TcpKeepalive;
         self.report(
             Level::Info,
             "summary",
             json!({"peer": self.opts.label, "sent": s.sent, "received": s.received, "late": s.late,
-                   "lost_pct": lost, "rtt_min_ms": min, "rtt_avg_ms": avg, "rtt_max_ms": max,
-                   "rtt_mdev_ms": mdev, "dead_periods": s.dead_periods,
-                   "dead_ms": s.dead_total.as_millis() as u64}),
-            || {
-                format!(
-                    "--- {} heartbeat statistics ---\n{} beats sent, {} replies, {lost:.1}% lost, {} late, \
-                     {} dead periods ({} down)\nrtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms",
-                    self.opts.label, s.sent, s.received, s.late, s.dead_periods,
-                    humantime::format_duration(Duration::from_millis(s.dead_total.as_millis() as u64))
-                )
-            },
+                   "lost_pct": s.lost_pct(), "rtt_min_ms": rtt.map(|r| r.0), "rtt_avg_ms": rtt.map(|r| r.1),
+                   "rtt_max_ms": rtt.map(|r| r.2), "rtt_mdev_ms": rtt.map(|r| r.3),
+                   "dead_periods": s.dead_periods, "dead_ms": s.dead_total.as_millis() as u64}),
+            || s.summary_text(&self.opts.label, keepalive),
         );
     }
 }

@@ -31,15 +31,28 @@ pub(super) enum Conn {
         rbuf: Vec<u8>,
         wbuf: Vec<u8>,
     },
-    Udp(UdpSocket),
+    /// `refused` counts the ICMP port unreachable errors that came back (as
+    /// `ECONNREFUSED` on a later call): the reason a UDP peer never answers.
+    Udp {
+        sock: UdpSocket,
+        refused: u64,
+    },
     Keepalive(Socket),
 }
 
 impl Conn {
+    /// How many ICMP port unreachable errors came back (UDP only).
+    pub(super) fn refused(&self) -> u64 {
+        match self {
+            Conn::Udp { refused, .. } => *refused,
+            _ => 0,
+        }
+    }
+
     pub(super) fn fd(&self) -> BorrowedFd<'_> {
         match self {
             Conn::Tcp { sock, .. } | Conn::Keepalive(sock) => sock.as_fd(),
-            Conn::Udp(u) => u.as_fd(),
+            Conn::Udp { sock, .. } => sock.as_fd(),
         }
     }
 
@@ -49,7 +62,7 @@ impl Conn {
                 wire::encode(frame, wbuf);
                 self.flush(dump)
             }
-            Conn::Udp(u) => match u.send(&wire::to_bytes(frame)) {
+            Conn::Udp { sock, refused } => match sock.send(&wire::to_bytes(frame)) {
                 Ok(_) => {
                     if let Some(d) = dump {
                         d.record(Direction::Sent, &wire::to_bytes(frame));
@@ -58,7 +71,10 @@ impl Conn {
                 }
                 // An ICMP "port unreachable" from an earlier beat: the beat is lost,
                 // the detector notices; nothing to spin on.
-                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => Ok(()),
+                Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
+                    *refused += 1;
+                    Ok(())
+                }
                 Err(e) => Err(e),
             },
             Conn::Keepalive(_) => Ok(()),
@@ -137,9 +153,9 @@ impl Conn {
                 rbuf.drain(..used);
                 Ok(())
             }
-            Conn::Udp(u) => {
+            Conn::Udp { sock, refused } => {
                 loop {
-                    match u.recv(&mut tmp) {
+                    match sock.recv(&mut tmp) {
                         Ok(n) => {
                             record(&tmp[..n]);
                             match wire::decode_datagram(&tmp[..n]) {
@@ -150,7 +166,7 @@ impl Conn {
                         }
                         Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {}
+                        Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => *refused += 1,
                         Err(e) => {
                             return Err(format!(
                                 "receive failed: {}",
@@ -218,7 +234,13 @@ pub(super) fn open(opts: &ClientOpts) -> anyhow::Result<(Conn, Option<KeepaliveS
             let u: UdpSocket =
                 crate::net::dgram::socket::udp_connect(addr, Some(bind), &opts)?.into();
             u.set_nonblocking(true)?;
-            Ok((Conn::Udp(u), None))
+            Ok((
+                Conn::Udp {
+                    sock: u,
+                    refused: 0,
+                },
+                None,
+            ))
         }
     }
 }

@@ -4,3 +4,4 @@
 
 mod os_errors;
 mod ports;
+mod wording;

@@ -3,6 +3,7 @@
 //! in the other, joined by veth, in `faults`); kills, stops and delays run on loopback.
 
 mod faults;
+mod summary;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -114,7 +114,7 @@ fn datagram_client_gives_up_after_w_without_replies() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(started.elapsed() < Duration::from_secs(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("0 of 1 replies arrived within 300ms"), "{err}");
+    assert!(err.contains("0 of 1 reply arrived within 300ms"), "{err}");
 }
 
 #[test]
