@@ -148,7 +148,7 @@ pub enum Command {
 
 /// Parse a duration: humantime (`500ms`, `2s`, `1m30s`), a bare number of seconds
 /// (`5`, `0.5`), as netcat's `-w 5`, or a decimal with one unit (`1.5s`, `2.5ms`), the
-/// way [`crate::output::duration`] prints them.
+/// way [`crate::text::duration`] prints them.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     if let Ok(secs) = t.parse::<f64>() {

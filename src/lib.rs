@@ -8,8 +8,9 @@
 //! * [`bench`] — the echo load generator and the engine comparison.
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
 //! * [`stat`] — socket tables from netlink sock_diag or /proc (`nettool stat`).
-//! * [`output`] / [`error`] / [`os_error`] — what the user sees: events, colour, JSON,
-//!   exit codes, OS errors in words with their likely fix.
+//! * [`output`] / [`error`] — what the user sees: events, colour, JSON, exit codes.
+//! * [`os_error`] / [`text`] — leaves every layer may use: OS errors in words with
+//!   their likely fix; counts and durations as human lines print them.
 
 pub mod bench;
 pub mod cli;
@@ -22,3 +23,4 @@ pub mod os_error;
 pub mod output;
 pub mod proto;
 pub mod stat;
+pub mod text;

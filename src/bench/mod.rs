@@ -149,7 +149,7 @@ pub fn run(cfg: &BenchConfig, progress: Option<Arc<Progress>>) -> anyhow::Result
         let to: Vec<String> = cfg.addrs.iter().map(|a| a.to_string()).collect();
         vec![format!(
             "{} to {}",
-            crate::output::plural(cfg.connections as u64, "connection"),
+            crate::text::plural(cfg.connections as u64, "connection"),
             to.join(" or ")
         )]
     })?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{BenchReport, CompareRow, Mode};
-use crate::output::{duration, plural};
+use crate::text::{duration, plural};
 
 fn mode_line(r: &BenchReport) -> String {
     match r.mode {

@@ -78,12 +78,12 @@ impl Run for DoctorArgs {
             "summary",
             json!({"problems": problems, "checks": checks.len()}),
             || {
-                let checks = crate::output::plural(checks.len() as u64, "check");
+                let checks = crate::text::plural(checks.len() as u64, "check");
                 match problems {
                     0 => format!("no problem found in {checks}"),
                     n => format!(
                         "{} found in {checks}",
-                        crate::output::plural(n as u64, "problem")
+                        crate::text::plural(n as u64, "problem")
                     ),
                 }
             },

@@ -179,8 +179,8 @@ impl Run for ServeArgs {
                 || {
                     format!(
                         "{} answered, {} rejected",
-                        crate::output::plural(state.beats(), "beat"),
-                        crate::output::plural(state.rejected(), "datagram")
+                        crate::text::plural(state.beats(), "beat"),
+                        crate::text::plural(state.rejected(), "datagram")
                     )
                 },
             );
@@ -209,8 +209,8 @@ impl Run for ServeArgs {
             || {
                 format!(
                     "{} answered, {} rejected",
-                    crate::output::plural(state.beats(), "beat"),
-                    crate::output::plural(state.rejected(), "connection")
+                    crate::text::plural(state.beats(), "beat"),
+                    crate::text::plural(state.rejected(), "connection")
                 )
             },
         );

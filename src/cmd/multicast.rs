@@ -136,8 +136,8 @@ impl Run for SendArgs {
             || {
                 format!(
                     "sent {} ({}) to group {to}",
-                    crate::output::plural(stats.datagrams, "datagram"),
-                    crate::output::plural(stats.bytes, "byte")
+                    crate::text::plural(stats.datagrams, "datagram"),
+                    crate::text::plural(stats.bytes, "byte")
                 )
             },
         );

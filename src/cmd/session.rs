@@ -107,9 +107,9 @@ fn report(out: &Output, peer: &str, s: RelayStats, took: Duration, event: &str, 
         || {
             format!(
                 "{peer}: {} sent, {} received in {} ({})",
-                crate::output::plural(s.sent, "byte"),
-                crate::output::plural(s.received, "byte"),
-                crate::output::duration(took),
+                crate::text::plural(s.sent, "byte"),
+                crate::text::plural(s.received, "byte"),
+                crate::text::duration(took),
                 crate::output::human_rate(rate)
             )
         },

@@ -163,9 +163,9 @@ impl Run for SendArgs {
             || {
                 format!(
                     "sent {} ({}) to {to}, {}",
-                    crate::output::plural(stats.datagrams, "datagram"),
-                    crate::output::plural(stats.bytes, "byte"),
-                    crate::output::plural(stats.replies, "reply")
+                    crate::text::plural(stats.datagrams, "datagram"),
+                    crate::text::plural(stats.bytes, "byte"),
+                    crate::text::plural(stats.replies, "reply")
                 )
             },
         );

@@ -324,7 +324,7 @@ fn check_traffic(input: &DoctorInput, iface: Option<&str>, wait: Duration) -> Ch
                 "no datagram for {}:{} within {}",
                 input.group,
                 input.port,
-                crate::output::duration(wait)
+                crate::text::duration(wait)
             ),
             "is a sender running? Its TTL must cover the hops (--ttl), a sender on this host needs \
              IP_MULTICAST_LOOP on (--loop), and it must send out of the right interface (-i)",

@@ -196,7 +196,7 @@ impl EngineCtx<'_> {
             Level::Detail,
             "disconnect",
             json!({"id": id, "peer": peer, "bytes_in": bytes_in, "bytes_out": bytes_out, "reason": reason.as_str()}),
-            || format!("connection {id} from {peer} closed ({}): {} in, {} out", reason.as_str(), crate::output::plural(bytes_in, "byte"), crate::output::plural(bytes_out, "byte")),
+            || format!("connection {id} from {peer} closed ({}): {} in, {} out", reason.as_str(), crate::text::plural(bytes_in, "byte"), crate::text::plural(bytes_out, "byte")),
         );
     }
 

@@ -145,12 +145,12 @@ pub fn report_summary(out: &Output, s: &ServerSummary) {
         || {
             format!(
                 "{} ({} refused, peak {}), {} in, {} out, in {}",
-                crate::output::plural(s.accepted, "connection"),
+                crate::text::plural(s.accepted, "connection"),
                 s.refused,
                 s.peak_connections,
-                crate::output::plural(s.bytes_in, "byte"),
-                crate::output::plural(s.bytes_out, "byte"),
-                crate::output::duration(s.duration)
+                crate::text::plural(s.bytes_in, "byte"),
+                crate::text::plural(s.bytes_out, "byte"),
+                crate::text::duration(s.duration)
             )
         },
     );
@@ -169,13 +169,13 @@ pub fn report_live(out: &Output, s: &ServerSummary) {
         || {
             format!(
                 "stats: {} ({} open, {} refused, peak {}), {} in, {} out, after {}",
-                crate::output::plural(s.accepted, "connection"),
+                crate::text::plural(s.accepted, "connection"),
                 s.open,
                 s.refused,
                 s.peak_connections,
-                crate::output::plural(s.bytes_in, "byte"),
-                crate::output::plural(s.bytes_out, "byte"),
-                crate::output::duration(s.duration)
+                crate::text::plural(s.bytes_in, "byte"),
+                crate::text::plural(s.bytes_out, "byte"),
+                crate::text::duration(s.duration)
             )
         },
     );

@@ -125,7 +125,7 @@ pub fn relay(
             if last_activity.elapsed() >= limit {
                 bail!(
                     "no data for {} (idle timeout)",
-                    crate::output::duration(limit)
+                    crate::text::duration(limit)
                 );
             }
         }

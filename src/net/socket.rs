@@ -315,7 +315,7 @@ pub fn connect_error(
     ) || err.raw_os_error() == Some(libc::ETIMEDOUT);
     if timed_out {
         let after = timeout.map_or(String::new(), |t| {
-            format!(" after {}", crate::output::duration(t))
+            format!(" after {}", crate::text::duration(t))
         });
         let why = format!(
             "timed out{after}; no answer: the host is down or a firewall drops the packets"
@@ -349,7 +349,7 @@ pub fn accept_wait(
                 if left.is_zero() {
                     anyhow::bail!(
                         "no connection within {}",
-                        crate::output::duration(timeout.unwrap_or_default())
+                        crate::text::duration(timeout.unwrap_or_default())
                     );
                 }
                 PollTimeout::try_from(left.as_millis().clamp(1, i32::MAX as u128) as i32)

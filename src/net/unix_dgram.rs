@@ -190,9 +190,9 @@ pub fn echo(sock: Socket, out: &Output, shutdown: &Shutdown) -> anyhow::Result<D
         out.event(Level::Detail, "datagram", fields, || match r.cred {
             Some(c) => format!(
                 "{} from {peer} ({c})",
-                crate::output::plural(n as u64, "byte")
+                crate::text::plural(n as u64, "byte")
             ),
-            None => format!("{} from {peer}", crate::output::plural(n as u64, "byte")),
+            None => format!("{} from {peer}", crate::text::plural(n as u64, "byte")),
         });
         let sent = match &r.from {
             Some(to) if !to.is_unnamed() => send_to_nix(&sock, &buf[..n], to),
@@ -277,8 +277,8 @@ pub fn client(
                     anyhow::bail!(
                         "{} of {} arrived within {}",
                         st.datagrams_received,
-                        crate::output::plural(st.datagrams_sent, "reply"),
-                        crate::output::duration(reply_wait)
+                        crate::text::plural(st.datagrams_sent, "reply"),
+                        crate::text::duration(reply_wait)
                     );
                 }
                 return Ok(st);
@@ -387,7 +387,7 @@ pub fn listen(
                 Level::Detail,
                 "datagram",
                 json!({"peer": label, "bytes": n}),
-                || format!("{} from {label}", crate::output::plural(n as u64, "byte")),
+                || format!("{} from {label}", crate::text::plural(n as u64, "byte")),
             );
             if !from.is_unnamed() {
                 peer = Some(from);

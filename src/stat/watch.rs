@@ -201,7 +201,7 @@ fn frame(
         w,
         "--- {}  {}  +{new} new  -{closed} closed  ~{moved} changed",
         now_rfc3339(),
-        crate::output::plural(now.len() as u64, "socket")
+        crate::text::plural(now.len() as u64, "socket")
     )?;
     view::write_table(w, &rows, Some(&marks), view, names)
 }

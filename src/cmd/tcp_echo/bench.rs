@@ -223,7 +223,7 @@ impl Run for BenchArgs {
             if bad > 0 {
                 bail!(
                     "bench: {bad} of {} had errors",
-                    crate::output::plural(rows.len() as u64, "engine")
+                    crate::text::plural(rows.len() as u64, "engine")
                 );
             }
             return Ok(());
@@ -252,7 +252,7 @@ impl Run for BenchArgs {
         if e.total() > 0 {
             bail!(
                 "bench: {} against {} (corrupted echo {}, disconnected {}, connect {}, incomplete {})",
-                crate::output::plural(e.total(), "error"),
+                crate::text::plural(e.total(), "error"),
                 report.target,
                 e.mismatch,
                 e.disconnect,
@@ -280,7 +280,7 @@ fn idle(cfg: &BenchConfig, hold: Duration, out: &Output) -> anyhow::Result<()> {
         hold,
         cfg.connect_timeout,
         |n| {
-            eprintln!("holding {}", crate::output::plural(n as u64, "connection"));
+            eprintln!("holding {}", crate::text::plural(n as u64, "connection"));
         },
     );
     if out.json() {
@@ -294,9 +294,9 @@ fn idle(cfg: &BenchConfig, hold: Duration, out: &Output) -> anyhow::Result<()> {
         emit(&format!(
             "idle {target}: {} of {} opened and echoed; {} still echoed after {}\n",
             r.connected,
-            crate::output::plural(r.requested as u64, "connection"),
+            crate::text::plural(r.requested as u64, "connection"),
             r.still_served,
-            crate::output::duration(hold)
+            crate::text::duration(hold)
         ))?;
     }
     if r.connected < r.requested || r.still_served < r.connected {

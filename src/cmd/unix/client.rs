@@ -163,7 +163,7 @@ fn report_dgram(out: &Output, peer: Option<&str>, st: &unix_dgram::DgramStats, s
         || {
             format!(
                 "{} sent, {} received",
-                crate::output::plural(st.datagrams_sent, "datagram"),
+                crate::text::plural(st.datagrams_sent, "datagram"),
                 st.datagrams_received
             )
         },

@@ -76,8 +76,8 @@ impl Run for ServeArgs {
                 || {
                     format!(
                         "{}, {} echoed, {} unanswered",
-                        crate::output::plural(s.datagrams, "datagram"),
-                        crate::output::plural(s.bytes, "byte"),
+                        crate::text::plural(s.datagrams, "datagram"),
+                        crate::text::plural(s.bytes, "byte"),
                         s.unanswered
                     )
                 },

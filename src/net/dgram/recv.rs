@@ -174,7 +174,7 @@ impl Printer {
             self.truncated += 1;
             self.out.warn(&format!(
                 "datagram from {from} truncated: {} sent, only {} fit the buffer (raise --buffer)",
-                crate::output::plural(d.len as u64, "byte"),
+                crate::text::plural(d.len as u64, "byte"),
                 d.kept
             ));
         }
@@ -190,7 +190,7 @@ impl Printer {
                     format!(
                         "{} from {from}, {}",
                         self.record,
-                        crate::output::plural(d.len as u64, "byte")
+                        crate::text::plural(d.len as u64, "byte")
                     )
                 },
             );
@@ -308,8 +308,8 @@ pub fn run_receiver(
         || {
             format!(
                 "{}, {}, {} truncated, {} dropped by the kernel",
-                crate::output::plural(total, "datagram"),
-                crate::output::plural(printer.bytes, "byte"),
+                crate::text::plural(total, "datagram"),
+                crate::text::plural(printer.bytes, "byte"),
                 printer.truncated,
                 printer.kernel_drops()
             )
@@ -324,7 +324,7 @@ pub fn run_receiver(
             };
             Err(anyhow!(
                 "no datagram for {}{got}",
-                crate::output::duration(idle)
+                crate::text::duration(idle)
             ))
         }
         _ => Ok(()),

@@ -65,7 +65,7 @@ pub fn echo_serve(
                 || {
                     format!(
                         "datagram from {from}, {}, echoed",
-                        crate::output::plural(d.len as u64, "byte")
+                        crate::text::plural(d.len as u64, "byte")
                     )
                 },
             );
@@ -105,12 +105,12 @@ pub fn echo_serve(
         || {
             format!(
                 "{} ({}) echoed to {}, {}, {} dropped by the kernel, in {}",
-                crate::output::plural(s.datagrams, "datagram"),
-                crate::output::plural(s.bytes, "byte"),
-                crate::output::plural(s.peers as u64, "peer"),
-                crate::output::plural(s.send_errors, "send error"),
+                crate::text::plural(s.datagrams, "datagram"),
+                crate::text::plural(s.bytes, "byte"),
+                crate::text::plural(s.peers as u64, "peer"),
+                crate::text::plural(s.send_errors, "send error"),
                 kernel_drops,
-                crate::output::duration(start.elapsed())
+                crate::text::duration(start.elapsed())
             )
         },
     );

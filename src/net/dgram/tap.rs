@@ -81,11 +81,11 @@ impl DgramTap {
             || {
                 format!(
                     "{} ({}) in, {} ({}) out, in {} ({})",
-                    crate::output::plural(di, "datagram"),
-                    crate::output::plural(bi, "byte"),
-                    crate::output::plural(dout, "datagram"),
-                    crate::output::plural(bo, "byte"),
-                    crate::output::duration(took),
+                    crate::text::plural(di, "datagram"),
+                    crate::text::plural(bi, "byte"),
+                    crate::text::plural(dout, "datagram"),
+                    crate::text::plural(bo, "byte"),
+                    crate::text::duration(took),
                     crate::output::human_rate((bi + bo) as f64 / secs.max(1e-9))
                 )
             },

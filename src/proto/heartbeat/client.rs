@@ -95,10 +95,10 @@ impl<'a> Client<'a> {
                     format!(
                         "kernel keepalive on {}: idle {}, probe every {}, {}, TCP_USER_TIMEOUT {}",
                         self.opts.label,
-                        crate::output::duration(s.idle),
-                        crate::output::duration(s.interval),
-                        crate::output::plural(u64::from(s.count), "probe"),
-                        crate::output::duration(s.user_timeout)
+                        crate::text::duration(s.idle),
+                        crate::text::duration(s.interval),
+                        crate::text::plural(u64::from(s.count), "probe"),
+                        crate::text::duration(s.user_timeout)
                     )
                 },
             );
@@ -282,7 +282,7 @@ impl<'a> Client<'a> {
                                 format!(
                                     "late reply to beat {} after {} (counted missed)",
                                     p.seq,
-                                    crate::output::duration(rtt)
+                                    crate::text::duration(rtt)
                                 )
                             },
                         );
@@ -311,8 +311,8 @@ impl<'a> Client<'a> {
                     "pong from {}: seq={} rtt={} peer uptime={} connections={}",
                     self.opts.label,
                     p.seq,
-                    crate::output::duration(rtt),
-                    crate::output::duration(Duration::from_millis(p.uptime_ms)),
+                    crate::text::duration(rtt),
+                    crate::text::duration(Duration::from_millis(p.uptime_ms)),
                     p.connections
                 )
             },
@@ -351,7 +351,7 @@ impl<'a> Client<'a> {
                     || {
                         format!(
                             "reconnecting in {} (attempt {})",
-                            crate::output::duration(delay),
+                            crate::text::duration(delay),
                             backoff.attempts()
                         )
                     },
@@ -378,8 +378,8 @@ impl<'a> Client<'a> {
                             "reconnected",
                             json!({"peer": self.opts.label, "attempts": backoff.attempts(), "down_ms": down.as_millis() as u64}),
                             || format!("reconnected to {} after {} ({})", self.opts.label,
-                                       crate::output::duration(down),
-                                       crate::output::plural(u64::from(backoff.attempts()), "attempt")),
+                                       crate::text::duration(down),
+                                       crate::text::plural(u64::from(backoff.attempts()), "attempt")),
                         );
                         backoff.reset();
                         conn = Some(c);

@@ -51,7 +51,7 @@ impl Stats {
     /// RTT line only when a reply came. With `--tcp-keepalive` the kernel probes and no
     /// beat is sent, so the report says that instead of "0 beats sent".
     pub fn summary_text(&self, label: &str, keepalive: bool) -> String {
-        use crate::output::{duration, plural};
+        use crate::text::{duration, plural};
         let dead = format!(
             "{} ({} down)",
             plural(u64::from(self.dead_periods), "dead period"),
