@@ -21,13 +21,13 @@ use crate::stat::{Query, Source, StateSet};
 
 pub const EXAMPLES: &str = "\
 Examples:
-  nettool stat                         connected TCP and UDP sockets (like ss)
+  nettool stat                         connected TCP, UDP and Unix sockets (like ss)
   nettool stat -tan                    every TCP socket, numeric
   nettool stat -tlp                    listening TCP sockets and their processes
   nettool stat -to --state time-wait   TIME-WAIT sockets with their countdown
   nettool stat -ti --dport 443         TCP internals of connections to port 443
   nettool stat -xa                     Unix sockets
-  nettool stat -s                      totals per protocol and per state
+  nettool stat -s                      ss -s totals, then sockets per state
   nettool stat -g                      multicast group memberships per interface
   nettool stat -ta --watch 1s          redraw every second, marking changes
   nettool stat --json -ta --watch 500ms   state changes as JSON lines
@@ -131,7 +131,8 @@ pub struct StatArgs {
     #[arg(short = 'o', long = "options")]
     pub timers: bool,
 
-    /// Print totals per protocol, family and state
+    /// Print the totals ss -s prints (all sockets; TCP estab, closed, orphaned,
+    /// timewait; RAW, UDP, TCP, INET, FRAG per family), then sockets per state
     #[arg(short = 's', long, conflicts_with_all = ["groups", "watch", "packets"])]
     pub summary: bool,
 
@@ -201,8 +202,10 @@ pub struct StatArgs {
     pub count: Option<u64>,
 
     /// Read /proc/net instead of netlink sock_diag (what netstat reads; no timers,
-    /// tcp_info, listener backlogs or Unix queues there)
-    #[arg(long = "proc", env = "NETTOOL_STAT_PROC")]
+    /// tcp_info, listener backlogs or Unix queues there). NETTOOL_STAT_PROC=1 (or
+    /// true, yes, on) in the environment does the same
+    #[arg(long = "proc", env = "NETTOOL_STAT_PROC", action = clap::ArgAction::SetTrue,
+          value_parser = clap::builder::BoolishValueParser::new())]
     pub use_proc: bool,
 }
 
@@ -251,7 +254,9 @@ impl Run for StatArgs {
         let query = Query {
             tcp: self.tcp || !any_proto,
             udp: self.udp || !any_proto,
-            unix: self.unix || (self.summary && !any_proto),
+            // As in ss: without a protocol flag every kind is listed, Unix sockets too
+            // (unless -4/-6 narrow it to IP).
+            unix: self.unix || (!any_proto && self.family.family() == crate::net::Family::Any),
             family: self.family.family(),
             states,
             sport: self.sport,

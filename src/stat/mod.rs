@@ -7,7 +7,7 @@
 //! Both produce the same [`Socket`] rows; [`proc`] also maps socket inodes to the
 //! processes holding them (`-p`) by reading `/proc/PID/fd`. [`view`] renders rows as a
 //! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots, [`igmp`] lists multicast
-//! group memberships (`-g`).
+//! group memberships (`-g`), [`sockstat`] reads the kernel's totals for `-s`.
 
 pub mod igmp;
 pub mod names;
@@ -15,6 +15,7 @@ pub mod netlink;
 pub mod packets;
 pub mod proc;
 pub mod report;
+pub mod sockstat;
 pub mod state;
 pub mod summary;
 pub mod view;

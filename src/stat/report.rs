@@ -5,6 +5,7 @@
 
 use std::io::{BufWriter, Write};
 
+use super::sockstat::Sockstat;
 use super::view::{self, Names, ViewOpts};
 use super::watch::{self, WatchOpts};
 use super::{Query, StateSet, collect, igmp, summary};
@@ -43,11 +44,14 @@ pub fn run(q: &Query, view: &ViewOpts, mode: Mode, json: bool) -> anyhow::Result
                 dport: None,
                 ..q.clone()
             };
+            let kernel = Sockstat::read().map_err(|e| {
+                anyhow::anyhow!("read /proc/net/sockstat: {}", crate::os_error::describe(&e))
+            })?;
             let rows = collect(&all)?;
             if json {
-                writeln!(w, "{}", summary::json(&rows))?;
+                writeln!(w, "{}", summary::json(&kernel, &rows))?;
             } else {
-                summary::write(&mut w, &rows)?;
+                summary::write(&mut w, &kernel, &rows)?;
             }
         }
         Mode::Groups => {

@@ -1,12 +1,16 @@
-//! `-s`: totals per protocol and family, and how many sockets sit in each state — a
-//! quick look at a host's health (many TIME-WAIT: lots of short connections closed
-//! here; many CLOSE-WAIT: an application forgets to close; SYN-RECV piling up: a
+//! `-s`: the kernel's totals as `ss -s` prints them (every socket, TCP with its
+//! established, closed, orphaned and TIME-WAIT counts, then RAW, UDP, TCP, INET and
+//! FRAG per family, from [`super::sockstat`]), followed by how many listed sockets sit
+//! in each state — a quick look at a host's health (many TIME-WAIT: lots of short
+//! connections closed here; many CLOSE-WAIT: an application forgets to close; many
+//! orphaned: closed connections still draining to slow peers; SYN-RECV piling up: a
 //! flood or a slow accept loop).
 
 use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
+use super::sockstat::Sockstat;
 use super::state::ALL_STATES;
 use super::{Proto, Socket};
 
@@ -25,23 +29,33 @@ fn count(rows: &[Socket], protos: &[Proto], f: impl Fn(&Socket) -> bool) -> usiz
         .count()
 }
 
-/// The summary as a table.
-pub fn write(w: &mut impl Write, rows: &[Socket]) -> io::Result<()> {
-    writeln!(w, "Total: {}", rows.len())?;
-    writeln!(w)?;
+/// The rows of ss's transport table: name, IPv4 and IPv6 counts.
+fn transports(k: &Sockstat) -> [(&'static str, u64, u64); 5] {
+    [
+        ("RAW", k.raw4, k.raw6),
+        ("UDP", k.udp4, k.udp6),
+        ("TCP", k.tcp4, k.tcp6),
+        ("INET", k.raw4 + k.udp4 + k.tcp4, k.raw6 + k.udp6 + k.tcp6),
+        ("FRAG", k.frag4, k.frag6),
+    ]
+}
+
+/// The summary as text: ss's lines first, then the states of the listed sockets.
+pub fn write(w: &mut impl Write, k: &Sockstat, rows: &[Socket]) -> io::Result<()> {
+    writeln!(w, "Total: {}", k.used)?;
     writeln!(
         w,
-        "{:<10} {:>8} {:>8} {:>8}",
-        "Transport", "Total", "IPv4", "IPv6"
+        "TCP:   {} (estab {}, closed {}, orphaned {}, timewait {})",
+        k.tcp_total(),
+        k.tcp_estab,
+        k.tcp_closed(),
+        k.tcp_orphaned,
+        k.tcp_timewait
     )?;
-    for (name, protos) in GROUPS {
-        let total = count(rows, protos, |_| true);
-        if protos[0].is_unix() {
-            writeln!(w, "{name:<10} {total:>8} {:>8} {:>8}", "-", "-")?;
-        } else {
-            let v6 = count(rows, protos, |s| s.v6);
-            writeln!(w, "{name:<10} {total:>8} {:>8} {v6:>8}", total - v6)?;
-        }
+    writeln!(w)?;
+    writeln!(w, "Transport Total     IP        IPv6")?;
+    for (name, v4, v6) in transports(k) {
+        writeln!(w, "{name:<9} {:<9} {v4:<9} {v6}", v4 + v6)?;
     }
     writeln!(w)?;
     writeln!(w, "{:<12} {:>8} {:>8} {:>8}", "State", "TCP", "UDP", "UNIX")?;
@@ -62,11 +76,21 @@ pub fn write(w: &mut impl Write, rows: &[Socket]) -> io::Result<()> {
             n[2]
         )?;
     }
+    let totals: Vec<usize> = GROUPS
+        .iter()
+        .map(|(_, p)| count(rows, p, |_| true))
+        .collect();
+    writeln!(
+        w,
+        "{:<12} {:>8} {:>8} {:>8}",
+        "(listed)", totals[0], totals[1], totals[2]
+    )?;
     Ok(())
 }
 
-/// The summary as one JSON object (`"event":"summary"`).
-pub fn json(rows: &[Socket]) -> Value {
+/// The summary as one JSON object (`"event":"summary"`): `total` and `tcp` as in ss,
+/// `transports` per family, `protocols` the listed sockets per state.
+pub fn json(k: &Sockstat, rows: &[Socket]) -> Value {
     let mut protos = Map::new();
     for (name, group) in GROUPS {
         let mut states = Map::new();
@@ -82,7 +106,22 @@ pub fn json(rows: &[Socket]) -> Value {
             json!({ "total": count(rows, group, |_| true), "ipv6": v6, "states": states }),
         );
     }
-    json!({ "event": "summary", "total": rows.len(), "protocols": protos })
+    let mut families = Map::new();
+    for (name, v4, v6) in transports(k) {
+        families.insert(
+            name.to_ascii_lowercase(),
+            json!({"total": v4 + v6, "ipv4": v4, "ipv6": v6}),
+        );
+    }
+    json!({
+        "event": "summary",
+        "total": k.used,
+        "tcp": {"total": k.tcp_total(), "estab": k.tcp_estab, "closed": k.tcp_closed(),
+                "orphaned": k.tcp_orphaned, "timewait": k.tcp_timewait},
+        "transports": families,
+        "listed": rows.len(),
+        "protocols": protos,
+    })
 }
 
 #[cfg(test)]
@@ -121,18 +160,36 @@ mod tests {
             s(Proto::Udp, State::Closed, false),
             s(Proto::UnixStream, State::Listen, false),
         ];
-        let v = json(&rows);
-        assert_eq!(v["total"], 5);
+        let k = Sockstat {
+            used: 40,
+            tcp4: 1,
+            tcp_timewait: 2,
+            tcp_alloc: 3,
+            raw4: 1,
+            frag6: 2,
+            ..Sockstat::default()
+        };
+        let v = json(&k, &rows);
+        assert_eq!(v["total"], 40);
+        assert_eq!(v["listed"], 5);
+        assert_eq!(v["tcp"]["orphaned"], 0);
+        assert_eq!(v["transports"]["raw"]["ipv4"], 1);
+        assert_eq!(v["transports"]["frag"]["total"], 2);
         assert_eq!(v["protocols"]["tcp"]["states"]["TIME-WAIT"], 2);
         assert_eq!(v["protocols"]["tcp"]["ipv6"], 1);
         assert_eq!(v["protocols"]["udp"]["states"]["UNCONN"], 1);
         let mut out = Vec::new();
-        write(&mut out, &rows).unwrap();
+        write(&mut out, &k, &rows).unwrap();
         let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("Total: 40\nTCP:   5 (estab 0, closed 4, orphaned 0, timewait 2)\n\nTransport Total     IP        IPv6\nRAW       1         1         0\n"), "{text}");
+        assert!(
+            text.contains("\nFRAG      2         0         2\n"),
+            "{text}"
+        );
         assert!(text.contains("TIME-WAIT"), "{text}");
         assert!(
             text.lines()
-                .any(|l| l.starts_with("TCP") && l.contains(" 3 ")),
+                .any(|l| l.starts_with("(listed)") && l.contains(" 3 ")),
             "{text}"
         );
     }

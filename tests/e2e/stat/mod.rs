@@ -5,6 +5,7 @@ mod compare;
 mod filters;
 mod live;
 mod packets;
+mod parity;
 
 use std::collections::BTreeSet;
 use std::process::Command;

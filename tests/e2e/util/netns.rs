@@ -228,3 +228,18 @@ impl Lab {
         }
     }
 }
+
+/// Run `f` on a thread of its own moved into a new network namespace
+/// (`unshare(CLONE_NEWNET)`; only that thread moves, and whatever it spawns inherits
+/// the namespace), with `lo` up. Sockets `f` opens, and the tools it runs, see a
+/// namespace holding nothing else: snapshots taken there do not change under them.
+pub fn in_new_netns<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(move || {
+        nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
+            .expect("unshare(CLONE_NEWNET) (needs root)");
+        run("ip", &["link", "set", "lo", "up"]);
+        f()
+    })
+    .join()
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
