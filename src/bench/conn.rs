@@ -133,6 +133,14 @@ impl Conn {
         self.in_flight.iter_mut().for_each(|t| *t = now);
     }
 
+    /// Echo messages issued whose echo has not fully come back.
+    pub fn awaiting(&self) -> u64 {
+        match self.work {
+            Work::Echo { .. } => self.in_flight.len() as u64,
+            Work::Bulk { .. } => 0,
+        }
+    }
+
     pub fn active(&self) -> bool {
         !self.done && self.fault.is_none()
     }

@@ -88,11 +88,13 @@ pub struct Errors {
     pub disconnect: u64,
     /// Bulk transfers not finished within the time limit.
     pub incomplete: u64,
+    /// Echo messages sent whose echo had not come back -w after the run ended.
+    pub unanswered: u64,
 }
 
 impl Errors {
     pub fn total(&self) -> u64 {
-        self.connect + self.mismatch + self.disconnect + self.incomplete
+        self.connect + self.mismatch + self.disconnect + self.incomplete + self.unanswered
     }
 
     fn add(&mut self, o: &Errors) {
@@ -100,6 +102,7 @@ impl Errors {
         self.mismatch += o.mismatch;
         self.disconnect += o.disconnect;
         self.incomplete += o.incomplete;
+        self.unanswered += o.unanswered;
     }
 }
 
@@ -286,12 +289,25 @@ fn worker(
         c.pump_write(&pattern);
     }
     let mut active = conns.iter().filter(|c| c.active()).count();
+    // After the measured run, echo mode issues nothing more and gives the messages in
+    // flight up to -w to come back; those that do not are unanswered (a server that
+    // reads and never replies), not silently forgotten.
+    let mut drain_until: Option<Instant> = None;
     while active > 0 {
         let now = Instant::now();
-        if now >= deadline {
+        if now >= deadline && drain_until.is_none() {
+            if cfg.bulk.is_some() {
+                break;
+            }
+            drain_until = Some(now + cfg.connect_timeout);
+        }
+        let draining = drain_until.is_some();
+        if let Some(until) = drain_until
+            && (now >= until || conns.iter().all(|c| !c.active() || c.awaiting() == 0))
+        {
             break;
         }
-        let wait = (deadline - now).min(Duration::from_millis(50));
+        let wait = (drain_until.unwrap_or(deadline) - now).min(Duration::from_millis(50));
         let timeout = EpollTimeout::from(wait.as_millis() as u16 + 1);
         let n = match epoll.wait(&mut events, timeout) {
             Ok(n) => n,
@@ -307,12 +323,16 @@ fn worker(
             let hup = ev
                 .events()
                 .intersects(EpollFlags::EPOLLRDHUP | EpollFlags::EPOLLHUP | EpollFlags::EPOLLERR);
-            let t = c.pump_read(&pattern, &mut buf, hup, false, |ns| {
-                let _ = hist.record(ns.max(1_000));
+            let t = c.pump_read(&pattern, &mut buf, hup, draining, |ns| {
+                if !draining {
+                    let _ = hist.record(ns.max(1_000));
+                }
             });
             c.pump_write(&pattern);
-            turn.round_trips += t.round_trips;
-            turn.bytes += t.bytes;
+            if !draining {
+                turn.round_trips += t.round_trips;
+                turn.bytes += t.bytes;
+            }
             if !c.active() {
                 active -= 1;
                 finished = Instant::now();
@@ -333,7 +353,7 @@ fn worker(
             Some(Fault::Mismatch) => errors.mismatch += 1,
             Some(Fault::Disconnected) => errors.disconnect += 1,
             None if cfg.bulk.is_some() && !c.done => errors.incomplete += 1,
-            None => {}
+            None => errors.unanswered += c.awaiting(),
         }
     }
     Ok(WorkerResult {

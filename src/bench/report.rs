@@ -55,12 +55,13 @@ pub fn human_report(r: &BenchReport) -> String {
     let e = r.errors;
     let _ = writeln!(
         s,
-        "  errors       {} (connect {}, corrupted echo {}, disconnected {}, incomplete {})",
+        "  errors       {} (connect {}, corrupted echo {}, disconnected {}, incomplete {}, unanswered {})",
         e.total(),
         e.connect,
         e.mismatch,
         e.disconnect,
-        e.incomplete
+        e.incomplete,
+        e.unanswered
     );
     s
 }
@@ -93,6 +94,7 @@ pub fn json_report(r: &BenchReport, engine: Option<&str>) -> Value {
             "mismatch": r.errors.mismatch,
             "disconnect": r.errors.disconnect,
             "incomplete": r.errors.incomplete,
+            "unanswered": r.errors.unanswered,
         },
     });
     if let Some(engine) = engine {

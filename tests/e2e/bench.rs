@@ -155,6 +155,84 @@ fn corrupted_echo_is_detected_and_fails_the_run() {
     assert_eq!(r["error_kinds"]["mismatch"], 3, "{r}");
 }
 
+/// socat reading every byte and answering none (`-u`: one direction only), on a port
+/// it picks; its `listening on` log line says which.
+struct Swallower(std::process::Child, String);
+
+impl Swallower {
+    fn start() -> Swallower {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new("socat")
+            .args([
+                "-d",
+                "-d",
+                "-u",
+                "TCP-LISTEN:0,bind=127.0.0.1,fork",
+                "OPEN:/dev/null",
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("socat");
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|l| l.split("listening on AF=2 ").nth(1).map(str::to_string))
+            .expect("socat's listening line");
+        std::thread::spawn(move || lines.for_each(drop));
+        Swallower(child, addr)
+    }
+}
+
+impl Drop for Swallower {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A server that takes every message and answers none: each message without its echo
+/// is an error, and the run fails.
+#[test]
+fn a_server_that_never_answers_fails_the_run() {
+    if !crate::util::require("socat") {
+        return;
+    }
+    let sink = Swallower::start();
+    let (code, stdout, stderr) = run(&[
+        "tcp-echo",
+        "bench",
+        &sink.1,
+        "-c",
+        "3",
+        "--pipeline",
+        "2",
+        "-d",
+        "300ms",
+        "-w",
+        "500ms",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("round trips  0 (0/s)"), "{stdout}");
+    assert!(stdout.contains("errors       6 ("), "{stdout}");
+    assert!(stdout.contains("unanswered 6)"), "{stdout}");
+    assert!(
+        stderr.contains(&format!("nettool: bench: 6 errors against {}", sink.1))
+            && stderr.contains("unanswered 6)"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = run(&[
+        "--json", "tcp-echo", "bench", &sink.1, "-c", "1", "-d", "200ms", "-w", "300ms",
+    ]);
+    assert_eq!(code, 1);
+    let v = &json_lines(&stdout)[0];
+    assert_eq!(
+        (&v["errors"], &v["error_kinds"]["unanswered"]),
+        (&1.into(), &1.into()),
+        "{v}"
+    );
+}
+
 #[test]
 fn compare_measures_each_engine_on_its_own_server() {
     let (code, stdout, stderr) = run(&[

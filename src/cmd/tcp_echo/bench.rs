@@ -251,13 +251,14 @@ impl Run for BenchArgs {
         let e = report.errors;
         if e.total() > 0 {
             bail!(
-                "bench: {} against {} (corrupted echo {}, disconnected {}, connect {}, incomplete {})",
+                "bench: {} against {} (corrupted echo {}, disconnected {}, connect {}, incomplete {}, unanswered {})",
                 crate::text::plural(e.total(), "error"),
                 report.target,
                 e.mismatch,
                 e.disconnect,
                 e.connect,
-                e.incomplete
+                e.incomplete,
+                e.unanswered
             );
         }
         Ok(())
