@@ -2022,7 +2022,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__connect)
-            opts="-w -d -x -q -v -h -V --dgram --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-w -d -x -q -v -h -V --dgram --raw --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

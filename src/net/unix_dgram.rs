@@ -247,14 +247,16 @@ pub struct DgramStats {
     pub datagrams_received: u64,
 }
 
-/// The client: each stdin chunk goes out as one datagram, every reply is printed.
-/// After stdin ends it waits for as many replies as datagrams it sent, for at most
-/// `reply_wait` of silence (`-w`).
+/// The client: each stdin line goes out as one datagram (as `udp send` sends them),
+/// or with `raw` each chunk read from stdin; every reply is printed. After stdin ends
+/// it waits for as many replies as datagrams it sent, for at most `reply_wait` of
+/// silence (`-w`).
 pub fn client(
     sock: Socket,
     opts: &RelayOpts,
     reply_wait: Duration,
     shutdown: &Shutdown,
+    raw: bool,
 ) -> anyhow::Result<DgramStats> {
     crate::net::trace::checkpoint("sendto", || vec![crate::net::trace::fd(&sock)])?;
     let sock = into_datagram(sock);
@@ -263,6 +265,7 @@ pub fn client(
     let mut st = DgramStats::default();
     let mut buf = vec![0u8; MAX_DGRAM];
     let mut chunk = vec![0u8; 64 * 1024];
+    let mut split = StdinDatagrams::new(raw);
     let mut reading_stdin = !(opts.no_stdin || opts.recv_only);
     let mut last = Instant::now();
     loop {
@@ -319,28 +322,73 @@ pub fn client(
             };
             if n == 0 {
                 reading_stdin = false;
-                last = Instant::now();
-                continue;
             }
-            loop {
-                match sock.send(&chunk[..n]) {
-                    Ok(_) => {
-                        if let Some(d) = &opts.hexdump {
-                            d.record(Direction::Sent, &chunk[..n]);
-                        }
-                        break;
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
-                        anyhow::bail!("the server is gone (connection refused)")
-                    }
-                    Err(e) => return Err(anyhow!(e).context("send")),
-                }
+            split.push(&chunk[..n]);
+            while let Some(datagram) = split.next(n == 0) {
+                send_datagram(&sock, &datagram, opts)?;
+                st.sent += datagram.len() as u64;
+                st.datagrams_sent += 1;
             }
-            st.sent += n as u64;
-            st.datagrams_sent += 1;
             last = Instant::now();
         }
+    }
+}
+
+/// Send one datagram of the client, retrying EINTR; `-x` records it.
+fn send_datagram(sock: &UnixDatagram, data: &[u8], opts: &RelayOpts) -> anyhow::Result<()> {
+    loop {
+        match sock.send(data) {
+            Ok(_) => {
+                if let Some(d) = &opts.hexdump {
+                    d.record(Direction::Sent, data);
+                }
+                return Ok(());
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
+                anyhow::bail!("the server is gone (connection refused)")
+            }
+            Err(e) => return Err(anyhow!(e).context("send")),
+        }
+    }
+}
+
+/// Cuts what stdin gives into datagrams: one per line, newline included, as `udp send`
+/// does (a last line without one at EOF is a datagram too; a line longer than a
+/// datagram can be goes out in pieces of that size), or with `raw` one per read.
+struct StdinDatagrams {
+    raw: bool,
+    pending: Vec<u8>,
+}
+
+impl StdinDatagrams {
+    fn new(raw: bool) -> Self {
+        StdinDatagrams {
+            raw,
+            pending: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+    }
+
+    /// The next complete datagram; at `eof` whatever is left.
+    fn next(&mut self, eof: bool) -> Option<Vec<u8>> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let end = if self.raw {
+            Some(self.pending.len())
+        } else {
+            match self.pending.iter().position(|&b| b == b'\n') {
+                Some(i) => Some(i + 1),
+                None if eof => Some(self.pending.len()),
+                None if self.pending.len() >= MAX_DGRAM => Some(MAX_DGRAM),
+                None => None,
+            }
+        };
+        end.map(|e| self.pending.drain(..e.min(MAX_DGRAM)).collect())
     }
 }
 
@@ -423,5 +471,31 @@ pub fn listen(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_becomes_one_datagram_per_line_or_per_read() {
+        let mut lines = StdinDatagrams::new(false);
+        lines.push(b"one\ntw");
+        assert_eq!(lines.next(false).as_deref(), Some(&b"one\n"[..]));
+        assert_eq!(lines.next(false), None);
+        lines.push(b"o\n\nthree");
+        assert_eq!(lines.next(false).as_deref(), Some(&b"two\n"[..]));
+        assert_eq!(lines.next(false).as_deref(), Some(&b"\n"[..]));
+        assert_eq!(lines.next(false), None);
+        assert_eq!(lines.next(true).as_deref(), Some(&b"three"[..]));
+        assert_eq!(lines.next(true), None);
+        let mut long = StdinDatagrams::new(false);
+        long.push(&vec![b'x'; MAX_DGRAM + 5]);
+        assert_eq!(long.next(false).map(|d| d.len()), Some(MAX_DGRAM));
+        assert_eq!(long.next(false), None);
+        let mut raw = StdinDatagrams::new(true);
+        raw.push(b"a\nb\n");
+        assert_eq!(raw.next(false).as_deref(), Some(&b"a\nb\n"[..]));
     }
 }

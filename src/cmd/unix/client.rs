@@ -18,7 +18,8 @@ pub const CONNECT_EXAMPLES: &str = "\
 Examples:
   nettool unix connect /tmp/echo.sock                talk to a stream socket
   nettool unix connect @echo < request               an abstract name, send a file
-  nettool unix connect --dgram -w 1 /tmp/echo.dgram  datagrams; wait 1 s for replies
+  nettool unix connect --dgram -w 1 /tmp/echo.dgram  a datagram per line; wait 1 s for replies
+  nettool unix connect --dgram --raw @log < blob     a datagram per read of stdin
   nettool unix connect --recv-only /run/log.sock     only print what the server sends";
 
 pub const LISTEN_EXAMPLES: &str = "\
@@ -33,9 +34,14 @@ pub struct ConnectArgs {
     #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
     pub path: UnixTarget,
 
-    /// Datagram socket: stdin chunks go out as datagrams; -w bounds the wait for replies
+    /// Datagram socket: each stdin line goes out as one datagram (as udp send sends
+    /// them); -w bounds the wait for replies
     #[arg(long)]
     pub dgram: bool,
+
+    /// With --dgram: each chunk read from stdin is one datagram, not each line
+    #[arg(long, requires = "dgram")]
+    pub raw: bool,
 
     #[command(flatten)]
     pub timeout: TimeoutOpt,
@@ -89,7 +95,7 @@ impl Run for ConnectArgs {
                 .timeout
                 .unwrap_or(unix_dgram::DEFAULT_REPLY_WAIT);
             // `bound.file` stays alive until here: the temporary path is removed on return.
-            let stats = unix_dgram::client(bound.sock, &opts, wait, &shutdown)?;
+            let stats = unix_dgram::client(bound.sock, &opts, wait, &shutdown, self.raw)?;
             report_dgram(&out, Some(&self.path.to_string()), &stats, self.relay.stats);
             drop(bound.file);
             return Ok(());

@@ -160,3 +160,66 @@ fn datagram_client_hexdump_and_stats() {
         .expect("--stats report without -v");
     assert_eq!(closed["bytes_received"], payload.len() as u64);
 }
+
+/// Datagrams a socket received within a short quiet time after the last one.
+fn received(sock: &std::os::unix::net::UnixDatagram) -> Vec<Vec<u8>> {
+    sock.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 70_000];
+    while let Ok(n) = sock.recv(&mut buf) {
+        got.push(buf[..n].to_vec());
+    }
+    got
+}
+
+/// As `udp send` does: one datagram per stdin line (newline kept, a last line without
+/// one sent at EOF); `--raw` sends each read of stdin as it came.
+#[test]
+fn datagram_client_sends_a_datagram_per_line_and_raw_chunks() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().unwrap();
+    let path = sock_path(&dir, "lines.sock");
+    let sink = UnixDatagram::bind(&path).unwrap();
+    let input = temp_file_with(b"one\ntwo\n\nlast");
+    let send = |extra: &[&str]| {
+        let out = nettool()
+            .args(["unix", "connect", "--dgram", "--send-only"])
+            .args(extra)
+            .arg(&path)
+            .stdin(input.reopen().unwrap())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    send(&[]);
+    let lines: Vec<&[u8]> = vec![b"one\n", b"two\n", b"\n", b"last"];
+    assert_eq!(received(&sink), lines);
+
+    // The same input through udp send gives the same datagrams.
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let out = nettool()
+        .args(["udp", "send", &udp.local_addr().unwrap().to_string()])
+        .stdin(input.reopen().unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut buf = [0u8; 100];
+    let mut via_udp = Vec::new();
+    while let Ok(n) = udp.recv(&mut buf) {
+        via_udp.push(buf[..n].to_vec());
+    }
+    assert_eq!(via_udp, lines);
+
+    send(&["--raw"]);
+    assert_eq!(received(&sink), vec![b"one\ntwo\n\nlast".to_vec()]);
+
+    let out = nettool()
+        .args(["unix", "connect", "--raw"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "--raw needs --dgram");
+}
