@@ -377,11 +377,11 @@ _nettool() {
             fi
             case "${prev}" in
                 --iface)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --hexdump)
@@ -459,11 +459,11 @@ _nettool() {
                     return 0
                     ;;
                 --iface)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --to)
@@ -1123,11 +1123,11 @@ _nettool() {
             fi
             case "${prev}" in
                 --iface)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --source)
@@ -1231,11 +1231,11 @@ _nettool() {
             fi
             case "${prev}" in
                 --iface)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --source)
@@ -1317,11 +1317,11 @@ _nettool() {
                     return 0
                     ;;
                 --iface)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --ttl)

@@ -249,7 +249,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l bind -d 'Local address to send from (ADDR or ADDR:PORT)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s i -l iface -d 'Send out of this interface, to its broadcast address (unless --to is given)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s i -l iface -d 'Send out of this interface, to its broadcast address (unless --to is given)' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l to -d 'Broadcast address to send to (e.g. 192.0.2.255 or 255.255.255.255)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
@@ -264,7 +264,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Only datagrams that arrive on this interface (SO_BINDTODEVICE)' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and __fish_seen_subcommand_from recv" -s w -l timeout -d 'Give up (status 1) after this long without a datagram; a bare number means seconds' -r
@@ -304,7 +304,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l bind -d 'Local address to send from (ADDR or ADDR:PORT)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s i -l iface -d 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s i -l iface -d 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l ttl -d 'Hop limit: 0 stays on this host, 1 this link (IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
@@ -321,7 +321,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from send" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Join on this interface (by index, ip_mreqn); default: the route\'s interface' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s i -l iface -d 'Join on this interface (by index, ip_mreqn); default: the route\'s interface' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l source -d 'Only datagrams from this source (SSM: IP_ADD_SOURCE_MEMBERSHIP; IPv6: MCAST_JOIN_SOURCE_GROUP)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s n -l count -d 'Exit (status 0) after N datagrams' -r
@@ -340,7 +340,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from recv" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s i -l iface -d 'The interface receivers join on (default: the one the route to the group uses)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s i -l iface -d 'The interface receivers join on (default: the one the route to the group uses)' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -l source -d 'The sender\'s address: checks that reverse-path filtering lets it through' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from doctor" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''

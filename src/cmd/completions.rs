@@ -65,9 +65,82 @@ pub struct ManArgs {
 /// The completion script for `shell`, rendered in memory (writing straight to a
 /// closed pipe would panic inside clap_complete).
 pub fn completion_script(shell: ShellArg) -> Vec<u8> {
+    let mut cmd = Cli::command();
     let mut buf = Vec::new();
-    clap_complete::generate(shell.shell(), &mut Cli::command(), "nettool", &mut buf);
-    buf
+    clap_complete::generate(shell.shell(), &mut cmd, "nettool", &mut buf);
+    let script = String::from_utf8(buf).expect("clap_complete writes UTF-8");
+    complete_interfaces(shell, &interface_options(&cmd), &script).into_bytes()
+}
+
+/// The value name of every option that takes a network interface (`-i/--iface`).
+const IFACE: &str = "IFACE";
+
+/// `(short, long)` of the options whose value is an interface name.
+fn interface_options(cmd: &clap::Command) -> Vec<(Option<char>, Option<String>)> {
+    let mut found: Vec<(Option<char>, Option<String>)> = cmd
+        .get_arguments()
+        .filter(|a| {
+            a.get_value_names()
+                .is_some_and(|v| v.iter().any(|n| n.as_str() == IFACE))
+        })
+        .map(|a| (a.get_short(), a.get_long().map(str::to_string)))
+        .collect();
+    for sub in cmd.get_subcommands() {
+        for opt in interface_options(sub) {
+            if !found.contains(&opt) {
+                found.push(opt);
+            }
+        }
+    }
+    found
+}
+
+/// clap_complete has no value hint for interface names (its default completes file
+/// names there), so its output for IFACE options is rewritten to call each shell's
+/// own lister: zsh `_net_interfaces`, fish `__fish_print_interfaces`, and for bash the
+/// names under /sys/class/net.
+fn complete_interfaces(
+    shell: ShellArg,
+    options: &[(Option<char>, Option<String>)],
+    script: &str,
+) -> String {
+    let mut out = String::with_capacity(script.len() + 1024);
+    let mut in_iface_arm = false;
+    for line in script.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let rewritten = match shell {
+            ShellArg::Bash => {
+                let arm = options.iter().any(|(short, long)| {
+                    short.is_some_and(|c| trimmed == format!("-{c})"))
+                        || long.as_ref().is_some_and(|l| trimmed == format!("--{l})"))
+                });
+                let was = std::mem::replace(&mut in_iface_arm, arm);
+                (was && trimmed == r#"COMPREPLY=($(compgen -f "${cur}"))"#).then(|| {
+                    line.replace(
+                        r#"$(compgen -f "${cur}")"#,
+                        r#"$(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}")"#,
+                    )
+                })
+            }
+            ShellArg::Zsh => line.contains(&format!(":{IFACE}:_default'")).then(|| {
+                line.replace(
+                    &format!(":{IFACE}:_default'"),
+                    &format!(":{IFACE}:_net_interfaces'"),
+                )
+            }),
+            ShellArg::Fish => {
+                let iface = options.iter().any(|(_, long)| {
+                    long.as_ref()
+                        .is_some_and(|l| line.contains(&format!(" -l {l} ")))
+                });
+                (iface && line.trim_end().ends_with(" -r"))
+                    .then(|| format!("{} -f -a \"(__fish_print_interfaces)\"\n", line.trim_end()))
+            }
+            ShellArg::Powershell | ShellArg::Elvish => None,
+        };
+        out.push_str(rewritten.as_deref().unwrap_or(line));
+    }
+    out
 }
 
 impl Run for CompletionsArgs {

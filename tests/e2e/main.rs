@@ -7,6 +7,7 @@ mod util;
 mod bench;
 mod broadcast;
 mod cli;
+mod completions;
 mod contract;
 mod doctor;
 mod engine_limits;
