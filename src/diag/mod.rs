@@ -2,6 +2,7 @@
 //! each with a verdict and, for a problem, how to fix it.
 
 pub mod multicast;
+pub mod nft;
 
 use serde::Serialize;
 

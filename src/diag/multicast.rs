@@ -6,8 +6,9 @@
 //! (`rp_filter=1`) drops datagrams whose source is routed back through another
 //! interface; the group membership never shows up in `/proc/net/igmp` (`igmp6`);
 //! `IP_MULTICAST_ALL` lets a socket see groups it never joined; the sender's TTL is 1
-//! or its loopback is off; a firewall drops the port. Optionally it waits for one
-//! datagram and reports who sent it and with which remaining TTL.
+//! or its loopback is off; a firewall rule drops the group's port ([`super::nft`]).
+//! Optionally it waits for one datagram and reports who sent it and with which
+//! remaining TTL.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
@@ -77,7 +78,7 @@ pub fn diagnose(input: &DoctorInput) -> Vec<Check> {
         "nettool receivers set IP_MULTICAST_ALL to 0, so a socket only gets the groups it joined \
          (other programs bound to 0.0.0.0 get every group any socket on the host joined, Linux's default)",
     ));
-    checks.push(check_firewall(input.port));
+    checks.push(check_firewall(input, iface.as_deref()));
     if let Some(wait) = input.listen {
         checks.push(check_traffic(input, iface.as_deref(), wait));
     }
@@ -253,48 +254,76 @@ fn check_membership(group: IpAddr, port: u16, iface: &str) -> Check {
     }
 }
 
-fn check_firewall(port: u16) -> Check {
+/// Read the nftables ruleset as JSON and ask [`super::nft`] whether any rule on the
+/// receive path can drop UDP to the group and port on `iface`.
+fn check_firewall(input: &DoctorInput, iface: Option<&str>) -> Check {
     let ruleset = std::process::Command::new("nft")
-        .args(["list", "ruleset"])
+        .args(["-j", "list", "ruleset"])
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).to_string());
-    match ruleset {
-        None => Check::ok(
+        .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok());
+    let Some(ruleset) = ruleset else {
+        return Check::ok(
             "firewall",
             "no nftables ruleset could be read (nft missing or no permission); nothing to blame there",
-        ),
-        Some(r) if r.trim().is_empty() => Check::ok(
+        );
+    };
+    let packet = super::nft::Packet {
+        group: input.group,
+        port: input.port,
+        iface,
+        source: input.source,
+    };
+    let what = format!(
+        "UDP to {}",
+        std::net::SocketAddr::new(input.group, input.port)
+    );
+    let verdict = super::nft::evaluate(&ruleset, &packet);
+    let shown = |d: &super::nft::Drop| match d.handle {
+        Some(h) => format!("`{}` in {} (handle {h})", d.rule, d.chain),
+        None => format!("the policy drop of {}", d.chain),
+    };
+    if let Some(d) = verdict.drops.iter().find(|d| d.certain) {
+        let fix = match d.handle {
+            Some(h) => format!(
+                "remove it (nft delete rule {} handle {h}) or accept the traffic before it \
+                 (nft insert rule {} udp dport {} accept)",
+                d.chain, d.chain, input.port
+            ),
+            None => format!(
+                "accept the traffic: nft add rule {} udp dport {} accept",
+                d.chain, input.port
+            ),
+        };
+        return Check::problem(
             "firewall",
-            "the nftables ruleset is empty: nothing is filtered",
-        ),
-        Some(r) => {
-            let drops_input = r
-                .lines()
-                .any(|l| l.contains("hook input") && l.contains("policy drop"));
-            let mentions_drop = r
-                .lines()
-                .any(|l| l.trim_start().contains("drop") && !l.contains("policy"));
-            if drops_input {
-                Check::problem(
-                    "firewall",
-                    "an nftables input chain drops by default (policy drop)",
-                    format!(
-                        "allow the traffic: nft add rule inet filter input udp dport {port} accept (and igmp)"
-                    ),
-                )
-            } else if mentions_drop {
-                Check::note(
-                    "firewall",
-                    "nftables has drop rules; make sure none matches the group's UDP port or IGMP",
-                    "nft list ruleset",
-                )
-            } else {
-                Check::ok("firewall", "nftables has rules but none drops")
-            }
-        }
+            format!("nftables drops {what}: {}", shown(d)),
+            fix,
+        );
     }
+    if !verdict.drops.is_empty() {
+        let rules: Vec<String> = verdict.drops.iter().map(shown).collect();
+        return Check::note(
+            "firewall",
+            format!(
+                "nftables may drop {what}, depending on what is not known here: {}",
+                rules.join("; ")
+            ),
+            "nft list ruleset (give --source and -i for a sharper answer)",
+        );
+    }
+    let others = match verdict.unrelated_drops {
+        0 => String::new(),
+        n => format!(
+            " ({} cannot match it)",
+            crate::text::plural(n as u64, "drop rule")
+        ),
+    };
+    Check::ok(
+        "firewall",
+        format!("no nftables rule on the receive path drops {what}{others}"),
+    )
 }
 
 fn check_traffic(input: &DoctorInput, iface: Option<&str>, wait: Duration) -> Check {

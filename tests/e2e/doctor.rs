@@ -151,3 +151,45 @@ fn unknown_interface_and_unicast_group_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown interface \"nosuchif0\""));
 }
+
+/// The firewall check reads the ruleset for this group, port and interface: a drop
+/// rule for another port, another protocol or another interface is not blamed; one
+/// that matches is, with its handle.
+#[test]
+fn firewall_rules_are_blamed_only_when_they_match() {
+    let Some(lab) = lab() else { return };
+    if !require("nft") {
+        return;
+    }
+    lab.rx.multicast_route("v0");
+    lab.rx.nft(
+        "table inet guard {\n\
+           chain input {\n\
+             type filter hook input priority 0; policy accept;\n\
+             tcp dport 8989 drop\n\
+             udp dport 9999 drop\n\
+             iifname \"v9\" udp dport 8989 drop\n\
+           }\n\
+         }\n",
+    );
+    let (code, checks) = doctor(&lab.rx, &["-i", "v0", "--source", "192.0.2.1"]);
+    let (v, detail) = verdict(&checks, "firewall");
+    assert_eq!((v, code), ("ok", 0), "{detail}");
+    assert!(detail.contains("3 drop rules cannot match it"), "{detail}");
+
+    lab.rx.nft(
+        "table ip block {\n\
+           chain input {\n\
+             type filter hook input priority 10; policy accept;\n\
+             ip daddr 239.0.0.0/8 udp dport { 8000-8999 } counter drop\n\
+           }\n\
+         }\n",
+    );
+    let (code, checks) = doctor(&lab.rx, &["-i", "v0", "--source", "192.0.2.1"]);
+    let (v, detail) = verdict(&checks, "firewall");
+    assert_eq!((v, code), ("problem", 1), "{detail}");
+    assert!(
+        detail.contains("nftables drops UDP to 239.1.2.3:8989: `ip daddr 239.0.0.0/8 udp dport 8000-8999 drop` in ip block input (handle"),
+        "{detail}"
+    );
+}
