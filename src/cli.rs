@@ -51,7 +51,8 @@ pub struct GlobalOpts {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Say more: connections, senders, limits (-vv for debug logs)
+    /// Say more: connections, senders, limits (-vv adds debug lines: address and service
+    /// lookups, every socket call with its result, the engine's limits)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 

@@ -235,6 +235,20 @@ pub fn serve<F: ServiceFactory>(
             )
         },
     );
+    log::debug!(
+        "engine {kind}: at most {} connections, idle timeout {}, hex dump {}",
+        config
+            .max_connections
+            .map_or("unlimited".into(), |n| n.to_string()),
+        config
+            .idle_timeout
+            .map_or("none".into(), crate::text::duration),
+        if config.hexdump.is_some() {
+            "on"
+        } else {
+            "off"
+        }
+    );
     let started = Instant::now();
     let ctx = EngineCtx {
         config,

@@ -137,6 +137,24 @@ impl HostPort {
     /// Resolve to socket addresses of the allowed family, in resolver order.
     /// [`Host::Default`] becomes loopback (`::1` under `-6`).
     pub fn resolve(&self, family: Family) -> anyhow::Result<Vec<SocketAddr>> {
+        let addrs = self.resolve_quietly(family)?;
+        if log::log_enabled!(log::Level::Debug) {
+            let list: Vec<String> = addrs.iter().map(display).collect();
+            let how = match &self.host {
+                Host::Default => "the default host",
+                Host::Ip(_) => "a literal address",
+                Host::Name(_) => "getaddrinfo(3)",
+            };
+            log::debug!(
+                "address {self} ({} allowed) is {} ({how})",
+                family_name(family),
+                list.join(", ")
+            );
+        }
+        Ok(addrs)
+    }
+
+    fn resolve_quietly(&self, family: Family) -> anyhow::Result<Vec<SocketAddr>> {
         let addrs: Vec<SocketAddr> = match &self.host {
             Host::Default => {
                 let ip = match family {
@@ -170,7 +188,11 @@ impl HostPort {
                 let fitting: Vec<SocketAddr> =
                     all.iter().copied().filter(|a| family.admits(a)).collect();
                 if fitting.is_empty() {
-                    bail!("host {name:?} has no {} address", family_name(family));
+                    let which = match family {
+                        Family::Any => "usable",
+                        _ => family_name(family),
+                    };
+                    bail!("host {name:?} has no {which} address");
                 }
                 fitting
             }
@@ -186,7 +208,7 @@ impl HostPort {
 
 fn family_name(f: Family) -> &'static str {
     match f {
-        Family::Any => "usable",
+        Family::Any => "any family",
         Family::V4 => "IPv4",
         Family::V6 => "IPv6",
     }

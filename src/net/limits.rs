@@ -24,6 +24,7 @@ pub fn raise_nofile() -> NofileLimit {
             hard: 0,
         };
     };
+    log::debug!("RLIMIT_NOFILE: soft {soft}, hard {hard}; raising the soft limit to the hard one");
     if soft >= hard || setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_err() {
         return NofileLimit {
             before: soft,

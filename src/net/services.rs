@@ -127,6 +127,10 @@ fn lookup(t: &Table, text: &str, transport: Transport) -> Result<u16, String> {
         ));
     }
     if let Some(&p) = t.by_name.get(&(text.to_string(), transport)) {
+        log::debug!(
+            "service {text}/{} is port {p} ({SERVICES})",
+            transport.name()
+        );
         return Ok(p);
     }
     if let Some(&p) = t.by_name.get(&(text.to_string(), transport.other())) {

@@ -86,7 +86,9 @@ pub fn call<T: TraceResult>(
     args: impl FnOnce() -> Vec<String>,
     f: impl FnOnce() -> io::Result<T>,
 ) -> io::Result<T> {
-    let Some(t) = TRACER.get() else { return f() };
+    let Some(t) = TRACER.get() else {
+        return logged(name, args, f);
+    };
     let args = args();
     let result = f();
     record(t, name, &args, &result);
@@ -100,7 +102,9 @@ pub fn action<T: TraceResult>(
     args: impl FnOnce() -> Vec<String>,
     f: impl FnOnce() -> io::Result<T>,
 ) -> io::Result<T> {
-    let Some(t) = TRACER.get() else { return f() };
+    let Some(t) = TRACER.get() else {
+        return logged(name, args, f);
+    };
     if t.mode == Mode::DryRun {
         let args = args();
         let text = format!("{name}({})", args.join(", "));
@@ -124,8 +128,26 @@ pub fn checkpoint(name: &str, args: impl FnOnce() -> Vec<String>) -> io::Result<
     }
 }
 
-fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::Result<T>) {
-    let (shown, value) = match result {
+/// Without `--explain`, `-vv` still shows every call as a debug line: the socket
+/// options applied, the binds, connects and joins made, and how each ended.
+fn logged<T: TraceResult>(
+    name: &str,
+    args: impl FnOnce() -> Vec<String>,
+    f: impl FnOnce() -> io::Result<T>,
+) -> io::Result<T> {
+    if !log::log_enabled!(log::Level::Debug) {
+        return f();
+    }
+    let args = args();
+    let result = f();
+    log::debug!("{name}({}) = {}", args.join(", "), outcome(&result).0);
+    result
+}
+
+/// A call's result as strace shows it (`3`, `-1 ECONNREFUSED (Connection refused)`)
+/// and as a JSON value.
+fn outcome<T: TraceResult>(result: &io::Result<T>) -> (String, serde_json::Value) {
+    match result {
         Ok(v) => (v.shown(), json!(v.shown())),
         Err(e) => {
             let errno = e.raw_os_error().map(nix::errno::Errno::from_raw);
@@ -140,7 +162,11 @@ fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::
                 }
             }
         }
-    };
+    }
+}
+
+fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::Result<T>) {
+    let (shown, value) = outcome(result);
     t.out.event(
         Level::Info,
         "syscall",

@@ -194,6 +194,13 @@ pub struct Query {
 
 /// Gather the sockets the query asks for, filtered and sorted as a table shows them.
 pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
+    log::debug!(
+        "stat: reading sockets from {}",
+        match q.source {
+            Source::Proc => "/proc/net (--proc or NETTOOL_STAT_PROC)",
+            Source::Auto => "netlink sock_diag",
+        }
+    );
     let mut rows = match q.source {
         Source::Proc => proc::sockets(q)?,
         Source::Auto => match netlink::sockets(q) {
