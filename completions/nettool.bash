@@ -1405,7 +1405,7 @@ _nettool() {
             fi
             case "${prev}" in
                 --iface)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "$(command ls /sys/class/net 2>/dev/null)" -- "${cur}"))
                     return 0
                     ;;
                 --buffer)

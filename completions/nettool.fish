@@ -357,7 +357,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "recv" -d 'Join a multicast group and print what arrives'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "doctor" -d 'Find out why a receiver gets nothing: interface, route, rp_filter, join, firewall'
 complete -c nettool -n "__fish_nettool_using_subcommand multicast; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nettool -n "__fish_nettool_using_subcommand stat" -l iface -d 'With --packets: capture on this interface only (default: lo and every other)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand stat" -l iface -d 'With --packets: capture on this interface only (default: lo and every other)' -r -f -a "(__fish_print_interfaces)"
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l buffer -d 'With --packets: the most the kernel queues for nettool (SO_RCVBUF); a full queue drops packets and says how many' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s w -l timeout -d 'With --packets: stop after this long (exit 1 if nothing was seen)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -l state -d 'Only these states (TCP diagram names, or all, connected, synchronized, bucket, big)' -r

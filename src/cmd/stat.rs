@@ -164,7 +164,7 @@ pub struct StatArgs {
 
     /// With --packets: stop after this long (exit 1 if nothing was seen)
     #[arg(short = 'w', long = "timeout", value_name = "DURATION", requires = "packets",
-          value_parser = parse_duration)]
+          value_parser = crate::cli::parse_timeout)]
     pub timeout: Option<Duration>,
 
     #[command(flatten)]

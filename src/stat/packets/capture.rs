@@ -64,7 +64,7 @@ impl Capture {
     pub fn open(filter: CaptureFilter, ifindex: u32, buffer: usize) -> anyhow::Result<Capture> {
         let prog = filter
             .compile()
-            .map_err(|e| anyhow!("packet filter: {e}"))?;
+            .map_err(|bad| anyhow!("packet filter: {bad}"))?;
         let sock = PacketSocket::open().map_err(|e| match e.raw_os_error() {
             Some(libc::EPERM | libc::EACCES) => anyhow::Error::new(NeedsCapNetRaw),
             _ => anyhow::Error::new(e).context("open a packet socket"),
@@ -94,7 +94,7 @@ impl Capture {
     pub fn narrow(&mut self, filter: CaptureFilter) -> anyhow::Result<()> {
         let prog = filter
             .compile()
-            .map_err(|e| anyhow!("packet filter: {e}"))?;
+            .map_err(|bad| anyhow!("packet filter: {bad}"))?;
         self.sock
             .set_filter(&prog)
             .context("replace the packet filter")?;
@@ -117,8 +117,8 @@ impl Capture {
             };
             let packet = match parse::parse(&self.buf[..c.len.min(self.buf.len())]) {
                 Ok(p) => p,
-                Err(e) => {
-                    log::debug!("skipping a packet: {e}");
+                Err(bad) => {
+                    log::debug!("skipping a packet: {bad}");
                     continue;
                 }
             };

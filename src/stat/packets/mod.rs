@@ -174,8 +174,8 @@ pub fn run(o: &Options, out: &Output, shutdown: &Shutdown) -> anyhow::Result<()>
             if let Some(total) = s.new_drops()? {
                 warned = Some(Instant::now());
                 out.warn(&format!(
-                    "the kernel dropped {total} packets so far: the capture queue \
-                     (--buffer) was full"
+                    "the kernel dropped {} so far: the capture queue (--buffer) was full",
+                    crate::text::plural(total, "packet")
                 ));
             }
         }
@@ -191,7 +191,10 @@ pub fn run(o: &Options, out: &Output, shutdown: &Shutdown) -> anyhow::Result<()>
         writeln!(s.w, "{rec}")?;
         s.w.flush()?;
     } else if !out.quiet() {
-        eprintln!("{} packets shown, {drops} dropped by the kernel", s.shown);
+        eprintln!(
+            "{} shown, {drops} dropped by the kernel",
+            crate::text::plural(s.shown, "packet")
+        );
     }
     if shutdown.requested().is_some() {
         return Err(Interrupted.into());
@@ -200,7 +203,7 @@ pub fn run(o: &Options, out: &Output, shutdown: &Shutdown) -> anyhow::Result<()>
         if let Some(t) = o.timeout {
             anyhow::bail!(
                 "stat --packets: no packets within {}",
-                humantime::format_duration(t)
+                crate::text::duration(t)
             );
         }
     }

@@ -100,7 +100,10 @@ impl<W: Write> Session<W> {
                 Ok(Some(snap))
             }
             Err(e) if netlink::unavailable(&e) => {
-                log::info!("netlink sock_diag unavailable ({e}): states from the segments only");
+                log::info!(
+                    "netlink sock_diag unavailable ({}): states from the segments only",
+                    crate::os_error::describe(&e)
+                );
                 self.kernel = false;
                 Ok(None)
             }

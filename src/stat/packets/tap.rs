@@ -86,7 +86,7 @@ impl Tap {
             .name("packets".into())
             .spawn(move || {
                 if let Err(e) = view(session, rx, wake_rx, hold, &out) {
-                    out.warn(&format!("packet view: {e:#}"));
+                    out.warn(&format!("packet view: {}", crate::error::render(&e)));
                 }
             })?;
         Ok(Tap {
@@ -160,7 +160,10 @@ fn view<W: Write>(
         if !hold {
             s.turn(finishing.is_some())?;
             if let Some(total) = s.new_drops()? {
-                out.warn(&format!("packet view: the kernel dropped {total} packets"));
+                out.warn(&format!(
+                    "packet view: the kernel dropped {}",
+                    crate::text::plural(total, "packet")
+                ));
             }
         }
         if let Some(since) = finishing {

@@ -148,6 +148,7 @@ fn a_zero_timeout_is_a_usage_error_everywhere() {
         &["multicast", "doctor", "239.1.2.3:5000", "-w", "0"],
         &["heartbeat", "connect", "-w", "0", ":9"],
         &["tcp-echo", "bench", ":9", "-w", "0"],
+        &["stat", "--packets", "-w", "0"],
     ] {
         let (code, err) = stderr_of(args);
         assert_eq!(code, Some(2), "{args:?}: {err}");
