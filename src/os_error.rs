@@ -164,7 +164,7 @@ pub fn hint(errno: Errno, op: Op, target: Target<'_>) -> Option<String> {
         (EADDRINUSE, _) => match (unix, inet) {
             (Some(p), _) => format!("{p} is in use by a running server"),
             (_, Some(a)) => format!(
-                "another socket holds port {p} (`nettool stat -lp --sport {p}` shows which)",
+                "another socket holds port {p} (`nettool stat -ap --sport {p}` shows which, TIME-WAIT included)",
                 p = a.port()
             ),
             _ => return None,
@@ -327,7 +327,7 @@ mod tests {
     #[test]
     fn bind_hints() {
         let t = h(Errno::EADDRINUSE, Op::Bind, inet("127.0.0.1:8080"));
-        assert!(t.contains("nettool stat -lp --sport 8080"), "{t}");
+        assert!(t.contains("nettool stat -ap --sport 8080"), "{t}");
         let t = h(Errno::EACCES, Op::Bind, inet("127.0.0.1:80"));
         assert!(
             t.contains("below 1024") && t.contains("CAP_NET_BIND_SERVICE"),

@@ -177,7 +177,7 @@ const EXIT_STATUS: &str = "\
 const DIAGNOSTICS: &str = "\
 Errors are one line on stderr: nettool: WHAT WAS BEING DONE: WHAT THE SYSTEM SAID; THE LIKELY \
 FIX. The system's words never carry an errno number, and the fix is given for the common \
-causes: a port in use (nettool stat -lp --sport PORT shows the holder), a port below 1024, an \
+causes: a port in use (nettool stat -ap --sport PORT shows the holder, TIME-WAIT included), a port below 1024, an \
 address not on this host, an unreachable network or host, a link-local IPv6 address without \
 %IFACE, multicast without a route (-i IFACE, or ip route add 224.0.0.0/4 dev IFACE), a Unix \
 socket path that is missing, stale or of the other type, and running out of file \

@@ -285,7 +285,7 @@ fn restart_after_sigkill_rebinds_and_a_second_instance_is_refused() {
             String::from_utf8_lossy(&out.stderr),
             format!(
                 "nettool: listen on {addr}: address already in use; another socket holds port \
-                 {port} (`nettool stat -lp --sport {port}` shows which)\n",
+                 {port} (`nettool stat -ap --sport {port}` shows which, TIME-WAIT included)\n",
                 port = addr.rsplit(':').next().unwrap()
             )
         );
@@ -418,7 +418,10 @@ fn time_wait_blocks_a_restart_only_without_reuseaddr() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("address in use"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("address already in use; another socket holds port")
+    );
     let out = nettool()
         .args(["tcp-echo", "serve", "--dry-run", "-l", &addr])
         .output()

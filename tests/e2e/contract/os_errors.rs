@@ -39,7 +39,7 @@ fn address_in_use_names_the_port_and_how_to_find_the_holder() {
         err,
         format!(
             "nettool: listen on {}: address already in use; another socket holds port {port} \
-             (`nettool stat -lp --sport {port}` shows which)\n",
+             (`nettool stat -ap --sport {port}` shows which, TIME-WAIT included)\n",
             server.addr
         )
     );
