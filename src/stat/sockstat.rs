@@ -17,7 +17,8 @@ pub struct Sockstat {
     /// `TCP: inuse` / `TCP6: inuse`: TCP sockets in the hash tables (not TIME-WAIT).
     pub tcp4: u64,
     pub tcp6: u64,
-    /// `TCP: orphan`: closed by their application, still finishing with the peer.
+    /// `TCP: orphan`: closed by their application, still finishing with the peer
+    /// (the kernel counts these, and `alloc`, for the whole host, not per namespace).
     pub tcp_orphaned: u64,
     /// `TCP: tw`: TIME-WAIT buckets.
     pub tcp_timewait: u64,

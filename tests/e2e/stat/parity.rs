@@ -170,23 +170,41 @@ fn summary_totals_match_ss_s() {
 
         let theirs_text = ss_text(&["-s"]);
         let ours_text = stat(&["-s"]);
-        let (their_total, theirs) = ss_block(&theirs_text);
-        let (our_total, ours) = ss_block(&ours_text);
+        let (their_total, mut theirs) = ss_block(&theirs_text);
+        let (our_total, mut ours) = ss_block(&ours_text);
+        // The kernel keeps TCP's `alloc` and `orphan` counters for the whole host, not
+        // per namespace (net/ipv4/proc.c), and ss derives the TCP line's total and
+        // "closed" from `alloc`: other programs move them between the two snapshots.
+        // Those three are compared within a tolerance, everything else exactly.
+        let host_wide = |f: &mut Vec<(String, Vec<i64>)>| -> [i64; 3] {
+            let tcp = &mut f[0].1;
+            let got = [tcp[0], tcp[2], tcp[3]];
+            (tcp[0], tcp[2], tcp[3]) = (0, 0, 0);
+            got
+        };
+        let (our_host, their_host) = (host_wide(&mut ours), host_wide(&mut theirs));
         assert_eq!(ours, theirs, "nettool:\n{ours_text}\nss:\n{theirs_text}");
+        for (a, b) in our_host.iter().zip(&their_host) {
+            assert!(
+                (a - b).abs() <= 20 + b / 10,
+                "host-wide counters too far apart:\nnettool:\n{ours_text}\nss:\n{theirs_text}"
+            );
+        }
         // `sockets: used` also counts each tool's own netlink sockets while it runs.
         assert!(
             (our_total - their_total).abs() <= 2,
             "Total {our_total} vs ss {their_total}"
         );
         let get = |name: &str| ours.iter().find(|(n, _)| n == name).unwrap().1.clone();
-        assert!(get("TCP")[3] >= 1, "orphaned: {ours_text}");
+        assert!(our_host[2] >= 1, "orphaned: {ours_text}");
         assert_eq!(get("RAW"), vec![1, 1, 0], "{ours_text}");
         assert_eq!(get("FRAG"), vec![0, 0, 0], "{ours_text}");
         assert!(get("UDP")[2] >= 1, "{ours_text}");
 
         let v: serde_json::Value = serde_json::from_str(stat(&["-s", "--json"]).trim()).unwrap();
         assert_eq!(v["transports"]["raw"]["ipv4"], 1, "{v}");
-        assert_eq!(v["tcp"]["orphaned"].as_i64(), Some(get("TCP")[3]), "{v}");
+        assert!(v["tcp"]["orphaned"].as_i64() >= Some(1), "{v}");
+        assert_eq!(v["tcp"]["estab"].as_i64(), Some(get("TCP")[1]), "{v}");
     });
 }
 
