@@ -76,8 +76,8 @@ impl Detector {
                 self.consecutive = 0;
                 return ReplyKind::OnTime(now.duration_since(sent));
             }
-            // Due, but `poll` has not run yet: it is a miss all the same.
-            self.note_missed(seq, sent);
+            // Due, but `poll` has not run yet: it is a miss all the same (and answered,
+            // so not remembered among the missed: a repeat of it is unknown).
             self.consecutive += 1;
             return ReplyKind::Late(now.duration_since(sent));
         }
@@ -295,6 +295,19 @@ mod tests {
         ));
         assert_eq!(d.consecutive_misses(), 0);
         assert_eq!(d.reply(99, t0), ReplyKind::Unknown);
+    }
+
+    /// Found by fuzz/src/bin/heartbeat_detector.rs: a reply that arrived late but
+    /// before `poll` counted its beat missed was remembered as missed, so a repeat of
+    /// it was reported late a second time.
+    #[test]
+    fn a_repeated_late_reply_is_unknown() {
+        let t0 = Instant::now();
+        let mut d = Detector::new(I, 3);
+        d.sent(0, t0);
+        assert_eq!(d.reply(0, t0 + I * 2), ReplyKind::Late(I * 2));
+        assert_eq!(d.reply(0, t0 + I * 3), ReplyKind::Unknown);
+        assert_eq!(d.consecutive_misses(), 1);
     }
 
     #[test]
