@@ -93,9 +93,20 @@ impl Hexdump {
     }
 }
 
-/// Render one chunk with its header line.
+/// Render one chunk with its header line. Control characters in the label (a Unix
+/// peer's name may hold a newline) are escaped, so the header stays one line.
 pub fn render(dir: Direction, bytes: &[u8], time: &str) -> String {
-    let mut s = format!("# {time} {} {} bytes\n", dir.marker(), bytes.len());
+    let label: String = time
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    let mut s = format!("# {label} {} {} bytes\n", dir.marker(), bytes.len());
     for (i, line) in bytes.chunks(16).enumerate() {
         s.push_str(&format!("{:08x} ", i * 16));
         for j in 0..16 {
@@ -124,15 +135,14 @@ pub fn render(dir: Direction, bytes: &[u8], time: &str) -> String {
 /// wants to replay a capture.
 pub fn parse(text: &str) -> Result<Vec<(Direction, Vec<u8>)>, String> {
     let mut chunks: Vec<(Direction, Vec<u8>)> = Vec::new();
+    // The length each chunk's header announced (none for a note line).
+    let mut announced: Vec<Option<usize>> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if let Some(header) = line.strip_prefix("# ") {
-            // `TIME [conn N] DIR …`: the direction is the first `>` or `<` token.
-            let dir = match header.split(' ').find(|t| *t == ">" || *t == "<") {
-                Some(">") => Direction::Sent,
-                Some(_) => Direction::Received,
-                None => return Err(format!("line {}: no direction in header", n + 1)),
-            };
+            let (dir, len) = header_fields(header)
+                .ok_or_else(|| format!("line {}: no direction in header", n + 1))?;
             chunks.push((dir, Vec::new()));
+            announced.push(len);
             continue;
         }
         let hex = line
@@ -147,7 +157,35 @@ pub fn parse(text: &str) -> Result<Vec<(Direction, Vec<u8>)>, String> {
             chunk.1.push(b);
         }
     }
+    for ((_, bytes), len) in chunks.iter().zip(announced) {
+        if len.is_some_and(|len| len != bytes.len()) {
+            return Err(format!(
+                "a chunk of {} bytes announced, {} dumped",
+                len.unwrap_or(0),
+                bytes.len()
+            ));
+        }
+    }
     Ok(chunks)
+}
+
+/// The direction and announced length of a chunk header `TIME [LABEL] DIR LEN bytes`,
+/// read from the right, since a peer label may hold spaces, `<` and `>`. A note line
+/// (`TIME conn N DIR what`, written by [`Hexdump::note_conn`]) has no length; its
+/// label is ours, so its first direction token is the direction.
+fn header_fields(header: &str) -> Option<(Direction, Option<usize>)> {
+    let dir_of = |t: &str| match t {
+        ">" => Some(Direction::Sent),
+        "<" => Some(Direction::Received),
+        _ => None,
+    };
+    let mut back = header.rsplitn(4, ' ');
+    if let (Some("bytes"), Some(len), Some(dir)) = (back.next(), back.next(), back.next()) {
+        if let (Some(d), true) = (dir_of(dir), len.bytes().all(|b| b.is_ascii_digit())) {
+            return Some((d, len.parse().ok()));
+        }
+    }
+    header.split(' ').find_map(dir_of).map(|d| (d, None))
 }
 
 #[cfg(test)]
@@ -176,6 +214,43 @@ mod tests {
                 (Direction::Sent, b"x".to_vec())
             ]
         );
+    }
+
+    /// Found by fuzz/src/bin/hexdump.rs: a Unix peer's name is any bytes, so a label
+    /// holding ` < ` flipped the direction read back, and a newline split the header.
+    #[test]
+    fn any_peer_label_parses_back() {
+        for label in [
+            "peer /tmp/a < b",
+            "peer /tmp/x > 5 bytes",
+            "peer a\nb",
+            "peer <",
+        ] {
+            let text =
+                render(Direction::Sent, b"hi", label) + &render(Direction::Received, b"", label);
+            let back = parse(&text).unwrap_or_else(|e| panic!("{label:?}: {e}"));
+            assert_eq!(
+                back,
+                vec![
+                    (Direction::Sent, b"hi".to_vec()),
+                    (Direction::Received, vec![])
+                ],
+                "{label:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_chunk_must_hold_the_bytes_its_header_announces() {
+        let mut text = render(Direction::Sent, b"hello", "T");
+        text = text.replace("5 bytes", "6 bytes");
+        assert!(
+            parse(&text)
+                .unwrap_err()
+                .contains("6 bytes announced, 5 dumped")
+        );
+        let note = "# T conn 1 > 9 bytes sent with sendfile(2), not dumped\n";
+        assert_eq!(parse(note).unwrap(), vec![(Direction::Sent, vec![])]);
     }
 
     proptest::proptest! {
