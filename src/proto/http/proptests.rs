@@ -1,8 +1,8 @@
 //! Property tests over the hostile surface: the request parser, the path normaliser
 //! and resolver, and a whole connection fed arbitrary bytes in arbitrary pieces.
 //! No input may panic, and no path may resolve outside the root. `cargo test` runs
-//! the default 256 cases each; `fuzz/http.sh` runs the same properties for millions
-//! (`PROPTEST_CASES`).
+//! the default 256 cases each (`PROPTEST_CASES` for more); the coverage-guided AFL++
+//! targets in `fuzz/` (`fuzz/run.sh`) search the same surfaces far deeper.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
