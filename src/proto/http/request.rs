@@ -126,6 +126,7 @@ pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
     let mut hosts = 0;
     let mut content_length: Option<u64> = None;
     let mut transfer_encoding = false;
+    let mut accept: Vec<&str> = Vec::new();
     for h in req.headers.iter() {
         let value = std::str::from_utf8(h.value).map_err(|_| reject(400, "non-UTF-8 header"))?;
         let value = value.trim_matches([' ', '\t']);
@@ -166,9 +167,7 @@ pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
         } else if name.eq_ignore_ascii_case("if-range") {
             r.if_range = Some(value.to_string());
         } else if name.eq_ignore_ascii_case("accept") {
-            r.wants_json |= value
-                .split(',')
-                .any(|m| m.split(';').next().unwrap_or("").trim() == "application/json");
+            accept.push(value);
         }
     }
     if transfer_encoding && content_length.is_some() {
@@ -180,10 +179,70 @@ pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
     if hosts > 1 {
         return Err(reject(400, "repeated Host"));
     }
+    r.wants_json = !accept.is_empty() && prefers_json(&accept.join(","));
     r.has_body = transfer_encoding || content_length.is_some_and(|n| n > 0);
     r.content_length = content_length.unwrap_or(0);
     r.chunked = transfer_encoding;
     Ok(Parsed::Complete(r))
+}
+
+/// Whether `Accept` prefers the JSON listing to the HTML one (RFC 9110 §12.5.1: the
+/// most specific matching range gives a type its weight; `q=0` means "not this").
+/// JSON wins with a higher weight, or an equal one where the client named it exactly.
+fn prefers_json(accept: &str) -> bool {
+    let (json, named) = weight(accept, "application", "json");
+    let (html, _) = weight(accept, "text", "html");
+    json > html || (json == html && json > 0 && named)
+}
+
+/// The weight in thousandths `accept` gives `ty/sub`, and whether a range named it
+/// exactly. Elements with a malformed weight are dropped.
+fn weight(accept: &str, ty: &str, sub: &str) -> (u16, bool) {
+    let mut best: Option<(u8, u16)> = None; // (specificity, weight)
+    for element in accept.split(',') {
+        let mut parts = element.split(';').map(|p| p.trim_matches([' ', '\t']));
+        let Some((rt, rs)) = parts.next().and_then(|r| r.split_once('/')) else {
+            continue;
+        };
+        let specificity = match (rt.eq_ignore_ascii_case(ty), rs) {
+            (true, rs) if rs.eq_ignore_ascii_case(sub) => 3,
+            (true, "*") => 2,
+            (false, "*") if rt == "*" => 1,
+            _ => continue,
+        };
+        let mut q = Some(1000);
+        for p in parts {
+            if let Some((k, v)) = p.split_once('=')
+                && k.eq_ignore_ascii_case("q")
+            {
+                q = qvalue(v);
+            }
+        }
+        if let Some(q) = q
+            && best.is_none_or(|(s, _)| specificity > s)
+        {
+            best = Some((specificity, q));
+        }
+    }
+    best.map_or((0, false), |(s, q)| (q, s == 3))
+}
+
+/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` in thousandths.
+fn qvalue(v: &str) -> Option<u16> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths = frac
+        .bytes()
+        .chain("000".bytes())
+        .take(3)
+        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    match int {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
 }
 
 /// `Content-Length = 1*DIGIT` (RFC 9110 §8.6): no sign, no spaces, no lists, no overflow.
@@ -224,10 +283,17 @@ mod tests {
         assert!(!ok("GET / HTTP/1.0\r\n\r\n").keep_alive);
         assert!(ok("HEAD / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
         assert_eq!(ok("DELETE / HTTP/1.0\r\n\r\n").method, Method::Other);
-        assert!(
-            ok("GET / HTTP/1.1\r\nHost: x\r\nAccept: text/html, application/json;q=0.9\r\n\r\n")
-                .wants_json
-        );
+        let wants = |accept: &str| {
+            ok(&format!(
+                "GET / HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n\r\n"
+            ))
+            .wants_json
+        };
+        assert!(wants("text/html;q=0.9, application/json"));
+        assert!(!wants("text/html, application/json;q=0.9"));
+        assert!(!wants("application/json;q=0, */*"));
+        assert!(wants("*/*;q=0.1, application/*;q=0.2"));
+        assert!(!wants("*/*") && !wants("application/json;q=2"));
     }
 
     #[test]

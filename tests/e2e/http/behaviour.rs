@@ -265,3 +265,46 @@ fn options_index_listing_hidden_symlinks() {
         assert_eq!(out.stdout, super::SECRET.as_bytes(), "--follow-symlinks");
     }
 }
+
+/// Found by fuzz/src/bin/http_listing.rs: the JSON listing was sent whenever `Accept`
+/// named `application/json`, even with `q=0` ("not acceptable", RFC 9110 §12.4.2) or
+/// a lower weight than HTML's; and `application/*` did not count for it.
+#[test]
+fn listing_format_follows_accept_weights() {
+    if !require("curl") {
+        return;
+    }
+    let f = Fixture::new();
+    let s = f.serve("thread", &[]);
+    let url = format!("{}sub/", base(&s));
+    for (accept, want) in [
+        (
+            "application/json;q=0, text/html",
+            "text/html; charset=utf-8",
+        ),
+        (
+            "text/html, application/json;q=0.9",
+            "text/html; charset=utf-8",
+        ),
+        ("*/*;q=0.8, application/*", "application/json"),
+        ("text/html;q=0.5, application/json", "application/json"),
+        ("application/json", "application/json"),
+        ("*/*", "text/html; charset=utf-8"),
+    ] {
+        let out = curl(&[
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{content_type}",
+            "-H",
+            &format!("Accept: {accept}"),
+            &url,
+        ]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            want,
+            "Accept: {accept}"
+        );
+    }
+}
