@@ -19,13 +19,23 @@ pub const SECRET: &[u8] = b"SECRET-OUTSIDE-THE-ROOT";
 /// Size of `big.bin`: more than `PIPELINE_BYTES`, so pipelining waits behind it.
 pub const BIG: usize = 70_000;
 
+/// One regular file of the fixture.
+#[derive(Debug)]
+pub struct File {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    /// Below the root (else reachable only through a symlink that leaves it).
+    pub inside: bool,
+}
+
 #[derive(Debug)]
 pub struct Fixture {
     _dir: tempfile::TempDir,
     /// The served directory, canonical.
     pub root: PathBuf,
-    /// Every regular file below the root: its bytes, by the ETag nettool gives it.
-    pub by_etag: HashMap<String, (PathBuf, Vec<u8>)>,
+    /// Every regular file of the fixture, by the ETag nettool gives it: the ones
+    /// below the root and the two outside it (served only with `--follow-symlinks`).
+    pub by_etag: HashMap<String, File>,
 }
 
 /// The process's fixture (made on first use).
@@ -95,13 +105,26 @@ fn make() -> Fixture {
     .expect("fixture fifo");
 
     let mut by_etag = HashMap::new();
-    for (name, bytes) in files {
-        assert!(!bytes.starts_with(b"HTTP/"), "{name}: see the module doc");
-        assert!(!bytes.windows(SECRET.len()).any(|w| w == SECRET), "{name}");
-        let path = root.join(name);
+    let outside = [
+        (base.join("secret"), SECRET),
+        (base.join("root-evil/x"), SECRET),
+    ];
+    let inside = files.iter().map(|(name, bytes)| (root.join(name), *bytes));
+    for (path, bytes) in inside.chain(outside) {
+        let inside = path.starts_with(&root);
+        assert!(!bytes.starts_with(b"HTTP/"), "{path:?}: see the module doc");
+        assert!(!inside || !bytes.windows(SECRET.len()).any(|w| w == SECRET));
         let meta = std::fs::metadata(&path).expect("fixture metadata");
         let tag = nettool::proto::http::response::etag(&meta);
-        by_etag.insert(tag, (path, bytes.to_vec()));
+        let bytes = bytes.to_vec();
+        by_etag.insert(
+            tag,
+            File {
+                path,
+                bytes,
+                inside,
+            },
+        );
     }
     Fixture {
         _dir: dir,

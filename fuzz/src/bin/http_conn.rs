@@ -8,7 +8,7 @@
 //! bytes (by its ETag: all of it for 200, the `Content-Range` slice for 206, none for
 //! 304); a 416 names a real size; a redirect stays on this host; an error body is its
 //! status line; a listing is valid JSON or HTML; the secret beside the root never
-//! appears. And the answers do not depend on delivery or on the cache: the same
+//! appears, unless `--follow-symlinks` serves it through a link. And the answers do not depend on delivery or on the cache: the same
 //! stream sent in one piece to a server without the cache gets the same responses
 //! (`Date` aside), or more of them when this run's peer half-closed with answers
 //! still unsent (then these are a prefix).
@@ -82,8 +82,9 @@ fn check(data: &[u8]) {
         true,
     );
     let want = responses(&reference.wire);
+    let follow = options & 16 != 0;
     for r in got.iter().chain(&want) {
-        answer_is_right(r);
+        answer_is_right(r, follow);
     }
     let (got_t, want_t): (Vec<_>, Vec<_>) = (
         got.iter().map(Response::timeless).collect(),
@@ -105,15 +106,17 @@ fn check(data: &[u8]) {
     );
 }
 
-fn answer_is_right(r: &Response) {
+fn answer_is_right(r: &Response, follow: bool) {
     let f = fixture::get();
     let body = r.body.as_deref();
     let length: Option<u64> = r.header("content-length").map(|v| v.parse().unwrap());
     if let Some(tag) = r.header("etag") {
-        let (path, bytes) = f
+        let file = f
             .by_etag
             .get(tag)
             .unwrap_or_else(|| panic!("ETag {tag} is no fixture file's"));
+        let (path, bytes) = (&file.path, &file.bytes);
+        assert!(file.inside || follow, "{path:?} is outside the root");
         let size = bytes.len() as u64;
         match r.status {
             200 => {
@@ -139,8 +142,8 @@ fn answer_is_right(r: &Response) {
         }
         return;
     }
-    // Not a file's bytes (those were compared with the file, and no fixture file
-    // holds the secret): a listing or an error text.
+    // Not a file's bytes (those were compared with the file, and no file inside the
+    // root holds the secret): a listing or an error text.
     if let Some(b) = body {
         assert!(
             !b.windows(SECRET.len()).any(|w| w == SECRET),
@@ -189,7 +192,9 @@ fn answer_is_right(r: &Response) {
                         .and_then(|n| n.parse().ok())
                         .unwrap_or_else(|| panic!("416 Content-Range {cr:?}"));
                     assert!(
-                        f.by_etag.values().any(|(_, b)| b.len() as u64 == size),
+                        f.by_etag
+                            .values()
+                            .any(|file| file.bytes.len() as u64 == size),
                         "416 for a size no file has: {size}"
                     );
                 }

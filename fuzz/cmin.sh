@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Minimise a target's seeds with `cargo afl cmin`: fold in the inputs of DIR... (say,
+# a long run's queue, fuzz/target/afl/TARGET/default/queue) and keep the smallest set
+# that reaches the same coverage — plus every hand-written hostile-* seed, which stays
+# whether or not cmin would keep it (the hardening suites' cases, see README.md).
+# Usage: fuzz/cmin.sh TARGET [DIR...]    (run fuzz/run.sh first: it builds the targets)
+set -euo pipefail
+cd "$(dirname "$0")"
+t="${1:?usage: fuzz/cmin.sh TARGET [DIR...]}"
+shift
+bin="${CARGO_TARGET_DIR:-target}/release/$t"
+[ -x "$bin" ] || { echo "fuzz/cmin.sh: no $bin; build with fuzz/run.sh 0 $t" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/in" "$work/tmp"
+cp "seeds/$t"/* "$work/in/"
+n=0
+for d in "$@"; do
+  for f in "$d"/id:*; do
+    [ -f "$f" ] && cp "$f" "$work/in/q$((n += 1))"
+  done
+done
+export AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+TMPDIR="$work/tmp" cargo afl cmin -i "$work/in" -o "$work/min" -t 2000 -- "$bin" >"$work/cmin.log" 2>&1 ||
+  { tail -n 20 "$work/cmin.log" >&2; exit 1; }
+cp seeds/"$t"/hostile-* "$work/min/" 2>/dev/null || true
+before=$(ls "seeds/$t" | wc -l)
+rm -rf "seeds/$t"
+mkdir "seeds/$t"
+# Hand-written seeds keep their names; inputs from DIR... are named by their hash.
+for f in "$work/min"/*; do
+  case "$(basename "$f")" in
+    q[0-9]*) cp "$f" "seeds/$t/$(sha1sum "$f" | cut -c1-12)" ;;
+    *) cp "$f" "seeds/$t/" ;;
+  esac
+done
+echo "fuzz/cmin.sh: $t: $before seeds + $n inputs -> $(ls "seeds/$t" | wc -l) seeds" >&2
