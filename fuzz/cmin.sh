@@ -21,8 +21,17 @@ for d in "$@"; do
   done
 done
 export AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
-TMPDIR="$work/tmp" cargo afl cmin -i "$work/in" -o "$work/min" -t 2000 -- "$bin" >"$work/cmin.log" 2>&1 ||
-  { tail -n 20 "$work/cmin.log" >&2; exit 1; }
+# The shell afl-cmin that cargo-afl built: the Python one it runs by default (AFL++
+# 4.40c) records no coverage from these persistent-mode targets and keeps nothing.
+cmin=$(find "${XDG_DATA_HOME:-$HOME/.local/share}/afl.rs" -path '*/afl/bin/afl-cmin.bash' | sort | tail -n 1)
+[ -n "$cmin" ] || { echo "fuzz/cmin.sh: no afl-cmin.bash; run fuzz/run.sh first" >&2; exit 2; }
+PATH="$(dirname "$cmin"):$PATH" TMPDIR="$work/tmp" \
+  "$cmin" -i "$work/in" -o "$work/min" -t 2000 -- "$bin" >"$work/cmin.log" 2>&1 ||
+  { tail -c 2000 "$work/cmin.log" >&2; exit 1; }
+if ! ls "$work/min"/* >/dev/null 2>&1; then
+  echo "fuzz/cmin.sh: cmin kept nothing; seeds/$t left as it was" >&2
+  exit 1
+fi
 cp seeds/"$t"/hostile-* "$work/min/" 2>/dev/null || true
 before=$(ls "seeds/$t" | wc -l)
 rm -rf "seeds/$t"
