@@ -1,9 +1,11 @@
 //! Address arguments (`net::addr`): every CLI form — `PORT`, `:PORT`, `HOST:PORT`,
-//! `[V6]:PORT`, `[V6%zone]:PORT`, a Unix path or `@abstract` — from any text.
+//! `[V6]:PORT`, `[V6%zone]:PORT`, a port by service name (`localhost:http`, for TCP
+//! and for UDP), a Unix path or `@abstract` — from any text. (Service names come
+//! from `/etc/services`, which the parser reads once; nothing else is opened.)
 //!
 //! Invariants: a parsed address prints back to an equivalent one (parsing the
 //! printed form gives the same value, and printing that gives the same text); the
-//! port is the number written; a name host is a valid name; an address that needs no
+//! port is the number or the service written; a name host is a valid name; an address that needs no
 //! lookup (a default or IP host, no zone or a numeric one) resolves to exactly the
 //! printed address — so `listening on ADDR` and `-l ADDR` agree. No name is ever
 //! looked up (that would be traffic) and no interface name is (that opens a socket).
@@ -13,19 +15,33 @@ use std::net::{IpAddr, SocketAddr};
 
 use nettool::net::Family;
 use nettool::net::addr::{Host, HostPort, UNIX_PATH_MAX, UnixTarget};
+use nettool::net::services::{self, Transport};
 
 fn check(data: &[u8]) {
     let Ok(s) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(hp) = HostPort::parse(s) {
+    for transport in [Transport::Tcp, Transport::Udp] {
+        host_port(s, transport);
+    }
+    unix(s);
+}
+
+fn host_port(s: &str, transport: Transport) {
+    if let Ok(hp) = HostPort::parse(s, transport) {
         let printed = hp.to_string();
-        let again = HostPort::parse(&printed)
+        let again = HostPort::parse(&printed, transport)
             .unwrap_or_else(|e| panic!("{s:?} printed as {printed:?}, which fails: {e}"));
         assert_eq!(again, hp, "{s:?} printed as {printed:?}");
         assert_eq!(again.to_string(), printed);
-        let digits = s.trim().rsplit(':').next().unwrap_or("");
-        assert_eq!(digits.parse::<u16>().ok(), Some(hp.port), "{s:?}");
+        // The port written: a number, or a service name of this transport.
+        let written = s.trim().rsplit(':').next().unwrap_or("");
+        let port = match written.parse::<u16>() {
+            Ok(n) if written.bytes().all(|b| b.is_ascii_digit()) => n,
+            _ => services::port(written, transport)
+                .unwrap_or_else(|e| panic!("{s:?}: port {written:?} accepted, yet {e}")),
+        };
+        assert_eq!(port, hp.port, "{s:?}");
         if let Host::Name(n) = &hp.host {
             assert!(
                 !n.is_empty() && n.len() <= 253 && n.parse::<IpAddr>().is_err(),
@@ -49,6 +65,9 @@ fn check(data: &[u8]) {
             }
         }
     }
+}
+
+fn unix(s: &str) {
     if let Ok(u) = UnixTarget::parse(s) {
         let printed = u.to_string();
         let again = UnixTarget::parse(&printed).ok();
