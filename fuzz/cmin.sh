@@ -5,9 +5,11 @@
 # whether or not cmin would keep it (the hardening suites' cases, see README.md).
 # Usage: fuzz/cmin.sh TARGET [DIR...]    (run fuzz/run.sh first: it builds the targets)
 set -euo pipefail
-cd "$(dirname "$0")"
 t="${1:?usage: fuzz/cmin.sh TARGET [DIR...]}"
 shift
+dirs=()
+for d in "$@"; do dirs+=("$(realpath "$d")"); done
+cd "$(dirname "$0")"
 bin="${CARGO_TARGET_DIR:-target}/release/$t"
 [ -x "$bin" ] || { echo "fuzz/cmin.sh: no $bin; build with fuzz/run.sh 0 $t" >&2; exit 2; }
 work=$(mktemp -d)
@@ -15,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/in" "$work/tmp"
 cp "seeds/$t"/* "$work/in/"
 n=0
-for d in "$@"; do
+for d in "${dirs[@]}"; do
   for f in "$d"/id:*; do
     [ -f "$f" ] && cp "$f" "$work/in/q$((n += 1))"
   done
