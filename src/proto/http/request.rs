@@ -1,12 +1,23 @@
-//! Parsing one HTTP/1.x request head, strictly.
+//! Parsing one HTTP/1.x request head, strictly, without copying it.
 //!
-//! httparse does the tokenising: it returns `Partial` until the blank line arrives,
-//! which suits an event loop that gets bytes in pieces. On top of it this module
-//! enforces the limits (request line → 414, head size or header count → 431) and
-//! the framing rules whose lax handling gave other servers request smuggling bugs:
-//! `Content-Length` must be plain digits and agree with itself, `Transfer-Encoding`
-//! is not accepted beside it, obsolete line folding and stray CR/NUL are rejected
-//! (httparse already refuses those), an HTTP/1.1 request needs exactly one `Host`.
+//! The request line is read here (RFC 9112 §3): `method SP target SP HTTP/d.d`, one
+//! space each, a `tchar` method, a target of visible bytes. A version `1.x` above
+//! 1.1 is served as 1.1 (RFC 9110 §2.5), another major version is 505. The header
+//! fields are tokenised by httparse, which returns `Partial` until the blank line —
+//! what an event loop that gets bytes in pieces needs. On top of it this module
+//! enforces the limits (request line → 414, head size or field count → 431) and the
+//! framing rules whose lax handling gave other servers request-smuggling bugs:
+//! `Content-Length` must be plain digits and agree with itself; `Transfer-Encoding`
+//! must be exactly `chunked` (another coding is 501), never beside `Content-Length`,
+//! never in HTTP/1.0 (§6.1); obsolete line folding and stray CR/NUL are refused
+//! (httparse does); an HTTP/1.1 request needs exactly one `Host`, and a valid one
+//! (§3.2). Field values are opaque bytes: obs-text (0x80–0xFF) is allowed (RFC 9110
+//! §5.5).
+//!
+//! The [`Request`] borrows from the input buffer; the only allocation is for a list
+//! field sent on several lines, joined as §5.3 says.
+
+use std::borrow::Cow;
 
 /// Longest request line (method, target, version) before answering 414.
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
@@ -15,39 +26,92 @@ pub const MAX_HEAD: usize = 16 * 1024;
 /// Most header fields in one request before answering 431.
 pub const MAX_HEADERS: usize = 64;
 
-/// The methods this server implements.
+/// The request method: the ones RFC 9110 (and RFC 5789's PATCH) define, and any
+/// other token (501, §9.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
     Head,
-    /// Any other valid token: answered 405 with `Allow: GET, HEAD`.
-    Other,
+    Options,
+    Put,
+    Post,
+    Delete,
+    Patch,
+    Trace,
+    Connect,
+    /// A token no method of ours or RFC 9110's.
+    Unknown,
 }
 
-/// What a request asks for, reduced to what a static file server needs.
+impl Method {
+    fn of(token: &[u8]) -> Method {
+        match token {
+            b"GET" => Method::Get,
+            b"HEAD" => Method::Head,
+            b"OPTIONS" => Method::Options,
+            b"PUT" => Method::Put,
+            b"POST" => Method::Post,
+            b"DELETE" => Method::Delete,
+            b"PATCH" => Method::Patch,
+            b"TRACE" => Method::Trace,
+            b"CONNECT" => Method::Connect,
+            _ => Method::Unknown,
+        }
+    }
+
+    /// GET or HEAD: the methods conditional GET and ranges apply to.
+    pub fn is_get_or_head(self) -> bool {
+        matches!(self, Method::Get | Method::Head)
+    }
+}
+
+/// How the request body is delimited (RFC 9112 §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// No body.
+    None,
+    /// `Content-Length: n` bytes (n > 0).
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+}
+
+/// What a request says, borrowed from the buffer it was parsed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
+pub struct Request<'a> {
     pub method: Method,
     /// The method as sent (for the access log).
-    pub method_name: String,
+    pub method_raw: &'a [u8],
     /// The request target exactly as sent (still percent-encoded).
-    pub target: Vec<u8>,
-    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+    pub target: &'a [u8],
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1 (and 1.2 and above).
     pub minor: u8,
     /// The client allows the connection to stay open after this response.
     pub keep_alive: bool,
-    /// A request body follows (never used; skipped or the connection closes).
-    pub has_body: bool,
-    /// The body's length when framed by `Content-Length` (0 otherwise).
-    pub content_length: u64,
-    /// The body is chunked (its end is not known without decoding it).
-    pub chunked: bool,
-    pub if_none_match: Option<String>,
-    pub if_modified_since: Option<String>,
-    pub range: Option<String>,
-    pub if_range: Option<String>,
-    /// `Accept` names `application/json` (directory listings answer in JSON).
-    pub wants_json: bool,
+    pub framing: Framing,
+    /// `Expect: 100-continue`.
+    pub expect_continue: bool,
+    /// Another expectation (417).
+    pub expect_other: bool,
+    pub if_match: Option<Cow<'a, [u8]>>,
+    pub if_none_match: Option<Cow<'a, [u8]>>,
+    /// `None` also when sent twice (a recipient ignores it then, §13.1.3).
+    pub if_modified_since: Option<&'a [u8]>,
+    pub if_unmodified_since: Option<&'a [u8]>,
+    pub range: Option<&'a [u8]>,
+    pub if_range: Option<&'a [u8]>,
+    /// `If-Range` was sent more than once: the `Range` is then ignored.
+    pub if_range_repeated: bool,
+    pub accept: Option<Cow<'a, [u8]>>,
+    pub accept_encoding: Option<Cow<'a, [u8]>>,
+    pub authorization: Option<&'a [u8]>,
+    pub content_type: Option<&'a [u8]>,
+    pub origin: Option<&'a [u8]>,
+    pub host: Option<&'a [u8]>,
+    /// `Sec-Fetch-Site` (browsers say whether a request is cross-site).
+    pub fetch_site: Option<&'a [u8]>,
+    /// `Access-Control-Request-Method` (a CORS preflight).
+    pub cors_request_method: Option<&'a [u8]>,
     /// Bytes of the head, to remove from the input buffer.
     pub head_len: usize,
 }
@@ -63,116 +127,312 @@ fn reject(status: u16, why: &'static str) -> Reject {
     Reject { status, why }
 }
 
-/// The outcome of looking at the input buffer.
+/// The outcome of looking at the input buffer. (It lives on the stack for one
+/// request; boxing the large variant would cost an allocation per request.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parsed {
+#[allow(clippy::large_enum_variant)]
+pub enum Parsed<'a> {
     /// More bytes are needed.
     Partial,
-    Complete(Request),
+    Complete(Request<'a>),
 }
 
-/// Parse the request head at the start of `buf`.
-pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
-    // 414 before anything else: a request line that does not end in time.
-    let line_end = buf.iter().position(|&b| b == b'\n');
-    match line_end {
-        None if buf.len() > MAX_REQUEST_LINE => return Err(reject(414, "request line too long")),
-        Some(n) if n > MAX_REQUEST_LINE => return Err(reject(414, "request line too long")),
-        _ => {}
-    }
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut req = httparse::Request::new(&mut headers);
-    let status = match req.parse(buf) {
-        Ok(s) => s,
-        Err(httparse::Error::TooManyHeaders) => return Err(reject(431, "too many header fields")),
-        Err(httparse::Error::Version) => return Err(reject(400, "unsupported HTTP version")),
-        Err(_) => return Err(reject(400, "malformed request")),
-    };
-    let head_len = match status {
-        httparse::Status::Partial if buf.len() > MAX_HEAD => {
-            return Err(reject(431, "request head too large"));
-        }
-        httparse::Status::Partial => return Ok(Parsed::Partial),
-        httparse::Status::Complete(n) if n > MAX_HEAD => {
-            return Err(reject(431, "request head too large"));
-        }
-        httparse::Status::Complete(n) => n,
-    };
-    let method_name = req.method.unwrap_or("").to_string();
-    let method = match method_name.as_str() {
-        "GET" => Method::Get,
-        "HEAD" => Method::Head,
-        _ => Method::Other,
-    };
-    let target = req.path.unwrap_or("").as_bytes().to_vec();
-    let minor = req.version.unwrap_or(1);
+/// `tchar` (RFC 9110 §5.6.2).
+pub fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
 
-    let mut r = Request {
+/// A valid `Host` value (RFC 9112 §3.2, RFC 3986 §3.2.2): `uri-host [ ":" port ]`,
+/// where the host is an IP literal in brackets or a reg-name (unreserved,
+/// percent-encoded and sub-delims characters; it may be empty).
+pub fn valid_host(v: &[u8]) -> bool {
+    let (host, port) = if v.first() == Some(&b'[') {
+        let Some(close) = v.iter().position(|&b| b == b']') else {
+            return false;
+        };
+        let inner = &v[1..close];
+        let ok = !inner.is_empty()
+            && inner
+                .iter()
+                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            || (inner.first().is_some_and(|b| b.eq_ignore_ascii_case(&b'v'))
+                && inner.len() > 3
+                && inner[1..]
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:".contains(&b)));
+        if !ok {
+            return false;
+        }
+        match &v[close + 1..] {
+            [] => (&b""[..], None),
+            [b':', port @ ..] => (&b""[..], Some(port)),
+            _ => return false,
+        }
+    } else {
+        match v.iter().rposition(|&b| b == b':') {
+            Some(c) => (&v[..c], Some(&v[c + 1..])),
+            None => (v, None),
+        }
+    };
+    if port.is_some_and(|p| !p.iter().all(u8::is_ascii_digit)) {
+        return false;
+    }
+    let mut i = 0;
+    while i < host.len() {
+        let b = host[i];
+        if b == b'%' {
+            if !(host.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && host.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        if !(b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A request line, parsed.
+struct Line<'a> {
+    method: &'a [u8],
+    target: &'a [u8],
+    minor: u8,
+    /// Bytes including the line end.
+    len: usize,
+}
+
+/// The request line at the start of `buf`, once it is complete.
+fn request_line(buf: &[u8]) -> Result<Option<Line<'_>>, Reject> {
+    let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
+        if buf.len() > MAX_REQUEST_LINE {
+            return Err(reject(414, "request line too long"));
+        }
+        return Ok(None);
+    };
+    if nl > MAX_REQUEST_LINE {
+        return Err(reject(414, "request line too long"));
+    }
+    // A recipient may take a bare LF as the line end (RFC 9112 §2.2).
+    let line = buf[..nl].strip_suffix(b"\r").unwrap_or(&buf[..nl]);
+    let malformed = || reject(400, "malformed request line");
+    let sp1 = line.iter().position(|&b| b == b' ').ok_or_else(malformed)?;
+    let method = &line[..sp1];
+    if method.is_empty() || !method.iter().all(|&b| is_tchar(b)) {
+        return Err(malformed());
+    }
+    let rest = &line[sp1 + 1..];
+    let sp2 = rest.iter().position(|&b| b == b' ').ok_or_else(malformed)?;
+    let target = &rest[..sp2];
+    // Visible ASCII; bytes above 0x7F are let through as nginx does (clients that
+    // send raw UTF-8), the path decoder treats them as the bytes of a name.
+    if target.is_empty() || target.iter().any(|&b| b <= 0x20 || b == 0x7f) {
+        return Err(malformed());
+    }
+    let version = &rest[sp2 + 1..];
+    let [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] = *version else {
+        return Err(malformed());
+    };
+    if !major.is_ascii_digit() || !minor.is_ascii_digit() {
+        return Err(malformed());
+    }
+    if major != b'1' {
+        return Err(reject(505, "HTTP version not supported"));
+    }
+    Ok(Some(Line {
         method,
-        method_name,
+        target,
+        minor: u8::from(minor != b'0'),
+        len: nl + 1,
+    }))
+}
+
+/// Join a list field sent on several lines (RFC 9110 §5.3).
+fn join<'a>(slot: &mut Option<Cow<'a, [u8]>>, value: &'a [u8]) {
+    *slot = Some(match slot.take() {
+        None => Cow::Borrowed(value),
+        Some(prev) => {
+            let mut v = prev.into_owned();
+            v.extend_from_slice(b", ");
+            v.extend_from_slice(value);
+            Cow::Owned(v)
+        }
+    });
+}
+
+/// A singleton field: the first value, and `*repeated` set when it comes again.
+fn single<'a>(slot: &mut Option<&'a [u8]>, value: &'a [u8], repeated: &mut bool) {
+    if slot.is_some() {
+        *repeated = true;
+    } else {
+        *slot = Some(value);
+    }
+}
+
+/// Parse the request head at the start of `buf`. Up to a few empty lines before the
+/// request line are skipped (RFC 9112 §2.2); `head_len` counts them.
+pub fn parse(buf: &[u8]) -> Result<Parsed<'_>, Reject> {
+    let mut skipped = 0;
+    while skipped < 8 {
+        match &buf[skipped..] {
+            [b'\r', b'\n', ..] => skipped += 2,
+            [b'\n', ..] => skipped += 1,
+            [b'\r'] => return Ok(Parsed::Partial),
+            _ => break,
+        }
+    }
+    let buf = &buf[skipped..];
+    let Some(Line {
+        method: method_raw,
+        target,
+        minor,
+        len: line_len,
+    }) = request_line(buf)?
+    else {
+        return Ok(Parsed::Partial);
+    };
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let (head_len, count) = match httparse::parse_headers(&buf[line_len..], &mut headers) {
+        Ok(httparse::Status::Complete((n, _))) if line_len + n > MAX_HEAD => {
+            return Err(reject(431, "request head too large"));
+        }
+        Ok(httparse::Status::Complete((n, hs))) => (line_len + n, hs.len()),
+        Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+            return Err(reject(431, "request head too large"));
+        }
+        Ok(httparse::Status::Partial) => return Ok(Parsed::Partial),
+        Err(httparse::Error::TooManyHeaders) => return Err(reject(431, "too many header fields")),
+        Err(_) => return Err(reject(400, "malformed header field")),
+    };
+    let mut r = Request {
+        method: Method::of(method_raw),
+        method_raw,
         target,
         minor,
         keep_alive: minor == 1,
-        has_body: false,
-        content_length: 0,
-        chunked: false,
+        framing: Framing::None,
+        expect_continue: false,
+        expect_other: false,
+        if_match: None,
         if_none_match: None,
         if_modified_since: None,
+        if_unmodified_since: None,
         range: None,
         if_range: None,
-        wants_json: false,
-        head_len,
+        if_range_repeated: false,
+        accept: None,
+        accept_encoding: None,
+        authorization: None,
+        content_type: None,
+        origin: None,
+        host: None,
+        fetch_site: None,
+        cors_request_method: None,
+        head_len: skipped + head_len,
     };
     let mut hosts = 0;
     let mut content_length: Option<u64> = None;
     let mut transfer_encoding = false;
-    for h in req.headers.iter() {
-        let value = std::str::from_utf8(h.value).map_err(|_| reject(400, "non-UTF-8 header"))?;
-        let value = value.trim_matches([' ', '\t']);
-        let name = h.name;
-        if name.eq_ignore_ascii_case("host") {
-            hosts += 1;
-        } else if name.eq_ignore_ascii_case("content-length") {
-            let n = parse_content_length(value)?;
-            if content_length.is_some_and(|c| c != n) {
-                return Err(reject(400, "conflicting Content-Length"));
+    let (mut ims_twice, mut ius_twice, mut ignored) = (false, false, false);
+    for h in &headers[..count] {
+        let value = h.value.trim_ascii();
+        let name = h.name.as_bytes();
+        // Dispatch on length first: most fields are compared against one name only.
+        match name.len() {
+            4 if name.eq_ignore_ascii_case(b"host") => {
+                hosts += 1;
+                r.host = Some(value);
             }
-            content_length = Some(n);
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            if transfer_encoding {
-                return Err(reject(400, "repeated Transfer-Encoding"));
+            5 if name.eq_ignore_ascii_case(b"range") => {
+                if r.range.is_some() {
+                    return Err(reject(400, "repeated Range"));
+                }
+                r.range = Some(value);
             }
-            transfer_encoding = true;
-            if !value.eq_ignore_ascii_case("chunked") {
-                return Err(reject(400, "unsupported Transfer-Encoding"));
-            }
-        } else if name.eq_ignore_ascii_case("connection") {
-            for token in value.split(',').map(str::trim) {
-                if token.eq_ignore_ascii_case("close") {
-                    r.keep_alive = false;
-                } else if token.eq_ignore_ascii_case("keep-alive") && minor == 0 {
-                    r.keep_alive = true;
+            6 if name.eq_ignore_ascii_case(b"accept") => join(&mut r.accept, value),
+            6 if name.eq_ignore_ascii_case(b"origin") => single(&mut r.origin, value, &mut ignored),
+            6 if name.eq_ignore_ascii_case(b"expect") => {
+                for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+                    if token.eq_ignore_ascii_case(b"100-continue") {
+                        r.expect_continue = true;
+                    } else if !token.is_empty() {
+                        r.expect_other = true;
+                    }
                 }
             }
-        } else if name.eq_ignore_ascii_case("if-none-match") {
-            r.if_none_match = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("if-modified-since") {
-            r.if_modified_since = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("range") {
-            if r.range.is_some() {
-                return Err(reject(400, "repeated Range"));
+            8 if name.eq_ignore_ascii_case(b"if-match") => join(&mut r.if_match, value),
+            8 if name.eq_ignore_ascii_case(b"if-range") => {
+                single(&mut r.if_range, value, &mut r.if_range_repeated);
             }
-            r.range = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("if-range") {
-            r.if_range = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("accept") {
-            r.wants_json |= value
-                .split(',')
-                .any(|m| m.split(';').next().unwrap_or("").trim() == "application/json");
+            10 if name.eq_ignore_ascii_case(b"connection") => {
+                for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+                    if token.eq_ignore_ascii_case(b"close") {
+                        r.keep_alive = false;
+                    } else if token.eq_ignore_ascii_case(b"keep-alive") && minor == 0 {
+                        r.keep_alive = true;
+                    }
+                }
+            }
+            12 if name.eq_ignore_ascii_case(b"content-type") => {
+                if r.content_type.is_some() {
+                    return Err(reject(400, "repeated Content-Type"));
+                }
+                r.content_type = Some(value);
+            }
+            13 if name.eq_ignore_ascii_case(b"if-none-match") => join(&mut r.if_none_match, value),
+            13 if name.eq_ignore_ascii_case(b"authorization") => {
+                if r.authorization.is_some() {
+                    return Err(reject(400, "repeated Authorization"));
+                }
+                r.authorization = Some(value);
+            }
+            14 if name.eq_ignore_ascii_case(b"content-length") => {
+                let n = parse_content_length(value)?;
+                if content_length.is_some_and(|c| c != n) {
+                    return Err(reject(400, "conflicting Content-Length"));
+                }
+                content_length = Some(n);
+            }
+            14 if name.eq_ignore_ascii_case(b"sec-fetch-site") => {
+                single(&mut r.fetch_site, value, &mut ignored);
+            }
+            15 if name.eq_ignore_ascii_case(b"accept-encoding") => {
+                join(&mut r.accept_encoding, value);
+            }
+            17 if name.eq_ignore_ascii_case(b"if-modified-since") => {
+                single(&mut r.if_modified_since, value, &mut ims_twice);
+            }
+            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => {
+                if transfer_encoding {
+                    return Err(reject(400, "repeated Transfer-Encoding"));
+                }
+                transfer_encoding = true;
+                transfer_coding(value)?;
+            }
+            19 if name.eq_ignore_ascii_case(b"if-unmodified-since") => {
+                single(&mut r.if_unmodified_since, value, &mut ius_twice);
+            }
+            29 if name.eq_ignore_ascii_case(b"access-control-request-method") => {
+                single(&mut r.cors_request_method, value, &mut ignored);
+            }
+            _ => {}
         }
+    }
+    if ims_twice {
+        r.if_modified_since = None;
+    }
+    if ius_twice {
+        r.if_unmodified_since = None;
     }
     if transfer_encoding && content_length.is_some() {
         return Err(reject(400, "both Content-Length and Transfer-Encoding"));
+    }
+    if transfer_encoding && minor == 0 {
+        return Err(reject(400, "Transfer-Encoding in HTTP/1.0"));
     }
     if minor == 1 && hosts != 1 {
         return Err(reject(400, "HTTP/1.1 needs exactly one Host"));
@@ -180,29 +440,63 @@ pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
     if hosts > 1 {
         return Err(reject(400, "repeated Host"));
     }
-    r.has_body = transfer_encoding || content_length.is_some_and(|n| n > 0);
-    r.content_length = content_length.unwrap_or(0);
-    r.chunked = transfer_encoding;
+    if r.host.is_some_and(|h| !valid_host(h)) {
+        return Err(reject(400, "invalid Host"));
+    }
+    r.framing = match (transfer_encoding, content_length) {
+        (true, _) => Framing::Chunked,
+        (false, Some(n)) if n > 0 => Framing::Length(n),
+        _ => Framing::None,
+    };
     Ok(Parsed::Complete(r))
 }
 
+/// `Transfer-Encoding`: exactly `chunked` is served; a list of known codings ending in
+/// chunked is 501 (we decode none of them); anything else is malformed framing.
+fn transfer_coding(v: &[u8]) -> Result<(), Reject> {
+    if v.eq_ignore_ascii_case(b"chunked") {
+        return Ok(());
+    }
+    let codings: Vec<&[u8]> = v.split(|&b| b == b',').map(<[u8]>::trim_ascii).collect();
+    let known = |c: &[u8]| {
+        [
+            &b"gzip"[..],
+            b"x-gzip",
+            b"deflate",
+            b"compress",
+            b"x-compress",
+        ]
+        .iter()
+        .any(|k| c.eq_ignore_ascii_case(k))
+    };
+    match codings.split_last() {
+        Some((last, rest))
+            if last.eq_ignore_ascii_case(b"chunked")
+                && !rest.is_empty()
+                && rest.iter().all(|c| known(c)) =>
+        {
+            Err(reject(501, "unsupported Transfer-Encoding"))
+        }
+        _ => Err(reject(400, "malformed Transfer-Encoding")),
+    }
+}
+
 /// `Content-Length = 1*DIGIT` (RFC 9110 §8.6): no sign, no spaces, no lists, no overflow.
-fn parse_content_length(v: &str) -> Result<u64, Reject> {
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+fn parse_content_length(v: &[u8]) -> Result<u64, Reject> {
+    if v.is_empty() || !v.iter().all(u8::is_ascii_digit) || v.len() > 19 {
         return Err(reject(400, "malformed Content-Length"));
     }
-    v.parse::<u64>()
-        .map_err(|_| reject(400, "Content-Length out of range"))
+    Ok(v.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn ok(raw: &str) -> Request {
-        match parse(raw.as_bytes()) {
+    fn ok(raw: &[u8]) -> Request<'_> {
+        match parse(raw) {
             Ok(Parsed::Complete(r)) => r,
-            other => panic!("{raw:?}: {other:?}"),
+            other => panic!("{:?}: {other:?}", String::from_utf8_lossy(raw)),
         }
     }
 
@@ -215,25 +509,88 @@ mod tests {
 
     #[test]
     fn simple_get_and_keep_alive_rules() {
-        let r = ok("GET /a?b HTTP/1.1\r\nHost: x\r\n\r\n");
+        let r = ok(b"GET /a?b HTTP/1.1\r\nHost: x\r\n\r\n");
         assert_eq!(
-            (r.method, r.target.as_slice(), r.keep_alive),
+            (r.method, r.target, r.keep_alive),
             (Method::Get, &b"/a?b"[..], true)
         );
-        assert!(!ok("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").keep_alive);
-        assert!(!ok("GET / HTTP/1.0\r\n\r\n").keep_alive);
-        assert!(ok("HEAD / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
-        assert_eq!(ok("DELETE / HTTP/1.0\r\n\r\n").method, Method::Other);
-        assert!(
-            ok("GET / HTTP/1.1\r\nHost: x\r\nAccept: text/html, application/json;q=0.9\r\n\r\n")
-                .wants_json
+        assert!(!ok(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").keep_alive);
+        assert!(!ok(b"GET / HTTP/1.0\r\n\r\n").keep_alive);
+        assert!(ok(b"HEAD / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
+        assert_eq!(ok(b"DELETE / HTTP/1.0\r\n\r\n").method, Method::Delete);
+        assert_eq!(ok(b"BREW / HTTP/1.0\r\n\r\n").method, Method::Unknown);
+        assert_eq!(
+            ok(b"get / HTTP/1.0\r\n\r\n").method,
+            Method::Unknown,
+            "methods are case-sensitive"
         );
+        let r = ok(
+            b"GET / HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\naccept: application/json\r\n\r\n",
+        );
+        assert_eq!(
+            r.accept.as_deref(),
+            Some(&b"text/html, application/json"[..])
+        );
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(ok(b"GET / HTTP/1.2\r\nHost: x\r\n\r\n").minor, 1);
+        assert_eq!(ok(b"GET / HTTP/1.9\r\nHost: x\r\n\r\n").minor, 1);
+        assert_eq!(status(b"GET / HTTP/2.0\r\nHost: x\r\n\r\n"), 505);
+        assert_eq!(status(b"GET / HTTP/0.9\r\n\r\n"), 505);
+        assert_eq!(status(b"GET / HTTP/1.10\r\nHost: x\r\n\r\n"), 400);
+        assert_eq!(status(b"GET / HTTP/1\r\nHost: x\r\n\r\n"), 400);
+        assert_eq!(status(b"GET / http/1.1\r\nHost: x\r\n\r\n"), 400);
+        assert_eq!(status(b"GET /\r\n\r\n"), 400);
+        let r = ok(b"\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(r.head_len, 4 + 27);
+    }
+
+    #[test]
+    fn obs_text_is_opaque() {
+        let r = ok(b"GET / HTTP/1.1\r\nHost: x\r\nX: caf\xe9\r\nAccept: \xff\r\n\r\n");
+        assert_eq!(r.accept.as_deref(), Some(&b"\xff"[..]));
+    }
+
+    #[test]
+    fn hosts() {
+        for h in [
+            &b""[..],
+            b"a",
+            b"a.b:80",
+            b"[::1]",
+            b"[::1]:8080",
+            b"1.2.3.4",
+            b"a%20b",
+            b"h:",
+            b"[v1.x]",
+        ] {
+            assert!(valid_host(h), "{:?}", String::from_utf8_lossy(h));
+        }
+        for h in [
+            &b"a b"[..],
+            b"a/b",
+            b"x@y",
+            b"[::1",
+            b"h:8o",
+            b"a?b",
+            b"[zz]",
+            b"[::1]x",
+            b"%zz",
+            b"a#",
+        ] {
+            assert!(!valid_host(h), "{:?}", String::from_utf8_lossy(h));
+        }
+        assert_eq!(status(b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n"), 400);
+        assert_eq!(status(b"GET / HTTP/1.0\r\nHost: a/b\r\n\r\n"), 400);
     }
 
     #[test]
     fn partial_until_the_blank_line() {
         assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n"), Ok(Parsed::Partial));
         assert_eq!(parse(b"GE"), Ok(Parsed::Partial));
+        assert_eq!(parse(b"\r"), Ok(Parsed::Partial));
     }
 
     #[test]
@@ -266,6 +623,8 @@ mod tests {
             "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ,chunked\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+            "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: x\r\nName : v\r\n\r\n",
@@ -273,19 +632,36 @@ mod tests {
             "GET / HTTP/1.1\r\nHost: a\nb\r\n\r\n",
             "GET / HTTP/1.1\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
-            "GET / HTTP/2.0\r\nHost: x\r\n\r\n",
             "GET /\0 HTTP/1.1\r\nHost: x\r\n\r\n",
             "GET /\x02 HTTP/1.1\r\nHost: x\r\n\r\n",
             "GET / / HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET  / HTTP/1.1\r\nHost: x\r\n\r\n",
+            "G(T / HTTP/1.1\r\nHost: x\r\n\r\n",
         ] {
             assert_eq!(status(raw.as_bytes()), 400, "{raw:?}");
         }
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+            501
+        );
     }
 
     #[test]
-    fn a_body_is_noticed() {
-        assert!(ok("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc").has_body);
-        assert!(!ok("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").has_body);
-        assert!(ok("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n").has_body);
+    fn framing_and_conditions() {
+        let r = ok(b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+        assert_eq!(r.framing, Framing::Length(3));
+        let r = ok(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        assert_eq!(r.framing, Framing::None);
+        let r = ok(b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n");
+        assert_eq!(r.framing, Framing::Chunked);
+        let d = b"Sun, 06 Nov 1994 08:49:37 GMT";
+        let mut raw = b"GET / HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: ".to_vec();
+        raw.extend_from_slice(d);
+        raw.extend_from_slice(b"\r\nIf-Modified-Since: ");
+        raw.extend_from_slice(d);
+        raw.extend_from_slice(b"\r\nExpect: 100-continue\r\n\r\n");
+        let r = ok(&raw);
+        assert_eq!(r.if_modified_since, None, "sent twice: ignored");
+        assert!(r.expect_continue && !r.expect_other);
     }
 }

@@ -2,7 +2,7 @@
 //! it is followed, and the linked file's content shows up.
 
 use super::Fixture;
-use crate::engines::all_engines;
+use crate::engines::engine_test;
 use crate::util::require;
 
 fn chromium_dom(url: &str) -> String {
@@ -27,29 +27,26 @@ fn chromium_dom(url: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
-fn chromium_loads_the_listing_and_follows_a_link() {
+engine_test!(chromium_loads_the_listing_and_follows_a_link, |engine| {
     if !require("chromium") {
         return;
     }
     let f = Fixture::new();
     std::fs::write(f.root().join("sub/中文 #1.txt"), "unicode file body\n").unwrap();
-    for engine in all_engines() {
-        let s = f.serve(&engine, &["-q"]);
-        let dom = chromium_dom(&format!("{}sub/", s.addr));
-        assert!(dom.contains("Index of /sub/"), "engine {engine}: {dom}");
-        let href = dom
-            .split("href=\"")
-            .skip(1)
-            .map(|h| &h[..h.find('"').unwrap()])
-            .find(|h| h.contains("%23"))
-            .unwrap_or_else(|| panic!("no link to the unicode file: {dom}"))
-            .to_string();
-        assert!(!href.contains(':') && !href.starts_with('/'), "{href}");
-        let file = chromium_dom(&format!("{}sub/{href}", s.addr));
-        assert!(
-            file.contains("unicode file body"),
-            "engine {engine}: {file}"
-        );
-    }
-}
+    let s = f.serve(engine, &["-q"]);
+    let dom = chromium_dom(&format!("{}sub/", s.addr));
+    assert!(dom.contains("Index of /sub/"), "engine {engine}: {dom}");
+    let href = dom
+        .split("href=\"")
+        .skip(1)
+        .map(|h| &h[..h.find('"').unwrap()])
+        .find(|h| h.contains("%23"))
+        .unwrap_or_else(|| panic!("no link to the unicode file: {dom}"))
+        .to_string();
+    assert!(!href.contains(':') && !href.starts_with('/'), "{href}");
+    let file = chromium_dom(&format!("{}sub/{href}", s.addr));
+    assert!(
+        file.contains("unicode file body"),
+        "engine {engine}: {file}"
+    );
+});
