@@ -10,6 +10,7 @@ mod hostile;
 mod server;
 mod slow_clients;
 mod traversal;
+mod validators;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
