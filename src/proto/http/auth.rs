@@ -8,8 +8,9 @@
 //!   constant-time equality (subtle), so the time taken says nothing about how much
 //!   of a guess was right;
 //! - an unknown user costs the same as a known one with a wrong password: the
-//!   password is still checked, against the first user's secret (same algorithm,
-//!   same cost), and the answer thrown away.
+//!   password is still checked, against the first user's secret, and the answer
+//!   thrown away (so give every user the same kind of hash and cost, as htpasswd
+//!   does, or the cost tells the kinds apart).
 //!
 //! Hashes are slow on purpose (tens of milliseconds), and a browser sends its
 //! credentials with every request; so a verified `Authorization` value is

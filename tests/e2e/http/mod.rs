@@ -2,14 +2,17 @@
 //! cases (traversal, framing, redirects, slowloris), chromium for a real browser.
 //! Every test runs on every engine, each engine its own test (`engine_test!`).
 
+mod auth;
 mod behaviour;
 mod browser;
 mod cache;
 mod conformance;
+mod features;
 mod hostile;
 mod server;
 mod slow_clients;
 mod traversal;
+mod upload;
 mod validators;
 
 use std::io::{Read, Write};
