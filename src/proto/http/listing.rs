@@ -181,8 +181,40 @@ impl View {
     }
 }
 
+/// Names as a person orders them: runs of digits compare as numbers (`file-2`
+/// before `file-10`), letters without regard to ASCII case (`a` before `DIR`),
+/// everything else bytewise; equal under that (`a01`, `a1`, `A`), the bytes decide,
+/// so the order is total.
+pub fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let run =
+                |s: &[u8], k: usize| k + s[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let (ei, ej) = (run(a, i), run(b, j));
+            let trim = |s: &[u8]| -> usize { s.iter().take_while(|&&c| c == b'0').count() };
+            let (da, db) = (&a[i..ei], &b[j..ej]);
+            let (da, db) = (&da[trim(da)..], &db[trim(db)..]);
+            let o = da.len().cmp(&db.len()).then_with(|| da.cmp(db));
+            if o != Ordering::Equal {
+                return o;
+            }
+            (i, j) = (ei, ej);
+        } else {
+            let (x, y) = (a[i].to_ascii_lowercase(), b[j].to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (a.len() - i).cmp(&(b.len() - j)).then_with(|| a.cmp(b))
+}
+
 /// `entries` in the order `view` asks for: directories first, then by the key,
-/// then by name (bytewise).
+/// then by name (in natural order).
 pub fn sorted<'a>(entries: &'a [Entry], view: &View) -> Vec<&'a Entry> {
     let mut v: Vec<&Entry> = entries.iter().collect();
     v.sort_by(|a, b| {
@@ -191,7 +223,7 @@ pub fn sorted<'a>(entries: &'a [Entry], view: &View) -> Vec<&'a Entry> {
             SortKey::Size => a.size.cmp(&b.size),
             SortKey::Time => a.mtime.cmp(&b.mtime),
         };
-        let mut o = by_key.then_with(|| a.name.cmp(&b.name));
+        let mut o = by_key.then_with(|| natural_cmp(&a.name, &b.name));
         if view.descending {
             o = o.reverse();
         }
@@ -343,6 +375,32 @@ mod tests {
         assert_eq!(human_size(10), "10 B");
         assert_eq!(human_size(1536), "1.5 KiB");
         assert_eq!(human_size(10 << 20), "10.0 MiB");
+    }
+
+    #[test]
+    fn natural_order() {
+        let mut v: Vec<&[u8]> = vec![
+            b"file-10",
+            b"file-2",
+            b"file-1",
+            b"a01",
+            b"a1",
+            b"b",
+            b"a",
+            b"file-02x",
+        ];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        let shown: Vec<String> = v.iter().map(|n| display_name(n)).collect();
+        assert_eq!(
+            shown,
+            [
+                "a", "a01", "a1", "b", "file-1", "file-2", "file-02x", "file-10"
+            ]
+        );
+        assert_eq!(
+            natural_cmp(b"x99999999999999999999999", b"x1"),
+            std::cmp::Ordering::Greater
+        );
     }
 
     #[test]
