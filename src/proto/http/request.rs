@@ -137,9 +137,36 @@ pub enum Parsed<'a> {
     Complete(Request<'a>),
 }
 
+/// Header fields looked at with a small array first: most requests have a handful,
+/// and httparse wants the array initialised (64 empty fields are 2 KiB to clear per
+/// request). More than this, and the head is parsed again with [`MAX_HEADERS`].
+const FEW_HEADERS: usize = 24;
+
+/// A byte class as a table: letters, digits and `extra`.
+const fn class(extra: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// `tchar` (RFC 9110 §5.6.2).
+const TCHAR: [bool; 256] = class(b"!#$%&'*+-.^_`|~");
+/// RFC 3986's unreserved and sub-delims: a reg-name's characters besides `%`.
+const REG_NAME: [bool; 256] = class(b"-._~!$&'()*+,;=");
+
 /// `tchar` (RFC 9110 §5.6.2).
 pub fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TCHAR[usize::from(b)]
 }
 
 /// A valid `Host` value (RFC 9112 §3.2, RFC 3986 §3.2.2): `uri-host [ ":" port ]`,
@@ -189,7 +216,7 @@ pub fn valid_host(v: &[u8]) -> bool {
             i += 3;
             continue;
         }
-        if !(b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)) {
+        if !REG_NAME[usize::from(b)] {
             return false;
         }
         i += 1;
@@ -251,6 +278,33 @@ fn request_line(buf: &[u8]) -> Result<Option<Line<'_>>, Reject> {
     }))
 }
 
+/// What httparse made of the header section.
+enum Scan {
+    Partial,
+    /// Its length and the number of fields.
+    Done(usize, usize),
+    /// More fields than the array holds.
+    TooMany,
+}
+
+/// Tokenise the header fields at `fields` into `dst`; `buffered` is all there is
+/// of the head so far (431 once it is too large to complete).
+fn scan_fields<'b>(
+    fields: &'b [u8],
+    dst: &mut [httparse::Header<'b>],
+    buffered: usize,
+) -> Result<Scan, Reject> {
+    match httparse::parse_headers(fields, dst) {
+        Ok(httparse::Status::Complete((n, hs))) => Ok(Scan::Done(n, hs.len())),
+        Ok(httparse::Status::Partial) if buffered > MAX_HEAD => {
+            Err(reject(431, "request head too large"))
+        }
+        Ok(httparse::Status::Partial) => Ok(Scan::Partial),
+        Err(httparse::Error::TooManyHeaders) => Ok(Scan::TooMany),
+        Err(_) => Err(reject(400, "malformed header field")),
+    }
+}
+
 /// Join a list field sent on several lines (RFC 9110 §5.3).
 fn join<'a>(slot: &mut Option<Cow<'a, [u8]>>, value: &'a [u8]) {
     *slot = Some(match slot.take() {
@@ -295,19 +349,24 @@ pub fn parse(buf: &[u8]) -> Result<Parsed<'_>, Reject> {
     else {
         return Ok(Parsed::Partial);
     };
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let (head_len, count) = match httparse::parse_headers(&buf[line_len..], &mut headers) {
-        Ok(httparse::Status::Complete((n, _))) if line_len + n > MAX_HEAD => {
-            return Err(reject(431, "request head too large"));
+    let fields = &buf[line_len..];
+    let mut few = [httparse::EMPTY_HEADER; FEW_HEADERS];
+    let mut many;
+    let (head_len, headers) = match scan_fields(fields, &mut few, buf.len())? {
+        Scan::Partial => return Ok(Parsed::Partial),
+        Scan::Done(n, count) => (line_len + n, &few[..count]),
+        Scan::TooMany => {
+            many = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            match scan_fields(fields, &mut many, buf.len())? {
+                Scan::Partial => return Ok(Parsed::Partial),
+                Scan::Done(n, count) => (line_len + n, &many[..count]),
+                Scan::TooMany => return Err(reject(431, "too many header fields")),
+            }
         }
-        Ok(httparse::Status::Complete((n, hs))) => (line_len + n, hs.len()),
-        Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
-            return Err(reject(431, "request head too large"));
-        }
-        Ok(httparse::Status::Partial) => return Ok(Parsed::Partial),
-        Err(httparse::Error::TooManyHeaders) => return Err(reject(431, "too many header fields")),
-        Err(_) => return Err(reject(400, "malformed header field")),
     };
+    if head_len > MAX_HEAD {
+        return Err(reject(431, "request head too large"));
+    }
     let mut r = Request {
         method: Method::of(method_raw),
         method_raw,
@@ -338,7 +397,7 @@ pub fn parse(buf: &[u8]) -> Result<Parsed<'_>, Reject> {
     let mut content_length: Option<u64> = None;
     let mut transfer_encoding = false;
     let (mut ims_twice, mut ius_twice, mut ignored) = (false, false, false);
-    for h in &headers[..count] {
+    for h in headers {
         let value = h.value.trim_ascii();
         let name = h.name.as_bytes();
         // Dispatch on length first: most fields are compared against one name only.
