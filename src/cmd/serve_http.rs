@@ -46,6 +46,7 @@ Examples:
   nettool --json serve-http site --no-listing      JSON access log, no directory listings
   nettool serve-http /mnt/nfs/site --no-cache      a tree changed from other hosts: open per request
   curl -H 'Accept: application/json' http://127.0.0.1:8080/   a listing as JSON
+  curl 'http://127.0.0.1:8080/?sort=size&order=desc'   a listing, largest first (also time, name)
   nettool serve-http dist --precompressed          serve app.js.br / app.js.gz to clients that accept them
   nettool serve-http . --compress                  gzip listings and text files up to 1 MiB on the fly
   nettool serve-http dist --cache-control 'max-age=3600'   let browsers keep files for an hour
@@ -54,6 +55,7 @@ Examples:
   nettool serve-http . --auth alice:s3cret         ask for a user name and password
   nettool serve-http . --auth-file users           users from `htpasswd -nB alice` lines (bcrypt or argon2)
   nettool serve-http inbox --upload --max-upload 1G   accept uploads (PUT, or the listing's form)
+  nettool serve-http inbox --upload --overwrite    let uploads replace files (204)
   curl -T report.pdf http://127.0.0.1:8080/report.pdf   upload a file with PUT (201, or 409 if it exists)
   nettool serve-http dist --spa index.html         a single-page app: unknown paths get index.html";
 
@@ -288,5 +290,42 @@ impl Run for ServeHttpArgs {
         )?;
         report_summary(out, &summary);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every option a user may not guess the use of has an example in --help.
+    #[test]
+    fn every_feature_flag_has_an_example() {
+        for flag in [
+            "--precompressed",
+            "--compress",
+            "--cache-control",
+            "--cors",
+            "--header",
+            "--auth ",
+            "--auth-file",
+            "--upload",
+            "--max-upload",
+            "--overwrite",
+            "--spa",
+            "--no-cache",
+            "--no-listing",
+            "--workers",
+            "sort=size",
+        ] {
+            assert!(
+                EXAMPLES.lines().any(|l| l.contains(flag)),
+                "no --help example for {flag}"
+            );
+        }
+        let mut cmd = crate::cli::Cli::command();
+        let sub = cmd.find_subcommand_mut("serve-http").unwrap();
+        let help = sub.render_long_help().to_string();
+        assert!(help.contains("--precompressed") && help.contains("Examples:"));
     }
 }

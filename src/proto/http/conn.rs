@@ -437,12 +437,12 @@ mod tests {
     use crate::proto::http::{HttpFactory, HttpOptions, fs};
 
     fn conn(dir: &std::path::Path) -> HttpConn {
+        conn_with(dir, HttpOptions::default())
+    }
+
+    fn conn_with(dir: &std::path::Path, opts: HttpOptions) -> HttpConn {
         let root = fs::Root::new(dir, false, false).unwrap();
-        let f = HttpFactory::new(
-            root,
-            HttpOptions::default(),
-            Output::new(false, Verbosity::Quiet),
-        );
+        let f = HttpFactory::new(root, opts, Output::new(false, Verbosity::Quiet));
         f.open(&ConnInfo {
             id: 1,
             peer: "test".into(),
@@ -546,6 +546,36 @@ mod tests {
         let chunk = format!("{:x}\r\n{}\r\n", 60_000, "z".repeat(60_000));
         assert_eq!(c.on_data(chunk.as_bytes(), &mut out), Verdict::Keep);
         assert_eq!(c.on_data(chunk.as_bytes(), &mut out), Verdict::Close);
+    }
+
+    #[test]
+    fn encoded_bodies_are_file_ranges_for_sendfile() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a.js"), "x".repeat(5000)).unwrap();
+        std::fs::write(d.path().join("a.js.br"), [1u8; 300]).unwrap();
+        let opts = HttpOptions {
+            precompressed: true,
+            compress: Some(1 << 20),
+            ..HttpOptions::default()
+        };
+        let mut c = conn_with(d.path(), opts);
+        let mut body_of = |ae: &str| {
+            let mut out = Outbox::default();
+            let req = format!("GET /a.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {ae}\r\n\r\n");
+            c.on_data(req.as_bytes(), &mut out);
+            let head_len = out.front().map_or(0, |i| i.len());
+            out.consume(head_len);
+            let body = match out.front() {
+                Some(OutItem::File { len, .. }) => *len,
+                other => panic!("{ae}: the body is not a file range: {other:?}"),
+            };
+            c.on_flushed(&mut Outbox::default());
+            body
+        };
+        assert_eq!(body_of("br"), 300, "the sibling, by sendfile");
+        let gz = body_of("gzip");
+        assert!(gz < 100, "gzip made on the fly, sent from its memfd: {gz}");
+        assert_eq!(body_of("identity"), 5000);
     }
 
     #[test]
