@@ -5,7 +5,8 @@
 //! The pieces, in the order a request meets them:
 //! - `conn.rs`: one connection's state — the input buffer, pipelining, request bodies
 //!   (`body.rs`: Content-Length and chunked), the header timeout;
-//! - `request.rs`: the request head, parsed once, borrowed from the buffer;
+//! - `request.rs`: the request head, parsed once, borrowed from the buffer
+//!   (`syntax.rs`: the request line, character classes, `Host`);
 //! - `handler.rs`: method, authentication (`auth.rs`), CORS, then the path
 //!   (`fs.rs` maps it onto the root safely, `cache.rs` remembers what it named,
 //!   `entry.rs` holds the open file or directory);
@@ -13,7 +14,8 @@
 //!   siblings, `compress.rs`), conditional requests (`precond.rs`), ranges and
 //!   multipart/byteranges (`range.rs`);
 //! - `listing.rs` / `listing_html.rs`: directory listings in JSON or HTML;
-//! - `upload.rs` / `multipart.rs`: PUT and form uploads;
+//! - `upload.rs` / `multipart.rs` / `staged.rs`: PUT and form uploads, written
+//!   under a temporary name and renamed into place;
 //! - `response.rs`, `date.rs`, `mime.rs`: heads, dates, types; `log.rs`: the access
 //!   log of what was really sent.
 
@@ -39,6 +41,8 @@ mod proptests;
 pub mod range;
 pub mod request;
 pub mod response;
+pub mod staged;
+pub mod syntax;
 pub mod upload;
 
 use std::sync::Arc;

@@ -2,10 +2,10 @@
 //! `multipart/form-data` POST to a directory from the listing page's own form.
 //!
 //! A body is streamed into a temporary file created in the target directory
-//! (`.nettool-upload-…`, a dotfile, so never listed or served) and renamed into place
-//! when it is complete, so no one ever sees a partial file under the final name; a
-//! failed or abandoned upload leaves nothing behind (the temporary file is removed
-//! when the upload is dropped). Every file operation is relative to the target
+//! (`staged.rs`: `.nettool-upload-…`, a dotfile, so never listed or served) and
+//! renamed into place when it is complete, so no one ever sees a partial file under
+//! the final name; a failed or abandoned upload leaves nothing behind (the temporary
+//! file is removed when the upload is dropped). Every file operation is relative to the target
 //! directory's descriptor, which was opened with the same `openat2(RESOLVE_BENEATH)`
 //! rules as any GET: nothing can be written outside the root. Without `--overwrite`
 //! the rename refuses to replace anything (`renameat2(RENAME_NOREPLACE)`, or a
@@ -17,22 +17,18 @@
 //! directory in the way or a missing parent, 412 when `If-Match`/`If-None-Match`
 //! say no, 413 above `--max-upload`, 411 without a length, 507 when the disk is full.
 
-use std::ffi::CString;
 use std::fs::File;
-use std::io::Write;
 use std::os::fd::AsFd;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use nix::errno::Errno;
-use nix::fcntl::{OFlag, RenameFlags};
-use nix::sys::stat::Mode;
 
 use super::entry::etag;
 use super::fs::{CleanPath, ResolveError, Root, encode_segment};
 use super::listing_html::escape_html;
 use super::multipart::{self, FormError, FormParser, Sink};
 use super::precond::{self, Conditions, Validators};
+use super::staged::Staged;
 
 /// What `--upload` allows.
 #[derive(Debug, Clone, Copy)]
@@ -85,119 +81,12 @@ fn io_refusal(e: Errno) -> Refusal {
     }
 }
 
-/// A file being written under a temporary name in its directory; removed on drop
-/// unless it was renamed into place.
-#[derive(Debug)]
-struct TempFile {
-    dir: Arc<File>,
-    tmp: CString,
-    file: File,
-    name: Vec<u8>,
-    placed: bool,
-}
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-impl TempFile {
-    fn create(dir: &Arc<File>, name: &[u8]) -> Result<TempFile, Refusal> {
-        for _ in 0..16 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let tmp = CString::new(format!(".nettool-upload-{}-{n}", std::process::id()))
-                .map_err(|_| refuse(500, "temporary name"))?;
-            let flags = OFlag::O_CREAT
-                | OFlag::O_EXCL
-                | OFlag::O_WRONLY
-                | OFlag::O_CLOEXEC
-                | OFlag::O_NOFOLLOW;
-            match nix::fcntl::openat(
-                dir.as_fd(),
-                tmp.as_c_str(),
-                flags,
-                Mode::from_bits_truncate(0o644),
-            ) {
-                Ok(fd) => {
-                    return Ok(TempFile {
-                        dir: Arc::clone(dir),
-                        tmp,
-                        file: File::from(fd),
-                        name: name.to_vec(),
-                        placed: false,
-                    });
-                }
-                Err(Errno::EEXIST) => continue,
-                Err(e) => return Err(io_refusal(e)),
-            }
-        }
-        Err(refuse(500, "no temporary name was free"))
-    }
-
-    fn write(&mut self, data: &[u8]) -> Result<(), Refusal> {
-        self.file
-            .write_all(data)
-            .map_err(|e| io_refusal(Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))))
-    }
-
-    /// Rename into place; `Ok(true)` if an existing file was replaced.
-    fn place(mut self, overwrite: bool) -> Result<bool, Refusal> {
-        let dir = self.dir.as_fd();
-        let name = self.name.as_slice();
-        let r = nix::fcntl::renameat2(
-            dir,
-            self.tmp.as_c_str(),
-            dir,
-            name,
-            RenameFlags::RENAME_NOREPLACE,
-        );
-        let replaced = match r {
-            Ok(()) => false,
-            Err(Errno::EEXIST) if overwrite => {
-                nix::fcntl::renameat(dir, self.tmp.as_c_str(), dir, name).map_err(io_refusal)?;
-                true
-            }
-            Err(Errno::EEXIST) => return Err(refuse(409, "A file of that name exists.")),
-            Err(Errno::EINVAL | Errno::ENOSYS) => {
-                // No RENAME_NOREPLACE here: link(2) refuses an existing name atomically.
-                match nix::unistd::linkat(
-                    dir,
-                    self.tmp.as_c_str(),
-                    dir,
-                    name,
-                    nix::fcntl::AtFlags::empty(),
-                ) {
-                    Ok(()) => {
-                        let _ = nix::unistd::unlinkat(
-                            dir,
-                            self.tmp.as_c_str(),
-                            nix::unistd::UnlinkatFlags::NoRemoveDir,
-                        );
-                        false
-                    }
-                    Err(Errno::EEXIST) if overwrite => {
-                        nix::fcntl::renameat(dir, self.tmp.as_c_str(), dir, name)
-                            .map_err(io_refusal)?;
-                        true
-                    }
-                    Err(Errno::EEXIST) => return Err(refuse(409, "A file of that name exists.")),
-                    Err(e) => return Err(io_refusal(e)),
-                }
-            }
-            Err(e) => return Err(io_refusal(e)),
-        };
-        self.placed = true;
-        Ok(replaced)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.placed {
-            let _ = nix::unistd::unlinkat(
-                self.dir.as_fd(),
-                self.tmp.as_c_str(),
-                nix::unistd::UnlinkatFlags::NoRemoveDir,
-            );
-        }
-    }
+/// `staged.rs`'s outcomes as answers.
+fn place(t: Staged, overwrite: bool) -> Result<bool, Refusal> {
+    t.place(overwrite).map_err(|e| match e {
+        Errno::EEXIST => refuse(409, "A file of that name exists."),
+        e => io_refusal(e),
+    })
 }
 
 /// What exists under `name` in `dir`: `None`, or whether it is a directory and its
@@ -240,10 +129,10 @@ pub struct Done {
 
 #[derive(Debug)]
 enum Kind {
-    Put(TempFile),
+    Put(Staged),
     Form {
         parser: FormParser,
-        current: Option<TempFile>,
+        current: Option<Staged>,
         stored: Vec<(Vec<u8>, bool)>,
     },
 }
@@ -307,7 +196,7 @@ impl Upload {
         if verdict != precond::Verdict::Proceed {
             return Err(refuse(412, "A precondition of the request does not hold."));
         }
-        let tmp = TempFile::create(&dir, &name)?;
+        let tmp = Staged::create(&dir, &name).map_err(io_refusal)?;
         Ok(Upload {
             dir_url: parent.url(true),
             dir,
@@ -354,7 +243,7 @@ impl Upload {
             return Err(too_large(self.opts.max));
         }
         match &mut self.kind {
-            Kind::Put(tmp) => tmp.write(data),
+            Kind::Put(tmp) => tmp.write(data).map_err(io_refusal),
             Kind::Form {
                 parser,
                 current,
@@ -382,7 +271,7 @@ impl Upload {
         match self.kind {
             Kind::Put(tmp) => {
                 let location = format!("{}{}", self.dir_url, encode_segment(&tmp.name));
-                let replaced = tmp.place(self.opts.overwrite)?;
+                let replaced = place(tmp, self.opts.overwrite)?;
                 Ok(Done {
                     status: if replaced { 204 } else { 201 },
                     location,
@@ -411,7 +300,7 @@ impl Upload {
 /// Puts a form's file parts in place one by one.
 struct FormSink<'a> {
     dir: &'a Arc<File>,
-    current: &'a mut Option<TempFile>,
+    current: &'a mut Option<Staged>,
     stored: &'a mut Vec<(Vec<u8>, bool)>,
     opts: UploadOptions,
     hidden: bool,
@@ -435,13 +324,13 @@ impl Sink for FormSink<'_> {
             }
             _ => {}
         }
-        *self.current = Some(TempFile::create(self.dir, name)?);
+        *self.current = Some(Staged::create(self.dir, name).map_err(io_refusal)?);
         Ok(())
     }
 
     fn data(&mut self, bytes: &[u8]) -> Result<(), Refusal> {
         match self.current {
-            Some(t) => t.write(bytes),
+            Some(t) => t.write(bytes).map_err(io_refusal),
             None => Ok(()),
         }
     }
@@ -449,7 +338,7 @@ impl Sink for FormSink<'_> {
     fn end(&mut self) -> Result<(), Refusal> {
         if let Some(t) = self.current.take() {
             let name = t.name.clone();
-            let replaced = t.place(self.opts.overwrite)?;
+            let replaced = place(t, self.opts.overwrite)?;
             self.stored.push((name, replaced));
         }
         Ok(())
@@ -477,117 +366,5 @@ pub fn created_page(done: &Done) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::proto::http::fs::clean_path;
-
-    fn opts(overwrite: bool) -> UploadOptions {
-        UploadOptions {
-            max: 1000,
-            overwrite,
-        }
-    }
-
-    fn leftovers(dir: &std::path::Path) -> Vec<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".nettool-upload"))
-            .collect()
-    }
-
-    #[test]
-    fn put_creates_refuses_replaces() {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::create_dir(d.path().join("sub")).unwrap();
-        let root = Root::new(d.path(), false, false).unwrap();
-        let p = clean_path(b"/sub/new.txt").unwrap();
-        let none = Conditions::default();
-        let mut u = Upload::put(&root, &p, Some(5), &none, opts(false)).unwrap();
-        u.write(b"hel").unwrap();
-        assert!(
-            !d.path().join("sub/new.txt").exists(),
-            "no partial file under the name"
-        );
-        u.write(b"lo").unwrap();
-        let done = u.finish().unwrap();
-        assert_eq!((done.status, done.location.as_str()), (201, "/sub/new.txt"));
-        assert_eq!(
-            std::fs::read(d.path().join("sub/new.txt")).unwrap(),
-            b"hello"
-        );
-        let refused = |target: &[u8], len, cond: &Conditions, o| {
-            let p = clean_path(target).unwrap();
-            Upload::put(&root, &p, len, cond, o).unwrap_err().status
-        };
-        assert_eq!(refused(b"/sub/new.txt", Some(1), &none, opts(false)), 409);
-        let mut u = Upload::put(&root, &p, Some(1), &none, opts(true)).unwrap();
-        u.write(b"x").unwrap();
-        assert_eq!(u.finish().unwrap().status, 204);
-        assert_eq!(std::fs::read(d.path().join("sub/new.txt")).unwrap(), b"x");
-        let inm = Conditions {
-            if_none_match: Some(b"*"),
-            ..Default::default()
-        };
-        assert_eq!(refused(b"/sub/new.txt", Some(1), &inm, opts(true)), 412);
-        let im = Conditions {
-            if_match: Some(b"\"nope\""),
-            ..Default::default()
-        };
-        assert_eq!(refused(b"/sub/new.txt", Some(1), &im, opts(true)), 412);
-        assert_eq!(refused(b"/nodir/x", Some(1), &none, opts(false)), 409);
-        assert_eq!(refused(b"/b", Some(1001), &none, opts(false)), 413);
-        assert_eq!(refused(b"/.x", Some(1), &none, opts(false)), 403);
-        assert_eq!(refused(b"/sub", Some(1), &none, opts(true)), 409);
-        // Abandoned and over-long uploads leave nothing behind.
-        let mut u =
-            Upload::put(&root, &clean_path(b"/c").unwrap(), None, &none, opts(false)).unwrap();
-        u.write(&[0u8; 600]).unwrap();
-        assert_eq!(u.write(&[0u8; 600]).unwrap_err().status, 413);
-        drop(u);
-        assert!(leftovers(d.path()).is_empty() && !d.path().join("c").exists());
-    }
-
-    #[test]
-    fn a_symlink_out_of_the_root_is_not_a_way_out() {
-        let d = tempfile::tempdir().unwrap();
-        let root_dir = d.path().join("root");
-        std::fs::create_dir(&root_dir).unwrap();
-        std::os::unix::fs::symlink(d.path(), root_dir.join("up")).unwrap();
-        let root = Root::new(&root_dir, false, false).unwrap();
-        let p = clean_path(b"/up/escaped").unwrap();
-        let e = Upload::put(&root, &p, Some(1), &Conditions::default(), opts(false)).unwrap_err();
-        assert_eq!(e.status, 403);
-        assert!(!d.path().join("escaped").exists());
-    }
-
-    #[test]
-    fn a_form_stores_each_file() {
-        let d = tempfile::tempdir().unwrap();
-        let root = Root::new(d.path(), false, false).unwrap();
-        let p = clean_path(b"/").unwrap();
-        let ct = b"multipart/form-data; boundary=B";
-        let body = b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nAAA\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.txt\"\r\n\r\nBB\r\n--B--\r\n";
-        let mut u =
-            Upload::form(&root, &p, Some(ct), Some(body.len() as u64), opts(false)).unwrap();
-        for piece in body.chunks(5) {
-            u.write(piece).unwrap();
-        }
-        let done = u.finish().unwrap();
-        assert_eq!(done.names, vec![b"a.txt".to_vec(), b"b.txt".to_vec()]);
-        assert_eq!(std::fs::read(d.path().join("a.txt")).unwrap(), b"AAA");
-        assert_eq!(std::fs::read(d.path().join("b.txt")).unwrap(), b"BB");
-        assert!(created_page(&done).contains("href=\"/a.txt\""));
-        let mut u = Upload::form(&root, &p, Some(ct), None, opts(false)).unwrap();
-        assert_eq!(u.write(body).unwrap_err().status, 409, "a.txt exists");
-        drop(u);
-        assert!(leftovers(d.path()).is_empty());
-        assert_eq!(
-            Upload::form(&root, &p, Some(b"text/plain"), None, opts(false))
-                .unwrap_err()
-                .status,
-            415
-        );
-    }
-}
+#[path = "upload_tests.rs"]
+mod tests;

@@ -17,7 +17,7 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".nettool-upload"))
+        .filter(|n| n.starts_with(nettool::proto::http::staged::TEMP_PREFIX))
         .collect()
 }
 
