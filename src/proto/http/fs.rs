@@ -321,7 +321,7 @@ impl Root {
 
     /// Rules 4 and 5: find what `path` names, or say why not.
     pub fn resolve(&self, path: &CleanPath) -> Result<Resolved, ResolveError> {
-        let (joined, file, meta) = self.open(path)?;
+        let (joined, file, meta) = self.open(path, self.follow_symlinks)?;
         if meta.is_dir() {
             Ok(Resolved::Dir(joined))
         } else if meta.is_file() {
@@ -337,9 +337,11 @@ impl Root {
     }
 
     /// The directory `path` names, open for `openat`/`renameat` (uploads), by the
-    /// same rules as [`resolve`](Self::resolve).
+    /// same rules as [`resolve`](Self::resolve) — except that it never leaves the
+    /// root, `--follow-symlinks` or not: that flag lets files out to be read, never
+    /// in to be written.
     pub fn open_dir(&self, path: &CleanPath) -> Result<File, ResolveError> {
-        let (_, file, meta) = self.open(path)?;
+        let (_, file, meta) = self.open(path, false)?;
         if meta.is_dir() {
             Ok(file)
         } else {
@@ -347,12 +349,16 @@ impl Root {
         }
     }
 
-    fn open(&self, path: &CleanPath) -> Result<(PathBuf, File, std::fs::Metadata), ResolveError> {
+    fn open(
+        &self,
+        path: &CleanPath,
+        follow_out: bool,
+    ) -> Result<(PathBuf, File, std::fs::Metadata), ResolveError> {
         if !self.hidden && path.has_hidden() {
             return Err(ResolveError::NotFound);
         }
         let joined = path.join_to(&self.canonical);
-        let file = match (&self.dir, self.follow_symlinks) {
+        let file = match (&self.dir, follow_out) {
             (Some(dir), false) => {
                 let rel = if path.segments.is_empty() {
                     b".".to_vec()
@@ -363,7 +369,7 @@ impl Root {
             }
             _ => {
                 let real = std::fs::canonicalize(&joined)?;
-                if !self.follow_symlinks && !real.starts_with(&self.canonical) {
+                if !follow_out && !real.starts_with(&self.canonical) {
                     return Err(ResolveError::Forbidden);
                 }
                 if !std::fs::metadata(&real)?.is_file() && !real.is_dir() {

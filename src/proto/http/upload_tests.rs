@@ -75,10 +75,13 @@ fn a_symlink_out_of_the_root_is_not_a_way_out() {
     let root_dir = d.path().join("root");
     std::fs::create_dir(&root_dir).unwrap();
     std::os::unix::fs::symlink(d.path(), root_dir.join("up")).unwrap();
-    let root = Root::new(&root_dir, false, false).unwrap();
     let p = clean_path(b"/up/escaped").unwrap();
-    let e = Upload::put(&root, &p, Some(1), &Conditions::default(), opts(false)).unwrap_err();
-    assert_eq!(e.status, 403);
+    // Not even with --follow-symlinks, which lets files out to be read.
+    for follow in [false, true] {
+        let root = Root::new(&root_dir, false, follow).unwrap();
+        let e = Upload::put(&root, &p, Some(1), &Conditions::default(), opts(false)).unwrap_err();
+        assert_eq!(e.status, 403, "--follow-symlinks {follow}");
+    }
     assert!(!d.path().join("escaped").exists());
 }
 
