@@ -46,7 +46,7 @@ enum Secret {
 impl Secret {
     fn parse(s: &str) -> Result<Secret, String> {
         if s.starts_with("$argon2") {
-            argon2::PasswordHash::new(s).map_err(|e| format!("not an argon2 hash: {e}"))?;
+            argon2::PasswordHash::new(s).map_err(|why| format!("not an argon2 hash: {why}"))?;
             return Ok(Secret::Argon2(s.to_string()));
         }
         let b = s.as_bytes();
