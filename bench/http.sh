@@ -4,7 +4,11 @@
 # off: it goes to /dev/null). Columns: 1 KiB keep-alive req/s, 100 KiB req/s, 10 MiB
 # MB/s (bytes read over the run's length), 1,000-entry
 # listing req/s, p99 latency of the 1 KiB run, peak server RSS. Each figure is the
-# median of ROUNDS runs.
+# median of ROUNDS runs. A second table gives the same columns per second of server
+# CPU time (user + system, from /proc/PID/stat): on a 2-core machine wrk saturates
+# its own core first, so requests/s say as much about wrk as about the server.
+# NETTOOL_BASE=/path/to/nettool adds a row for another build (say, main's) measured
+# in the same interleaved rounds: the fair before/after comparison.
 # Everything on 127.0.0.1 with free ports; servers are stopped by a trap.
 # Needs: wrk nginx-light lighttpd webfs python3 (apt-get install them).
 # Usage: bench/http.sh [SECONDS per run, default 5] [CONNECTIONS, default 32] [ROUNDS, default 3]
@@ -18,6 +22,8 @@ for t in wrk nginx lighttpd webfsd python3 taskset; do
 done
 cargo build --release --quiet
 nettool="$PWD/target/release/nettool"
+base="${NETTOOL_BASE:-}"
+[[ -z $base || -x $base ]] || { echo "bench/http.sh: NETTOOL_BASE=$base is not executable" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/nettool-bench.XXXXXX)
 pids=()
@@ -71,11 +77,18 @@ wrk_run() {
 
 peak_rss_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
+# CPU time (user + system, in clock ticks) of a process and its threads.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
 start_server() { # name port -> sets spid
   local name=$1 port=$2
   case $name in
     nettool)
       taskset -c 1 "$nettool" -q serve-http "$www" -l "127.0.0.1:$port" 2>/dev/null &
+      ;;
+    nettool-base)
+      taskset -c 1 "$base" -q serve-http "$www" -l "127.0.0.1:$port" 2>/dev/null &
       ;;
     nginx)
       mkdir -p "$work/nginx"
@@ -115,7 +128,9 @@ CONF
   pids+=("$spid")
 }
 
-names=(nettool nginx lighttpd webfs python)
+names=(nettool)
+[[ -n $base ]] && names+=(nettool-base)
+names+=(nginx lighttpd webfs python)
 declare -A port spid_of
 for name in "${names[@]}"; do
   port[$name]=$(free_port)
@@ -131,11 +146,16 @@ declare -A runs
 for col in 1k.bin 100k.bin 10m.bin list/; do
   for _ in $(seq "$rounds"); do
     for name in "${names[@]}"; do
+      before=$(cpu_ticks "${spid_of[$name]}")
       read -r rps rate p99 < <(wrk_run "$name" "http://127.0.0.1:${port[$name]}/$col")
+      ticks=$(( $(cpu_ticks "${spid_of[$name]}") - before ))
       # The 10 MiB column is bytes read per second: counting whole answers would
       # drop the up to CONNECTIONS x 10 MiB still in flight when the run stops.
       [[ $col == 10m.bin ]] && rps=$rate
       runs[$name,$col]+="$rps "
+      # Work per server CPU-second: the run's total over the CPU seconds it took.
+      runs[$name,cpu,$col]+="$(awk -v r="$rps" -v s="$secs" -v t="$ticks" -v hz="$hz" \
+        'BEGIN { printf "%.0f", (t > 0 ? r * s / (t / hz) : 0) }') "
       [[ $col == 1k.bin ]] && runs[$name,p99]+="$p99 "
     done
   done
@@ -151,4 +171,13 @@ for name in "${names[@]}"; do
     "$(awk -v b="$big" 'BEGIN { printf "%.0f", b / 1e6 }')" \
     "$(median <<<"${runs[$name,list/]}")" "$(median <<<"${runs[$name,p99]}")" \
     "$(peak_rss_mib "${spid_of[$name]}")"
+done
+printf '\nPer second of server CPU time (medians of the same rounds):\n\n'
+printf '| server | 1 KiB req/CPU-s | 100 KiB req/CPU-s | 10 MiB MB/CPU-s | listing req/CPU-s |\n'
+printf '|---|---:|---:|---:|---:|\n'
+for name in "${names[@]}"; do
+  big=$(median <<<"${runs[$name,cpu,10m.bin]}")
+  printf '| %s | %s | %s | %s | %s |\n' "$name" \
+    "$(median <<<"${runs[$name,cpu,1k.bin]}")" "$(median <<<"${runs[$name,cpu,100k.bin]}")" \
+    "$(awk -v b="$big" 'BEGIN { printf "%.0f", b / 1e6 }')" "$(median <<<"${runs[$name,cpu,list/]}")"
 done

@@ -1340,7 +1340,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__serve__subcmd__http)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1383,6 +1383,34 @@ _nettool() {
                     return 0
                     ;;
                 --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --compress-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-upload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spa)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -409,6 +409,13 @@ complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s x -l hexd
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l index -d 'File served for a directory when it exists' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l header-timeout -d 'Close a connection whose request head is not complete this long after the server started waiting for it (slowloris defence; also the keep-alive timeout)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l compress-max -d 'Largest file --compress compresses' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l cache-control -d 'Cache-Control value for files (default: none; listings always say no-cache)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l header -d 'Add a header line to every response, e.g. \'X-Frame-Options: DENY\' (repeatable)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l auth -d 'Require HTTP Basic authentication with this user and password (repeatable; visible to other local users in the process list: prefer --auth-file)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l auth-file -d 'Require HTTP Basic authentication for the users in FILE: lines `user:HASH` with an argon2 ($argon2id$…) or bcrypt ($2b$…, as `htpasswd -nB` writes) hash' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l max-upload -d 'Largest upload accepted (413 beyond it)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l spa -d 'Serve FILE (a path below DIR) with 200 for every path that does not exist, as a single-page application wants' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -418,6 +425,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-listin
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l hidden -d 'Serve and list dotfiles (hidden by default: 404)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l follow-symlinks -d 'Follow symlinks that lead outside DIR (refused with 403 by default)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-cache -d 'Open and stat files on every request instead of keeping them open until inotify reports a change (for trees changed through shared mmap or by other hosts on a network filesystem, which inotify does not see)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l precompressed -d 'Serve F.br, F.zst or F.gz next to F with Content-Encoding when the client\'s Accept-Encoding allows (each with its own ETag; ranges apply to the encoded bytes)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l compress -d 'Gzip listings and text files (HTML, CSS, JavaScript, JSON, SVG, …) of at most --compress-max bytes on the fly for clients that accept gzip'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l cors -d 'Allow cross-origin reads: Access-Control-Allow-Origin: * on every response, and answers to preflight OPTIONS requests (GET and HEAD only)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l upload -d 'Accept uploads: PUT /dir/name, or a multipart/form-data POST from the listing page\'s form (written to a temporary file, then renamed into place)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l overwrite -d 'Let uploads replace existing files (otherwise 409)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'

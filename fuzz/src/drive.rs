@@ -86,7 +86,7 @@ pub fn run<'a, F: ServiceFactory>(
     let mut t = Transcript::default();
     let finish = |svc: &mut F::Service, out: &mut Outbox, mut t: Transcript| {
         send(out, &mut t.wire);
-        svc.on_close();
+        svc.on_close(out);
         t
     };
     if svc.on_open(&mut out) != Verdict::Keep {

@@ -115,7 +115,15 @@ fn make() -> Fixture {
         assert!(!bytes.starts_with(b"HTTP/"), "{path:?}: see the module doc");
         assert!(!inside || !bytes.windows(SECRET.len()).any(|w| w == SECRET));
         let meta = std::fs::metadata(&path).expect("fixture metadata");
-        let tag = nettool::proto::http::response::etag(&meta);
+        let tag = {
+            use std::os::unix::fs::MetadataExt;
+            nettool::proto::http::entry::etag(
+                meta.ino(),
+                meta.size(),
+                meta.mtime(),
+                meta.mtime_nsec(),
+            )
+        };
         let bytes = bytes.to_vec();
         by_etag.insert(
             tag,

@@ -107,7 +107,7 @@ pub fn serve_conn<S: Service>(
             Err(e) => break classify(&e),
         }
     };
-    svc.on_close();
+    svc.on_close(&out);
     r
 }
 

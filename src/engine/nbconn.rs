@@ -275,7 +275,7 @@ impl<S: Service> NbConn<S> {
     pub fn close(mut self, ctx: &EngineCtx<'_>) {
         let reason = self.done.unwrap_or(CloseReason::Done);
         self.out.clear();
-        self.svc.on_close();
+        self.svc.on_close(&self.out);
         ctx.counters.closed();
         ctx.log_close(self.id, &self.peer, self.bytes_in, self.bytes_out, reason);
     }

@@ -53,6 +53,9 @@ impl OutItem {
 pub struct Outbox {
     items: VecDeque<OutItem>,
     queued: u64,
+    /// Bytes handed to the kernel since the connection opened (a service finds out
+    /// from it which of its responses are complete: HTTP's access log).
+    sent: u64,
 }
 
 impl Outbox {
@@ -96,6 +99,17 @@ impl Outbox {
         self.queued
     }
 
+    /// Bytes sent so far on this connection.
+    pub fn sent_total(&self) -> u64 {
+        self.sent
+    }
+
+    /// Bytes ever queued on this connection (sent or still waiting): the position in
+    /// the output stream where the next item will start.
+    pub fn pushed_total(&self) -> u64 {
+        self.sent + self.queued
+    }
+
     /// Whether another item follows the front one (the sender may cork: `MSG_MORE`).
     pub fn more_after_front(&self) -> bool {
         self.items.len() > 1
@@ -113,6 +127,7 @@ impl Outbox {
         };
         let n = n.min(front.len());
         self.queued -= n;
+        self.sent += n;
         match front {
             OutItem::Bytes(b) => {
                 if n as usize == b.len() {
@@ -131,7 +146,8 @@ impl Outbox {
         }
     }
 
-    /// Drop everything queued (the connection is being torn down).
+    /// Drop everything queued (the connection is being torn down; what was sent
+    /// stays counted).
     pub fn clear(&mut self) {
         self.items.clear();
         self.queued = 0;
@@ -200,8 +216,9 @@ pub trait Service: Send + 'static {
         None
     }
 
-    /// The connection is gone (any reason); last chance to log.
-    fn on_close(&mut self) {}
+    /// The connection is gone (any reason); last chance to log. `out` says how much
+    /// was sent ([`Outbox::sent_total`]); what it still held is dropped.
+    fn on_close(&mut self, _out: &Outbox) {}
 }
 
 /// Makes one [`Service`] per connection; shared by all engine threads.
@@ -248,6 +265,11 @@ mod tests {
         o.consume(1);
         assert!(o.is_empty());
         assert_eq!(o.queued_bytes(), 0);
+        assert_eq!((o.sent_total(), o.pushed_total()), (4, 4));
+        o.push_bytes(b"xyz");
+        o.consume(1);
+        o.clear();
+        assert_eq!((o.sent_total(), o.pushed_total()), (5, 5));
     }
 
     #[test]

@@ -42,6 +42,7 @@ fn server(bits: u8) -> &'static HttpFactory {
                     header_timeout: Duration::from_secs(60),
                     access_log: false,
                     cache: b & 1 != 0,
+                    ..HttpOptions::default()
                 };
                 HttpFactory::new(root, opts, Output::new(false, Verbosity::Quiet))
             })

@@ -37,6 +37,7 @@ fn server(hidden: bool) -> &'static HttpFactory {
                 header_timeout: Duration::from_secs(60),
                 access_log: false,
                 cache: false,
+                ..HttpOptions::default()
             };
             let root = Root::new(&fixture::get().root, hidden, false).expect("root");
             HttpFactory::new(root, opts, Output::new(false, Verbosity::Quiet))

@@ -1,19 +1,25 @@
-//! `Range` and the precondition headers (`If-None-Match`, `If-Modified-Since`,
-//! `If-Range`) as `proto::http::response` reads them, on any header text and any
-//! file size (0, small, around 2^31 and 2^32, up to u64::MAX).
+//! `Range` and the precondition headers (`If-Match`, `If-Unmodified-Since`,
+//! `If-None-Match`, `If-Modified-Since`, `If-Range`) as `proto::http::range` and
+//! `proto::http::precond` read them, on any header text and any file size (0, small,
+//! around 2^31 and 2^32, up to u64::MAX).
 //!
-//! Invariants: a partial answer lies inside the file (`first <= last < size`, no
-//! overflow); a strictly well-formed single range gets exactly the answer RFC 9110
-//! §14 gives (computed here independently, in u128); `If-None-Match` wins over
-//! `If-Modified-Since`, `*` and our own tag (weakly compared) match, a date is
-//! compared at second precision; `If-Range` holds only for our exact validators.
+//! Invariants: every partial answer lies inside the file (`start <= end < size`, no
+//! overflow); several parts are ascending, disjoint and at most `MAX_PARTS`; a
+//! strictly well-formed single range gets exactly the answer RFC 9110 §14 gives
+//! (computed here independently, in u128); the preconditions follow §13.2.2's order
+//! (a failed `If-Match` is 412 whatever else is sent, `If-None-Match` wins over
+//! `If-Modified-Since`, `*` and our own tag match it weakly), a date the independent
+//! `httpdate` parser reads is read as the same second; `If-Range` holds for our
+//! exact strong tag and our `Last-Modified`, never for a weak tag.
 //!
 //! Input: a size-class byte and eight size bytes, then `0xff`-separated fields: the
-//! Range value, If-None-Match, If-Modified-Since, If-Range.
+//! Range value, If-Match, If-None-Match, If-Modified-Since, If-Range.
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use nettool::proto::http::response::{RangeAnswer, http_date, if_range_holds, not_modified, range};
+use nettool::proto::http::date;
+use nettool::proto::http::precond::{Conditions, Validators, Verdict, evaluate, if_range_holds};
+use nettool::proto::http::range::{self, ByteRange, MAX_PARTS, Ranges};
 use nettool_fuzz::input::Input;
 
 const BOUNDARIES: [u64; 8] = [
@@ -40,7 +46,7 @@ fn size(input: &mut Input) -> u64 {
 
 /// The RFC's answer for a strictly well-formed single range (`bytes=A-B`, `bytes=A-`,
 /// `bytes=-N`, digits only, no spaces); `None` for anything else.
-fn spec(header: &str, size: u64) -> Option<RangeAnswer> {
+fn spec(header: &str, size: u64) -> Option<Ranges> {
     let spec = header.strip_prefix("bytes=")?;
     let (a, b) = spec.split_once('-')?;
     let digits = |s: &str| -> Option<u128> {
@@ -51,88 +57,163 @@ fn spec(header: &str, size: u64) -> Option<RangeAnswer> {
         })
     };
     let size = u128::from(size);
-    let partial = |first: u128, last: u128| RangeAnswer::Partial {
-        start: first as u64,
-        end: last as u64,
+    let partial = |first: u128, last: u128| {
+        Ranges::One(ByteRange {
+            start: first as u64,
+            end: last as u64,
+        })
     };
     if a.is_empty() {
         let n = digits(b)?;
         if n == 0 || size == 0 {
-            return Some(RangeAnswer::Unsatisfiable);
+            return Some(Ranges::Unsatisfiable);
         }
         return Some(partial(size - n.min(size), size - 1));
     }
     let first = digits(a)?;
     let last = if b.is_empty() { u128::MAX } else { digits(b)? };
     if last < first {
-        return Some(RangeAnswer::Full); // invalid: ignored
+        return Some(Ranges::Full); // invalid: ignored
     }
     if first >= size {
-        return Some(RangeAnswer::Unsatisfiable);
+        return Some(Ranges::Unsatisfiable);
     }
     Some(partial(first, last.min(size - 1)))
 }
 
-fn opt(s: &str) -> Option<&str> {
-    (!s.is_empty()).then_some(s)
+fn opt(s: &str) -> Option<&[u8]> {
+    (!s.is_empty()).then_some(s.as_bytes())
+}
+
+fn check_ranges(header: &str, size: u64) {
+    let got = range::parse(header.as_bytes(), size);
+    let inside = |r: &ByteRange| r.start <= r.end && r.end < size;
+    match &got {
+        Ranges::One(r) => assert!(inside(r), "{header:?} on {size}: {r:?}"),
+        Ranges::Many(parts) => {
+            assert!(
+                (2..=MAX_PARTS).contains(&parts.len()),
+                "{header:?}: {parts:?}"
+            );
+            assert!(parts.iter().all(inside), "{header:?} on {size}: {parts:?}");
+            assert!(
+                parts.windows(2).all(|w| w[0].end < w[1].start),
+                "{header:?}: parts overlap or are out of order: {parts:?}"
+            );
+        }
+        Ranges::Full | Ranges::Unsatisfiable => {}
+    }
+    if let Some(want) = spec(header, size) {
+        assert_eq!(got, want, "{header:?} on {size}");
+    }
+}
+
+fn check_preconditions(size: u64, im: Option<&[u8]>, inm: Option<&[u8]>, ims: Option<&[u8]>) {
+    let lm = (size % 253_402_300_800) as i64;
+    let etag = format!("\"{size:x}-1-2.3\"");
+    let v = Validators {
+        etag: &etag,
+        last_modified: Some(lm),
+    };
+    let c = Conditions {
+        if_match: im,
+        if_none_match: inm,
+        if_modified_since: ims,
+        if_unmodified_since: None,
+    };
+    let got = evaluate(&c, &v, true);
+    let text = |f: &[u8]| String::from_utf8_lossy(f).into_owned();
+    let names_ours = |f: &[u8]| {
+        let f = text(f);
+        let f = f.trim_matches(|c: char| c.is_ascii_whitespace());
+        f == "*" || f == etag || f == format!("W/{etag}")
+    };
+    let may_name_ours = |f: &[u8]| {
+        let f = text(f);
+        f.contains('*') || f.contains(etag.trim_matches('"'))
+    };
+    if let Some(im) = im {
+        if !may_name_ours(im) {
+            assert_eq!(
+                got,
+                Verdict::Failed,
+                "If-Match {:?} misses {etag}",
+                text(im)
+            );
+            return;
+        }
+    }
+    if c.is_empty() {
+        assert_eq!(got, Verdict::Proceed, "no condition");
+    }
+    match (im, inm) {
+        (None, Some(inm)) => {
+            if names_ours(inm) {
+                assert_eq!(got, Verdict::NotModified, "{:?} names {etag}", text(inm));
+            }
+            if !may_name_ours(inm) {
+                // If-Modified-Since is not looked at beside If-None-Match.
+                assert_eq!(got, Verdict::Proceed, "{:?} vs {etag}", text(inm));
+            }
+        }
+        (None, None) => {
+            if let Some(ims) = ims {
+                let since = std::str::from_utf8(ims)
+                    .ok()
+                    .and_then(|s| httpdate::parse_http_date(s).ok())
+                    .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                    .map(|d| d.as_secs() as i64);
+                if let Some(since) = since {
+                    assert_eq!(date::parse(ims), Some(since), "{:?}", text(ims));
+                    let want = if lm <= since && since <= date::now() {
+                        Verdict::NotModified
+                    } else {
+                        Verdict::Proceed
+                    };
+                    assert_eq!(
+                        got,
+                        want,
+                        "If-Modified-Since {:?}, Last-Modified {lm}",
+                        text(ims)
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_if_range(size: u64, if_range: &[u8]) {
+    let lm_time = UNIX_EPOCH + Duration::from_secs(size % 253_402_300_800);
+    let lm = date::secs_of(lm_time);
+    let etag = format!("\"{size:x}-1-2.3\"");
+    let v = Validators {
+        etag: &etag,
+        last_modified: Some(lm),
+    };
+    let holds = if_range_holds(if_range, &v);
+    if if_range.trim_ascii() == etag.as_bytes() || if_range.trim_ascii() == date::imf(lm).as_bytes()
+    {
+        assert!(holds, "{:?}", String::from_utf8_lossy(if_range));
+    }
+    if !if_range.is_empty() && if_range.trim_ascii().first() == Some(&b'"') {
+        assert_eq!(holds, if_range.trim_ascii() == etag.as_bytes());
+    }
+    assert!(
+        !if_range_holds(format!("W/{etag}").as_bytes(), &v),
+        "weak If-Range"
+    );
+    assert!(if_range_holds(date::imf(lm).as_bytes(), &v), "our own date");
 }
 
 fn check(data: &[u8]) {
     let mut input = Input::new(data);
     let size = size(&mut input);
-    let [header, inm, ims, if_range] =
-        [(); 4].map(|_| String::from_utf8_lossy(input.until(0xff)).into_owned());
-
-    let got = range(&header, size);
-    if let RangeAnswer::Partial { start, end } = got {
-        assert!(
-            start <= end && end < size,
-            "{header:?} on {size}: {start}..={end}"
-        );
-    }
-    if let Some(want) = spec(&header, size) {
-        assert_eq!(got, want, "{header:?} on {size}");
-    }
-
-    let mtime = UNIX_EPOCH + Duration::from_secs(size % 253_402_300_800);
-    let etag = format!("\"{size:x}-1-2.3\"");
-    let lm = http_date(mtime);
-    let (inm, ims, if_range) = (opt(&inm), opt(&ims), opt(&if_range));
-    let nm = not_modified(inm, ims, &etag, mtime);
-    if let Some(inm) = inm {
-        assert_eq!(
-            nm,
-            not_modified(Some(inm), None, &etag, mtime),
-            "If-None-Match wins"
-        );
-        let members: Vec<&str> = inm
-            .split(',')
-            .map(|t| t.trim_matches([' ', '\t']))
-            .collect();
-        if members
-            .iter()
-            .any(|m| *m == "*" || *m == etag || *m == format!("W/{etag}"))
-        {
-            assert!(nm, "{inm:?} matches {etag}");
-        }
-        if !inm.contains('*') && !inm.contains(etag.trim_matches('"')) {
-            assert!(!nm, "{inm:?} does not match {etag}");
-        }
-    } else if let Some(ims) = ims {
-        let since = httpdate::parse_http_date(ims).ok();
-        assert_eq!(nm, since.is_some_and(|t| mtime <= t), "{ims:?} vs {lm}");
-    } else {
-        assert!(!nm, "no condition, yet not modified");
-    }
-    assert_eq!(
-        if_range_holds(if_range, &etag, &lm),
-        if_range.is_none_or(|v| v == etag || v == lm),
-        "{if_range:?}"
-    );
-    assert!(
-        !if_range_holds(Some(&format!("W/{etag}")), &etag, &lm),
-        "weak If-Range"
-    );
+    let [header, im, inm, ims, if_range] =
+        [(); 5].map(|_| String::from_utf8_lossy(input.until(0xff)).into_owned());
+    check_ranges(&header, size);
+    check_preconditions(size, opt(&im), opt(&inm), opt(&ims));
+    check_if_range(size, if_range.as_bytes());
 }
 
 fn main() {

@@ -161,7 +161,7 @@ impl Service for Responder {
         Verdict::Close
     }
 
-    fn on_close(&mut self) {
+    fn on_close(&mut self, _out: &Outbox) {
         self.state.connections.fetch_sub(1, Ordering::Relaxed);
     }
 }

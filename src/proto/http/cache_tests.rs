@@ -2,8 +2,8 @@
 //! bounds.
 
 use super::*;
-use crate::proto::http::fs::clean_path;
-use crate::proto::http::listing::Format;
+use crate::proto::http::entry::Variant;
+use crate::proto::http::listing::{Format, View};
 use std::io::Write;
 
 fn setup() -> (tempfile::TempDir, Root, FsCache) {
@@ -15,7 +15,7 @@ fn setup() -> (tempfile::TempDir, Root, FsCache) {
 }
 
 fn get(c: &FsCache, root: &Root, p: &str) -> Outcome {
-    c.resolve(root, &clean_path(p.as_bytes()).unwrap())
+    c.resolve(root, p.as_bytes()).unwrap()
 }
 
 fn file(o: Outcome) -> Arc<OpenFile> {
@@ -129,14 +129,26 @@ fn listings_live_and_die_with_their_directory_entry() {
         Ok(Found::Dir(d)) => d,
         other => panic!("{other:?}"),
     };
-    let one = dir(&c).listing("/sub/", &root, Format::Html).unwrap();
+    let html = Variant {
+        view: View::from_query(None, Format::Html),
+        gzip: false,
+    };
+    let one = dir(&c).listing(&root, html, false).unwrap();
     assert!(Arc::ptr_eq(
         &one,
-        &dir(&c).listing("/sub/", &root, Format::Html).unwrap()
+        &dir(&c).listing(&root, html, false).unwrap()
+    ));
+    let by_size = Variant {
+        view: View::from_query(Some(b"sort=size"), Format::Html),
+        ..html
+    };
+    assert!(!Arc::ptr_eq(
+        &one,
+        &dir(&c).listing(&root, by_size, false).unwrap()
     ));
     std::fs::write(d.path().join("sub/g.txt"), "x").unwrap();
-    let two = dir(&c).listing("/sub/", &root, Format::Html).unwrap();
-    let html = String::from_utf8(two.to_vec()).unwrap();
+    let two = dir(&c).listing(&root, html, false).unwrap();
+    let html = String::from_utf8(two.body.to_vec()).unwrap();
     assert!(html.contains("g.txt"), "{html}");
 }
 
@@ -177,11 +189,11 @@ fn a_refresh_covers_lookups_that_skip_the_queue() {
     let before = file(get(&c, &root, "/sub/f.txt"));
     std::fs::write(d.path().join("sub/f.txt"), "changed").unwrap();
     // Without a refresh, a lookup that skips the queue is not yet told...
-    let p = clean_path(b"/sub/f.txt").unwrap();
-    let stale = file(c.resolve_refreshed(&root, &p));
+    let p = b"/sub/f.txt";
+    let stale = file(c.resolve_refreshed(&root, p).unwrap());
     assert!(Arc::ptr_eq(&before, &stale));
     // ...which is why the loop refreshes after its reads and before its answers.
     c.refresh();
-    let after = file(c.resolve_refreshed(&root, &p));
+    let after = file(c.resolve_refreshed(&root, p).unwrap());
     assert_eq!(after.size, 7);
 }

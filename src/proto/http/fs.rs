@@ -3,15 +3,18 @@
 //! This is where a static file server is won or lost: every byte the server sends
 //! must come from inside DIR. The rules, in order:
 //!
-//! 1. The target must be origin-form (`/…`); the query (`?…`) is ignored.
-//! 2. Percent-decoding happens exactly once (`%252e` stays the literal name `%2e`);
-//!    a malformed escape (`%`, `%1`, `%zz`) is a 400; a decoded NUL or backslash
-//!    (`%00`, `%5c`, a raw `\`) is a 400 — no legitimate name needs them, and a
-//!    backslash is a path separator to anything that later treats the path as Windows.
-//! 3. The decoded path is split on `/` (so `%2f` separates segments exactly like `/`),
-//!    empty and `.` segments vanish and `..` removes the previous segment, clamped at
-//!    the root (`/../../x` is `/x`, as Go's `path.Clean` does). The result is a list
-//!    of plain names — none of them `..`, none containing `/`.
+//! 1. The target must be origin-form (`/…`) or absolute-form (`http://host/…`); the
+//!    query (`?…`) is not part of the path.
+//! 2. The path is split on `/` first and each segment percent-decoded exactly once
+//!    afterwards (RFC 3986 §2.2: an encoded `%2F` is data, not a separator), so
+//!    `%252e` stays the literal name `%2e` and `a%2Fb` names a file called `a/b` —
+//!    which cannot exist, so it is a 404. A malformed escape (`%`, `%1`, `%zz`) or a
+//!    decoded NUL is a 400, and so is a raw `\` (not a URI character; browsers turn
+//!    it into `/`). An encoded backslash (`%5C`) is an ordinary byte of a name.
+//! 3. Empty and `.` segments vanish and `..` removes the previous segment, clamped at
+//!    the root (`/../../x` is `/x`, as Go's `path.Clean` does); `%2e` is a dot here,
+//!    since it is an unreserved character. The result is a list of plain names —
+//!    none of them `..`, none containing `/`.
 //! 4. Names starting with `.` are hidden (404) unless `--hidden`.
 //! 5. The file is opened with `openat2(2)` relative to the root directory with
 //!    `RESOLVE_BENEATH`: the kernel itself refuses any resolution — a `..` or a
@@ -33,8 +36,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 /// Why a path cannot be served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathError {
-    /// Malformed (bad escape, NUL, backslash, not origin-form): 400.
+    /// Malformed (bad escape, NUL, raw backslash, not origin-form): 400.
     BadRequest,
+    /// Well-formed but naming nothing that can exist (a segment with an encoded
+    /// `/`): 404.
+    NoSuchName,
 }
 
 /// A decoded, normalised request path: plain names below the root.
@@ -76,55 +82,99 @@ pub fn percent_decode_strict(s: &[u8]) -> Result<Vec<u8>, PathError> {
     Ok(out)
 }
 
-/// The path part of a request target: origin-form `/p?q`, or absolute-form
-/// `http://host/p?q` (which RFC 9112 §3.2.2 says a server must accept).
-pub fn target_path(target: &[u8]) -> Result<&[u8], PathError> {
+/// The path and the query (without `?`) of a request target: origin-form `/p?q`, or
+/// absolute-form `http://host/p?q` (which RFC 9112 §3.2.2 says a server must accept).
+pub fn split_target(target: &[u8]) -> Result<(&[u8], Option<&[u8]>), PathError> {
     let mut t = target;
+    let mut empty_path = false;
     for scheme in [&b"http://"[..], b"https://"] {
         if t.len() >= scheme.len() && t[..scheme.len()].eq_ignore_ascii_case(scheme) {
             let rest = &t[scheme.len()..];
-            t = match rest.iter().position(|&b| b == b'/') {
-                Some(p) => &rest[p..],
-                None => b"/",
-            };
+            // The authority ends at the path, the query or the fragment.
+            let end = rest
+                .iter()
+                .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+                .unwrap_or(rest.len());
+            t = &rest[end..];
+            empty_path = t.first() != Some(&b'/');
             break;
         }
     }
-    let end = t
-        .iter()
-        .position(|&b| b == b'?' || b == b'#')
-        .unwrap_or(t.len());
-    let path = &t[..end];
+    let (path, query) = match t.iter().position(|&b| b == b'?' || b == b'#') {
+        Some(p) if t[p] == b'?' => {
+            let q = &t[p + 1..];
+            let q = &q[..q.iter().position(|&b| b == b'#').unwrap_or(q.len())];
+            (&t[..p], Some(q))
+        }
+        Some(p) => (&t[..p], None),
+        None => (t, None),
+    };
+    if empty_path {
+        // `http://host?q`: the path is `/` (RFC 9112 §3.2.1).
+        return Ok((b"/", query));
+    }
     if path.first() != Some(&b'/') {
         return Err(PathError::BadRequest);
     }
-    Ok(path)
+    Ok((path, query))
+}
+
+/// The path part of a request target (see [`split_target`]).
+pub fn target_path(target: &[u8]) -> Result<&[u8], PathError> {
+    split_target(target).map(|(p, _)| p)
 }
 
 /// Decode and normalise a request target (rules 1–3 of the module doc).
 pub fn clean_path(target: &[u8]) -> Result<CleanPath, PathError> {
-    let raw = target_path(target)?;
-    let decoded = percent_decode_strict(raw)?;
-    if decoded.iter().any(|&b| b == 0 || b == b'\\') {
+    clean_raw_path(target_path(target)?)
+}
+
+/// [`clean_path`] of a path already split from its target (starts with `/`).
+pub fn clean_raw_path(raw: &[u8]) -> Result<CleanPath, PathError> {
+    if raw.contains(&b'\\') {
         return Err(PathError::BadRequest);
     }
     let mut segments: Vec<Vec<u8>> = Vec::new();
-    for seg in decoded.split(|&b| b == b'/') {
-        match seg {
+    for seg in raw.split(|&b| b == b'/') {
+        let name = percent_decode_strict(seg)?;
+        if name.contains(&0) {
+            return Err(PathError::BadRequest);
+        }
+        match name.as_slice() {
             b"" | b"." => {}
             b".." => {
                 segments.pop();
             }
-            name => segments.push(name.to_vec()),
+            _ => segments.push(name),
         }
+    }
+    // `a%2Fb` names a file called `a/b` (`/a%2Fb/..` is still `/`).
+    if segments.iter().any(|s| s.contains(&b'/')) {
+        return Err(PathError::NoSuchName);
     }
     Ok(CleanPath {
         segments,
-        trailing_slash: decoded.ends_with(b"/"),
+        trailing_slash: raw.ends_with(b"/"),
     })
 }
 
 impl CleanPath {
+    /// The path as a person reads it (`/a b/中/`): decoded, invalid UTF-8 shown as
+    /// U+FFFD, a trailing `/` for a directory.
+    pub fn display(&self, trailing_slash: bool) -> String {
+        let mut s = String::from("/");
+        for (i, seg) in self.segments.iter().enumerate() {
+            if i > 0 {
+                s.push('/');
+            }
+            s.push_str(&String::from_utf8_lossy(seg));
+        }
+        if trailing_slash && !self.segments.is_empty() {
+            s.push('/');
+        }
+        s
+    }
+
     /// Whether any segment is a dotfile (hidden unless `--hidden`).
     pub fn has_hidden(&self) -> bool {
         self.segments.iter().any(|s| s.first() == Some(&b'.'))
@@ -271,35 +321,7 @@ impl Root {
 
     /// Rules 4 and 5: find what `path` names, or say why not.
     pub fn resolve(&self, path: &CleanPath) -> Result<Resolved, ResolveError> {
-        if !self.hidden && path.has_hidden() {
-            return Err(ResolveError::NotFound);
-        }
-        let joined = path.join_to(&self.canonical);
-        let file = match (&self.dir, self.follow_symlinks) {
-            (Some(dir), false) => {
-                let rel = if path.segments.is_empty() {
-                    b".".to_vec()
-                } else {
-                    path.segments.join(&b'/')
-                };
-                open_beneath(dir, &rel)?
-            }
-            _ => {
-                let real = std::fs::canonicalize(&joined)?;
-                if !self.follow_symlinks && !real.starts_with(&self.canonical) {
-                    return Err(ResolveError::Forbidden);
-                }
-                if !std::fs::metadata(&real)?.is_file() && !real.is_dir() {
-                    // Never open FIFOs or devices by path.
-                    return Err(ResolveError::Forbidden);
-                }
-                OpenOptions::new()
-                    .read(true)
-                    .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-                    .open(&real)?
-            }
-        };
-        let meta = file.metadata()?;
+        let (joined, file, meta) = self.open(path, self.follow_symlinks)?;
         if meta.is_dir() {
             Ok(Resolved::Dir(joined))
         } else if meta.is_file() {
@@ -313,89 +335,58 @@ impl Root {
             Err(ResolveError::Forbidden)
         }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn segs(t: &str) -> Vec<String> {
-        clean_path(t.as_bytes())
-            .unwrap()
-            .segments
-            .into_iter()
-            .map(|s| String::from_utf8(s).unwrap())
-            .collect()
-    }
-
-    #[test]
-    fn dot_dot_is_clamped_at_the_root() {
-        assert_eq!(segs("/../../etc/passwd"), ["etc", "passwd"]);
-        assert_eq!(segs("/a/b/../c"), ["a", "c"]);
-        assert_eq!(segs("/%2e%2e/%2E%2E/x"), ["x"]);
-        assert_eq!(segs("/..%2f..%2fx"), ["x"]);
-        assert_eq!(segs("//evil/..%2f..%2fDIR"), ["DIR"]);
-        assert_eq!(segs("/a/./b//c"), ["a", "b", "c"]);
-    }
-
-    #[test]
-    fn decoding_happens_once() {
-        assert_eq!(segs("/%252e%252e/x"), ["%2e%2e", "x"]);
-        assert_eq!(segs("/a%20b/%23%25"), ["a b", "#%"]);
-        assert_eq!(segs("/%E4%B8%AD?q=1"), ["中"]);
-    }
-
-    #[test]
-    fn malformed_targets_are_rejected() {
-        for t in [
-            "%", "/%", "/%1", "/%zz", "/%00", "/a%5cb", "/a\\b", "../x", "x", "*", "",
-        ] {
-            assert_eq!(
-                clean_path(t.as_bytes()),
-                Err(PathError::BadRequest),
-                "{t:?}"
-            );
+    /// The directory `path` names, open for `openat`/`renameat` (uploads), by the
+    /// same rules as [`resolve`](Self::resolve) — except that it never leaves the
+    /// root, `--follow-symlinks` or not: that flag lets files out to be read, never
+    /// in to be written.
+    pub fn open_dir(&self, path: &CleanPath) -> Result<File, ResolveError> {
+        let (_, file, meta) = self.open(path, false)?;
+        if meta.is_dir() {
+            Ok(file)
+        } else {
+            Err(ResolveError::NotFound)
         }
     }
 
-    #[test]
-    fn absolute_form_keeps_only_the_path() {
-        assert_eq!(segs("http://example.com/a/b?x"), ["a", "b"]);
-        assert_eq!(segs("HTTP://example.com"), Vec::<String>::new());
-    }
-
-    #[test]
-    fn urls_are_single_slash_and_encoded() {
-        let p = clean_path(b"//evil.com/%0d%0aSet-Cookie:x/").unwrap();
-        let url = p.url(true);
-        assert_eq!(url, "/evil.com/%0D%0ASet-Cookie%3Ax/");
-        assert_eq!(clean_path(b"/").unwrap().url(true), "/");
-        assert_eq!(encode_segment(b"a b#%\xff"), "a%20b%23%25%FF");
+    fn open(
+        &self,
+        path: &CleanPath,
+        follow_out: bool,
+    ) -> Result<(PathBuf, File, std::fs::Metadata), ResolveError> {
+        if !self.hidden && path.has_hidden() {
+            return Err(ResolveError::NotFound);
+        }
+        let joined = path.join_to(&self.canonical);
+        let file = match (&self.dir, follow_out) {
+            (Some(dir), false) => {
+                let rel = if path.segments.is_empty() {
+                    b".".to_vec()
+                } else {
+                    path.segments.join(&b'/')
+                };
+                open_beneath(dir, &rel)?
+            }
+            _ => {
+                let real = std::fs::canonicalize(&joined)?;
+                if !follow_out && !real.starts_with(&self.canonical) {
+                    return Err(ResolveError::Forbidden);
+                }
+                if !std::fs::metadata(&real)?.is_file() && !real.is_dir() {
+                    // Never open FIFOs or devices by path.
+                    return Err(ResolveError::Forbidden);
+                }
+                OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+                    .open(&real)?
+            }
+        };
+        let meta = file.metadata()?;
+        Ok((joined, file, meta))
     }
 }
 
 #[cfg(test)]
-mod resolve_tests {
-    use super::*;
-
-    #[test]
-    fn symlinks_out_are_refused_and_in_are_served() {
-        let d = tempfile::tempdir().unwrap();
-        let root = d.path().join("root");
-        std::fs::create_dir(&root).unwrap();
-        std::fs::write(d.path().join("secret"), "s").unwrap();
-        std::fs::write(root.join("f"), "f").unwrap();
-        std::os::unix::fs::symlink("../secret", root.join("out")).unwrap();
-        std::os::unix::fs::symlink("f", root.join("in")).unwrap();
-        let r = Root::new(&root, false, false).unwrap();
-        let get = |t: &str| r.resolve(&clean_path(t.as_bytes()).unwrap());
-        assert!(matches!(get("/in"), Ok(Resolved::File(..))));
-        assert_eq!(get("/out").unwrap_err(), ResolveError::Forbidden);
-        assert_eq!(get("/nope").unwrap_err(), ResolveError::NotFound);
-        assert_eq!(get("/f/").unwrap_err(), ResolveError::NotFound);
-        assert!(matches!(get("/"), Ok(Resolved::Dir(_))));
-        let follow = Root::new(&root, false, true).unwrap();
-        let p = clean_path(b"/out").unwrap();
-        assert!(matches!(follow.resolve(&p), Ok(Resolved::File(..))));
-    }
-}
+#[path = "fs_tests.rs"]
+mod tests;

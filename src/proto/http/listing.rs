@@ -1,14 +1,17 @@
-//! Directory listings as HTML and as JSON.
+//! Directory listings: reading the entries, sorting them as the query asks
+//! (`?sort=name|size|time&order=asc|desc`, directories always first), and the JSON
+//! rendering; the HTML page is `listing_html.rs`.
 //!
-//! Entries: directories first, then everything else, each group sorted by name
-//! (bytewise). Links are relative (`name`, `dir/`) and percent-encoded, `:` included,
-//! so a name like `javascript:alert(1)` or `a:b` stays a path, never a scheme; names are
-//! HTML-escaped and control characters shown as U+FFFD, so `<script>`, quotes,
-//! newlines and invalid UTF-8 render as text.
+//! Links are relative (`name`, `dir/`) and percent-encoded, `:` included, so a name
+//! like `javascript:alert(1)` or `a:b` stays a path, never a scheme. A symlink is
+//! described by its target when the target is one we would serve (inside the root,
+//! or `--follow-symlinks`); one leading outside or dangling is listed as a
+//! `symlink` with no size, no time and no link, so a listing says nothing about files
+//! outside the root and offers nothing that would answer 403 or 404.
 //!
-//! A rendering is kept with the directory's entry in the resolution cache
-//! (`cache.rs`), which drops it as soon as anything in the directory changes — a name,
-//! a size, a time — so a listing is never stale.
+//! A listing is kept with the directory's entry in the resolution cache (`cache.rs`),
+//! which drops it as soon as anything in the directory changes — a name, a size, a
+//! time — so a listing is never stale.
 
 use std::fs::File;
 use std::io::Write;
@@ -16,29 +19,217 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use nix::sys::memfd::{MFdFlags, memfd_create};
 use serde_json::json;
 
+use super::date;
 use super::fs::{Root, encode_segment};
-use super::response::mtime_of;
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
+/// What a listed name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Dir,
+    File,
+    /// A symlink we would not follow (outside the root) or that dangles.
+    Symlink,
+}
+
+/// One listed name.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub name: Vec<u8>,
+    pub kind: Kind,
+    /// Bytes, for files.
+    pub size: Option<u64>,
+    /// Seconds since 1970 (negative before), for files and directories.
+    pub mtime: Option<i64>,
+}
+
+/// Read `dir` (a directory below `root`): every name but hidden ones (unless
+/// `--hidden`), unsorted.
+pub fn read_entries(dir: &Path, root: &Root) -> std::io::Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let Ok(e) = e else { continue };
+        let name = e.file_name().as_bytes().to_vec();
+        if !root.hidden && name.first() == Some(&b'.') {
+            continue;
+        }
+        let Ok(own) = e.metadata() else { continue };
+        let meta = if own.file_type().is_symlink() {
+            match std::fs::canonicalize(e.path()) {
+                Ok(real) if root.follow_symlinks || real.starts_with(&root.canonical) => {
+                    std::fs::metadata(&real).ok()
+                }
+                _ => None,
+            }
+        } else {
+            Some(own)
+        };
+        entries.push(match meta {
+            Some(m) if m.is_dir() => Entry {
+                name,
+                kind: Kind::Dir,
+                size: None,
+                mtime: Some(m.mtime()),
+            },
+            Some(m) => Entry {
+                name,
+                kind: Kind::File,
+                size: Some(m.size()),
+                mtime: Some(m.mtime()),
+            },
+            None => Entry {
+                name,
+                kind: Kind::Symlink,
+                size: None,
+                mtime: None,
+            },
+        });
+    }
+    Ok(entries)
+}
+
+/// The column a listing is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortKey {
+    Name,
+    Size,
+    Time,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 3] = [SortKey::Name, SortKey::Size, SortKey::Time];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Size => "size",
+            SortKey::Time => "time",
         }
     }
-    out
+}
+
+/// The two renderings of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Html,
+    Json,
+}
+
+/// How a listing is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct View {
+    pub format: Format,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+impl View {
+    /// The view a query string asks for; unknown keys and values are ignored.
+    pub fn from_query(query: Option<&[u8]>, format: Format) -> View {
+        let mut v = View {
+            format,
+            sort: SortKey::Name,
+            descending: false,
+        };
+        for pair in query.unwrap_or(b"").split(|&b| b == b'&') {
+            match pair {
+                b"sort=name" => v.sort = SortKey::Name,
+                b"sort=size" => v.sort = SortKey::Size,
+                b"sort=time" | b"sort=mtime" => v.sort = SortKey::Time,
+                b"order=asc" => v.descending = false,
+                b"order=desc" => v.descending = true,
+                _ => {}
+            }
+        }
+        v
+    }
+
+    /// Whether this is the order a listing has without a query.
+    pub fn is_default(&self) -> bool {
+        self.sort == SortKey::Name && !self.descending
+    }
+
+    /// The query that asks for this view (empty for the default one).
+    pub fn query(&self) -> String {
+        if self.is_default() {
+            return String::new();
+        }
+        format!(
+            "?sort={}&order={}",
+            self.sort.name(),
+            if self.descending { "desc" } else { "asc" }
+        )
+    }
+
+    /// The query a column header links to: that column ascending, or reversed when
+    /// it is the column already sorted by.
+    pub fn toggle(&self, key: SortKey) -> String {
+        let next = View {
+            format: self.format,
+            sort: key,
+            descending: key == self.sort && !self.descending,
+        };
+        let q = next.query();
+        if q.is_empty() {
+            "?sort=name&order=asc".into()
+        } else {
+            q
+        }
+    }
+}
+
+/// Names as a person orders them: runs of digits compare as numbers (`file-2`
+/// before `file-10`), letters without regard to ASCII case (`a` before `DIR`),
+/// everything else bytewise; equal under that (`a01`, `a1`, `A`), the bytes decide,
+/// so the order is total.
+pub fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let run =
+                |s: &[u8], k: usize| k + s[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let (ei, ej) = (run(a, i), run(b, j));
+            let trim = |s: &[u8]| -> usize { s.iter().take_while(|&&c| c == b'0').count() };
+            let (da, db) = (&a[i..ei], &b[j..ej]);
+            let (da, db) = (&da[trim(da)..], &db[trim(db)..]);
+            let o = da.len().cmp(&db.len()).then_with(|| da.cmp(db));
+            if o != Ordering::Equal {
+                return o;
+            }
+            (i, j) = (ei, ej);
+        } else {
+            let (x, y) = (a[i].to_ascii_lowercase(), b[j].to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (a.len() - i).cmp(&(b.len() - j)).then_with(|| a.cmp(b))
+}
+
+/// `entries` in the order `view` asks for: directories first, then by the key,
+/// then by name (in natural order).
+pub fn sorted<'a>(entries: &'a [Entry], view: &View) -> Vec<&'a Entry> {
+    let mut v: Vec<&Entry> = entries.iter().collect();
+    v.sort_by(|a, b| {
+        let by_key = match view.sort {
+            SortKey::Name => std::cmp::Ordering::Equal,
+            SortKey::Size => a.size.cmp(&b.size),
+            SortKey::Time => a.mtime.cmp(&b.mtime),
+        };
+        let mut o = by_key.then_with(|| natural_cmp(&a.name, &b.name));
+        if view.descending {
+            o = o.reverse();
+        }
+        (b.kind == Kind::Dir).cmp(&(a.kind == Kind::Dir)).then(o)
+    });
+    v
 }
 
 /// `1536` → `1.5 KiB`.
@@ -56,117 +247,63 @@ pub fn human_size(n: u64) -> String {
     format!("{v:.1} {}", UNITS[u])
 }
 
-#[derive(Debug)]
-struct Entry {
-    name: Vec<u8>,
-    is_dir: bool,
-    size: u64,
-    mtime: SystemTime,
-}
-
-fn read_entries(dir: &Path, root: &Root) -> std::io::Result<Vec<Entry>> {
-    let hidden = root.hidden;
-    let mut entries = Vec::new();
-    for e in std::fs::read_dir(dir)? {
-        let Ok(e) = e else { continue };
-        let name = e.file_name().as_bytes().to_vec();
-        if !hidden && name.first() == Some(&b'.') {
-            continue;
-        }
-        // Names with a backslash are never served (see fs.rs), so are not listed.
-        if name.contains(&b'\\') {
-            continue;
-        }
-        // A symlink shows its target's type, size and time only when the target is
-        // one we would serve (inside the root, or --follow-symlinks); otherwise — and
-        // when it dangles — the link itself is described, so a listing says nothing
-        // about files outside the root.
-        let Ok(own) = e.metadata() else { continue };
-        let meta = if own.file_type().is_symlink() {
-            match std::fs::canonicalize(e.path()) {
-                Ok(real) if root.follow_symlinks || real.starts_with(&root.canonical) => {
-                    std::fs::metadata(&real).unwrap_or(own)
-                }
-                _ => own,
-            }
-        } else {
-            own
-        };
-        entries.push(Entry {
-            name,
-            is_dir: meta.is_dir(),
-            size: if meta.is_dir() { 0 } else { meta.size() },
-            mtime: mtime_of(&meta),
-        });
-    }
-    entries.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
-    Ok(entries)
-}
-
-fn display_name(name: &[u8]) -> String {
+/// The name as text (invalid UTF-8 as U+FFFD).
+pub fn display_name(name: &[u8]) -> String {
     String::from_utf8_lossy(name).into_owned()
 }
 
-/// The relative link to an entry. Every byte outside RFC 3986's unreserved set is
-/// percent-encoded, `:` included, so no name can read as a scheme (`javascript:`)
-/// and a leading `./` is not needed.
-fn href(e: &Entry) -> String {
+/// The relative link to an entry, or `None` for a symlink we would not serve.
+/// Every byte outside RFC 3986's unreserved set is percent-encoded, `:` included, so
+/// no name can read as a scheme and no leading `./` is needed. A directory's link
+/// keeps the listing's order (`dir/?sort=size&order=desc`).
+pub fn href(e: &Entry, view: &View) -> Option<String> {
     let mut h = encode_segment(&e.name);
-    if e.is_dir {
-        h.push('/');
+    match e.kind {
+        Kind::Symlink => return None,
+        Kind::Dir => {
+            h.push('/');
+            h.push_str(&view.query());
+        }
+        Kind::File => {}
     }
-    h
+    Some(h)
 }
 
-fn render_html(url_path: &str, entries: &[Entry]) -> Vec<u8> {
-    let title = escape_html(&format!("Index of {url_path}"));
-    let mut s = String::with_capacity(512 + entries.len() * 96);
-    s.push_str("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n");
-    s.push_str("<meta name=\"viewport\" content=\"width=device-width\">\n");
-    s.push_str(&format!("<title>{title}</title>\n"));
-    s.push_str(
-        "<style>body{font-family:sans-serif}td{padding:0 1em}td+td{text-align:right}td+td+td{text-align:left}</style>\n",
-    );
-    s.push_str(&format!("</head><body>\n<h1>{title}</h1>\n<table>\n"));
-    // Rows leave out the end tags HTML makes optional (`</td>`, `</tr>`): a listing
-    // of thousands of names is a fifth smaller for it.
-    s.push_str("<tr><th>Name<th>Size<th>Modified (UTC)\n");
-    if url_path != "/" {
-        s.push_str("<tr><td><a href=\"../\">../</a><td><td>\n");
-    }
-    for e in entries {
-        let name = escape_html(&display_name(&e.name));
-        let slash = if e.is_dir { "/" } else { "" };
-        let size = if e.is_dir {
-            "-".to_string()
-        } else {
-            human_size(e.size)
-        };
-        let when = humantime::format_rfc3339_seconds(e.mtime).to_string();
-        let when = when.trim_end_matches('Z').replacen('T', " ", 1);
-        s.push_str(&format!(
-            "<tr><td><a href=\"{}\">{name}{slash}</a><td>{size}<td>{when}\n",
-            escape_html(&href(e))
-        ));
-    }
-    s.push_str("</table>\n</body></html>\n");
-    s.into_bytes()
+/// What a listing page shows besides its entries.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'a> {
+    /// The directory as a person reads it (`/a b/`), decoded.
+    pub path: &'a str,
+    /// Offer the upload form (`--upload`).
+    pub upload: bool,
 }
 
-fn render_json(url_path: &str, entries: &[Entry]) -> Vec<u8> {
-    let list: Vec<_> = entries
-        .iter()
+pub fn render_json(entries: &[Entry], page: &Page, view: &View) -> Vec<u8> {
+    let list: Vec<_> = sorted(entries, view)
+        .into_iter()
         .map(|e| {
             json!({
                 "name": display_name(&e.name),
-                "type": if e.is_dir { "dir" } else { "file" },
+                "type": match e.kind { Kind::Dir => "dir", Kind::File => "file", Kind::Symlink => "symlink" },
                 "size": e.size,
-                "mtime": humantime::format_rfc3339_seconds(e.mtime).to_string(),
-                "href": href(e),
+                "mtime": e.mtime.map(date::rfc3339),
+                "href": href(e, view),
             })
         })
         .collect();
-    let mut v = serde_json::to_vec(&json!({"path": url_path, "entries": list})).unwrap_or_default();
+    let sort_links: serde_json::Map<String, serde_json::Value> = SortKey::ALL
+        .iter()
+        .map(|k| (k.name().to_string(), json!(view.toggle(*k))))
+        .collect();
+    let mut v = serde_json::to_vec(&json!({
+        "path": page.path,
+        "sort": view.sort.name(),
+        "order": if view.descending { "desc" } else { "asc" },
+        "parent": (page.path != "/").then(|| format!("../{}", view.query())),
+        "sort_links": sort_links,
+        "entries": list,
+    }))
+    .unwrap_or_default();
     v.push(b'\n');
     v
 }
@@ -182,9 +319,9 @@ pub enum Body {
 }
 
 impl Body {
-    fn new(bytes: Vec<u8>) -> Body {
+    pub fn new(bytes: Vec<u8>) -> Body {
         let as_file = || -> std::io::Result<Body> {
-            let fd = memfd_create(c"nettool-listing", MFdFlags::MFD_CLOEXEC)?;
+            let fd = memfd_create(c"nettool-body", MFdFlags::MFD_CLOEXEC)?;
             let mut f = File::from(fd);
             f.write_all(&bytes)?;
             Ok(Body::File(Arc::new(f), bytes.len() as u64))
@@ -220,77 +357,6 @@ impl Body {
     }
 }
 
-/// The two renderings of a listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Html,
-    Json,
-}
-
-/// Read `dir` and render its listing as shown at `url_path`, in one format only (a
-/// server asked only for HTML never builds the JSON, which is most of the memory a
-/// listing costs while it is made).
-pub fn render(dir: &Path, url_path: &str, root: &Root, format: Format) -> std::io::Result<Body> {
-    let entries = read_entries(dir, root)?;
-    Ok(Body::new(match format {
-        Format::Html => render_html(url_path, &entries),
-        Format::Json => render_json(url_path, &entries),
-    }))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_and_sizes() {
-        assert_eq!(
-            escape_html("<script>\"a\"&'b'\n"),
-            "&lt;script&gt;&quot;a&quot;&amp;&#39;b&#39;\u{FFFD}"
-        );
-        assert_eq!(human_size(10), "10 B");
-        assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(10 << 20), "10.0 MiB");
-    }
-
-    #[test]
-    fn dirs_first_sorted_escaped_relative() {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join("b.txt"), "x").unwrap();
-        std::fs::write(d.path().join("<script>a"), "x").unwrap();
-        std::fs::write(d.path().join(".secret"), "x").unwrap();
-        std::fs::create_dir(d.path().join("zdir")).unwrap();
-        std::fs::write(d.path().join("javascript:alert(1)"), "x").unwrap();
-        std::os::unix::fs::symlink("/etc/passwd", d.path().join("out")).unwrap();
-        let root = Root::new(d.path(), false, false).unwrap();
-        let html = render(d.path(), "/sub/", &root, Format::Html).unwrap();
-        let html = String::from_utf8(html.to_vec()).unwrap();
-        let zdir = html.find("\"zdir/\"").unwrap();
-        let b = html.find("\"b.txt\"").unwrap();
-        assert!(zdir < b, "{html}");
-        assert!(
-            html.contains("href=\"%3Cscript%3Ea\">&lt;script&gt;a</a>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("href=\"javascript%3Aalert%281%29\""),
-            "{html}"
-        );
-        assert!(html.contains("href=\"../\""));
-        assert!(!html.contains("secret"));
-        let passwd = std::fs::metadata("/etc/passwd").unwrap().len();
-        let out_row = html.lines().find(|l| l.contains("\"out\"")).unwrap();
-        assert!(
-            !out_row.contains(&human_size(passwd)) || passwd == 11,
-            "{out_row}"
-        );
-        let v: serde_json::Value = serde_json::from_slice(
-            &render(d.path(), "/sub/", &root, Format::Json)
-                .unwrap()
-                .to_vec(),
-        )
-        .unwrap();
-        assert_eq!(v["entries"][0]["name"], "zdir");
-        assert_eq!(v["entries"][0]["type"], "dir");
-    }
-}
+#[path = "listing_tests.rs"]
+mod tests;

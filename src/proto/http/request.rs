@@ -1,12 +1,26 @@
-//! Parsing one HTTP/1.x request head, strictly.
+//! Parsing one HTTP/1.x request head, strictly, without copying it.
 //!
-//! httparse does the tokenising: it returns `Partial` until the blank line arrives,
-//! which suits an event loop that gets bytes in pieces. On top of it this module
-//! enforces the limits (request line → 414, head size or header count → 431) and
-//! the framing rules whose lax handling gave other servers request smuggling bugs:
-//! `Content-Length` must be plain digits and agree with itself, `Transfer-Encoding`
-//! is not accepted beside it, obsolete line folding and stray CR/NUL are rejected
-//! (httparse already refuses those), an HTTP/1.1 request needs exactly one `Host`.
+//! The request line is read here (RFC 9112 §3): `method SP target SP HTTP/d.d`, one
+//! space each, a `tchar` method, a target of visible bytes. A version `1.x` above
+//! 1.1 is served as 1.1 (RFC 9110 §2.5), another major version is 505. The header
+//! fields are tokenised by httparse, which returns `Partial` until the blank line —
+//! what an event loop that gets bytes in pieces needs. On top of it this module
+//! enforces the limits (request line → 414, head size or field count → 431) and the
+//! framing rules whose lax handling gave other servers request-smuggling bugs:
+//! `Content-Length` must be plain digits and agree with itself; `Transfer-Encoding`
+//! must be exactly `chunked` (another coding is 501), never beside `Content-Length`,
+//! never in HTTP/1.0 (§6.1); obsolete line folding and stray CR/NUL are refused
+//! (httparse does); an HTTP/1.1 request needs exactly one `Host`, and a valid one
+//! (§3.2). Field values are opaque bytes: obs-text (0x80–0xFF) is allowed (RFC 9110
+//! §5.5).
+//!
+//! The [`Request`] borrows from the input buffer; the only allocation is for a list
+//! field sent on several lines, joined as §5.3 says.
+
+use std::borrow::Cow;
+
+use super::syntax::{Line, request_line};
+pub use super::syntax::{is_tchar, valid_host};
 
 /// Longest request line (method, target, version) before answering 414.
 pub const MAX_REQUEST_LINE: usize = 8 * 1024;
@@ -15,39 +29,92 @@ pub const MAX_HEAD: usize = 16 * 1024;
 /// Most header fields in one request before answering 431.
 pub const MAX_HEADERS: usize = 64;
 
-/// The methods this server implements.
+/// The request method: the ones RFC 9110 (and RFC 5789's PATCH) define, and any
+/// other token (501, §9.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
     Head,
-    /// Any other valid token: answered 405 with `Allow: GET, HEAD`.
-    Other,
+    Options,
+    Put,
+    Post,
+    Delete,
+    Patch,
+    Trace,
+    Connect,
+    /// A token no method of ours or RFC 9110's.
+    Unknown,
 }
 
-/// What a request asks for, reduced to what a static file server needs.
+impl Method {
+    fn of(token: &[u8]) -> Method {
+        match token {
+            b"GET" => Method::Get,
+            b"HEAD" => Method::Head,
+            b"OPTIONS" => Method::Options,
+            b"PUT" => Method::Put,
+            b"POST" => Method::Post,
+            b"DELETE" => Method::Delete,
+            b"PATCH" => Method::Patch,
+            b"TRACE" => Method::Trace,
+            b"CONNECT" => Method::Connect,
+            _ => Method::Unknown,
+        }
+    }
+
+    /// GET or HEAD: the methods conditional GET and ranges apply to.
+    pub fn is_get_or_head(self) -> bool {
+        matches!(self, Method::Get | Method::Head)
+    }
+}
+
+/// How the request body is delimited (RFC 9112 §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// No body.
+    None,
+    /// `Content-Length: n` bytes (n > 0).
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+}
+
+/// What a request says, borrowed from the buffer it was parsed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
+pub struct Request<'a> {
     pub method: Method,
     /// The method as sent (for the access log).
-    pub method_name: String,
+    pub method_raw: &'a [u8],
     /// The request target exactly as sent (still percent-encoded).
-    pub target: Vec<u8>,
-    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+    pub target: &'a [u8],
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1 (and 1.2 and above).
     pub minor: u8,
     /// The client allows the connection to stay open after this response.
     pub keep_alive: bool,
-    /// A request body follows (never used; skipped or the connection closes).
-    pub has_body: bool,
-    /// The body's length when framed by `Content-Length` (0 otherwise).
-    pub content_length: u64,
-    /// The body is chunked (its end is not known without decoding it).
-    pub chunked: bool,
-    pub if_none_match: Option<String>,
-    pub if_modified_since: Option<String>,
-    pub range: Option<String>,
-    pub if_range: Option<String>,
-    /// `Accept` names `application/json` (directory listings answer in JSON).
-    pub wants_json: bool,
+    pub framing: Framing,
+    /// `Expect: 100-continue`.
+    pub expect_continue: bool,
+    /// Another expectation (417).
+    pub expect_other: bool,
+    pub if_match: Option<Cow<'a, [u8]>>,
+    pub if_none_match: Option<Cow<'a, [u8]>>,
+    /// `None` also when sent twice (a recipient ignores it then, §13.1.3).
+    pub if_modified_since: Option<&'a [u8]>,
+    pub if_unmodified_since: Option<&'a [u8]>,
+    pub range: Option<&'a [u8]>,
+    pub if_range: Option<&'a [u8]>,
+    /// `If-Range` was sent more than once: the `Range` is then ignored.
+    pub if_range_repeated: bool,
+    pub accept: Option<Cow<'a, [u8]>>,
+    pub accept_encoding: Option<Cow<'a, [u8]>>,
+    pub authorization: Option<&'a [u8]>,
+    pub content_type: Option<&'a [u8]>,
+    pub origin: Option<&'a [u8]>,
+    pub host: Option<&'a [u8]>,
+    /// `Sec-Fetch-Site` (browsers say whether a request is cross-site).
+    pub fetch_site: Option<&'a [u8]>,
+    /// `Access-Control-Request-Method` (a CORS preflight).
+    pub cors_request_method: Option<&'a [u8]>,
     /// Bytes of the head, to remove from the input buffer.
     pub head_len: usize,
 }
@@ -59,119 +126,239 @@ pub struct Reject {
     pub why: &'static str,
 }
 
-fn reject(status: u16, why: &'static str) -> Reject {
+pub(super) fn reject(status: u16, why: &'static str) -> Reject {
     Reject { status, why }
 }
 
-/// The outcome of looking at the input buffer.
+/// The outcome of looking at the input buffer. (It lives on the stack for one
+/// request; boxing the large variant would cost an allocation per request.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parsed {
+#[allow(clippy::large_enum_variant)]
+pub enum Parsed<'a> {
     /// More bytes are needed.
     Partial,
-    Complete(Request),
+    Complete(Request<'a>),
 }
 
-/// Parse the request head at the start of `buf`.
-pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
-    // 414 before anything else: a request line that does not end in time.
-    let line_end = buf.iter().position(|&b| b == b'\n');
-    match line_end {
-        None if buf.len() > MAX_REQUEST_LINE => return Err(reject(414, "request line too long")),
-        Some(n) if n > MAX_REQUEST_LINE => return Err(reject(414, "request line too long")),
-        _ => {}
-    }
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut req = httparse::Request::new(&mut headers);
-    let status = match req.parse(buf) {
-        Ok(s) => s,
-        Err(httparse::Error::TooManyHeaders) => return Err(reject(431, "too many header fields")),
-        Err(httparse::Error::Version) => return Err(reject(400, "unsupported HTTP version")),
-        Err(_) => return Err(reject(400, "malformed request")),
-    };
-    let head_len = match status {
-        httparse::Status::Partial if buf.len() > MAX_HEAD => {
-            return Err(reject(431, "request head too large"));
-        }
-        httparse::Status::Partial => return Ok(Parsed::Partial),
-        httparse::Status::Complete(n) if n > MAX_HEAD => {
-            return Err(reject(431, "request head too large"));
-        }
-        httparse::Status::Complete(n) => n,
-    };
-    let method_name = req.method.unwrap_or("").to_string();
-    let method = match method_name.as_str() {
-        "GET" => Method::Get,
-        "HEAD" => Method::Head,
-        _ => Method::Other,
-    };
-    let target = req.path.unwrap_or("").as_bytes().to_vec();
-    let minor = req.version.unwrap_or(1);
+/// Header fields looked at with a small array first: most requests have a handful,
+/// and httparse wants the array initialised (64 empty fields are 2 KiB to clear per
+/// request). More than this, and the head is parsed again with [`MAX_HEADERS`].
+const FEW_HEADERS: usize = 24;
 
+/// What httparse made of the header section.
+enum Scan {
+    Partial,
+    /// Its length and the number of fields.
+    Done(usize, usize),
+    /// More fields than the array holds.
+    TooMany,
+}
+
+/// Tokenise the header fields at `fields` into `dst`; `buffered` is all there is
+/// of the head so far (431 once it is too large to complete).
+fn scan_fields<'b>(
+    fields: &'b [u8],
+    dst: &mut [httparse::Header<'b>],
+    buffered: usize,
+) -> Result<Scan, Reject> {
+    match httparse::parse_headers(fields, dst) {
+        Ok(httparse::Status::Complete((n, hs))) => Ok(Scan::Done(n, hs.len())),
+        Ok(httparse::Status::Partial) if buffered > MAX_HEAD => {
+            Err(reject(431, "request head too large"))
+        }
+        Ok(httparse::Status::Partial) => Ok(Scan::Partial),
+        Err(httparse::Error::TooManyHeaders) => Ok(Scan::TooMany),
+        Err(_) => Err(reject(400, "malformed header field")),
+    }
+}
+
+/// Join a list field sent on several lines (RFC 9110 §5.3).
+fn join<'a>(slot: &mut Option<Cow<'a, [u8]>>, value: &'a [u8]) {
+    *slot = Some(match slot.take() {
+        None => Cow::Borrowed(value),
+        Some(prev) => {
+            let mut v = prev.into_owned();
+            v.extend_from_slice(b", ");
+            v.extend_from_slice(value);
+            Cow::Owned(v)
+        }
+    });
+}
+
+/// A singleton field: the first value, and `*repeated` set when it comes again.
+fn single<'a>(slot: &mut Option<&'a [u8]>, value: &'a [u8], repeated: &mut bool) {
+    if slot.is_some() {
+        *repeated = true;
+    } else {
+        *slot = Some(value);
+    }
+}
+
+/// Parse the request head at the start of `buf`. Up to a few empty lines before the
+/// request line are skipped (RFC 9112 §2.2); `head_len` counts them.
+pub fn parse(buf: &[u8]) -> Result<Parsed<'_>, Reject> {
+    let mut skipped = 0;
+    while skipped < 8 {
+        match &buf[skipped..] {
+            [b'\r', b'\n', ..] => skipped += 2,
+            [b'\n', ..] => skipped += 1,
+            [b'\r'] => return Ok(Parsed::Partial),
+            _ => break,
+        }
+    }
+    let buf = &buf[skipped..];
+    let Some(Line {
+        method: method_raw,
+        target,
+        minor,
+        len: line_len,
+    }) = request_line(buf)?
+    else {
+        return Ok(Parsed::Partial);
+    };
+    let fields = &buf[line_len..];
+    let mut few = [httparse::EMPTY_HEADER; FEW_HEADERS];
+    let mut many;
+    let (head_len, headers) = match scan_fields(fields, &mut few, buf.len())? {
+        Scan::Partial => return Ok(Parsed::Partial),
+        Scan::Done(n, count) => (line_len + n, &few[..count]),
+        Scan::TooMany => {
+            many = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            match scan_fields(fields, &mut many, buf.len())? {
+                Scan::Partial => return Ok(Parsed::Partial),
+                Scan::Done(n, count) => (line_len + n, &many[..count]),
+                Scan::TooMany => return Err(reject(431, "too many header fields")),
+            }
+        }
+    };
+    if head_len > MAX_HEAD {
+        return Err(reject(431, "request head too large"));
+    }
     let mut r = Request {
-        method,
-        method_name,
+        method: Method::of(method_raw),
+        method_raw,
         target,
         minor,
         keep_alive: minor == 1,
-        has_body: false,
-        content_length: 0,
-        chunked: false,
+        framing: Framing::None,
+        expect_continue: false,
+        expect_other: false,
+        if_match: None,
         if_none_match: None,
         if_modified_since: None,
+        if_unmodified_since: None,
         range: None,
         if_range: None,
-        wants_json: false,
-        head_len,
+        if_range_repeated: false,
+        accept: None,
+        accept_encoding: None,
+        authorization: None,
+        content_type: None,
+        origin: None,
+        host: None,
+        fetch_site: None,
+        cors_request_method: None,
+        head_len: skipped + head_len,
     };
     let mut hosts = 0;
     let mut content_length: Option<u64> = None;
     let mut transfer_encoding = false;
-    let mut accept: Vec<&str> = Vec::new();
-    for h in req.headers.iter() {
-        let value = std::str::from_utf8(h.value).map_err(|_| reject(400, "non-UTF-8 header"))?;
-        let value = value.trim_matches([' ', '\t']);
-        let name = h.name;
-        if name.eq_ignore_ascii_case("host") {
-            hosts += 1;
-        } else if name.eq_ignore_ascii_case("content-length") {
-            let n = parse_content_length(value)?;
-            if content_length.is_some_and(|c| c != n) {
-                return Err(reject(400, "conflicting Content-Length"));
+    let (mut ims_twice, mut ius_twice, mut ignored) = (false, false, false);
+    for h in headers {
+        let value = h.value.trim_ascii();
+        let name = h.name.as_bytes();
+        // Dispatch on length first: most fields are compared against one name only.
+        match name.len() {
+            4 if name.eq_ignore_ascii_case(b"host") => {
+                hosts += 1;
+                r.host = Some(value);
             }
-            content_length = Some(n);
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            if transfer_encoding {
-                return Err(reject(400, "repeated Transfer-Encoding"));
+            5 if name.eq_ignore_ascii_case(b"range") => {
+                if r.range.is_some() {
+                    return Err(reject(400, "repeated Range"));
+                }
+                r.range = Some(value);
             }
-            transfer_encoding = true;
-            if !value.eq_ignore_ascii_case("chunked") {
-                return Err(reject(400, "unsupported Transfer-Encoding"));
-            }
-        } else if name.eq_ignore_ascii_case("connection") {
-            for token in value.split(',').map(str::trim) {
-                if token.eq_ignore_ascii_case("close") {
-                    r.keep_alive = false;
-                } else if token.eq_ignore_ascii_case("keep-alive") && minor == 0 {
-                    r.keep_alive = true;
+            6 if name.eq_ignore_ascii_case(b"accept") => join(&mut r.accept, value),
+            6 if name.eq_ignore_ascii_case(b"origin") => single(&mut r.origin, value, &mut ignored),
+            6 if name.eq_ignore_ascii_case(b"expect") => {
+                for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+                    if token.eq_ignore_ascii_case(b"100-continue") {
+                        r.expect_continue = true;
+                    } else if !token.is_empty() {
+                        r.expect_other = true;
+                    }
                 }
             }
-        } else if name.eq_ignore_ascii_case("if-none-match") {
-            r.if_none_match = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("if-modified-since") {
-            r.if_modified_since = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("range") {
-            if r.range.is_some() {
-                return Err(reject(400, "repeated Range"));
+            8 if name.eq_ignore_ascii_case(b"if-match") => join(&mut r.if_match, value),
+            8 if name.eq_ignore_ascii_case(b"if-range") => {
+                single(&mut r.if_range, value, &mut r.if_range_repeated);
             }
-            r.range = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("if-range") {
-            r.if_range = Some(value.to_string());
-        } else if name.eq_ignore_ascii_case("accept") {
-            accept.push(value);
+            10 if name.eq_ignore_ascii_case(b"connection") => {
+                for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+                    if token.eq_ignore_ascii_case(b"close") {
+                        r.keep_alive = false;
+                    } else if token.eq_ignore_ascii_case(b"keep-alive") && minor == 0 {
+                        r.keep_alive = true;
+                    }
+                }
+            }
+            12 if name.eq_ignore_ascii_case(b"content-type") => {
+                if r.content_type.is_some() {
+                    return Err(reject(400, "repeated Content-Type"));
+                }
+                r.content_type = Some(value);
+            }
+            13 if name.eq_ignore_ascii_case(b"if-none-match") => join(&mut r.if_none_match, value),
+            13 if name.eq_ignore_ascii_case(b"authorization") => {
+                if r.authorization.is_some() {
+                    return Err(reject(400, "repeated Authorization"));
+                }
+                r.authorization = Some(value);
+            }
+            14 if name.eq_ignore_ascii_case(b"content-length") => {
+                let n = parse_content_length(value)?;
+                if content_length.is_some_and(|c| c != n) {
+                    return Err(reject(400, "conflicting Content-Length"));
+                }
+                content_length = Some(n);
+            }
+            14 if name.eq_ignore_ascii_case(b"sec-fetch-site") => {
+                single(&mut r.fetch_site, value, &mut ignored);
+            }
+            15 if name.eq_ignore_ascii_case(b"accept-encoding") => {
+                join(&mut r.accept_encoding, value);
+            }
+            17 if name.eq_ignore_ascii_case(b"if-modified-since") => {
+                single(&mut r.if_modified_since, value, &mut ims_twice);
+            }
+            17 if name.eq_ignore_ascii_case(b"transfer-encoding") => {
+                if transfer_encoding {
+                    return Err(reject(400, "repeated Transfer-Encoding"));
+                }
+                transfer_encoding = true;
+                transfer_coding(value)?;
+            }
+            19 if name.eq_ignore_ascii_case(b"if-unmodified-since") => {
+                single(&mut r.if_unmodified_since, value, &mut ius_twice);
+            }
+            29 if name.eq_ignore_ascii_case(b"access-control-request-method") => {
+                single(&mut r.cors_request_method, value, &mut ignored);
+            }
+            _ => {}
         }
+    }
+    if ims_twice {
+        r.if_modified_since = None;
+    }
+    if ius_twice {
+        r.if_unmodified_since = None;
     }
     if transfer_encoding && content_length.is_some() {
         return Err(reject(400, "both Content-Length and Transfer-Encoding"));
+    }
+    if transfer_encoding && minor == 0 {
+        return Err(reject(400, "Transfer-Encoding in HTTP/1.0"));
     }
     if minor == 1 && hosts != 1 {
         return Err(reject(400, "HTTP/1.1 needs exactly one Host"));
@@ -179,179 +366,55 @@ pub fn parse(buf: &[u8]) -> Result<Parsed, Reject> {
     if hosts > 1 {
         return Err(reject(400, "repeated Host"));
     }
-    r.wants_json = !accept.is_empty() && prefers_json(&accept.join(","));
-    r.has_body = transfer_encoding || content_length.is_some_and(|n| n > 0);
-    r.content_length = content_length.unwrap_or(0);
-    r.chunked = transfer_encoding;
+    if r.host.is_some_and(|h| !valid_host(h)) {
+        return Err(reject(400, "invalid Host"));
+    }
+    r.framing = match (transfer_encoding, content_length) {
+        (true, _) => Framing::Chunked,
+        (false, Some(n)) if n > 0 => Framing::Length(n),
+        _ => Framing::None,
+    };
     Ok(Parsed::Complete(r))
 }
 
-/// Whether `Accept` prefers the JSON listing to the HTML one (RFC 9110 §12.5.1: the
-/// most specific matching range gives a type its weight; `q=0` means "not this").
-/// JSON wins with a higher weight, or an equal one where the client named it exactly.
-fn prefers_json(accept: &str) -> bool {
-    let (json, named) = weight(accept, "application", "json");
-    let (html, _) = weight(accept, "text", "html");
-    json > html || (json == html && json > 0 && named)
-}
-
-/// The weight in thousandths `accept` gives `ty/sub`, and whether a range named it
-/// exactly. Elements with a malformed weight are dropped.
-fn weight(accept: &str, ty: &str, sub: &str) -> (u16, bool) {
-    let mut best: Option<(u8, u16)> = None; // (specificity, weight)
-    for element in accept.split(',') {
-        let mut parts = element.split(';').map(|p| p.trim_matches([' ', '\t']));
-        let Some((rt, rs)) = parts.next().and_then(|r| r.split_once('/')) else {
-            continue;
-        };
-        let specificity = match (rt.eq_ignore_ascii_case(ty), rs) {
-            (true, rs) if rs.eq_ignore_ascii_case(sub) => 3,
-            (true, "*") => 2,
-            (false, "*") if rt == "*" => 1,
-            _ => continue,
-        };
-        let mut q = Some(1000);
-        for p in parts {
-            if let Some((k, v)) = p.split_once('=')
-                && k.eq_ignore_ascii_case("q")
-            {
-                q = qvalue(v);
-            }
-        }
-        if let Some(q) = q
-            && best.is_none_or(|(s, _)| specificity > s)
+/// `Transfer-Encoding`: exactly `chunked` is served; a list of known codings ending in
+/// chunked is 501 (we decode none of them); anything else is malformed framing.
+fn transfer_coding(v: &[u8]) -> Result<(), Reject> {
+    if v.eq_ignore_ascii_case(b"chunked") {
+        return Ok(());
+    }
+    let codings: Vec<&[u8]> = v.split(|&b| b == b',').map(<[u8]>::trim_ascii).collect();
+    let known = |c: &[u8]| {
+        [
+            &b"gzip"[..],
+            b"x-gzip",
+            b"deflate",
+            b"compress",
+            b"x-compress",
+        ]
+        .iter()
+        .any(|k| c.eq_ignore_ascii_case(k))
+    };
+    match codings.split_last() {
+        Some((last, rest))
+            if last.eq_ignore_ascii_case(b"chunked")
+                && !rest.is_empty()
+                && rest.iter().all(|c| known(c)) =>
         {
-            best = Some((specificity, q));
+            Err(reject(501, "unsupported Transfer-Encoding"))
         }
-    }
-    best.map_or((0, false), |(s, q)| (q, s == 3))
-}
-
-/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` in thousandths.
-fn qvalue(v: &str) -> Option<u16> {
-    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
-    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let thousandths = frac
-        .bytes()
-        .chain("000".bytes())
-        .take(3)
-        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
-    match int {
-        "0" => Some(thousandths),
-        "1" if thousandths == 0 => Some(1000),
-        _ => None,
+        _ => Err(reject(400, "malformed Transfer-Encoding")),
     }
 }
 
 /// `Content-Length = 1*DIGIT` (RFC 9110 §8.6): no sign, no spaces, no lists, no overflow.
-fn parse_content_length(v: &str) -> Result<u64, Reject> {
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+fn parse_content_length(v: &[u8]) -> Result<u64, Reject> {
+    if v.is_empty() || !v.iter().all(u8::is_ascii_digit) || v.len() > 19 {
         return Err(reject(400, "malformed Content-Length"));
     }
-    v.parse::<u64>()
-        .map_err(|_| reject(400, "Content-Length out of range"))
+    Ok(v.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ok(raw: &str) -> Request {
-        match parse(raw.as_bytes()) {
-            Ok(Parsed::Complete(r)) => r,
-            other => panic!("{raw:?}: {other:?}"),
-        }
-    }
-
-    fn status(raw: &[u8]) -> u16 {
-        match parse(raw) {
-            Err(r) => r.status,
-            Ok(p) => panic!("{:?} parsed: {p:?}", String::from_utf8_lossy(raw)),
-        }
-    }
-
-    #[test]
-    fn simple_get_and_keep_alive_rules() {
-        let r = ok("GET /a?b HTTP/1.1\r\nHost: x\r\n\r\n");
-        assert_eq!(
-            (r.method, r.target.as_slice(), r.keep_alive),
-            (Method::Get, &b"/a?b"[..], true)
-        );
-        assert!(!ok("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").keep_alive);
-        assert!(!ok("GET / HTTP/1.0\r\n\r\n").keep_alive);
-        assert!(ok("HEAD / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
-        assert_eq!(ok("DELETE / HTTP/1.0\r\n\r\n").method, Method::Other);
-        let wants = |accept: &str| {
-            ok(&format!(
-                "GET / HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n\r\n"
-            ))
-            .wants_json
-        };
-        assert!(wants("text/html;q=0.9, application/json"));
-        assert!(!wants("text/html, application/json;q=0.9"));
-        assert!(!wants("application/json;q=0, */*"));
-        assert!(wants("*/*;q=0.1, application/*;q=0.2"));
-        assert!(!wants("*/*") && !wants("application/json;q=2"));
-    }
-
-    #[test]
-    fn partial_until_the_blank_line() {
-        assert_eq!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n"), Ok(Parsed::Partial));
-        assert_eq!(parse(b"GE"), Ok(Parsed::Partial));
-    }
-
-    #[test]
-    fn limits_give_414_and_431() {
-        let long = format!("GET /{} HTTP/1.1\r\n", "a".repeat(MAX_REQUEST_LINE));
-        assert_eq!(status(long.as_bytes()), 414);
-        assert_eq!(status("a".repeat(MAX_REQUEST_LINE + 1).as_bytes()), 414);
-        let mut many = String::from("GET / HTTP/1.1\r\nHost: x\r\n");
-        for i in 0..MAX_HEADERS {
-            many.push_str(&format!("X-{i}: y\r\n"));
-        }
-        many.push_str("\r\n");
-        assert_eq!(status(many.as_bytes()), 431);
-        let big = format!(
-            "GET / HTTP/1.1\r\nHost: x\r\nX: {}\r\n",
-            "b".repeat(MAX_HEAD)
-        );
-        assert_eq!(status(big.as_bytes()), 431);
-    }
-
-    #[test]
-    fn framing_attacks_are_400() {
-        for raw in [
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -48\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: +1_0\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1Z\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: \r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ,chunked\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nName : v\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n  folded\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: a\nb\r\n\r\n",
-            "GET / HTTP/1.1\r\n\r\n",
-            "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
-            "GET / HTTP/2.0\r\nHost: x\r\n\r\n",
-            "GET /\0 HTTP/1.1\r\nHost: x\r\n\r\n",
-            "GET /\x02 HTTP/1.1\r\nHost: x\r\n\r\n",
-            "GET / / HTTP/1.1\r\nHost: x\r\n\r\n",
-        ] {
-            assert_eq!(status(raw.as_bytes()), 400, "{raw:?}");
-        }
-    }
-
-    #[test]
-    fn a_body_is_noticed() {
-        assert!(ok("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc").has_body);
-        assert!(!ok("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").has_body);
-        assert!(ok("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n").has_body);
-    }
-}
+#[path = "request_tests.rs"]
+mod tests;

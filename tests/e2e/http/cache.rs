@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{Fixture, SECRET, get, open_fds};
-use crate::engines::all_engines;
+use crate::engines::engine_test;
 
 fn body_of(addr: std::net::SocketAddr, target: &str) -> (u16, String) {
     let r = get(addr, target.as_bytes());
@@ -20,78 +20,75 @@ fn body_of(addr: std::net::SocketAddr, target: &str) -> (u16, String) {
     (r.status, String::from_utf8_lossy(&r.body).into_owned())
 }
 
-#[test]
-fn every_change_is_served_by_the_next_request() {
+engine_test!(every_change_is_served_by_the_next_request, |engine| {
     let f = Fixture::new();
     let root = f.root();
-    for engine in all_engines() {
-        let s = f.serve(&engine, &["-q"]);
-        let a = s.socket_addr();
-        let file = root.join("c.txt");
-        let ok = |body: &str| (200, body.to_string());
-        std::fs::write(&file, "one").unwrap();
-        assert_eq!(body_of(a, "/c.txt"), ok("one"), "{engine}");
-        std::fs::write(&file, "two").unwrap();
-        assert_eq!(
-            body_of(a, "/c.txt"),
-            ok("two"),
-            "{engine}: rewritten in place"
-        );
-        std::fs::write(&file, "three!").unwrap();
-        assert_eq!(
-            body_of(a, "/c.txt"),
-            ok("three!"),
-            "{engine}: grown in place"
-        );
-        std::fs::write(root.join("c.new"), "four").unwrap();
-        std::fs::rename(root.join("c.new"), &file).unwrap();
-        assert_eq!(
-            body_of(a, "/c.txt"),
-            ok("four"),
-            "{engine}: replaced by rename"
-        );
-        std::fs::remove_file(&file).unwrap();
-        assert_eq!(body_of(a, "/c.txt").0, 404, "{engine}: deleted");
-        std::fs::write(&file, "five").unwrap();
-        assert_eq!(body_of(a, "/c.txt"), ok("five"), "{engine}: created again");
+    let s = f.serve(engine, &["-q"]);
+    let a = s.socket_addr();
+    let file = root.join("c.txt");
+    let ok = |body: &str| (200, body.to_string());
+    std::fs::write(&file, "one").unwrap();
+    assert_eq!(body_of(a, "/c.txt"), ok("one"), "{engine}");
+    std::fs::write(&file, "two").unwrap();
+    assert_eq!(
+        body_of(a, "/c.txt"),
+        ok("two"),
+        "{engine}: rewritten in place"
+    );
+    std::fs::write(&file, "three!").unwrap();
+    assert_eq!(
+        body_of(a, "/c.txt"),
+        ok("three!"),
+        "{engine}: grown in place"
+    );
+    std::fs::write(root.join("c.new"), "four").unwrap();
+    std::fs::rename(root.join("c.new"), &file).unwrap();
+    assert_eq!(
+        body_of(a, "/c.txt"),
+        ok("four"),
+        "{engine}: replaced by rename"
+    );
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(body_of(a, "/c.txt").0, 404, "{engine}: deleted");
+    std::fs::write(&file, "five").unwrap();
+    assert_eq!(body_of(a, "/c.txt"), ok("five"), "{engine}: created again");
 
-        // A symlink turned to point outside the root is refused at once.
-        let flip = root.join("flip");
-        std::os::unix::fs::symlink("hello.txt", &flip).unwrap();
-        assert_eq!(body_of(a, "/flip"), ok("hello, world\n"), "{engine}");
-        std::fs::remove_file(&flip).unwrap();
-        std::os::unix::fs::symlink("../secret.txt", &flip).unwrap();
-        let (status, body) = body_of(a, "/flip");
-        assert_eq!(status, 403, "{engine}: retargeted symlink");
-        assert!(!body.contains(SECRET));
+    // A symlink turned to point outside the root is refused at once.
+    let flip = root.join("flip");
+    std::os::unix::fs::symlink("hello.txt", &flip).unwrap();
+    assert_eq!(body_of(a, "/flip"), ok("hello, world\n"), "{engine}");
+    std::fs::remove_file(&flip).unwrap();
+    std::os::unix::fs::symlink("../secret.txt", &flip).unwrap();
+    let (status, body) = body_of(a, "/flip");
+    assert_eq!(status, 403, "{engine}: retargeted symlink");
+    assert!(!body.contains(SECRET));
 
-        // A directory moved away and another put in its place.
-        let d = root.join("d");
-        std::fs::create_dir(&d).unwrap();
-        std::fs::write(d.join("x"), "old").unwrap();
-        assert_eq!(body_of(a, "/d/x"), ok("old"), "{engine}");
-        assert!(body_of(a, "/d/").1.contains(">3 B<"), "{engine}: listing");
-        std::fs::rename(&d, root.join("d.old")).unwrap();
-        std::fs::create_dir(&d).unwrap();
-        std::fs::write(d.join("x"), "new, longer").unwrap();
-        assert_eq!(
-            body_of(a, "/d/x"),
-            ok("new, longer"),
-            "{engine}: parent replaced"
-        );
-        // A size changed in place shows in the listing too.
-        assert!(
-            body_of(a, "/d/").1.contains(">11 B<"),
-            "{engine}: listing size"
-        );
+    // A directory moved away and another put in its place.
+    let d = root.join("d");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("x"), "old").unwrap();
+    assert_eq!(body_of(a, "/d/x"), ok("old"), "{engine}");
+    assert!(body_of(a, "/d/").1.contains(">3 B<"), "{engine}: listing");
+    std::fs::rename(&d, root.join("d.old")).unwrap();
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("x"), "new, longer").unwrap();
+    assert_eq!(
+        body_of(a, "/d/x"),
+        ok("new, longer"),
+        "{engine}: parent replaced"
+    );
+    // A size changed in place shows in the listing too.
+    assert!(
+        body_of(a, "/d/").1.contains(">11 B<"),
+        "{engine}: listing size"
+    );
 
-        for p in [&file, &flip] {
-            std::fs::remove_file(p).unwrap();
-        }
-        std::fs::remove_dir_all(&d).unwrap();
-        std::fs::remove_dir_all(root.join("d.old")).unwrap();
+    for p in [&file, &flip] {
+        std::fs::remove_file(p).unwrap();
     }
-}
+    std::fs::remove_dir_all(&d).unwrap();
+    std::fs::remove_dir_all(root.join("d.old")).unwrap();
+});
 
 /// Descriptors of files below `root` the server holds (not the root itself, which
 /// it keeps open for openat2).
@@ -117,14 +114,7 @@ fn cached_files_are_bounded_and_released() {
     }
     for engine in ["epoll-et", "thread"] {
         // 256 descriptors: the cache keeps at most an eighth of them, 32.
-        let mut cmd = std::process::Command::new("prlimit");
-        cmd.arg("--nofile=256:256")
-            .arg(crate::util::bin())
-            .args(["-q", "serve-http", root.to_str().unwrap()])
-            .args(["-l", "127.0.0.1:0", "--engine", engine])
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::null());
-        let s = crate::util::Server::start_cmd(cmd);
+        let s = f.serve_via(&["prlimit", "--nofile=256:256"], engine, &["-q"]);
         let a = s.socket_addr();
         for i in 0..100 {
             assert_eq!(body_of(a, &format!("/many/{i}.txt")).1, i.to_string());

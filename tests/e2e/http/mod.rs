@@ -1,14 +1,19 @@
 //! `serve-http` end to end: curl for every behaviour, raw sockets for the hostile
 //! cases (traversal, framing, redirects, slowloris), chromium for a real browser.
-//! Every test runs on every engine (`all_engines()`).
+//! Every test runs on every engine, each engine its own test (`engine_test!`).
 
+mod auth;
 mod behaviour;
 mod browser;
 mod cache;
+mod conformance;
+mod features;
 mod hostile;
 mod server;
 mod slow_clients;
 mod traversal;
+mod upload;
+mod validators;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -55,6 +60,12 @@ impl Fixture {
 
     /// Start `serve-http ROOT` on `engine` with `extra` options.
     pub fn serve(&self, engine: &str, extra: &[&str]) -> Server {
+        self.serve_via(&[], engine, extra)
+    }
+
+    /// [`serve`](Self::serve) under a wrapper command (`prlimit --nofile=256:256`,
+    /// `setpriv --reuid=65534 …`), which runs the binary with the same arguments.
+    pub fn serve_via(&self, wrapper: &[&str], engine: &str, extra: &[&str]) -> Server {
         let root = self.root();
         let mut args = vec![
             "serve-http",
@@ -65,8 +76,33 @@ impl Fixture {
             engine,
         ];
         args.extend_from_slice(extra);
-        Server::start(&args)
+        let Some((tool, rest)) = wrapper.split_first() else {
+            return Server::start(&args);
+        };
+        let mut cmd = std::process::Command::new(tool);
+        cmd.args(rest)
+            .arg(crate::util::bin())
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_LOG")
+            .stdin(std::process::Stdio::null());
+        Server::start_cmd(cmd)
     }
+}
+
+/// Set a file's access and modification times to `secs` since 1970 (negative before).
+pub fn set_mtime(p: &std::path::Path, secs: i64) {
+    use nix::sys::stat::{UtimensatFlags, utimensat};
+    use nix::sys::time::TimeSpec;
+    let t = TimeSpec::new(secs, 0);
+    utimensat(
+        nix::fcntl::AT_FDCWD,
+        p,
+        &t,
+        &t,
+        UtimensatFlags::FollowSymlink,
+    )
+    .unwrap();
 }
 
 /// The base URL a server announced (`http://127.0.0.1:PORT/`).
@@ -147,7 +183,7 @@ pub fn parse_responses(mut buf: &[u8], heads: &[bool]) -> Vec<Resp> {
             body: Vec::new(),
         };
         buf = &buf[end + 4..];
-        if !is_head && status != 304 {
+        if !is_head && status != 304 && status != 204 && status >= 200 {
             let len: usize = r.header("content-length").unwrap().parse().unwrap();
             r.body = buf[..len].to_vec();
             buf = &buf[len..];

@@ -6,111 +6,107 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use super::{Fixture, base, curl, get, parse_responses, raw_expect_close};
-use crate::engines::all_engines;
+use crate::engines::engine_test;
 use crate::util::require;
 
-#[test]
-fn keep_alive_connection_close_and_http_1_0() {
+engine_test!(keep_alive_connection_close_and_http_1_0, |engine| {
     if !require("curl") {
         return;
     }
     let f = Fixture::new();
-    for engine in all_engines() {
-        let s = f.serve(&engine, &[]);
-        let url = base(&s);
-        // curl reuses the connection for the second URL: 0 new connects.
-        let out = curl(&[
-            "-o",
-            "/dev/null",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{num_connects} ",
-            &format!("{url}hello.txt"),
-            &format!("{url}sub/inner.txt"),
-        ]);
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "1 0 ",
-            "engine {engine}"
-        );
-        let (got, closed) = raw_expect_close(
-            s.socket_addr(),
-            b"GET /hello.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
-        );
-        assert!(closed, "Connection: close kept open on {engine}");
-        assert!(String::from_utf8_lossy(&got).contains("Connection: close\r\n"));
-        // HTTP/1.1 keeps the connection by default and needs no header to say so.
-        let mut c = TcpStream::connect(s.socket_addr()).unwrap();
-        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        c.write_all(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
-            .unwrap();
-        let mut buf = [0u8; 4096];
-        let n = c.read(&mut buf).unwrap();
-        let head = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
-        assert!(
-            head.starts_with("http/1.1 200") && !head.contains("connection:"),
-            "{head}"
-        );
-        let (_, closed) = raw_expect_close(s.socket_addr(), b"GET /hello.txt HTTP/1.0\r\n\r\n");
-        assert!(closed, "HTTP/1.0 kept open on {engine}");
-        let mut c = TcpStream::connect(s.socket_addr()).unwrap();
-        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        c.write_all(b"GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-            .unwrap();
-        let mut buf = [0u8; 4096];
-        let n = c.read(&mut buf).unwrap();
-        assert!(String::from_utf8_lossy(&buf[..n]).contains("Connection: keep-alive"));
-        c.write_all(b"GET /sub/inner.txt HTTP/1.0\r\n\r\n").unwrap();
-        let mut rest = Vec::new();
-        c.read_to_end(&mut rest).unwrap();
-        assert!(rest.ends_with(b"inner\n"));
-    }
-}
+    let s = f.serve(engine, &[]);
+    let url = base(&s);
+    // curl reuses the connection for the second URL: 0 new connects.
+    let out = curl(&[
+        "-o",
+        "/dev/null",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{num_connects} ",
+        &format!("{url}hello.txt"),
+        &format!("{url}sub/inner.txt"),
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "1 0 ",
+        "engine {engine}"
+    );
+    let (got, closed) = raw_expect_close(
+        s.socket_addr(),
+        b"GET /hello.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    );
+    assert!(closed, "Connection: close kept open on {engine}");
+    assert!(String::from_utf8_lossy(&got).contains("Connection: close\r\n"));
+    // HTTP/1.1 keeps the connection by default and needs no header to say so.
+    let mut c = TcpStream::connect(s.socket_addr()).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    c.write_all(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = c.read(&mut buf).unwrap();
+    let head = String::from_utf8_lossy(&buf[..n]).to_ascii_lowercase();
+    assert!(
+        head.starts_with("http/1.1 200") && !head.contains("connection:"),
+        "{head}"
+    );
+    let (_, closed) = raw_expect_close(s.socket_addr(), b"GET /hello.txt HTTP/1.0\r\n\r\n");
+    assert!(closed, "HTTP/1.0 kept open on {engine}");
+    let mut c = TcpStream::connect(s.socket_addr()).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    c.write_all(b"GET /hello.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = c.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).contains("Connection: keep-alive"));
+    c.write_all(b"GET /sub/inner.txt HTTP/1.0\r\n\r\n").unwrap();
+    let mut rest = Vec::new();
+    c.read_to_end(&mut rest).unwrap();
+    assert!(rest.ends_with(b"inner\n"));
+});
 
-#[test]
-fn pipelined_requests_on_one_connection() {
+engine_test!(pipelined_requests_on_one_connection, |engine| {
     let f = Fixture::new();
-    for engine in all_engines() {
-        let s = f.serve(&engine, &[]);
-        let mut req = Vec::new();
-        let mut heads = Vec::new();
-        let mut expect: Vec<(u16, Vec<u8>)> = Vec::new();
-        for i in 0..60 {
-            match i % 4 {
-                0 => {
-                    req.extend_from_slice(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
-                    expect.push((200, b"hello, world\n".to_vec()));
-                }
-                1 => {
-                    req.extend_from_slice(
-                        b"GET /data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=5-9\r\n\r\n",
-                    );
-                    expect.push((206, f.data[5..10].to_vec()));
-                }
-                2 => {
-                    req.extend_from_slice(b"HEAD /data.bin HTTP/1.1\r\nHost: t\r\n\r\n");
-                    expect.push((200, Vec::new()));
-                }
-                _ => {
-                    req.extend_from_slice(b"GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
-                    expect.push((404, b"404 Not Found\n".to_vec()));
-                }
+    let s = f.serve(engine, &[]);
+    let mut req = Vec::new();
+    let mut heads = Vec::new();
+    let not_found = get(s.socket_addr(), b"/nope").body;
+    assert!(String::from_utf8_lossy(&not_found).contains("<title>404 Not Found</title>"));
+    let mut expect: Vec<(u16, Vec<u8>)> = Vec::new();
+    for i in 0..60 {
+        match i % 4 {
+            0 => {
+                req.extend_from_slice(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+                expect.push((200, b"hello, world\n".to_vec()));
             }
-            heads.push(i % 4 == 2);
+            1 => {
+                req.extend_from_slice(
+                    b"GET /data.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=5-9\r\n\r\n",
+                );
+                expect.push((206, f.data[5..10].to_vec()));
+            }
+            2 => {
+                req.extend_from_slice(b"HEAD /data.bin HTTP/1.1\r\nHost: t\r\n\r\n");
+                expect.push((200, Vec::new()));
+            }
+            _ => {
+                req.extend_from_slice(b"GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");
+                expect.push((404, not_found.clone()));
+            }
         }
-        req.extend_from_slice(b"GET /data.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
-        heads.push(false);
-        expect.push((200, f.data.clone()));
-        let (got, closed) = raw_expect_close(s.socket_addr(), &req);
-        assert!(closed, "engine {engine}");
-        let resps = parse_responses(&got, &heads);
-        for (i, (r, (st, body))) in resps.iter().zip(&expect).enumerate() {
-            assert_eq!(r.status, *st, "response {i} on {engine}");
-            assert!(r.body == *body, "body {i} on {engine}");
-        }
+        heads.push(i % 4 == 2);
     }
-}
+    req.extend_from_slice(b"GET /data.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    heads.push(false);
+    expect.push((200, f.data.clone()));
+    let (got, closed) = raw_expect_close(s.socket_addr(), &req);
+    assert!(closed, "engine {engine}");
+    let resps = parse_responses(&got, &heads);
+    for (i, (r, (st, body))) in resps.iter().zip(&expect).enumerate() {
+        assert_eq!(r.status, *st, "response {i} on {engine}");
+        assert!(r.body == *body, "body {i} on {engine}");
+    }
+});
 
 #[test]
 fn access_log_lines_and_quiet() {
@@ -166,93 +162,84 @@ fn access_log_lines_and_quiet() {
     );
 }
 
-#[test]
-fn max_connections_answers_503() {
+engine_test!(max_connections_answers_503, |engine| {
     let f = Fixture::new();
-    for engine in all_engines() {
-        let s = f.serve(&engine, &["--max-connections", "1"]);
-        let mut first = TcpStream::connect(s.socket_addr()).unwrap();
-        first
-            .set_read_timeout(Some(Duration::from_secs(5)))
+    let s = f.serve(engine, &["--max-connections", "1"]);
+    let mut first = TcpStream::connect(s.socket_addr()).unwrap();
+    first
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    first
+        .write_all(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    assert!(first.read(&mut buf).unwrap() > 0);
+    let (got, closed) = raw_expect_close(s.socket_addr(), b"");
+    assert!(closed);
+    assert!(
+        got.starts_with(b"HTTP/1.1 503 "),
+        "engine {engine}: {:?}",
+        String::from_utf8_lossy(&got)
+    );
+    drop(first);
+    assert!(crate::util::wait_until(Duration::from_secs(5), || {
+        get(s.socket_addr(), b"/hello.txt").status == 200
+    }));
+});
+
+engine_test!(workers_share_the_port, |engine| {
+    let f = Fixture::new();
+    if engine == "fork" {
+        let out = crate::util::nettool()
+            .args([
+                "serve-http",
+                "--workers",
+                "3",
+                "--engine",
+                "fork",
+                "-l",
+                "127.0.0.1:0",
+            ])
+            .output()
             .unwrap();
-        first
-            .write_all(b"GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n")
-            .unwrap();
-        let mut buf = [0u8; 1024];
-        assert!(first.read(&mut buf).unwrap() > 0);
-        let (got, closed) = raw_expect_close(s.socket_addr(), b"");
-        assert!(closed);
-        assert!(
-            got.starts_with(b"HTTP/1.1 503 "),
-            "engine {engine}: {:?}",
-            String::from_utf8_lossy(&got)
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "fork with workers must be refused"
         );
-        drop(first);
-        assert!(crate::util::wait_until(Duration::from_secs(5), || {
-            get(s.socket_addr(), b"/hello.txt").status == 200
-        }));
+        return;
     }
-}
-
-#[test]
-fn workers_share_the_port() {
-    let f = Fixture::new();
-    for engine in all_engines() {
-        if engine == "fork" {
-            let out = crate::util::nettool()
-                .args([
-                    "serve-http",
-                    "--workers",
-                    "3",
-                    "--engine",
-                    "fork",
-                    "-l",
-                    "127.0.0.1:0",
-                ])
-                .output()
-                .unwrap();
-            assert_eq!(
-                out.status.code(),
-                Some(2),
-                "fork with workers must be refused"
-            );
-            continue;
-        }
-        let mut s = f.serve(&engine, &["--workers", "3"]);
-        for _ in 0..30 {
-            assert_eq!(get(s.socket_addr(), b"/hello.txt").status, 200);
-        }
-        assert!(s.stop().success());
-        let summary = s
-            .wait_for_line("connections", Duration::from_secs(5))
-            .unwrap();
-        assert!(summary.starts_with("30 connections"), "{summary}");
+    let mut s = f.serve(engine, &["--workers", "3"]);
+    for _ in 0..30 {
+        assert_eq!(get(s.socket_addr(), b"/hello.txt").status, 200);
     }
-}
+    assert!(s.stop().success());
+    let summary = s
+        .wait_for_line("connections", Duration::from_secs(5))
+        .unwrap();
+    assert!(summary.starts_with("30 connections"), "{summary}");
+});
 
-#[test]
-fn sigterm_finishes_the_response_in_flight() {
+engine_test!(sigterm_finishes_the_response_in_flight, |engine| {
     let f = Fixture::new();
     let big = crate::util::random_bytes(24 << 20, 7);
     std::fs::write(f.root().join("big.bin"), &big).unwrap();
-    for engine in all_engines() {
-        let mut s = f.serve(&engine, &["-q"]);
-        let mut c = TcpStream::connect(s.socket_addr()).unwrap();
-        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        c.write_all(b"GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n")
-            .unwrap();
-        let mut got = vec![0u8; 64 * 1024];
-        let n = c.read(&mut got).unwrap();
-        got.truncate(n);
-        s.signal(nix::sys::signal::Signal::SIGTERM);
-        c.read_to_end(&mut got).unwrap();
-        let body_at = got.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
-        assert_eq!(got.len() - body_at, big.len(), "engine {engine}");
-        assert!(got[body_at..] == big[..]);
-        assert!(crate::util::wait_until(Duration::from_secs(10), || !s.alive()));
-        assert!(s.child.wait().unwrap().success(), "exit status on {engine}");
-    }
-}
+    let mut s = f.serve(engine, &["-q"]);
+    let mut c = TcpStream::connect(s.socket_addr()).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    c.write_all(b"GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut got = vec![0u8; 64 * 1024];
+    let n = c.read(&mut got).unwrap();
+    got.truncate(n);
+    s.signal(nix::sys::signal::Signal::SIGTERM);
+    c.read_to_end(&mut got).unwrap();
+    let body_at = got.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert_eq!(got.len() - body_at, big.len(), "engine {engine}");
+    assert!(got[body_at..] == big[..]);
+    assert!(crate::util::wait_until(Duration::from_secs(10), || !s.alive()));
+    assert!(s.child.wait().unwrap().success(), "exit status on {engine}");
+});
 
 #[test]
 fn bad_arguments_say_so_in_one_line() {

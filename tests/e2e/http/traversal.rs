@@ -3,7 +3,7 @@
 //! secret planted next to the served directory, or of /etc/passwd.
 
 use super::{Fixture, SECRET, baseline, curl, get, still_healthy};
-use crate::engines::all_engines;
+use crate::engines::engine_test;
 use crate::util::require;
 
 /// Targets that try to leave the root. Each must be answered 400, 403 or 404.
@@ -62,48 +62,42 @@ fn leaks(body: &[u8]) -> bool {
     text.contains(SECRET) || text.contains("root:x:0:0") || text.contains("dotfile")
 }
 
-#[test]
-fn no_hostile_path_leaves_the_root() {
+engine_test!(no_hostile_path_leaves_the_root, |engine| {
     assert!(HOSTILE.len() >= 30);
     let f = Fixture::new();
-    for engine in all_engines() {
-        let mut s = f.serve(&engine, &["-q"]);
-        let fds = baseline(&s);
-        for target in HOSTILE {
-            let shown = String::from_utf8_lossy(target);
-            let r = get(s.socket_addr(), target);
-            assert!(
-                matches!(r.status, 400 | 403 | 404),
-                "{shown} got {} on {engine}",
-                r.status
-            );
-            assert!(!leaks(&r.body), "{shown} leaked on {engine}");
-        }
-        still_healthy(&mut s, fds);
+    let mut s = f.serve(engine, &["-q"]);
+    let fds = baseline(&s);
+    for target in HOSTILE {
+        let shown = String::from_utf8_lossy(target);
+        let r = get(s.socket_addr(), target);
+        assert!(
+            matches!(r.status, 400 | 403 | 404),
+            "{shown} got {} on {engine}",
+            r.status
+        );
+        assert!(!leaks(&r.body), "{shown} leaked on {engine}");
     }
-}
+    still_healthy(&mut s, fds);
+});
 
-#[test]
-fn curl_path_as_is_cannot_escape() {
+engine_test!(curl_path_as_is_cannot_escape, |engine| {
     if !require("curl") {
         return;
     }
     let f = Fixture::new();
-    for engine in all_engines() {
-        let s = f.serve(&engine, &["-q"]);
-        let base = super::base(&s);
-        for p in [
-            "../secret.txt",
-            "../../etc/passwd",
-            "%2e%2e/secret.txt",
-            "sub/../../secret.txt",
-            "..%2fsecret.txt",
-            "dir_out/secret.txt",
-            "link_out",
-        ] {
-            let out = curl(&["--path-as-is", "-i", &format!("{base}{p}")]);
-            assert!(!out.stdout.is_empty(), "{p}: no answer");
-            assert!(!leaks(&out.stdout), "{p} leaked on {engine}");
-        }
+    let s = f.serve(engine, &["-q"]);
+    let base = crate::http::base(&s);
+    for p in [
+        "../secret.txt",
+        "../../etc/passwd",
+        "%2e%2e/secret.txt",
+        "sub/../../secret.txt",
+        "..%2fsecret.txt",
+        "dir_out/secret.txt",
+        "link_out",
+    ] {
+        let out = curl(&["--path-as-is", "-i", &format!("{base}{p}")]);
+        assert!(!out.stdout.is_empty(), "{p}: no answer");
+        assert!(!leaks(&out.stdout), "{p} leaked on {engine}");
     }
-}
+});
