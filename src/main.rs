@@ -22,10 +22,7 @@ fn main() -> ExitCode {
     net::trace::init(cli.global.trace_mode(), &out);
     match cmd::dispatch(cli.command, &out) {
         Ok(()) => ExitCode::SUCCESS,
-        // Our reader went away (`nettool … | head`): a normal way to stop.
-        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
-        // `--dry-run` stops on purpose before the first call that would move traffic.
-        Err(e) if net::trace::is_dry_run_stop(&e) => ExitCode::SUCCESS,
+        // The one match over causes (stdout closed, --dry-run, signals, usage) is there.
         Err(e) => error::report(&e),
     }
 }

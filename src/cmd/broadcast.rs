@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use anyhow::Context;
 use clap::{ArgGroup, Args, Subcommand};
 use serde_json::json;
 
@@ -11,6 +12,7 @@ use super::dgram_args::{RecvOpts, SendOpts};
 use crate::net::dgram::recv::run_receiver;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender, wildcard};
 use crate::net::iface::Iface;
+use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 
@@ -88,6 +90,7 @@ impl Run for BroadcastArgs {
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let iface = self.iface.as_deref().map(Iface::by_name).transpose()?;
         let dest = match (self.to, &iface) {
             (Some(ip), _) => ip,
@@ -100,8 +103,9 @@ impl Run for SendArgs {
             device: iface.as_ref().map(|i| i.name.clone()),
             ..DgramOpts::default()
         };
+        let tap = self.send.diag.tap(&out)?;
         let sock = udp_sender(to, self.send.bind_addr()?, &opts)?;
-        let stats = self.send.send_unconnected(&sock, to, &out)?;
+        let stats = self.send.send_unconnected(&sock, to, &tap, &shutdown)?;
         out.event(
             Level::Detail,
             "sent",
@@ -120,6 +124,7 @@ impl Run for SendArgs {
 
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let iface = self.iface.as_deref().map(Iface::by_name).transpose()?;
         // Bound to the wildcard: a broadcast is addressed to x.x.x.255, not to us.
         let opts = DgramOpts {
@@ -129,8 +134,8 @@ impl Run for RecvArgs {
             rcvbuf: Some(DEFAULT_RCVBUF),
             ..DgramOpts::default()
         };
+        let tap = self.recv.diag.tap(out)?;
         let sock = udp_bind(wildcard(false, self.port), &opts)?;
-        let (shutdown, tap) = self.recv.diag.start(out)?;
         out.listening(
             &local_label(&sock),
             json!({"proto": "udp", "broadcast": true, "iface": iface.as_ref().map(|i| &i.name)}),

@@ -150,8 +150,7 @@ impl Run for CompletionsArgs {
         stdout
             .write_all(&script)
             .and_then(|_| stdout.flush())
-            .context("write to stdout")?;
-        Ok(())
+            .map_err(crate::error::stdout_error)
     }
 }
 

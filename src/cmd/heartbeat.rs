@@ -159,10 +159,9 @@ fn port_transport(udp: bool) -> crate::net::Transport {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr = HostPort::parse(&self.listen, port_transport(self.udp))?
             .resolve_one(self.family.family())?;
-        // Signals are caught before `listening on` is printed (see net::signals).
-        let shutdown = Shutdown::install().context("install signal handlers")?;
         if self.udp {
             let sock = hb::bind_udp(addr)?;
             let bound = sock
@@ -199,8 +198,8 @@ impl Run for ServeArgs {
             factory,
             &self.engine.server_config()?,
             out,
+            &shutdown,
         )?;
-        drop(shutdown);
         report_summary(out, &summary);
         out.event(
             Level::Detail,
@@ -220,6 +219,7 @@ impl Run for ServeArgs {
 
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.addr, port_transport(self.udp))?;
         let addrs = target.resolve(self.family.family())?;
         let transport = match (self.udp, self.tcp_keepalive) {
@@ -244,7 +244,6 @@ impl Run for ConnectArgs {
             hexdump: crate::cli::open_hexdump(self.hexdump.as_deref())?,
         };
         validate(&opts)?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
         // Dropped after the client has closed its connection: the close shows.
         let _tap = (self
             .packets

@@ -2,6 +2,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
@@ -13,6 +14,7 @@ use crate::net::dgram::multicast::{
 use crate::net::dgram::recv::run_receiver;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender};
 use crate::net::iface::Iface;
+use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 
@@ -117,9 +119,11 @@ fn iface_of(name: Option<&str>, group: &SocketAddr) -> anyhow::Result<Option<Ifa
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let to = ip_port(&self.group, "a multicast group")?;
         require_multicast(to.ip())?;
         let iface = iface_of(self.iface.as_deref(), &to)?;
+        let tap = self.send.diag.tap(&out)?;
         let sock = udp_sender(to, self.send.bind_addr()?, &DgramOpts::default())?;
         let mcast = McastSend {
             iface,
@@ -127,7 +131,7 @@ impl Run for SendArgs {
             loopback: !self.no_loop,
         };
         set_multicast_send(&sock, to.is_ipv6(), &mcast)?;
-        let stats = self.send.send_unconnected(&sock, to, &out)?;
+        let stats = self.send.send_unconnected(&sock, to, &tap, &shutdown)?;
         out.event(
             Level::Detail,
             "sent",
@@ -147,6 +151,7 @@ impl Run for SendArgs {
 
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let group = ip_port(&self.group, "a multicast group")?;
         require_multicast(group.ip())?;
         let iface = iface_of(self.iface.as_deref(), &group)?;
@@ -157,9 +162,9 @@ impl Run for RecvArgs {
             v6_only: Some(true),
             ..DgramOpts::default()
         };
+        let tap = self.recv.diag.tap(out)?;
         let sock = udp_bind(multicast_bind_addr(group), &opts)?;
         let membership = Membership::join(&sock, group.ip(), iface.as_ref(), self.source)?;
-        let (shutdown, tap) = self.recv.diag.start(out)?;
         let on = iface.as_ref().map(|i| i.name.clone());
         out.listening(
             &local_label(&sock),

@@ -13,6 +13,7 @@ use crate::cmd::Run;
 use crate::engine::report_summary;
 use crate::engine::workers::{reuseport_listeners, serve_workers};
 use crate::error::UsageError;
+use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::net::{HostPort, Transport};
 use crate::output::Output;
@@ -94,6 +95,7 @@ pub struct ServeHttpArgs {
 
 impl Run for ServeHttpArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         if self.workers > 1 && self.engine.engine == crate::engine::EngineKind::Fork {
             // Workers are threads, and fork(2) in a threaded process is refused.
             return Err(crate::error::UsageError::invalid(
@@ -135,6 +137,7 @@ impl Run for ServeHttpArgs {
             Arc::new(factory),
             &config,
             out,
+            &shutdown,
         )?;
         report_summary(out, &summary);
         Ok(())

@@ -8,9 +8,9 @@ use serde_json::json;
 use socket2::Socket;
 
 use crate::cli::RelayArgs;
-use crate::error::Interrupted;
-use crate::net::relay::{RelayOpts, RelaySignals, RelayStats, StdinState, relay};
-use crate::net::signals::{Shutdown, StatsRequest};
+use crate::error::{Outcome, outcome};
+use crate::net::relay::{RelayOpts, RelayStats, StdinState, relay};
+use crate::net::signals::Shutdown;
 use crate::net::socket::accept_wait;
 use crate::net::unix::peer_fields;
 use crate::output::{Level, Output};
@@ -31,9 +31,7 @@ impl Listen<'_> {
     pub fn serve(&self, listener: &Socket) -> anyhow::Result<()> {
         let mut stdin = StdinState::default();
         loop {
-            let Some((sock, peer)) = accept_wait(listener, self.timeout, self.shutdown)? else {
-                return Err(Interrupted.into());
-            };
+            let (sock, peer) = accept_wait(listener, self.timeout, self.shutdown)?;
             self.out
                 .event(Level::Detail, "connection", peer_fields(&peer), || {
                     format!("connection from {peer}")
@@ -48,7 +46,8 @@ impl Listen<'_> {
                 self.out,
             ) {
                 Ok(_) => {}
-                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
+                // A signal, or nobody reading our stdout any more, ends the listener.
+                Err(e) if !matches!(outcome(&e), Outcome::Failure) => return Err(e),
                 Err(e) if self.keep_open => self
                     .out
                     .warn(&format!("{peer}: {}", crate::error::render(&e))),
@@ -72,19 +71,9 @@ pub fn run(
     out: &Output,
 ) -> anyhow::Result<RelayStats> {
     let started = Instant::now();
-    let stats_request = if args.stats {
-        Some(StatsRequest::install()?)
-    } else {
-        None
-    };
     let report_now = |s: RelayStats| report(out, peer, s, started.elapsed(), "stats", Level::Info);
-    let signals = RelaySignals {
-        shutdown: Some(shutdown),
-        stats: stats_request
-            .as_ref()
-            .map(|r| (r, &report_now as &dyn Fn(RelayStats))),
-    };
-    let stats = relay(sock, opts, stdin, signals)?;
+    let on_stats = args.stats.then_some(&report_now as &dyn Fn(RelayStats));
+    let stats = relay(sock, opts, stdin, shutdown, on_stats)?;
     let level = if args.stats {
         Level::Info
     } else {

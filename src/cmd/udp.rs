@@ -2,6 +2,7 @@
 //! serves many peers at once (`serve`), a sender that can wait for replies (`send`),
 //! and a receiver (`recv`). All of it is the datagram core in `net::dgram`.
 
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
@@ -12,6 +13,7 @@ use crate::net::dgram::recv::{Printer, RecvLimits, run_receiver};
 use crate::net::dgram::send::run_sender;
 use crate::net::dgram::serve::echo_serve;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
+use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
@@ -127,10 +129,11 @@ fn receiver_opts() -> DgramOpts {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr =
             HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
+        let tap = self.diag.tap(out)?;
         let sock = udp_bind(addr, &receiver_opts())?;
-        let (shutdown, tap) = self.diag.start(out)?;
         out.listening(
             &local_label(&sock),
             json!({"proto": "udp", "service": "echo"}),
@@ -148,10 +151,11 @@ impl Run for ServeArgs {
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let to = HostPort::parse(&self.addr, Transport::Udp)?.resolve_one(self.family.family())?;
         let job = self.send.job(self.timeout);
+        let tap = self.send.diag.tap(&out)?;
         let sock = udp_connect(to, self.send.bind_addr()?, &receiver_opts())?;
-        let (shutdown, tap) = self.send.diag.start(&out)?;
         let mut printer = Printer::new(&out, "reply");
         let stats = run_sender(&sock, to, true, &job, &shutdown, Some(&mut printer), &tap)?;
         self.send.diag.finish(&tap);
@@ -175,14 +179,15 @@ impl Run for SendArgs {
 
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr =
             HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
         let opts = DgramOpts {
             reuse_port: self.recv.reuse_port,
             ..receiver_opts()
         };
+        let tap = self.recv.diag.tap(out)?;
         let sock = udp_bind(addr, &opts)?;
-        let (shutdown, tap) = self.recv.diag.start(out)?;
         out.listening(&local_label(&sock), json!({"proto": "udp"}));
         let res = run_receiver(&sock, &self.recv.job(), out, &shutdown, &tap);
         self.recv.diag.finish(&tap);

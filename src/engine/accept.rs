@@ -9,8 +9,8 @@
 //! * `ECONNABORTED`, `EINTR`, `EPROTO`: the client gave up between SYN and accept;
 //!   not an error of ours, just retry.
 //!
-//! The listener is non-blocking for every engine; blocking engines wait in `poll(2)`
-//! on it together with the shutdown self-pipe.
+//! The listener is non-blocking for every engine; blocking engines wait for it in
+//! [`crate::net::wait`], together with the shutdown self-pipe.
 
 use std::fs::File;
 use std::io;
@@ -18,13 +18,12 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
 
 use super::EngineCtx;
 use super::service::ServiceFactory;
-use crate::net::signals::Shutdown;
 use crate::net::socket::{local_label, peer_label, sockaddr_label};
+use crate::net::wait::{Watch, Woke, wait};
 
 /// The outcome of one accept attempt.
 pub enum Accepted {
@@ -101,27 +100,17 @@ impl Acceptor {
         }
     }
 
-    /// Wait (in `poll`) for a connection or a shutdown request.
-    pub fn accept_blocking(
-        &mut self,
-        shutdown: &Shutdown,
-        ctx: &EngineCtx<'_>,
-    ) -> anyhow::Result<Accepted> {
-        let mut fds = [
-            PollFd::new(self.listener.as_fd(), PollFlags::POLLIN),
-            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        match poll(&mut fds, PollTimeout::NONE) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow::Error::from(e).context("poll on the listener")),
+    /// Wait (in `poll`, through [`crate::net::wait`]) for a connection or a signal;
+    /// SIGUSR1 prints the live statistics and goes on waiting.
+    pub fn accept_blocking(&mut self, ctx: &EngineCtx<'_>) -> anyhow::Result<Accepted> {
+        let mut watch = [Watch::read(self.listener.as_fd())];
+        match wait(&mut watch, ctx.shutdown, None).context("wait on the listener")? {
+            Woke::Stop(_) => return Ok(Accepted::Stop),
+            Woke::Timeout => return Ok(Accepted::Retry),
+            Woke::Ready => ctx.on_wake(),
         }
-        if fds[1].any() == Some(true) {
-            // Woken by a signal: empty the pipe (or poll would spin), answer SIGUSR1.
-            shutdown.drain();
-            ctx.on_wake(shutdown);
-        }
-        if shutdown.requested().is_some() {
-            return Ok(Accepted::Stop);
+        if !watch[0].ready() {
+            return Ok(Accepted::Retry);
         }
         match self.try_accept(ctx).context("accept")? {
             Some((s, p)) => Ok(Accepted::Conn(s, p)),

@@ -94,7 +94,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
-    let shutdown = Shutdown::install_with_stats().context("install signal handlers")?;
+    let shutdown = ctx.shutdown;
     let acceptor = Acceptor::new(listener)?;
     sel.register(acceptor.listener().as_fd(), LISTENER, Interest::READ)
         .context("watch the listener")?;
@@ -135,7 +135,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
                 LISTENER => lp.accept_some(),
                 SHUTDOWN => {
                     shutdown.drain();
-                    ctx.on_wake(&shutdown);
+                    ctx.on_wake();
                 }
                 t => lp.conn_event(t, ev),
             }
@@ -152,7 +152,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
             next_sweep = now + sweep_every;
         }
     }
-    lp.drain(&mut events, &shutdown);
+    lp.drain(&mut events, shutdown);
     lp.close_all();
     Ok(())
 }

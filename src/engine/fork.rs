@@ -16,7 +16,7 @@
 //!   pipe just before `_exit`; records are shorter than `PIPE_BUF`, so writes from many
 //!   children never interleave (pipe(7)).
 //! * **Shutdown.** SIGINT/SIGTERM wake the accept wait through the
-//!   [`Shutdown`] self-pipe. The parent closes the listener and sends each live child
+//!   [`Shutdown`](crate::net::signals::Shutdown) self-pipe. The parent closes the listener and sends each live child
 //!   SIGTERM; the child's handler does `shutdown(fd, SHUT_RD)`, so the blocking loop
 //!   reads EOF, sends what is queued and exits — as the thread engine does. Children
 //!   still alive after a grace period are killed; every one is reaped.
@@ -30,7 +30,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid};
@@ -46,7 +45,7 @@ use super::accept::Acceptor;
 use super::blocking::{ConnResult, serve_conn};
 use super::service::{ConnInfo, ServiceFactory};
 use super::{CloseReason, EngineCtx};
-use crate::net::signals::Shutdown;
+use crate::net::wait::{Watch, Woke, wait, wait_unsignalled};
 
 /// How long children may take to finish after SIGTERM before they are killed.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -61,7 +60,7 @@ pub fn run<F: ServiceFactory>(
     // Refuse at once rather than failing every connection (library use from a
     // multi-threaded program).
     ensure_single_threaded()?;
-    let shutdown = Shutdown::install_with_stats().context("install signal handlers")?;
+    let shutdown = ctx.shutdown;
     let mut acceptor = Acceptor::new(listener)?;
     let sigchld = SigchldPipe::install().context("install the SIGCHLD handler")?;
     let (reports_rx, reports_tx) =
@@ -74,21 +73,22 @@ pub fn run<F: ServiceFactory>(
         reports_rx,
     };
 
-    while shutdown.requested().is_none() {
-        let listener_ready = wait(
-            &[
-                acceptor.listener().as_fd(),
-                shutdown.as_fd(),
-                sigchld.read.as_fd(),
-                parent.reports_rx.as_fd(),
-            ],
-            None,
-        )?;
-        shutdown.drain();
-        ctx.on_wake(&shutdown);
+    loop {
+        let mut watches = [
+            Watch::read(acceptor.listener().as_fd()),
+            Watch::read(sigchld.read.as_fd()),
+            Watch::read(parent.reports_rx.as_fd()),
+        ];
+        let woke = wait(&mut watches, shutdown, None).context("wait on the listener")?;
+        let listener_ready = watches[0].ready();
         sigchld.drain();
         parent.collect(ctx);
-        if shutdown.requested().is_some() || !listener_ready {
+        match woke {
+            Woke::Stop(_) => break,
+            Woke::Timeout => continue,
+            Woke::Ready => ctx.on_wake(),
+        }
+        if !listener_ready {
             continue;
         }
         for _ in 0..ACCEPT_BATCH {
@@ -143,10 +143,15 @@ pub fn run<F: ServiceFactory>(
             }
             break;
         }
-        wait(
-            &[sigchld.read.as_fd(), parent.reports_rx.as_fd()],
-            Some(left),
-        )?;
+        // Already asked to stop: only the children's exits matter now.
+        wait_unsignalled(
+            &mut [
+                Watch::read(sigchld.read.as_fd()),
+                Watch::read(parent.reports_rx.as_fd()),
+            ],
+            Some(deadline),
+        )
+        .context("wait for the children")?;
         sigchld.drain();
         parent.collect(ctx);
     }
@@ -229,7 +234,7 @@ impl Parent {
 ///
 /// No destructor of the parent's state runs here (`_exit` skips them, and the parent's
 /// values are simply abandoned with the address space): in particular the
-/// [`Shutdown`] registration, which belongs to the parent, is left alone. A panic in
+/// [`Shutdown`](crate::net::signals::Shutdown) registration, which belongs to the parent, is left alone. A panic in
 /// the service is caught so it can never unwind back into the parent's accept loop.
 fn child_main<F: ServiceFactory>(
     sock: Socket,
@@ -291,27 +296,6 @@ fn fork_single_threaded() -> anyhow::Result<ForkResult> {
     // runs concurrently to start one), so the child inherits no lock held by another
     // thread and may run ordinary code.
     Ok(unsafe { nix::unistd::fork() }?)
-}
-
-/// Poll `fds` for readability; returns whether the first one is ready.
-/// `EINTR` (a signal arrived) counts as a wake-up with nothing ready.
-fn wait(fds: &[std::os::fd::BorrowedFd<'_>], timeout: Option<Duration>) -> anyhow::Result<bool> {
-    let mut pfds: Vec<PollFd<'_>> = fds
-        .iter()
-        .map(|fd| PollFd::new(*fd, PollFlags::POLLIN))
-        .collect();
-    let t = match timeout {
-        None => PollTimeout::NONE,
-        Some(d) => {
-            PollTimeout::try_from(d.as_millis().min(60_000) as i32 + 1).unwrap_or(PollTimeout::MAX)
-        }
-    };
-    match poll(&mut pfds, t) {
-        Ok(_) => {}
-        Err(Errno::EINTR) => return Ok(false),
-        Err(e) => return Err(anyhow::Error::from(e).context("poll")),
-    }
-    Ok(pfds[0].revents().is_some_and(|r| !r.is_empty()))
 }
 
 fn set_nonblocking(fd: &OwnedFd) -> anyhow::Result<()> {

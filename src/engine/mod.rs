@@ -31,6 +31,7 @@ use anyhow::Context;
 use serde_json::json;
 use socket2::Socket;
 
+use crate::net::signals::Shutdown;
 use crate::output::{Level, Output};
 use service::ServiceFactory;
 pub use stats::{Counters, ServerSummary, Tap, report_live, report_summary};
@@ -154,6 +155,9 @@ impl CloseReason {
 pub struct EngineCtx<'a> {
     pub config: &'a ServerConfig,
     pub out: &'a Output,
+    /// The command's one signal catcher: SIGINT/SIGTERM stop the engine, SIGUSR1
+    /// asks for the live statistics.
+    pub shutdown: &'a Shutdown,
     pub counters: Arc<Counters>,
     pub started: Instant,
 }
@@ -168,10 +172,10 @@ impl EngineCtx<'_> {
         )
     }
 
-    /// Called when the shutdown self-pipe woke an engine: print the live statistics if
-    /// the wake-up was SIGUSR1 (`kill -USR1 PID`, as with dd).
-    pub fn on_wake(&self, shutdown: &crate::net::signals::Shutdown) {
-        if shutdown.take_stats_request() {
+    /// Called after the shutdown self-pipe woke an engine: print the live statistics
+    /// if the wake-up was SIGUSR1 (`kill -USR1 PID`, as with dd).
+    pub fn on_wake(&self) {
+        if self.shutdown.take_stats_request() {
             report_live(self.out, &self.counters.summary(self.started));
         }
     }
@@ -212,13 +216,14 @@ impl EngineCtx<'_> {
 }
 
 /// Serve connections from `listener` with `factory` on engine `kind` until SIGINT or
-/// SIGTERM; returns the summary.
+/// SIGTERM reaches `shutdown`; returns the summary.
 pub fn serve<F: ServiceFactory>(
     kind: EngineKind,
     listener: Socket,
     factory: Arc<F>,
     config: &ServerConfig,
     out: &Output,
+    shutdown: &Shutdown,
 ) -> anyhow::Result<ServerSummary> {
     crate::net::trace::checkpoint("accept4", || {
         vec![crate::net::trace::fd(&listener), "SOCK_CLOEXEC".into()]
@@ -253,6 +258,7 @@ pub fn serve<F: ServiceFactory>(
     let ctx = EngineCtx {
         config,
         out,
+        shutdown,
         counters: Arc::new(Counters::default()),
         started,
     };

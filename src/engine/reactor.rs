@@ -54,7 +54,7 @@ struct Reactor<'a, 'c, F: ServiceFactory> {
     epoll: Epoll,
     records: Slab<Record<'a, 'c, F>>,
     acceptor: Acceptor,
-    shutdown: Shutdown,
+    shutdown: &'a Shutdown,
     factory: Arc<F>,
     ctx: &'a EngineCtx<'c>,
     scratch: Vec<u8>,
@@ -71,7 +71,7 @@ pub fn run<F: ServiceFactory>(
         epoll: Epoll::new(Trigger::Level).context("create the epoll instance")?,
         records: Slab::new(),
         acceptor: Acceptor::new(listener)?,
-        shutdown: Shutdown::install_with_stats().context("install signal handlers")?,
+        shutdown: ctx.shutdown,
         factory,
         ctx,
         scratch: vec![0u8; READ_CHUNK],
@@ -165,7 +165,7 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
     /// Shutdown-pipe handler.
     fn on_shutdown(&mut self, _: Token) {
         self.shutdown.drain();
-        self.ctx.on_wake(&self.shutdown);
+        self.ctx.on_wake();
         self.stop = self.shutdown.requested().is_some();
     }
 

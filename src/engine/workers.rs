@@ -14,6 +14,7 @@ use socket2::Socket;
 
 use super::service::ServiceFactory;
 use super::{EngineKind, ServerConfig, ServerSummary, serve};
+use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, tcp_listener};
 use crate::output::Output;
 
@@ -44,12 +45,13 @@ pub fn serve_workers<F: ServiceFactory>(
     factory: Arc<F>,
     config: &ServerConfig,
     out: &Output,
+    shutdown: &Shutdown,
 ) -> anyhow::Result<ServerSummary> {
     let started = Instant::now();
     let mut listeners = listeners;
     if listeners.len() == 1 {
         let l = listeners.pop().expect("one listener");
-        return serve(kind, l, factory, config, out);
+        return serve(kind, l, factory, config, out, shutdown);
     }
     let results: Vec<anyhow::Result<ServerSummary>> = std::thread::scope(|s| {
         let handles: Vec<_> = listeners
@@ -59,7 +61,7 @@ pub fn serve_workers<F: ServiceFactory>(
                 let factory = Arc::clone(&factory);
                 std::thread::Builder::new()
                     .name(format!("worker-{i}"))
-                    .spawn_scoped(s, move || serve(kind, l, factory, config, out))
+                    .spawn_scoped(s, move || serve(kind, l, factory, config, out, shutdown))
             })
             .collect();
         handles

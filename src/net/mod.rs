@@ -21,6 +21,7 @@ pub mod socket;
 pub mod trace;
 pub mod unix;
 pub mod unix_dgram;
+pub mod wait;
 
 pub use addr::{Family, HostPort, UnixTarget};
 pub use services::Transport;

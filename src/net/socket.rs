@@ -325,62 +325,46 @@ pub fn connect_error(
     os_error::error(what, Op::Connect, target, err)
 }
 
-/// Wait for one connection on a blocking-style listener, giving up after `timeout` or
-/// when SIGINT/SIGTERM arrives (`Ok(None)`). Used by netcat-style `listen`.
+/// Wait for one connection on a blocking-style listener, giving up after `timeout`
+/// (an error) or when SIGINT/SIGTERM arrives (`Err(Interrupted)`). Used by
+/// netcat-style `listen`.
 pub fn accept_wait(
     listener: &Socket,
     timeout: Option<Duration>,
     shutdown: &crate::net::signals::Shutdown,
-) -> anyhow::Result<Option<(Socket, String)>> {
-    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+) -> anyhow::Result<(Socket, String)> {
+    use crate::net::wait::{Watch, Woke, wait};
     use std::os::fd::AsFd;
     trace::checkpoint("accept4", || {
         vec![trace::fd(listener), "SOCK_CLOEXEC".into()]
     })?;
     let deadline = timeout.map(|t| std::time::Instant::now() + t);
     loop {
-        if shutdown.requested().is_some() {
-            return Ok(None);
+        let mut watch = [Watch::read(listener.as_fd())];
+        match wait(&mut watch, shutdown, deadline).context("wait on the listener")? {
+            Woke::Stop(signal) => return Err(crate::error::Interrupted { signal }.into()),
+            Woke::Timeout => anyhow::bail!(
+                "no connection within {}",
+                crate::text::duration(timeout.unwrap_or_default())
+            ),
+            Woke::Ready if !watch[0].ready() => continue,
+            Woke::Ready => {}
         }
-        let wait = match deadline {
-            None => PollTimeout::NONE,
-            Some(d) => {
-                let left = d.saturating_duration_since(std::time::Instant::now());
-                if left.is_zero() {
-                    anyhow::bail!(
-                        "no connection within {}",
-                        crate::text::duration(timeout.unwrap_or_default())
-                    );
-                }
-                PollTimeout::try_from(left.as_millis().clamp(1, i32::MAX as u128) as i32)
-                    .unwrap_or(PollTimeout::MAX)
+        match trace::action(
+            "accept4",
+            || vec![trace::fd(listener), "SOCK_CLOEXEC".into()],
+            || listener.accept(),
+        ) {
+            Ok((sock, addr)) => {
+                let label = peer_label(&sock, &addr);
+                return Ok((sock, label));
             }
-        };
-        let mut fds = [
-            PollFd::new(listener.as_fd(), PollFlags::POLLIN),
-            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        match poll(&mut fds, wait) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow!(e).context("poll on the listener")),
-        }
-        if fds[0].any() == Some(true) {
-            match trace::action(
-                "accept4",
-                || vec![trace::fd(listener), "SOCK_CLOEXEC".into()],
-                || listener.accept(),
-            ) {
-                Ok((sock, addr)) => {
-                    let label = peer_label(&sock, &addr);
-                    return Ok(Some((sock, label)));
-                }
-                Err(e)
-                    if matches!(
-                        e.raw_os_error(),
-                        Some(libc::EAGAIN | libc::EINTR | libc::ECONNABORTED)
-                    ) => {}
-                Err(e) => return Err(anyhow::Error::new(e).context("accept")),
-            }
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::EAGAIN | libc::EINTR | libc::ECONNABORTED)
+                ) => {}
+            Err(e) => return Err(anyhow::Error::new(e).context("accept")),
         }
     }
 }

@@ -254,6 +254,10 @@ fn the_group_is_left_on_exit() {
     let mut r = recv_in(h, &["239.7.7.7:5000", "-i", "eth0"]);
     assert!(igmp_lists(h, group), "joined while running");
     let status = r.stop();
-    assert!(status.success(), "SIGTERM ends a receiver with status 0");
+    assert_eq!(
+        status.code(),
+        Some(143),
+        "SIGTERM ends a receiver with 128 + 15"
+    );
     assert!(!igmp_lists(h, group), "left after exit");
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -15,7 +15,8 @@ use crate::bench::{self, BenchConfig, BenchReport, Progress};
 use crate::cli::{FamilyOpts, TimeoutOpt, parse_duration};
 use crate::cmd::Run;
 use crate::engine::EngineKind;
-use crate::error::UsageError;
+use crate::error::{UsageError, stdout_error};
+use crate::net::signals::Shutdown;
 use crate::net::{HostPort, Transport};
 use crate::output::Output;
 
@@ -160,14 +161,18 @@ fn progress_bar(out: &Output) -> Option<ProgressBar> {
 }
 
 /// Run one measurement, updating the progress bar while it runs.
-fn run_with_progress(cfg: &BenchConfig, bar: Option<&ProgressBar>) -> anyhow::Result<BenchReport> {
+fn run_with_progress(
+    cfg: &BenchConfig,
+    bar: Option<&ProgressBar>,
+    shutdown: &Shutdown,
+) -> anyhow::Result<BenchReport> {
     let Some(bar) = bar else {
-        return bench::run(cfg, None);
+        return bench::run(cfg, None, shutdown);
     };
     let progress = Arc::new(Progress::default());
     let started = Instant::now();
     std::thread::scope(|s| {
-        let worker = s.spawn(|| bench::run(cfg, Some(Arc::clone(&progress))));
+        let worker = s.spawn(|| bench::run(cfg, Some(Arc::clone(&progress)), shutdown));
         while !worker.is_finished() {
             let secs = started.elapsed().as_secs_f64().max(1e-3);
             let rt = progress.round_trips.load(Ordering::Relaxed);
@@ -187,6 +192,7 @@ fn run_with_progress(cfg: &BenchConfig, bar: Option<&ProgressBar>) -> anyhow::Re
 
 impl Run for BenchArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         if let Some(list) = &self.compare {
             let engines = parse_engines(list)?;
             // `--dry-run`: starting servers and loading them is all action.
@@ -195,7 +201,7 @@ impl Run for BenchArgs {
             })?;
             let cfg = self.config(Vec::new())?;
             let bar = progress_bar(out);
-            let rows = bench::compare(&engines, &cfg, |row| {
+            let rows = bench::compare(&engines, &cfg, &shutdown, |row| {
                 if let Some(b) = &bar {
                     b.println(format!("measured {}", row.engine));
                 }
@@ -203,6 +209,7 @@ impl Run for BenchArgs {
             if let Some(b) = bar {
                 b.finish_and_clear();
             }
+            let rows = rows?;
             if out.json() {
                 for row in &rows {
                     match &row.result {
@@ -235,10 +242,10 @@ impl Run for BenchArgs {
         let addrs = HostPort::parse(addr, Transport::Tcp)?.resolve(self.family.family())?;
         let cfg = self.config(addrs)?;
         if let Some(hold) = self.idle {
-            return idle(&cfg, hold, out);
+            return idle(&cfg, hold, out, &shutdown);
         }
         let bar = progress_bar(out);
-        let report = run_with_progress(&cfg, bar.as_ref());
+        let report = run_with_progress(&cfg, bar.as_ref(), &shutdown);
         if let Some(b) = bar {
             b.finish_and_clear();
         }
@@ -266,24 +273,31 @@ impl Run for BenchArgs {
 }
 
 /// Results are the command's data: stdout, flushed (a closed pipe ends it quietly).
-fn emit(text: &str) -> std::io::Result<()> {
+fn emit(text: &str) -> anyhow::Result<()> {
     let mut o = std::io::stdout().lock();
-    o.write_all(text.as_bytes())?;
-    o.flush()
+    o.write_all(text.as_bytes())
+        .and_then(|()| o.flush())
+        .map_err(stdout_error)
 }
 
 /// `--idle`: hold the connections, say so on stderr (scripts wait for that line).
-fn idle(cfg: &BenchConfig, hold: Duration, out: &Output) -> anyhow::Result<()> {
+fn idle(
+    cfg: &BenchConfig,
+    hold: Duration,
+    out: &Output,
+    shutdown: &Shutdown,
+) -> anyhow::Result<()> {
     let target = cfg.addrs[0].to_string();
     let r = bench::hold_idle(
         &cfg.addrs,
         cfg.connections,
         hold,
         cfg.connect_timeout,
+        shutdown,
         |n| {
             eprintln!("holding {}", crate::text::plural(n as u64, "connection"));
         },
-    );
+    )?;
     if out.json() {
         emit(&format!(
             "{}\n",

@@ -77,9 +77,10 @@ pub struct ListenArgs {
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.addr, Transport::Tcp)?;
         let addrs = target.resolve(self.family.family())?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         // Opened before the connect, to catch the SYN; dropped after the socket, to
         // show the close.
         let tap = (self.packets.then(|| Tap::open(&addrs, false, true, &out)))
@@ -100,7 +101,6 @@ impl Run for ConnectArgs {
             json!({"peer": peer, "local": local_label(&sock)}),
             || format!("connected to {peer}"),
         );
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         let mut stdin = StdinState::default();
         session::run(
             &sock,
@@ -118,12 +118,12 @@ impl Run for ConnectArgs {
 impl Run for ListenArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.listen, Transport::Tcp)?;
         let addr = target.resolve_one(self.family.family())?;
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         let listener = tcp_listener(addr, &ListenOpts::default())?;
         out.listening(&local_label(&listener), json!({"proto": "tcp"}));
-        let shutdown = Shutdown::install().context("install signal handlers")?;
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         session::Listen {
             keep_open: self.keep_open,
             timeout: self.timeout.timeout,

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
@@ -9,6 +10,7 @@ use super::DEFAULT_PORT;
 use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts};
 use crate::cmd::Run;
 use crate::engine::{self, report_summary};
+use crate::net::signals::Shutdown;
 use crate::net::socket::{local_label, tcp_listener};
 use crate::net::{HostPort, Transport};
 use crate::output::Output;
@@ -45,6 +47,7 @@ pub struct ServeArgs {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr =
             HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
         let listener = tcp_listener(addr, &self.sockopts.listen_opts())?;
@@ -58,6 +61,7 @@ impl Run for ServeArgs {
             Arc::new(EchoFactory),
             &self.engine.server_config()?,
             out,
+            &shutdown,
         )?;
         report_summary(out, &summary);
         Ok(())

@@ -95,8 +95,21 @@ impl Run for ConnectArgs {
                 .timeout
                 .unwrap_or(unix_dgram::DEFAULT_REPLY_WAIT);
             // `bound.file` stays alive until here: the temporary path is removed on return.
-            let stats = unix_dgram::client(bound.sock, &opts, wait, &shutdown, self.raw)?;
-            report_dgram(&out, Some(&self.path.to_string()), &stats, self.relay.stats);
+            let peer = self.path.to_string();
+            let on_stats = |st: &unix_dgram::DgramStats| {
+                if self.relay.stats {
+                    report_dgram(&out, Some(&peer), st, "stats", Level::Info);
+                }
+            };
+            let stats =
+                unix_dgram::client(bound.sock, &opts, wait, &shutdown, self.raw, &on_stats)?;
+            report_dgram(
+                &out,
+                Some(&peer),
+                &stats,
+                "closed",
+                closing_level(&self.relay),
+            );
             drop(bound.file);
             return Ok(());
         }
@@ -129,21 +142,32 @@ impl Run for ConnectArgs {
 impl Run for ListenArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let kind = if self.dgram {
             UnixKind::Datagram
         } else {
             UnixKind::Stream
         };
-        let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
-        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
+        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         if self.dgram {
-            let result =
-                unix_dgram::listen(bound.sock, &opts, self.timeout.timeout, &out, &shutdown);
+            let on_stats = |st: &unix_dgram::DgramStats| {
+                if self.relay.stats {
+                    report_dgram(&out, None, st, "stats", Level::Info);
+                }
+            };
+            let result = unix_dgram::listen(
+                bound.sock,
+                &opts,
+                self.timeout.timeout,
+                &out,
+                &shutdown,
+                &on_stats,
+            );
             drop(bound.file);
             let stats = result?;
-            report_dgram(&out, None, &stats, self.relay.stats);
+            report_dgram(&out, None, &stats, "closed", closing_level(&self.relay));
             return Ok(());
         }
         session::Listen {
@@ -158,12 +182,26 @@ impl Run for ListenArgs {
     }
 }
 
-/// The closing counts of a datagram session; `--stats` shows them without `-v`.
-fn report_dgram(out: &Output, peer: Option<&str>, st: &unix_dgram::DgramStats, stats: bool) {
-    let level = if stats { Level::Info } else { Level::Detail };
+/// `--stats` shows the closing counts without `-v`.
+fn closing_level(relay: &RelayArgs) -> Level {
+    if relay.stats {
+        Level::Info
+    } else {
+        Level::Detail
+    }
+}
+
+/// The counts of a datagram session: `event` is `stats` (SIGUSR1) or `closed`.
+fn report_dgram(
+    out: &Output,
+    peer: Option<&str>,
+    st: &unix_dgram::DgramStats,
+    event: &str,
+    level: Level,
+) {
     out.event(
         level,
-        "closed",
+        event,
         json!({"peer": peer, "bytes_sent": st.sent, "bytes_received": st.received,
                "datagrams_sent": st.datagrams_sent, "datagrams_received": st.datagrams_received}),
         || {

@@ -42,6 +42,9 @@ pub struct ServeArgs {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        // Caught before anything exists: a signal at any point after this is a clean
+        // stop that removes the socket file.
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let kind = if self.dgram {
             UnixKind::Datagram
         } else {
@@ -52,9 +55,6 @@ impl Run for ServeArgs {
             file,
             replaced_stale,
         } = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
-        // Catch SIGINT/SIGTERM before announcing ourselves: a signal right after the
-        // `listening on` line must still end in a clean exit that removes the file.
-        let shutdown = Shutdown::install().context("install signal handlers")?;
         out.listening(
             &self.path.to_string(),
             json!({"proto": kind.name(), "service": "echo", "engine": self.engine.engine.name()}),
@@ -89,6 +89,7 @@ impl Run for ServeArgs {
                 Arc::new(EchoFactory),
                 &self.engine.server_config()?,
                 out,
+                &shutdown,
             )?;
             report_summary(out, &summary);
         }

@@ -103,9 +103,8 @@ impl DgramTap {
         DgramTap::new(&Output::new(false, crate::output::Verbosity::Quiet), None)
     }
 
-    /// After the shutdown pipe woke a wait: answer SIGUSR1 with a live report.
+    /// After a wait woke: answer SIGUSR1 with a live report.
     pub fn on_wake(&self, shutdown: &crate::net::signals::Shutdown) {
-        shutdown.drain();
         if shutdown.take_stats_request() {
             self.report("stats");
         }

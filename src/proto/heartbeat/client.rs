@@ -3,16 +3,15 @@
 //! exit 1 or reconnect with back-off. With `--tcp-keepalive` no beats are sent: the
 //! kernel probes (SO_KEEPALIVE) and we report when it drops the connection.
 //!
-//! One thread, one `poll(2)` on the socket and the shutdown self-pipe; the timeout is
-//! the sooner of "next beat due" and "next reply deadline" from the [`Detector`].
+//! One thread, one wait ([`crate::net::wait`]) on the socket and the shutdown
+//! self-pipe; the deadline is the sooner of "next beat due" and "next reply
+//! deadline" from the [`Detector`].
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
-use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use anyhow::{Context, anyhow, bail};
 use serde_json::{Value, json};
 
 use super::detector::{Backoff, Detector, Jitter, ReplyKind, Verdict};
@@ -22,6 +21,7 @@ use super::transport::{self, Conn};
 use super::wire::{self, Frame, Ping, Pong};
 use crate::error::Interrupted;
 use crate::net::signals::Shutdown;
+use crate::net::wait::{Watch, Woke, sleep_until, wait};
 use crate::output::{Level, Output};
 
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ pub struct ClientOpts {
 /// How a session on one connection ended.
 enum End {
     Done,
-    Interrupted,
+    Interrupted(Interrupted),
     Dead(String),
 }
 
@@ -119,11 +119,10 @@ impl<'a> Client<'a> {
         )?;
         let deadline = Instant::now() + self.opts.interval;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if Instant::now() >= deadline {
                 return Ok(false);
             }
-            if !self.wait(conn, Some(left))? {
+            if !self.wait(conn, Some(deadline))? {
                 continue;
             }
             let mut pongs = Vec::new();
@@ -134,46 +133,28 @@ impl<'a> Client<'a> {
         }
     }
 
-    /// Poll the connection and the shutdown pipe; `Err(Interrupted)` on a signal.
-    fn wait(&self, conn: &Conn, timeout: Option<Duration>) -> anyhow::Result<bool> {
-        let mut flags = PollFlags::POLLIN;
-        if conn.wants_write() {
-            flags |= PollFlags::POLLOUT;
+    /// Wait for the connection (or signals) until `deadline`; `Err(Interrupted)` on
+    /// SIGINT/SIGTERM. Returns whether the connection has something to report.
+    fn wait(&self, conn: &Conn, deadline: Option<Instant>) -> anyhow::Result<bool> {
+        let mut watch = [Watch::new(conn.fd(), true, conn.wants_write())];
+        match wait(&mut watch, self.shutdown, deadline).context("wait")? {
+            Woke::Stop(signal) => Err(Interrupted { signal }.into()),
+            Woke::Timeout => Ok(false),
+            Woke::Ready => Ok(watch[0].ready()),
         }
-        let mut fds = [
-            PollFd::new(conn.fd(), flags),
-            PollFd::new(self.shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        let t = match timeout {
-            None => PollTimeout::NONE,
-            Some(d) => PollTimeout::try_from(d.as_millis().clamp(0, i32::MAX as u128) as i32)
-                .unwrap_or(PollTimeout::MAX),
-        };
-        match poll(&mut fds, t) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow!(e).context("poll")),
-        }
-        if self.shutdown.requested().is_some() {
-            return Err(Interrupted.into());
-        }
-        Ok(fds[0].revents().is_some_and(|r| !r.is_empty()))
     }
 
-    /// Sleep `d` unless a signal arrives (`Err(Interrupted)`).
+    /// Sleep `d` unless SIGINT/SIGTERM arrives (`Err(Interrupted)`).
     fn sleep(&self, d: Duration) -> anyhow::Result<()> {
-        let mut fds = [PollFd::new(self.shutdown.as_fd(), PollFlags::POLLIN)];
-        let deadline = Instant::now() + d;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let ms = (left.as_millis() as i32).max(1);
-            let _ = poll(
-                &mut fds,
-                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
-            );
-            if self.shutdown.requested().is_some() {
-                return Err(Interrupted.into());
+        let until = Instant::now() + d;
+        loop {
+            match sleep_until(self.shutdown, until).context("wait")? {
+                Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+                Woke::Timeout => return Ok(()),
+                // SIGUSR1: nothing to report here; sleep on.
+                Woke::Ready => {}
             }
         }
-        Ok(())
     }
 
     fn count_reached(&self) -> bool {
@@ -253,11 +234,12 @@ impl<'a> Client<'a> {
             if !keepalive && !self.count_reached() {
                 until = Some(until.map_or(next_beat, |d| d.min(next_beat)));
             }
-            let timeout = until.map(|u| u.saturating_duration_since(Instant::now()));
-            match self.wait(conn, timeout) {
+            match self.wait(conn, until) {
                 Ok(_) => {}
-                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(End::Interrupted),
-                Err(e) => return Err(e),
+                Err(e) => match e.downcast::<Interrupted>() {
+                    Ok(stop) => return Ok(End::Interrupted(stop)),
+                    Err(e) => return Err(e),
+                },
             }
             if let Err(e) = conn.flush(self.opts.hexdump.as_deref()) {
                 return Ok(End::Dead(format!(
@@ -356,8 +338,8 @@ impl<'a> Client<'a> {
                         )
                     },
                 );
-                if self.sleep(delay).is_err() {
-                    break Err(Interrupted.into());
+                if let Err(e) = self.sleep(delay) {
+                    break Err(e);
                 }
                 match self.connect() {
                     Ok(mut c) => {
@@ -395,7 +377,7 @@ impl<'a> Client<'a> {
             };
             match self.session(c)? {
                 End::Done => break Ok(()),
-                End::Interrupted => break Err(Interrupted.into()),
+                End::Interrupted(stop) => break Err(stop.into()),
                 End::Dead(why) => {
                     conn = None;
                     self.stats.dead_periods += 1;
