@@ -306,6 +306,11 @@ pub struct ListenSockOpts {
     /// The listen(2) backlog: connections the kernel completes before we accept them
     #[arg(long, value_name = "N", default_value_t = 4096, value_parser = at_least(0i32))]
     pub backlog: i32,
+
+    /// Run N engine instances, each with its own SO_REUSEPORT listener
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub workers: u16,
 }
 
 impl ListenSockOpts {
@@ -319,6 +324,15 @@ impl ListenSockOpts {
             backlog: self.backlog,
             ..Default::default()
         }
+    }
+
+    /// The TCP listeners of a stream server on `addr`: one, or one per `--workers`.
+    pub fn listeners(&self, addr: std::net::SocketAddr) -> anyhow::Result<Vec<socket2::Socket>> {
+        crate::engine::workers::reuseport_listeners(
+            addr,
+            usize::from(self.workers),
+            &self.listen_opts(),
+        )
     }
 }
 

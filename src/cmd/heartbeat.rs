@@ -10,11 +10,11 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Run;
-use crate::cli::{EngineOpts, FamilyOpts, TimeoutOpt, parse_duration};
-use crate::engine::{self, report_summary};
+use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts, TimeoutOpt, parse_duration};
+use crate::engine::{self, Ready};
 use crate::net::HostPort;
 use crate::net::signals::Shutdown;
-use crate::net::socket::{ListenOpts, local_label, tcp_listener};
+use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
 use crate::proto::heartbeat::{self as hb, ResponderFactory};
@@ -63,7 +63,7 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// Speak the protocol over UDP (one frame per datagram)
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["rcvbuf", "sndbuf", "no_reuseaddr", "reuseport", "backlog", "workers"])]
     pub udp: bool,
 
     #[command(flatten)]
@@ -71,6 +71,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub engine: EngineOpts,
+
+    #[command(flatten)]
+    pub sockopts: ListenSockOpts,
 }
 
 /// `--backoff MIN..MAX`.
@@ -185,22 +188,23 @@ impl Run for ServeArgs {
             );
             return Ok(());
         }
-        let listener = tcp_listener(addr, &ListenOpts::default())?;
-        out.listening(
-            &local_label(&listener),
-            json!({"proto": "tcp", "service": "heartbeat", "engine": self.engine.engine.name()}),
+        let config = self.engine.server_config()?;
+        let listeners = self.sockopts.listeners(addr)?;
+        let ready = Ready::new(
+            local_label(&listeners[0]),
+            json!({"proto": "tcp", "service": "heartbeat"}),
         );
         let factory = Arc::new(ResponderFactory::new(out));
         let state = Arc::clone(&factory.state);
-        let summary = engine::serve(
+        engine::serve(
             self.engine.engine,
-            listener,
+            listeners,
             factory,
-            &self.engine.server_config()?,
+            &config,
             out,
             &shutdown,
+            ready,
         )?;
-        report_summary(out, &summary);
         out.event(
             Level::Detail,
             "heartbeat_summary",

@@ -8,10 +8,9 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{EngineOpts, FamilyOpts, parse_duration};
+use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts, parse_duration};
 use crate::cmd::Run;
-use crate::engine::report_summary;
-use crate::engine::workers::{reuseport_listeners, serve_workers};
+use crate::engine::{self, Ready};
 use crate::error::UsageError;
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
@@ -59,10 +58,8 @@ pub struct ServeHttpArgs {
     #[command(flatten)]
     pub engine: EngineOpts,
 
-    /// Run N engine instances, each with its own SO_REUSEPORT listener
-    #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = crate::cli::between(1u16, 256))]
-    pub workers: u16,
+    #[command(flatten)]
+    pub sockopts: ListenSockOpts,
 
     /// File served for a directory when it exists
     #[arg(long, value_name = "NAME", default_value = "index.html")]
@@ -96,23 +93,16 @@ pub struct ServeHttpArgs {
 impl Run for ServeHttpArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
-        if self.workers > 1 && self.engine.engine == crate::engine::EngineKind::Fork {
-            // Workers are threads, and fork(2) in a threaded process is refused.
-            return Err(crate::error::UsageError::invalid(
-                "--workers runs engines in threads; it cannot be combined with --engine fork",
-            )
-            .into());
-        }
         let root = Root::new(&self.dir, self.hidden, self.follow_symlinks)
             .with_context(|| format!("serve {}", self.dir.display()))?;
         let addr =
             HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
-        let listeners = reuseport_listeners(addr, usize::from(self.workers))?;
-        let mut config = self.engine.server_config()?;
-        config.idle_timeout = Some(config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
         if self.header_timeout.is_zero() {
             return Err(UsageError::invalid("--header-timeout must be more than 0").into());
         }
+        let mut config = self.engine.server_config()?;
+        config.idle_timeout = Some(config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
+        let listeners = self.sockopts.listeners(addr)?;
         let header_timeout = self.header_timeout;
         let factory = HttpFactory::new(
             root.clone(),
@@ -121,25 +111,24 @@ impl Run for ServeHttpArgs {
                 listing: !self.no_listing,
                 header_timeout,
                 access_log: !out.quiet(),
-                // Fork children would share (and drain) one inotify queue.
-                cache: !self.no_cache && self.engine.engine != crate::engine::EngineKind::Fork,
+                // The engine turns it off where connections share no memory (fork).
+                cache: !self.no_cache,
             },
             out.clone(),
         );
-        out.listening(
-            &format!("http://{}/", local_label(&listeners[0])),
-            json!({"proto": "http", "engine": self.engine.engine.name(),
-                   "workers": self.workers, "root": root.canonical.display().to_string()}),
+        let ready = Ready::new(
+            format!("http://{}/", local_label(&listeners[0])),
+            json!({"proto": "http", "root": root.canonical.display().to_string()}),
         );
-        let summary = serve_workers(
+        engine::serve(
             self.engine.engine,
             listeners,
             Arc::new(factory),
             &config,
             out,
             &shutdown,
+            ready,
         )?;
-        report_summary(out, &summary);
         Ok(())
     }
 }

@@ -12,7 +12,6 @@ use crate::error::{Outcome, outcome};
 use crate::net::relay::{RelayOpts, RelayStats, StdinState, relay};
 use crate::net::signals::Shutdown;
 use crate::net::socket::accept_wait;
-use crate::net::unix::peer_fields;
 use crate::output::{Level, Output};
 
 /// Netcat's listen mode on a bound listener: accept one connection (or, with
@@ -33,9 +32,10 @@ impl Listen<'_> {
         loop {
             let (sock, peer) = accept_wait(listener, self.timeout, self.shutdown)?;
             self.out
-                .event(Level::Detail, "connection", peer_fields(&peer), || {
+                .event(Level::Detail, "connection", peer.json_fields(), || {
                     format!("connection from {peer}")
                 });
+            let peer = peer.to_string();
             match run(
                 &sock,
                 &peer,

@@ -42,9 +42,10 @@ use report::{RECORD, decode, encode};
 use signals::{SigchldPipe, child_signals};
 
 use super::accept::Acceptor;
-use super::blocking::{ConnResult, serve_conn};
+use super::blocking::serve_conn;
 use super::service::{ConnInfo, ServiceFactory};
-use super::{CloseReason, EngineCtx};
+use super::stats::Slot;
+use super::{CloseReason, ConnResult, EngineCtx};
 use crate::net::wait::{Watch, Woke, wait, wait_unsignalled};
 
 /// How long children may take to finish after SIGTERM before they are killed.
@@ -52,20 +53,46 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Connections accepted per wake-up before the parent looks at its pipes again.
 const ACCEPT_BATCH: usize = 64;
 
+/// The parent's plumbing, set up before the server says it is ready: the SIGCHLD
+/// self-pipe and the report pipe.
+pub struct Prepared {
+    acceptor: Acceptor,
+    sigchld: SigchldPipe,
+    reports_rx: OwnedFd,
+    reports_tx: OwnedFd,
+}
+
+impl Prepared {
+    pub fn new(acceptor: Acceptor) -> anyhow::Result<Prepared> {
+        // Refuse at once rather than failing every connection (library use from a
+        // multi-threaded program).
+        ensure_single_threaded()?;
+        let sigchld = SigchldPipe::install().context("install the SIGCHLD handler")?;
+        let (reports_rx, reports_tx) =
+            nix::unistd::pipe2(OFlag::O_CLOEXEC).context("create the report pipe")?;
+        set_nonblocking(&reports_rx)?;
+        Ok(Prepared {
+            acceptor,
+            sigchld,
+            reports_rx,
+            reports_tx,
+        })
+    }
+}
+
+/// Serve until SIGINT/SIGTERM, then end and reap every child.
 pub fn run<F: ServiceFactory>(
-    listener: Socket,
+    prepared: Prepared,
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
-    // Refuse at once rather than failing every connection (library use from a
-    // multi-threaded program).
-    ensure_single_threaded()?;
+    let Prepared {
+        mut acceptor,
+        sigchld,
+        reports_rx,
+        reports_tx,
+    } = prepared;
     let shutdown = ctx.shutdown;
-    let mut acceptor = Acceptor::new(listener)?;
-    let sigchld = SigchldPipe::install().context("install the SIGCHLD handler")?;
-    let (reports_rx, reports_tx) =
-        nix::unistd::pipe2(OFlag::O_CLOEXEC).context("create the report pipe")?;
-    set_nonblocking(&reports_rx)?;
     let mut parent = Parent {
         live: HashMap::new(),
         reports: HashMap::new(),
@@ -95,7 +122,7 @@ pub fn run<F: ServiceFactory>(
             let Some((sock, peer)) = acceptor.try_accept(ctx).context("accept")? else {
                 break;
             };
-            let Some(info) = acceptor.admit(&sock, &peer, &*factory, ctx) else {
+            let Some((info, slot)) = acceptor.admit(&sock, peer, &*factory, ctx) else {
                 continue;
             };
             let id = info.id;
@@ -109,13 +136,13 @@ pub fn run<F: ServiceFactory>(
                 }
                 Ok(ForkResult::Parent { child }) => {
                     drop(sock);
-                    ctx.log_open(id, &peer);
-                    parent.live.insert(child, (id, peer));
+                    ctx.log_open(id, &info.peer);
+                    parent.live.insert(child, (info, slot));
                 }
                 Err(e) => {
-                    ctx.counters.closed();
                     ctx.out.warn(&format!(
-                        "cannot fork for {peer}: {}",
+                        "cannot fork for {}: {}",
+                        info.peer,
                         crate::error::render(&e)
                     ));
                 }
@@ -160,8 +187,8 @@ pub fn run<F: ServiceFactory>(
 
 /// The parent's book-keeping: live children and the reports they sent.
 struct Parent {
-    /// pid → (connection id, peer): the children not yet reaped.
-    live: HashMap<Pid, (u64, String)>,
+    /// pid → the connection and its slot: the children not yet reaped.
+    live: HashMap<Pid, (ConnInfo, Slot)>,
     /// Reports read from the pipe whose child has not been reaped yet.
     reports: HashMap<Pid, ConnResult>,
     /// Bytes of a record not yet complete.
@@ -205,9 +232,10 @@ impl Parent {
 
     /// A child is gone: count its bytes and log it.
     fn finish(&mut self, pid: Pid, exit_code: Option<i32>, ctx: &EngineCtx<'_>) {
-        let Some((id, peer)) = self.live.remove(&pid) else {
+        let Some((info, slot)) = self.live.remove(&pid) else {
             return;
         };
+        let (id, peer) = (info.id, &info.peer);
         if !self.reports.contains_key(&pid) {
             // It may have written its report and exited after our last read: a child
             // writes before it exits, so once reaped its record is in the pipe.
@@ -225,8 +253,8 @@ impl Parent {
             ));
         }
         ctx.counters.flowed(r.bytes_in, r.bytes_out);
-        ctx.counters.closed();
-        ctx.log_close(id, &peer, r.bytes_in, r.bytes_out, r.reason);
+        drop(slot);
+        ctx.log_close(id, peer, &r);
     }
 }
 
@@ -247,12 +275,10 @@ fn child_main<F: ServiceFactory>(
         if child_signals(sock.as_raw_fd()).is_err() {
             return 1;
         }
-        let mut svc = factory.open(info);
         // Counted here for nothing: the parent counts the child's report. The tap still
         // feeds `-x` (the dump file is shared and flushed after every record).
         let tap = super::Tap::new(Default::default(), ctx.config.hexdump.clone(), info.id);
-        let r = serve_conn(&sock, &mut svc, ctx.config, &tap);
-        drop(svc);
+        let r = serve_conn(&sock, factory.open(info), ctx.config, &tap);
         drop(sock);
         let rec = encode(nix::unistd::getpid(), &r);
         // Fewer than PIPE_BUF bytes: one atomic write, never interleaved with others.

@@ -1,6 +1,6 @@
 //! Thread per connection: the accept loop hands each new connection to its own
-//! thread, which runs the blocking loop. Simple and fair, but every connection costs a
-//! thread stack and a context switch.
+//! thread, which runs the blocking driver. Simple and fair, but every connection costs
+//! a thread stack and a context switch.
 //!
 //! The accept loop waits for the listener together with the shutdown self-pipe, so
 //! SIGINT wakes it. At shutdown every live connection is `shutdown(SHUT_RD)`: its
@@ -12,24 +12,24 @@
 //! connection ceiling is the descriptor limit, not half of it.
 
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 
 use socket2::Socket;
 
-use super::EngineCtx;
 use super::blocking::serve_conn;
 use super::service::ServiceFactory;
+use super::{CloseReason, ConnResult, EngineCtx};
 use crate::engine::accept::{Accepted, Acceptor};
 
 /// Live connections by id, for the shutdown that ends them.
 type Live = Mutex<HashMap<u64, Arc<Socket>>>;
 
 pub fn run<F: ServiceFactory>(
-    listener: Socket,
+    mut acceptor: Acceptor,
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
-    let mut acceptor = Acceptor::new(listener)?;
     let live: Live = Mutex::default();
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let result = loop {
@@ -39,32 +39,37 @@ pub fn run<F: ServiceFactory>(
                 Ok(Accepted::Retry) => continue,
                 Err(e) => break Err(e),
             };
-            let Some(info) = acceptor.admit(&sock, &peer, &*factory, ctx) else {
+            let Some((info, slot)) = acceptor.admit(&sock, peer, &*factory, ctx) else {
                 continue;
             };
             let id = info.id;
             let sock = Arc::new(sock);
             live.lock().expect("live map").insert(id, Arc::clone(&sock));
-            ctx.log_open(id, &peer);
-            let factory = &factory;
-            let live = &live;
+            ctx.log_open(id, &info.peer);
+            let (factory, live) = (&factory, &live);
             let spawned = std::thread::Builder::new()
                 .name(format!("conn-{id}"))
                 .spawn_scoped(scope, move || {
-                    let mut svc = factory.open(&info);
-                    let r = serve_conn(&sock, &mut svc, ctx.config, &ctx.tap(id));
+                    // A panic in the service ends this connection, never the server.
+                    let r = catch_unwind(AssertUnwindSafe(|| {
+                        serve_conn(&sock, factory.open(&info), ctx.config, &ctx.tap(id))
+                    }))
+                    .unwrap_or(ConnResult {
+                        bytes_in: 0,
+                        bytes_out: 0,
+                        reason: CloseReason::Error,
+                    });
                     // Out of the map before the socket closes: the shutdown below only
                     // ever touches sockets that are still open.
                     live.lock().expect("live map").remove(&id);
                     drop(sock);
-                    ctx.counters.closed();
-                    ctx.log_close(id, &info.peer, r.bytes_in, r.bytes_out, r.reason);
+                    drop(slot);
+                    ctx.log_close(id, &info.peer, &r);
                 });
             if let Err(e) = spawned {
                 live.lock().expect("live map").remove(&id);
-                ctx.counters.closed();
                 ctx.out.warn(&format!(
-                    "cannot start a thread for {peer}: {}",
+                    "cannot start a thread for connection {id}: {}",
                     crate::os_error::describe(&e)
                 ));
             }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+use crate::net::peer::{Peer, sockaddr_label};
 use crate::net::{addr, trace};
 use crate::os_error::{self, Op, Target};
 
@@ -240,32 +241,6 @@ pub fn local_label(sock: &Socket) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-/// Render any socket address: `1.2.3.4:5`, `[::1]:5`, a path, `@abstract`, `unnamed`.
-pub fn sockaddr_label(addr: &SockAddr) -> String {
-    if let Some(inet) = addr.as_socket() {
-        return super::addr::display(&inet);
-    }
-    if let Some(path) = addr.as_pathname() {
-        return path.display().to_string();
-    }
-    if let Some(name) = addr.as_abstract_namespace() {
-        return format!("@{}", String::from_utf8_lossy(name));
-    }
-    "unnamed".to_string()
-}
-
-/// How engines and listeners name an accepted peer: its address, or for a Unix
-/// connection (whose client is usually unnamed) the kernel's `SO_PEERCRED` label
-/// `pid P uid U gid G`, so every engine logs who connected without knowing Unix sockets.
-pub fn peer_label(sock: &Socket, addr: &SockAddr) -> String {
-    if addr.is_unix() {
-        if let Some(cred) = crate::net::unix::peer_cred(sock) {
-            return cred.to_string();
-        }
-    }
-    sockaddr_label(addr)
-}
-
 /// Connect to the first address that answers, each attempt bounded by `timeout`.
 /// The error names the last address tried and why, e.g. `connect to 127.0.0.1:9:
 /// connection refused`.
@@ -332,7 +307,7 @@ pub fn accept_wait(
     listener: &Socket,
     timeout: Option<Duration>,
     shutdown: &crate::net::signals::Shutdown,
-) -> anyhow::Result<(Socket, String)> {
+) -> anyhow::Result<(Socket, Peer)> {
     use crate::net::wait::{Watch, Woke, wait};
     use std::os::fd::AsFd;
     trace::checkpoint("accept4", || {
@@ -356,8 +331,8 @@ pub fn accept_wait(
             || listener.accept(),
         ) {
             Ok((sock, addr)) => {
-                let label = peer_label(&sock, &addr);
-                return Ok((sock, label));
+                let peer = Peer::accepted(&sock, &addr);
+                return Ok((sock, peer));
             }
             Err(e)
                 if matches!(
@@ -409,11 +384,5 @@ mod tests {
                 "connect to {addr}: connection refused; nothing listens on {addr} (is the server running?)"
             )
         );
-    }
-
-    #[test]
-    fn labels_for_unix_addresses() {
-        let a = SockAddr::unix("/tmp/x.sock").unwrap();
-        assert_eq!(sockaddr_label(&a), "/tmp/x.sock");
     }
 }

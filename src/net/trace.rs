@@ -212,7 +212,7 @@ pub fn fd(s: &(impl AsRawFd + ?Sized)) -> String {
 
 /// `{sa_family=AF_INET, 127.0.0.1:80}`-style rendering of an address argument.
 pub fn addr(a: &socket2::SockAddr) -> String {
-    crate::net::socket::sockaddr_label(a)
+    crate::net::peer::sockaddr_label(a)
 }
 
 #[cfg(test)]

@@ -20,9 +20,9 @@ use socket2::Socket;
 
 use crate::error::{Interrupted, stdout_error};
 use crate::net::hexdump::Direction;
+use crate::net::peer::PeerCred;
 use crate::net::relay::RelayOpts;
 use crate::net::signals::Shutdown;
-use crate::net::unix::PeerCred;
 use crate::net::wait::{Watch, Woke, wait};
 use crate::output::{Level, Output};
 

@@ -9,9 +9,9 @@ use serde_json::json;
 use super::DEFAULT_PORT;
 use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts};
 use crate::cmd::Run;
-use crate::engine::{self, report_summary};
+use crate::engine::{self, Ready};
 use crate::net::signals::Shutdown;
-use crate::net::socket::{local_label, tcp_listener};
+use crate::net::socket::local_label;
 use crate::net::{HostPort, Transport};
 use crate::output::Output;
 use crate::proto::echo::EchoFactory;
@@ -50,20 +50,21 @@ impl Run for ServeArgs {
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr =
             HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
-        let listener = tcp_listener(addr, &self.sockopts.listen_opts())?;
-        out.listening(
-            &local_label(&listener),
-            json!({"proto": "tcp", "service": "echo", "engine": self.engine.engine.name()}),
+        let config = self.engine.server_config()?;
+        let listeners = self.sockopts.listeners(addr)?;
+        let ready = Ready::new(
+            local_label(&listeners[0]),
+            json!({"proto": "tcp", "service": "echo"}),
         );
-        let summary = engine::serve(
+        engine::serve(
             self.engine.engine,
-            listener,
+            listeners,
             Arc::new(EchoFactory),
-            &self.engine.server_config()?,
+            &config,
             out,
             &shutdown,
+            ready,
         )?;
-        report_summary(out, &summary);
         Ok(())
     }
 }

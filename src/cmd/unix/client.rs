@@ -115,7 +115,7 @@ impl Run for ConnectArgs {
         }
         let sock = unix_connect(&self.path, UnixKind::Stream, self.timeout.timeout)?;
         let peer = self.path.to_string();
-        let cred = crate::net::unix::peer_cred(&sock);
+        let cred = crate::net::peer::peer_cred(&sock);
         out.event(
             Level::Detail,
             "connected",

@@ -106,7 +106,7 @@ impl ServiceFactory for ResponderFactory {
         Responder {
             state: Arc::clone(&self.state),
             out: self.out.clone(),
-            peer: info.peer.clone(),
+            peer: info.peer.to_string(),
             buf: Vec::new(),
         }
     }
@@ -246,11 +246,7 @@ mod tests {
 
     fn responder() -> Responder {
         let f = ResponderFactory::new(&Output::new(false, Verbosity::Quiet));
-        f.open(&ConnInfo {
-            id: 1,
-            peer: "test".into(),
-            local: "here".into(),
-        })
+        f.open(&ConnInfo::loopback(1))
     }
 
     fn pings(seqs: std::ops::Range<u64>) -> Vec<u8> {

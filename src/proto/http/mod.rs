@@ -108,7 +108,7 @@ impl ServiceFactory for HttpFactory {
     fn open(&self, info: &ConnInfo) -> HttpConn {
         HttpConn {
             sh: Arc::clone(&self.shared),
-            peer: info.peer.clone(),
+            peer: info.peer.to_string(),
             buf: Vec::new(),
             in_window: 0,
             deadline: Some(Instant::now() + self.shared.opts.header_timeout),
@@ -131,6 +131,12 @@ impl ServiceFactory for HttpFactory {
 
     fn before_answers(&self) {
         self.shared.cache.refresh();
+    }
+
+    fn adapt(&self, caps: &crate::engine::Capabilities) {
+        if !caps.shared_memory {
+            self.shared.cache.disable();
+        }
     }
 }
 
@@ -397,11 +403,7 @@ mod tests {
             },
             Output::new(false, Verbosity::Quiet),
         );
-        f.open(&ConnInfo {
-            id: 1,
-            peer: "test".into(),
-            local: "test".into(),
-        })
+        f.open(&ConnInfo::loopback(1))
     }
 
     fn text(out: &Outbox) -> String {
