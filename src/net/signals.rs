@@ -78,6 +78,33 @@ impl Shutdown {
         })
     }
 
+    /// A shutdown no signal reaches: it stops only through [`Shutdown::request`]. For
+    /// loops driven from code (unit tests, which share one process and must not raise
+    /// real signals at each other).
+    pub fn detached() -> io::Result<Self> {
+        let (wake_read, wake_write) = UnixStream::pair()?;
+        wake_read.set_nonblocking(true)?;
+        wake_write.set_nonblocking(true)?;
+        Ok(Shutdown {
+            signal: Arc::new(AtomicUsize::new(0)),
+            stats: Arc::new(AtomicBool::new(false)),
+            wake_read,
+            wake_write,
+            ids: Vec::new(),
+        })
+    }
+
+    /// Act as if signal `sig` had arrived: SIGUSR1 asks for statistics, anything else
+    /// asks to stop. Wakes a loop asleep on [`as_fd`](AsFd::as_fd).
+    pub fn request(&self, sig: i32) {
+        if sig == SIGUSR1 {
+            self.stats.store(true, Ordering::SeqCst);
+        } else {
+            self.signal.store(sig as usize, Ordering::SeqCst);
+        }
+        let _ = (&self.wake_write).write(&[0]);
+    }
+
     /// The signal number that asked us to stop (SIGINT or SIGTERM), if one has arrived.
     pub fn requested(&self) -> Option<i32> {
         match self.signal.load(Ordering::SeqCst) {
@@ -157,6 +184,16 @@ mod tests {
 
     /// One test for every signal: they are process-wide, so tests that raise them
     /// must not run in parallel with each other.
+    #[test]
+    fn a_detached_shutdown_stops_on_request() {
+        let s = Shutdown::detached().unwrap();
+        s.request(SIGUSR1);
+        assert!(readable(&s) && s.take_stats_request() && s.requested().is_none());
+        s.drain();
+        s.request(SIGINT);
+        assert_eq!(s.check().unwrap_err().signal, SIGINT);
+    }
+
     #[test]
     fn usr1_reports_and_term_stops_stickily() {
         let s = Shutdown::install().unwrap();
