@@ -13,7 +13,6 @@
 
 use std::fmt;
 use std::io;
-use std::process::ExitCode;
 
 /// Exit status for success.
 pub const EXIT_OK: u8 = 0;
@@ -115,6 +114,12 @@ pub enum Outcome {
     Failure,
 }
 
+/// Whether the binary prints the error before exiting: usage errors and failures
+/// are worth a line, normal ends (signals, `| head`, `--dry-run`) are not.
+pub fn worth_a_line(err: &anyhow::Error) -> bool {
+    matches!(outcome(err), Outcome::Usage | Outcome::Failure)
+}
+
 /// Look for a typed cause anywhere in the chain.
 pub fn outcome(err: &anyhow::Error) -> Outcome {
     for cause in err.chain() {
@@ -149,15 +154,6 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         Outcome::Usage => EXIT_USAGE,
         Outcome::Failure => EXIT_FAILURE,
     }
-}
-
-/// Print `nettool: <context>: <cause>` on one line (unless the error is a normal way
-/// to stop) and return the matching status.
-pub fn report(err: &anyhow::Error) -> ExitCode {
-    if matches!(outcome(err), Outcome::Usage | Outcome::Failure) {
-        crate::output::error_line(&render(err));
-    }
-    ExitCode::from(exit_code(err))
 }
 
 /// The one line an error is shown as: its context chain joined by ": " (as `{:#}`

@@ -5,6 +5,7 @@
 //! * [`net`] — addresses, socket builders, byte moving, limits, signals, the relay.
 //! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
 //! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
+//! * [`dgram`] — the datagram commands' loops: send, receive, print, probe, count.
 //! * [`bench`] — the echo load generator and the engine comparison.
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
 //! * [`stat`] — socket tables from netlink sock_diag or /proc (`nettool stat`).
@@ -15,6 +16,7 @@
 pub mod bench;
 pub mod cli;
 pub mod cmd;
+pub mod dgram;
 pub mod diag;
 pub mod engine;
 pub mod error;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
-use crate::net::dgram::recv::run_receiver;
+use crate::dgram::recv::run_receiver;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender, wildcard};
 use crate::net::iface::Iface;
 use crate::net::signals::Shutdown;

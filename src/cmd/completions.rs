@@ -11,7 +11,7 @@ use clap::{Args, CommandFactory, ValueEnum};
 use clap_complete::Shell;
 
 use super::Run;
-use crate::cli::Cli;
+use crate::cmd::Cli;
 use crate::output::Output;
 
 #[derive(Debug, Args)]

@@ -11,9 +11,9 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::cli::parse_duration;
+use crate::dgram::recv::{RecvJob, RecvLimits};
+use crate::dgram::send::{SendJob, Source};
 use crate::error::UsageError;
-use crate::net::dgram::recv::{RecvJob, RecvLimits};
-use crate::net::dgram::send::{SendJob, Source};
 use crate::net::dgram::socket::MAX_PAYLOAD_V6;
 use crate::net::signals::Shutdown;
 use crate::net::{HostPort, Transport};
@@ -61,18 +61,11 @@ impl SendOpts {
         &self,
         sock: &socket2::Socket,
         to: SocketAddr,
-        tap: &crate::net::dgram::tap::DgramTap,
+        tap: &crate::dgram::tap::DgramTap,
         shutdown: &Shutdown,
-    ) -> anyhow::Result<crate::net::dgram::send::SendStats> {
-        let stats = crate::net::dgram::send::run_sender(
-            sock,
-            to,
-            false,
-            &self.job(None),
-            shutdown,
-            None,
-            tap,
-        )?;
+    ) -> anyhow::Result<crate::dgram::send::SendStats> {
+        let stats =
+            crate::dgram::send::run_sender(sock, to, false, &self.job(None), shutdown, None, tap)?;
         self.diag.finish(tap);
         Ok(stats)
     }
@@ -177,13 +170,13 @@ pub struct DgramDiagArgs {
 
 impl DgramDiagArgs {
     /// The tap that counts and dumps (`-x`) every datagram; SIGUSR1 prints its counts.
-    pub fn tap(&self, out: &Output) -> anyhow::Result<crate::net::dgram::tap::DgramTap> {
+    pub fn tap(&self, out: &Output) -> anyhow::Result<crate::dgram::tap::DgramTap> {
         let hexdump = crate::cli::open_hexdump(self.hexdump.as_deref())?;
-        Ok(crate::net::dgram::tap::DgramTap::new(out, hexdump))
+        Ok(crate::dgram::tap::DgramTap::new(out, hexdump))
     }
 
     /// The `--stats` report at exit.
-    pub fn finish(&self, tap: &crate::net::dgram::tap::DgramTap) {
+    pub fn finish(&self, tap: &crate::dgram::tap::DgramTap) {
         if self.stats {
             tap.report("summary");
         }

@@ -8,10 +8,10 @@ use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts, ip_port};
+use crate::dgram::recv::run_receiver;
 use crate::net::dgram::multicast::{
     McastSend, Membership, multicast_bind_addr, require_multicast, set_multicast_send,
 };
-use crate::net::dgram::recv::run_receiver;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender};
 use crate::net::iface::Iface;
 use crate::net::signals::Shutdown;
@@ -192,7 +192,7 @@ impl Run for RecvArgs {
 mod tests {
     use clap::Parser;
 
-    use crate::cli::{Cli, Command};
+    use crate::cmd::{Cli, Command};
 
     fn loopback(args: &[&str]) -> bool {
         let mut argv = vec!["nettool", "multicast", "send", "239.1.1.1:5000", "x"];

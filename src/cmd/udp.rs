@@ -1,6 +1,6 @@
 //! `nettool udp`: unicast datagrams — an echo server on one unconnected socket that
 //! serves many peers at once (`serve`), a sender that can wait for replies (`send`),
-//! and a receiver (`recv`). All of it is the datagram core in `net::dgram`.
+//! and a receiver (`recv`). All of it is the datagram client code in `crate::dgram`.
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -9,9 +9,9 @@ use serde_json::json;
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
 use crate::cli::FamilyOpts;
-use crate::net::dgram::recv::{Printer, RecvLimits, run_receiver};
-use crate::net::dgram::send::run_sender;
-use crate::net::dgram::serve::echo_serve;
+use crate::dgram::recv::{Printer, RecvLimits, run_receiver};
+use crate::dgram::send::run_sender;
+use crate::dgram::serve::echo_serve;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;

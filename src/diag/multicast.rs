@@ -16,6 +16,7 @@ use std::time::Duration;
 use nix::net::if_::InterfaceFlags;
 
 use super::Check;
+use crate::net::iface::Iface;
 
 /// What to diagnose.
 #[derive(Debug, Clone)]
@@ -27,26 +28,6 @@ pub struct DoctorInput {
     pub listen: Option<Duration>,
     /// The sender's address, to check the reverse path (`--source`).
     pub source: Option<IpAddr>,
-}
-
-/// Interface facts from getifaddrs(3).
-#[derive(Debug, Clone, Default)]
-struct IfaceInfo {
-    flags: Option<InterfaceFlags>,
-    v4: Vec<Ipv4Addr>,
-}
-
-fn iface_info(name: &str) -> IfaceInfo {
-    let mut info = IfaceInfo::default();
-    if let Ok(addrs) = nix::ifaddrs::getifaddrs() {
-        for a in addrs.filter(|a| a.interface_name == name) {
-            info.flags = Some(info.flags.unwrap_or(InterfaceFlags::empty()) | a.flags);
-            if let Some(sin) = a.address.as_ref().and_then(|s| s.as_sockaddr_in()) {
-                info.v4.push(sin.ip());
-            }
-        }
-    }
-    info
 }
 
 /// Run every check, in the order a person would.
@@ -93,8 +74,7 @@ fn check_interface(name: Option<&str>, named: bool) -> Check {
             "name one with -i IFACE (see `ip link`)",
         );
     };
-    let info = iface_info(name);
-    let Some(flags) = info.flags else {
+    let Some(flags) = Iface::by_name(name).ok().map(|i| i.flags) else {
         return Check::problem(
             "interface",
             format!("interface {name} does not exist"),
@@ -417,45 +397,6 @@ fn parse_route_v6(table: &str, dst: Ipv6Addr) -> Option<String> {
         .map(|(_, iface)| iface)
 }
 
-/// Whether `group` appears under `iface` in `/proc/net/igmp` (IPv4) or `igmp6`.
-pub fn group_listed(group: IpAddr, iface: &str) -> bool {
-    match group {
-        IpAddr::V4(g) => {
-            std::fs::read_to_string("/proc/net/igmp").is_ok_and(|t| igmp_lists(&t, g, iface))
-        }
-        IpAddr::V6(g) => {
-            std::fs::read_to_string("/proc/net/igmp6").is_ok_and(|t| igmp6_lists(&t, g, iface))
-        }
-    }
-}
-
-fn igmp_lists(table: &str, group: Ipv4Addr, iface: &str) -> bool {
-    let want = format!("{:08X}", u32::from_le_bytes(group.octets()));
-    let mut current = String::new();
-    for line in table.lines().skip(1) {
-        if !line.starts_with('\t') {
-            // "Idx\tDevice    : Count ..." starts a device section.
-            current = line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("")
-                .trim_end_matches(':')
-                .to_string();
-        } else if current == iface && line.split_whitespace().next() == Some(want.as_str()) {
-            return true;
-        }
-    }
-    false
-}
-
-fn igmp6_lists(table: &str, group: Ipv6Addr, iface: &str) -> bool {
-    let want = format!("{:032x}", u128::from_be_bytes(group.octets()));
-    table.lines().any(|l| {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        f.len() > 2 && f[1] == iface && f[2] == want
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,16 +430,5 @@ eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
             Some("eth0")
         );
         assert_eq!(parse_route_v6(t, "2001:db8::1".parse().unwrap()), None);
-    }
-
-    #[test]
-    fn igmp_tables_are_read_per_device() {
-        let t = "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n\
-1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n\
-4\teth0      :     2      V3\n\t\t\t\t010000EF     1 0:00000000\t\t0\n";
-        assert!(igmp_lists(t, "239.0.0.1".parse().unwrap(), "eth0"));
-        assert!(!igmp_lists(t, "239.0.0.1".parse().unwrap(), "lo"));
-        let t6 = "2    eth0            ff021234000000000000000000000000     1 00000004 0\n";
-        assert!(igmp6_lists(t6, "ff02:1234::".parse().unwrap(), "eth0"));
     }
 }

@@ -27,6 +27,8 @@ pub struct Iface {
     pub broadcast: Option<Ipv4Addr>,
     pub up: bool,
     pub multicast: bool,
+    /// Every `IFF_*` flag any of its addresses reports (`IFF_RUNNING`: carrier).
+    pub flags: InterfaceFlags,
 }
 
 impl Iface {
@@ -47,11 +49,13 @@ impl Iface {
             broadcast: None,
             up: false,
             multicast: false,
+            flags: InterfaceFlags::empty(),
         };
         for ifa in nix::ifaddrs::getifaddrs().context("getifaddrs")? {
             if ifa.interface_name != name {
                 continue;
             }
+            iface.flags |= ifa.flags;
             iface.up |= ifa.flags.contains(InterfaceFlags::IFF_UP);
             iface.multicast |= ifa.flags.contains(InterfaceFlags::IFF_MULTICAST);
             let addr = ifa.address.as_ref();

@@ -12,7 +12,6 @@ use nix::sys::socket::{
 };
 use socket2::Socket;
 
-use crate::diag::multicast::group_listed;
 use crate::net::dgram::multicast::{Membership, multicast_bind_addr};
 use crate::net::dgram::socket::{DgramOpts, udp_bind};
 use crate::net::iface::Iface;
@@ -32,7 +31,7 @@ pub fn join_and_list(group: IpAddr, port: u16, iface: &str) -> anyhow::Result<bo
     let iface = Iface::by_name(iface)?;
     let sock = group_socket(group, port)?;
     let _joined = Membership::join(&sock, group, Some(&iface), None)?;
-    Ok(group_listed(group, &iface.name))
+    Ok(crate::net::igmp::listed(group, &iface.name))
 }
 
 /// A receiver's socket for `group:port`, shared with any other receivers there.

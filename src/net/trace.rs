@@ -9,6 +9,9 @@
 //! the explanation is about) and stops before the first *action* that would talk to
 //! the network or wait for it (connect, send, accept, the event loop): [`action`]
 //! returns a [`DryRunStop`] error there, which the binary treats as success.
+//!
+//! This layer only makes the [`Record`]s; whoever switched tracing on ([`init`])
+//! decides how they are shown (the command line prints them as events).
 
 use std::io;
 use std::os::fd::AsRawFd;
@@ -17,8 +20,6 @@ use std::sync::OnceLock;
 use serde_json::json;
 
 pub use crate::error::DryRunStop;
-
-use crate::output::{Level, Output};
 
 /// How much tracing the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,20 +32,32 @@ pub enum Mode {
     DryRun,
 }
 
+/// One socket call as `--explain` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<'a> {
+    /// The C function: `socket`, `setsockopt`, `connect`, …
+    pub call: &'a str,
+    /// Its arguments as strace prints them.
+    pub args: &'a [String],
+    /// What it returned, as strace shows it (`3`, `0`, `-1 EADDRINUSE (Address in
+    /// use)`), with the JSON value beside it; `None` for a call `--dry-run` did not make.
+    pub result: Option<(String, serde_json::Value)>,
+}
+
+/// Where the records go.
+pub type Sink = Box<dyn Fn(&Record<'_>) + Send + Sync>;
+
 struct Tracer {
     mode: Mode,
-    out: Output,
+    sink: Sink,
 }
 
 static TRACER: OnceLock<Tracer> = OnceLock::new();
 
-/// Switch tracing on for this process (once, from `main`).
-pub fn init(mode: Mode, out: &Output) {
+/// Switch tracing on for this process (once, from `main`), every record to `sink`.
+pub fn init(mode: Mode, sink: Sink) {
     if mode != Mode::Off {
-        let _ = TRACER.set(Tracer {
-            mode,
-            out: out.clone().with_events_on_stderr(),
-        });
+        let _ = TRACER.set(Tracer { mode, sink });
     }
 }
 
@@ -86,13 +99,12 @@ pub fn action<T: TraceResult>(
     };
     if t.mode == Mode::DryRun {
         let args = args();
+        (t.sink)(&Record {
+            call: name,
+            args: &args,
+            result: None,
+        });
         let text = format!("{name}({})", args.join(", "));
-        t.out.event(
-            Level::Info,
-            "syscall",
-            json!({"call": name, "args": args, "result": null, "dry_run": true}),
-            || format!("{text}   (dry run: not made)"),
-        );
         return Err(io::Error::other(DryRunStop { call: text }));
     }
     call(name, args, f)
@@ -145,13 +157,11 @@ fn outcome<T: TraceResult>(result: &io::Result<T>) -> (String, serde_json::Value
 }
 
 fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::Result<T>) {
-    let (shown, value) = outcome(result);
-    t.out.event(
-        Level::Info,
-        "syscall",
-        json!({"call": name, "args": args, "result": value}),
-        || format!("{name}({}) = {shown}", args.join(", ")),
-    );
+    (t.sink)(&Record {
+        call: name,
+        args,
+        result: Some(outcome(result)),
+    });
 }
 
 /// How a call's successful result is shown (`= 3` for a new fd, `= 0` otherwise).

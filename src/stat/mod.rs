@@ -9,7 +9,7 @@
 //! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots, [`igmp`] lists multicast
 //! group memberships (`-g`), [`sockstat`] reads the kernel's totals for `-s`.
 
-pub mod igmp;
+pub mod groups;
 pub mod names;
 pub mod netlink;
 pub mod packets;

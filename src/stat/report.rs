@@ -8,8 +8,9 @@ use std::io::{BufWriter, Write};
 use super::sockstat::Sockstat;
 use super::view::{self, Names, ViewOpts};
 use super::watch::{self, WatchOpts};
-use super::{Query, StateSet, collect, igmp, summary};
+use super::{Query, StateSet, collect, groups, summary};
 use crate::error::Stdout;
+use crate::net::igmp;
 use crate::net::signals::Shutdown;
 
 /// What `nettool stat` was asked to do.
@@ -68,7 +69,7 @@ pub fn run(q: &Query, view: &ViewOpts, mode: Mode<'_>, json: bool) -> anyhow::Re
                     writeln!(w, "{v}")?;
                 }
             } else {
-                igmp::write_table(&mut w, &list)?;
+                groups::write_table(&mut w, &list)?;
             }
         }
         Mode::Watch(opts, shutdown) => {

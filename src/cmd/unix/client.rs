@@ -1,5 +1,5 @@
 //! `unix connect` and `unix listen`: netcat's `-U` client and `-lU` listener, stream
-//! (through the shared relay) or datagram (`net::unix_dgram`).
+//! (through the shared relay) or datagram (`dgram::unix`).
 
 use anyhow::Context;
 use clap::Args;
@@ -7,11 +7,11 @@ use serde_json::json;
 
 use crate::cli::{RelayArgs, TimeoutOpt};
 use crate::cmd::{Run, session};
+use crate::dgram::unix as unix_dgram;
 use crate::net::UnixTarget;
 use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
-use crate::net::unix_dgram;
 use crate::output::{Level, Output};
 
 pub const CONNECT_EXAMPLES: &str = "\

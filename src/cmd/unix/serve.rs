@@ -8,10 +8,10 @@ use serde_json::json;
 
 use crate::cli::EngineOpts;
 use crate::cmd::Run;
+use crate::dgram::unix as unix_dgram;
 use crate::engine::{self, Ready};
 use crate::net::signals::Shutdown;
 use crate::net::unix::{UnixBound, UnixKind, UnixListenOpts, unix_bind};
-use crate::net::unix_dgram;
 use crate::output::{Level, Output};
 use crate::proto::echo::EchoFactory;
 

@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, anyhow};
 use socket2::Socket;
 
-use super::batch::{RecvBatch, send_many};
 use super::probe::{Probe, new_run_id};
 use super::recv::{Printer, wait_readable};
-use super::socket::check_payload;
 use super::tap::DgramTap;
 use crate::error::Interrupted;
+use crate::net::dgram::batch::{RecvBatch, send_many};
+use crate::net::dgram::socket::check_payload;
 use crate::net::signals::Shutdown;
 use crate::net::wait::{Watch, Woke, wait};
 use crate::output::Output;

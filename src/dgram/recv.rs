@@ -18,10 +18,10 @@ use base64::Engine as _;
 use serde_json::{Map, Value, json};
 use socket2::Socket;
 
-use super::batch::{Datagram, RecvBatch};
 use super::probe::ProbeStats;
 use super::tap::DgramTap;
 use crate::error::{Interrupted, Stdout};
+use crate::net::dgram::batch::{Datagram, RecvBatch};
 use crate::net::signals::Shutdown;
 use crate::net::wait::{Watch, Woke, wait};
 use crate::output::{Level, Output, now_rfc3339};
