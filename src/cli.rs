@@ -198,19 +198,21 @@ pub struct TimeoutOpt {
     pub timeout: Option<Duration>,
 }
 
-/// Parse a byte size: `4096`, `4k`, `64KiB`, `1M`, `1G` (k/M/G are binary: 1k = 1024).
-pub fn parse_size(s: &str) -> Result<usize, String> {
+/// Parse a byte count: `4096`, `4k`, `64KiB`, `1M`, `1G`, `1T` (the units are binary:
+/// 1k = 1024).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: usize = num
+    let n: u64 = num
         .parse()
         .map_err(|_| format!("{s:?} is not a size (try 4096, 64k, 1M)"))?;
-    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
         other => {
             return Err(format!(
                 "unknown size unit {other:?} in {s:?} (use k, M or G)"
@@ -219,6 +221,11 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
     };
     n.checked_mul(mult)
         .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+/// [`parse_bytes`] for sizes held in memory (`SO_RCVBUF`, `SO_SNDBUF`).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    usize::try_from(parse_bytes(s)?).map_err(|_| format!("{s:?} is too large"))
 }
 
 /// Listening-socket options a learner may want to turn: buffer sizes, port reuse, the
@@ -272,6 +279,21 @@ impl ListenSockOpts {
             &self.listen_opts(),
         )
     }
+}
+
+/// Everything a TCP stream server takes besides its address: the family, the engine
+/// options and the listen socket options (`tcp-echo serve`, `heartbeat serve`,
+/// `serve-http`), so all three bind, tune and serve the same way.
+#[derive(Debug, Clone, Args)]
+pub struct TcpServerArgs {
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    #[command(flatten)]
+    pub engine: EngineOpts,
+
+    #[command(flatten)]
+    pub sockopts: ListenSockOpts,
 }
 
 /// The options every server built on an engine takes.

@@ -28,12 +28,7 @@ Examples:
   nettool broadcast recv 9999 -i eth0 -n 1         one datagram that came in on eth0
   nettool --json broadcast recv 9999 -w 5          JSON records; fail after 5 s idle";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct BroadcastArgs {
-    #[command(subcommand)]
-    pub command: BroadcastCommand,
-}
+super::subcommand_group!(BroadcastArgs => BroadcastCommand { Send, Recv });
 
 #[derive(Debug, Subcommand)]
 pub enum BroadcastCommand {
@@ -76,15 +71,6 @@ pub struct RecvArgs {
 
     #[command(flatten)]
     pub recv: RecvOpts,
-}
-
-impl Run for BroadcastArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            BroadcastCommand::Send(a) => a.run(out),
-            BroadcastCommand::Recv(a) => a.run(out),
-        }
-    }
 }
 
 impl Run for SendArgs {

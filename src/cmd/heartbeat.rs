@@ -10,11 +10,11 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Run;
-use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts, TimeoutOpt, parse_duration};
-use crate::engine::{self, Ready};
+use crate::cli::{FamilyOpts, TcpServerArgs, TimeoutOpt, parse_duration};
+use crate::cmd::server::serve_tcp;
+use crate::engine::Ready;
 use crate::net::HostPort;
 use crate::net::signals::Shutdown;
-use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
 use crate::proto::heartbeat::{self as hb, ResponderFactory};
@@ -39,12 +39,7 @@ Examples:
   nettool heartbeat connect -x - -n 3 host:7009      hex dump of every ping and pong frame
   sudo nettool heartbeat connect --packets -n 3 :7009   the beats' TCP segments on stderr";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct HeartbeatArgs {
-    #[command(subcommand)]
-    pub command: HeartbeatCommand,
-}
+super::subcommand_group!(HeartbeatArgs => HeartbeatCommand { Serve, Connect });
 
 #[derive(Debug, Subcommand)]
 pub enum HeartbeatCommand {
@@ -67,13 +62,7 @@ pub struct ServeArgs {
     pub udp: bool,
 
     #[command(flatten)]
-    pub family: FamilyOpts,
-
-    #[command(flatten)]
-    pub engine: EngineOpts,
-
-    #[command(flatten)]
-    pub sockopts: ListenSockOpts,
+    pub server: TcpServerArgs,
 }
 
 /// `--backoff MIN..MAX`.
@@ -142,15 +131,6 @@ pub struct ConnectArgs {
     pub packets: bool,
 }
 
-impl Run for HeartbeatArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            HeartbeatCommand::Serve(a) => a.run(out),
-            HeartbeatCommand::Connect(a) => a.run(out),
-        }
-    }
-}
-
 /// The transport whose service names a port may use (`heartbeat connect host:NAME`).
 fn port_transport(udp: bool) -> crate::net::Transport {
     if udp {
@@ -163,16 +143,17 @@ fn port_transport(udp: bool) -> crate::net::Transport {
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
-        let addr = HostPort::parse(&self.listen, port_transport(self.udp))?
-            .resolve_one(self.family.family())?;
         if self.udp {
+            let addr = HostPort::parse(&self.listen, port_transport(true))?
+                .resolve_one(self.server.family.family())?;
+            // The engine options that apply to a datagram loop: -x (opened before the
+            // ready line, as every setup step that can fail).
+            let dump = crate::cli::open_hexdump(self.server.engine.hexdump.as_deref())?;
             let sock = hb::bind_udp(addr)?;
             let bound = sock
                 .local_addr()
                 .map_or_else(|_| addr.to_string(), |a| a.to_string());
             out.listening(&bound, json!({"proto": "udp", "service": "heartbeat"}));
-            // The engine options that apply to a datagram loop: -x.
-            let dump = crate::cli::open_hexdump(self.engine.hexdump.as_deref())?;
             let state = hb::serve_udp(sock, out, &shutdown, dump.as_deref())?;
             out.event(
                 Level::Info,
@@ -188,22 +169,17 @@ impl Run for ServeArgs {
             );
             return Ok(());
         }
-        let config = self.engine.server_config()?;
-        let listeners = self.sockopts.listeners(addr)?;
-        let ready = Ready::new(
-            local_label(&listeners[0]),
-            json!({"proto": "tcp", "service": "heartbeat"}),
-        );
+        let ready = |addr| Ready::new(addr, json!({"proto": "tcp", "service": "heartbeat"}));
         let factory = Arc::new(ResponderFactory::new(out));
         let state = Arc::clone(&factory.state);
-        engine::serve(
-            self.engine.engine,
-            listeners,
+        serve_tcp(
+            &self.listen,
+            &self.server,
             factory,
-            &config,
+            |_| {},
+            ready,
             out,
             &shutdown,
-            ready,
         )?;
         out.event(
             Level::Detail,

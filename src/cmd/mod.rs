@@ -4,6 +4,29 @@
 //! socket syscall appears here. The option groups several subcommands share live
 //! below, in [`crate::cli`].
 
+/// A subcommand that only chooses among subcommands of its own (`tcp-echo
+/// connect|listen|serve|bench`): the clap struct around its enum, and the `Run` that
+/// hands each variant on.
+macro_rules! subcommand_group {
+    ($args:ident => $enum:ident { $($variant:ident),+ $(,)? }) => {
+        #[derive(Debug, clap::Args)]
+        #[command(arg_required_else_help = true)]
+        pub struct $args {
+            #[command(subcommand)]
+            pub command: $enum,
+        }
+
+        impl $crate::cmd::Run for $args {
+            fn run(self, out: &$crate::output::Output) -> anyhow::Result<()> {
+                match self.command {
+                    $($enum::$variant(a) => $crate::cmd::Run::run(a, out),)+
+                }
+            }
+        }
+    };
+}
+use subcommand_group;
+
 pub mod broadcast;
 pub mod completions;
 pub mod dgram_args;
@@ -11,6 +34,7 @@ pub mod doctor;
 pub mod heartbeat;
 pub mod multicast;
 pub mod serve_http;
+pub mod server;
 pub mod session;
 pub mod stat;
 pub mod tcp_echo;

@@ -31,12 +31,7 @@ Examples:
   nettool multicast recv 232.1.1.1:8989 --source 192.0.2.1   only that source (SSM)
   nettool multicast recv 239.0.0.1:8989 --probe -w 3       loss per sender";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct MulticastArgs {
-    #[command(subcommand)]
-    pub command: MulticastCommand,
-}
+super::subcommand_group!(MulticastArgs => MulticastCommand { Send, Recv, Doctor });
 
 #[derive(Debug, Subcommand)]
 pub enum MulticastCommand {
@@ -93,16 +88,6 @@ pub struct RecvArgs {
 
     #[command(flatten)]
     pub recv: RecvOpts,
-}
-
-impl Run for MulticastArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            MulticastCommand::Send(a) => a.run(out),
-            MulticastCommand::Recv(a) => a.run(out),
-            MulticastCommand::Doctor(a) => a.run(out),
-        }
-    }
 }
 
 /// `-i NAME`, or the zone of `[ff02::1%eth0]:PORT`.

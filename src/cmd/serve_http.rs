@@ -8,13 +8,12 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts, parse_duration};
+use crate::cli::{TcpServerArgs, parse_duration};
 use crate::cmd::Run;
-use crate::engine::{self, Ready};
+use crate::cmd::server::serve_tcp;
+use crate::engine::{Ready, ServerConfig};
 use crate::error::UsageError;
 use crate::net::signals::Shutdown;
-use crate::net::socket::local_label;
-use crate::net::{HostPort, Transport};
 use crate::output::Output;
 use crate::proto::http::fs::Root;
 use crate::proto::http::{HttpFactory, HttpOptions};
@@ -53,13 +52,7 @@ pub struct ServeHttpArgs {
     pub listen: String,
 
     #[command(flatten)]
-    pub family: FamilyOpts,
-
-    #[command(flatten)]
-    pub engine: EngineOpts,
-
-    #[command(flatten)]
-    pub sockopts: ListenSockOpts,
+    pub server: TcpServerArgs,
 
     /// File served for a directory when it exists
     #[arg(long, value_name = "NAME", default_value = "index.html")]
@@ -95,39 +88,37 @@ impl Run for ServeHttpArgs {
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let root = Root::new(&self.dir, self.hidden, self.follow_symlinks)
             .with_context(|| format!("serve {}", self.dir.display()))?;
-        let addr =
-            HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
         if self.header_timeout.is_zero() {
             return Err(UsageError::invalid("--header-timeout must be more than 0").into());
         }
-        let mut config = self.engine.server_config()?;
-        config.idle_timeout = Some(config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
-        let listeners = self.sockopts.listeners(addr)?;
-        let header_timeout = self.header_timeout;
         let factory = HttpFactory::new(
             root.clone(),
             HttpOptions {
                 index: (!self.index.is_empty()).then_some(self.index.clone()),
                 listing: !self.no_listing,
-                header_timeout,
+                header_timeout: self.header_timeout,
                 access_log: !out.quiet(),
                 // The engine turns it off where connections share no memory (fork).
                 cache: !self.no_cache,
             },
             out.clone(),
         );
-        let ready = Ready::new(
-            format!("http://{}/", local_label(&listeners[0])),
-            json!({"proto": "http", "root": root.canonical.display().to_string()}),
-        );
-        engine::serve(
-            self.engine.engine,
-            listeners,
-            Arc::new(factory),
-            &config,
+        let ready = |addr| {
+            let fields = json!({"proto": "http", "root": root.canonical.display().to_string()});
+            Ready::new(format!("http://{addr}/"), fields)
+        };
+        let idle = |c: &mut ServerConfig| {
+            c.idle_timeout = Some(c.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
+        };
+        let factory = Arc::new(factory);
+        serve_tcp(
+            &self.listen,
+            &self.server,
+            factory,
+            idle,
+            ready,
             out,
             &shutdown,
-            ready,
         )?;
         Ok(())
     }

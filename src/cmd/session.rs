@@ -60,6 +60,27 @@ impl Listen<'_> {
     }
 }
 
+/// A client's one session: relay `sock` ↔ stdin/stdout until both directions end.
+pub fn client(
+    sock: &Socket,
+    peer: &str,
+    args: &RelayArgs,
+    opts: &RelayOpts,
+    shutdown: &Shutdown,
+    out: &Output,
+) -> anyhow::Result<()> {
+    run(
+        sock,
+        peer,
+        args,
+        opts,
+        &mut StdinState::default(),
+        shutdown,
+        out,
+    )
+    .map(drop)
+}
+
 /// Relay `sock` ↔ stdin/stdout for one connection to/from `peer`.
 pub fn run(
     sock: &Socket,

@@ -43,12 +43,7 @@ Examples:
   nettool udp recv -l :9000 --probe -w 2           loss/dup/reorder per sender
   nettool udp recv -l :9000 -x - --stats > out     hex dump on stderr, counts at exit";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct UdpArgs {
-    #[command(subcommand)]
-    pub command: UdpCommand,
-}
+super::subcommand_group!(UdpArgs => UdpCommand { Serve, Send, Recv });
 
 #[derive(Debug, Subcommand)]
 pub enum UdpCommand {
@@ -108,16 +103,6 @@ pub struct RecvArgs {
 
     #[command(flatten)]
     pub family: FamilyOpts,
-}
-
-impl Run for UdpArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            UdpCommand::Serve(a) => a.run(out),
-            UdpCommand::Send(a) => a.run(out),
-            UdpCommand::Recv(a) => a.run(out),
-        }
-    }
 }
 
 fn receiver_opts() -> DgramOpts {

@@ -138,7 +138,8 @@ pub fn new_socket(domain: Domain, ty: Type, protocol: Option<Protocol>) -> io::R
     )
 }
 
-/// `setsockopt(2)` of a boolean option, traced with its C level and name.
+/// `setsockopt(2)` of a boolean option, traced with its C level and name (the value
+/// shown as strace does, 0 or 1).
 pub fn set_bool_opt(
     sock: &Socket,
     level: &str,
@@ -146,18 +147,7 @@ pub fn set_bool_opt(
     on: bool,
     set: impl FnOnce(&Socket, bool) -> io::Result<()>,
 ) -> io::Result<()> {
-    trace::call(
-        "setsockopt",
-        || {
-            vec![
-                trace::fd(sock),
-                level.into(),
-                name.into(),
-                u8::from(on).to_string(),
-            ]
-        },
-        || set(sock, on),
-    )
+    set_int_opt(sock, level, name, u8::from(on), |s, _| set(s, on))
 }
 
 /// `setsockopt(2)` of an integer option, traced.

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use crate::bench::{self, BenchConfig, BenchReport, Progress};
-use crate::cli::{FamilyOpts, TimeoutOpt, parse_duration};
+use crate::cli::{FamilyOpts, TimeoutOpt, parse_bytes, parse_duration};
 use crate::cmd::Run;
 use crate::engine::EngineKind;
 use crate::error::{UsageError, stdout_error};
@@ -79,28 +79,8 @@ pub struct BenchArgs {
     pub timeout: TimeoutOpt,
 }
 
-/// A byte count: `64`, `16K`, `1M`, `1G`, `1GiB` (suffixes are powers of 1024).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size; try 64, 16K, 1M or 1G"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        _ => return Err(format!("{s:?}: unknown unit {unit:?}; use K, M or G")),
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("{s:?} is too large"))
-}
-
 fn parse_message_size(s: &str) -> Result<u64, String> {
-    match parse_size(s)? {
+    match parse_bytes(s)? {
         0 => Err("a message must have at least 1 byte".into()),
         n if n > 16 << 20 => Err(format!("{s:?}: messages are at most 16M")),
         n => Ok(n),
@@ -108,7 +88,7 @@ fn parse_message_size(s: &str) -> Result<u64, String> {
 }
 
 fn parse_bulk_size(s: &str) -> Result<u64, String> {
-    match parse_size(s)? {
+    match parse_bytes(s)? {
         0 => Err("a bulk transfer must have at least 1 byte".into()),
         n => Ok(n),
     }
@@ -330,12 +310,12 @@ mod tests {
 
     #[test]
     fn sizes_take_binary_suffixes() {
-        assert_eq!(parse_size("64"), Ok(64));
-        assert_eq!(parse_size("16K"), Ok(16 * 1024));
-        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
-        assert_eq!(parse_size("2m"), Ok(2 << 20));
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("5Q").unwrap_err().contains("unknown unit"));
+        assert_eq!(parse_bytes("64"), Ok(64));
+        assert_eq!(parse_bytes("16K"), Ok(16 * 1024));
+        assert_eq!(parse_bytes("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_bytes("2m"), Ok(2 << 20));
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("5Q").unwrap_err().contains("unknown size unit"));
         assert!(parse_message_size("0").is_err());
         assert!(parse_message_size("17M").is_err());
         assert!(parse_bulk_size("0").is_err());

@@ -8,7 +8,6 @@ use super::DEFAULT_PORT;
 use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
 use crate::cmd::Run;
 use crate::cmd::session;
-use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
 use crate::net::{HostPort, Transport};
@@ -101,17 +100,7 @@ impl Run for ConnectArgs {
             json!({"peer": peer, "local": local_label(&sock)}),
             || format!("connected to {peer}"),
         );
-        let mut stdin = StdinState::default();
-        session::run(
-            &sock,
-            &peer,
-            &self.relay,
-            &opts,
-            &mut stdin,
-            &shutdown,
-            &out,
-        )?;
-        Ok(())
+        session::client(&sock, &peer, &self.relay, &opts, &shutdown, &out)
     }
 }
 

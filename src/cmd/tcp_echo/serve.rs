@@ -7,12 +7,11 @@ use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts};
+use crate::cli::TcpServerArgs;
 use crate::cmd::Run;
-use crate::engine::{self, Ready};
+use crate::cmd::server::serve_tcp;
+use crate::engine::Ready;
 use crate::net::signals::Shutdown;
-use crate::net::socket::local_label;
-use crate::net::{HostPort, Transport};
 use crate::output::Output;
 use crate::proto::echo::EchoFactory;
 
@@ -36,34 +35,22 @@ pub struct ServeArgs {
     pub listen: String,
 
     #[command(flatten)]
-    pub family: FamilyOpts,
-
-    #[command(flatten)]
-    pub engine: EngineOpts,
-
-    #[command(flatten)]
-    pub sockopts: ListenSockOpts,
+    pub server: TcpServerArgs,
 }
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
-        let addr =
-            HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
-        let config = self.engine.server_config()?;
-        let listeners = self.sockopts.listeners(addr)?;
-        let ready = Ready::new(
-            local_label(&listeners[0]),
-            json!({"proto": "tcp", "service": "echo"}),
-        );
-        engine::serve(
-            self.engine.engine,
-            listeners,
-            Arc::new(EchoFactory),
-            &config,
+        let ready = |addr| Ready::new(addr, json!({"proto": "tcp", "service": "echo"}));
+        let factory = Arc::new(EchoFactory);
+        serve_tcp(
+            &self.listen,
+            &self.server,
+            factory,
+            |_| {},
+            ready,
             out,
             &shutdown,
-            ready,
         )?;
         Ok(())
     }

@@ -9,7 +9,6 @@ use crate::cli::{RelayArgs, TimeoutOpt};
 use crate::cmd::{Run, session};
 use crate::dgram::unix as unix_dgram;
 use crate::net::UnixTarget;
-use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
 use crate::output::{Level, Output};
@@ -125,17 +124,7 @@ impl Run for ConnectArgs {
                 None => format!("connected to {peer}"),
             },
         );
-        let mut stdin = StdinState::default();
-        session::run(
-            &sock,
-            &peer,
-            &self.relay,
-            &opts,
-            &mut stdin,
-            &shutdown,
-            &out,
-        )?;
-        Ok(())
+        session::client(&sock, &peer, &self.relay, &opts, &shutdown, &out)
     }
 }
 
