@@ -16,7 +16,9 @@ use std::time::Duration;
 use nix::net::if_::InterfaceFlags;
 
 use super::Check;
+use crate::error::Interrupted;
 use crate::net::iface::Iface;
+use crate::net::signals::Shutdown;
 
 /// What to diagnose.
 #[derive(Debug, Clone)]
@@ -30,8 +32,9 @@ pub struct DoctorInput {
     pub source: Option<IpAddr>,
 }
 
-/// Run every check, in the order a person would.
-pub fn diagnose(input: &DoctorInput) -> Vec<Check> {
+/// Run every check, in the order a person would; the wait for traffic (`-w`) ends
+/// early on SIGINT/SIGTERM (`Err(Interrupted)`).
+pub fn diagnose(input: &DoctorInput, shutdown: &Shutdown) -> anyhow::Result<Vec<Check>> {
     let mut checks = Vec::new();
     let route_iface = match input.group {
         IpAddr::V4(g) => route_v4(g),
@@ -61,9 +64,9 @@ pub fn diagnose(input: &DoctorInput) -> Vec<Check> {
     ));
     checks.push(check_firewall(input, iface.as_deref()));
     if let Some(wait) = input.listen {
-        checks.push(check_traffic(input, iface.as_deref(), wait));
+        checks.push(check_traffic(input, iface.as_deref(), wait, shutdown)?);
     }
-    checks
+    Ok(checks)
 }
 
 fn check_interface(name: Option<&str>, named: bool) -> Check {
@@ -306,8 +309,19 @@ fn check_firewall(input: &DoctorInput, iface: Option<&str>) -> Check {
     )
 }
 
-fn check_traffic(input: &DoctorInput, iface: Option<&str>, wait: Duration) -> Check {
-    match crate::net::mcast_probe::receive_one(input.group, input.port, iface, wait) {
+fn check_traffic(
+    input: &DoctorInput,
+    iface: Option<&str>,
+    wait: Duration,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Check> {
+    let seen = crate::net::mcast_probe::receive_one(input.group, input.port, iface, wait, shutdown);
+    if let Err(e) = &seen {
+        if let Some(stop) = e.downcast_ref::<Interrupted>() {
+            return Err((*stop).into());
+        }
+    }
+    Ok(match seen {
         Ok(Some(seen)) if seen.ttl == Some(1) && input.group.is_ipv4() => Check::note(
             "traffic",
             format!(
@@ -346,7 +360,7 @@ fn check_traffic(input: &DoctorInput, iface: Option<&str>, wait: Duration) -> Ch
             ),
             "see the checks above",
         ),
-    }
+    })
 }
 
 /// The interface of the most specific IPv4 route covering `dst` (`/proc/net/route`).

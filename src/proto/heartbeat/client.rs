@@ -53,6 +53,8 @@ pub struct Client<'a> {
     shutdown: &'a Shutdown,
     stats: Stats,
     seq: u64,
+    /// A write of a beat line to stdout failed with a broken pipe.
+    stdout_failed: std::cell::Cell<bool>,
 }
 
 impl<'a> Client<'a> {
@@ -63,6 +65,7 @@ impl<'a> Client<'a> {
             shutdown,
             stats: Stats::default(),
             seq: 0,
+            stdout_failed: std::cell::Cell::new(false),
         }
     }
 
@@ -79,8 +82,21 @@ impl<'a> Client<'a> {
         };
         if shown {
             let mut o = io::stdout().lock();
-            let _ = writeln!(o, "{}", human()).and_then(|_| o.flush());
+            if let Err(e) = writeln!(o, "{}", human()).and_then(|_| o.flush()) {
+                // Nobody reads the beats any more (`| head`): the loops stop at their
+                // next turn ([`Client::check_stdout`]).
+                self.stdout_failed
+                    .set(e.kind() == io::ErrorKind::BrokenPipe);
+            }
         }
+    }
+
+    /// `Err(StdoutClosed)` once a beat line could not be written: a quiet end.
+    fn check_stdout(&self) -> anyhow::Result<()> {
+        if self.stdout_failed.get() {
+            return Err(crate::error::StdoutClosed.into());
+        }
+        Ok(())
     }
 
     fn connect(&mut self) -> anyhow::Result<Conn> {
@@ -180,6 +196,7 @@ impl<'a> Client<'a> {
         let mut det = Detector::new(self.opts.interval, self.opts.misses);
         let mut next_beat = Instant::now();
         loop {
+            self.check_stdout()?;
             let now = Instant::now();
             if !keepalive && now >= next_beat && !self.count_reached() {
                 let seq = self.seq;
@@ -323,6 +340,9 @@ impl<'a> Client<'a> {
         crate::net::trace::checkpoint("send", || vec!["first beat".into()])?;
         let mut dead_since: Option<Instant> = conn.is_none().then(Instant::now);
         let result = loop {
+            if let Err(e) = self.check_stdout() {
+                break Err(e);
+            }
             let Some(c) = conn.as_mut() else {
                 // Down: wait, retry, grow the delay.
                 let delay = backoff.next_delay(jitter.next_f64());
