@@ -41,6 +41,10 @@ pub enum ReadEnd {
 
 /// A connection driven by readiness events.
 pub struct NbConn<S: Service> {
+    /// Its `--max-connections` slot, given back when the connection is dropped —
+    /// first (fields drop in order), so the slot is free by the time the peer sees
+    /// the socket close.
+    _slot: Option<Slot>,
     pub sock: Socket,
     pub id: u64,
     pub peer: Peer,
@@ -49,8 +53,6 @@ pub struct NbConn<S: Service> {
     pub bytes_out: u64,
     pub last_active: Instant,
     tap: Tap,
-    /// Its `--max-connections` slot, given back when the connection is dropped.
-    _slot: Option<Slot>,
 }
 
 impl<S: Service> NbConn<S> {
@@ -61,6 +63,7 @@ impl<S: Service> NbConn<S> {
             core.end(CloseReason::Error);
         }
         NbConn {
+            _slot: None,
             sock,
             id,
             peer,
@@ -69,7 +72,6 @@ impl<S: Service> NbConn<S> {
             bytes_out: 0,
             last_active: Instant::now(),
             tap,
-            _slot: None,
         }
     }
 

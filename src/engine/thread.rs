@@ -60,10 +60,11 @@ pub fn run<F: ServiceFactory>(
                         reason: CloseReason::Error,
                     });
                     // Out of the map before the socket closes: the shutdown below only
-                    // ever touches sockets that are still open.
+                    // ever touches sockets that are still open. The slot is free
+                    // before the peer sees the close.
                     live.lock().expect("live map").remove(&id);
-                    drop(sock);
                     drop(slot);
+                    drop(sock);
                     ctx.log_close(id, &info.peer, &r);
                 });
             if let Err(e) = spawned {

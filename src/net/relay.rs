@@ -99,6 +99,11 @@ pub fn relay(
         eof_at = Some(Instant::now());
     }
 
+    // A report asked for just before the session began (while a listener waited
+    // for its connection) is answered now, not at the next wake-up.
+    if let (true, Some(report)) = (shutdown.take_stats_request(), on_stats) {
+        report(stats);
+    }
     loop {
         let send_done = !sending && offset >= pending.len();
         if send_done && !receiving {

@@ -69,13 +69,19 @@ impl Shutdown {
                 wake_write.try_clone()?,
             )?);
         }
-        Ok(Shutdown {
+        let shutdown = Shutdown {
             signal,
             stats,
             wake_read,
             wake_write,
             ids,
-        })
+        };
+        // A signal that came between a flag's registration and its pipe's set the flag
+        // but wrote no byte: wake whoever waits now, or its request would sit unseen.
+        if shutdown.requested().is_some() || shutdown.stats.load(Ordering::SeqCst) {
+            let _ = (&shutdown.wake_write).write(&[0]);
+        }
+        Ok(shutdown)
     }
 
     /// A shutdown no signal reaches: it stops only through [`Shutdown::request`]. For

@@ -34,8 +34,9 @@ pub struct ConnectArgs {
     pub path: UnixTarget,
 
     /// Datagram socket: each stdin line goes out as one datagram (as udp send sends
-    /// them); -w bounds the wait for replies
-    #[arg(long)]
+    /// them); -w bounds the wait for replies (no half-close there, so --no-shutdown
+    /// and --eof-timeout do not apply)
+    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout"])]
     pub dgram: bool,
 
     /// With --dgram: each chunk read from stdin is one datagram, not each line
@@ -59,8 +60,9 @@ pub struct ListenArgs {
     #[arg(short = 'k', long = "keep-open")]
     pub keep_open: bool,
 
-    /// Datagram socket: print datagrams, send stdin to the latest sender
-    #[arg(long)]
+    /// Datagram socket: print datagrams, send stdin to the latest sender (every sender
+    /// is heard without -k; there is no connection to half-close or send-only on)
+    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only"])]
     pub dgram: bool,
 
     /// Permissions of the socket file, octal
