@@ -29,6 +29,7 @@ use super::session::{LOOK_EVERY, Scope, Session};
 use super::tracker::Tracker;
 use crate::net::Family;
 use crate::net::bpf::{CaptureFilter, Conversation, EndPattern};
+use crate::net::iface::{index_of_addr, loopback_index};
 use crate::net::wait::{Watch, wait_unsignalled};
 use crate::output::{Output, paint_stderr};
 
@@ -209,15 +210,6 @@ fn route_iface(dests: &[SocketAddr], local: &LocalAddrs) -> u32 {
     found.unwrap_or(0)
 }
 
-fn loopback_index() -> Option<u32> {
-    nix::ifaddrs::getifaddrs().ok()?.find_map(|ifa| {
-        ifa.flags
-            .contains(nix::net::if_::InterfaceFlags::IFF_LOOPBACK)
-            .then(|| nix::net::if_::if_nametoindex(ifa.interface_name.as_str()).ok())
-            .flatten()
-    })
-}
-
 fn source_iface(dest: &SocketAddr) -> Option<u32> {
     let any: SocketAddr = if dest.is_ipv4() {
         "0.0.0.0:0".parse().ok()?
@@ -227,14 +219,5 @@ fn source_iface(dest: &SocketAddr) -> Option<u32> {
     let probe = UdpSocket::bind(any).ok()?;
     probe.connect(dest).ok()?;
     let src: IpAddr = probe.local_addr().ok()?.ip();
-    nix::ifaddrs::getifaddrs().ok()?.find_map(|ifa| {
-        let a = ifa.address?;
-        let ip = a
-            .as_sockaddr_in()
-            .map(|v| IpAddr::V4(v.ip()))
-            .or_else(|| a.as_sockaddr_in6().map(|v| IpAddr::V6(v.ip())))?;
-        (ip == src)
-            .then(|| nix::net::if_::if_nametoindex(ifa.interface_name.as_str()).ok())
-            .flatten()
-    })
+    index_of_addr(src)
 }
