@@ -331,6 +331,14 @@ fn heartbeat_connect() -> Running {
     Running::spawn(cmd, Role::Client, false, vec![Box::new(l)])
 }
 
+fn stat_packets() -> Option<Running> {
+    if !crate::util::require_root() {
+        return None;
+    }
+    let cmd = json(&["stat", "--packets", "--iface", "lo", "--sport", "9"]);
+    Some(cmd.pipe(Role::Client, false))
+}
+
 fn stat_watch() -> Running {
     json(&["stat", "-t", "--watch", "100ms"]).pipe(Role::Client, false)
 }
@@ -439,6 +447,7 @@ signal_tests! {
     multicast_doctor => multicast_doctor;
     heartbeat_connect => || Some(heartbeat_connect());
     stat_watch => || Some(stat_watch());
+    stat_packets => stat_packets;
     tcp_echo_bench => || Some(bench_idle());
     tcp_echo_serve => || Some(tcp_echo_serve());
     unix_serve => || Some(unix_serve());

@@ -20,6 +20,7 @@ pub fn rows() -> Vec<Row> {
         "-4" => hb_v4,
         "-6" => hb_v6,
         "--timeout" => hb_timeout,
+        "--packets" => hb_packets,
     )
 }
 
@@ -175,4 +176,15 @@ fn hb_timeout() {
         took < Duration::from_secs(4),
         "{took:?}: -w did not bound the connect"
     );
+}
+
+fn hb_packets() {
+    if !crate::util::require_root() {
+        return;
+    }
+    let s = responder();
+    let out = run(&["heartbeat", "connect", &s.addr, "-n", "1", "--packets"]);
+    assert!(out.status.success(), "{out:?}");
+    let err = stderr(&out);
+    assert!(err.contains("SYN") && err.contains("SYN-ACK"), "{err}");
 }

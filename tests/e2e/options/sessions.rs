@@ -33,6 +33,7 @@ pub fn rows() -> Vec<Row> {
             "-4" => connect_v4,
             "-6" => connect_v6,
             "--timeout" => || idle_timeout(Mode::TcpConnect),
+            "--packets" => connect_packets,
         ),
         relay_rows!("tcp-echo listen", Mode::TcpListen),
         super::rows!("tcp-echo listen":
@@ -409,4 +410,15 @@ fn listen_mode() {
     let _s = crate::util::Server::start(&["unix", "listen", &path, "--mode", "0600"]);
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+}
+
+/// `--packets` shows the connection's own segments on stderr, the handshake first.
+fn connect_packets() {
+    if !crate::util::require_root() {
+        return;
+    }
+    let s = Session::start(Mode::TcpConnect, &["--packets"], b"", false);
+    s.peer.shut_write();
+    let err = stderr(&s.finish());
+    assert!(err.contains("SYN") && err.contains("SYN-ACK"), "{err}");
 }

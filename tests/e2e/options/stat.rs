@@ -34,6 +34,11 @@ pub fn rows() -> Vec<Row> {
         "--watch" => watch,
         "--count" => count,
         "--proc" => proc,
+        "--packets" => packets,
+        "--iface" => iface,
+        "--absolute" => absolute,
+        "--buffer" => buffer,
+        "--timeout" => packets_timeout,
     )
 }
 
@@ -312,4 +317,72 @@ fn proc() {
         &stderr(&run(&["--explain", "stat", "-t", "--proc"])),
         &["AF_NETLINK"],
     );
+}
+
+/// `nettool --json stat --packets ARGS…` capturing on lo (`-i lo`), returned once it
+/// says `capturing on`; `None` where it may not capture (no root: skipped, or failed
+/// under CI).
+fn capture(args: &[&str]) -> Option<std::process::Child> {
+    use std::io::BufRead;
+    if !crate::util::require_root() {
+        return None;
+    }
+    let mut c = cmd(&[&["--json", "stat", "--packets", "--iface", "lo"][..], args].concat());
+    c.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.starts_with("capturing on lo"), "{line}");
+    Some(child)
+}
+
+/// A capture of one handshake on a fresh port: its records.
+fn handshake(args: &[&str]) -> Option<Vec<serde_json::Value>> {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    let child = capture(&[&["--sport", &port, "-c", "3", "-w", "10"][..], args].concat())?;
+    let _c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Some(events(&stdout(&out), "segment"))
+}
+
+fn packets() {
+    let Some(segs) = handshake(&[]) else { return };
+    let flags: Vec<String> = segs.iter().map(|s| s["flags"].to_string()).collect();
+    assert_eq!(
+        flags,
+        [r#"["SYN"]"#, r#"["SYN","ACK"]"#, r#"["ACK"]"#],
+        "{segs:?}"
+    );
+}
+
+fn iface() {
+    // The ready line names the interface (see `capture`), and a capture on lo sees
+    // loopback traffic.
+    let Some(segs) = handshake(&[]) else { return };
+    assert!(segs.iter().all(|s| s["iface"] == "lo"), "{segs:?}");
+}
+
+fn absolute() {
+    let Some(rel) = handshake(&[]) else { return };
+    assert_eq!(rel[0]["relative"], true);
+    let Some(abs) = handshake(&["--absolute"]) else {
+        return;
+    };
+    assert_eq!(abs[0]["relative"], false, "{abs:?}");
+}
+
+fn buffer() {
+    let calls = dry(&["stat", "--packets", "--iface", "lo", "--buffer", "1M"]);
+    has_call(&calls, &["SO_RCVBUFFORCE, 1048576"]);
+}
+
+fn packets_timeout() {
+    let Some(child) = capture(&["--sport", "9", "-w", "200ms"]) else {
+        return;
+    };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "-w with nothing seen: {out:?}");
 }
