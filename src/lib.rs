@@ -2,7 +2,10 @@
 //! benchmarks reach the core directly. The binary (`src/main.rs`) only parses the
 //! command line and maps errors to exit codes.
 //!
-//! * [`net`] — addresses, socket builders, byte moving, limits, signals, the relay.
+//! The map with the layers and the one core is `docs/ARCHITECTURE.md`.
+//!
+//! * [`net`] — sockets and syscalls only: addresses, socket builders, byte moving,
+//!   limits, signals and the one wait, the relay.
 //! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
 //! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
 //! * [`dgram`] — the datagram commands' loops: send, receive, print, probe, count.
