@@ -41,6 +41,8 @@ struct Running {
     lines: Receiver<String>,
     /// Peers, namespaces, temporary directories: dropped after the child.
     _keep: Vec<Box<dyn std::any::Any>>,
+    /// A socket file the command created, which must be gone once it has exited.
+    creates: Option<std::path::PathBuf>,
 }
 
 impl Running {
@@ -68,6 +70,7 @@ impl Running {
             stats,
             lines,
             _keep: keep,
+            creates: None,
         };
         r.wait_catching();
         r
@@ -149,6 +152,13 @@ fn usr1_then(mut r: Running, stop: Signal) {
         Role::Client => 128 + stop as i32,
     };
     assert_eq!(code, Some(want), "{role:?} stopped by {stop}");
+    if let Some(file) = &r.creates {
+        assert!(
+            !file.exists(),
+            "{} left behind after {stop}",
+            file.display()
+        );
+    }
 }
 
 /// `nettool --json ARGS…`.
@@ -232,6 +242,7 @@ fn unix_listen() -> Running {
     r.line("listening on ").expect("listening line");
     let client = std::os::unix::net::UnixStream::connect(&p).unwrap();
     r.line("\"connection\"").expect("the listener accepted");
+    r.creates = Some(p.clone().into());
     r._keep
         .extend([Box::new(client) as Box<dyn std::any::Any>, Box::new(dir)]);
     r
@@ -367,12 +378,38 @@ fn tcp_echo_serve() -> Running {
 
 fn unix_serve() -> Running {
     let dir = tmp();
-    let cmd = json(&["unix", "serve", &path_in(&dir, "e.sock")]);
-    Running::spawn(cmd, Role::Server, true, vec![Box::new(dir)])
+    let path = path_in(&dir, "e.sock");
+    let cmd = json(&["unix", "serve", &path]);
+    let mut r = Running::spawn(cmd, Role::Server, true, vec![Box::new(dir)]);
+    r.line("listening on").expect("ready line");
+    r.creates = Some(path.into());
+    r
+}
+
+/// Whether the datagram servers report on SIGUSR1: the datagram engine (branch
+/// `dgram-engine`) gives `unix serve --dgram` and `heartbeat serve --udp` their
+/// counters; before it they only survive the signal.
+fn dgram_counters() -> bool {
+    crate::options::datagram_engine()
+}
+
+fn unix_serve_dgram() -> Running {
+    let dir = tmp();
+    let path = path_in(&dir, "d.sock");
+    let cmd = json(&["unix", "serve", "--dgram", &path]);
+    let mut r = Running::spawn(cmd, Role::Server, dgram_counters(), vec![Box::new(dir)]);
+    r.line("listening on").expect("ready line");
+    r.creates = Some(path.into());
+    r
 }
 
 fn heartbeat_serve() -> Running {
     json(&["heartbeat", "serve", "-l", "127.0.0.1:0"]).pipe(Role::Server, true)
+}
+
+fn heartbeat_serve_udp() -> Running {
+    let cmd = json(&["heartbeat", "serve", "--udp", "-l", "127.0.0.1:0"]);
+    cmd.pipe(Role::Server, dgram_counters())
 }
 
 fn serve_http() -> Running {
@@ -451,7 +488,9 @@ signal_tests! {
     tcp_echo_bench => || Some(bench_idle());
     tcp_echo_serve => || Some(tcp_echo_serve());
     unix_serve => || Some(unix_serve());
+    unix_serve_dgram => || Some(unix_serve_dgram());
     heartbeat_serve => || Some(heartbeat_serve());
+    heartbeat_serve_udp => || Some(heartbeat_serve_udp());
     serve_http => || Some(serve_http());
     udp_serve => || Some(udp_serve());
 }

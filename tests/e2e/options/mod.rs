@@ -19,6 +19,8 @@ mod sessions;
 mod stat;
 mod tools;
 
+pub use dgram_servers::datagram_engine;
+
 use std::collections::BTreeSet;
 
 /// One row: a subcommand as its path (`tcp-echo serve`; `` for the global options),
