@@ -254,7 +254,7 @@ pub struct ListenSockOpts {
 
     /// Run N engine instances, each with its own SO_REUSEPORT listener
     #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
+          value_parser = between(1u16, 256))]
     pub workers: u16,
 }
 

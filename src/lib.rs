@@ -9,7 +9,7 @@
 //! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
 //! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
 //! * [`dgram`] — the datagram commands' loops: send, receive, print, probe, count.
-//! * [`bench`] — the echo load generator and the engine comparison.
+//! * [`bench`](mod@bench) — the echo load generator and the engine comparison.
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
 //! * [`stat`] — socket tables from netlink sock_diag or /proc (`nettool stat`).
 //! * [`output`] / [`error`] — what the user sees: events, colour, JSON, exit codes.

@@ -3,7 +3,7 @@
 //! A selector answers one question: "which of these descriptors can I read or write
 //! without blocking?". select(2), poll(2) and epoll(7) answer it with different data
 //! structures (a bitmap, an array, a kernel red-black tree) but the same shape, so one
-//! event loop ([`super::event_loop`]) drives all three through this trait, shaped like
+//! event loop (`engine::event_loop`) drives all three through this trait, shaped like
 //! mio's `Poll`/`Registry`: a descriptor is registered with a [`Token`] (our name for
 //! it) and an [`Interest`] (read, write or both); `wait` returns [`Event`]s carrying
 //! the token back.

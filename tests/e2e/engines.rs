@@ -373,7 +373,7 @@ fn workers_report_the_true_peak() {
     }
     assert!(server.stop().success());
     let summary = server
-        .wait_for_line("connections", Duration::from_secs(5))
+        .wait_for_line("(0 refused", Duration::from_secs(5))
         .expect("summary line");
     assert!(
         summary.starts_with("20 connections (0 refused, peak 1)"),
@@ -401,10 +401,10 @@ fn workers_share_one_connection_limit() {
     }
     assert!(server.stop().success());
     let summary = server
-        .wait_for_line("connections", Duration::from_secs(5))
+        .wait_for_line("(10 refused", Duration::from_secs(5))
         .expect("summary line");
     assert!(
-        summary.starts_with("1 connections (10 refused, peak 1)"),
+        summary.starts_with("1 connection (10 refused, peak 1)"),
         "{summary}"
     );
 }

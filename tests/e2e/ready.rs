@@ -110,6 +110,6 @@ fn a_bind_failure_is_not_announced() {
     ] {
         let (code, stderr) = fails_before_ready(args);
         assert_eq!(code, 1, "{stderr}");
-        assert!(stderr.contains("address in use"), "{stderr}");
+        assert!(stderr.contains("address already in use"), "{stderr}");
     }
 }

@@ -367,7 +367,7 @@ fn bench_idle() -> Running {
         "60s",
     ]);
     let r = Running::spawn(cmd, Role::Client, false, vec![Box::new(server)]);
-    r.line("holding 1 connections")
+    r.line("holding 1 connection")
         .expect("the bench holds its connection");
     r
 }

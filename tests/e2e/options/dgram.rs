@@ -260,7 +260,7 @@ fn send_stats(net: Net) {
     let out = lab.send(&rx, &["hello", "--stats"], b"");
     datagrams(rx);
     assert!(
-        stderr(&out).contains("1 datagrams (5 bytes) out"),
+        stderr(&out).contains("1 datagram (5 bytes) out"),
         "{}",
         stderr(&out)
     );

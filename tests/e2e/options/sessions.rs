@@ -46,6 +46,7 @@ pub fn rows() -> Vec<Row> {
         relay_rows!("unix connect", Mode::UnixConnect),
         super::rows!("unix connect":
             "--dgram" => connect_dgram,
+            "--raw" => connect_dgram_raw,
             "--timeout" => || idle_timeout(Mode::UnixConnect),
         ),
         relay_rows!("unix listen", Mode::UnixListen),
@@ -369,29 +370,45 @@ fn connect_v6() {
 }
 
 fn connect_dgram() {
+    assert_eq!(dgram_client(&[], b"one\ntwo\n"), [&b"one\n"[..], b"two\n"]);
+}
+
+/// `--raw`: one datagram per read of stdin, newlines and all (without it, one per line).
+fn connect_dgram_raw() {
+    assert_eq!(
+        dgram_client(&["--raw"], b"one\ntwo\n"),
+        [&b"one\ntwo\n"[..]]
+    );
+}
+
+/// The datagrams `unix connect --dgram ARGS` sends for `input` (one write, then EOF).
+fn dgram_client(args: &[&str], input: &[u8]) -> Vec<Vec<u8>> {
     let (_d, path) = temp_path("d.sock");
     let server = UnixDatagram::bind(&path).unwrap();
+    let mut c = cmd(&[
+        &["unix", "connect", "--dgram", &path, "-w", "200ms"][..],
+        args,
+    ]
+    .concat());
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64];
     server
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    let child = {
-        let mut c = cmd(&["unix", "connect", "--dgram", &path, "-w", "200ms"]);
-        c.stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let mut child = c.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"one datagram")
+    while let Ok(n) = server.recv(&mut buf) {
+        got.push(buf[..n].to_vec());
+        // After the first datagram the rest come at once.
+        server
+            .set_read_timeout(Some(Duration::from_millis(300)))
             .unwrap();
-        child
-    };
-    let mut buf = [0u8; 64];
-    let n = server.recv(&mut buf).unwrap();
-    assert_eq!(&buf[..n], b"one datagram");
+    }
     wait_output(child);
+    got
 }
 
 fn listen_dgram() {
