@@ -628,7 +628,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__heartbeat__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,6 +659,22 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rcvbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sndbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1340,7 +1356,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__serve__subcmd__http)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1371,6 +1387,18 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rcvbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sndbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1736,7 +1764,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1779,6 +1807,10 @@ _nettool() {
                     return 0
                     ;;
                 --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

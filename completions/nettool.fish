@@ -117,6 +117,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -406,6 +407,9 @@ reactor\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l max-connections -d 'Refuse connections beyond this many at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l idle-timeout -d 'Close a connection after this long without traffic' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l index -d 'File served for a directory when it exists' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l header-timeout -d 'Close a connection whose request head is not complete this long after the server started waiting for it (slowloris defence; also the keep-alive timeout)' -r
@@ -421,6 +425,8 @@ always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-listing -d 'Answer 403 for directories without an index instead of listing them'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l hidden -d 'Serve and list dotfiles (hidden by default: 404)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l follow-symlinks -d 'Follow symlinks that lead outside DIR (refused with 403 by default)'
@@ -481,7 +487,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening: after a connection ends, accept the next one'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l dgram -d 'Datagram socket: print datagrams, send stdin to the latest sender'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l dgram -d 'Datagram socket: print datagrams, send stdin to the latest sender (every sender is heard without -k; there is no connection to half-close or send-only on)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s d -l no-stdin -d 'Do not read stdin (and do not half-close)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l send-only -d 'Only send stdin; ignore what the peer sends and exit at stdin EOF'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l recv-only -d 'Only print what the peer sends; never read stdin'
@@ -500,7 +506,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l dgram -d 'Datagram socket: each stdin line goes out as one datagram (as udp send sends them); -w bounds the wait for replies'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l dgram -d 'Datagram socket: each stdin line goes out as one datagram (as udp send sends them); -w bounds the wait for replies (no half-close there, so --no-shutdown and --eof-timeout do not apply)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l raw -d 'With --dgram: each chunk read from stdin is one datagram, not each line'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s d -l no-stdin -d 'Do not read stdin (and do not half-close)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l send-only -d 'Only send stdin; ignore what the peer sends and exit at stdin EOF'
@@ -542,12 +548,18 @@ reactor\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l udp -d 'Speak the protocol over UDP (one frame per datagram)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'

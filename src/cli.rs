@@ -1,44 +1,21 @@
-//! The command line, defined once with clap's derive API.
+//! The command line's shared vocabulary, defined once with clap's derive API.
 //!
-//! Options that every subcommand shares (`--json`, `-q`, `-v`, `--color`) are global;
-//! groups that several subcommands share (`-4/-6`, `-w`, the engine options, the
-//! netcat client options) are `#[derive(Args)]` structs flattened where they apply,
-//! so a flag is spelled and documented the same way everywhere.
+//! Options that every subcommand shares (`--json`, `-q`, `-v`, `--color`) are global
+//! ([`GlobalOpts`]); groups that several subcommands share (`-4/-6`, `-w`, the engine
+//! options, the listen socket options, the netcat client options) are
+//! `#[derive(Args)]` structs flattened where they apply, so a flag is spelled and
+//! documented the same way everywhere. The top of the tree (`Cli` and its subcommand
+//! enum) lives in [`crate::cmd`], beside the one match that runs them.
 
 use std::time::Duration;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 
 use crate::engine::{EngineKind, ServerConfig};
 use crate::net::Family;
 use crate::net::relay::RelayOpts;
 use crate::output::{ColorWhen, Output, Verbosity};
-
-/// A netcat-like multitool for sockets.
-#[derive(Debug, Parser)]
-#[command(
-    name = "nettool",
-    version,
-    about = "A netcat-like multitool for sockets",
-    long_about = "A netcat-like multitool for sockets: echo servers on seven concurrency \
-                  engines, a netcat-style client, a static HTTP server, UDP, broadcast, \
-                  multicast, Unix sockets, heartbeats and socket states.\n\n\
-                  Servers print `listening on ADDR` as their first line on stderr; data \
-                  goes to stdout, diagnostics to stderr; --json gives one JSON object per line.",
-    propagate_version = true,
-    arg_required_else_help = true,
-    max_term_width = 100
-)]
-pub struct Cli {
-    /// Listed under their own heading in every --help, so that an option shown among a
-    /// subcommand's own (`-4`, `-w`) is never mistaken for one that goes before it.
-    #[command(flatten, next_help_heading = "Global options")]
-    pub global: GlobalOpts,
-
-    #[command(subcommand)]
-    pub command: Command,
-}
 
 /// Options accepted by every subcommand.
 #[derive(Debug, Clone, Args)]
@@ -106,45 +83,6 @@ impl GlobalOpts {
     pub fn output(&self) -> Output {
         Output::new(self.json, self.verbosity())
     }
-}
-
-/// The subcommands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// TCP echo server, netcat-style client and listener, load generator
-    #[command(name = "tcp-echo")]
-    TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
-
-    /// UDP: echo server for many peers, sender (with replies), receiver
-    Udp(crate::cmd::udp::UdpArgs),
-
-    /// Broadcast datagrams on a link, and receive them
-    Broadcast(crate::cmd::broadcast::BroadcastArgs),
-
-    /// Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)
-    Multicast(crate::cmd::multicast::MulticastArgs),
-    /// Sockets and their TCP states (like ss), live --watch of transitions, -g groups,
-    /// --packets on the wire
-    #[command(long_about = crate::cmd::stat::about(), after_long_help = crate::cmd::stat::EXAMPLES)]
-    Stat(crate::cmd::stat::StatArgs),
-    /// Static HTTP file server with directory listings
-    #[command(name = "serve-http", long_about = crate::cmd::serve_http::ABOUT,
-              after_long_help = crate::cmd::serve_http::EXAMPLES)]
-    ServeHttp(crate::cmd::serve_http::ServeHttpArgs),
-
-    /// Unix domain sockets: echo server, netcat-style client and listener
-    Unix(crate::cmd::unix::UnixArgs),
-
-    /// Application heartbeats: ping-pong responder, dead-peer detection, reconnect
-    #[command(long_about = crate::proto::heartbeat::PROTOCOL_HELP)]
-    Heartbeat(crate::cmd::heartbeat::HeartbeatArgs),
-
-    /// Print a shell completion script
-    Completions(crate::cmd::completions::CompletionsArgs),
-
-    /// Write the man pages into a directory (used to refresh man/)
-    #[command(hide = true)]
-    Man(crate::cmd::completions::ManArgs),
 }
 
 /// Parse a duration: humantime (`500ms`, `2s`, `1m30s`), a bare number of seconds
@@ -260,19 +198,21 @@ pub struct TimeoutOpt {
     pub timeout: Option<Duration>,
 }
 
-/// Parse a byte size: `4096`, `4k`, `64KiB`, `1M`, `1G` (k/M/G are binary: 1k = 1024).
-pub fn parse_size(s: &str) -> Result<usize, String> {
+/// Parse a byte count: `4096`, `4k`, `64KiB`, `1M`, `1G`, `1T` (the units are binary:
+/// 1k = 1024).
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: usize = num
+    let n: u64 = num
         .parse()
         .map_err(|_| format!("{s:?} is not a size (try 4096, 64k, 1M)"))?;
-    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
         other => {
             return Err(format!(
                 "unknown size unit {other:?} in {s:?} (use k, M or G)"
@@ -281,6 +221,11 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
     };
     n.checked_mul(mult)
         .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+/// [`parse_bytes`] for sizes held in memory (`SO_RCVBUF`, `SO_SNDBUF`).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    usize::try_from(parse_bytes(s)?).map_err(|_| format!("{s:?} is too large"))
 }
 
 /// Listening-socket options a learner may want to turn: buffer sizes, port reuse, the
@@ -306,6 +251,11 @@ pub struct ListenSockOpts {
     /// The listen(2) backlog: connections the kernel completes before we accept them
     #[arg(long, value_name = "N", default_value_t = 4096, value_parser = at_least(0i32))]
     pub backlog: i32,
+
+    /// Run N engine instances, each with its own SO_REUSEPORT listener
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = between(1u16, 256))]
+    pub workers: u16,
 }
 
 impl ListenSockOpts {
@@ -320,6 +270,30 @@ impl ListenSockOpts {
             ..Default::default()
         }
     }
+
+    /// The TCP listeners of a stream server on `addr`: one, or one per `--workers`.
+    pub fn listeners(&self, addr: std::net::SocketAddr) -> anyhow::Result<Vec<socket2::Socket>> {
+        crate::engine::workers::reuseport_listeners(
+            addr,
+            usize::from(self.workers),
+            &self.listen_opts(),
+        )
+    }
+}
+
+/// Everything a TCP stream server takes besides its address: the family, the engine
+/// options and the listen socket options (`tcp-echo serve`, `heartbeat serve`,
+/// `serve-http`), so all three bind, tune and serve the same way.
+#[derive(Debug, Clone, Args)]
+pub struct TcpServerArgs {
+    #[command(flatten)]
+    pub family: FamilyOpts,
+
+    #[command(flatten)]
+    pub engine: EngineOpts,
+
+    #[command(flatten)]
+    pub sockopts: ListenSockOpts,
 }
 
 /// The options every server built on an engine takes.
@@ -418,12 +392,6 @@ impl RelayArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn cli_definition_is_consistent() {
-        Cli::command().debug_assert();
-    }
 
     #[test]
     fn durations_accept_bare_seconds_and_humantime() {
@@ -475,12 +443,5 @@ mod tests {
         assert_eq!(parse_size("2GiB").unwrap(), 2 << 30);
         assert!(parse_size("12q").unwrap_err().contains("unknown size unit"));
         assert!(parse_size("k").is_err());
-    }
-
-    #[test]
-    fn verbosity_from_flags() {
-        let cli = Cli::try_parse_from(["nettool", "-vv", "completions", "bash"]).unwrap();
-        assert_eq!(cli.global.verbosity(), Verbosity::Debug);
-        assert!(Cli::try_parse_from(["nettool", "-q", "-v", "completions", "bash"]).is_err());
     }
 }

@@ -1,12 +1,18 @@
 //! Errors that decide the exit status.
 //!
 //! The core returns `anyhow::Error`s with context ("connect to 127.0.0.1:9: Connection
-//! refused"). Most are runtime failures (exit 1). The few that mean "the user asked for
-//! something impossible" carry a typed [`UsageError`] somewhere in their chain, and
-//! [`exit_code`] walks the chain to find it, so the code that detects a bad argument
-//! does not need to know about process exit codes.
+//! refused"). Most are runtime failures (exit 1). The few that mean something else
+//! carry a typed cause somewhere in their chain — a [`UsageError`] (exit 2), an
+//! [`Interrupted`] client (128 + the signal), [`StdoutClosed`] or a [`DryRunStop`]
+//! (a normal end, exit 0) — and [`exit_code`] finds it with one match, so the code
+//! that detects a condition does not need to know about process exit codes.
+//!
+//! "Stdout closed" is raised only where nettool writes to its stdout
+//! ([`stdout_error`]); a broken pipe on a socket stays a plain failure of that
+//! socket, reported and exited 1.
 
-use std::process::ExitCode;
+use std::fmt;
+use std::io;
 
 /// Exit status for success.
 pub const EXIT_OK: u8 = 0;
@@ -14,8 +20,6 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit status for a usage error (clap uses the same code for its own errors).
 pub const EXIT_USAGE: u8 = 2;
-/// Exit status of a client interrupted by SIGINT (128 + 2, as shells report it).
-pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// An argument the user gave cannot work; exit status 2.
 #[derive(Debug, thiserror::Error)]
@@ -35,31 +39,121 @@ impl UsageError {
     }
 }
 
-/// The process was asked to stop by SIGINT while it was a client; exit status 130.
-#[derive(Debug, thiserror::Error)]
-#[error("interrupted")]
-pub struct Interrupted;
-
-/// Map an error to the process exit status by looking for a typed cause in its chain.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
-    for cause in err.chain() {
-        if cause.downcast_ref::<UsageError>().is_some() {
-            return EXIT_USAGE;
-        }
-        if cause.downcast_ref::<Interrupted>().is_some() {
-            return EXIT_INTERRUPTED;
-        }
-    }
-    EXIT_FAILURE
+/// A client, receiver or listener was stopped by a signal before it finished; exit
+/// status 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as shells report
+/// a death by that signal. Servers stop cleanly instead and exit 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("interrupted by signal {signal}")]
+pub struct Interrupted {
+    pub signal: i32,
 }
 
-/// Print `nettool: <context>: <cause>` on one line and return the matching status.
-pub fn report(err: &anyhow::Error) -> ExitCode {
-    let code = exit_code(err);
-    if code != EXIT_INTERRUPTED {
-        crate::output::error_line(&render(err));
+/// Whoever read our stdout went away (`nettool … | head`): a normal way to stop.
+#[derive(Debug, thiserror::Error)]
+#[error("stdout closed")]
+pub struct StdoutClosed;
+
+/// The marker error of `--dry-run`: "stopped on purpose before this call".
+#[derive(Debug)]
+pub struct DryRunStop {
+    pub call: String,
+}
+
+impl fmt::Display for DryRunStop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "dry run: stopped before {}", self.call)
     }
-    ExitCode::from(code)
+}
+
+impl std::error::Error for DryRunStop {}
+
+/// nettool's stdout as a writer whose broken pipe carries [`StdoutClosed`] (inside
+/// the `io::Error`), so buffered writers and `?` keep the difference between "our
+/// reader went away" and a broken pipe on a socket.
+#[derive(Debug)]
+pub struct Stdout<W>(pub W);
+
+fn mark_stdout(err: io::Error) -> io::Error {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        io::Error::new(io::ErrorKind::BrokenPipe, StdoutClosed)
+    } else {
+        err
+    }
+}
+
+impl<W: io::Write> io::Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(mark_stdout)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(mark_stdout)
+    }
+}
+
+/// A failed write to stdout, typed: `EPIPE` becomes [`StdoutClosed`] (exit 0, no
+/// message), anything else "write to stdout: …" (exit 1).
+pub fn stdout_error(err: io::Error) -> anyhow::Error {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        StdoutClosed.into()
+    } else {
+        anyhow::Error::new(err).context("write to stdout")
+    }
+}
+
+/// What an error means for the process: the one place a cause becomes a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stopped on purpose (stdout closed, `--dry-run`): exit 0, nothing printed.
+    Quiet,
+    /// Interrupted by a signal: 128 + N, nothing printed.
+    Signal(i32),
+    /// A usage error: exit 2 with the message.
+    Usage,
+    /// A runtime failure: exit 1 with the message.
+    Failure,
+}
+
+/// Whether the binary prints the error before exiting: usage errors and failures
+/// are worth a line, normal ends (signals, `| head`, `--dry-run`) are not.
+pub fn worth_a_line(err: &anyhow::Error) -> bool {
+    matches!(outcome(err), Outcome::Usage | Outcome::Failure)
+}
+
+/// Look for a typed cause anywhere in the chain.
+pub fn outcome(err: &anyhow::Error) -> Outcome {
+    for cause in err.chain() {
+        if let Some(i) = cause.downcast_ref::<Interrupted>() {
+            return Outcome::Signal(i.signal);
+        }
+        if carries::<StdoutClosed>(cause) || carries::<DryRunStop>(cause) {
+            return Outcome::Quiet;
+        }
+        if cause.is::<UsageError>() {
+            return Outcome::Usage;
+        }
+    }
+    Outcome::Failure
+}
+
+/// `cause` is a `T`, directly or as the payload of an `io::Error` (socket builders
+/// and writers return io errors).
+fn carries<T: std::error::Error + 'static>(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause.is::<T>()
+        || cause
+            .downcast_ref::<io::Error>()
+            .and_then(|e| e.get_ref())
+            .is_some_and(|inner| inner.is::<T>())
+}
+
+/// The process exit status for an error.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    match outcome(err) {
+        Outcome::Quiet => EXIT_OK,
+        Outcome::Signal(sig) => (128 + sig).clamp(0, 255) as u8,
+        Outcome::Usage => EXIT_USAGE,
+        Outcome::Failure => EXIT_FAILURE,
+    }
 }
 
 /// The one line an error is shown as: its context chain joined by ": " (as `{:#}`
@@ -90,14 +184,6 @@ pub fn render(err: &anyhow::Error) -> String {
     parts.join(": ").replace('\n', " ")
 }
 
-/// True when an I/O error means "the reader went away" (stdout closed by `head`).
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,11 +205,45 @@ mod tests {
     }
 
     #[test]
-    fn interrupted_means_130() {
-        assert_eq!(
-            exit_code(&anyhow::Error::new(Interrupted)),
-            EXIT_INTERRUPTED
-        );
+    fn signals_mean_128_plus_n() {
+        let int = anyhow::Error::new(Interrupted { signal: 2 }).context("relay");
+        assert_eq!(exit_code(&int), 130);
+        assert_eq!(exit_code(&Interrupted { signal: 15 }.into()), 143);
+    }
+
+    #[test]
+    fn only_stdout_epipe_is_a_quiet_end() {
+        let stdout = stdout_error(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert_eq!(outcome(&stdout.context("relay")), Outcome::Quiet);
+        // The same errno from a socket is that socket's failure.
+        let socket = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe))
+            .context("write to socket");
+        assert_eq!(exit_code(&socket), EXIT_FAILURE);
+        use std::io::Write;
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let through_writer = anyhow::Error::new(Stdout(Closed).write_all(b"x").unwrap_err());
+        assert_eq!(outcome(&through_writer), Outcome::Quiet);
+        let other = stdout_error(io::Error::from(io::ErrorKind::PermissionDenied));
+        assert_eq!(exit_code(&other), EXIT_FAILURE);
+        assert!(format!("{other:#}").starts_with("write to stdout: "));
+    }
+
+    #[test]
+    fn dry_run_stop_is_found_through_io_and_context() {
+        let io_err = io::Error::other(DryRunStop {
+            call: "connect(3)".into(),
+        });
+        let err = anyhow::Error::new(io_err).context("connect to x");
+        assert_eq!(outcome(&err), Outcome::Quiet);
+        assert_eq!(outcome(&anyhow::anyhow!("other")), Outcome::Failure);
     }
 
     #[test]
@@ -152,12 +272,5 @@ mod tests {
             "{line}"
         );
         assert!(!line.contains("os error"), "{line}");
-    }
-
-    #[test]
-    fn broken_pipe_is_recognised_through_context() {
-        let err = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
-            .context("write stdout");
-        assert!(is_broken_pipe(&err));
     }
 }

@@ -2,10 +2,14 @@
 //! benchmarks reach the core directly. The binary (`src/main.rs`) only parses the
 //! command line and maps errors to exit codes.
 //!
-//! * [`net`] — addresses, socket builders, byte moving, limits, signals, the relay.
+//! The map with the layers and the one core is `docs/ARCHITECTURE.md`.
+//!
+//! * [`net`] — sockets and syscalls only: addresses, socket builders, byte moving,
+//!   limits, signals and the one wait, the relay.
 //! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
 //! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
-//! * [`bench`] — the echo load generator and the engine comparison.
+//! * [`dgram`] — the datagram commands' loops: send, receive, print, probe, count.
+//! * [`bench`](mod@bench) — the echo load generator and the engine comparison.
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
 //! * [`stat`] — socket tables from netlink sock_diag or /proc (`nettool stat`).
 //! * [`output`] / [`error`] — what the user sees: events, colour, JSON, exit codes.
@@ -15,6 +19,7 @@
 pub mod bench;
 pub mod cli;
 pub mod cmd;
+pub mod dgram;
 pub mod diag;
 pub mod engine;
 pub mod error;

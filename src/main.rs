@@ -1,9 +1,10 @@
-//! The `nettool` binary: parse, dispatch, turn an error into one line and an exit code.
+//! The `nettool` binary: parse, dispatch, turn an error into one line and an exit code
+//! (which one is decided by [`nettool::error::exit_code`]).
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use nettool::cli::Cli;
+use nettool::cmd::Cli;
 use nettool::{cmd, error, net, output};
 
 fn main() -> ExitCode {
@@ -19,13 +20,15 @@ fn main() -> ExitCode {
     output::init_color(cli.global.color_when());
     output::init_logging(cli.global.verbosity());
     let out = cli.global.output();
-    net::trace::init(cli.global.trace_mode(), &out);
+    net::trace::init(cli.global.trace_mode(), cmd::trace_sink(&out));
     match cmd::dispatch(cli.command, &out) {
         Ok(()) => ExitCode::SUCCESS,
-        // Our reader went away (`nettool … | head`): a normal way to stop.
-        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
-        // `--dry-run` stops on purpose before the first call that would move traffic.
-        Err(e) if net::trace::is_dry_run_stop(&e) => ExitCode::SUCCESS,
-        Err(e) => error::report(&e),
+        Err(e) => {
+            if error::worth_a_line(&e) {
+                output::error_line(&error::render(&e));
+            }
+            // The one match over causes (stdout closed, --dry-run, signals, usage).
+            ExitCode::from(error::exit_code(&e))
+        }
     }
 }

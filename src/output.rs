@@ -169,10 +169,9 @@ impl Output {
     }
 
     /// Announce a bound server address. The stderr line is the contract scripts and
-    /// tests read, so it is printed even under `-q`. From this line on SIGINT/SIGTERM
-    /// mean a clean stop (`hold_termination`), never an abrupt death.
+    /// tests read, so it is printed even under `-q`. Callers print it once every setup
+    /// step that can fail has succeeded (and their signal catcher is in place).
     pub fn listening(&self, addr: &str, extra: Value) {
-        crate::net::signals::hold_termination();
         let _ = writeln!(std::io::stderr().lock(), "listening on {addr}");
         if self.json {
             let mut fields = into_map(extra);

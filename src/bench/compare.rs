@@ -14,6 +14,7 @@ use nix::unistd::Pid;
 
 use super::{BenchConfig, BenchReport, run};
 use crate::engine::EngineKind;
+use crate::net::signals::Shutdown;
 
 /// How long a server may take to print its `listening on` line, and to exit.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -86,21 +87,25 @@ impl Drop for LocalServer {
 }
 
 /// Run `cfg` (its addresses are ignored) against a fresh local server per engine;
-/// `on_row` sees each row as soon as it is measured.
+/// `on_row` sees each row as soon as it is measured. SIGINT/SIGTERM end the whole
+/// comparison (`Err(Interrupted)`; each server is stopped as it is dropped).
 pub fn compare(
     engines: &[EngineKind],
     cfg: &BenchConfig,
+    shutdown: &Shutdown,
     mut on_row: impl FnMut(&CompareRow),
-) -> Vec<CompareRow> {
+) -> anyhow::Result<Vec<CompareRow>> {
     let mut rows = Vec::with_capacity(engines.len());
     for &engine in engines {
+        shutdown.check()?;
         let result = LocalServer::start(engine).and_then(|server| {
             let cfg = BenchConfig {
                 addrs: vec![server.addr],
                 ..cfg.clone()
             };
-            run(&cfg, None)
+            run(&cfg, None, shutdown)
         });
+        shutdown.check()?;
         let row = CompareRow {
             engine: engine.name().to_string(),
             result: result.map_err(|e| crate::error::render(&e)),
@@ -108,5 +113,5 @@ pub fn compare(
         on_row(&row);
         rows.push(row);
     }
-    rows
+    Ok(rows)
 }

@@ -5,11 +5,14 @@
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use socket2::Socket;
 
+use crate::error::Interrupted;
+use crate::net::signals::Shutdown;
 use crate::net::socket::tcp_connect;
+use crate::net::wait::{Woke, sleep_until};
 
 /// What holding the connections showed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -31,17 +34,20 @@ fn ping(sock: &Socket, byte: u8, timeout: Duration) -> bool {
 }
 
 /// Open `count` connections to `addrs`, call `holding` with how many are open and
-/// served, wait `hold`, then check them all again.
+/// served, wait `hold`, then check them all again. SIGINT/SIGTERM end it early
+/// (`Err(Interrupted)`).
 pub fn hold_idle(
     addrs: &[SocketAddr],
     count: usize,
     hold: Duration,
     timeout: Duration,
+    shutdown: &Shutdown,
     holding: impl FnOnce(usize),
-) -> IdleReport {
+) -> anyhow::Result<IdleReport> {
     crate::net::limits::raise_nofile();
     let mut open = Vec::with_capacity(count);
     for i in 0..count {
+        shutdown.check()?;
         match tcp_connect(addrs, Some(timeout)) {
             Ok(sock) if ping(&sock, i as u8, timeout) => open.push(sock),
             Ok(_) => {}
@@ -50,15 +56,22 @@ pub fn hold_idle(
     }
     let connected = open.len();
     holding(connected);
-    std::thread::sleep(hold);
+    let until = Instant::now() + hold;
+    loop {
+        match sleep_until(shutdown, until)? {
+            Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+            Woke::Timeout => break,
+            Woke::Ready => {}
+        }
+    }
     let still_served = open
         .iter()
         .enumerate()
         .filter(|(i, s)| ping(s, (*i as u8).wrapping_add(1), timeout))
         .count();
-    IdleReport {
+    Ok(IdleReport {
         requested: count,
         connected,
         still_served,
-    }
+    })
 }

@@ -3,7 +3,8 @@
 //!
 //! The client must not be the bottleneck, so it uses the design it measures: a few
 //! worker threads (one per core the process may run on), each running one
-//! edge-triggered epoll loop over its share of non-blocking connections. Every worker
+//! edge-triggered epoll loop (the engines' own [`Epoll`] selector) over its share of
+//! non-blocking connections. Every worker
 //! keeps its own latency histogram (hdrhistogram, nanoseconds) and counters; they are
 //! merged at the end, so the hot path shares nothing but two relaxed atomic counters
 //! for the progress line.
@@ -26,10 +27,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use hdrhistogram::Histogram;
-use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 
 use conn::{Conn, Fault, Pattern, Turn, Work};
+
+use crate::engine::epoll::Epoll;
+use crate::engine::selector::{Interest, Selector, Token, Trigger};
+use crate::net::signals::Shutdown;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -132,6 +137,8 @@ struct WorkerResult {
     errors: Errors,
     /// When the worker's last connection finished (bulk) or the run stopped (echo).
     finished: Instant,
+    /// When the measured run began (the totals' copy only).
+    started: Instant,
 }
 
 fn new_histogram() -> Histogram<u64> {
@@ -145,8 +152,13 @@ fn worker_count(connections: usize) -> usize {
     cores.clamp(1, 8).min(connections.max(1))
 }
 
-/// Run the load; `progress` (if given) is updated while it runs.
-pub fn run(cfg: &BenchConfig, progress: Option<Arc<Progress>>) -> anyhow::Result<BenchReport> {
+/// Run the load; `progress` (if given) is updated while it runs. SIGINT/SIGTERM on
+/// `shutdown` stop every worker at once (`Err(Interrupted)`); SIGUSR1 is ignored.
+pub fn run(
+    cfg: &BenchConfig,
+    progress: Option<Arc<Progress>>,
+    shutdown: &Shutdown,
+) -> anyhow::Result<BenchReport> {
     // `--dry-run`: a load generator's every call is traffic.
     crate::net::trace::checkpoint("connect", || {
         let to: Vec<String> = cfg.addrs.iter().map(|a| a.to_string()).collect();
@@ -158,49 +170,55 @@ pub fn run(cfg: &BenchConfig, progress: Option<Arc<Progress>>) -> anyhow::Result
     })?;
     crate::net::limits::raise_nofile();
     let workers = worker_count(cfg.connections);
-    let barrier = Arc::new(Barrier::new(workers + 1));
+    let barrier = Barrier::new(workers + 1);
     let progress = progress.unwrap_or_default();
-    let mut handles = Vec::with_capacity(workers);
-    for w in 0..workers {
-        // Connections w, w + workers, w + 2·workers, … belong to worker w.
-        let indices: Vec<usize> = (w..cfg.connections).step_by(workers).collect();
-        let cfg = cfg.clone();
-        let barrier = Arc::clone(&barrier);
-        let progress = Arc::clone(&progress);
-        handles.push(
-            std::thread::Builder::new()
-                .name(format!("bench-{w}"))
-                .spawn(move || worker(&cfg, &indices, &barrier, &progress))?,
-        );
-    }
-    barrier.wait();
-    let start = Instant::now();
-    let mut total = WorkerResult {
-        round_trips: 0,
-        bytes: 0,
-        hist: new_histogram(),
-        errors: Errors::default(),
-        finished: start,
-    };
-    let mut first_error = None;
-    for h in handles {
-        let r = h
-            .join()
-            .map_err(|_| anyhow::anyhow!("a load worker panicked"))?;
-        match r {
-            Ok(r) => {
-                total.round_trips += r.round_trips;
-                total.bytes += r.bytes;
-                total.hist.add(&r.hist).expect("same histogram bounds");
-                total.errors.add(&r.errors);
-                total.finished = total.finished.max(r.finished);
-            }
-            Err(e) => first_error = first_error.or(Some(e)),
+    let total = std::thread::scope(|scope| -> anyhow::Result<WorkerResult> {
+        let mut handles = Vec::with_capacity(workers);
+        for w in 0..workers {
+            // Connections w, w + workers, w + 2·workers, … belong to worker w.
+            let indices: Vec<usize> = (w..cfg.connections).step_by(workers).collect();
+            let (barrier, progress) = (&barrier, &progress);
+            handles.push(
+                std::thread::Builder::new()
+                    .name(format!("bench-{w}"))
+                    .spawn_scoped(scope, move || {
+                        worker(cfg, &indices, barrier, progress, shutdown)
+                    })?,
+            );
         }
-    }
-    if let Some(e) = first_error {
-        return Err(e);
-    }
+        barrier.wait();
+        let start = Instant::now();
+        let mut total = WorkerResult {
+            round_trips: 0,
+            bytes: 0,
+            hist: new_histogram(),
+            errors: Errors::default(),
+            finished: start,
+            started: start,
+        };
+        let mut first_error = None;
+        for h in handles {
+            let r = h
+                .join()
+                .map_err(|_| anyhow::anyhow!("a load worker panicked"))?;
+            match r {
+                Ok(r) => {
+                    total.round_trips += r.round_trips;
+                    total.bytes += r.bytes;
+                    total.hist.add(&r.hist).expect("same histogram bounds");
+                    total.errors.add(&r.errors);
+                    total.finished = total.finished.max(r.finished);
+                }
+                Err(e) => first_error = first_error.or(Some(e)),
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(total),
+        }
+    })?;
+    shutdown.check()?;
+    let start = total.started;
     let target = cfg
         .addrs
         .first()
@@ -233,13 +251,18 @@ pub fn run(cfg: &BenchConfig, progress: Option<Arc<Progress>>) -> anyhow::Result
     })
 }
 
+/// The token of the shutdown self-pipe in a worker's epoll set (connections are
+/// numbered from 0).
+const SIGNALS: Token = Token(usize::MAX);
+
 /// One worker: connect its share, wait for the others, then drive them all with one
-/// edge-triggered epoll loop until the run ends.
+/// edge-triggered epoll loop until the run ends or a signal stops it.
 fn worker(
     cfg: &BenchConfig,
     indices: &[usize],
     barrier: &Barrier,
     progress: &Progress,
+    shutdown: &Shutdown,
 ) -> anyhow::Result<WorkerResult> {
     let work = match cfg.bulk {
         Some(total) => Work::Bulk { total },
@@ -253,17 +276,17 @@ fn worker(
     // Connect before the barrier (so set-up time is not measured) and never return
     // before it, or the other workers would wait forever.
     let setup = (|| -> anyhow::Result<Epoll> {
-        let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?;
+        let mut epoll = Epoll::new(Trigger::Edge)?;
+        epoll.register(shutdown.as_fd(), SIGNALS, Interest::READ)?;
         for &i in indices {
+            if shutdown.requested().is_some() {
+                break;
+            }
             match crate::net::socket::tcp_connect(&cfg.addrs, Some(cfg.connect_timeout)) {
                 Ok(sock) => {
                     sock.set_tcp_nodelay(true)?;
                     sock.set_nonblocking(true)?;
-                    let flags = EpollFlags::EPOLLIN
-                        | EpollFlags::EPOLLOUT
-                        | EpollFlags::EPOLLRDHUP
-                        | EpollFlags::EPOLLET;
-                    epoll.add(sock.as_fd(), EpollEvent::new(flags, conns.len() as u64))?;
+                    epoll.register(sock.as_fd(), Token(conns.len()), Interest::BOTH)?;
                     conns.push(Conn::new(sock, i, work));
                 }
                 Err(e) => {
@@ -275,11 +298,11 @@ fn worker(
         Ok(epoll)
     })();
     barrier.wait();
-    let epoll = setup?;
+    let mut epoll = setup?;
     let pattern = Pattern::default();
     let mut hist = new_histogram();
     let mut buf = vec![0u8; 256 * 1024];
-    let mut events = vec![EpollEvent::empty(); 256];
+    let mut events = Vec::with_capacity(256);
     let start = Instant::now();
     let deadline = start + cfg.duration;
     let mut finished = start;
@@ -293,7 +316,7 @@ fn worker(
     // flight up to -w to come back; those that do not are unanswered (a server that
     // reads and never replies), not silently forgotten.
     let mut drain_until: Option<Instant> = None;
-    while active > 0 {
+    while active > 0 && shutdown.requested().is_none() {
         let now = Instant::now();
         if now >= deadline && drain_until.is_none() {
             if cfg.bulk.is_some() {
@@ -308,22 +331,19 @@ fn worker(
             break;
         }
         let wait = (drain_until.unwrap_or(deadline) - now).min(Duration::from_millis(50));
-        let timeout = EpollTimeout::from(wait.as_millis() as u16 + 1);
-        let n = match epoll.wait(&mut events, timeout) {
-            Ok(n) => n,
-            Err(nix::errno::Errno::EINTR) => 0,
-            Err(e) => return Err(anyhow::Error::from(e).context("epoll_wait")),
-        };
+        epoll.wait(&mut events, Some(wait)).context("epoll_wait")?;
         let mut turn = Turn::default();
-        for ev in &events[..n] {
-            let c = &mut conns[ev.data() as usize];
+        for ev in &events {
+            if ev.token == SIGNALS {
+                // A stop re-arms the pipe, so the other workers see it too.
+                shutdown.drain();
+                continue;
+            }
+            let c = &mut conns[ev.token.0];
             if !c.active() {
                 continue;
             }
-            let hup = ev
-                .events()
-                .intersects(EpollFlags::EPOLLRDHUP | EpollFlags::EPOLLHUP | EpollFlags::EPOLLERR);
-            let t = c.pump_read(&pattern, &mut buf, hup, draining, |ns| {
+            let t = c.pump_read(&pattern, &mut buf, ev.read_closed, draining, |ns| {
                 if !draining {
                     let _ = hist.record(ns.max(1_000));
                 }
@@ -349,6 +369,7 @@ fn worker(
         finished = Instant::now().min(deadline);
     }
     for c in &conns {
+        let _ = epoll.deregister(c.sock.as_fd());
         match c.fault {
             Some(Fault::Mismatch) => errors.mismatch += 1,
             Some(Fault::Disconnected) => errors.disconnect += 1,
@@ -356,11 +377,13 @@ fn worker(
             None => errors.unanswered += c.awaiting(),
         }
     }
+    let _ = epoll.deregister(shutdown.as_fd());
     Ok(WorkerResult {
         round_trips,
         bytes,
         hist,
         errors,
         finished,
+        started: start,
     })
 }

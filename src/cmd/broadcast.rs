@@ -3,14 +3,16 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use anyhow::Context;
 use clap::{ArgGroup, Args, Subcommand};
 use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
-use crate::net::dgram::recv::run_receiver;
+use crate::dgram::recv::run_receiver;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender, wildcard};
 use crate::net::iface::Iface;
+use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 
@@ -26,12 +28,7 @@ Examples:
   nettool broadcast recv 9999 -i eth0 -n 1         one datagram that came in on eth0
   nettool --json broadcast recv 9999 -w 5          JSON records; fail after 5 s idle";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct BroadcastArgs {
-    #[command(subcommand)]
-    pub command: BroadcastCommand,
-}
+super::subcommand_group!(BroadcastArgs => BroadcastCommand { Send, Recv });
 
 #[derive(Debug, Subcommand)]
 pub enum BroadcastCommand {
@@ -76,18 +73,10 @@ pub struct RecvArgs {
     pub recv: RecvOpts,
 }
 
-impl Run for BroadcastArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            BroadcastCommand::Send(a) => a.run(out),
-            BroadcastCommand::Recv(a) => a.run(out),
-        }
-    }
-}
-
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let iface = self.iface.as_deref().map(Iface::by_name).transpose()?;
         let dest = match (self.to, &iface) {
             (Some(ip), _) => ip,
@@ -100,8 +89,9 @@ impl Run for SendArgs {
             device: iface.as_ref().map(|i| i.name.clone()),
             ..DgramOpts::default()
         };
+        let tap = self.send.diag.tap(&out)?;
         let sock = udp_sender(to, self.send.bind_addr()?, &opts)?;
-        let stats = self.send.send_unconnected(&sock, to, &out)?;
+        let stats = self.send.send_unconnected(&sock, to, &tap, &shutdown)?;
         out.event(
             Level::Detail,
             "sent",
@@ -120,6 +110,7 @@ impl Run for SendArgs {
 
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let iface = self.iface.as_deref().map(Iface::by_name).transpose()?;
         // Bound to the wildcard: a broadcast is addressed to x.x.x.255, not to us.
         let opts = DgramOpts {
@@ -129,8 +120,8 @@ impl Run for RecvArgs {
             rcvbuf: Some(DEFAULT_RCVBUF),
             ..DgramOpts::default()
         };
+        let tap = self.recv.diag.tap(out)?;
         let sock = udp_bind(wildcard(false, self.port), &opts)?;
-        let (shutdown, tap) = self.recv.diag.start(out)?;
         out.listening(
             &local_label(&sock),
             json!({"proto": "udp", "broadcast": true, "iface": iface.as_ref().map(|i| &i.name)}),

@@ -11,7 +11,7 @@ use clap::{Args, CommandFactory, ValueEnum};
 use clap_complete::Shell;
 
 use super::Run;
-use crate::cli::Cli;
+use crate::cmd::Cli;
 use crate::output::Output;
 
 #[derive(Debug, Args)]
@@ -150,8 +150,7 @@ impl Run for CompletionsArgs {
         stdout
             .write_all(&script)
             .and_then(|_| stdout.flush())
-            .context("write to stdout")?;
-        Ok(())
+            .map_err(crate::error::stdout_error)
     }
 }
 
@@ -168,10 +167,11 @@ impl Run for ManArgs {
 }
 
 const EXIT_STATUS: &str = "\
-0  success.
+0  success; also a server stopped by SIGINT or SIGTERM (it stops cleanly and prints its summary), and any command whose stdout reader went away (| head).
 1  runtime failure: connection refused or reset, timeout, peer dead, I/O error.
 2  usage error: an unknown option, a bad address, port or duration.
-130  a client interrupted by SIGINT.";
+130  a client, receiver or listener interrupted by SIGINT (128 + 2).
+143  a client, receiver or listener stopped by SIGTERM (128 + 15).";
 
 /// How an error reads: the same on every page, as `crate::os_error` words it.
 const DIAGNOSTICS: &str = "\

@@ -11,10 +11,11 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::cli::parse_duration;
+use crate::dgram::recv::{RecvJob, RecvLimits};
+use crate::dgram::send::{SendJob, Source};
 use crate::error::UsageError;
-use crate::net::dgram::recv::{RecvJob, RecvLimits};
-use crate::net::dgram::send::{SendJob, Source};
 use crate::net::dgram::socket::MAX_PAYLOAD_V6;
+use crate::net::signals::Shutdown;
 use crate::net::{HostPort, Transport};
 use crate::output::Output;
 
@@ -55,24 +56,17 @@ pub struct SendOpts {
 
 impl SendOpts {
     /// Send the job to `to` on an unconnected socket (broadcast, multicast) with the
-    /// signal handling, `-x` and `--stats` every datagram command shares.
+    /// `-x` and `--stats` every datagram command shares.
     pub fn send_unconnected(
         &self,
         sock: &socket2::Socket,
         to: SocketAddr,
-        out: &Output,
-    ) -> anyhow::Result<crate::net::dgram::send::SendStats> {
-        let (shutdown, tap) = self.diag.start(out)?;
-        let stats = crate::net::dgram::send::run_sender(
-            sock,
-            to,
-            false,
-            &self.job(None),
-            &shutdown,
-            None,
-            &tap,
-        )?;
-        self.diag.finish(&tap);
+        tap: &crate::dgram::tap::DgramTap,
+        shutdown: &Shutdown,
+    ) -> anyhow::Result<crate::dgram::send::SendStats> {
+        let stats =
+            crate::dgram::send::run_sender(sock, to, false, &self.job(None), shutdown, None, tap)?;
+        self.diag.finish(tap);
         Ok(stats)
     }
 
@@ -175,27 +169,14 @@ pub struct DgramDiagArgs {
 }
 
 impl DgramDiagArgs {
-    /// The signal handlers (SIGINT/SIGTERM stop, SIGUSR1 reports) and the tap that
-    /// counts and dumps every datagram.
-    pub fn start(
-        &self,
-        out: &Output,
-    ) -> anyhow::Result<(
-        crate::net::signals::Shutdown,
-        crate::net::dgram::tap::DgramTap,
-    )> {
-        let shutdown = crate::net::signals::Shutdown::install_with_stats().map_err(|e| {
-            anyhow::anyhow!("install signal handlers: {}", crate::os_error::describe(&e))
-        })?;
+    /// The tap that counts and dumps (`-x`) every datagram; SIGUSR1 prints its counts.
+    pub fn tap(&self, out: &Output) -> anyhow::Result<crate::dgram::tap::DgramTap> {
         let hexdump = crate::cli::open_hexdump(self.hexdump.as_deref())?;
-        Ok((
-            shutdown,
-            crate::net::dgram::tap::DgramTap::new(out, hexdump),
-        ))
+        Ok(crate::dgram::tap::DgramTap::new(out, hexdump))
     }
 
     /// The `--stats` report at exit.
-    pub fn finish(&self, tap: &crate::net::dgram::tap::DgramTap) {
+    pub fn finish(&self, tap: &crate::dgram::tap::DgramTap) {
         if self.stats {
             tap.report("summary");
         }

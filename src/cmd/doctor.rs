@@ -1,5 +1,8 @@
 //! `multicast doctor GROUP:PORT [-i IFACE] [-w D]`: explain why multicast is silent.
 
+use std::io::Write;
+
+use anyhow::Context;
 use clap::Args;
 use colored::Color;
 use serde_json::json;
@@ -8,8 +11,9 @@ use super::Run;
 use crate::cli::TimeoutOpt;
 use crate::diag::multicast::{DoctorInput, diagnose};
 use crate::diag::{Check, Verdict};
-use crate::error::UsageError;
+use crate::error::{Stdout, UsageError};
 use crate::net::addr::Host;
+use crate::net::signals::Shutdown;
 use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output, paint_stdout};
 
@@ -41,6 +45,7 @@ pub struct DoctorArgs {
 
 impl Run for DoctorArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let hp = HostPort::parse(&self.group, Transport::Udp)?;
         let Host::Ip(group) = hp.host else {
             return Err(UsageError::InvalidAddress {
@@ -59,15 +64,17 @@ impl Run for DoctorArgs {
         if let Some(name) = &self.iface {
             crate::net::iface::Iface::by_name(name)?;
         }
-        let checks = diagnose(&DoctorInput {
+        let input = DoctorInput {
             group,
             port: hp.port,
             iface: self.iface,
             listen: self.timeout.timeout,
             source: self.source,
-        });
+        };
+        let checks = diagnose(&input, &shutdown)?;
+        let mut stdout = Stdout(std::io::stdout().lock());
         for c in &checks {
-            print_check(out, c);
+            print_check(out, c, &mut stdout)?;
         }
         let problems = checks
             .iter()
@@ -96,7 +103,7 @@ impl Run for DoctorArgs {
 }
 
 /// One check: the verdict word, the sentence, and the fix on its own line.
-fn print_check(out: &Output, c: &Check) {
+fn print_check(out: &Output, c: &Check, w: &mut impl Write) -> std::io::Result<()> {
     if out.json() {
         out.event(
             Level::Info,
@@ -104,20 +111,22 @@ fn print_check(out: &Output, c: &Check) {
             serde_json::to_value(c).unwrap_or_default(),
             String::new,
         );
-        return;
+        return Ok(());
     }
     let (word, color) = match c.verdict {
         Verdict::Ok => ("ok", Color::Green),
         Verdict::Note => ("note", Color::Yellow),
         Verdict::Problem => ("problem", Color::Red),
     };
-    println!(
+    writeln!(
+        w,
         "{} {:<13} {}",
         paint_stdout(&format!("{word:<7}"), color),
         c.check,
         c.detail
-    );
+    )?;
     if let Some(fix) = &c.fix {
-        println!("{:<21} fix: {fix}", "");
+        writeln!(w, "{:<21} fix: {fix}", "")?;
     }
+    w.flush()
 }

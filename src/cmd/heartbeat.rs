@@ -10,11 +10,11 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Run;
-use crate::cli::{EngineOpts, FamilyOpts, TimeoutOpt, parse_duration};
-use crate::engine::{self, report_summary};
+use crate::cli::{FamilyOpts, TcpServerArgs, TimeoutOpt, parse_duration};
+use crate::cmd::server::serve_tcp;
+use crate::engine::Ready;
 use crate::net::HostPort;
 use crate::net::signals::Shutdown;
-use crate::net::socket::{ListenOpts, local_label, tcp_listener};
 use crate::output::{Level, Output};
 use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
 use crate::proto::heartbeat::{self as hb, ResponderFactory};
@@ -39,12 +39,7 @@ Examples:
   nettool heartbeat connect -x - -n 3 host:7009      hex dump of every ping and pong frame
   sudo nettool heartbeat connect --packets -n 3 :7009   the beats' TCP segments on stderr";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct HeartbeatArgs {
-    #[command(subcommand)]
-    pub command: HeartbeatCommand,
-}
+super::subcommand_group!(HeartbeatArgs => HeartbeatCommand { Serve, Connect });
 
 #[derive(Debug, Subcommand)]
 pub enum HeartbeatCommand {
@@ -63,14 +58,11 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// Speak the protocol over UDP (one frame per datagram)
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["rcvbuf", "sndbuf", "no_reuseaddr", "reuseport", "backlog", "workers"])]
     pub udp: bool,
 
     #[command(flatten)]
-    pub family: FamilyOpts,
-
-    #[command(flatten)]
-    pub engine: EngineOpts,
+    pub server: TcpServerArgs,
 }
 
 /// `--backoff MIN..MAX`.
@@ -139,15 +131,6 @@ pub struct ConnectArgs {
     pub packets: bool,
 }
 
-impl Run for HeartbeatArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            HeartbeatCommand::Serve(a) => a.run(out),
-            HeartbeatCommand::Connect(a) => a.run(out),
-        }
-    }
-}
-
 /// The transport whose service names a port may use (`heartbeat connect host:NAME`).
 fn port_transport(udp: bool) -> crate::net::Transport {
     if udp {
@@ -159,18 +142,18 @@ fn port_transport(udp: bool) -> crate::net::Transport {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let addr = HostPort::parse(&self.listen, port_transport(self.udp))?
-            .resolve_one(self.family.family())?;
-        // Signals are caught before `listening on` is printed (see net::signals).
         let shutdown = Shutdown::install().context("install signal handlers")?;
         if self.udp {
+            let addr = HostPort::parse(&self.listen, port_transport(true))?
+                .resolve_one(self.server.family.family())?;
+            // The engine options that apply to a datagram loop: -x (opened before the
+            // ready line, as every setup step that can fail).
+            let dump = crate::cli::open_hexdump(self.server.engine.hexdump.as_deref())?;
             let sock = hb::bind_udp(addr)?;
             let bound = sock
                 .local_addr()
                 .map_or_else(|_| addr.to_string(), |a| a.to_string());
             out.listening(&bound, json!({"proto": "udp", "service": "heartbeat"}));
-            // The engine options that apply to a datagram loop: -x.
-            let dump = crate::cli::open_hexdump(self.engine.hexdump.as_deref())?;
             let state = hb::serve_udp(sock, out, &shutdown, dump.as_deref())?;
             out.event(
                 Level::Info,
@@ -186,22 +169,18 @@ impl Run for ServeArgs {
             );
             return Ok(());
         }
-        let listener = tcp_listener(addr, &ListenOpts::default())?;
-        out.listening(
-            &local_label(&listener),
-            json!({"proto": "tcp", "service": "heartbeat", "engine": self.engine.engine.name()}),
-        );
+        let ready = |addr| Ready::new(addr, json!({"proto": "tcp", "service": "heartbeat"}));
         let factory = Arc::new(ResponderFactory::new(out));
         let state = Arc::clone(&factory.state);
-        let summary = engine::serve(
-            self.engine.engine,
-            listener,
+        serve_tcp(
+            &self.listen,
+            &self.server,
             factory,
-            &self.engine.server_config()?,
+            |_| {},
+            ready,
             out,
+            &shutdown,
         )?;
-        drop(shutdown);
-        report_summary(out, &summary);
         out.event(
             Level::Detail,
             "heartbeat_summary",
@@ -220,6 +199,7 @@ impl Run for ServeArgs {
 
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.addr, port_transport(self.udp))?;
         let addrs = target.resolve(self.family.family())?;
         let transport = match (self.udp, self.tcp_keepalive) {
@@ -244,7 +224,6 @@ impl Run for ConnectArgs {
             hexdump: crate::cli::open_hexdump(self.hexdump.as_deref())?,
         };
         validate(&opts)?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
         // Dropped after the client has closed its connection: the close shows.
         let _tap = (self
             .packets

@@ -1,5 +1,31 @@
-//! One module per subcommand. Each turns its parsed arguments into calls of the core
-//! (`net`, `engine`, `proto`, …) and owns nothing else: no socket syscall appears here.
+//! The command line's tree (`Cli`, one [`Command`] per subcommand), the one match that
+//! runs them, and one module per subcommand. Each turns its parsed arguments into
+//! calls of the core (`net`, `engine`, `proto`, `dgram`, …) and owns nothing else: no
+//! socket syscall appears here. The option groups several subcommands share live
+//! below, in [`crate::cli`].
+
+/// A subcommand that only chooses among subcommands of its own (`tcp-echo
+/// connect|listen|serve|bench`): the clap struct around its enum, and the `Run` that
+/// hands each variant on.
+macro_rules! subcommand_group {
+    ($args:ident => $enum:ident { $($variant:ident),+ $(,)? }) => {
+        #[derive(Debug, clap::Args)]
+        #[command(arg_required_else_help = true)]
+        pub struct $args {
+            #[command(subcommand)]
+            pub command: $enum,
+        }
+
+        impl $crate::cmd::Run for $args {
+            fn run(self, out: &$crate::output::Output) -> anyhow::Result<()> {
+                match self.command {
+                    $($enum::$variant(a) => $crate::cmd::Run::run(a, out),)+
+                }
+            }
+        }
+    };
+}
+use subcommand_group;
 
 pub mod broadcast;
 pub mod completions;
@@ -8,18 +34,105 @@ pub mod doctor;
 pub mod heartbeat;
 pub mod multicast;
 pub mod serve_http;
+pub mod server;
 pub mod session;
 pub mod stat;
 pub mod tcp_echo;
 pub mod udp;
 pub mod unix;
 
-use crate::cli::Command;
+use clap::{Parser, Subcommand};
+
+use crate::cli::GlobalOpts;
 use crate::output::Output;
+
+/// A netcat-like multitool for sockets.
+#[derive(Debug, Parser)]
+#[command(
+    name = "nettool",
+    version,
+    about = "A netcat-like multitool for sockets",
+    long_about = "A netcat-like multitool for sockets: echo servers on seven concurrency \
+                  engines, a netcat-style client, a static HTTP server, UDP, broadcast, \
+                  multicast, Unix sockets, heartbeats and socket states.\n\n\
+                  Servers print `listening on ADDR` as their first line on stderr; data \
+                  goes to stdout, diagnostics to stderr; --json gives one JSON object per line.",
+    propagate_version = true,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Listed under their own heading in every --help, so that an option shown among a
+    /// subcommand's own (`-4`, `-w`) is never mistaken for one that goes before it.
+    #[command(flatten, next_help_heading = "Global options")]
+    pub global: GlobalOpts,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// TCP echo server, netcat-style client and listener, load generator
+    #[command(name = "tcp-echo")]
+    TcpEcho(crate::cmd::tcp_echo::TcpEchoArgs),
+
+    /// UDP: echo server for many peers, sender (with replies), receiver
+    Udp(crate::cmd::udp::UdpArgs),
+
+    /// Broadcast datagrams on a link, and receive them
+    Broadcast(crate::cmd::broadcast::BroadcastArgs),
+
+    /// Multicast: send to a group, join it and receive (ASM and SSM, IPv4 and IPv6)
+    Multicast(crate::cmd::multicast::MulticastArgs),
+    /// Sockets and their TCP states (like ss), live --watch of transitions, -g groups,
+    /// --packets on the wire
+    #[command(long_about = crate::cmd::stat::about(), after_long_help = crate::cmd::stat::EXAMPLES)]
+    Stat(crate::cmd::stat::StatArgs),
+    /// Static HTTP file server with directory listings
+    #[command(name = "serve-http", long_about = crate::cmd::serve_http::ABOUT,
+              after_long_help = crate::cmd::serve_http::EXAMPLES)]
+    ServeHttp(crate::cmd::serve_http::ServeHttpArgs),
+
+    /// Unix domain sockets: echo server, netcat-style client and listener
+    Unix(crate::cmd::unix::UnixArgs),
+
+    /// Application heartbeats: ping-pong responder, dead-peer detection, reconnect
+    #[command(long_about = crate::proto::heartbeat::PROTOCOL_HELP)]
+    Heartbeat(crate::cmd::heartbeat::HeartbeatArgs),
+
+    /// Print a shell completion script
+    Completions(crate::cmd::completions::CompletionsArgs),
+
+    /// Write the man pages into a directory (used to refresh man/)
+    #[command(hide = true)]
+    Man(crate::cmd::completions::ManArgs),
+}
 
 /// What every subcommand's argument struct does.
 pub trait Run {
     fn run(self, out: &Output) -> anyhow::Result<()>;
+}
+
+/// How `--explain`/`--dry-run` records are shown: `syscall` events on stderr (stdout
+/// may carry data), a human line as strace writes it or one JSON record each.
+pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
+    let out = out.clone().with_events_on_stderr();
+    Box::new(move |r: &crate::net::trace::Record<'_>| {
+        let call = format!("{}({})", r.call, r.args.join(", "));
+        let (fields, human) = match &r.result {
+            Some((shown, value)) => (
+                serde_json::json!({"call": r.call, "args": r.args, "result": value}),
+                format!("{call} = {shown}"),
+            ),
+            None => (
+                serde_json::json!({"call": r.call, "args": r.args, "result": null, "dry_run": true}),
+                format!("{call}   (dry run: not made)"),
+            ),
+        };
+        out.event(crate::output::Level::Info, "syscall", fields, || human);
+    })
 }
 
 /// The one match over subcommands.
@@ -35,5 +148,24 @@ pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
         Command::Heartbeat(args) => args.run(out),
         Command::Completions(args) => args.run(out),
         Command::Man(args) => args.run(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Verbosity;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn verbosity_from_flags() {
+        let cli = Cli::try_parse_from(["nettool", "-vv", "completions", "bash"]).unwrap();
+        assert_eq!(cli.global.verbosity(), Verbosity::Debug);
+        assert!(Cli::try_parse_from(["nettool", "-q", "-v", "completions", "bash"]).is_err());
     }
 }

@@ -2,17 +2,19 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts, ip_port};
+use crate::dgram::recv::run_receiver;
 use crate::net::dgram::multicast::{
     McastSend, Membership, multicast_bind_addr, require_multicast, set_multicast_send,
 };
-use crate::net::dgram::recv::run_receiver;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender};
 use crate::net::iface::Iface;
+use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 
@@ -29,12 +31,7 @@ Examples:
   nettool multicast recv 232.1.1.1:8989 --source 192.0.2.1   only that source (SSM)
   nettool multicast recv 239.0.0.1:8989 --probe -w 3       loss per sender";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct MulticastArgs {
-    #[command(subcommand)]
-    pub command: MulticastCommand,
-}
+super::subcommand_group!(MulticastArgs => MulticastCommand { Send, Recv, Doctor });
 
 #[derive(Debug, Subcommand)]
 pub enum MulticastCommand {
@@ -93,16 +90,6 @@ pub struct RecvArgs {
     pub recv: RecvOpts,
 }
 
-impl Run for MulticastArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            MulticastCommand::Send(a) => a.run(out),
-            MulticastCommand::Recv(a) => a.run(out),
-            MulticastCommand::Doctor(a) => a.run(out),
-        }
-    }
-}
-
 /// `-i NAME`, or the zone of `[ff02::1%eth0]:PORT`.
 fn iface_of(name: Option<&str>, group: &SocketAddr) -> anyhow::Result<Option<Iface>> {
     if let Some(n) = name {
@@ -117,9 +104,11 @@ fn iface_of(name: Option<&str>, group: &SocketAddr) -> anyhow::Result<Option<Ifa
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let to = ip_port(&self.group, "a multicast group")?;
         require_multicast(to.ip())?;
         let iface = iface_of(self.iface.as_deref(), &to)?;
+        let tap = self.send.diag.tap(&out)?;
         let sock = udp_sender(to, self.send.bind_addr()?, &DgramOpts::default())?;
         let mcast = McastSend {
             iface,
@@ -127,7 +116,7 @@ impl Run for SendArgs {
             loopback: !self.no_loop,
         };
         set_multicast_send(&sock, to.is_ipv6(), &mcast)?;
-        let stats = self.send.send_unconnected(&sock, to, &out)?;
+        let stats = self.send.send_unconnected(&sock, to, &tap, &shutdown)?;
         out.event(
             Level::Detail,
             "sent",
@@ -147,6 +136,7 @@ impl Run for SendArgs {
 
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let group = ip_port(&self.group, "a multicast group")?;
         require_multicast(group.ip())?;
         let iface = iface_of(self.iface.as_deref(), &group)?;
@@ -157,9 +147,9 @@ impl Run for RecvArgs {
             v6_only: Some(true),
             ..DgramOpts::default()
         };
+        let tap = self.recv.diag.tap(out)?;
         let sock = udp_bind(multicast_bind_addr(group), &opts)?;
         let membership = Membership::join(&sock, group.ip(), iface.as_ref(), self.source)?;
-        let (shutdown, tap) = self.recv.diag.start(out)?;
         let on = iface.as_ref().map(|i| i.name.clone());
         out.listening(
             &local_label(&sock),
@@ -187,7 +177,7 @@ impl Run for RecvArgs {
 mod tests {
     use clap::Parser;
 
-    use crate::cli::{Cli, Command};
+    use crate::cmd::{Cli, Command};
 
     fn loopback(args: &[&str]) -> bool {
         let mut argv = vec!["nettool", "multicast", "send", "239.1.1.1:5000", "x"];

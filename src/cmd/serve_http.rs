@@ -8,13 +8,12 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{EngineOpts, FamilyOpts, parse_duration, parse_size};
+use crate::cli::{TcpServerArgs, parse_duration, parse_size};
 use crate::cmd::Run;
-use crate::engine::report_summary;
-use crate::engine::workers::{reuseport_listeners, serve_workers};
+use crate::cmd::server::serve_tcp;
+use crate::engine::{Ready, ServerConfig};
 use crate::error::UsageError;
-use crate::net::socket::local_label;
-use crate::net::{HostPort, Transport};
+use crate::net::signals::Shutdown;
 use crate::output::Output;
 use crate::proto::http::auth::Auth;
 use crate::proto::http::fs::{Root, encode_segment};
@@ -71,15 +70,7 @@ pub struct ServeHttpArgs {
     pub listen: String,
 
     #[command(flatten)]
-    pub family: FamilyOpts,
-
-    #[command(flatten)]
-    pub engine: EngineOpts,
-
-    /// Run N engine instances, each with its own SO_REUSEPORT listener
-    #[arg(long, value_name = "N", default_value_t = 1,
-          value_parser = crate::cli::between(1u16, 256))]
-    pub workers: u16,
+    pub server: TcpServerArgs,
 
     /// File served for a directory when it exists
     #[arg(long, value_name = "NAME", default_value = "index.html")]
@@ -245,20 +236,9 @@ impl ServeHttpArgs {
 
 impl Run for ServeHttpArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        if self.workers > 1 && self.engine.engine == crate::engine::EngineKind::Fork {
-            // Workers are threads, and fork(2) in a threaded process is refused.
-            return Err(crate::error::UsageError::invalid(
-                "--workers runs engines in threads; it cannot be combined with --engine fork",
-            )
-            .into());
-        }
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let root = Root::new(&self.dir, self.hidden, self.follow_symlinks)
             .with_context(|| format!("serve {}", self.dir.display()))?;
-        let addr =
-            HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
-        let listeners = reuseport_listeners(addr, usize::from(self.workers))?;
-        let mut config = self.engine.server_config()?;
-        config.idle_timeout = Some(config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
         if self.header_timeout.is_zero() {
             return Err(UsageError::invalid("--header-timeout must be more than 0").into());
         }
@@ -270,25 +250,29 @@ impl Run for ServeHttpArgs {
                 listing: !self.no_listing,
                 header_timeout: self.header_timeout,
                 access_log: !out.quiet(),
-                // Fork children would share (and drain) one inotify queue.
-                cache: !self.no_cache && self.engine.engine != crate::engine::EngineKind::Fork,
+                // The engine turns it off where connections share no memory (fork).
+                cache: !self.no_cache,
                 ..features
             },
             out.clone(),
         );
-        out.listening(
-            &format!("http://{}/", local_label(&listeners[0])),
-            json!({"proto": "http", "engine": self.engine.engine.name(),
-                   "workers": self.workers, "root": root.canonical.display().to_string()}),
-        );
-        let summary = serve_workers(
-            self.engine.engine,
-            listeners,
-            Arc::new(factory),
-            &config,
+        let ready = |addr| {
+            let fields = json!({"proto": "http", "root": root.canonical.display().to_string()});
+            Ready::new(format!("http://{addr}/"), fields)
+        };
+        let idle = |c: &mut ServerConfig| {
+            c.idle_timeout = Some(c.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
+        };
+        let factory = Arc::new(factory);
+        serve_tcp(
+            &self.listen,
+            &self.server,
+            factory,
+            idle,
+            ready,
             out,
+            &shutdown,
         )?;
-        report_summary(out, &summary);
         Ok(())
     }
 }
@@ -323,7 +307,7 @@ mod tests {
                 "no --help example for {flag}"
             );
         }
-        let mut cmd = crate::cli::Cli::command();
+        let mut cmd = crate::cmd::Cli::command();
         let sub = cmd.find_subcommand_mut("serve-http").unwrap();
         let help = sub.render_long_help().to_string();
         assert!(help.contains("--precompressed") && help.contains("Examples:"));

@@ -8,11 +8,10 @@ use serde_json::json;
 use socket2::Socket;
 
 use crate::cli::RelayArgs;
-use crate::error::Interrupted;
-use crate::net::relay::{RelayOpts, RelaySignals, RelayStats, StdinState, relay};
-use crate::net::signals::{Shutdown, StatsRequest};
+use crate::error::{Outcome, outcome};
+use crate::net::relay::{RelayOpts, RelayStats, StdinState, relay};
+use crate::net::signals::Shutdown;
 use crate::net::socket::accept_wait;
-use crate::net::unix::peer_fields;
 use crate::output::{Level, Output};
 
 /// Netcat's listen mode on a bound listener: accept one connection (or, with
@@ -31,13 +30,12 @@ impl Listen<'_> {
     pub fn serve(&self, listener: &Socket) -> anyhow::Result<()> {
         let mut stdin = StdinState::default();
         loop {
-            let Some((sock, peer)) = accept_wait(listener, self.timeout, self.shutdown)? else {
-                return Err(Interrupted.into());
-            };
+            let (sock, peer) = accept_wait(listener, self.timeout, self.shutdown)?;
             self.out
-                .event(Level::Detail, "connection", peer_fields(&peer), || {
+                .event(Level::Detail, "connection", peer.json_fields(), || {
                     format!("connection from {peer}")
                 });
+            let peer = peer.to_string();
             match run(
                 &sock,
                 &peer,
@@ -48,7 +46,8 @@ impl Listen<'_> {
                 self.out,
             ) {
                 Ok(_) => {}
-                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Err(e),
+                // A signal, or nobody reading our stdout any more, ends the listener.
+                Err(e) if !matches!(outcome(&e), Outcome::Failure) => return Err(e),
                 Err(e) if self.keep_open => self
                     .out
                     .warn(&format!("{peer}: {}", crate::error::render(&e))),
@@ -59,6 +58,27 @@ impl Listen<'_> {
             }
         }
     }
+}
+
+/// A client's one session: relay `sock` ↔ stdin/stdout until both directions end.
+pub fn client(
+    sock: &Socket,
+    peer: &str,
+    args: &RelayArgs,
+    opts: &RelayOpts,
+    shutdown: &Shutdown,
+    out: &Output,
+) -> anyhow::Result<()> {
+    run(
+        sock,
+        peer,
+        args,
+        opts,
+        &mut StdinState::default(),
+        shutdown,
+        out,
+    )
+    .map(drop)
 }
 
 /// Relay `sock` ↔ stdin/stdout for one connection to/from `peer`.
@@ -72,19 +92,9 @@ pub fn run(
     out: &Output,
 ) -> anyhow::Result<RelayStats> {
     let started = Instant::now();
-    let stats_request = if args.stats {
-        Some(StatsRequest::install()?)
-    } else {
-        None
-    };
     let report_now = |s: RelayStats| report(out, peer, s, started.elapsed(), "stats", Level::Info);
-    let signals = RelaySignals {
-        shutdown: Some(shutdown),
-        stats: stats_request
-            .as_ref()
-            .map(|r| (r, &report_now as &dyn Fn(RelayStats))),
-    };
-    let stats = relay(sock, opts, stdin, signals)?;
+    let on_stats = args.stats.then_some(&report_now as &dyn Fn(RelayStats));
+    let stats = relay(sock, opts, stdin, shutdown, on_stats)?;
     let level = if args.stats {
         Level::Info
     } else {

@@ -279,16 +279,24 @@ impl Run for StatArgs {
             timers: self.timers,
             info: self.info,
         };
+        // Only the watch runs long enough to need a signal catcher.
+        let shutdown = match self.watch {
+            Some(_) => Some(Shutdown::install().context("install signal handlers")?),
+            None => None,
+        };
         let mode = if self.summary {
             Mode::Summary
         } else if self.groups {
             Mode::Groups
-        } else if let Some(interval) = self.watch {
-            Mode::Watch(WatchOpts {
-                interval,
-                count: self.count,
-                json: false,
-            })
+        } else if let (Some(interval), Some(shutdown)) = (self.watch, &shutdown) {
+            Mode::Watch(
+                WatchOpts {
+                    interval,
+                    count: self.count,
+                    json: false,
+                },
+                shutdown,
+            )
         } else {
             Mode::List
         };

@@ -1,17 +1,19 @@
 //! `nettool udp`: unicast datagrams — an echo server on one unconnected socket that
 //! serves many peers at once (`serve`), a sender that can wait for replies (`send`),
-//! and a receiver (`recv`). All of it is the datagram core in `net::dgram`.
+//! and a receiver (`recv`). All of it is the datagram client code in `crate::dgram`.
 
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
 use crate::cli::FamilyOpts;
-use crate::net::dgram::recv::{Printer, RecvLimits, run_receiver};
-use crate::net::dgram::send::run_sender;
-use crate::net::dgram::serve::echo_serve;
+use crate::dgram::recv::{Printer, RecvLimits, run_receiver};
+use crate::dgram::send::run_sender;
+use crate::dgram::serve::echo_serve;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
+use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
@@ -41,12 +43,7 @@ Examples:
   nettool udp recv -l :9000 --probe -w 2           loss/dup/reorder per sender
   nettool udp recv -l :9000 -x - --stats > out     hex dump on stderr, counts at exit";
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct UdpArgs {
-    #[command(subcommand)]
-    pub command: UdpCommand,
-}
+super::subcommand_group!(UdpArgs => UdpCommand { Serve, Send, Recv });
 
 #[derive(Debug, Subcommand)]
 pub enum UdpCommand {
@@ -108,16 +105,6 @@ pub struct RecvArgs {
     pub family: FamilyOpts,
 }
 
-impl Run for UdpArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            UdpCommand::Serve(a) => a.run(out),
-            UdpCommand::Send(a) => a.run(out),
-            UdpCommand::Recv(a) => a.run(out),
-        }
-    }
-}
-
 fn receiver_opts() -> DgramOpts {
     DgramOpts {
         rcvbuf: Some(DEFAULT_RCVBUF),
@@ -127,10 +114,11 @@ fn receiver_opts() -> DgramOpts {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr =
             HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
+        let tap = self.diag.tap(out)?;
         let sock = udp_bind(addr, &receiver_opts())?;
-        let (shutdown, tap) = self.diag.start(out)?;
         out.listening(
             &local_label(&sock),
             json!({"proto": "udp", "service": "echo"}),
@@ -148,10 +136,11 @@ impl Run for ServeArgs {
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let to = HostPort::parse(&self.addr, Transport::Udp)?.resolve_one(self.family.family())?;
         let job = self.send.job(self.timeout);
+        let tap = self.send.diag.tap(&out)?;
         let sock = udp_connect(to, self.send.bind_addr()?, &receiver_opts())?;
-        let (shutdown, tap) = self.send.diag.start(&out)?;
         let mut printer = Printer::new(&out, "reply");
         let stats = run_sender(&sock, to, true, &job, &shutdown, Some(&mut printer), &tap)?;
         self.send.diag.finish(&tap);
@@ -175,14 +164,15 @@ impl Run for SendArgs {
 
 impl Run for RecvArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr =
             HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
         let opts = DgramOpts {
             reuse_port: self.recv.reuse_port,
             ..receiver_opts()
         };
+        let tap = self.recv.diag.tap(out)?;
         let sock = udp_bind(addr, &opts)?;
-        let (shutdown, tap) = self.recv.diag.start(out)?;
         out.listening(&local_label(&sock), json!({"proto": "udp"}));
         let res = run_receiver(&sock, &self.recv.job(), out, &shutdown, &tap);
         self.recv.diag.finish(&tap);

@@ -16,6 +16,9 @@ use std::time::Duration;
 use nix::net::if_::InterfaceFlags;
 
 use super::Check;
+use crate::error::Interrupted;
+use crate::net::iface::Iface;
+use crate::net::signals::Shutdown;
 
 /// What to diagnose.
 #[derive(Debug, Clone)]
@@ -29,28 +32,9 @@ pub struct DoctorInput {
     pub source: Option<IpAddr>,
 }
 
-/// Interface facts from getifaddrs(3).
-#[derive(Debug, Clone, Default)]
-struct IfaceInfo {
-    flags: Option<InterfaceFlags>,
-    v4: Vec<Ipv4Addr>,
-}
-
-fn iface_info(name: &str) -> IfaceInfo {
-    let mut info = IfaceInfo::default();
-    if let Ok(addrs) = nix::ifaddrs::getifaddrs() {
-        for a in addrs.filter(|a| a.interface_name == name) {
-            info.flags = Some(info.flags.unwrap_or(InterfaceFlags::empty()) | a.flags);
-            if let Some(sin) = a.address.as_ref().and_then(|s| s.as_sockaddr_in()) {
-                info.v4.push(sin.ip());
-            }
-        }
-    }
-    info
-}
-
-/// Run every check, in the order a person would.
-pub fn diagnose(input: &DoctorInput) -> Vec<Check> {
+/// Run every check, in the order a person would; the wait for traffic (`-w`) ends
+/// early on SIGINT/SIGTERM (`Err(Interrupted)`).
+pub fn diagnose(input: &DoctorInput, shutdown: &Shutdown) -> anyhow::Result<Vec<Check>> {
     let mut checks = Vec::new();
     let route_iface = match input.group {
         IpAddr::V4(g) => route_v4(g),
@@ -80,9 +64,9 @@ pub fn diagnose(input: &DoctorInput) -> Vec<Check> {
     ));
     checks.push(check_firewall(input, iface.as_deref()));
     if let Some(wait) = input.listen {
-        checks.push(check_traffic(input, iface.as_deref(), wait));
+        checks.push(check_traffic(input, iface.as_deref(), wait, shutdown)?);
     }
-    checks
+    Ok(checks)
 }
 
 fn check_interface(name: Option<&str>, named: bool) -> Check {
@@ -93,8 +77,7 @@ fn check_interface(name: Option<&str>, named: bool) -> Check {
             "name one with -i IFACE (see `ip link`)",
         );
     };
-    let info = iface_info(name);
-    let Some(flags) = info.flags else {
+    let Some(flags) = Iface::by_name(name).ok().map(|i| i.flags) else {
         return Check::problem(
             "interface",
             format!("interface {name} does not exist"),
@@ -326,8 +309,19 @@ fn check_firewall(input: &DoctorInput, iface: Option<&str>) -> Check {
     )
 }
 
-fn check_traffic(input: &DoctorInput, iface: Option<&str>, wait: Duration) -> Check {
-    match crate::net::mcast_probe::receive_one(input.group, input.port, iface, wait) {
+fn check_traffic(
+    input: &DoctorInput,
+    iface: Option<&str>,
+    wait: Duration,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Check> {
+    let seen = crate::net::mcast_probe::receive_one(input.group, input.port, iface, wait, shutdown);
+    if let Err(e) = &seen {
+        if let Some(stop) = e.downcast_ref::<Interrupted>() {
+            return Err((*stop).into());
+        }
+    }
+    Ok(match seen {
         Ok(Some(seen)) if seen.ttl == Some(1) && input.group.is_ipv4() => Check::note(
             "traffic",
             format!(
@@ -366,7 +360,7 @@ fn check_traffic(input: &DoctorInput, iface: Option<&str>, wait: Duration) -> Ch
             ),
             "see the checks above",
         ),
-    }
+    })
 }
 
 /// The interface of the most specific IPv4 route covering `dst` (`/proc/net/route`).
@@ -417,45 +411,6 @@ fn parse_route_v6(table: &str, dst: Ipv6Addr) -> Option<String> {
         .map(|(_, iface)| iface)
 }
 
-/// Whether `group` appears under `iface` in `/proc/net/igmp` (IPv4) or `igmp6`.
-pub fn group_listed(group: IpAddr, iface: &str) -> bool {
-    match group {
-        IpAddr::V4(g) => {
-            std::fs::read_to_string("/proc/net/igmp").is_ok_and(|t| igmp_lists(&t, g, iface))
-        }
-        IpAddr::V6(g) => {
-            std::fs::read_to_string("/proc/net/igmp6").is_ok_and(|t| igmp6_lists(&t, g, iface))
-        }
-    }
-}
-
-fn igmp_lists(table: &str, group: Ipv4Addr, iface: &str) -> bool {
-    let want = format!("{:08X}", u32::from_le_bytes(group.octets()));
-    let mut current = String::new();
-    for line in table.lines().skip(1) {
-        if !line.starts_with('\t') {
-            // "Idx\tDevice    : Count ..." starts a device section.
-            current = line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("")
-                .trim_end_matches(':')
-                .to_string();
-        } else if current == iface && line.split_whitespace().next() == Some(want.as_str()) {
-            return true;
-        }
-    }
-    false
-}
-
-fn igmp6_lists(table: &str, group: Ipv6Addr, iface: &str) -> bool {
-    let want = format!("{:032x}", u128::from_be_bytes(group.octets()));
-    table.lines().any(|l| {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        f.len() > 2 && f[1] == iface && f[2] == want
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,16 +444,5 @@ eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
             Some("eth0")
         );
         assert_eq!(parse_route_v6(t, "2001:db8::1".parse().unwrap()), None);
-    }
-
-    #[test]
-    fn igmp_tables_are_read_per_device() {
-        let t = "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n\
-1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n\
-4\teth0      :     2      V3\n\t\t\t\t010000EF     1 0:00000000\t\t0\n";
-        assert!(igmp_lists(t, "239.0.0.1".parse().unwrap(), "eth0"));
-        assert!(!igmp_lists(t, "239.0.0.1".parse().unwrap(), "lo"));
-        let t6 = "2    eth0            ff021234000000000000000000000000     1 00000004 0\n";
-        assert!(igmp6_lists(t6, "ff02:1234::".parse().unwrap(), "eth0"));
     }
 }

@@ -9,8 +9,8 @@
 //! * `ECONNABORTED`, `EINTR`, `EPROTO`: the client gave up between SYN and accept;
 //!   not an error of ours, just retry.
 //!
-//! The listener is non-blocking for every engine; blocking engines wait in `poll(2)`
-//! on it together with the shutdown self-pipe.
+//! The listener is non-blocking for every engine; blocking engines wait for it in
+//! [`crate::net::wait`], together with the shutdown self-pipe.
 
 use std::fs::File;
 use std::io;
@@ -18,17 +18,21 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
 
 use super::EngineCtx;
+use super::selector::{Interest, Selector, Token};
+use super::service::ConnInfo;
 use super::service::ServiceFactory;
+use super::stats::Slot;
+use crate::net::peer::Peer;
 use crate::net::signals::Shutdown;
-use crate::net::socket::{local_label, peer_label, sockaddr_label};
+use crate::net::socket::local_label;
+use crate::net::wait::{Watch, Woke, wait};
 
 /// The outcome of one accept attempt.
 pub enum Accepted {
-    Conn(Socket, String),
+    Conn(Socket, Peer),
     /// Nothing to accept right now (or a transient failure); try again.
     Retry,
     /// Shutdown was requested.
@@ -60,6 +64,22 @@ impl Acceptor {
         })
     }
 
+    /// Register the listener and the shutdown self-pipe with an event loop's
+    /// selector, under the tokens the loop dispatches on.
+    pub fn watch(
+        &self,
+        sel: &mut impl Selector,
+        listener: Token,
+        shutdown: &Shutdown,
+        wake: Token,
+    ) -> anyhow::Result<()> {
+        sel.register(self.listener.as_fd(), listener, Interest::READ)
+            .context("watch the listener")?;
+        sel.register(shutdown.as_fd(), wake, Interest::READ)
+            .context("watch the shutdown pipe")?;
+        Ok(())
+    }
+
     pub fn listener(&self) -> &Socket {
         &self.listener
     }
@@ -69,7 +89,7 @@ impl Acceptor {
     }
 
     /// One non-blocking `accept(2)`; `Ok(None)` when the queue is empty.
-    pub fn try_accept(&mut self, ctx: &EngineCtx<'_>) -> io::Result<Option<(Socket, String)>> {
+    pub fn try_accept(&mut self, ctx: &EngineCtx<'_>) -> io::Result<Option<(Socket, Peer)>> {
         loop {
             match self.listener.accept() {
                 Ok((sock, addr)) => {
@@ -78,8 +98,8 @@ impl Acceptor {
                     // then a file body) must not wait for the peer's delayed ACK under
                     // Nagle's algorithm (40 ms per response). Unix sockets: not TCP, ignored.
                     let _ = sock.set_tcp_nodelay(true);
-                    let label = peer_label(&sock, &addr);
-                    return Ok(Some((sock, label)));
+                    let peer = Peer::accepted(&sock, &addr);
+                    return Ok(Some((sock, peer)));
                 }
                 Err(e) => match e.raw_os_error() {
                     Some(libc::EAGAIN) => return Ok(None),
@@ -101,27 +121,17 @@ impl Acceptor {
         }
     }
 
-    /// Wait (in `poll`) for a connection or a shutdown request.
-    pub fn accept_blocking(
-        &mut self,
-        shutdown: &Shutdown,
-        ctx: &EngineCtx<'_>,
-    ) -> anyhow::Result<Accepted> {
-        let mut fds = [
-            PollFd::new(self.listener.as_fd(), PollFlags::POLLIN),
-            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        match poll(&mut fds, PollTimeout::NONE) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow::Error::from(e).context("poll on the listener")),
+    /// Wait (in `poll`, through [`crate::net::wait`]) for a connection or a signal;
+    /// SIGUSR1 prints the live statistics and goes on waiting.
+    pub fn accept_blocking(&mut self, ctx: &EngineCtx<'_>) -> anyhow::Result<Accepted> {
+        let mut watch = [Watch::read(self.listener.as_fd())];
+        match wait(&mut watch, ctx.shutdown, None).context("wait on the listener")? {
+            Woke::Stop(_) => return Ok(Accepted::Stop),
+            Woke::Timeout => return Ok(Accepted::Retry),
+            Woke::Ready => ctx.on_wake(),
         }
-        if fds[1].any() == Some(true) {
-            // Woken by a signal: empty the pipe (or poll would spin), answer SIGUSR1.
-            shutdown.drain();
-            ctx.on_wake(shutdown);
-        }
-        if shutdown.requested().is_some() {
-            return Ok(Accepted::Stop);
+        if !watch[0].ready() {
+            return Ok(Accepted::Retry);
         }
         match self.try_accept(ctx).context("accept")? {
             Some((s, p)) => Ok(Accepted::Conn(s, p)),
@@ -130,35 +140,33 @@ impl Acceptor {
     }
 
     /// Admit a new connection: refuse it (with the service's refusal) when the server
-    /// is at `--max-connections`, otherwise count it and describe it for the service.
-    /// Every engine admits through here, so the limit means the same everywhere.
+    /// is at `--max-connections`, otherwise give it a slot (released when dropped) and
+    /// describe it for the service. Every engine admits through here, so the limit
+    /// means the same everywhere.
     pub fn admit<F: ServiceFactory>(
         &self,
         sock: &Socket,
-        peer: &str,
+        peer: Peer,
         factory: &F,
         ctx: &EngineCtx<'_>,
-    ) -> Option<super::service::ConnInfo> {
-        if ctx
-            .config
-            .max_connections
-            .is_some_and(|max| ctx.counters.active() >= max)
-        {
-            self.refuse(sock, peer, factory, ctx);
+    ) -> Option<(ConnInfo, Slot)> {
+        let Some(slot) = ctx.counters.admit(ctx.config.max_connections) else {
+            self.refuse(sock, &peer, factory, ctx);
             return None;
-        }
-        Some(super::service::ConnInfo {
-            id: ctx.counters.opened(),
-            peer: peer.to_string(),
+        };
+        let info = ConnInfo {
+            id: slot.id(),
+            peer,
             local: self.local_label(),
-        })
+        };
+        Some((info, slot))
     }
 
     /// Turn away a connection over `--max-connections`.
     pub fn refuse<F: ServiceFactory>(
         &self,
         sock: &Socket,
-        peer: &str,
+        peer: &Peer,
         factory: &F,
         ctx: &EngineCtx<'_>,
     ) {
@@ -181,7 +189,7 @@ impl Acceptor {
         // nothing; only a connection actually taken counts as shed.
         if let Ok((sock, addr)) = self.listener.accept() {
             self.shed += 1;
-            ctx.log_refused(&sockaddr_label(&addr), "out of file descriptors");
+            ctx.log_refused(&Peer::from_sockaddr(&addr, None), "out of file descriptors");
             drop(sock);
         }
         self.spare = File::open("/dev/null").ok();

@@ -1,6 +1,8 @@
-//! The blocking connection loop shared by the fork and thread engines: read, feed the
-//! service, write everything it queued, repeat. Blocking I/O is the simplest model —
-//! each connection has a whole thread (or process) that may wait in `read(2)`.
+//! The blocking driver shared by the fork and thread engines: read, feed the
+//! connection core, send everything it queued, repeat. Blocking I/O is the simplest
+//! model — each connection has a whole thread (or process) that may wait in `read(2)`.
+//! What the bytes mean and when to half-close or close is the
+//! [connection core](super::core)'s, exactly as for the event loops.
 //!
 //! Timeouts are socket options here (`SO_RCVTIMEO`/`SO_SNDTIMEO`, socket(7)): a read
 //! or write that waits longer fails with `EAGAIN`, and the connection is closed.
@@ -11,113 +13,70 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::conn::{Flush, flush_outbox};
-use super::service::{Outbox, Service, Verdict};
+use super::core::{ConnCore, classify};
+use super::service::Service;
 use super::stats::Tap;
-use super::{CloseReason, ServerConfig};
-use crate::net::io::{peer_gone, read_retry};
+use super::{CloseReason, ConnResult, ServerConfig};
+use crate::net::io::read_retry;
 
 const READ_CHUNK: usize = 64 * 1024;
-
-/// Bytes moved on one connection and why it ended.
-#[derive(Debug, Clone, Copy)]
-pub struct ConnResult {
-    pub bytes_in: u64,
-    pub bytes_out: u64,
-    pub reason: CloseReason,
-}
 
 /// Serve `sock` with `svc` until the service, the peer or a timeout ends it.
 /// Every byte passes through `tap` (live counters, `-x`).
 pub fn serve_conn<S: Service>(
     sock: &Socket,
-    svc: &mut S,
+    svc: S,
     config: &ServerConfig,
     tap: &Tap,
 ) -> ConnResult {
-    let mut r = ConnResult {
-        bytes_in: 0,
-        bytes_out: 0,
-        reason: CloseReason::Done,
-    };
     let _ = sock.set_nonblocking(false);
     let _ = sock.set_write_timeout(config.idle_timeout);
-    let mut out = Outbox::default();
+    let mut core = ConnCore::open(svc);
+    let (mut bytes_in, mut bytes_out) = (0u64, 0u64);
     let mut buf = vec![0u8; READ_CHUNK];
-    let mut verdict = svc.on_open(&mut out);
-    let mut reading = true;
-    r.reason = loop {
+    loop {
         // Send what the service queued; a failed write ends this connection only.
-        let had_output = !out.is_empty();
-        match flush_outbox(sock, &mut out, &mut r.bytes_out, tap) {
-            Ok(Flush::Done) => {}
+        let flushed = core.flush(
+            |out| flush_outbox(sock, out, &mut bytes_out, tap),
+            || {
+                let _ = sock.shutdown(std::net::Shutdown::Write);
+            },
+        );
+        if flushed == Flush::WouldBlock {
             // On a blocking socket EAGAIN means SO_SNDTIMEO expired: the peer has not
             // taken a byte for the idle timeout (a client that never reads).
-            Ok(Flush::WouldBlock) => break CloseReason::IdleTimeout,
-            Err(e) => break classify(&e),
+            core.end(CloseReason::IdleTimeout);
         }
-        if had_output && verdict == Verdict::Keep {
-            verdict = svc.on_flushed(&mut out);
-            if !out.is_empty() {
-                continue;
-            }
+        if core.finished().is_some() {
+            break;
         }
-        match verdict {
-            Verdict::Keep => {}
-            Verdict::Close => break CloseReason::Done,
-            Verdict::HalfClose => {
-                let _ = sock.shutdown(std::net::Shutdown::Write);
-            }
-        }
-        if !reading {
-            break CloseReason::PeerClosed;
-        }
-        let wait = read_timeout(config.idle_timeout, svc.deadline());
+        let wait = read_timeout(config.idle_timeout, core.deadline());
         if wait == Some(Duration::ZERO) {
-            break CloseReason::Deadline;
+            core.end(CloseReason::Deadline);
+            break;
         }
         let _ = sock.set_read_timeout(wait);
         match read_retry(&mut &*sock, &mut buf) {
-            Ok(0) => {
-                reading = false;
-                let v = svc.on_eof(&mut out);
-                verdict = if verdict == Verdict::HalfClose && v == Verdict::Keep {
-                    Verdict::Close
-                } else {
-                    v
-                };
-                if verdict == Verdict::Keep {
-                    verdict = Verdict::Close;
-                }
-            }
+            Ok(0) => core.on_eof(),
             Ok(n) => {
-                r.bytes_in += n as u64;
+                bytes_in += n as u64;
                 tap.received(&buf[..n]);
-                let v = svc.on_data(&buf[..n], &mut out);
-                if verdict != Verdict::HalfClose || v == Verdict::Close {
-                    verdict = v;
-                }
+                core.on_data(&buf[..n]);
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                break if svc.deadline().is_some_and(|d| d <= Instant::now()) {
+                core.end(if core.deadline().is_some_and(|d| d <= Instant::now()) {
                     CloseReason::Deadline
                 } else {
                     CloseReason::IdleTimeout
-                };
+                });
             }
-            Err(e) => break classify(&e),
+            Err(e) => core.end(classify(&e)),
         }
-    };
-    svc.on_close(&out);
-    r
-}
-
-fn classify(e: &io::Error) -> CloseReason {
-    if peer_gone(e) {
-        CloseReason::Reset
-    } else if e.kind() == io::ErrorKind::WouldBlock {
-        CloseReason::IdleTimeout
-    } else {
-        CloseReason::Error
+    }
+    ConnResult {
+        bytes_in,
+        bytes_out,
+        reason: core.close(),
     }
 }
 
@@ -134,6 +93,8 @@ fn read_timeout(idle: Option<Duration>, deadline: Option<Instant>) -> Option<Dur
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proto::echo::Echo;
+    use std::io::{Read, Write};
 
     #[test]
     fn read_timeout_takes_the_sooner() {
@@ -144,5 +105,23 @@ mod tests {
         assert!(read_timeout(Some(s(5)), Some(soon)).unwrap() <= s(1));
         let past = Instant::now() - s(1);
         assert_eq!(read_timeout(None, Some(past)), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn echoes_until_the_peer_half_closes() {
+        let (a, b) = Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        let server = std::thread::spawn(move || {
+            serve_conn(&a, Echo, &ServerConfig::default(), &Tap::detached())
+        });
+        (&b).write_all(b"ping").unwrap();
+        b.shutdown(std::net::Shutdown::Write).unwrap();
+        let mut got = Vec::new();
+        (&b).read_to_end(&mut got).unwrap();
+        assert_eq!(got, b"ping");
+        let r = server.join().unwrap();
+        assert_eq!(
+            (r.bytes_in, r.bytes_out, r.reason),
+            (4, 4, CloseReason::Done)
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! 10,000 idle connections cheaply where select and poll rescan them all.
 //!
 //! Each entry carries a 64-bit `data` word: we store the [`Token`] there, mio-style.
-//! Level- or edge-triggered is one flag, `EPOLLET`, added in [`flags`] — the only place
+//! Level- or edge-triggered is one flag, `EPOLLET`, added in `flags` — the only place
 //! a [`Trigger`] turns into bits.
 
 use std::io;

@@ -40,6 +40,7 @@ use super::nbconn::{NbConn, READ_CHUNK, ReadEnd, admit, sweep_interval};
 use super::selector::{Event, Interest, Selector, Token, Trigger};
 use super::service::ServiceFactory;
 use super::{CloseReason, EngineCtx};
+use crate::net::peer::Peer;
 use crate::net::signals::Shutdown;
 
 const LISTENER: Token = Token(0);
@@ -87,19 +88,28 @@ struct Loop<'a, 'c, Sel: Selector, F: ServiceFactory> {
     pending: Vec<Token>,
 }
 
+/// An event loop with its selector built and the listener and the shutdown pipe
+/// registered: everything that can fail before the server says it is ready.
+pub struct EventLoop<Sel: Selector> {
+    sel: Sel,
+    acceptor: Acceptor,
+}
+
+impl<Sel: Selector> EventLoop<Sel> {
+    pub fn new(mut sel: Sel, acceptor: Acceptor, shutdown: &Shutdown) -> anyhow::Result<Self> {
+        acceptor.watch(&mut sel, LISTENER, shutdown, SHUTDOWN)?;
+        Ok(EventLoop { sel, acceptor })
+    }
+}
+
 /// Serve until SIGINT/SIGTERM with any selector.
 pub fn run<Sel: Selector, F: ServiceFactory>(
-    mut sel: Sel,
-    listener: Socket,
+    prepared: EventLoop<Sel>,
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
-    let shutdown = Shutdown::install_with_stats().context("install signal handlers")?;
-    let acceptor = Acceptor::new(listener)?;
-    sel.register(acceptor.listener().as_fd(), LISTENER, Interest::READ)
-        .context("watch the listener")?;
-    sel.register(shutdown.as_fd(), SHUTDOWN, Interest::READ)
-        .context("watch the shutdown pipe")?;
+    let EventLoop { sel, acceptor } = prepared;
+    let shutdown = ctx.shutdown;
     let edge = sel.trigger() == Trigger::Edge;
     let batching = factory.batches();
     let mut lp = Loop {
@@ -135,7 +145,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
                 LISTENER => lp.accept_some(),
                 SHUTDOWN => {
                     shutdown.drain();
-                    ctx.on_wake(&shutdown);
+                    ctx.on_wake();
                 }
                 t => lp.conn_event(t, ev),
             }
@@ -152,7 +162,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
             next_sweep = now + sweep_every;
         }
     }
-    lp.drain(&mut events, &shutdown);
+    lp.drain(&mut events, shutdown);
     lp.close_all();
     Ok(())
 }
@@ -185,7 +195,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         self.listener_pending = self.edge;
     }
 
-    fn add(&mut self, sock: Socket, peer: String) {
+    fn add(&mut self, sock: Socket, peer: Peer) {
         let fd = sock.as_raw_fd();
         if !self.sel.can_watch(fd) {
             // select(2): FD_SET on fd >= FD_SETSIZE would write past the fd_set.

@@ -16,7 +16,7 @@
 //!   pipe just before `_exit`; records are shorter than `PIPE_BUF`, so writes from many
 //!   children never interleave (pipe(7)).
 //! * **Shutdown.** SIGINT/SIGTERM wake the accept wait through the
-//!   [`Shutdown`] self-pipe. The parent closes the listener and sends each live child
+//!   [`Shutdown`](crate::net::signals::Shutdown) self-pipe. The parent closes the listener and sends each live child
 //!   SIGTERM; the child's handler does `shutdown(fd, SHUT_RD)`, so the blocking loop
 //!   reads EOF, sends what is queued and exits — as the thread engine does. Children
 //!   still alive after a grace period are killed; every one is reaped.
@@ -30,7 +30,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid};
@@ -43,30 +42,57 @@ use report::{RECORD, decode, encode};
 use signals::{SigchldPipe, child_signals};
 
 use super::accept::Acceptor;
-use super::blocking::{ConnResult, serve_conn};
+use super::blocking::serve_conn;
 use super::service::{ConnInfo, ServiceFactory};
-use super::{CloseReason, EngineCtx};
-use crate::net::signals::Shutdown;
+use super::stats::Slot;
+use super::{CloseReason, ConnResult, EngineCtx};
+use crate::net::wait::{Watch, Woke, wait, wait_unsignalled};
 
 /// How long children may take to finish after SIGTERM before they are killed.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Connections accepted per wake-up before the parent looks at its pipes again.
 const ACCEPT_BATCH: usize = 64;
 
+/// The parent's plumbing, set up before the server says it is ready: the SIGCHLD
+/// self-pipe and the report pipe.
+pub struct Prepared {
+    acceptor: Acceptor,
+    sigchld: SigchldPipe,
+    reports_rx: OwnedFd,
+    reports_tx: OwnedFd,
+}
+
+impl Prepared {
+    pub fn new(acceptor: Acceptor) -> anyhow::Result<Prepared> {
+        // Refuse at once rather than failing every connection (library use from a
+        // multi-threaded program).
+        ensure_single_threaded()?;
+        let sigchld = SigchldPipe::install().context("install the SIGCHLD handler")?;
+        let (reports_rx, reports_tx) =
+            nix::unistd::pipe2(OFlag::O_CLOEXEC).context("create the report pipe")?;
+        set_nonblocking(&reports_rx)?;
+        Ok(Prepared {
+            acceptor,
+            sigchld,
+            reports_rx,
+            reports_tx,
+        })
+    }
+}
+
+/// Serve until SIGINT/SIGTERM, then end and reap every child.
 pub fn run<F: ServiceFactory>(
-    listener: Socket,
+    prepared: Prepared,
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
-    // Refuse at once rather than failing every connection (library use from a
-    // multi-threaded program).
-    ensure_single_threaded()?;
-    let shutdown = Shutdown::install_with_stats().context("install signal handlers")?;
-    let mut acceptor = Acceptor::new(listener)?;
-    let sigchld = SigchldPipe::install().context("install the SIGCHLD handler")?;
-    let (reports_rx, reports_tx) =
-        nix::unistd::pipe2(OFlag::O_CLOEXEC).context("create the report pipe")?;
-    set_nonblocking(&reports_rx)?;
+    let Prepared {
+        mut acceptor,
+        sigchld,
+        reports_rx,
+        reports_tx,
+    } = prepared;
+    let shutdown = ctx.shutdown;
     let mut parent = Parent {
         live: HashMap::new(),
         reports: HashMap::new(),
@@ -74,28 +100,29 @@ pub fn run<F: ServiceFactory>(
         reports_rx,
     };
 
-    while shutdown.requested().is_none() {
-        let listener_ready = wait(
-            &[
-                acceptor.listener().as_fd(),
-                shutdown.as_fd(),
-                sigchld.read.as_fd(),
-                parent.reports_rx.as_fd(),
-            ],
-            None,
-        )?;
-        shutdown.drain();
-        ctx.on_wake(&shutdown);
+    loop {
+        let mut watches = [
+            Watch::read(acceptor.listener().as_fd()),
+            Watch::read(sigchld.read.as_fd()),
+            Watch::read(parent.reports_rx.as_fd()),
+        ];
+        let woke = wait(&mut watches, shutdown, None).context("wait on the listener")?;
+        let listener_ready = watches[0].ready();
         sigchld.drain();
         parent.collect(ctx);
-        if shutdown.requested().is_some() || !listener_ready {
+        match woke {
+            Woke::Stop(_) => break,
+            Woke::Timeout => continue,
+            Woke::Ready => ctx.on_wake(),
+        }
+        if !listener_ready {
             continue;
         }
         for _ in 0..ACCEPT_BATCH {
             let Some((sock, peer)) = acceptor.try_accept(ctx).context("accept")? else {
                 break;
             };
-            let Some(info) = acceptor.admit(&sock, &peer, &*factory, ctx) else {
+            let Some((info, slot)) = acceptor.admit(&sock, peer, &*factory, ctx) else {
                 continue;
             };
             let id = info.id;
@@ -109,13 +136,13 @@ pub fn run<F: ServiceFactory>(
                 }
                 Ok(ForkResult::Parent { child }) => {
                     drop(sock);
-                    ctx.log_open(id, &peer);
-                    parent.live.insert(child, (id, peer));
+                    ctx.log_open(id, &info.peer);
+                    parent.live.insert(child, (info, slot));
                 }
                 Err(e) => {
-                    ctx.counters.closed();
                     ctx.out.warn(&format!(
-                        "cannot fork for {peer}: {}",
+                        "cannot fork for {}: {}",
+                        info.peer,
                         crate::error::render(&e)
                     ));
                 }
@@ -143,10 +170,15 @@ pub fn run<F: ServiceFactory>(
             }
             break;
         }
-        wait(
-            &[sigchld.read.as_fd(), parent.reports_rx.as_fd()],
-            Some(left),
-        )?;
+        // Already asked to stop: only the children's exits matter now.
+        wait_unsignalled(
+            &mut [
+                Watch::read(sigchld.read.as_fd()),
+                Watch::read(parent.reports_rx.as_fd()),
+            ],
+            Some(deadline),
+        )
+        .context("wait for the children")?;
         sigchld.drain();
         parent.collect(ctx);
     }
@@ -155,8 +187,8 @@ pub fn run<F: ServiceFactory>(
 
 /// The parent's book-keeping: live children and the reports they sent.
 struct Parent {
-    /// pid → (connection id, peer): the children not yet reaped.
-    live: HashMap<Pid, (u64, String)>,
+    /// pid → the connection and its slot: the children not yet reaped.
+    live: HashMap<Pid, (ConnInfo, Slot)>,
     /// Reports read from the pipe whose child has not been reaped yet.
     reports: HashMap<Pid, ConnResult>,
     /// Bytes of a record not yet complete.
@@ -200,9 +232,10 @@ impl Parent {
 
     /// A child is gone: count its bytes and log it.
     fn finish(&mut self, pid: Pid, exit_code: Option<i32>, ctx: &EngineCtx<'_>) {
-        let Some((id, peer)) = self.live.remove(&pid) else {
+        let Some((info, slot)) = self.live.remove(&pid) else {
             return;
         };
+        let (id, peer) = (info.id, &info.peer);
         if !self.reports.contains_key(&pid) {
             // It may have written its report and exited after our last read: a child
             // writes before it exits, so once reaped its record is in the pipe.
@@ -220,8 +253,8 @@ impl Parent {
             ));
         }
         ctx.counters.flowed(r.bytes_in, r.bytes_out);
-        ctx.counters.closed();
-        ctx.log_close(id, &peer, r.bytes_in, r.bytes_out, r.reason);
+        drop(slot);
+        ctx.log_close(id, peer, &r);
     }
 }
 
@@ -229,7 +262,7 @@ impl Parent {
 ///
 /// No destructor of the parent's state runs here (`_exit` skips them, and the parent's
 /// values are simply abandoned with the address space): in particular the
-/// [`Shutdown`] registration, which belongs to the parent, is left alone. A panic in
+/// [`Shutdown`](crate::net::signals::Shutdown) registration, which belongs to the parent, is left alone. A panic in
 /// the service is caught so it can never unwind back into the parent's accept loop.
 fn child_main<F: ServiceFactory>(
     sock: Socket,
@@ -242,12 +275,10 @@ fn child_main<F: ServiceFactory>(
         if child_signals(sock.as_raw_fd()).is_err() {
             return 1;
         }
-        let mut svc = factory.open(info);
         // Counted here for nothing: the parent counts the child's report. The tap still
         // feeds `-x` (the dump file is shared and flushed after every record).
         let tap = super::Tap::new(Default::default(), ctx.config.hexdump.clone(), info.id);
-        let r = serve_conn(&sock, &mut svc, ctx.config, &tap);
-        drop(svc);
+        let r = serve_conn(&sock, factory.open(info), ctx.config, &tap);
         drop(sock);
         let rec = encode(nix::unistd::getpid(), &r);
         // Fewer than PIPE_BUF bytes: one atomic write, never interleaved with others.
@@ -291,27 +322,6 @@ fn fork_single_threaded() -> anyhow::Result<ForkResult> {
     // runs concurrently to start one), so the child inherits no lock held by another
     // thread and may run ordinary code.
     Ok(unsafe { nix::unistd::fork() }?)
-}
-
-/// Poll `fds` for readability; returns whether the first one is ready.
-/// `EINTR` (a signal arrived) counts as a wake-up with nothing ready.
-fn wait(fds: &[std::os::fd::BorrowedFd<'_>], timeout: Option<Duration>) -> anyhow::Result<bool> {
-    let mut pfds: Vec<PollFd<'_>> = fds
-        .iter()
-        .map(|fd| PollFd::new(*fd, PollFlags::POLLIN))
-        .collect();
-    let t = match timeout {
-        None => PollTimeout::NONE,
-        Some(d) => {
-            PollTimeout::try_from(d.as_millis().min(60_000) as i32 + 1).unwrap_or(PollTimeout::MAX)
-        }
-    };
-    match poll(&mut pfds, t) {
-        Ok(_) => {}
-        Err(Errno::EINTR) => return Ok(false),
-        Err(e) => return Err(anyhow::Error::from(e).context("poll")),
-    }
-    Ok(pfds[0].revents().is_some_and(|r| !r.is_empty()))
 }
 
 fn set_nonblocking(fd: &OwnedFd) -> anyhow::Result<()> {

@@ -9,6 +9,7 @@
 pub mod accept;
 pub mod blocking;
 pub mod conn;
+pub mod core;
 pub mod epoll;
 mod event_loop;
 mod fork;
@@ -31,6 +32,8 @@ use anyhow::Context;
 use serde_json::json;
 use socket2::Socket;
 
+use crate::net::peer::Peer;
+use crate::net::signals::Shutdown;
 use crate::output::{Level, Output};
 use service::ServiceFactory;
 pub use stats::{Counters, ServerSummary, Tap, report_live, report_summary};
@@ -154,6 +157,9 @@ impl CloseReason {
 pub struct EngineCtx<'a> {
     pub config: &'a ServerConfig,
     pub out: &'a Output,
+    /// The command's one signal catcher: SIGINT/SIGTERM stop the engine, SIGUSR1
+    /// asks for the live statistics.
+    pub shutdown: &'a Shutdown,
     pub counters: Arc<Counters>,
     pub started: Instant,
 }
@@ -168,62 +174,200 @@ impl EngineCtx<'_> {
         )
     }
 
-    /// Called when the shutdown self-pipe woke an engine: print the live statistics if
-    /// the wake-up was SIGUSR1 (`kill -USR1 PID`, as with dd).
-    pub fn on_wake(&self, shutdown: &crate::net::signals::Shutdown) {
-        if shutdown.take_stats_request() {
+    /// Called after the shutdown self-pipe woke an engine: print the live statistics
+    /// if the wake-up was SIGUSR1 (`kill -USR1 PID`, as with dd).
+    pub fn on_wake(&self) {
+        if self.shutdown.take_stats_request() {
             report_live(self.out, &self.counters.summary(self.started));
         }
     }
 
-    pub fn log_open(&self, id: u64, peer: &str) {
-        let mut fields = crate::net::unix::peer_fields(peer);
+    pub fn log_open(&self, id: u64, peer: &Peer) {
+        let mut fields = peer.json_fields();
         fields["id"] = id.into();
         self.out.event(Level::Detail, "connect", fields, || {
             format!("connection {id} from {peer}")
         });
     }
 
-    pub fn log_close(
-        &self,
-        id: u64,
-        peer: &str,
-        bytes_in: u64,
-        bytes_out: u64,
-        reason: CloseReason,
-    ) {
-        self.out.event(
-            Level::Detail,
-            "disconnect",
-            json!({"id": id, "peer": peer, "bytes_in": bytes_in, "bytes_out": bytes_out, "reason": reason.as_str()}),
-            || format!("connection {id} from {peer} closed ({}): {} in, {} out", reason.as_str(), crate::text::plural(bytes_in, "byte"), crate::text::plural(bytes_out, "byte")),
-        );
+    pub fn log_close(&self, id: u64, peer: &Peer, r: &ConnResult) {
+        let (bytes_in, bytes_out, reason) = (r.bytes_in, r.bytes_out, r.reason.as_str());
+        let mut fields = peer.json_fields();
+        fields["id"] = id.into();
+        fields["bytes_in"] = bytes_in.into();
+        fields["bytes_out"] = bytes_out.into();
+        fields["reason"] = reason.into();
+        self.out.event(Level::Detail, "disconnect", fields, || {
+            format!(
+                "connection {id} from {peer} closed ({reason}): {} in, {} out",
+                crate::text::plural(bytes_in, "byte"),
+                crate::text::plural(bytes_out, "byte")
+            )
+        });
     }
 
-    pub fn log_refused(&self, peer: &str, why: &str) {
+    pub fn log_refused(&self, peer: &Peer, why: &str) {
         self.counters.refused();
-        self.out.event(
-            Level::Detail,
-            "refused",
-            json!({"peer": peer, "reason": why}),
-            || format!("refused {peer}: {why}"),
-        );
+        let mut fields = peer.json_fields();
+        fields["reason"] = why.into();
+        self.out.event(Level::Detail, "refused", fields, || {
+            format!("refused {peer}: {why}")
+        });
     }
 }
 
-/// Serve connections from `listener` with `factory` on engine `kind` until SIGINT or
-/// SIGTERM; returns the summary.
+/// Bytes moved on one connection and why it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnResult {
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub reason: CloseReason,
+}
+
+/// What an engine can and cannot do: checked here, and told to the service factory
+/// ([`ServiceFactory::adapt`]) so a service can adapt instead of each command knowing
+/// engine internals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Connections live in one address space, so state a service shares between them
+    /// (HTTP's cache, kept exact by one inotify queue) is really shared. Not so under
+    /// fork: each child has its own copy, and they would drain one queue between them.
+    pub shared_memory: bool,
+    /// The engine can run as one of several instances in threads (`--workers`).
+    /// fork(2) is refused in a multi-threaded process.
+    pub workers: bool,
+}
+
+impl EngineKind {
+    /// What this engine can do.
+    pub fn capabilities(self) -> Capabilities {
+        let fork = self == EngineKind::Fork;
+        Capabilities {
+            shared_memory: !fork,
+            workers: !fork,
+        }
+    }
+}
+
+/// The `listening on` line a server prints once it is ready, and the fields of its
+/// JSON `listening` record (the engine adds `engine` and `workers`).
+pub struct Ready<'a> {
+    pub addr: String,
+    pub fields: serde_json::Value,
+    /// Printed right after the line (the line must come first: scripts read it).
+    pub then: Option<&'a dyn Fn()>,
+}
+
+impl Ready<'_> {
+    /// A `listening on ADDR` line with these JSON fields and nothing after it.
+    pub fn new(addr: String, fields: serde_json::Value) -> Ready<'static> {
+        Ready {
+            addr,
+            fields,
+            then: None,
+        }
+    }
+}
+
+/// One engine instance with all its setup done (selector, registrations, pipes).
+enum Instance {
+    Fork(fork::Prepared),
+    Thread(accept::Acceptor),
+    Select(event_loop::EventLoop<select::Select>),
+    Poll(event_loop::EventLoop<poll::Poll>),
+    Epoll(event_loop::EventLoop<epoll::Epoll>),
+    Reactor(reactor::Prepared),
+}
+
+impl Instance {
+    /// Every setup step of one instance that can fail; the one match over engines.
+    fn prepare(kind: EngineKind, listener: Socket, shutdown: &Shutdown) -> anyhow::Result<Self> {
+        let acceptor = accept::Acceptor::new(listener)?;
+        let epoll = |trigger| epoll::Epoll::new(trigger).context("epoll_create1");
+        Ok(match kind {
+            EngineKind::Fork => Instance::Fork(fork::Prepared::new(acceptor)?),
+            EngineKind::Thread => Instance::Thread(acceptor),
+            EngineKind::Select => Instance::Select(event_loop::EventLoop::new(
+                select::Select::new(),
+                acceptor,
+                shutdown,
+            )?),
+            EngineKind::Poll => Instance::Poll(event_loop::EventLoop::new(
+                poll::Poll::new(),
+                acceptor,
+                shutdown,
+            )?),
+            EngineKind::EpollLt => Instance::Epoll(event_loop::EventLoop::new(
+                epoll(selector::Trigger::Level)?,
+                acceptor,
+                shutdown,
+            )?),
+            EngineKind::EpollEt => Instance::Epoll(event_loop::EventLoop::new(
+                epoll(selector::Trigger::Edge)?,
+                acceptor,
+                shutdown,
+            )?),
+            EngineKind::Reactor => Instance::Reactor(reactor::Prepared::new(acceptor, shutdown)?),
+        })
+    }
+
+    fn run<F: ServiceFactory>(self, factory: Arc<F>, ctx: &EngineCtx<'_>) -> anyhow::Result<()> {
+        match self {
+            Instance::Fork(p) => fork::run(p, factory, ctx),
+            Instance::Thread(a) => thread::run(a, factory, ctx),
+            Instance::Select(l) => event_loop::run(l, factory, ctx),
+            Instance::Poll(l) => event_loop::run(l, factory, ctx),
+            Instance::Epoll(l) => event_loop::run(l, factory, ctx),
+            Instance::Reactor(p) => reactor::run(p, factory, ctx),
+        }
+    }
+}
+
+/// The one path of every stream server: check what the engine can do, set everything
+/// up, print `ready` (the `listening on` line) only once nothing can fail any more,
+/// serve until SIGINT/SIGTERM reaches `shutdown`, then print the summary and return it.
+///
+/// Several `listeners` (`--workers`, see [`workers::reuseport_listeners`]) run one
+/// engine instance each, in threads, all counted in one set of [`Counters`]: the
+/// summary's peak is the true peak of open connections, `--max-connections` is the
+/// server's limit, and SIGUSR1 reports the whole server.
 pub fn serve<F: ServiceFactory>(
     kind: EngineKind,
-    listener: Socket,
+    listeners: Vec<Socket>,
     factory: Arc<F>,
     config: &ServerConfig,
     out: &Output,
+    shutdown: &Shutdown,
+    ready: Ready<'_>,
 ) -> anyhow::Result<ServerSummary> {
-    crate::net::trace::checkpoint("accept4", || {
-        vec![crate::net::trace::fd(&listener), "SOCK_CLOEXEC".into()]
-    })?;
+    let caps = kind.capabilities();
+    let workers = listeners.len();
+    if workers > 1 && !caps.workers {
+        return Err(crate::error::UsageError::invalid(format!(
+            "--workers runs engines in threads; it cannot be combined with --engine {kind}"
+        ))
+        .into());
+    }
+    factory.adapt(&caps);
     let limit = crate::net::limits::raise_nofile();
+    let first_fd = listeners
+        .first()
+        .map(crate::net::trace::fd)
+        .unwrap_or_default();
+    let instances = listeners
+        .into_iter()
+        .map(|l| Instance::prepare(kind, l, shutdown))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+
+    let mut fields = ready.fields;
+    fields["engine"] = kind.name().into();
+    if workers > 1 {
+        fields["workers"] = workers.into();
+    }
+    out.listening(&ready.addr, fields);
+    if let Some(then) = ready.then {
+        then();
+    }
     out.event(
         Level::Detail,
         "limits",
@@ -249,29 +393,20 @@ pub fn serve<F: ServiceFactory>(
             "off"
         }
     );
+    crate::net::trace::checkpoint("accept4", || vec![first_fd, "SOCK_CLOEXEC".into()])?;
+
     let started = Instant::now();
     let ctx = EngineCtx {
         config,
         out,
+        shutdown,
         counters: Arc::new(Counters::default()),
         started,
     };
-    match kind {
-        EngineKind::Fork => fork::run(listener, factory, &ctx)?,
-        EngineKind::Thread => thread::run(listener, factory, &ctx)?,
-        EngineKind::Select => event_loop::run(select::Select::new(), listener, factory, &ctx)?,
-        EngineKind::Poll => event_loop::run(poll::Poll::new(), listener, factory, &ctx)?,
-        EngineKind::EpollLt => {
-            let sel = epoll::Epoll::new(selector::Trigger::Level).context("epoll_create1")?;
-            event_loop::run(sel, listener, factory, &ctx)?
-        }
-        EngineKind::EpollEt => {
-            let sel = epoll::Epoll::new(selector::Trigger::Edge).context("epoll_create1")?;
-            event_loop::run(sel, listener, factory, &ctx)?
-        }
-        EngineKind::Reactor => reactor::run(listener, factory, &ctx)?,
-    }
-    Ok(ctx.counters.summary(started))
+    workers::run_all(instances, &factory, &ctx)?;
+    let summary = ctx.counters.summary(started);
+    report_summary(out, &summary);
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -1,14 +1,14 @@
 //! One connection in a single-threaded event engine (select, poll, epoll, reactor):
-//! a non-blocking socket, its service, its outbox and the bookkeeping that decides
-//! what readiness to ask the selector for next.
+//! a non-blocking socket around the [connection core](super::core) (service, outbox,
+//! verdict rules), plus what only a readiness driver needs — which readiness to ask
+//! the selector for next, read budgets, timers.
 //!
 //! The blocking engines can simply wait inside `read` or `write`; here nothing may
 //! wait, so the connection's state is explicit:
-//! * reading stops while the outbox is above [`OUTBOX_HIGH_WATER`] (backpressure: a
-//!   client that sends but never reads cannot grow our memory without bound);
+//! * reading stops while the outbox is above the high-water mark (the core says so:
+//!   a client that sends but never reads cannot grow our memory without bound);
 //! * write interest is wanted only while output is pending — an idle socket is
-//!   almost always writable, and asking for `EPOLLOUT` then would wake us for nothing;
-//! * the service's [`Verdict`] says when to half-close or close once the outbox is sent.
+//!   almost always writable, and asking for `EPOLLOUT` then would wake us for nothing.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -16,12 +16,14 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::accept::Acceptor;
-use super::conn::{Flush, flush_outbox};
+use super::conn::flush_outbox;
+use super::core::{ConnCore, classify};
 use super::selector::Interest;
-use super::service::{OUTBOX_HIGH_WATER, Outbox, Service, ServiceFactory, Verdict};
-use super::stats::Tap;
-use super::{CloseReason, EngineCtx, ServerConfig};
-use crate::net::io::{peer_gone, read_retry};
+use super::service::{Service, ServiceFactory};
+use super::stats::{Slot, Tap};
+use super::{CloseReason, ConnResult, EngineCtx, ServerConfig};
+use crate::net::io::read_retry;
+use crate::net::peer::Peer;
 
 /// The read buffer an event loop shares between all its connections.
 pub const READ_CHUNK: usize = 64 * 1024;
@@ -39,56 +41,48 @@ pub enum ReadEnd {
 
 /// A connection driven by readiness events.
 pub struct NbConn<S: Service> {
+    /// Its `--max-connections` slot, given back when the connection is dropped —
+    /// first (fields drop in order), so the slot is free by the time the peer sees
+    /// the socket close.
+    _slot: Option<Slot>,
     pub sock: Socket,
     pub id: u64,
-    pub peer: String,
-    svc: S,
-    out: Outbox,
-    verdict: Verdict,
-    eof: bool,
-    write_shut: bool,
+    pub peer: Peer,
+    core: ConnCore<S>,
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub last_active: Instant,
-    /// The outcome once the connection is finished (close it).
-    done: Option<CloseReason>,
     tap: Tap,
 }
 
 impl<S: Service> NbConn<S> {
     /// Wrap an accepted socket (made non-blocking here) and greet via `on_open`.
-    pub fn new(sock: Socket, id: u64, peer: String, mut svc: S, tap: Tap) -> NbConn<S> {
-        let mut out = Outbox::default();
-        let verdict = svc.on_open(&mut out);
-        let done = sock.set_nonblocking(true).err().map(|_| CloseReason::Error);
+    pub fn new(sock: Socket, id: u64, peer: Peer, svc: S, tap: Tap) -> NbConn<S> {
+        let mut core = ConnCore::open(svc);
+        if sock.set_nonblocking(true).is_err() {
+            core.end(CloseReason::Error);
+        }
         NbConn {
+            _slot: None,
             sock,
             id,
             peer,
-            svc,
-            out,
-            verdict,
-            eof: false,
-            write_shut: false,
+            core,
             bytes_in: 0,
             bytes_out: 0,
             last_active: Instant::now(),
-            done,
             tap,
         }
     }
 
-    /// Whether reading makes sense now: not at EOF, not closing, outbox below the mark.
+    /// Whether reading makes sense now (see [`ConnCore::wants_read`]).
     pub fn wants_read(&self) -> bool {
-        self.done.is_none()
-            && !self.eof
-            && self.verdict != Verdict::Close
-            && self.out.queued_bytes() < OUTBOX_HIGH_WATER
+        self.core.wants_read()
     }
 
     /// Whether output is waiting for the socket to become writable.
     pub fn wants_write(&self) -> bool {
-        self.done.is_none() && !self.out.is_empty()
+        self.core.wants_write()
     }
 
     /// The readiness to ask the selector for.
@@ -98,7 +92,7 @@ impl<S: Service> NbConn<S> {
 
     /// `Some(reason)` once the connection should be closed.
     pub fn finished(&self) -> Option<CloseReason> {
-        self.done
+        self.core.finished()
     }
 
     /// Read up to `max_reads` times into `buf`, feeding the service, then send what
@@ -130,16 +124,7 @@ impl<S: Service> NbConn<S> {
 
     /// Let the service answer what it kept during the turn, then send it.
     pub fn answer_batch(&mut self) {
-        if self.done.is_some() {
-            return;
-        }
-        let v = self.svc.on_turn_end(&mut self.out);
-        // A close (asked for earlier, or forced by EOF) stays a close.
-        self.verdict = match (self.verdict, v) {
-            (Verdict::Close, _) | (_, Verdict::Close) => Verdict::Close,
-            (Verdict::HalfClose, _) => Verdict::HalfClose,
-            (_, v) => v,
-        };
+        self.core.on_turn_end();
         self.on_writable();
     }
 
@@ -157,15 +142,8 @@ impl<S: Service> NbConn<S> {
             }
             match read_retry(&mut &self.sock, buf) {
                 Ok(0) => {
-                    self.eof = true;
                     self.last_active = Instant::now();
-                    let v = self.svc.on_eof(&mut self.out);
-                    // After EOF nothing more arrives: close once the outbox is sent.
-                    self.verdict = if v == Verdict::HalfClose && self.verdict != Verdict::Close {
-                        Verdict::HalfClose
-                    } else {
-                        Verdict::Close
-                    };
+                    self.core.on_eof();
                     end = ReadEnd::Stopped;
                     break;
                 }
@@ -173,14 +151,10 @@ impl<S: Service> NbConn<S> {
                     self.bytes_in += n as u64;
                     self.tap.received(&buf[..n]);
                     self.last_active = Instant::now();
-                    let data = &buf[..n];
-                    let v = if batched {
-                        self.svc.on_data_batched(data, &mut self.out)
+                    if batched {
+                        self.core.on_data_batched(&buf[..n]);
                     } else {
-                        self.svc.on_data(data, &mut self.out)
-                    };
-                    if self.verdict != Verdict::HalfClose || v == Verdict::Close {
-                        self.verdict = v;
+                        self.core.on_data(&buf[..n]);
                     }
                     if short_drains && n < buf.len() {
                         end = ReadEnd::Drained;
@@ -192,7 +166,7 @@ impl<S: Service> NbConn<S> {
                     break;
                 }
                 Err(e) => {
-                    self.done = Some(classify(&e));
+                    self.core.end(classify(&e));
                     return ReadEnd::Stopped;
                 }
             }
@@ -200,92 +174,59 @@ impl<S: Service> NbConn<S> {
         if !batched {
             self.on_writable();
         }
-        if self.done.is_some() {
+        if self.finished().is_some() {
             ReadEnd::Stopped
         } else {
             end
         }
     }
 
-    /// Send what the outbox holds; apply the verdict once it is empty.
+    /// Send what the outbox holds (until the socket would block); the core applies
+    /// the verdict once it is empty.
     pub fn on_writable(&mut self) {
-        if self.done.is_some() {
-            return;
-        }
-        loop {
-            let had_output = !self.out.is_empty();
-            let before = self.bytes_out;
-            let flushed = flush_outbox(&self.sock, &mut self.out, &mut self.bytes_out, &self.tap);
-            if self.bytes_out != before {
-                self.last_active = Instant::now();
-            }
-            match flushed {
-                Ok(Flush::WouldBlock) => return,
-                Ok(Flush::Done) => {}
-                Err(e) => {
-                    self.done = Some(classify(&e));
-                    return;
-                }
-            }
-            if had_output && self.verdict == Verdict::Keep {
-                self.verdict = self.svc.on_flushed(&mut self.out);
-                if !self.out.is_empty() {
-                    continue;
-                }
-            }
-            break;
-        }
-        match self.verdict {
-            Verdict::Keep => {}
-            Verdict::Close => self.done = Some(CloseReason::Done),
-            Verdict::HalfClose => {
-                if !self.write_shut {
-                    self.write_shut = true;
-                    let _ = self.sock.shutdown(std::net::Shutdown::Write);
-                }
-                if self.eof {
-                    self.done = Some(CloseReason::PeerClosed);
-                }
-            }
+        let before = self.bytes_out;
+        let (sock, bytes_out, tap) = (&self.sock, &mut self.bytes_out, &self.tap);
+        self.core.flush(
+            |out| flush_outbox(sock, out, bytes_out, tap),
+            || {
+                let _ = sock.shutdown(std::net::Shutdown::Write);
+            },
+        );
+        if self.bytes_out != before {
+            self.last_active = Instant::now();
         }
     }
 
     /// Close the connection if it has been idle too long or its service's deadline
     /// passed; returns whether it is now finished.
     pub fn check_timers(&mut self, now: Instant, config: &ServerConfig) -> bool {
-        if self.done.is_none() {
-            if self.svc.deadline().is_some_and(|d| d <= now) {
-                self.done = Some(CloseReason::Deadline);
+        if self.finished().is_none() {
+            if self.core.deadline().is_some_and(|d| d <= now) {
+                self.core.end(CloseReason::Deadline);
             } else if config
                 .idle_timeout
                 .is_some_and(|idle| now.duration_since(self.last_active) >= idle)
             {
-                self.done = Some(CloseReason::IdleTimeout);
+                self.core.end(CloseReason::IdleTimeout);
             }
         }
-        self.done.is_some()
+        self.finished().is_some()
     }
 
     /// Mark the connection to be closed for `reason` (shutdown, selector failure).
     pub fn abort(&mut self, reason: CloseReason) {
-        self.done.get_or_insert(reason);
+        self.core.end(reason);
     }
 
-    /// Tear down: tell the service, count and log. The socket closes on drop.
+    /// Tear down: tell the service and log. The socket closes and the slot is given
+    /// back on drop.
     pub fn close(mut self, ctx: &EngineCtx<'_>) {
-        let reason = self.done.unwrap_or(CloseReason::Done);
-        self.out.clear();
-        self.svc.on_close(&self.out);
-        ctx.counters.closed();
-        ctx.log_close(self.id, &self.peer, self.bytes_in, self.bytes_out, reason);
-    }
-}
-
-fn classify(e: &io::Error) -> CloseReason {
-    if peer_gone(e) {
-        CloseReason::Reset
-    } else {
-        CloseReason::Error
+        let r = ConnResult {
+            bytes_in: self.bytes_in,
+            bytes_out: self.bytes_out,
+            reason: self.core.close(),
+        };
+        ctx.log_close(self.id, &self.peer, &r);
     }
 }
 
@@ -294,15 +235,16 @@ fn classify(e: &io::Error) -> CloseReason {
 pub fn admit<F: ServiceFactory>(
     acceptor: &Acceptor,
     sock: Socket,
-    peer: String,
+    peer: Peer,
     factory: &F,
     ctx: &EngineCtx<'_>,
 ) -> Option<NbConn<F::Service>> {
-    let info = acceptor.admit(&sock, &peer, factory, ctx)?;
-    let id = info.id;
-    ctx.log_open(id, &peer);
+    let (info, slot) = acceptor.admit(&sock, peer, factory, ctx)?;
+    ctx.log_open(info.id, &info.peer);
     let svc = factory.open(&info);
-    Some(NbConn::new(sock, id, peer, svc, ctx.tap(id)))
+    let mut conn = NbConn::new(sock, info.id, info.peer, svc, ctx.tap(info.id));
+    conn._slot = Some(slot);
+    Some(conn)
 }
 
 /// How often an event loop checks idle timeouts and service deadlines: often enough
@@ -320,6 +262,7 @@ pub fn sweep_interval(config: &ServerConfig) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::service::{Outbox, Verdict};
     use crate::proto::echo::Echo;
     use std::io::{Read, Write};
 
@@ -327,10 +270,14 @@ mod tests {
         Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap()
     }
 
+    fn peer() -> Peer {
+        Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 9)))
+    }
+
     #[test]
     fn echoes_then_closes_after_eof() {
         let (a, b) = pair();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
+        let mut c = NbConn::new(a, 1, peer(), Echo, crate::engine::Tap::detached());
         assert_eq!(c.interest(), Interest::READ);
         (&b).write_all(b"hello").unwrap();
         let mut buf = [0u8; 16];
@@ -347,7 +294,7 @@ mod tests {
     #[test]
     fn read_budget_and_short_reads_decide_drained() {
         let (a, b) = pair();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
+        let mut c = NbConn::new(a, 1, peer(), Echo, crate::engine::Tap::detached());
         (&b).write_all(&[1u8; 32]).unwrap();
         let mut buf = [0u8; 16];
         // A full buffer after the last allowed read: more may be waiting.
@@ -370,7 +317,7 @@ mod tests {
     fn stops_reading_above_high_water_and_wants_write() {
         let (a, b) = pair();
         b.set_nonblocking(true).unwrap();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
+        let mut c = NbConn::new(a, 1, peer(), Echo, crate::engine::Tap::detached());
         let chunk = vec![7u8; 64 * 1024];
         let mut buf = vec![0u8; READ_CHUNK];
         // The peer writes and never reads: our echo fills its receive buffer and the
@@ -424,7 +371,7 @@ mod tests {
             left: vec![b"one ", b"two ", b"three"],
             deadline: Instant::now() + Duration::from_secs(60),
         };
-        let mut c = NbConn::new(a, 1, "peer".into(), svc, crate::engine::Tap::detached());
+        let mut c = NbConn::new(a, 1, peer(), svc, crate::engine::Tap::detached());
         assert!(c.wants_write(), "the greeting waits for writability");
         c.on_writable();
         assert_eq!(c.finished(), Some(CloseReason::Done));
@@ -462,7 +409,7 @@ mod tests {
         let mut c = NbConn::new(
             a,
             1,
-            "p".into(),
+            peer(),
             Batcher::default(),
             crate::engine::Tap::detached(),
         );
@@ -500,7 +447,7 @@ mod tests {
             left: vec![b"x"],
             deadline: now + Duration::from_millis(5),
         };
-        let mut c = NbConn::new(a, 1, "peer".into(), svc, crate::engine::Tap::detached());
+        let mut c = NbConn::new(a, 1, peer(), svc, crate::engine::Tap::detached());
         let cfg = ServerConfig::default();
         assert!(!c.check_timers(now, &cfg));
         assert!(c.check_timers(now + Duration::from_millis(6), &cfg));
@@ -510,7 +457,7 @@ mod tests {
     #[test]
     fn idle_timeout_closes() {
         let (a, _b) = pair();
-        let mut c = NbConn::new(a, 1, "peer".into(), Echo, crate::engine::Tap::detached());
+        let mut c = NbConn::new(a, 1, peer(), Echo, crate::engine::Tap::detached());
         let cfg = ServerConfig {
             idle_timeout: Some(Duration::from_millis(5)),
             ..ServerConfig::default()

@@ -26,7 +26,6 @@ use std::time::Instant;
 
 use anyhow::Context;
 use slab::Slab;
-use socket2::Socket;
 
 use super::accept::Acceptor;
 use super::epoll::Epoll;
@@ -54,24 +53,43 @@ struct Reactor<'a, 'c, F: ServiceFactory> {
     epoll: Epoll,
     records: Slab<Record<'a, 'c, F>>,
     acceptor: Acceptor,
-    shutdown: Shutdown,
+    shutdown: &'a Shutdown,
     factory: Arc<F>,
     ctx: &'a EngineCtx<'c>,
     scratch: Vec<u8>,
     stop: bool,
 }
 
-/// Serve until SIGINT/SIGTERM with the reactor.
+/// The listener's and the shutdown pipe's records: the first two in the slab.
+const LISTEN_TOKEN: Token = Token(0);
+const WAKE_TOKEN: Token = Token(1);
+
+/// The reactor's epoll instance with the listener and the shutdown pipe registered:
+/// everything that can fail before the server says it is ready.
+pub struct Prepared {
+    epoll: Epoll,
+    acceptor: Acceptor,
+}
+
+impl Prepared {
+    pub fn new(acceptor: Acceptor, shutdown: &Shutdown) -> anyhow::Result<Prepared> {
+        let mut epoll = Epoll::new(Trigger::Level).context("create the epoll instance")?;
+        acceptor.watch(&mut epoll, LISTEN_TOKEN, shutdown, WAKE_TOKEN)?;
+        Ok(Prepared { epoll, acceptor })
+    }
+}
+
+/// Serve until SIGINT/SIGTERM.
 pub fn run<F: ServiceFactory>(
-    listener: Socket,
+    prepared: Prepared,
     factory: Arc<F>,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<()> {
     let mut r = Reactor {
-        epoll: Epoll::new(Trigger::Level).context("create the epoll instance")?,
+        epoll: prepared.epoll,
         records: Slab::new(),
-        acceptor: Acceptor::new(listener)?,
-        shutdown: Shutdown::install_with_stats().context("install signal handlers")?,
+        acceptor: prepared.acceptor,
+        shutdown: ctx.shutdown,
         factory,
         ctx,
         scratch: vec![0u8; READ_CHUNK],
@@ -79,12 +97,7 @@ pub fn run<F: ServiceFactory>(
     };
     let listen_token = r.add_record(Interest::READ, Reactor::accept_conn, None);
     let wake_token = r.add_record(Interest::READ, Reactor::on_shutdown, None);
-    r.epoll
-        .register(r.acceptor.listener().as_fd(), listen_token, Interest::READ)
-        .context("watch the listener")?;
-    r.epoll
-        .register(r.shutdown.as_fd(), wake_token, Interest::READ)
-        .context("watch the shutdown pipe")?;
+    debug_assert_eq!((listen_token, wake_token), (LISTEN_TOKEN, WAKE_TOKEN));
 
     let sweep_every = sweep_interval(ctx.config);
     let mut next_sweep = Instant::now() + sweep_every;
@@ -165,7 +178,7 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
     /// Shutdown-pipe handler.
     fn on_shutdown(&mut self, _: Token) {
         self.shutdown.drain();
-        self.ctx.on_wake(&self.shutdown);
+        self.ctx.on_wake();
         self.stop = self.shutdown.requested().is_some();
     }
 

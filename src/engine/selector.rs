@@ -3,7 +3,7 @@
 //! A selector answers one question: "which of these descriptors can I read or write
 //! without blocking?". select(2), poll(2) and epoll(7) answer it with different data
 //! structures (a bitmap, an array, a kernel red-black tree) but the same shape, so one
-//! event loop ([`super::event_loop`]) drives all three through this trait, shaped like
+//! event loop (`engine::event_loop`) drives all three through this trait, shaped like
 //! mio's `Poll`/`Registry`: a descriptor is registered with a [`Token`] (our name for
 //! it) and an [`Interest`] (read, write or both); `wait` returns [`Event`]s carrying
 //! the token back.
@@ -104,17 +104,9 @@ pub trait Selector {
     fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()>;
 }
 
-/// A timeout in whole milliseconds for poll(2)/epoll_wait(2), rounded **up** so that a
-/// wait for 300 µs does not become a zero-timeout busy loop.
-pub fn timeout_millis(timeout: Option<Duration>) -> i32 {
-    match timeout {
-        None => -1,
-        Some(d) => {
-            let ms = d.as_micros().div_ceil(1000);
-            ms.min(i32::MAX as u128) as i32
-        }
-    }
-}
+/// The one rounding rule for timeouts (up to whole milliseconds), shared with
+/// every other wait in nettool.
+pub use crate::net::wait::timeout_millis;
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -122,14 +114,6 @@ pub(crate) mod tests {
     use std::io::{Read, Write};
     use std::os::fd::AsFd;
     use std::os::unix::net::UnixStream;
-
-    #[test]
-    fn timeouts_round_up() {
-        assert_eq!(timeout_millis(None), -1);
-        assert_eq!(timeout_millis(Some(Duration::ZERO)), 0);
-        assert_eq!(timeout_millis(Some(Duration::from_micros(300))), 1);
-        assert_eq!(timeout_millis(Some(Duration::from_millis(1500))), 1500);
-    }
 
     /// smol-rs/polling's `tests/other_modes.rs`, per selector: write 5 bytes, see a
     /// readable event, read only 3, wait again. A level-triggered selector reports the

@@ -12,6 +12,8 @@ use std::fs::File;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::net::peer::Peer;
+
 /// What the engine does with the connection after a service call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -163,16 +165,21 @@ pub const OUTBOX_HIGH_WATER: u64 = 1 << 20;
 pub struct ConnInfo {
     /// Server-unique connection number, for logs.
     pub id: u64,
-    /// The peer address as printed (`127.0.0.1:5000`, a Unix path, `unnamed`).
-    pub peer: String,
+    /// Who connected: an inet address, or a Unix name with the peer's `SO_PEERCRED`.
+    pub peer: Peer,
     /// Our own address.
     pub local: String,
 }
 
+#[cfg(test)]
 impl ConnInfo {
-    /// The peer's `SO_PEERCRED` on a Unix connection (the acceptor puts it in `peer`).
-    pub fn peer_cred(&self) -> Option<crate::net::unix::PeerCred> {
-        self.peer.parse().ok()
+    /// Connection `id` from 127.0.0.1:9, for the unit tests of services.
+    pub(crate) fn loopback(id: u64) -> ConnInfo {
+        ConnInfo {
+            id,
+            peer: Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 9))),
+            local: "127.0.0.1:7".into(),
+        }
     }
 }
 
@@ -245,6 +252,11 @@ pub trait ServiceFactory: Send + Sync + 'static {
 
     /// Called once per batching turn, after the reads and before the answers.
     fn before_answers(&self) {}
+
+    /// Called once, before the first connection, with what the engine can do: a
+    /// factory whose connections share live state turns it off where they would not
+    /// really share it (HTTP's cache under fork).
+    fn adapt(&self, _caps: &super::Capabilities) {}
 }
 
 #[cfg(test)]

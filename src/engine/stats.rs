@@ -38,12 +38,24 @@ pub struct Counters {
 }
 
 impl Counters {
-    /// Count a new connection and return its id.
-    pub fn opened(&self) -> u64 {
+    /// Take a connection slot, unless `max` are already open (`--max-connections`).
+    /// The check and the count are one atomic step, so threads (`--workers`, which
+    /// share one set of counters) can never admit more than `max` between them. The
+    /// slot is given back when the returned [`Slot`] is dropped.
+    pub fn admit(self: &Arc<Self>, max: Option<usize>) -> Option<Slot> {
+        let limit = max.unwrap_or(usize::MAX);
+        let before = self
+            .active
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit).then_some(n + 1)
+            })
+            .ok()?;
+        self.peak.fetch_max(before + 1, Ordering::Relaxed);
         self.accepted.fetch_add(1, Ordering::Relaxed);
-        let now = self.active.fetch_add(1, Ordering::Relaxed) + 1;
-        self.peak.fetch_max(now, Ordering::Relaxed);
-        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
+        Some(Slot {
+            counters: Arc::clone(self),
+            id: self.next_id.fetch_add(1, Ordering::Relaxed) + 1,
+        })
     }
 
     /// Bytes moved on some connection (counted as they flow).
@@ -56,17 +68,12 @@ impl Counters {
         }
     }
 
-    /// A connection ended (its bytes were already counted by [`Counters::flowed`]).
-    pub fn closed(&self) {
-        self.active.fetch_sub(1, Ordering::Relaxed);
-    }
-
     pub fn refused(&self) {
         self.refused.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn active(&self) -> usize {
-        self.active.load(Ordering::Relaxed)
+        self.active.load(Ordering::Acquire)
     }
 
     pub fn summary(&self, started: Instant) -> ServerSummary {
@@ -79,6 +86,29 @@ impl Counters {
             bytes_out: self.bytes_out.load(Ordering::Relaxed),
             duration: started.elapsed(),
         }
+    }
+}
+
+/// One open connection's place in the counters: its id, and the `--max-connections`
+/// slot it holds until it is dropped — whichever way the connection ends (closed,
+/// refused by the selector, its thread panicked, its process reaped), nobody has to
+/// remember to give the slot back.
+#[derive(Debug)]
+pub struct Slot {
+    counters: Arc<Counters>,
+    id: u64,
+}
+
+impl Slot {
+    /// The server-unique connection number.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.counters.active.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -179,4 +209,37 @@ pub fn report_live(out: &Output, s: &ServerSummary) {
             )
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_count_the_peak_and_respect_the_limit() {
+        let c = Arc::new(Counters::default());
+        let a = c.admit(Some(2)).unwrap();
+        let b = c.admit(Some(2)).unwrap();
+        assert_eq!((a.id(), b.id()), (1, 2));
+        assert!(c.admit(Some(2)).is_none(), "at the limit");
+        drop(a);
+        let d = c.admit(Some(2)).unwrap();
+        assert_eq!(d.id(), 3);
+        drop((b, d));
+        let s = c.summary(Instant::now());
+        assert_eq!((s.accepted, s.open, s.peak_connections), (3, 0, 2));
+    }
+
+    #[test]
+    fn threads_never_overshoot_the_limit() {
+        let c = Arc::new(Counters::default());
+        let held: Vec<Option<Slot>> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| (0..50).map(|_| c.admit(Some(10))).collect::<Vec<_>>()))
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(held.iter().flatten().count(), 10);
+        assert_eq!(c.summary(Instant::now()).peak_connections, 10);
+    }
 }

@@ -59,21 +59,21 @@ impl Hexdump {
     /// transfer it watches.
     pub fn record(&self, dir: Direction, bytes: &[u8]) {
         if !bytes.is_empty() {
-            self.write(&render(dir, bytes, &crate::output::now_rfc3339()));
+            self.write(&render(dir, bytes, &now()));
         }
     }
 
     /// Dump one chunk of connection `conn` (servers: `# TIME conn 3 > 5 bytes`).
     pub fn record_conn(&self, conn: u64, dir: Direction, bytes: &[u8]) {
         if !bytes.is_empty() {
-            let time = format!("{} conn {conn}", crate::output::now_rfc3339());
+            let time = format!("{} conn {conn}", now());
             self.write(&render(dir, bytes, &time));
         }
     }
 
     /// Dump one datagram to or from `peer` (`# TIME peer 1.2.3.4:5 > 5 bytes`).
     pub fn record_peer(&self, peer: &str, dir: Direction, bytes: &[u8]) {
-        let time = format!("{} peer {peer}", crate::output::now_rfc3339());
+        let time = format!("{} peer {peer}", now());
         self.write(&render(dir, bytes, &time));
     }
 
@@ -81,7 +81,7 @@ impl Hexdump {
     pub fn note_conn(&self, conn: u64, dir: Direction, what: &str) {
         self.write(&format!(
             "# {} conn {conn} {} {what}\n",
-            crate::output::now_rfc3339(),
+            now(),
             dir.marker()
         ));
     }
@@ -91,6 +91,11 @@ impl Hexdump {
             let _ = sink.write_all(text.as_bytes()).and_then(|_| sink.flush());
         }
     }
+}
+
+/// The time a chunk is stamped with: RFC 3339 with milliseconds, as JSON records.
+fn now() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
 }
 
 /// Render one chunk with its header line. Control characters in the label (a Unix

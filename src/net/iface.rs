@@ -27,56 +27,93 @@ pub struct Iface {
     pub broadcast: Option<Ipv4Addr>,
     pub up: bool,
     pub multicast: bool,
+    /// Every `IFF_*` flag any of its addresses reports (`IFF_RUNNING`: carrier).
+    pub flags: InterfaceFlags,
+    /// Every IPv4 and IPv6 address it has.
+    pub addrs: Vec<IpAddr>,
 }
 
 impl Iface {
+    /// Every interface, from one walk of `getifaddrs(3)` (one entry per address; an
+    /// interface with none still has one entry): the only place the list is read.
+    pub fn all() -> anyhow::Result<Vec<Iface>> {
+        let mut found: Vec<Iface> = Vec::new();
+        for ifa in nix::ifaddrs::getifaddrs().context("getifaddrs")? {
+            let at = match found.iter().position(|i| i.name == ifa.interface_name) {
+                Some(at) => at,
+                None => {
+                    let index =
+                        nix::net::if_::if_nametoindex(ifa.interface_name.as_str()).unwrap_or(0);
+                    found.push(Iface::empty(&ifa.interface_name, index));
+                    found.len() - 1
+                }
+            };
+            found[at].add(&ifa);
+        }
+        Ok(found)
+    }
+
     /// Look an interface up by name. An unknown name is a usage error (exit 2) that
     /// lists the interfaces that do exist.
     pub fn by_name(name: &str) -> anyhow::Result<Iface> {
-        let index = nix::net::if_::if_nametoindex(name).map_err(|_| {
-            let known = names().unwrap_or_default().join(", ");
+        let all = Iface::all()?;
+        let known = || {
+            let mut names: Vec<&str> = all.iter().map(|i| i.name.as_str()).collect();
+            names.sort();
+            names.join(", ")
+        };
+        let found = all.iter().find(|i| i.name == name && i.index != 0);
+        found.cloned().ok_or_else(|| {
             UsageError::invalid(format!(
-                "unknown interface {name:?} (this host has: {known})"
+                "unknown interface {name:?} (this host has: {})",
+                known()
             ))
-        })?;
-        let mut iface = Iface {
+            .into()
+        })
+    }
+
+    fn empty(name: &str, index: u32) -> Iface {
+        Iface {
             name: name.to_string(),
             index,
             ipv4: None,
             ipv6: None,
+            addrs: Vec::new(),
             broadcast: None,
             up: false,
             multicast: false,
-        };
-        for ifa in nix::ifaddrs::getifaddrs().context("getifaddrs")? {
-            if ifa.interface_name != name {
-                continue;
-            }
-            iface.up |= ifa.flags.contains(InterfaceFlags::IFF_UP);
-            iface.multicast |= ifa.flags.contains(InterfaceFlags::IFF_MULTICAST);
-            let addr = ifa.address.as_ref();
-            if let Some(v4) = addr.and_then(|a| a.as_sockaddr_in()) {
-                iface.ipv4.get_or_insert(v4.ip());
-                if ifa.flags.contains(InterfaceFlags::IFF_BROADCAST) {
-                    let given = ifa.broadcast.as_ref().and_then(|b| b.as_sockaddr_in());
-                    let mask = ifa.netmask.as_ref().and_then(|m| m.as_sockaddr_in());
-                    let brd = match (given.map(|b| b.ip()), mask.map(|m| m.ip())) {
-                        // `ip addr add 192.0.2.1/24` without `brd +` sets none, and
-                        // getifaddrs(3) then reports 0.0.0.0 or the address itself.
-                        (Some(b), _) if !b.is_unspecified() && b != v4.ip() => Some(b),
-                        (_, Some(m)) => directed_broadcast(v4.ip(), m),
-                        _ => None,
-                    };
-                    if let Some(b) = brd {
-                        iface.broadcast.get_or_insert(b);
-                    }
+            flags: InterfaceFlags::empty(),
+        }
+    }
+
+    /// Fold one `getifaddrs` entry (an address and the flags) into the interface.
+    fn add(&mut self, ifa: &nix::ifaddrs::InterfaceAddress) {
+        self.flags |= ifa.flags;
+        self.up |= ifa.flags.contains(InterfaceFlags::IFF_UP);
+        self.multicast |= ifa.flags.contains(InterfaceFlags::IFF_MULTICAST);
+        let addr = ifa.address.as_ref();
+        if let Some(v4) = addr.and_then(|a| a.as_sockaddr_in()) {
+            self.ipv4.get_or_insert(v4.ip());
+            self.addrs.push(IpAddr::V4(v4.ip()));
+            if ifa.flags.contains(InterfaceFlags::IFF_BROADCAST) {
+                let given = ifa.broadcast.as_ref().and_then(|b| b.as_sockaddr_in());
+                let mask = ifa.netmask.as_ref().and_then(|m| m.as_sockaddr_in());
+                let brd = match (given.map(|b| b.ip()), mask.map(|m| m.ip())) {
+                    // `ip addr add 192.0.2.1/24` without `brd +` sets none, and
+                    // getifaddrs(3) then reports 0.0.0.0 or the address itself.
+                    (Some(b), _) if !b.is_unspecified() && b != v4.ip() => Some(b),
+                    (_, Some(m)) => directed_broadcast(v4.ip(), m),
+                    _ => None,
+                };
+                if let Some(b) = brd {
+                    self.broadcast.get_or_insert(b);
                 }
             }
-            if let Some(v6) = addr.and_then(|a| a.as_sockaddr_in6()) {
-                iface.ipv6.get_or_insert(v6.ip());
-            }
         }
-        Ok(iface)
+        if let Some(v6) = addr.and_then(|a| a.as_sockaddr_in6()) {
+            self.ipv6.get_or_insert(v6.ip());
+            self.addrs.push(IpAddr::V6(v6.ip()));
+        }
     }
 
     /// Look an interface up by index (`if_indextoname(3)`), e.g. an IPv6 zone id.
@@ -118,13 +155,30 @@ pub fn directed_broadcast(ip: Ipv4Addr, mask: Ipv4Addr) -> Option<Ipv4Addr> {
 
 /// Names of all interfaces, for error messages.
 pub fn names() -> anyhow::Result<Vec<String>> {
-    let mut names: Vec<String> = nix::ifaddrs::getifaddrs()?
-        .map(|i| i.interface_name)
-        .collect();
-    names.dedup();
+    let mut names: Vec<String> = Iface::all()?.into_iter().map(|i| i.name).collect();
     names.sort();
-    names.dedup();
     Ok(names)
+}
+
+/// The loopback interface's index (`lo`, whatever it is called here).
+pub fn loopback_index() -> Option<u32> {
+    let all = Iface::all().ok()?;
+    all.iter()
+        .find(|i| i.flags.contains(InterfaceFlags::IFF_LOOPBACK))
+        .map(|i| i.index)
+}
+
+/// The index of the interface holding address `ip`.
+pub fn index_of_addr(ip: IpAddr) -> Option<u32> {
+    let all = Iface::all().ok()?;
+    all.iter().find(|i| i.addrs.contains(&ip)).map(|i| i.index)
+}
+
+/// Every address of every interface of this host.
+pub fn local_addrs() -> Vec<IpAddr> {
+    Iface::all()
+        .map(|all| all.into_iter().flat_map(|i| i.addrs).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

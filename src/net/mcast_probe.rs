@@ -4,19 +4,21 @@
 
 use std::io::{self, IoSliceMut};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::os::fd::AsRawFd;
-use std::time::Duration;
+use std::os::fd::{AsFd, AsRawFd};
+use std::time::{Duration, Instant};
 
 use nix::sys::socket::{
     ControlMessageOwned, MsgFlags, SockaddrStorage, recvmsg, setsockopt, sockopt,
 };
 use socket2::Socket;
 
-use crate::diag::multicast::group_listed;
+use crate::error::Interrupted;
 use crate::net::dgram::multicast::{Membership, multicast_bind_addr};
 use crate::net::dgram::socket::{DgramOpts, udp_bind};
 use crate::net::iface::Iface;
+use crate::net::signals::Shutdown;
 use crate::net::trace;
+use crate::net::wait::{Watch, Woke, wait as wait_for};
 
 /// A datagram seen on the group.
 #[derive(Debug, Clone)]
@@ -32,7 +34,7 @@ pub fn join_and_list(group: IpAddr, port: u16, iface: &str) -> anyhow::Result<bo
     let iface = Iface::by_name(iface)?;
     let sock = group_socket(group, port)?;
     let _joined = Membership::join(&sock, group, Some(&iface), None)?;
-    Ok(group_listed(group, &iface.name))
+    Ok(crate::net::igmp::listed(group, &iface.name))
 }
 
 /// A receiver's socket for `group:port`, shared with any other receivers there.
@@ -44,12 +46,14 @@ fn group_socket(group: IpAddr, port: u16) -> anyhow::Result<Socket> {
     udp_bind(multicast_bind_addr(SocketAddr::new(group, port)), &opts)
 }
 
-/// Wait up to `wait` for one datagram to `group:port`; `Ok(None)` when none came.
+/// Wait up to `wait` for one datagram to `group:port`; `Ok(None)` when none came,
+/// `Err(Interrupted)` when SIGINT/SIGTERM came first.
 pub fn receive_one(
     group: IpAddr,
     port: u16,
     iface: Option<&str>,
     wait: Duration,
+    shutdown: &Shutdown,
 ) -> anyhow::Result<Option<Seen>> {
     let iface = iface.map(Iface::by_name).transpose()?;
     let sock = group_socket(group, port)?;
@@ -57,8 +61,23 @@ pub fn receive_one(
     if group.is_ipv4() {
         setsockopt(&sock, sockopt::Ipv4RecvTtl, &true).map_err(io::Error::from)?;
     }
-    sock.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+    sock.set_nonblocking(true)?;
     trace::checkpoint("recvmsg", || vec![trace::fd(&sock)])?;
+    let deadline = Instant::now() + wait;
+    loop {
+        match wait_for(&mut [Watch::read(sock.as_fd())], shutdown, Some(deadline))? {
+            Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+            Woke::Timeout => return Ok(None),
+            Woke::Ready => {}
+        }
+        if let Some(seen) = recv_one(&sock)? {
+            return Ok(Some(seen));
+        }
+    }
+}
+
+/// One datagram with its TTL, if one is waiting.
+fn recv_one(sock: &Socket) -> anyhow::Result<Option<Seen>> {
     let mut buf = vec![0u8; 65536];
     let mut iov = [IoSliceMut::new(&mut buf)];
     let mut cmsg = nix::cmsg_space!(libc::c_int);

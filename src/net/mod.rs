@@ -8,6 +8,7 @@ pub mod bpf;
 pub mod dgram;
 pub mod hexdump;
 pub mod iface;
+pub mod igmp;
 pub mod io;
 pub mod keepalive;
 pub mod limits;
@@ -20,7 +21,7 @@ pub mod signals;
 pub mod socket;
 pub mod trace;
 pub mod unix;
-pub mod unix_dgram;
+pub mod wait;
 
 pub use addr::{Family, HostPort, UnixTarget};
 pub use services::Transport;

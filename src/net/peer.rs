@@ -12,9 +12,49 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use socket2::SockAddr;
+use socket2::{SockAddr, Socket};
 
-pub use crate::net::unix::PeerCred;
+/// Credentials of the process at the other end of a Unix socket: `SO_PEERCRED` on a
+/// stream connection, `SCM_CREDENTIALS` on a datagram (unix(7)), vouched for by the
+/// kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PeerCred {
+    pub pid: i32,
+    pub uid: u32,
+    pub gid: u32,
+}
+
+impl fmt::Display for PeerCred {
+    /// `pid 42 uid 0 gid 0`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "pid {} uid {} gid {}", self.pid, self.uid, self.gid)
+    }
+}
+
+impl PeerCred {
+    /// The credentials as JSON fields for events.
+    pub fn json(&self) -> Value {
+        json!({"pid": self.pid, "uid": self.uid, "gid": self.gid})
+    }
+}
+
+/// `getsockopt(SO_PEERCRED)` (unix(7)); `None` for non-Unix or unconnected sockets.
+pub fn peer_cred(sock: &Socket) -> Option<PeerCred> {
+    if !sock.local_addr().is_ok_and(|a| a.is_unix()) {
+        return None;
+    }
+    let c = nix::sys::socket::getsockopt(sock, nix::sys::socket::sockopt::PeerCredentials).ok()?;
+    Some(PeerCred {
+        pid: c.pid(),
+        uid: c.uid(),
+        gid: c.gid(),
+    })
+}
+
+/// Render any socket address: `1.2.3.4:5`, `[::1]:5`, a path, `@abstract`, `unnamed`.
+pub fn sockaddr_label(addr: &SockAddr) -> String {
+    Peer::from_sockaddr(addr, None).to_string()
+}
 
 /// The name of a Unix socket address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -65,6 +105,18 @@ impl Peer {
         Peer::Unix { name, cred }
     }
 
+    /// The peer of a connection `accept(2)` returned: its address, and for a Unix
+    /// connection (whose client is usually unnamed) the kernel's `SO_PEERCRED`, so an
+    /// engine logs who connected without knowing Unix sockets.
+    pub fn accepted(sock: &Socket, addr: &SockAddr) -> Peer {
+        let cred = if addr.is_unix() {
+            peer_cred(sock)
+        } else {
+            None
+        };
+        Peer::from_sockaddr(addr, cred)
+    }
+
     /// The IP address and port, for an Internet peer.
     pub fn inet(&self) -> Option<SocketAddr> {
         match self {
@@ -106,7 +158,7 @@ impl fmt::Display for Peer {
     /// otherwise its path, `@name` or `unnamed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Peer::Inet(a) => write!(f, "{a}"),
+            Peer::Inet(a) => f.write_str(&super::addr::display(a)),
             Peer::Unix {
                 cred: Some(c),
                 name: UnixName::Unnamed,
@@ -169,6 +221,12 @@ mod tests {
         );
         let inet: Peer = "10.0.0.1:1".parse::<SocketAddr>().unwrap().into();
         assert_eq!(inet.json_fields(), json!({"peer": "10.0.0.1:1"}));
+    }
+
+    #[test]
+    fn labels_for_unix_addresses() {
+        let a = SockAddr::unix("/tmp/x.sock").unwrap();
+        assert_eq!(sockaddr_label(&a), "/tmp/x.sock");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The netcat relay: stdin → socket and socket → stdout at the same time, on one
-//! thread with `poll(2)`.
+//! thread with `poll(2)` ([`crate::net::wait`]).
 //!
 //! TCP is full duplex and each direction ends on its own. When stdin ends we
 //! `shutdown(SHUT_WR)` (the peer reads EOF, our FIN) but keep reading; when the peer's
@@ -15,18 +15,18 @@
 //! `/dev/null`, which epoll refuses; a closed fd 0 reads as end of input.
 
 use std::io::{self, Write};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
 
-use crate::error::Interrupted;
+use crate::error::{Interrupted, stdout_error};
 use crate::net::hexdump::{Direction, Hexdump};
 use crate::net::io::{peer_gone, read_retry, would_block, write_all};
-use crate::net::signals::{Shutdown, StatsRequest};
+use crate::net::signals::Shutdown;
+use crate::net::wait::{Watch, Woke, wait};
 
 const CHUNK: usize = 64 * 1024;
 
@@ -62,26 +62,19 @@ pub struct RelayStats {
     pub received: u64,
 }
 
-/// Signals the relay listens for besides its two streams.
-#[derive(Default, Clone, Copy)]
-pub struct RelaySignals<'a> {
-    /// SIGINT/SIGTERM: stop with [`Interrupted`].
-    pub shutdown: Option<&'a Shutdown>,
-    /// SIGUSR1: call `on_stats` with the counts so far (`--stats`).
-    pub stats: Option<(&'a StatsRequest, &'a dyn Fn(RelayStats))>,
-}
-
 /// Copy between stdin/stdout and `sock` until both directions are done.
 ///
 /// Returns an [`Interrupted`] error on SIGINT/SIGTERM, an idle-timeout error after
-/// `-w` of silence, and the socket error (reset, …) otherwise.
+/// `-w` of silence, [`StdoutClosed`](crate::error::StdoutClosed) when our reader went
+/// away, and the socket error (reset, …) otherwise. SIGUSR1 calls `on_stats` with the
+/// counts so far (`--stats`), or is ignored without it.
 pub fn relay(
     sock: &Socket,
     opts: &RelayOpts,
     stdin_state: &mut StdinState,
-    signals: RelaySignals<'_>,
+    shutdown: &Shutdown,
+    on_stats: Option<&dyn Fn(RelayStats)>,
 ) -> anyhow::Result<RelayStats> {
-    let shutdown = signals.shutdown;
     sock.set_nonblocking(true)
         .context("set the socket non-blocking")?;
     let stdin = io::stdin();
@@ -106,6 +99,11 @@ pub fn relay(
         eof_at = Some(Instant::now());
     }
 
+    // A report asked for just before the session began (while a listener waited
+    // for its connection) is answered now, not at the next wake-up.
+    if let (true, Some(report)) = (shutdown.take_stats_request(), on_stats) {
+        report(stats);
+    }
     loop {
         let send_done = !sending && offset >= pending.len();
         if send_done && !receiving {
@@ -132,59 +130,33 @@ pub fn relay(
 
         let want_stdin = sending && offset >= pending.len();
         let want_sock_out = offset < pending.len();
-        let mut sock_flags = PollFlags::empty();
-        if receiving {
-            sock_flags |= PollFlags::POLLIN;
+        let mut watches = Vec::with_capacity(2);
+        watches.push(Watch::new(sock.as_fd(), receiving, want_sock_out));
+        if want_stdin {
+            watches.push(Watch::read(stdin.as_fd()));
         }
-        if want_sock_out {
-            sock_flags |= PollFlags::POLLOUT;
-        }
-        let stdin_fd: BorrowedFd<'_> = stdin.as_fd();
-        let mut fds = Vec::with_capacity(3);
-        fds.push(PollFd::new(sock.as_fd(), sock_flags));
-        let stdin_slot = want_stdin.then(|| {
-            fds.push(PollFd::new(stdin_fd, PollFlags::POLLIN));
-            fds.len() - 1
-        });
-        let signal_slot = shutdown.map(|s| {
-            fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
-            fds.len() - 1
-        });
-        let stats_slot = signals.stats.map(|(s, _)| {
-            fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
-            fds.len() - 1
-        });
-
-        let timeout = next_timeout(opts, eof_at, last_activity);
-        match poll(&mut fds, timeout) {
-            Ok(_) => {}
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => return Err(anyhow!(e).context("poll")),
-        }
-        if let (Some(slot), Some(s)) = (signal_slot, shutdown) {
-            if fds[slot].any() == Some(true) {
-                s.drain();
-            }
-            if s.requested().is_some() {
-                s.drain();
-                return Err(Interrupted.into());
+        match wait(
+            &mut watches,
+            shutdown,
+            next_deadline(opts, eof_at, last_activity),
+        )
+        .context("wait for the socket and stdin")?
+        {
+            Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+            // The limits at the top of the loop say what a timeout means.
+            Woke::Timeout => continue,
+            Woke::Ready => {
+                if let (true, Some(report)) = (shutdown.take_stats_request(), on_stats) {
+                    report(stats);
+                }
             }
         }
-        if let (Some(slot), Some((req, report))) = (stats_slot, signals.stats) {
-            if fds[slot].any() == Some(true) {
-                req.drain();
-                report(stats);
-            }
-        }
-        let sock_ev = fds[0].revents().unwrap_or(PollFlags::empty());
-        let stdin_ev = stdin_slot
-            .and_then(|i| fds[i].revents())
-            .unwrap_or(PollFlags::empty());
+        let sock_ready = watches[0].readable();
+        let stdin_ready = watches.get(1).is_some_and(Watch::ready);
+        let stdin_closed = watches.get(1).is_some_and(Watch::invalid);
 
         // Socket → stdout.
-        if receiving
-            && sock_ev.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR)
-        {
+        if receiving && sock_ready {
             match read_retry(&mut &*sock, &mut buf) {
                 Ok(0) => receiving = false,
                 Ok(n) => {
@@ -194,13 +166,9 @@ pub fn relay(
                         dump.record(Direction::Received, &buf[..n]);
                     }
                     let mut out = stdout.lock();
-                    if let Err(e) = write_all(&mut out, &buf[..n]).and_then(|_| out.flush()) {
-                        if e.kind() == io::ErrorKind::BrokenPipe {
-                            // Whoever read our stdout is gone (`| head`): a normal end.
-                            return Ok(stats);
-                        }
-                        return Err(anyhow!(e).context("write to stdout"));
-                    }
+                    write_all(&mut out, &buf[..n])
+                        .and_then(|_| out.flush())
+                        .map_err(stdout_error)?;
                 }
                 Err(e) if would_block(&e) => {}
                 Err(e) if peer_gone(&e) => bail!("connection reset by peer"),
@@ -209,8 +177,8 @@ pub fn relay(
         }
 
         // stdin → pending.
-        if want_stdin && !stdin_ev.is_empty() {
-            let eof = if stdin_ev.contains(PollFlags::POLLNVAL) {
+        if want_stdin && stdin_ready {
+            let eof = if stdin_closed {
                 true
             } else {
                 match read_retry(&mut stdin.lock(), &mut buf) {
@@ -272,20 +240,13 @@ fn half_close(sock: &Socket, fin_sent: &mut bool) {
     }
 }
 
-fn next_timeout(opts: &RelayOpts, eof_at: Option<Instant>, last: Instant) -> PollTimeout {
-    let mut wait: Option<Duration> = None;
-    let mut consider = |d: Duration| wait = Some(wait.map_or(d, |w| w.min(d)));
-    if let (Some(at), Some(limit)) = (eof_at, opts.eof_timeout) {
-        consider(limit.saturating_sub(at.elapsed()));
-    }
-    if let Some(limit) = opts.idle_timeout {
-        consider(limit.saturating_sub(last.elapsed()));
-    }
-    match wait {
-        None => PollTimeout::NONE,
-        Some(d) => {
-            let ms = d.as_millis().clamp(1, i32::MAX as u128) as i32;
-            PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX)
-        }
+/// When the relay must look at its limits again: the sooner of the `--eof-timeout`
+/// and `-w` deadlines, if any.
+fn next_deadline(opts: &RelayOpts, eof_at: Option<Instant>, last: Instant) -> Option<Instant> {
+    let eof = eof_at.zip(opts.eof_timeout).map(|(at, limit)| at + limit);
+    let idle = opts.idle_timeout.map(|limit| last + limit);
+    match (eof, idle) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }

@@ -3,18 +3,24 @@
 //! * `SIGPIPE`: writing to a socket whose peer has gone raises it, and its default
 //!   action kills the process. A server must survive that, so it is ignored and the
 //!   write fails with `EPIPE` for that one connection instead.
-//! * `SIGINT`/`SIGTERM`: a server stops cleanly. [`Shutdown`] turns them into a flag
-//!   plus a self-pipe: a readable file descriptor that select, poll and epoll loops
-//!   watch beside their sockets, so a blocked `wait` wakes up at once.
+//! * `SIGINT`/`SIGTERM`: stop. `SIGUSR1`: "print your counters now" (as `dd` does).
+//!   [`Shutdown`] catches all three through one self-pipe: a flag per meaning plus a
+//!   readable file descriptor that select, poll and epoll loops watch beside their
+//!   sockets, so a blocked wait wakes at once. A command creates exactly one, before
+//!   its setup, and hands `&Shutdown` to whatever loop it runs; nothing else in nettool
+//!   installs a handler for these signals, so no long-running command can die of
+//!   SIGUSR1 — a loop that has no counters to print just lets the request go.
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
 
 use signal_hook::SigId;
 use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
+
+use crate::error::Interrupted;
 
 /// Make sure `SIGPIPE` is ignored for the whole process (the Rust runtime already does
 /// this before `main`; saying it again documents that nettool relies on it).
@@ -25,93 +31,87 @@ pub fn ignore_sigpipe() {
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) };
 }
 
-/// SIGINT/SIGTERM that arrived before any [`Shutdown`] existed, once
-/// [`hold_termination`] was called.
-static PENDING: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
-
-/// From now on SIGINT/SIGTERM no longer kill the process at once: they are remembered
-/// and the next [`Shutdown`] installed sees them. A server calls this before it prints
-/// `listening on` (see `Output::listening`), so a script that signals it right after
-/// reading that line always gets a clean stop, never the default death — even if the
-/// signal lands before the engine has installed its own handler. Every command that
-/// prints the line stops through a [`Shutdown`].
-pub fn hold_termination() {
-    PENDING.get_or_init(|| {
-        let pending = Arc::new(AtomicUsize::new(0));
-        for sig in [SIGINT, SIGTERM] {
-            let _ = signal_hook::flag::register_usize(sig, Arc::clone(&pending), sig as usize);
-        }
-        pending
-    });
-}
-
-/// SIGINT/SIGTERM caught as a flag and a wake-up file descriptor.
+/// SIGINT/SIGTERM (stop) and SIGUSR1 (report) caught as flags and one wake-up descriptor.
+///
+/// A stop is sticky: once SIGINT or SIGTERM has arrived, [`drain`](Self::drain) leaves
+/// the descriptor readable, so every loop watching it (the `--workers` threads, the
+/// load generator's threads) wakes and stops, whichever of them emptied it first.
 pub struct Shutdown {
     signal: Arc<AtomicUsize>,
-    stats: Arc<std::sync::atomic::AtomicBool>,
+    stats: Arc<AtomicBool>,
     wake_read: UnixStream,
+    wake_write: UnixStream,
     ids: Vec<SigId>,
 }
 
 impl Shutdown {
-    /// Catch SIGINT and SIGTERM until this value is dropped.
+    /// Catch SIGINT, SIGTERM and SIGUSR1 until this value is dropped.
     pub fn install() -> io::Result<Self> {
-        Self::install_with(false)
-    }
-
-    /// As [`Shutdown::install`], and also catch SIGUSR1 as a request for statistics
-    /// (servers): it wakes the same descriptor; [`Shutdown::take_stats_request`] tells.
-    pub fn install_with_stats() -> io::Result<Self> {
-        Self::install_with(true)
-    }
-
-    fn install_with(stats_on_usr1: bool) -> io::Result<Self> {
         let (wake_read, wake_write) = UnixStream::pair()?;
         wake_read.set_nonblocking(true)?;
+        wake_write.set_nonblocking(true)?;
         let signal = Arc::new(AtomicUsize::new(0));
         let stats = Arc::new(AtomicBool::new(false));
         let mut ids = Vec::new();
+        // The flag first, the wake-up byte second (signal-hook runs a signal's actions
+        // in registration order): whoever wakes finds the flag already set.
         for sig in [SIGINT, SIGTERM] {
             ids.push(signal_hook::flag::register_usize(
                 sig,
                 Arc::clone(&signal),
                 sig as usize,
             )?);
+        }
+        ids.push(signal_hook::flag::register(SIGUSR1, Arc::clone(&stats))?);
+        for sig in [SIGINT, SIGTERM, SIGUSR1] {
             ids.push(signal_hook::low_level::pipe::register(
                 sig,
                 wake_write.try_clone()?,
             )?);
         }
-        if stats_on_usr1 {
-            ids.push(signal_hook::flag::register(SIGUSR1, Arc::clone(&stats))?);
-            ids.push(signal_hook::low_level::pipe::register(
-                SIGUSR1,
-                wake_write.try_clone()?,
-            )?);
-        }
-        if let Some(sig) = PENDING
-            .get()
-            .map(|p| p.load(Ordering::SeqCst))
-            .filter(|&s| s != 0)
-        {
-            // Signalled before we were listening for it: act as if it came now.
-            signal.store(sig, Ordering::SeqCst);
-            let _ = (&wake_write).write(&[0]);
-        }
-        Ok(Shutdown {
+        let shutdown = Shutdown {
             signal,
             stats,
             wake_read,
+            wake_write,
             ids,
+        };
+        // A signal that came between a flag's registration and its pipe's set the flag
+        // but wrote no byte: wake whoever waits now, or its request would sit unseen.
+        if shutdown.requested().is_some() || shutdown.stats.load(Ordering::SeqCst) {
+            let _ = (&shutdown.wake_write).write(&[0]);
+        }
+        Ok(shutdown)
+    }
+
+    /// A shutdown no signal reaches: it stops only through [`Shutdown::request`]. For
+    /// loops driven from code (unit tests, which share one process and must not raise
+    /// real signals at each other).
+    pub fn detached() -> io::Result<Self> {
+        let (wake_read, wake_write) = UnixStream::pair()?;
+        wake_read.set_nonblocking(true)?;
+        wake_write.set_nonblocking(true)?;
+        Ok(Shutdown {
+            signal: Arc::new(AtomicUsize::new(0)),
+            stats: Arc::new(AtomicBool::new(false)),
+            wake_read,
+            wake_write,
+            ids: Vec::new(),
         })
     }
 
-    /// Whether SIGUSR1 asked for statistics since the last call.
-    pub fn take_stats_request(&self) -> bool {
-        self.stats.swap(false, Ordering::SeqCst)
+    /// Act as if signal `sig` had arrived: SIGUSR1 asks for statistics, anything else
+    /// asks to stop. Wakes a loop asleep on [`as_fd`](AsFd::as_fd).
+    pub fn request(&self, sig: i32) {
+        if sig == SIGUSR1 {
+            self.stats.store(true, Ordering::SeqCst);
+        } else {
+            self.signal.store(sig as usize, Ordering::SeqCst);
+        }
+        let _ = (&self.wake_write).write(&[0]);
     }
 
-    /// The signal number that asked us to stop, if one has arrived.
+    /// The signal number that asked us to stop (SIGINT or SIGTERM), if one has arrived.
     pub fn requested(&self) -> Option<i32> {
         match self.signal.load(Ordering::SeqCst) {
             0 => None,
@@ -119,25 +119,29 @@ impl Shutdown {
         }
     }
 
-    /// Whether the stop came from SIGINT (clients then exit with 130).
-    pub fn by_sigint(&self) -> bool {
-        self.requested() == Some(SIGINT)
+    /// `Err(Interrupted)` once a stop was requested: how clients and receivers end
+    /// (exit status 128 + the signal number).
+    pub fn check(&self) -> Result<(), Interrupted> {
+        match self.requested() {
+            Some(signal) => Err(Interrupted { signal }),
+            None => Ok(()),
+        }
     }
 
-    /// A shareable handle to the flag, for threads that only need to check it.
-    pub fn flag(&self) -> ShutdownFlag {
-        ShutdownFlag(Arc::clone(&self.signal))
+    /// Whether SIGUSR1 asked for statistics since the last call.
+    pub fn take_stats_request(&self) -> bool {
+        self.stats.swap(false, Ordering::SeqCst)
     }
 
-    /// Empty the self-pipe after a wake-up (level-triggered loops would spin otherwise).
+    /// Empty the self-pipe after a wake-up (level-triggered loops would spin
+    /// otherwise). After a stop request it is re-armed with one byte, so other loops
+    /// watching the same descriptor still see it.
     pub fn drain(&self) {
         let mut buf = [0u8; 64];
         while matches!((&self.wake_read).read(&mut buf), Ok(n) if n > 0) {}
-    }
-
-    /// The raw wake-up descriptor, for loops that build fd sets.
-    pub fn raw_fd(&self) -> RawFd {
-        self.wake_read.as_raw_fd()
+        if self.requested().is_some() {
+            let _ = (&self.wake_write).write(&[0]);
+        }
     }
 }
 
@@ -152,50 +156,6 @@ impl Drop for Shutdown {
         for id in self.ids.drain(..) {
             signal_hook::low_level::unregister(id);
         }
-    }
-}
-
-/// SIGUSR1 as a readable descriptor: "print your statistics now" (`--stats`), as
-/// `dd` does with SIGUSR1. Without this handler SIGUSR1 would kill the process.
-pub struct StatsRequest {
-    wake_read: UnixStream,
-    id: SigId,
-}
-
-impl StatsRequest {
-    pub fn install() -> io::Result<Self> {
-        let (wake_read, wake_write) = UnixStream::pair()?;
-        wake_read.set_nonblocking(true)?;
-        let id = signal_hook::low_level::pipe::register(SIGUSR1, wake_write)?;
-        Ok(StatsRequest { wake_read, id })
-    }
-
-    /// Empty the pipe after a wake-up.
-    pub fn drain(&self) {
-        let mut buf = [0u8; 64];
-        while matches!((&self.wake_read).read(&mut buf), Ok(n) if n > 0) {}
-    }
-}
-
-impl AsFd for StatsRequest {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.wake_read.as_fd()
-    }
-}
-
-impl Drop for StatsRequest {
-    fn drop(&mut self) {
-        signal_hook::low_level::unregister(self.id);
-    }
-}
-
-/// A cloneable view of the stop request, for worker threads.
-#[derive(Clone)]
-pub struct ShutdownFlag(Arc<AtomicUsize>);
-
-impl ShutdownFlag {
-    pub fn requested(&self) -> bool {
-        self.0.load(Ordering::SeqCst) != 0
     }
 }
 
@@ -218,21 +178,48 @@ mod tests {
         unsafe { std::mem::zeroed() }
     }
 
+    fn readable(s: &Shutdown) -> bool {
+        let mut buf = [0u8; 1];
+        nix::sys::socket::recv(
+            std::os::fd::AsRawFd::as_raw_fd(&s.wake_read),
+            &mut buf,
+            nix::sys::socket::MsgFlags::MSG_PEEK,
+        )
+        .is_ok_and(|n| n > 0)
+    }
+
+    /// One test for every signal: they are process-wide, so tests that raise them
+    /// must not run in parallel with each other.
     #[test]
-    fn sigterm_sets_flag_and_wakes_fd() {
-        hold_termination();
+    fn a_detached_shutdown_stops_on_request() {
+        let s = Shutdown::detached().unwrap();
+        s.request(SIGUSR1);
+        assert!(readable(&s) && s.take_stats_request() && s.requested().is_none());
+        s.drain();
+        s.request(SIGINT);
+        assert_eq!(s.check().unwrap_err().signal, SIGINT);
+    }
+
+    #[test]
+    fn usr1_reports_and_term_stops_stickily() {
         let s = Shutdown::install().unwrap();
         assert_eq!(s.requested(), None);
+        assert!(s.check().is_ok());
+
+        // SIGUSR1: a report request, not a stop; the process survives it.
+        signal_hook::low_level::raise(SIGUSR1).unwrap();
+        assert!(readable(&s));
+        s.drain();
+        assert!(!readable(&s), "drained");
+        assert!(s.take_stats_request());
+        assert!(!s.take_stats_request(), "taken once");
+        assert_eq!(s.requested(), None);
+
+        // SIGTERM: the stop, and the descriptor stays readable after a drain.
         signal_hook::low_level::raise(SIGTERM).unwrap();
         assert_eq!(s.requested(), Some(SIGTERM));
-        let mut buf = [0u8; 1];
-        assert!((&s.wake_read).read(&mut buf).is_ok());
+        assert_eq!(s.check().unwrap_err().signal, SIGTERM);
         s.drain();
-        // Once termination is held, a Shutdown installed after the signal (an engine's,
-        // after the command's) sees it.
-        drop(s);
-        let later = Shutdown::install().unwrap();
-        assert_eq!(later.requested(), Some(SIGTERM));
-        assert!((&later.wake_read).read(&mut buf).is_ok());
+        assert!(readable(&s), "a stop re-arms the wake-up");
     }
 }

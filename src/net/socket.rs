@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
+use crate::net::peer::{Peer, sockaddr_label};
 use crate::net::{addr, trace};
 use crate::os_error::{self, Op, Target};
 
@@ -137,7 +138,8 @@ pub fn new_socket(domain: Domain, ty: Type, protocol: Option<Protocol>) -> io::R
     )
 }
 
-/// `setsockopt(2)` of a boolean option, traced with its C level and name.
+/// `setsockopt(2)` of a boolean option, traced with its C level and name (the value
+/// shown as strace does, 0 or 1).
 pub fn set_bool_opt(
     sock: &Socket,
     level: &str,
@@ -145,18 +147,7 @@ pub fn set_bool_opt(
     on: bool,
     set: impl FnOnce(&Socket, bool) -> io::Result<()>,
 ) -> io::Result<()> {
-    trace::call(
-        "setsockopt",
-        || {
-            vec![
-                trace::fd(sock),
-                level.into(),
-                name.into(),
-                u8::from(on).to_string(),
-            ]
-        },
-        || set(sock, on),
-    )
+    set_int_opt(sock, level, name, u8::from(on), |s, _| set(s, on))
 }
 
 /// `setsockopt(2)` of an integer option, traced.
@@ -240,32 +231,6 @@ pub fn local_label(sock: &Socket) -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-/// Render any socket address: `1.2.3.4:5`, `[::1]:5`, a path, `@abstract`, `unnamed`.
-pub fn sockaddr_label(addr: &SockAddr) -> String {
-    if let Some(inet) = addr.as_socket() {
-        return super::addr::display(&inet);
-    }
-    if let Some(path) = addr.as_pathname() {
-        return path.display().to_string();
-    }
-    if let Some(name) = addr.as_abstract_namespace() {
-        return format!("@{}", String::from_utf8_lossy(name));
-    }
-    "unnamed".to_string()
-}
-
-/// How engines and listeners name an accepted peer: its address, or for a Unix
-/// connection (whose client is usually unnamed) the kernel's `SO_PEERCRED` label
-/// `pid P uid U gid G`, so every engine logs who connected without knowing Unix sockets.
-pub fn peer_label(sock: &Socket, addr: &SockAddr) -> String {
-    if addr.is_unix() {
-        if let Some(cred) = crate::net::unix::peer_cred(sock) {
-            return cred.to_string();
-        }
-    }
-    sockaddr_label(addr)
-}
-
 /// Connect to the first address that answers, each attempt bounded by `timeout`.
 /// The error names the last address tried and why, e.g. `connect to 127.0.0.1:9:
 /// connection refused`.
@@ -325,62 +290,46 @@ pub fn connect_error(
     os_error::error(what, Op::Connect, target, err)
 }
 
-/// Wait for one connection on a blocking-style listener, giving up after `timeout` or
-/// when SIGINT/SIGTERM arrives (`Ok(None)`). Used by netcat-style `listen`.
+/// Wait for one connection on a blocking-style listener, giving up after `timeout`
+/// (an error) or when SIGINT/SIGTERM arrives (`Err(Interrupted)`). Used by
+/// netcat-style `listen`.
 pub fn accept_wait(
     listener: &Socket,
     timeout: Option<Duration>,
     shutdown: &crate::net::signals::Shutdown,
-) -> anyhow::Result<Option<(Socket, String)>> {
-    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+) -> anyhow::Result<(Socket, Peer)> {
+    use crate::net::wait::{Watch, Woke, wait};
     use std::os::fd::AsFd;
     trace::checkpoint("accept4", || {
         vec![trace::fd(listener), "SOCK_CLOEXEC".into()]
     })?;
     let deadline = timeout.map(|t| std::time::Instant::now() + t);
     loop {
-        if shutdown.requested().is_some() {
-            return Ok(None);
+        let mut watch = [Watch::read(listener.as_fd())];
+        match wait(&mut watch, shutdown, deadline).context("wait on the listener")? {
+            Woke::Stop(signal) => return Err(crate::error::Interrupted { signal }.into()),
+            Woke::Timeout => anyhow::bail!(
+                "no connection within {}",
+                crate::text::duration(timeout.unwrap_or_default())
+            ),
+            Woke::Ready if !watch[0].ready() => continue,
+            Woke::Ready => {}
         }
-        let wait = match deadline {
-            None => PollTimeout::NONE,
-            Some(d) => {
-                let left = d.saturating_duration_since(std::time::Instant::now());
-                if left.is_zero() {
-                    anyhow::bail!(
-                        "no connection within {}",
-                        crate::text::duration(timeout.unwrap_or_default())
-                    );
-                }
-                PollTimeout::try_from(left.as_millis().clamp(1, i32::MAX as u128) as i32)
-                    .unwrap_or(PollTimeout::MAX)
+        match trace::action(
+            "accept4",
+            || vec![trace::fd(listener), "SOCK_CLOEXEC".into()],
+            || listener.accept(),
+        ) {
+            Ok((sock, addr)) => {
+                let peer = Peer::accepted(&sock, &addr);
+                return Ok((sock, peer));
             }
-        };
-        let mut fds = [
-            PollFd::new(listener.as_fd(), PollFlags::POLLIN),
-            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        match poll(&mut fds, wait) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow!(e).context("poll on the listener")),
-        }
-        if fds[0].any() == Some(true) {
-            match trace::action(
-                "accept4",
-                || vec![trace::fd(listener), "SOCK_CLOEXEC".into()],
-                || listener.accept(),
-            ) {
-                Ok((sock, addr)) => {
-                    let label = peer_label(&sock, &addr);
-                    return Ok(Some((sock, label)));
-                }
-                Err(e)
-                    if matches!(
-                        e.raw_os_error(),
-                        Some(libc::EAGAIN | libc::EINTR | libc::ECONNABORTED)
-                    ) => {}
-                Err(e) => return Err(anyhow::Error::new(e).context("accept")),
-            }
+            Err(e)
+                if matches!(
+                    e.raw_os_error(),
+                    Some(libc::EAGAIN | libc::EINTR | libc::ECONNABORTED)
+                ) => {}
+            Err(e) => return Err(anyhow::Error::new(e).context("accept")),
         }
     }
 }
@@ -425,11 +374,5 @@ mod tests {
                 "connect to {addr}: connection refused; nothing listens on {addr} (is the server running?)"
             )
         );
-    }
-
-    #[test]
-    fn labels_for_unix_addresses() {
-        let a = SockAddr::unix("/tmp/x.sock").unwrap();
-        assert_eq!(sockaddr_label(&a), "/tmp/x.sock");
     }
 }

@@ -9,15 +9,17 @@
 //! the explanation is about) and stops before the first *action* that would talk to
 //! the network or wait for it (connect, send, accept, the event loop): [`action`]
 //! returns a [`DryRunStop`] error there, which the binary treats as success.
+//!
+//! This layer only makes the [`Record`]s; whoever switched tracing on ([`init`])
+//! decides how they are shown (the command line prints them as events).
 
-use std::fmt;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::sync::OnceLock;
 
 use serde_json::json;
 
-use crate::output::{Level, Output};
+pub use crate::error::DryRunStop;
 
 /// How much tracing the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,20 +32,32 @@ pub enum Mode {
     DryRun,
 }
 
+/// One socket call as `--explain` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record<'a> {
+    /// The C function: `socket`, `setsockopt`, `connect`, …
+    pub call: &'a str,
+    /// Its arguments as strace prints them.
+    pub args: &'a [String],
+    /// What it returned, as strace shows it (`3`, `0`, `-1 EADDRINUSE (Address in
+    /// use)`), with the JSON value beside it; `None` for a call `--dry-run` did not make.
+    pub result: Option<(String, serde_json::Value)>,
+}
+
+/// Where the records go.
+pub type Sink = Box<dyn Fn(&Record<'_>) + Send + Sync>;
+
 struct Tracer {
     mode: Mode,
-    out: Output,
+    sink: Sink,
 }
 
 static TRACER: OnceLock<Tracer> = OnceLock::new();
 
-/// Switch tracing on for this process (once, from `main`).
-pub fn init(mode: Mode, out: &Output) {
+/// Switch tracing on for this process (once, from `main`), every record to `sink`.
+pub fn init(mode: Mode, sink: Sink) {
     if mode != Mode::Off {
-        let _ = TRACER.set(Tracer {
-            mode,
-            out: out.clone().with_events_on_stderr(),
-        });
+        let _ = TRACER.set(Tracer { mode, sink });
     }
 }
 
@@ -52,32 +66,10 @@ pub fn enabled() -> bool {
     TRACER.get().is_some()
 }
 
-/// The marker error of `--dry-run`: "stopped on purpose before this call".
-#[derive(Debug)]
-pub struct DryRunStop {
-    pub call: String,
-}
-
-impl fmt::Display for DryRunStop {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "dry run: stopped before {}", self.call)
-    }
-}
-
-impl std::error::Error for DryRunStop {}
-
 /// True when an I/O error is the `--dry-run` stop itself (callers pass it on instead
 /// of wording it as a failure).
 pub fn is_stop(err: &io::Error) -> bool {
     err.get_ref().is_some_and(|inner| inner.is::<DryRunStop>())
-}
-
-/// True when `err` is the `--dry-run` stop (anywhere in its chain).
-pub fn is_dry_run_stop(err: &anyhow::Error) -> bool {
-    err.chain().any(|c| {
-        c.downcast_ref::<DryRunStop>().is_some()
-            || c.downcast_ref::<io::Error>().is_some_and(is_stop)
-    })
 }
 
 /// Make the setup call `f`, recording it as `name(args…) = result`.
@@ -107,13 +99,12 @@ pub fn action<T: TraceResult>(
     };
     if t.mode == Mode::DryRun {
         let args = args();
+        (t.sink)(&Record {
+            call: name,
+            args: &args,
+            result: None,
+        });
         let text = format!("{name}({})", args.join(", "));
-        t.out.event(
-            Level::Info,
-            "syscall",
-            json!({"call": name, "args": args, "result": null, "dry_run": true}),
-            || format!("{text}   (dry run: not made)"),
-        );
         return Err(io::Error::other(DryRunStop { call: text }));
     }
     call(name, args, f)
@@ -166,13 +157,11 @@ fn outcome<T: TraceResult>(result: &io::Result<T>) -> (String, serde_json::Value
 }
 
 fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::Result<T>) {
-    let (shown, value) = outcome(result);
-    t.out.event(
-        Level::Info,
-        "syscall",
-        json!({"call": name, "args": args, "result": value}),
-        || format!("{name}({}) = {shown}", args.join(", ")),
-    );
+    (t.sink)(&Record {
+        call: name,
+        args,
+        result: Some(outcome(result)),
+    });
 }
 
 /// How a call's successful result is shown (`= 3` for a new fd, `= 0` otherwise).
@@ -233,7 +222,7 @@ pub fn fd(s: &(impl AsRawFd + ?Sized)) -> String {
 
 /// `{sa_family=AF_INET, 127.0.0.1:80}`-style rendering of an address argument.
 pub fn addr(a: &socket2::SockAddr) -> String {
-    crate::net::socket::sockaddr_label(a)
+    crate::net::peer::sockaddr_label(a)
 }
 
 #[cfg(test)]
@@ -241,13 +230,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dry_run_stop_is_found_through_io_and_context() {
+    fn dry_run_stop_is_recognised_inside_io_errors() {
         let io_err = io::Error::other(DryRunStop {
             call: "connect(3)".into(),
         });
-        let err = anyhow::Error::new(io_err).context("connect to x");
-        assert!(is_dry_run_stop(&err));
-        assert!(!is_dry_run_stop(&anyhow::anyhow!("other")));
+        assert!(is_stop(&io_err));
+        assert!(!is_stop(&io::Error::other("other")));
     }
 
     #[test]

@@ -15,14 +15,13 @@
 //!   which end the server loop normally, remove it too).
 //!
 //! `SO_PEERCRED` (unix(7)) tells a stream server who connected: the pid, uid and gid of
-//! the peer process at `connect(2)` time, vouched for by the kernel.
+//! the peer process at `connect(2)` time, vouched for by the kernel
+//! ([`crate::net::peer::peer_cred`]).
 
-use std::fmt;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use crate::net::trace;
@@ -71,73 +70,6 @@ pub fn sockaddr(target: &UnixTarget) -> io::Result<SockAddr> {
 
 fn new_socket(kind: UnixKind) -> io::Result<Socket> {
     crate::net::socket::new_socket(Domain::UNIX, kind.socket_type(), None)
-}
-
-/// Credentials of the process at the other end of a Unix stream socket (`SO_PEERCRED`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PeerCred {
-    pub pid: i32,
-    pub uid: u32,
-    pub gid: u32,
-}
-
-impl fmt::Display for PeerCred {
-    /// The peer label engines print for a Unix connection: `pid 42 uid 0 gid 0`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "pid {} uid {} gid {}", self.pid, self.uid, self.gid)
-    }
-}
-
-impl FromStr for PeerCred {
-    type Err = ();
-
-    /// Read back a label written by `Display` (how engine logs recover the fields).
-    fn from_str(s: &str) -> Result<Self, ()> {
-        let mut it = s.split(' ');
-        let mut field = |name: &str| -> Result<&str, ()> {
-            (it.next() == Some(name)).then_some(()).ok_or(())?;
-            it.next().ok_or(())
-        };
-        let pid = field("pid")?.parse().map_err(|_| ())?;
-        let uid = field("uid")?.parse().map_err(|_| ())?;
-        let gid = field("gid")?.parse().map_err(|_| ())?;
-        if it.next().is_some() {
-            return Err(());
-        }
-        Ok(PeerCred { pid, uid, gid })
-    }
-}
-
-impl PeerCred {
-    /// The credentials as JSON fields for events.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::json!({"pid": self.pid, "uid": self.uid, "gid": self.gid})
-    }
-}
-
-/// JSON fields for a peer label: `{"peer": …}`, plus pid/uid/gid when the label is a
-/// Unix peer's SO_PEERCRED (`pid P uid U gid G`), so JSON readers get the numbers.
-pub fn peer_fields(peer: &str) -> serde_json::Value {
-    let mut fields = serde_json::json!({ "peer": peer });
-    if let Ok(cred) = peer.parse::<PeerCred>() {
-        fields["pid"] = cred.pid.into();
-        fields["uid"] = cred.uid.into();
-        fields["gid"] = cred.gid.into();
-    }
-    fields
-}
-
-/// `getsockopt(SO_PEERCRED)` (unix(7)); `None` for non-Unix or unconnected sockets.
-pub fn peer_cred(sock: &Socket) -> Option<PeerCred> {
-    if !sock.local_addr().is_ok_and(|a| a.is_unix()) {
-        return None;
-    }
-    let c = nix::sys::socket::getsockopt(sock, nix::sys::socket::sockopt::PeerCredentials).ok()?;
-    Some(PeerCred {
-        pid: c.pid(),
-        uid: c.uid(),
-        gid: c.gid(),
-    })
 }
 
 /// A socket file we created; removed on Drop if it is still ours (same device and
@@ -393,26 +325,16 @@ mod tests {
     }
 
     #[test]
-    fn peer_cred_labels_round_trip() {
-        let c = PeerCred {
-            pid: 42,
-            uid: 1000,
-            gid: 100,
-        };
-        assert_eq!(c.to_string(), "pid 42 uid 1000 gid 100");
-        assert_eq!("pid 42 uid 1000 gid 100".parse::<PeerCred>(), Ok(c));
-        assert!("127.0.0.1:5".parse::<PeerCred>().is_err());
-        assert!("pid 1 uid 2 gid 3 x".parse::<PeerCred>().is_err());
-    }
-
-    #[test]
     fn stream_bind_reports_our_own_pid_as_peer() {
         let dir = tempfile::tempdir().unwrap();
         let (path, t) = tmp_target(&dir, "s.sock");
         let b = unix_bind(&t, UnixKind::Stream, &UnixListenOpts::default()).unwrap();
         let c = unix_connect(&t, UnixKind::Stream, None).unwrap();
         let (srv, _) = b.sock.accept().unwrap();
-        assert_eq!(peer_cred(&srv).unwrap().pid, std::process::id() as i32);
+        assert_eq!(
+            super::super::peer::peer_cred(&srv).unwrap().pid,
+            std::process::id() as i32
+        );
         drop(c);
         drop(srv);
         assert!(path.exists());

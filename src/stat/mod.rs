@@ -6,10 +6,11 @@
 //! The old one is the text files under `/proc/net` ([`proc`]), which `netstat` reads.
 //! Both produce the same [`Socket`] rows; [`proc`] also maps socket inodes to the
 //! processes holding them (`-p`) by reading `/proc/PID/fd`. [`view`] renders rows as a
-//! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots, [`igmp`] lists multicast
-//! group memberships (`-g`), [`sockstat`] reads the kernel's totals for `-s`.
+//! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots,
+//! [`groups`] lists the multicast group memberships (`-g`) that [`crate::net::igmp`]
+//! reads, [`sockstat`] reads the kernel's totals for `-s`.
 
-pub mod igmp;
+pub mod groups;
 pub mod names;
 pub mod netlink;
 pub mod packets;

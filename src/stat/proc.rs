@@ -22,57 +22,31 @@ pub fn sockets(q: &Query) -> anyhow::Result<Vec<Socket>> {
     let mut rows = Vec::new();
     let v4 = q.family != Family::V6;
     let v6 = q.family != Family::V4;
+    // procfs has one entry type per protocol, with the same field names.
+    macro_rules! columns {
+        ($e:ident) => {
+            Columns {
+                state: $e.state.to_u8(),
+                queues: ($e.rx_queue, $e.tx_queue),
+                ends: ($e.local_address, $e.remote_address),
+                uid: $e.uid,
+                inode: $e.inode,
+            }
+        };
+    }
     if q.tcp {
-        for (on, v6, read) in [
-            (v4, false, procfs::net::tcp as fn() -> procfs::ProcResult<_>),
+        let tables = [
+            (v4, false, procfs::net::tcp as Table<_>),
             (v6, true, procfs::net::tcp6),
-        ] {
-            if !on {
-                continue;
-            }
-            for e in optional(read())? {
-                let Some(state) = State::from_kernel(e.state.to_u8()) else {
-                    continue;
-                };
-                rows.push(inet(
-                    Proto::Tcp,
-                    v6,
-                    state,
-                    e.rx_queue,
-                    e.tx_queue,
-                    e.local_address,
-                    e.remote_address,
-                    e.uid,
-                    e.inode,
-                ));
-            }
-        }
+        ];
+        inet_tables(&mut rows, Proto::Tcp, tables, |e| columns!(e))?;
     }
     if q.udp {
-        for (on, v6, read) in [
-            (v4, false, procfs::net::udp as fn() -> procfs::ProcResult<_>),
+        let tables = [
+            (v4, false, procfs::net::udp as Table<_>),
             (v6, true, procfs::net::udp6),
-        ] {
-            if !on {
-                continue;
-            }
-            for e in optional(read())? {
-                let Some(state) = State::from_kernel(e.state.to_u8()) else {
-                    continue;
-                };
-                rows.push(inet(
-                    Proto::Udp,
-                    v6,
-                    state,
-                    e.rx_queue,
-                    e.tx_queue,
-                    e.local_address,
-                    e.remote_address,
-                    e.uid,
-                    e.inode,
-                ));
-            }
-        }
+        ];
+        inet_tables(&mut rows, Proto::Udp, tables, |e| columns!(e))?;
     }
     if q.unix {
         match std::fs::read_to_string("/proc/net/unix") {
@@ -93,35 +67,54 @@ fn optional<T>(r: procfs::ProcResult<Vec<T>>) -> anyhow::Result<Vec<T>> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn inet(
-    proto: Proto,
-    v6: bool,
-    state: State,
-    recv_q: u32,
-    send_q: u32,
-    local: SocketAddr,
-    peer: SocketAddr,
+/// A `procfs` reader of one /proc/net table.
+type Table<E> = fn() -> procfs::ProcResult<Vec<E>>;
+
+/// The columns of /proc/net/{tcp,udp}{,6} that a row is made of.
+struct Columns {
+    state: u8,
+    /// Receive and send queue.
+    queues: (u32, u32),
+    /// Local and remote address.
+    ends: (SocketAddr, SocketAddr),
     uid: u32,
     inode: u64,
-) -> Socket {
+}
+
+/// Read the IPv4 and IPv6 tables of one protocol (each if asked for) into `rows`.
+fn inet_tables<E>(
+    rows: &mut Vec<Socket>,
+    proto: Proto,
+    tables: [(bool, bool, Table<E>); 2],
+    columns: impl Fn(&E) -> Columns,
+) -> anyhow::Result<()> {
+    for (on, v6, read) in tables {
+        if !on {
+            continue;
+        }
+        for e in optional(read())? {
+            let c = columns(&e);
+            if let Some(state) = State::from_kernel(c.state) {
+                rows.push(inet(proto, v6, state, &c));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn inet(proto: Proto, v6: bool, state: State, c: &Columns) -> Socket {
+    let end = |addr| Endpoint::Inet { addr, scope: 0 };
     Socket {
         proto,
         v6,
         v6only: false,
         state,
-        recv_q,
-        send_q,
-        local: Endpoint::Inet {
-            addr: local,
-            scope: 0,
-        },
-        peer: Endpoint::Inet {
-            addr: peer,
-            scope: 0,
-        },
-        uid,
-        inode,
+        recv_q: c.queues.0,
+        send_q: c.queues.1,
+        local: end(c.ends.0),
+        peer: end(c.ends.1),
+        uid: c.uid,
+        inode: c.inode,
         timer: None,
         tcp_info: None,
         processes: Vec::new(),

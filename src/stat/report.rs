@@ -1,27 +1,31 @@
 //! Putting it together: one call per mode of `nettool stat` — list, summary (`-s`),
 //! group memberships (`-g`), live watch (`--watch`) — writing to stdout through one
-//! buffer. A closed stdout (`nettool stat | head -1`) surfaces as `EPIPE`, which the
-//! binary treats as a normal end.
+//! buffer. A closed stdout (`nettool stat | head -1`) surfaces as
+//! [`StdoutClosed`](crate::error::StdoutClosed), a normal end.
 
 use std::io::{BufWriter, Write};
 
 use super::sockstat::Sockstat;
 use super::view::{self, Names, ViewOpts};
 use super::watch::{self, WatchOpts};
-use super::{Query, StateSet, collect, igmp, summary};
+use super::{Query, StateSet, collect, groups, summary};
+use crate::error::Stdout;
+use crate::net::igmp;
+use crate::net::signals::Shutdown;
 
 /// What `nettool stat` was asked to do.
-pub enum Mode {
+pub enum Mode<'a> {
     List,
     Summary,
     Groups,
-    Watch(WatchOpts),
+    /// Refresh until the count is reached or the signal catcher says stop.
+    Watch(WatchOpts, &'a Shutdown),
 }
 
 /// Run one mode; `json` selects JSON lines instead of a table.
-pub fn run(q: &Query, view: &ViewOpts, mode: Mode, json: bool) -> anyhow::Result<()> {
+pub fn run(q: &Query, view: &ViewOpts, mode: Mode<'_>, json: bool) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
-    let mut w = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut w = BufWriter::with_capacity(64 * 1024, Stdout(stdout.lock()));
     match mode {
         Mode::List => {
             let rows = collect(q)?;
@@ -65,12 +69,12 @@ pub fn run(q: &Query, view: &ViewOpts, mode: Mode, json: bool) -> anyhow::Result
                     writeln!(w, "{v}")?;
                 }
             } else {
-                igmp::write_table(&mut w, &list)?;
+                groups::write_table(&mut w, &list)?;
             }
         }
-        Mode::Watch(opts) => {
+        Mode::Watch(opts, shutdown) => {
             let opts = WatchOpts { json, ..opts };
-            watch::run(&mut w, q, view, &opts, collect)?;
+            watch::run(&mut w, q, view, &opts, shutdown, collect)?;
         }
     }
     w.flush()?;

@@ -10,15 +10,15 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::os::fd::AsFd;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use serde_json::{Value, json};
 
 use super::view::{self, Names, ViewOpts, numeric_endpoint};
 use super::{Proto, Query, Socket, State};
+use crate::error::Interrupted;
 use crate::net::signals::Shutdown;
+use crate::net::wait::{Woke, sleep_until};
 use crate::output::now_rfc3339;
 
 /// What identifies a socket from one snapshot to the next.
@@ -100,16 +100,16 @@ pub struct WatchOpts {
     pub json: bool,
 }
 
-/// Refresh until SIGINT/SIGTERM or `count` snapshots; write frames (or JSON events) to
-/// `w`. `snapshot` gathers one set of rows.
+/// Refresh until `count` snapshots (Ok) or SIGINT/SIGTERM (`Err(Interrupted)`); write
+/// frames (or JSON events) to `w`. `snapshot` gathers one set of rows.
 pub fn run(
     w: &mut impl Write,
     q: &Query,
     view: &ViewOpts,
     opts: &WatchOpts,
+    shutdown: &Shutdown,
     mut snapshot: impl FnMut(&Query) -> anyhow::Result<Vec<Socket>>,
 ) -> anyhow::Result<()> {
-    let shutdown = Shutdown::install()?;
     let tty = std::io::stdout().is_terminal();
     let mut names = Names::new(*view);
     let mut prev: Option<Vec<Socket>> = None;
@@ -144,17 +144,14 @@ pub fn run(
         if opts.count.is_some_and(|n| taken >= n) {
             return Ok(());
         }
-        let ms = opts.interval.as_millis().min(i32::MAX as u128) as i32;
-        let mut fds = [PollFd::new(shutdown.as_fd(), PollFlags::POLLIN)];
-        match poll(
-            &mut fds,
-            PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
-        ) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(e.into()),
-        }
-        if shutdown.requested().is_some() {
-            return Ok(());
+        let next = Instant::now() + opts.interval;
+        loop {
+            match sleep_until(shutdown, next)? {
+                Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+                Woke::Timeout => break,
+                // SIGUSR1: nothing to report beyond the frames; sleep on.
+                Woke::Ready => {}
+            }
         }
     }
 }

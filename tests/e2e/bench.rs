@@ -300,7 +300,7 @@ fn bad_arguments_exit_2_with_one_clear_line() {
     for (args, needle) in [
         (vec!["-c", "0", "127.0.0.1:9"], "--connections"),
         (vec!["--size", "0", "127.0.0.1:9"], "at least 1 byte"),
-        (vec!["--bulk", "3X", "127.0.0.1:9"], "unknown unit"),
+        (vec!["--bulk", "3X", "127.0.0.1:9"], "unknown size unit"),
         (vec!["--pipeline", "0", "127.0.0.1:9"], "--pipeline"),
         (
             vec!["-d", "0", "127.0.0.1:9"],

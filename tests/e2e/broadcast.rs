@@ -37,10 +37,7 @@ fn received(s: Server) -> Vec<(String, String)> {
 }
 
 fn lab(tag: &str) -> Option<Lab> {
-    if !require_root() || !require("ip") {
-        return None;
-    }
-    Some(Lab::new(tag, 3))
+    Lab::try_new(tag, 3)
 }
 
 #[test]

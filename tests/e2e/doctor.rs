@@ -3,7 +3,7 @@
 //! asymmetric path, MULTICAST flag off) is found and named.
 
 use crate::util::netns::{Netns, veth};
-use crate::util::{require, require_root};
+use crate::util::require;
 
 /// Host `rx` (v0 = 192.0.2.2/24) joined to host `tx` (192.0.2.1/24) by veth.
 struct Lab {
@@ -12,7 +12,7 @@ struct Lab {
 }
 
 fn lab() -> Option<Lab> {
-    if !require_root() || !require("ip") {
+    if !crate::util::netns::available() {
         return None;
     }
     let rx = Netns::new("drx");

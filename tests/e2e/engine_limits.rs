@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::engines::{all_engines, echo_server, engine_test};
 use crate::event_engines::{closed_by_server, connect, round_trip};
+use crate::util::proc::cpu_ticks;
 use crate::util::{Server, bin, require, wait_until};
 
 engine_test!(max_connections_refuses_the_surplus, |engine| {
@@ -119,15 +120,6 @@ fn select_refuses_descriptors_beyond_fd_setsize_and_keeps_serving() {
         c.write_all(b"y").is_ok() && !closed_by_server(&mut c)
     });
     assert!(served, "select stopped serving after refusing");
-}
-
-/// CPU time (user + system) of `pid` in clock ticks, from /proc/PID/stat.
-fn cpu_ticks(pid: i32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after_comm = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after_comm.split_whitespace().collect();
-    // Fields 14 and 15 of stat(5); `after_comm` starts at field 3.
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
 }
 
 engine_test!(

@@ -333,3 +333,78 @@ fn fork_shutdown_ends_live_children_and_reaps_them() {
         "{summary}"
     );
 }
+
+/// The thread engine shares each connection's socket with its thread instead of
+/// holding a `dup(2)` of it: 50 open connections cost it 50 descriptors, not 100.
+#[test]
+fn thread_engine_holds_one_descriptor_per_connection() {
+    use crate::util::proc::socket_count;
+    let server = echo_server("thread", &[]);
+    let echo = |s: &mut TcpStream| {
+        s.write_all(b"x").unwrap();
+        s.read_exact(&mut [0u8; 1]).unwrap();
+    };
+    // One round trip on a first connection: the engine is up and serving.
+    let mut first = TcpStream::connect(server.socket_addr()).unwrap();
+    echo(&mut first);
+    let before = socket_count(server.pid());
+    let mut conns: Vec<TcpStream> = (0..50)
+        .map(|_| TcpStream::connect(server.socket_addr()).unwrap())
+        .collect();
+    // Each echoed once: every one is accepted and has its thread.
+    conns.iter_mut().for_each(echo);
+    let during = socket_count(server.pid());
+    assert_eq!(during - before, 50, "sockets held for 50 connections");
+}
+
+/// `--workers`: the summary's peak is the most connections open at once in the whole
+/// server — sequential connections, spread over both workers, peak at 1 (adding the
+/// workers' own peaks would say 2).
+#[test]
+fn workers_report_the_true_peak() {
+    let mut server = echo_server("epoll-et", &["--workers", "2"]);
+    for i in 0..20u8 {
+        let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+        s.write_all(&[i]).unwrap();
+        s.read_exact(&mut [0u8; 1]).unwrap();
+        s.shutdown(Shutdown::Write).unwrap();
+        // The server closes after our FIN: the connection is over before the next.
+        assert_eq!(s.read(&mut [0u8; 1]).unwrap(), 0);
+    }
+    assert!(server.stop().success());
+    let summary = server
+        .wait_for_line("(0 refused", Duration::from_secs(5))
+        .expect("summary line");
+    assert!(
+        summary.starts_with("20 connections (0 refused, peak 1)"),
+        "{summary}"
+    );
+}
+
+/// `--workers` with `--max-connections 1`: the limit is the server's, not each
+/// worker's — a second connection is refused whichever worker it lands on.
+#[test]
+fn workers_share_one_connection_limit() {
+    let mut server = echo_server("epoll-et", &["--workers", "2", "--max-connections", "1"]);
+    let mut held = TcpStream::connect(server.socket_addr()).unwrap();
+    held.write_all(b"a").unwrap();
+    held.read_exact(&mut [0u8; 1]).unwrap();
+    for _ in 0..10 {
+        let mut s = TcpStream::connect(server.socket_addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = s.write_all(b"b");
+        let refused = matches!(s.read(&mut [0u8; 1]), Ok(0) | Err(_));
+        assert!(
+            refused,
+            "a second connection was served past --max-connections 1"
+        );
+    }
+    assert!(server.stop().success());
+    let summary = server
+        .wait_for_line("(10 refused", Duration::from_secs(5))
+        .expect("summary line");
+    assert!(
+        summary.starts_with("1 connection (10 refused, peak 1)"),
+        "{summary}"
+    );
+}

@@ -272,10 +272,15 @@ fn explain_matches_strace_for_a_multicast_join() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // The socket's descriptor number is whatever socket(2) returned.
+    let fd = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_UDP) = "))
+        .unwrap_or_else(|| panic!("no socket call: {stderr}"));
     assert!(
-        stderr.contains(
-            "setsockopt(3, IPPROTO_IP, IP_ADD_MEMBERSHIP, ip_mreqn{239.1.2.3, ifindex 1}) = 0"
-        ),
+        stderr.contains(&format!(
+            "setsockopt({fd}, IPPROTO_IP, IP_ADD_MEMBERSHIP, ip_mreqn{{239.1.2.3, ifindex 1}}) = 0"
+        )),
         "{stderr}"
     );
 }

@@ -7,15 +7,9 @@ use std::net::{Shutdown, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::engines::{all_engines, echo_server};
+use crate::engines::{echo_server, engine_test};
+use crate::util::proc::{cpu_ticks, fd_count, rss_kib};
 use crate::util::{Server, nettool, random_bytes, require, wait_until};
-
-/// Descriptors the process holds now.
-fn fd_count(pid: i32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
 
 /// The server's descriptor count once its engine is fully up: one warm-up echo, then
 /// the count that stays the same for 50 ms (the engine opens its epoll instance,
@@ -33,16 +27,6 @@ fn settled_fds(server: &Server) -> usize {
     });
     assert!(steady, "descriptor count never settled");
     last
-}
-
-/// Resident memory of a process in KiB (VmRSS).
-fn rss_kib(pid: i32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
 }
 
 /// The four closing checks of every hostile case: the server is alive, a fresh
@@ -66,14 +50,6 @@ fn assert_healthy(server: &mut Server, baseline: usize, engine: &str) {
     );
     let rss = rss_kib(server.pid());
     assert!(rss < 256 * 1024, "engine {engine}: {rss} KiB resident");
-}
-
-/// CPU time (user + system) of a process in clock ticks, from /proc/PID/stat.
-fn cpu_ticks(pid: i32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let after = &stat[stat.rfind(')').unwrap() + 2..];
-    let f: Vec<&str> = after.split(' ').collect();
-    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
 }
 
 /// Echo `len` pseudo-random bytes through `addr`, writing and reading concurrently,
@@ -122,30 +98,19 @@ fn stream_through(addr: std::net::SocketAddr, len: usize, seed: u64, small_buffe
     writer.join().unwrap();
 }
 
-#[test]
-fn hundred_mib_through_4k_buffers_on_every_engine() {
-    for engine in all_engines() {
-        eprintln!("--- engine {engine}");
-        let mut server = echo_server(&engine, &["--sndbuf", "4k", "--rcvbuf", "4k"]);
-        let baseline = settled_fds(&server);
-        stream_through(server.socket_addr(), 100 << 20, 100, true);
-        assert_healthy(&mut server, baseline, &engine);
-    }
-}
+engine_test!(hundred_mib_through_4k_buffers_on_every_engine, |engine| {
+    let mut server = echo_server(engine, &["--sndbuf", "4k", "--rcvbuf", "4k"]);
+    let baseline = settled_fds(&server);
+    stream_through(server.socket_addr(), 100 << 20, 100, true);
+    assert_healthy(&mut server, baseline, engine);
+});
 
-#[test]
-fn out_of_descriptors_neither_spins_nor_dies() {
+engine_test!(out_of_descriptors_neither_spins_nor_dies, |engine| {
     if !require("prlimit") {
         return;
     }
-    let handles: Vec<_> = all_engines()
-        .into_iter()
-        .map(|engine| std::thread::spawn(move || emfile_case(&engine)))
-        .collect();
-    for h in handles {
-        h.join().unwrap();
-    }
-}
+    emfile_case(engine);
+});
 
 fn emfile_case(engine: &str) {
     let mut cmd = Command::new("prlimit");
@@ -193,76 +158,70 @@ fn emfile_case(engine: &str) {
     );
 }
 
-#[test]
-fn a_flooding_client_does_not_delay_another() {
-    for engine in all_engines() {
-        eprintln!("--- engine {engine}");
-        let mut server = echo_server(&engine, &[]);
-        let baseline = settled_fds(&server);
-        let addr = server.socket_addr();
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flood = {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let s = TcpStream::connect(addr).unwrap();
-                let mut r = s.try_clone().unwrap();
-                let reader = std::thread::spawn(move || {
-                    let mut buf = vec![0u8; 1 << 16];
-                    while r.read(&mut buf).is_ok_and(|n| n > 0) {}
-                });
-                let mut w = s;
-                let chunk = vec![0x55u8; 1 << 16];
-                let deadline = Instant::now() + Duration::from_secs(10);
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline
-                {
-                    if w.write_all(&chunk).is_err() {
-                        break;
-                    }
+engine_test!(a_flooding_client_does_not_delay_another, |engine| {
+    let mut server = echo_server(engine, &[]);
+    let baseline = settled_fds(&server);
+    let addr = server.socket_addr();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flood = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let s = TcpStream::connect(addr).unwrap();
+            let mut r = s.try_clone().unwrap();
+            let reader = std::thread::spawn(move || {
+                let mut buf = vec![0u8; 1 << 16];
+                while r.read(&mut buf).is_ok_and(|n| n > 0) {}
+            });
+            let mut w = s;
+            let chunk = vec![0x55u8; 1 << 16];
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline {
+                if w.write_all(&chunk).is_err() {
+                    break;
                 }
-                let _ = w.shutdown(Shutdown::Both);
-                let _ = reader.join();
-            })
-        };
-        std::thread::sleep(Duration::from_millis(200)); // let the flood build up
-        let mut s = TcpStream::connect(addr).unwrap();
-        s.set_nodelay(true).unwrap();
-        // Every one of 20 round trips within 100 ms, in at least one of three series
-        // taken while the flood runs: a starved client (the flood served to exhaustion
-        // first) fails every series; one scheduler hiccup on a loaded 2-core CI machine
-        // spoils one series, not three.
-        let mut series = Vec::new();
-        for _ in 0..3 {
-            let took: Vec<Duration> = (0..20)
-                .map(|_| {
-                    let t = Instant::now();
-                    s.write_all(b"tick").unwrap();
-                    let mut b = [0u8; 4];
-                    s.read_exact(&mut b).unwrap();
-                    t.elapsed()
-                })
-                .collect();
-            let worst = took.iter().max().copied().unwrap_or_default();
-            series.push(worst);
-            if worst < Duration::from_millis(100) {
-                break;
             }
+            let _ = w.shutdown(Shutdown::Both);
+            let _ = reader.join();
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200)); // let the flood build up
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_nodelay(true).unwrap();
+    // Every one of 20 round trips within 100 ms, in at least one of three series
+    // taken while the flood runs: a starved client (the flood served to exhaustion
+    // first) fails every series; one scheduler hiccup on a loaded 2-core CI machine
+    // spoils one series, not three.
+    let mut series = Vec::new();
+    for _ in 0..3 {
+        let took: Vec<Duration> = (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                s.write_all(b"tick").unwrap();
+                let mut b = [0u8; 4];
+                s.read_exact(&mut b).unwrap();
+                t.elapsed()
+            })
+            .collect();
+        let worst = took.iter().max().copied().unwrap_or_default();
+        series.push(worst);
+        if worst < Duration::from_millis(100) {
+            break;
         }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        flood.join().unwrap();
-        assert!(
-            series.iter().any(|w| *w < Duration::from_millis(100)),
-            "engine {engine}: the slowest echo of each series during a flood: {series:?}"
-        );
-        drop(s);
-        assert_healthy(&mut server, baseline, &engine);
     }
-}
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    flood.join().unwrap();
+    assert!(
+        series.iter().any(|w| *w < Duration::from_millis(100)),
+        "engine {engine}: the slowest echo of each series during a flood: {series:?}"
+    );
+    drop(s);
+    assert_healthy(&mut server, baseline, engine);
+});
 
-#[test]
-fn restart_after_sigkill_rebinds_and_a_second_instance_is_refused() {
-    for engine in all_engines() {
-        eprintln!("--- engine {engine}");
-        let server = echo_server(&engine, &[]);
+engine_test!(
+    restart_after_sigkill_rebinds_and_a_second_instance_is_refused,
+    |engine| {
+        let server = echo_server(engine, &[]);
         let addr = server.host_port();
         let conns: Vec<TcpStream> = (0..100)
             .map(|_| TcpStream::connect(server.socket_addr()).unwrap())
@@ -275,7 +234,7 @@ fn restart_after_sigkill_rebinds_and_a_second_instance_is_refused() {
         server.signal(nix::sys::signal::Signal::SIGKILL);
         drop(server);
         drop(conns);
-        let again = Server::start(&["tcp-echo", "serve", "-l", &addr, "--engine", &engine]);
+        let again = Server::start(&["tcp-echo", "serve", "-l", &addr, "--engine", engine]);
         let out = nettool()
             .args(["tcp-echo", "serve", "-l", &addr])
             .output()
@@ -291,63 +250,59 @@ fn restart_after_sigkill_rebinds_and_a_second_instance_is_refused() {
         );
         drop(again);
     }
-}
+);
 
-#[test]
-fn signals_at_1khz_during_a_transfer_change_nothing() {
-    for engine in all_engines() {
-        eprintln!("--- engine {engine}");
-        let mut server = echo_server(&engine, &[]);
-        let baseline = settled_fds(&server);
-        let data = random_bytes(64 << 20, 12);
-        let input = crate::util::temp_file_with(&data);
-        let out_file = tempfile::NamedTempFile::new().unwrap();
-        let mut client = nettool()
-            .args(["tcp-echo", "connect", "--stats", &server.host_port()])
-            .stdin(input.reopen().unwrap())
-            .stdout(out_file.reopen().unwrap())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let client_pid = nix::unistd::Pid::from_raw(client.id() as i32);
-        // Readiness: SIGUSR1's handler is installed once SigCgt shows it (bit 9).
-        let caught = wait_until(Duration::from_secs(10), || {
-            std::fs::read_to_string(format!("/proc/{client_pid}/status")).is_ok_and(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("SigCgt:"))
-                    .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
-                    .is_some_and(|m| m & (1 << 9) != 0)
-            })
-        });
-        assert!(caught, "the client never installed its SIGUSR1 handler");
-        let server_pid = nix::unistd::Pid::from_raw(server.pid());
-        // SIGUSR1 has a handler in the client (--stats); SIGCHLD has one in the fork engine.
-        let started = Instant::now();
-        let mut sent = 0;
-        while matches!(client.try_wait(), Ok(None)) && started.elapsed() < Duration::from_secs(30) {
-            let _ = nix::sys::signal::kill(client_pid, nix::sys::signal::Signal::SIGUSR1);
-            let _ = nix::sys::signal::kill(server_pid, nix::sys::signal::Signal::SIGCHLD);
-            sent += 1;
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        let out = client.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "engine {engine}: {stderr}");
-        assert!(
-            !stderr.contains("Interrupted"),
-            "engine {engine}: EINTR surfaced: {stderr}"
-        );
-        assert!(
-            std::fs::read(out_file.path()).unwrap() == data,
-            "engine {engine}: echo differs"
-        );
-        assert!(
-            sent >= 5,
-            "the transfer ended before signals could matter ({sent} sent)"
-        );
-        assert_healthy(&mut server, baseline, &engine);
+engine_test!(signals_at_1khz_during_a_transfer_change_nothing, |engine| {
+    let mut server = echo_server(engine, &[]);
+    let baseline = settled_fds(&server);
+    let data = random_bytes(64 << 20, 12);
+    let input = crate::util::temp_file_with(&data);
+    let out_file = tempfile::NamedTempFile::new().unwrap();
+    let mut client = nettool()
+        .args(["tcp-echo", "connect", "--stats", &server.host_port()])
+        .stdin(input.reopen().unwrap())
+        .stdout(out_file.reopen().unwrap())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client_pid = nix::unistd::Pid::from_raw(client.id() as i32);
+    // Readiness: SIGUSR1's handler is installed once SigCgt shows it (bit 9).
+    let caught = wait_until(Duration::from_secs(10), || {
+        std::fs::read_to_string(format!("/proc/{client_pid}/status")).is_ok_and(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("SigCgt:"))
+                .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+                .is_some_and(|m| m & (1 << 9) != 0)
+        })
+    });
+    assert!(caught, "the client never installed its SIGUSR1 handler");
+    let server_pid = nix::unistd::Pid::from_raw(server.pid());
+    // SIGUSR1 has a handler in the client (--stats); SIGCHLD has one in the fork engine.
+    let started = Instant::now();
+    let mut sent = 0;
+    while matches!(client.try_wait(), Ok(None)) && started.elapsed() < Duration::from_secs(30) {
+        let _ = nix::sys::signal::kill(client_pid, nix::sys::signal::Signal::SIGUSR1);
+        let _ = nix::sys::signal::kill(server_pid, nix::sys::signal::Signal::SIGCHLD);
+        sent += 1;
+        std::thread::sleep(Duration::from_millis(1));
     }
-}
+    let out = client.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "engine {engine}: {stderr}");
+    assert!(
+        !stderr.contains("Interrupted"),
+        "engine {engine}: EINTR surfaced: {stderr}"
+    );
+    assert!(
+        std::fs::read(out_file.path()).unwrap() == data,
+        "engine {engine}: echo differs"
+    );
+    assert!(
+        sent >= 5,
+        "the transfer ended before signals could matter ({sent} sent)"
+    );
+    assert_healthy(&mut server, baseline, engine);
+});
 
 #[test]
 fn connect_reports_a_reset_with_exit_1() {
@@ -372,11 +327,10 @@ fn connect_reports_a_reset_with_exit_1() {
     );
 }
 
-#[test]
-fn server_fds_return_to_baseline_after_clients_leave() {
-    for engine in all_engines() {
-        eprintln!("--- engine {engine}");
-        let mut server = echo_server(&engine, &[]);
+engine_test!(
+    server_fds_return_to_baseline_after_clients_leave,
+    |engine| {
+        let mut server = echo_server(engine, &[]);
         let baseline = settled_fds(&server);
         {
             let conns: Vec<TcpStream> = (0..50)
@@ -388,9 +342,9 @@ fn server_fds_return_to_baseline_after_clients_leave() {
                 c.read_exact(&mut b).unwrap();
             }
         }
-        assert_healthy(&mut server, baseline, &engine);
+        assert_healthy(&mut server, baseline, engine);
     }
-}
+);
 
 #[test]
 fn time_wait_blocks_a_restart_only_without_reuseaddr() {

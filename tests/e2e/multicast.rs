@@ -7,14 +7,7 @@ use serde_json::Value;
 
 use crate::udp::{finish, json_lines};
 use crate::util::netns::{Lab, Netns};
-use crate::util::{Server, require, require_root};
-
-fn lab(tag: &str, n: usize) -> Option<Lab> {
-    if !require_root() || !require("ip") {
-        return None;
-    }
-    Some(Lab::new(tag, n))
-}
+use crate::util::{Server, require};
 
 /// `nettool --json multicast recv ARGS…` in `ns`, ready (joined) when this returns.
 fn recv_in(ns: &Netns, args: &[&str]) -> Server {
@@ -46,7 +39,9 @@ fn data_of(recs: &[(String, String)]) -> Vec<&str> {
 
 #[test]
 fn two_receivers_on_one_host_and_one_on_another_all_get_every_datagram() {
-    let Some(lab) = lab("mc", 3) else { return };
+    let Some(lab) = Lab::try_new("mc", 3) else {
+        return;
+    };
     let (a, b, c) = (&lab.hosts[0], &lab.hosts[1], &lab.hosts[2]);
     let g = "239.1.2.3:5000";
     let b1 = recv_in(b, &[g, "-i", "eth0", "-n", "3", "-w", "10"]);
@@ -68,7 +63,9 @@ fn two_receivers_on_one_host_and_one_on_another_all_get_every_datagram() {
 
 #[test]
 fn joined_event_names_group_and_interface() {
-    let Some(lab) = lab("mj", 1) else { return };
+    let Some(lab) = Lab::try_new("mj", 1) else {
+        return;
+    };
     let r = recv_in(
         &lab.hosts[0],
         &["239.5.5.5:5000", "-i", "eth0", "-w", "200ms"],
@@ -84,7 +81,9 @@ fn joined_event_names_group_and_interface() {
 
 #[test]
 fn ttl_0_stays_on_the_sending_host() {
-    let Some(lab) = lab("mt", 2) else { return };
+    let Some(lab) = Lab::try_new("mt", 2) else {
+        return;
+    };
     let (a, b) = (&lab.hosts[0], &lab.hosts[1]);
     let g = "239.1.2.4:5000";
     let local = recv_in(a, &[g, "-i", "eth0", "-n", "1", "-w", "10"]);
@@ -99,7 +98,9 @@ fn ttl_0_stays_on_the_sending_host() {
 
 #[test]
 fn loop_and_no_loop_on_the_senders_host() {
-    let Some(lab) = lab("ml", 2) else { return };
+    let Some(lab) = Lab::try_new("ml", 2) else {
+        return;
+    };
     let (a, b) = (&lab.hosts[0], &lab.hosts[1]);
     let g = "239.1.2.5:5000";
     // --no-loop: the other host hears it, the sender's own host does not.
@@ -121,7 +122,9 @@ fn loop_and_no_loop_on_the_senders_host() {
 
 #[test]
 fn source_specific_join_hears_only_that_source() {
-    let Some(lab) = lab("ms", 3) else { return };
+    let Some(lab) = Lab::try_new("ms", 3) else {
+        return;
+    };
     let (a, b, c) = (&lab.hosts[0], &lab.hosts[1], &lab.hosts[2]);
     let g = "232.1.1.1:5000";
     // Ends 2 s after its last datagram (status 1: no -n); the slack absorbs a slow start.
@@ -140,7 +143,9 @@ fn source_specific_join_hears_only_that_source() {
 
 #[test]
 fn ipv6_multicast_between_hosts() {
-    let Some(lab) = lab("m6", 2) else { return };
+    let Some(lab) = Lab::try_new("m6", 2) else {
+        return;
+    };
     let (a, b) = (&lab.hosts[0], &lab.hosts[1]);
     let r = recv_in(
         b,
@@ -160,7 +165,9 @@ fn ipv6_multicast_between_hosts() {
 
 #[test]
 fn ipv6_source_specific_join_hears_only_that_source() {
-    let Some(lab) = lab("m6s", 3) else { return };
+    let Some(lab) = Lab::try_new("m6s", 3) else {
+        return;
+    };
     let (a, b, c) = (&lab.hosts[0], &lab.hosts[1], &lab.hosts[2]);
     let g = "[ff3e::4321]:5000";
     let ssm = recv_in(
@@ -187,7 +194,9 @@ fn ipv6_source_specific_join_hears_only_that_source() {
 
 #[test]
 fn probe_loss_matches_an_nftables_rule_dropping_every_tenth() {
-    let Some(lab) = lab("mp", 2) else { return };
+    let Some(lab) = Lab::try_new("mp", 2) else {
+        return;
+    };
     if !require("nft") {
         return;
     }
@@ -225,7 +234,9 @@ fn probe_loss_matches_an_nftables_rule_dropping_every_tenth() {
 
 #[test]
 fn unknown_interface_on_send_is_a_usage_error() {
-    let Some(lab) = lab("mu", 1) else { return };
+    let Some(lab) = Lab::try_new("mu", 1) else {
+        return;
+    };
     let out = lab.hosts[0]
         .nettool()
         .args(["multicast", "send", "239.1.1.1:5000", "x", "-i", "nosuch0"])
@@ -248,12 +259,18 @@ fn igmp_lists(ns: &Netns, group: std::net::Ipv4Addr) -> bool {
 
 #[test]
 fn the_group_is_left_on_exit() {
-    let Some(lab) = lab("mx", 1) else { return };
+    let Some(lab) = Lab::try_new("mx", 1) else {
+        return;
+    };
     let h = &lab.hosts[0];
     let group: std::net::Ipv4Addr = "239.7.7.7".parse().unwrap();
     let mut r = recv_in(h, &["239.7.7.7:5000", "-i", "eth0"]);
     assert!(igmp_lists(h, group), "joined while running");
     let status = r.stop();
-    assert!(status.success(), "SIGTERM ends a receiver with status 0");
+    assert_eq!(
+        status.code(),
+        Some(143),
+        "SIGTERM ends a receiver with 128 + 15"
+    );
     assert!(!igmp_lists(h, group), "left after exit");
 }

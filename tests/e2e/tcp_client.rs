@@ -448,3 +448,35 @@ fn stats_count_what_moved_and_answer_sigusr1() {
     assert_eq!(summary["bytes_sent"], 1234);
     assert_eq!(summary["bytes_received"], 99);
 }
+
+/// A broken pipe on the *socket* is that connection's failure: exit 1 and a line
+/// that says so — never the quiet exit 0 of a closed *stdout* (`| head`), which
+/// `cli::every_data_command_piped_into_head_exits_quietly` checks.
+#[test]
+fn a_broken_pipe_on_the_socket_is_a_failure_not_a_quiet_end() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    // 64 MiB of stdin: far more than the socket buffers hold once the peer is gone.
+    let input = temp_file_with(&random_bytes(64 << 20, 7));
+    let child = nettool()
+        .args(["tcp-echo", "connect", "--send-only", &addr])
+        .stdin(input.reopen().unwrap())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut conn, _) = listener.accept().unwrap();
+    // Take a little, then close with data unread: the kernel answers with a reset,
+    // and the client's next writes fail with EPIPE / ECONNRESET.
+    let mut some = [0u8; 4096];
+    conn.read_exact(&mut some).unwrap();
+    drop(conn);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("nettool: ")
+            && (stderr.contains("reset by peer") || stderr.contains("peer closed")),
+        "{stderr}"
+    );
+}

@@ -6,16 +6,17 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use crate::bench::{self, BenchConfig, BenchReport, Progress};
-use crate::cli::{FamilyOpts, TimeoutOpt, parse_duration};
+use crate::cli::{FamilyOpts, TimeoutOpt, parse_bytes, parse_duration};
 use crate::cmd::Run;
 use crate::engine::EngineKind;
-use crate::error::UsageError;
+use crate::error::{UsageError, stdout_error};
+use crate::net::signals::Shutdown;
 use crate::net::{HostPort, Transport};
 use crate::output::Output;
 
@@ -78,28 +79,8 @@ pub struct BenchArgs {
     pub timeout: TimeoutOpt,
 }
 
-/// A byte count: `64`, `16K`, `1M`, `1G`, `1GiB` (suffixes are powers of 1024).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("{s:?} is not a size; try 64, 16K, 1M or 1G"))?;
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        "t" | "tb" | "tib" => 1 << 40,
-        _ => return Err(format!("{s:?}: unknown unit {unit:?}; use K, M or G")),
-    };
-    n.checked_mul(mult)
-        .ok_or_else(|| format!("{s:?} is too large"))
-}
-
 fn parse_message_size(s: &str) -> Result<u64, String> {
-    match parse_size(s)? {
+    match parse_bytes(s)? {
         0 => Err("a message must have at least 1 byte".into()),
         n if n > 16 << 20 => Err(format!("{s:?}: messages are at most 16M")),
         n => Ok(n),
@@ -107,7 +88,7 @@ fn parse_message_size(s: &str) -> Result<u64, String> {
 }
 
 fn parse_bulk_size(s: &str) -> Result<u64, String> {
-    match parse_size(s)? {
+    match parse_bytes(s)? {
         0 => Err("a bulk transfer must have at least 1 byte".into()),
         n => Ok(n),
     }
@@ -160,14 +141,18 @@ fn progress_bar(out: &Output) -> Option<ProgressBar> {
 }
 
 /// Run one measurement, updating the progress bar while it runs.
-fn run_with_progress(cfg: &BenchConfig, bar: Option<&ProgressBar>) -> anyhow::Result<BenchReport> {
+fn run_with_progress(
+    cfg: &BenchConfig,
+    bar: Option<&ProgressBar>,
+    shutdown: &Shutdown,
+) -> anyhow::Result<BenchReport> {
     let Some(bar) = bar else {
-        return bench::run(cfg, None);
+        return bench::run(cfg, None, shutdown);
     };
     let progress = Arc::new(Progress::default());
     let started = Instant::now();
     std::thread::scope(|s| {
-        let worker = s.spawn(|| bench::run(cfg, Some(Arc::clone(&progress))));
+        let worker = s.spawn(|| bench::run(cfg, Some(Arc::clone(&progress)), shutdown));
         while !worker.is_finished() {
             let secs = started.elapsed().as_secs_f64().max(1e-3);
             let rt = progress.round_trips.load(Ordering::Relaxed);
@@ -187,6 +172,7 @@ fn run_with_progress(cfg: &BenchConfig, bar: Option<&ProgressBar>) -> anyhow::Re
 
 impl Run for BenchArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         if let Some(list) = &self.compare {
             let engines = parse_engines(list)?;
             // `--dry-run`: starting servers and loading them is all action.
@@ -195,7 +181,7 @@ impl Run for BenchArgs {
             })?;
             let cfg = self.config(Vec::new())?;
             let bar = progress_bar(out);
-            let rows = bench::compare(&engines, &cfg, |row| {
+            let rows = bench::compare(&engines, &cfg, &shutdown, |row| {
                 if let Some(b) = &bar {
                     b.println(format!("measured {}", row.engine));
                 }
@@ -203,6 +189,7 @@ impl Run for BenchArgs {
             if let Some(b) = bar {
                 b.finish_and_clear();
             }
+            let rows = rows?;
             if out.json() {
                 for row in &rows {
                     match &row.result {
@@ -235,10 +222,10 @@ impl Run for BenchArgs {
         let addrs = HostPort::parse(addr, Transport::Tcp)?.resolve(self.family.family())?;
         let cfg = self.config(addrs)?;
         if let Some(hold) = self.idle {
-            return idle(&cfg, hold, out);
+            return idle(&cfg, hold, out, &shutdown);
         }
         let bar = progress_bar(out);
-        let report = run_with_progress(&cfg, bar.as_ref());
+        let report = run_with_progress(&cfg, bar.as_ref(), &shutdown);
         if let Some(b) = bar {
             b.finish_and_clear();
         }
@@ -266,24 +253,31 @@ impl Run for BenchArgs {
 }
 
 /// Results are the command's data: stdout, flushed (a closed pipe ends it quietly).
-fn emit(text: &str) -> std::io::Result<()> {
+fn emit(text: &str) -> anyhow::Result<()> {
     let mut o = std::io::stdout().lock();
-    o.write_all(text.as_bytes())?;
-    o.flush()
+    o.write_all(text.as_bytes())
+        .and_then(|()| o.flush())
+        .map_err(stdout_error)
 }
 
 /// `--idle`: hold the connections, say so on stderr (scripts wait for that line).
-fn idle(cfg: &BenchConfig, hold: Duration, out: &Output) -> anyhow::Result<()> {
+fn idle(
+    cfg: &BenchConfig,
+    hold: Duration,
+    out: &Output,
+    shutdown: &Shutdown,
+) -> anyhow::Result<()> {
     let target = cfg.addrs[0].to_string();
     let r = bench::hold_idle(
         &cfg.addrs,
         cfg.connections,
         hold,
         cfg.connect_timeout,
+        shutdown,
         |n| {
             eprintln!("holding {}", crate::text::plural(n as u64, "connection"));
         },
-    );
+    )?;
     if out.json() {
         emit(&format!(
             "{}\n",
@@ -316,12 +310,12 @@ mod tests {
 
     #[test]
     fn sizes_take_binary_suffixes() {
-        assert_eq!(parse_size("64"), Ok(64));
-        assert_eq!(parse_size("16K"), Ok(16 * 1024));
-        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
-        assert_eq!(parse_size("2m"), Ok(2 << 20));
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("5Q").unwrap_err().contains("unknown unit"));
+        assert_eq!(parse_bytes("64"), Ok(64));
+        assert_eq!(parse_bytes("16K"), Ok(16 * 1024));
+        assert_eq!(parse_bytes("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_bytes("2m"), Ok(2 << 20));
+        assert!(parse_bytes("lots").is_err());
+        assert!(parse_bytes("5Q").unwrap_err().contains("unknown size unit"));
         assert!(parse_message_size("0").is_err());
         assert!(parse_message_size("17M").is_err());
         assert!(parse_bulk_size("0").is_err());

@@ -8,7 +8,6 @@ use super::DEFAULT_PORT;
 use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
 use crate::cmd::Run;
 use crate::cmd::session;
-use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
 use crate::net::{HostPort, Transport};
@@ -77,9 +76,10 @@ pub struct ListenArgs {
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.addr, Transport::Tcp)?;
         let addrs = target.resolve(self.family.family())?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         // Opened before the connect, to catch the SYN; dropped after the socket, to
         // show the close.
         let tap = (self.packets.then(|| Tap::open(&addrs, false, true, &out)))
@@ -100,30 +100,19 @@ impl Run for ConnectArgs {
             json!({"peer": peer, "local": local_label(&sock)}),
             || format!("connected to {peer}"),
         );
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
-        let mut stdin = StdinState::default();
-        session::run(
-            &sock,
-            &peer,
-            &self.relay,
-            &opts,
-            &mut stdin,
-            &shutdown,
-            &out,
-        )?;
-        Ok(())
+        session::client(&sock, &peer, &self.relay, &opts, &shutdown, &out)
     }
 }
 
 impl Run for ListenArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.listen, Transport::Tcp)?;
         let addr = target.resolve_one(self.family.family())?;
+        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         let listener = tcp_listener(addr, &ListenOpts::default())?;
         out.listening(&local_label(&listener), json!({"proto": "tcp"}));
-        let shutdown = Shutdown::install().context("install signal handlers")?;
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
         session::Listen {
             keep_open: self.keep_open,
             timeout: self.timeout.timeout,

@@ -6,20 +6,12 @@ mod bench;
 mod client;
 mod serve;
 
-use clap::{Args, Subcommand};
-
-use super::Run;
-use crate::output::Output;
+use clap::Subcommand;
 
 /// The default port of the TCP echo tools (echo itself is port 7, which needs root).
 pub const DEFAULT_PORT: u16 = 7007;
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct TcpEchoArgs {
-    #[command(subcommand)]
-    pub command: TcpEchoCommand,
-}
+super::subcommand_group!(TcpEchoArgs => TcpEchoCommand { Connect, Listen, Serve, Bench });
 
 #[derive(Debug, Subcommand)]
 pub enum TcpEchoCommand {
@@ -35,15 +27,4 @@ pub enum TcpEchoCommand {
     /// Load an echo server and measure it, or compare every engine (--compare)
     #[command(after_long_help = bench::BENCH_EXAMPLES)]
     Bench(bench::BenchArgs),
-}
-
-impl Run for TcpEchoArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            TcpEchoCommand::Connect(a) => a.run(out),
-            TcpEchoCommand::Listen(a) => a.run(out),
-            TcpEchoCommand::Serve(a) => a.run(out),
-            TcpEchoCommand::Bench(a) => a.run(out),
-        }
-    }
 }

@@ -2,15 +2,16 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{EngineOpts, FamilyOpts, ListenSockOpts};
+use crate::cli::TcpServerArgs;
 use crate::cmd::Run;
-use crate::engine::{self, report_summary};
-use crate::net::socket::{local_label, tcp_listener};
-use crate::net::{HostPort, Transport};
+use crate::cmd::server::serve_tcp;
+use crate::engine::Ready;
+use crate::net::signals::Shutdown;
 use crate::output::Output;
 use crate::proto::echo::EchoFactory;
 
@@ -34,32 +35,23 @@ pub struct ServeArgs {
     pub listen: String,
 
     #[command(flatten)]
-    pub family: FamilyOpts,
-
-    #[command(flatten)]
-    pub engine: EngineOpts,
-
-    #[command(flatten)]
-    pub sockopts: ListenSockOpts,
+    pub server: TcpServerArgs,
 }
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let addr =
-            HostPort::parse(&self.listen, Transport::Tcp)?.resolve_one(self.family.family())?;
-        let listener = tcp_listener(addr, &self.sockopts.listen_opts())?;
-        out.listening(
-            &local_label(&listener),
-            json!({"proto": "tcp", "service": "echo", "engine": self.engine.engine.name()}),
-        );
-        let summary = engine::serve(
-            self.engine.engine,
-            listener,
-            Arc::new(EchoFactory),
-            &self.engine.server_config()?,
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let ready = |addr| Ready::new(addr, json!({"proto": "tcp", "service": "echo"}));
+        let factory = Arc::new(EchoFactory);
+        serve_tcp(
+            &self.listen,
+            &self.server,
+            factory,
+            |_| {},
+            ready,
             out,
+            &shutdown,
         )?;
-        report_summary(out, &summary);
         Ok(())
     }
 }

@@ -1,5 +1,5 @@
 //! `unix connect` and `unix listen`: netcat's `-U` client and `-lU` listener, stream
-//! (through the shared relay) or datagram (`net::unix_dgram`).
+//! (through the shared relay) or datagram (`dgram::unix`).
 
 use anyhow::Context;
 use clap::Args;
@@ -7,11 +7,10 @@ use serde_json::json;
 
 use crate::cli::{RelayArgs, TimeoutOpt};
 use crate::cmd::{Run, session};
+use crate::dgram::unix as unix_dgram;
 use crate::net::UnixTarget;
-use crate::net::relay::StdinState;
 use crate::net::signals::Shutdown;
 use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
-use crate::net::unix_dgram;
 use crate::output::{Level, Output};
 
 pub const CONNECT_EXAMPLES: &str = "\
@@ -35,8 +34,9 @@ pub struct ConnectArgs {
     pub path: UnixTarget,
 
     /// Datagram socket: each stdin line goes out as one datagram (as udp send sends
-    /// them); -w bounds the wait for replies
-    #[arg(long)]
+    /// them); -w bounds the wait for replies (no half-close there, so --no-shutdown
+    /// and --eof-timeout do not apply)
+    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout"])]
     pub dgram: bool,
 
     /// With --dgram: each chunk read from stdin is one datagram, not each line
@@ -60,8 +60,9 @@ pub struct ListenArgs {
     #[arg(short = 'k', long = "keep-open")]
     pub keep_open: bool,
 
-    /// Datagram socket: print datagrams, send stdin to the latest sender
-    #[arg(long)]
+    /// Datagram socket: print datagrams, send stdin to the latest sender (every sender
+    /// is heard without -k; there is no connection to half-close or send-only on)
+    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only"])]
     pub dgram: bool,
 
     /// Permissions of the socket file, octal
@@ -95,14 +96,27 @@ impl Run for ConnectArgs {
                 .timeout
                 .unwrap_or(unix_dgram::DEFAULT_REPLY_WAIT);
             // `bound.file` stays alive until here: the temporary path is removed on return.
-            let stats = unix_dgram::client(bound.sock, &opts, wait, &shutdown, self.raw)?;
-            report_dgram(&out, Some(&self.path.to_string()), &stats, self.relay.stats);
+            let peer = self.path.to_string();
+            let on_stats = |st: &unix_dgram::DgramStats| {
+                if self.relay.stats {
+                    report_dgram(&out, Some(&peer), st, "stats", Level::Info);
+                }
+            };
+            let stats =
+                unix_dgram::client(bound.sock, &opts, wait, &shutdown, self.raw, &on_stats)?;
+            report_dgram(
+                &out,
+                Some(&peer),
+                &stats,
+                "closed",
+                closing_level(&self.relay),
+            );
             drop(bound.file);
             return Ok(());
         }
         let sock = unix_connect(&self.path, UnixKind::Stream, self.timeout.timeout)?;
         let peer = self.path.to_string();
-        let cred = crate::net::unix::peer_cred(&sock);
+        let cred = crate::net::peer::peer_cred(&sock);
         out.event(
             Level::Detail,
             "connected",
@@ -112,38 +126,39 @@ impl Run for ConnectArgs {
                 None => format!("connected to {peer}"),
             },
         );
-        let mut stdin = StdinState::default();
-        session::run(
-            &sock,
-            &peer,
-            &self.relay,
-            &opts,
-            &mut stdin,
-            &shutdown,
-            &out,
-        )?;
-        Ok(())
+        session::client(&sock, &peer, &self.relay, &opts, &shutdown, &out)
     }
 }
 
 impl Run for ListenArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let out = out.clone().with_events_on_stderr();
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let kind = if self.dgram {
             UnixKind::Datagram
         } else {
             UnixKind::Stream
         };
-        let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
-        let shutdown = Shutdown::install().context("install signal handlers")?;
-        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
+        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         if self.dgram {
-            let result =
-                unix_dgram::listen(bound.sock, &opts, self.timeout.timeout, &out, &shutdown);
+            let on_stats = |st: &unix_dgram::DgramStats| {
+                if self.relay.stats {
+                    report_dgram(&out, None, st, "stats", Level::Info);
+                }
+            };
+            let result = unix_dgram::listen(
+                bound.sock,
+                &opts,
+                self.timeout.timeout,
+                &out,
+                &shutdown,
+                &on_stats,
+            );
             drop(bound.file);
             let stats = result?;
-            report_dgram(&out, None, &stats, self.relay.stats);
+            report_dgram(&out, None, &stats, "closed", closing_level(&self.relay));
             return Ok(());
         }
         session::Listen {
@@ -158,12 +173,26 @@ impl Run for ListenArgs {
     }
 }
 
-/// The closing counts of a datagram session; `--stats` shows them without `-v`.
-fn report_dgram(out: &Output, peer: Option<&str>, st: &unix_dgram::DgramStats, stats: bool) {
-    let level = if stats { Level::Info } else { Level::Detail };
+/// `--stats` shows the closing counts without `-v`.
+fn closing_level(relay: &RelayArgs) -> Level {
+    if relay.stats {
+        Level::Info
+    } else {
+        Level::Detail
+    }
+}
+
+/// The counts of a datagram session: `event` is `stats` (SIGUSR1) or `closed`.
+fn report_dgram(
+    out: &Output,
+    peer: Option<&str>,
+    st: &unix_dgram::DgramStats,
+    event: &str,
+    level: Level,
+) {
     out.event(
         level,
-        "closed",
+        event,
         json!({"peer": peer, "bytes_sent": st.sent, "bytes_received": st.received,
                "datagrams_sent": st.datagrams_sent, "datagrams_received": st.datagrams_received}),
         || {

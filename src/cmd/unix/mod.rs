@@ -5,19 +5,12 @@
 mod client;
 mod serve;
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 
-use super::Run;
 use crate::error::UsageError;
 use crate::net::UnixTarget;
-use crate::output::Output;
 
-#[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub struct UnixArgs {
-    #[command(subcommand)]
-    pub command: UnixCommand,
-}
+super::subcommand_group!(UnixArgs => UnixCommand { Serve, Listen, Connect });
 
 #[derive(Debug, Subcommand)]
 pub enum UnixCommand {
@@ -30,16 +23,6 @@ pub enum UnixCommand {
     /// Connect to a Unix socket and relay stdin/stdout (netcat -U)
     #[command(after_long_help = client::CONNECT_EXAMPLES)]
     Connect(client::ConnectArgs),
-}
-
-impl Run for UnixArgs {
-    fn run(self, out: &Output) -> anyhow::Result<()> {
-        match self.command {
-            UnixCommand::Serve(a) => a.run(out),
-            UnixCommand::Listen(a) => a.run(out),
-            UnixCommand::Connect(a) => a.run(out),
-        }
-    }
 }
 
 /// Parse `PATH` or `@NAME` (a usage error, exit 2, when it cannot be a Unix address).

@@ -8,10 +8,10 @@ use serde_json::json;
 
 use crate::cli::EngineOpts;
 use crate::cmd::Run;
-use crate::engine::{self, report_summary};
+use crate::dgram::unix as unix_dgram;
+use crate::engine::{self, Ready};
 use crate::net::signals::Shutdown;
 use crate::net::unix::{UnixBound, UnixKind, UnixListenOpts, unix_bind};
-use crate::net::unix_dgram;
 use crate::output::{Level, Output};
 use crate::proto::echo::EchoFactory;
 
@@ -42,32 +42,36 @@ pub struct ServeArgs {
 
 impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
+        // Caught before anything exists: a signal at any point after this is a clean
+        // stop that removes the socket file.
+        let shutdown = Shutdown::install().context("install signal handlers")?;
         let kind = if self.dgram {
             UnixKind::Datagram
         } else {
             UnixKind::Stream
         };
+        let config = self.engine.server_config()?;
         let UnixBound {
             sock,
             file,
             replaced_stale,
         } = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
-        // Catch SIGINT/SIGTERM before announcing ourselves: a signal right after the
-        // `listening on` line must still end in a clean exit that removes the file.
-        let shutdown = Shutdown::install().context("install signal handlers")?;
-        out.listening(
-            &self.path.to_string(),
-            json!({"proto": kind.name(), "service": "echo", "engine": self.engine.engine.name()}),
-        );
-        if replaced_stale {
-            out.event(
-                Level::Detail,
-                "stale_replaced",
-                json!({"path": self.path.to_string()}),
-                || format!("replaced a stale socket file at {}", self.path),
-            );
-        }
+        let stale = || {
+            if replaced_stale {
+                out.event(
+                    Level::Detail,
+                    "stale_replaced",
+                    json!({"path": self.path.to_string()}),
+                    || format!("replaced a stale socket file at {}", self.path),
+                );
+            }
+        };
         if self.dgram {
+            out.listening(
+                &self.path.to_string(),
+                json!({"proto": kind.name(), "service": "echo", "engine": self.engine.engine.name()}),
+            );
+            stale();
             let s = unix_dgram::echo(sock, out, &shutdown)?;
             out.event(
                 Level::Info,
@@ -83,14 +87,20 @@ impl Run for ServeArgs {
                 },
             );
         } else {
-            let summary = engine::serve(
+            let ready = Ready {
+                addr: self.path.to_string(),
+                fields: json!({"proto": kind.name(), "service": "echo"}),
+                then: Some(&stale),
+            };
+            engine::serve(
                 self.engine.engine,
-                sock,
+                vec![sock],
                 Arc::new(EchoFactory),
-                &self.engine.server_config()?,
+                &config,
                 out,
+                &shutdown,
+                ready,
             )?;
-            report_summary(out, &summary);
         }
         drop(file);
         Ok(())

@@ -4,8 +4,7 @@
 
 use nix::unistd::Pid;
 
-use crate::engine::CloseReason;
-use crate::engine::blocking::ConnResult;
+use crate::engine::{CloseReason, ConnResult};
 
 /// One child's report: pid (4), reason (1), padding (3), bytes in (8), bytes out (8).
 pub(super) const RECORD: usize = 24;

@@ -25,7 +25,9 @@ extern "C" fn child_stop_reading(_: libc::c_int) {
 }
 
 /// In the child: SIGINT/SIGTERM end the connection gracefully (read side shut, queued
-/// bytes still sent); SIGCHLD goes back to its default (the child has no children).
+/// bytes still sent); SIGCHLD goes back to its default (the child has no children);
+/// SIGUSR1 is ignored (the parent reports the counters; a child's handler inherited
+/// from the parent would only wake the parent's loop through the shared self-pipe).
 pub(super) fn child_signals(conn: RawFd) -> nix::Result<()> {
     CHILD_CONN_FD.store(conn, Ordering::Relaxed);
     let stop = SigAction::new(
@@ -34,13 +36,15 @@ pub(super) fn child_signals(conn: RawFd) -> nix::Result<()> {
         SigSet::empty(),
     );
     let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
+    let ign = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
     for (sig, act) in [
         (Signal::SIGINT, &stop),
         (Signal::SIGTERM, &stop),
         (Signal::SIGCHLD, &dfl),
+        (Signal::SIGUSR1, &ign),
     ] {
         // SAFETY: the handler only loads an atomic and calls shutdown(2), both
-        // async-signal-safe; SIG_DFL runs no code.
+        // async-signal-safe; SIG_DFL and SIG_IGN run no code.
         unsafe { sigaction(sig, act) }?;
     }
     Ok(())

@@ -3,16 +3,15 @@
 //! exit 1 or reconnect with back-off. With `--tcp-keepalive` no beats are sent: the
 //! kernel probes (SO_KEEPALIVE) and we report when it drops the connection.
 //!
-//! One thread, one `poll(2)` on the socket and the shutdown self-pipe; the timeout is
-//! the sooner of "next beat due" and "next reply deadline" from the [`Detector`].
+//! One thread, one wait ([`crate::net::wait`]) on the socket and the shutdown
+//! self-pipe; the deadline is the sooner of "next beat due" and "next reply
+//! deadline" from the [`Detector`].
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
-use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use anyhow::{Context, anyhow, bail};
 use serde_json::{Value, json};
 
 use super::detector::{Backoff, Detector, Jitter, ReplyKind, Verdict};
@@ -22,6 +21,7 @@ use super::transport::{self, Conn};
 use super::wire::{self, Frame, Ping, Pong};
 use crate::error::Interrupted;
 use crate::net::signals::Shutdown;
+use crate::net::wait::{Watch, Woke, sleep_until, wait};
 use crate::output::{Level, Output};
 
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ pub struct ClientOpts {
 /// How a session on one connection ended.
 enum End {
     Done,
-    Interrupted,
+    Interrupted(Interrupted),
     Dead(String),
 }
 
@@ -53,6 +53,8 @@ pub struct Client<'a> {
     shutdown: &'a Shutdown,
     stats: Stats,
     seq: u64,
+    /// A write of a beat line to stdout failed with a broken pipe.
+    stdout_failed: std::cell::Cell<bool>,
 }
 
 impl<'a> Client<'a> {
@@ -63,6 +65,7 @@ impl<'a> Client<'a> {
             shutdown,
             stats: Stats::default(),
             seq: 0,
+            stdout_failed: std::cell::Cell::new(false),
         }
     }
 
@@ -79,8 +82,21 @@ impl<'a> Client<'a> {
         };
         if shown {
             let mut o = io::stdout().lock();
-            let _ = writeln!(o, "{}", human()).and_then(|_| o.flush());
+            if let Err(e) = writeln!(o, "{}", human()).and_then(|_| o.flush()) {
+                // Nobody reads the beats any more (`| head`): the loops stop at their
+                // next turn ([`Client::check_stdout`]).
+                self.stdout_failed
+                    .set(e.kind() == io::ErrorKind::BrokenPipe);
+            }
         }
+    }
+
+    /// `Err(StdoutClosed)` once a beat line could not be written: a quiet end.
+    fn check_stdout(&self) -> anyhow::Result<()> {
+        if self.stdout_failed.get() {
+            return Err(crate::error::StdoutClosed.into());
+        }
+        Ok(())
     }
 
     fn connect(&mut self) -> anyhow::Result<Conn> {
@@ -119,11 +135,10 @@ impl<'a> Client<'a> {
         )?;
         let deadline = Instant::now() + self.opts.interval;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
+            if Instant::now() >= deadline {
                 return Ok(false);
             }
-            if !self.wait(conn, Some(left))? {
+            if !self.wait(conn, Some(deadline))? {
                 continue;
             }
             let mut pongs = Vec::new();
@@ -134,46 +149,28 @@ impl<'a> Client<'a> {
         }
     }
 
-    /// Poll the connection and the shutdown pipe; `Err(Interrupted)` on a signal.
-    fn wait(&self, conn: &Conn, timeout: Option<Duration>) -> anyhow::Result<bool> {
-        let mut flags = PollFlags::POLLIN;
-        if conn.wants_write() {
-            flags |= PollFlags::POLLOUT;
+    /// Wait for the connection (or signals) until `deadline`; `Err(Interrupted)` on
+    /// SIGINT/SIGTERM. Returns whether the connection has something to report.
+    fn wait(&self, conn: &Conn, deadline: Option<Instant>) -> anyhow::Result<bool> {
+        let mut watch = [Watch::new(conn.fd(), true, conn.wants_write())];
+        match wait(&mut watch, self.shutdown, deadline).context("wait")? {
+            Woke::Stop(signal) => Err(Interrupted { signal }.into()),
+            Woke::Timeout => Ok(false),
+            Woke::Ready => Ok(watch[0].ready()),
         }
-        let mut fds = [
-            PollFd::new(conn.fd(), flags),
-            PollFd::new(self.shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        let t = match timeout {
-            None => PollTimeout::NONE,
-            Some(d) => PollTimeout::try_from(d.as_millis().clamp(0, i32::MAX as u128) as i32)
-                .unwrap_or(PollTimeout::MAX),
-        };
-        match poll(&mut fds, t) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow!(e).context("poll")),
-        }
-        if self.shutdown.requested().is_some() {
-            return Err(Interrupted.into());
-        }
-        Ok(fds[0].revents().is_some_and(|r| !r.is_empty()))
     }
 
-    /// Sleep `d` unless a signal arrives (`Err(Interrupted)`).
+    /// Sleep `d` unless SIGINT/SIGTERM arrives (`Err(Interrupted)`).
     fn sleep(&self, d: Duration) -> anyhow::Result<()> {
-        let mut fds = [PollFd::new(self.shutdown.as_fd(), PollFlags::POLLIN)];
-        let deadline = Instant::now() + d;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let ms = (left.as_millis() as i32).max(1);
-            let _ = poll(
-                &mut fds,
-                PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
-            );
-            if self.shutdown.requested().is_some() {
-                return Err(Interrupted.into());
+        let until = Instant::now() + d;
+        loop {
+            match sleep_until(self.shutdown, until).context("wait")? {
+                Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+                Woke::Timeout => return Ok(()),
+                // SIGUSR1: nothing to report here; sleep on.
+                Woke::Ready => {}
             }
         }
-        Ok(())
     }
 
     fn count_reached(&self) -> bool {
@@ -199,6 +196,7 @@ impl<'a> Client<'a> {
         let mut det = Detector::new(self.opts.interval, self.opts.misses);
         let mut next_beat = Instant::now();
         loop {
+            self.check_stdout()?;
             let now = Instant::now();
             if !keepalive && now >= next_beat && !self.count_reached() {
                 let seq = self.seq;
@@ -253,11 +251,12 @@ impl<'a> Client<'a> {
             if !keepalive && !self.count_reached() {
                 until = Some(until.map_or(next_beat, |d| d.min(next_beat)));
             }
-            let timeout = until.map(|u| u.saturating_duration_since(Instant::now()));
-            match self.wait(conn, timeout) {
+            match self.wait(conn, until) {
                 Ok(_) => {}
-                Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(End::Interrupted),
-                Err(e) => return Err(e),
+                Err(e) => match e.downcast::<Interrupted>() {
+                    Ok(stop) => return Ok(End::Interrupted(stop)),
+                    Err(e) => return Err(e),
+                },
             }
             if let Err(e) = conn.flush(self.opts.hexdump.as_deref()) {
                 return Ok(End::Dead(format!(
@@ -341,6 +340,9 @@ impl<'a> Client<'a> {
         crate::net::trace::checkpoint("send", || vec!["first beat".into()])?;
         let mut dead_since: Option<Instant> = conn.is_none().then(Instant::now);
         let result = loop {
+            if let Err(e) = self.check_stdout() {
+                break Err(e);
+            }
             let Some(c) = conn.as_mut() else {
                 // Down: wait, retry, grow the delay.
                 let delay = backoff.next_delay(jitter.next_f64());
@@ -356,8 +358,8 @@ impl<'a> Client<'a> {
                         )
                     },
                 );
-                if self.sleep(delay).is_err() {
-                    break Err(Interrupted.into());
+                if let Err(e) = self.sleep(delay) {
+                    break Err(e);
                 }
                 match self.connect() {
                     Ok(mut c) => {
@@ -395,7 +397,7 @@ impl<'a> Client<'a> {
             };
             match self.session(c)? {
                 End::Done => break Ok(()),
-                End::Interrupted => break Err(Interrupted.into()),
+                End::Interrupted(stop) => break Err(stop.into()),
                 End::Dead(why) => {
                     conn = None;
                     self.stats.dead_periods += 1;

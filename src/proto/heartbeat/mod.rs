@@ -106,7 +106,7 @@ impl ServiceFactory for ResponderFactory {
         Responder {
             state: Arc::clone(&self.state),
             out: self.out.clone(),
-            peer: info.peer.clone(),
+            peer: info.peer.to_string(),
             buf: Vec::new(),
         }
     }
@@ -182,22 +182,15 @@ pub fn serve_udp(
 ) -> anyhow::Result<Arc<ResponderState>> {
     use crate::net::hexdump::Direction;
     crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
-    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    use crate::net::wait::{Watch, Woke, wait};
     let state = Arc::new(ResponderState::default());
     let mut peers = std::collections::HashSet::new();
     let mut buf = vec![0u8; 2048];
     sock.set_nonblocking(true)?;
     loop {
-        let mut fds = [
-            PollFd::new(sock.as_fd(), PollFlags::POLLIN),
-            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        match poll(&mut fds, PollTimeout::NONE) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow::anyhow!(e).context("poll")),
-        }
-        if shutdown.requested().is_some() {
-            return Ok(state);
+        match wait(&mut [Watch::read(sock.as_fd())], shutdown, None)? {
+            Woke::Stop(_) => return Ok(state),
+            Woke::Timeout | Woke::Ready => {}
         }
         loop {
             let (n, from) = match sock.recv_from(&mut buf) {
@@ -253,11 +246,7 @@ mod tests {
 
     fn responder() -> Responder {
         let f = ResponderFactory::new(&Output::new(false, Verbosity::Quiet));
-        f.open(&ConnInfo {
-            id: 1,
-            peer: "test".into(),
-            local: "here".into(),
-        })
+        f.open(&ConnInfo::loopback(1))
     }
 
     fn pings(seqs: std::ops::Range<u64>) -> Vec<u8> {

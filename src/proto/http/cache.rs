@@ -99,7 +99,9 @@ struct State {
 /// Resolutions shared by every connection (and every `--workers` thread).
 #[derive(Debug)]
 pub struct FsCache {
-    enabled: bool,
+    /// Off with `--no-cache`, without /proc/self/fd, or under an engine whose
+    /// connections share no memory ([`FsCache::disable`]).
+    enabled: std::sync::atomic::AtomicBool,
     max_entries: usize,
     state: Mutex<State>,
 }
@@ -114,7 +116,7 @@ impl FsCache {
         let (nofile, _) = crate::net::limits::nofile();
         let by_fds = usize::try_from(nofile / 8).unwrap_or(usize::MAX);
         FsCache {
-            enabled,
+            enabled: std::sync::atomic::AtomicBool::new(enabled),
             max_entries: max_entries.min(MAX_ENTRIES).min(by_fds),
             state: Mutex::new(State {
                 inotify: None,
@@ -145,14 +147,21 @@ impl FsCache {
 
     /// Read the inotify queue now, forgetting everything if anything changed.
     pub fn refresh(&self) {
-        if self.enabled {
+        if self.enabled.load(std::sync::atomic::Ordering::Relaxed) {
             self.lock().drain();
         }
     }
 
     /// Whether resolutions are remembered at all (so refreshing once per turn pays).
+    /// Resolve every request afresh from now on (called before the first request:
+    /// forked children would each keep a copy and drain one inotify queue).
+    pub fn disable(&self) {
+        self.enabled
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn is_enabled(&self) -> bool {
-        self.enabled && self.max_entries > 0
+        self.enabled.load(std::sync::atomic::Ordering::Relaxed) && self.max_entries > 0
     }
 
     fn lookup(&self, root: &Root, raw: &[u8], drain_first: bool) -> Result<Outcome, PathError> {

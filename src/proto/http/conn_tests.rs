@@ -11,11 +11,7 @@ fn conn(dir: &std::path::Path) -> HttpConn {
 fn conn_with(dir: &std::path::Path, opts: HttpOptions) -> HttpConn {
     let root = fs::Root::new(dir, false, false).unwrap();
     let f = HttpFactory::new(root, opts, Output::new(false, Verbosity::Quiet));
-    f.open(&ConnInfo {
-        id: 1,
-        peer: "test".into(),
-        local: "test".into(),
-    })
+    f.open(&ConnInfo::loopback(1))
 }
 
 fn text(out: &Outbox) -> String {

@@ -190,6 +190,12 @@ impl ServiceFactory for HttpFactory {
     fn before_answers(&self) {
         self.shared.cache.refresh();
     }
+
+    fn adapt(&self, caps: &crate::engine::Capabilities) {
+        if !caps.shared_memory {
+            self.shared.cache.disable();
+        }
+    }
 }
 
 /// Validate a `--header 'Name: value'` argument: a token name, a value of visible

@@ -119,7 +119,7 @@ proptest! {
             HttpOptions { header_timeout: Duration::from_secs(1), ..HttpOptions::default() },
             Output::new(false, Verbosity::Quiet),
         );
-        let mut c = f.open(&ConnInfo { id: 1, peer: "p".into(), local: "l".into() });
+        let mut c = f.open(&ConnInfo::loopback(1));
         let mut stream = b"GET ".to_vec();
         stream.extend_from_slice(&target);
         stream.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n");

@@ -1,7 +1,8 @@
 //! The kernel's word on the sockets behind the segments: one sock_diag dump of the TCP
 //! table ([`crate::stat::netlink`], what `ss -ta` reads) gives each connection's state
 //! as the kernel holds it, and the listeners. Which addresses are this host's comes
-//! from `getifaddrs(3)`: only local ends are sockets the kernel can be asked about.
+//! from the interface list (`net::iface`): only local ends are sockets the kernel can be
+//! asked about.
 
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -81,17 +82,7 @@ pub struct LocalAddrs {
 
 impl LocalAddrs {
     pub fn read() -> LocalAddrs {
-        let ips = nix::ifaddrs::getifaddrs()
-            .map(|list| {
-                list.filter_map(|ifa| {
-                    let a = ifa.address?;
-                    a.as_sockaddr_in()
-                        .map(|v4| IpAddr::V4(v4.ip()))
-                        .or_else(|| a.as_sockaddr_in6().map(|v6| IpAddr::V6(v6.ip())))
-                })
-                .collect()
-            })
-            .unwrap_or_default();
+        let ips = crate::net::iface::local_addrs().into_iter().collect();
         LocalAddrs { ips }
     }
 

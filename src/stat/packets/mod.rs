@@ -29,7 +29,6 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use serde_json::json;
 
 use self::capture::{BUFFER, Capture, SNAPLEN};
@@ -42,6 +41,7 @@ use crate::net::Family;
 use crate::net::bpf::{CaptureFilter, Conversation, EndPattern};
 use crate::net::signals::Shutdown;
 use crate::net::trace;
+use crate::net::wait::{Watch, Woke, wait};
 use crate::output::{Output, paint_stdout};
 
 /// What `stat --packets` was asked for.
@@ -140,32 +140,20 @@ pub fn run(o: &Options, out: &Output, shutdown: &Shutdown) -> anyhow::Result<()>
 
     let deadline = o.timeout.map(|t| Instant::now() + t);
     let mut warned: Option<Instant> = None;
+    let mut stopped_by = None;
     loop {
-        let mut wait = if s.tracker.unsettled() {
-            Some(LOOK_EVERY)
-        } else {
-            None
+        // Look at the kernel's table again soon while a connection is unsettled.
+        let look = s.tracker.unsettled().then(|| Instant::now() + LOOK_EVERY);
+        let until = match (look, deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         };
-        if let Some(d) = deadline {
-            let left = d.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            wait = Some(wait.map_or(left, |w| w.min(left)));
+        let woke = wait(&mut [Watch::read(s.cap.as_fd())], shutdown, until).context("wait")?;
+        if let Woke::Stop(signal) = woke {
+            stopped_by = Some(signal);
+            break;
         }
-        let timeout = wait.map_or(PollTimeout::NONE, |d| {
-            PollTimeout::try_from(d.as_millis().clamp(1, i32::MAX as u128) as i32)
-                .unwrap_or(PollTimeout::MAX)
-        });
-        let mut fds = [
-            PollFd::new(s.cap.as_fd(), PollFlags::POLLIN),
-            PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-        ];
-        match poll(&mut fds, timeout) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow::Error::new(e).context("poll")),
-        }
-        if shutdown.requested().is_some() {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
         }
         let done = s.turn(false)?;
@@ -196,8 +184,8 @@ pub fn run(o: &Options, out: &Output, shutdown: &Shutdown) -> anyhow::Result<()>
             crate::text::plural(s.shown, "packet")
         );
     }
-    if shutdown.requested().is_some() {
-        return Err(Interrupted.into());
+    if let Some(signal) = stopped_by {
+        return Err(Interrupted { signal }.into());
     }
     if s.shown == 0 {
         if let Some(t) = o.timeout {

@@ -22,8 +22,6 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-
 use super::capture::{BUFFER, Capture, SNAPLEN};
 use super::kernel::LocalAddrs;
 use super::print::Printer;
@@ -31,6 +29,8 @@ use super::session::{LOOK_EVERY, Scope, Session};
 use super::tracker::Tracker;
 use crate::net::Family;
 use crate::net::bpf::{CaptureFilter, Conversation, EndPattern};
+use crate::net::iface::{index_of_addr, loopback_index};
+use crate::net::wait::{Watch, wait_unsignalled};
 use crate::output::{Output, paint_stderr};
 
 /// How long the end of a connection may take to show after the command is done.
@@ -180,17 +180,12 @@ fn view<W: Write>(
             (false, true) => Some(LOOK_EVERY),
             _ => None,
         };
-        let wait = wait.map_or(PollTimeout::NONE, |d| {
-            PollTimeout::try_from(d.as_millis() as i32).unwrap_or(PollTimeout::MAX)
-        });
-        let mut fds = vec![PollFd::new(wake.as_fd(), PollFlags::POLLIN)];
+        let mut watches = vec![Watch::read(wake.as_fd())];
         if !hold {
-            fds.push(PollFd::new(s.cap.as_fd(), PollFlags::POLLIN));
+            watches.push(Watch::read(s.cap.as_fd()));
         }
-        match poll(&mut fds, wait) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(anyhow::Error::new(e).context("poll")),
-        }
+        let until = wait.map(|d| Instant::now() + d);
+        wait_unsignalled(&mut watches, until).map_err(|e| anyhow::Error::new(e).context("wait"))?;
     }
 }
 
@@ -215,15 +210,6 @@ fn route_iface(dests: &[SocketAddr], local: &LocalAddrs) -> u32 {
     found.unwrap_or(0)
 }
 
-fn loopback_index() -> Option<u32> {
-    nix::ifaddrs::getifaddrs().ok()?.find_map(|ifa| {
-        ifa.flags
-            .contains(nix::net::if_::InterfaceFlags::IFF_LOOPBACK)
-            .then(|| nix::net::if_::if_nametoindex(ifa.interface_name.as_str()).ok())
-            .flatten()
-    })
-}
-
 fn source_iface(dest: &SocketAddr) -> Option<u32> {
     let any: SocketAddr = if dest.is_ipv4() {
         "0.0.0.0:0".parse().ok()?
@@ -233,14 +219,5 @@ fn source_iface(dest: &SocketAddr) -> Option<u32> {
     let probe = UdpSocket::bind(any).ok()?;
     probe.connect(dest).ok()?;
     let src: IpAddr = probe.local_addr().ok()?.ip();
-    nix::ifaddrs::getifaddrs().ok()?.find_map(|ifa| {
-        let a = ifa.address?;
-        let ip = a
-            .as_sockaddr_in()
-            .map(|v| IpAddr::V4(v.ip()))
-            .or_else(|| a.as_sockaddr_in6().map(|v| IpAddr::V6(v.ip())))?;
-        (ip == src)
-            .then(|| nix::net::if_::if_nametoindex(ifa.interface_name.as_str()).ok())
-            .flatten()
-    })
+    index_of_addr(src)
 }

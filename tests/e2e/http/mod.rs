@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
 
+pub use crate::util::proc::{open_fds, rss_kib};
 use crate::util::{Server, random_bytes, wait_until};
 
 /// Bytes of the file planted next to the served directory; no response may hold them.
@@ -219,26 +220,6 @@ pub fn get(addr: SocketAddr, target: &[u8]) -> Resp {
 /// `cached_files_are_bounded_and_released` checks on its own.
 pub fn fd_count(pid: i32) -> usize {
     open_fds(pid).iter().filter(|t| !t.starts_with('/')).count()
-}
-
-/// What each of the server's descriptors points to (`/proc/PID/fd/*` link targets).
-pub fn open_fds(pid: i32) -> Vec<String> {
-    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return Vec::new();
-    };
-    dir.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
-        .map(|t| t.to_string_lossy().into_owned())
-        .collect()
-}
-
-fn rss_kib(pid: i32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
 }
 
 /// The server's open descriptors before a hostile case, to compare with after: taken

@@ -11,26 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::engines::all_engines;
+use crate::engines::engine_test;
+use crate::util::proc::{fd_count, rss_kib};
 use crate::util::{Server, nettool, random_bytes, require, temp_file_with, wait_until};
-
-/// Open file descriptors of a process (for the hostile-input checks of issue 9).
-pub fn fd_count(pid: i32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
-}
-
-/// Resident memory of a process in KiB.
-pub fn rss_kib(pid: i32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// Issue 9's closing checks: alive, a fresh request works (`fresh`), descriptors back
 /// to `fds` and memory within `rss + 64 MiB`.
@@ -190,51 +173,47 @@ fn unix_listen_relays_a_socat_client() {
     assert!(!path.exists(), "listen removes its socket file");
 }
 
-#[test]
-fn stream_echo_suite_over_unix_on_every_engine() {
-    for engine in all_engines() {
-        eprintln!("--- engine {engine}");
-        let dir = tempfile::tempdir().unwrap();
-        let path = sock_path(&dir, "e.sock");
-        let mut server = serve(&path, &["--engine", &engine]);
-        assert_eq!(server.addr, path.display().to_string());
-        assert_eq!(echo_once(&path, b"hello unix\n"), b"hello unix\n");
-        // Several clients at once, each 1 MiB, byte-exact after half-close.
-        let clients: Vec<_> = (0..4)
-            .map(|i| {
-                let path = path.clone();
-                std::thread::spawn(move || {
-                    let data = random_bytes(1 << 20, 100 + i);
-                    let mut s = UnixStream::connect(&path).unwrap();
-                    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-                    let mut w = s.try_clone().unwrap();
-                    let sent = data.clone();
-                    let writer = std::thread::spawn(move || {
-                        w.write_all(&sent).unwrap();
-                        w.shutdown(std::net::Shutdown::Write).unwrap();
-                    });
-                    let mut got = Vec::new();
-                    s.read_to_end(&mut got).unwrap();
-                    writer.join().unwrap();
-                    got == data
-                })
+engine_test!(stream_echo_suite_over_unix_on_every_engine, |engine| {
+    let dir = tempfile::tempdir().unwrap();
+    let path = sock_path(&dir, "e.sock");
+    let mut server = serve(&path, &["--engine", engine]);
+    assert_eq!(server.addr, path.display().to_string());
+    assert_eq!(echo_once(&path, b"hello unix\n"), b"hello unix\n");
+    // Several clients at once, each 1 MiB, byte-exact after half-close.
+    let clients: Vec<_> = (0..4)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let data = random_bytes(1 << 20, 100 + i);
+                let mut s = UnixStream::connect(&path).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                let mut w = s.try_clone().unwrap();
+                let sent = data.clone();
+                let writer = std::thread::spawn(move || {
+                    w.write_all(&sent).unwrap();
+                    w.shutdown(std::net::Shutdown::Write).unwrap();
+                });
+                let mut got = Vec::new();
+                s.read_to_end(&mut got).unwrap();
+                writer.join().unwrap();
+                got == data
             })
-            .collect();
-        for c in clients {
-            assert!(c.join().unwrap(), "engine {engine}: echo differs");
-        }
-        let status = server.stop();
-        assert!(status.success(), "engine {engine}: {status:?}");
-        let summary = server
-            .wait_for_line("connections", Duration::from_secs(5))
-            .unwrap_or_else(|| panic!("engine {engine}: no summary"));
-        assert!(summary.starts_with("5 connections"), "{summary}");
-        assert!(
-            !path.exists(),
-            "engine {engine}: socket file left after SIGTERM"
-        );
+        })
+        .collect();
+    for c in clients {
+        assert!(c.join().unwrap(), "engine {engine}: echo differs");
     }
-}
+    let status = server.stop();
+    assert!(status.success(), "engine {engine}: {status:?}");
+    let summary = server
+        .wait_for_line("connections", Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("engine {engine}: no summary"));
+    assert!(summary.starts_with("5 connections"), "{summary}");
+    assert!(
+        !path.exists(),
+        "engine {engine}: socket file left after SIGTERM"
+    );
+});
 
 #[test]
 fn abstract_names_work_with_nettool_and_socat() {

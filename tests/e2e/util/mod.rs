@@ -1,6 +1,7 @@
 //! Helpers shared by every end-to-end test.
 
 pub mod netns;
+pub mod proc;
 pub mod server;
 
 use std::path::Path;
@@ -25,6 +26,25 @@ pub fn nettool_assert() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::new(bin());
     c.env_remove("RUST_LOG").env("NO_COLOR", "1");
     c
+}
+
+/// Run `cmd` with `input` on stdin (written from a thread, so a command that answers
+/// before reading it all cannot deadlock) and collect its output.
+pub fn run_with_stdin(mut cmd: Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait");
+    writer.join().unwrap();
+    out
 }
 
 /// True under CI, where a missing tool or privilege is a failure, not a skip.

@@ -166,7 +166,18 @@ pub struct Lab {
     _switch: Netns,
 }
 
+/// Whether namespaces can be built here (root, `ip`); otherwise the test is skipped
+/// (or, under CI, fails) saying which is missing.
+pub fn available() -> bool {
+    super::require_root() && super::require("ip")
+}
+
 impl Lab {
+    /// [`Lab::new`] where namespaces can be built ([`available`]), `None` otherwise.
+    pub fn try_new(tag: &str, n: usize) -> Option<Lab> {
+        available().then(|| Lab::new(tag, n))
+    }
+
     pub fn new(tag: &str, n: usize) -> Lab {
         let switch = Netns::new(&format!("s{tag}"));
         switch.ip(&[

@@ -113,6 +113,15 @@ impl Server {
         self.child.wait().expect("wait")
     }
 
+    /// Everything the server writes to stdout until it closes it (it exits).
+    pub fn stdout_bytes(&mut self) -> Vec<u8> {
+        use std::io::Read;
+        let mut out = Vec::new();
+        let mut stdout = self.child.stdout.take().expect("stdout piped");
+        stdout.read_to_end(&mut out).expect("read stdout");
+        out
+    }
+
     /// Whether the process is still running.
     pub fn alive(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

@@ -5,8 +5,8 @@
 //!
 //! Three loops live here: the echo server (each datagram goes back to its sender), the
 //! client relay (stdin chunks out as datagrams, replies to stdout) and the netcat-style
-//! listener (datagrams to stdout, stdin to the most recent sender). All poll the socket
-//! together with stdin and the shutdown self-pipe.
+//! listener (datagrams to stdout, stdin to the most recent sender). All wait for the
+//! socket together with stdin and the shutdown self-pipe ([`crate::net::wait`]).
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
@@ -15,15 +15,15 @@ use std::os::unix::net::{SocketAddr as UnixAddr, UnixDatagram};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use serde_json::json;
 use socket2::Socket;
 
-use crate::error::Interrupted;
+use crate::error::{Interrupted, stdout_error};
 use crate::net::hexdump::Direction;
+use crate::net::peer::PeerCred;
 use crate::net::relay::RelayOpts;
 use crate::net::signals::Shutdown;
-use crate::net::unix::PeerCred;
+use crate::net::wait::{Watch, Woke, wait};
 use crate::output::{Level, Output};
 
 /// Largest datagram we read: beyond the default socket buffer, so nothing is truncated.
@@ -49,39 +49,28 @@ pub fn addr_label(a: &UnixAddr) -> String {
     "unnamed".to_string()
 }
 
-fn poll_ms(d: Option<Duration>) -> PollTimeout {
-    match d {
-        None => PollTimeout::NONE,
-        Some(d) => PollTimeout::try_from(d.as_millis().clamp(1, i32::MAX as u128) as i32)
-            .unwrap_or(PollTimeout::MAX),
-    }
-}
-
-/// Wait until `sock` (and optionally stdin) is readable or a signal arrives.
-/// Returns (socket readable, stdin readable); `Err(Interrupted)` on SIGINT/SIGTERM.
-fn wait(
+/// Wait until `sock` (and optionally stdin) is readable, `deadline` passes or a
+/// signal arrives. Returns (socket readable, stdin readable); `Err(Interrupted)` on
+/// SIGINT/SIGTERM; SIGUSR1 calls `on_stats` (`--stats`) and the wait goes on.
+fn wait_io(
     sock: &UnixDatagram,
     stdin: Option<&io::Stdin>,
     shutdown: &Shutdown,
-    timeout: Option<Duration>,
+    deadline: Option<Instant>,
+    on_stats: &dyn Fn(),
 ) -> anyhow::Result<(bool, bool)> {
-    let mut fds = vec![
-        PollFd::new(sock.as_fd(), PollFlags::POLLIN),
-        PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-    ];
-    if let Some(s) = stdin {
-        fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
+    let mut watches = vec![Watch::read(sock.as_fd())];
+    watches.extend(stdin.map(|s| Watch::read(s.as_fd())));
+    match wait(&mut watches, shutdown, deadline).context("wait for the socket")? {
+        Woke::Stop(signal) => Err(Interrupted { signal }.into()),
+        Woke::Timeout => Ok((false, false)),
+        Woke::Ready => {
+            if shutdown.take_stats_request() {
+                on_stats();
+            }
+            Ok((watches[0].ready(), watches.get(1).is_some_and(Watch::ready)))
+        }
     }
-    match poll(&mut fds, poll_ms(timeout)) {
-        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-        Err(e) => return Err(anyhow!(e).context("poll")),
-    }
-    if shutdown.requested().is_some() {
-        shutdown.drain();
-        return Err(Interrupted.into());
-    }
-    let ready = |f: &PollFd| f.revents().is_some_and(|r| !r.is_empty());
-    Ok((ready(&fds[0]), fds.get(2).is_some_and(ready)))
 }
 
 /// What the datagram echo server did.
@@ -156,7 +145,7 @@ pub fn echo(sock: Socket, out: &Output, shutdown: &Shutdown) -> anyhow::Result<D
     let mut buf = vec![0u8; MAX_DGRAM];
     let mut s = DgramSummary::default();
     loop {
-        match wait(&sock, None, shutdown, None) {
+        match wait_io(&sock, None, shutdown, None, &|| {}) {
             Ok((true, _)) => {}
             Ok(_) => continue,
             Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(s),
@@ -250,13 +239,14 @@ pub struct DgramStats {
 /// The client: each stdin line goes out as one datagram (as `udp send` sends them),
 /// or with `raw` each chunk read from stdin; every reply is printed. After stdin ends
 /// it waits for as many replies as datagrams it sent, for at most `reply_wait` of
-/// silence (`-w`).
+/// silence (`-w`). SIGUSR1 calls `on_stats` with the counts so far.
 pub fn client(
     sock: Socket,
     opts: &RelayOpts,
     reply_wait: Duration,
     shutdown: &Shutdown,
     raw: bool,
+    on_stats: &dyn Fn(&DgramStats),
 ) -> anyhow::Result<DgramStats> {
     crate::net::trace::checkpoint("sendto", || vec![crate::net::trace::fd(&sock)])?;
     let sock = into_datagram(sock);
@@ -287,9 +277,14 @@ pub fn client(
                 return Ok(st);
             }
         }
-        let timeout = (!reading_stdin).then(|| reply_wait.saturating_sub(last.elapsed()));
-        let (sock_ready, stdin_ready) =
-            wait(&sock, reading_stdin.then_some(&stdin), shutdown, timeout)?;
+        let deadline = (!reading_stdin).then(|| last + reply_wait);
+        let (sock_ready, stdin_ready) = wait_io(
+            &sock,
+            reading_stdin.then_some(&stdin),
+            shutdown,
+            deadline,
+            &|| on_stats(&st),
+        )?;
         if sock_ready {
             match sock.recv(&mut buf) {
                 Ok(n) => {
@@ -300,12 +295,9 @@ pub fn client(
                         d.record(Direction::Received, &buf[..n]);
                     }
                     let mut o = stdout.lock();
-                    if let Err(e) = o.write_all(&buf[..n]).and_then(|_| o.flush()) {
-                        if e.kind() == io::ErrorKind::BrokenPipe {
-                            return Ok(st);
-                        }
-                        return Err(anyhow!(e).context("write to stdout"));
-                    }
+                    o.write_all(&buf[..n])
+                        .and_then(|_| o.flush())
+                        .map_err(stdout_error)?;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.raw_os_error() == Some(libc::ECONNREFUSED) => {
@@ -393,13 +385,15 @@ impl StdinDatagrams {
 }
 
 /// netcat `-lU -u`: print every datagram, send stdin chunks to the latest sender.
-/// Ends on SIGINT/SIGTERM, or after `idle` without datagrams (`-w`).
+/// Ends on SIGINT/SIGTERM, or after `idle` without datagrams (`-w`). SIGUSR1 calls
+/// `on_stats` with the counts so far.
 pub fn listen(
     sock: Socket,
     opts: &RelayOpts,
     idle: Option<Duration>,
     out: &Output,
     shutdown: &Shutdown,
+    on_stats: &dyn Fn(&DgramStats),
 ) -> anyhow::Result<DgramStats> {
     crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
     let sock = into_datagram(sock);
@@ -418,10 +412,14 @@ pub fn listen(
                 return Ok(st);
             }
         }
-        let timeout = idle.map(|l| l.saturating_sub(last.elapsed()));
         let want_stdin = reading_stdin && peer.is_some();
-        let (sock_ready, stdin_ready) =
-            wait(&sock, want_stdin.then_some(&stdin), shutdown, timeout)?;
+        let (sock_ready, stdin_ready) = wait_io(
+            &sock,
+            want_stdin.then_some(&stdin),
+            shutdown,
+            idle.map(|l| last + l),
+            &|| on_stats(&st),
+        )?;
         if sock_ready {
             let (n, from) = sock.recv_from(&mut buf).context("recvfrom")?;
             last = Instant::now();
@@ -441,12 +439,9 @@ pub fn listen(
                 peer = Some(from);
             }
             let mut o = stdout.lock();
-            if let Err(e) = o.write_all(&buf[..n]).and_then(|_| o.flush()) {
-                if e.kind() == io::ErrorKind::BrokenPipe {
-                    return Ok(st);
-                }
-                return Err(anyhow!(e).context("write to stdout"));
-            }
+            o.write_all(&buf[..n])
+                .and_then(|_| o.flush())
+                .map_err(stdout_error)?;
         }
         if stdin_ready {
             let n = stdin.lock().read(&mut chunk).context("read stdin")?;

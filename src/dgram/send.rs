@@ -12,16 +12,16 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use socket2::Socket;
 
-use super::batch::{RecvBatch, send_many};
 use super::probe::{Probe, new_run_id};
 use super::recv::{Printer, wait_readable};
-use super::socket::check_payload;
 use super::tap::DgramTap;
 use crate::error::Interrupted;
+use crate::net::dgram::batch::{RecvBatch, send_many};
+use crate::net::dgram::socket::check_payload;
 use crate::net::signals::Shutdown;
+use crate::net::wait::{Watch, Woke, wait};
 use crate::output::Output;
 
 const BATCH: usize = 64;
@@ -256,16 +256,14 @@ impl Sender<'_> {
         if let Some(wait) = self.job.replies {
             let mut last = Instant::now();
             loop {
-                let left = wait.saturating_sub(last.elapsed());
-                if left.is_zero() {
-                    return Ok(());
-                }
-                self.check_signal()?;
-                let wait = Some(left + Duration::from_millis(1));
-                if wait_readable(self.sock, self.shutdown, wait, self.tap)?
-                    && self.drain_replies()? > 0
-                {
-                    last = Instant::now();
+                match wait_readable(self.sock, self.shutdown, Some(last + wait), self.tap)? {
+                    Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+                    Woke::Timeout => return Ok(()),
+                    Woke::Ready => {
+                        if self.drain_replies()? > 0 {
+                            last = Instant::now();
+                        }
+                    }
                 }
             }
         }
@@ -273,28 +271,27 @@ impl Sender<'_> {
     }
 
     fn check_signal(&self) -> anyhow::Result<()> {
-        match self.shutdown.requested() {
-            Some(_) => Err(Interrupted.into()),
-            None => Ok(()),
-        }
+        Ok(self.shutdown.check()?)
     }
 
     /// Sleep for `d`, printing replies that arrive meanwhile, waking for signals.
+    /// Waits round up to whole milliseconds, so the wait covers all but the last
+    /// millisecond and a plain nanosleep the rest: `--interval 1ms` stays 1 ms.
     fn pause(&mut self, d: Duration) -> anyhow::Result<()> {
         let until = Instant::now() + d;
+        let fine = Duration::from_millis(1);
         loop {
             let left = until.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Ok(());
             }
             self.check_signal()?;
-            if left < Duration::from_millis(1) {
-                // poll(2) counts whole milliseconds; a shorter pause is a plain nanosleep.
+            if left <= fine {
                 std::thread::sleep(left);
                 return Ok(());
             }
             let sock = self.printer.is_some().then_some(self.sock);
-            if poll_for(sock, None, self.shutdown, left, self.tap)?.0 {
+            if poll_for(sock, None, self.shutdown, Some(until - fine), self.tap)?.0 {
                 self.drain_replies()?;
             }
         }
@@ -306,13 +303,8 @@ impl Sender<'_> {
         loop {
             self.check_signal()?;
             let sock = self.printer.is_some().then_some(self.sock);
-            let (sock_ready, stdin_ready) = poll_for(
-                sock,
-                Some(stdin.as_fd()),
-                self.shutdown,
-                Duration::MAX,
-                self.tap,
-            )?;
+            let (sock_ready, stdin_ready) =
+                poll_for(sock, Some(stdin.as_fd()), self.shutdown, None, self.tap)?;
             if sock_ready {
                 self.drain_replies()?;
             }
@@ -360,8 +352,6 @@ impl Sender<'_> {
     }
 }
 
-/// poll(2) on the socket (if given), stdin (if given) and the shutdown pipe for at
-/// most `wait`; returns (socket readable, stdin readable or closed).
 /// A failed send (or the ICMP error it provoked), with the likely fix: a route for a
 /// multicast group, the interface of a link-local address, a listener on the port.
 fn send_error(to: SocketAddr, err: std::io::Error) -> anyhow::Error {
@@ -374,35 +364,26 @@ fn send_error(to: SocketAddr, err: std::io::Error) -> anyhow::Error {
     )
 }
 
+/// Wait for the socket (if given), stdin (if given) and signals until `deadline`;
+/// returns (socket readable, stdin readable or closed). SIGUSR1 prints the counts.
 fn poll_for(
     sock: Option<&Socket>,
     stdin: Option<BorrowedFd<'_>>,
     shutdown: &Shutdown,
-    wait: Duration,
+    deadline: Option<Instant>,
     tap: &DgramTap,
 ) -> anyhow::Result<(bool, bool)> {
-    let mut fds = vec![PollFd::new(shutdown.as_fd(), PollFlags::POLLIN)];
-    let sock_slot = sock.map(|s| {
-        fds.push(PollFd::new(s.as_fd(), PollFlags::POLLIN));
-        fds.len() - 1
-    });
+    let mut watches: Vec<Watch<'_>> = sock.map(|s| Watch::read(s.as_fd())).into_iter().collect();
+    let sock_slot = sock.map(|_| 0);
     let stdin_slot = stdin.map(|fd| {
-        fds.push(PollFd::new(fd, PollFlags::POLLIN));
-        fds.len() - 1
+        watches.push(Watch::read(fd));
+        watches.len() - 1
     });
-    let timeout = if wait == Duration::MAX {
-        PollTimeout::NONE
-    } else {
-        PollTimeout::try_from(wait.as_millis().min(i32::MAX as u128) as i32)
-            .unwrap_or(PollTimeout::MAX)
-    };
-    match poll(&mut fds, timeout) {
-        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-        Err(e) => return Err(anyhow!(e).context("poll")),
+    match wait(&mut watches, shutdown, deadline).context("wait")? {
+        Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+        Woke::Timeout => return Ok((false, false)),
+        Woke::Ready => tap.on_wake(shutdown),
     }
-    if fds[0].any() == Some(true) {
-        tap.on_wake(shutdown);
-    }
-    let ready = |slot: Option<usize>| slot.is_some_and(|i| fds[i].any() != Some(false));
+    let ready = |slot: Option<usize>| slot.is_some_and(|i| watches[i].ready());
     Ok((ready(sock_slot), ready(stdin_slot)))
 }

@@ -1,5 +1,6 @@
-//! Multicast group memberships per interface (`-g`, as `netstat -g`; `ss` has no such
-//! view). A host joins a group on an interface (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP,
+//! Multicast group memberships per interface, as the kernel lists them: what
+//! `stat -g` shows (as `netstat -g`; `ss` has no such view) and what `multicast doctor`
+//! checks after a join. The tables are parsed here only. A host joins a group on an interface (IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP,
 //! ip(7) and ipv6(7)); the kernel then answers IGMP / MLD queries for it and lets the
 //! group's traffic in. The memberships are listed in `/proc/net/igmp` (IPv4: a line per
 //! interface, then a tab-indented line per group, the address in hex as the kernel
@@ -102,19 +103,14 @@ pub fn parse_igmp6(text: &str) -> Vec<Membership> {
         .collect()
 }
 
-/// The memberships as a table, as `netstat -g` prints them.
-pub fn write_table(w: &mut impl std::io::Write, list: &[Membership]) -> io::Result<()> {
-    let iw = list
-        .iter()
-        .map(|m| m.iface.len())
-        .max()
-        .unwrap_or(0)
-        .max("Interface".len());
-    writeln!(w, "{:<iw$}  {:>6}  Group", "Interface", "RefCnt")?;
-    for m in list {
-        writeln!(w, "{:<iw$}  {:>6}  {}", m.iface, m.users, m.group)?;
-    }
-    Ok(())
+/// Whether the kernel lists `group` as joined on the interface named `iface`.
+pub fn listed(group: IpAddr, iface: &str) -> bool {
+    let family = if group.is_ipv4() {
+        Family::V4
+    } else {
+        Family::V6
+    };
+    memberships(family).is_ok_and(|all| all.iter().any(|m| m.group == group && m.iface == iface))
 }
 
 #[cfg(test)]
@@ -135,6 +131,20 @@ mod tests {
         assert_eq!(m[0].group, "224.0.0.1".parse::<IpAddr>().unwrap());
         assert_eq!((m[1].ifindex, m[1].users), (4, 2));
         assert_eq!(m[1].group, "239.0.0.5".parse::<IpAddr>().unwrap());
+    }
+
+    #[test]
+    fn memberships_are_per_device() {
+        let m = parse_igmp(
+            "Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n\
+             1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n\
+             4\teth0      :     2      V3\n\t\t\t\t010000EF     1 0:00000000\t\t0\n",
+        );
+        let on = |iface: &str| {
+            m.iter()
+                .any(|x| x.iface == iface && x.group == "239.0.0.1".parse::<IpAddr>().unwrap())
+        };
+        assert!(on("eth0") && !on("lo"));
     }
 
     #[test]

@@ -93,6 +93,16 @@ impl DgramTap {
     }
 }
 
+impl crate::net::dgram::batch::Observer for DgramTap {
+    fn received(&self, from: Option<SocketAddr>, len: usize, kept: &[u8]) {
+        DgramTap::received(self, from, len, kept);
+    }
+
+    fn sent(&self, to: Option<SocketAddr>, payload: &[u8]) {
+        DgramTap::sent(self, to, payload);
+    }
+}
+
 fn peer(a: Option<SocketAddr>) -> String {
     a.map_or_else(|| "peer".to_string(), |a| crate::net::addr::display(&a))
 }
@@ -103,9 +113,8 @@ impl DgramTap {
         DgramTap::new(&Output::new(false, crate::output::Verbosity::Quiet), None)
     }
 
-    /// After the shutdown pipe woke a wait: answer SIGUSR1 with a live report.
+    /// After a wait woke: answer SIGUSR1 with a live report.
     pub fn on_wake(&self, shutdown: &crate::net::signals::Shutdown) {
-        shutdown.drain();
         if shutdown.take_stats_request() {
             self.report("stats");
         }

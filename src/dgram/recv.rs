@@ -15,14 +15,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 use base64::Engine as _;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use serde_json::{Map, Value, json};
 use socket2::Socket;
 
-use super::batch::{Datagram, RecvBatch};
 use super::probe::ProbeStats;
 use super::tap::DgramTap;
+use crate::error::{Interrupted, Stdout};
+use crate::net::dgram::batch::{Datagram, RecvBatch};
 use crate::net::signals::Shutdown;
+use crate::net::wait::{Watch, Woke, wait};
 use crate::output::{Level, Output, now_rfc3339};
 
 /// Why a receive loop ended.
@@ -32,8 +33,8 @@ pub enum Stop {
     Count,
     /// `-w` passed without a datagram.
     Idle,
-    /// SIGINT or SIGTERM.
-    Signal,
+    /// SIGINT or SIGTERM (the signal number).
+    Signal(i32),
     /// The batch handler said it has all it wants.
     Done,
 }
@@ -54,31 +55,20 @@ pub struct RecvLimits {
     pub idle: Option<Duration>,
 }
 
-/// Wait until `sock` is readable, the shutdown pipe fires, or `wait` passes.
-/// Returns `Ok(true)` when the socket is readable (or has an error to report).
+/// Wait until `sock` is readable, a signal arrives, or `deadline` passes (SIGUSR1
+/// prints the tap's counts on the way). `Ok(Woke::Ready)` does not promise the socket
+/// is readable: the caller's non-blocking receive finds out.
 pub fn wait_readable(
     sock: &Socket,
     shutdown: &Shutdown,
-    wait: Option<Duration>,
+    deadline: Option<Instant>,
     tap: &DgramTap,
-) -> anyhow::Result<bool> {
-    let timeout = match wait {
-        None => PollTimeout::NONE,
-        Some(d) => PollTimeout::try_from(d.as_millis().min(i32::MAX as u128) as i32)
-            .unwrap_or(PollTimeout::MAX),
-    };
-    let mut fds = [
-        PollFd::new(sock.as_fd(), PollFlags::POLLIN),
-        PollFd::new(shutdown.as_fd(), PollFlags::POLLIN),
-    ];
-    match poll(&mut fds, timeout) {
-        Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-        Err(e) => return Err(anyhow!(e).context("poll")),
-    }
-    if fds[1].any() == Some(true) {
+) -> anyhow::Result<Woke> {
+    let woke = wait(&mut [Watch::read(sock.as_fd())], shutdown, deadline).context("wait")?;
+    if woke == Woke::Ready {
         tap.on_wake(shutdown);
     }
-    Ok(fds[0].any() == Some(true))
+    Ok(woke)
 }
 
 /// Receive until a limit is reached, handing each batch to `on_batch`. Returns why it
@@ -95,27 +85,16 @@ pub fn receive_loop(
     let mut total = 0u64;
     let mut last = Instant::now();
     loop {
-        if shutdown.requested().is_some() {
-            return Ok((Stop::Signal, total));
-        }
         let left = match limits.count {
             Some(c) if total >= c => return Ok((Stop::Count, total)),
             Some(c) => (c - total).min(usize::MAX as u64) as usize,
             None => usize::MAX,
         };
-        let wait = match limits.idle {
-            Some(idle) => {
-                let gone = last.elapsed();
-                if gone >= idle {
-                    return Ok((Stop::Idle, total));
-                }
-                // Round up so poll does not wake a hair early and loop once more.
-                Some(idle - gone + Duration::from_millis(1))
-            }
-            None => None,
-        };
-        if !wait_readable(sock, shutdown, wait, tap)? {
-            continue;
+        let deadline = limits.idle.map(|idle| last + idle);
+        match wait_readable(sock, shutdown, deadline, tap)? {
+            Woke::Stop(sig) => return Ok((Stop::Signal(sig), total)),
+            Woke::Timeout => return Ok((Stop::Idle, total)),
+            Woke::Ready => {}
         }
         let n = batch.recv(sock, left, tap).context("receive")?;
         if n == 0 {
@@ -133,7 +112,7 @@ pub fn receive_loop(
 /// kernel drops.
 pub struct Printer {
     out: Output,
-    stdout: BufWriter<io::Stdout>,
+    stdout: BufWriter<Stdout<io::Stdout>>,
     /// The JSON `"event"` of each record (`datagram`, or `reply` for `udp send -w`).
     record: &'static str,
     kernel_drops: u32,
@@ -146,7 +125,7 @@ impl Printer {
     pub fn new(out: &Output, record: &'static str) -> Self {
         Printer {
             out: out.clone(),
-            stdout: BufWriter::with_capacity(256 << 10, io::stdout()),
+            stdout: BufWriter::with_capacity(256 << 10, Stdout(io::stdout())),
             record,
             kernel_drops: 0,
             datagrams: 0,
@@ -246,8 +225,9 @@ pub struct RecvJob {
 }
 
 /// Run a receiver on a bound (and, for multicast, joined) socket. Exit status follows
-/// the contract: 0 after `-n` datagrams or a signal, 1 when `-w` passes first (in
-/// probe mode, `-w` of silence after some probes ends the run normally).
+/// the contract: 0 after `-n` datagrams, 1 when `-w` passes first (in probe mode, `-w`
+/// of silence after some probes ends the run normally), 128 + N when signal N stops
+/// it (the report is printed first).
 pub fn run_receiver(
     sock: &Socket,
     job: &RecvJob,
@@ -275,7 +255,7 @@ pub fn run_receiver(
     })?;
     if job.probe {
         // The report is what probe mode produces: data on stdout, even under -q.
-        let mut stdout = io::stdout().lock();
+        let mut stdout = Stdout(io::stdout().lock());
         for (fields, human) in probes.reports() {
             let line = if out.json() {
                 let mut obj = Map::new();
@@ -316,6 +296,7 @@ pub fn run_receiver(
         },
     );
     match stop {
+        Stop::Signal(signal) => Err(Interrupted { signal }.into()),
         Stop::Idle if !(job.probe && total > 0) => {
             let idle = job.limits.idle.unwrap_or_default();
             let got = match job.limits.count {

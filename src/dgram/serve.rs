@@ -15,10 +15,10 @@ use std::time::Instant;
 use serde_json::json;
 use socket2::Socket;
 
-use super::batch::{RecvBatch, send_many};
 use super::recv::{Flow, RecvLimits, receive_loop};
-use super::socket::MAX_PAYLOAD_V6;
 use super::tap::DgramTap;
+use crate::net::dgram::batch::{RecvBatch, send_many};
+use crate::net::dgram::socket::MAX_PAYLOAD_V6;
 use crate::net::signals::Shutdown;
 use crate::output::{Level, Output};
 

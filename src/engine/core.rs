@@ -1,0 +1,352 @@
+//! The connection core every driver shares: one service, its outbox, and the rules
+//! that turn the service's [`Verdict`]s into "keep reading", "half-close once the
+//! outbox is sent" or "close". It does no I/O itself (sans-IO, like the service):
+//! a driver — blocking (fork, thread) or readiness-based (select, poll, epoll, the
+//! reactor) — reads the socket, feeds the bytes here, and sends the outbox with a
+//! function it passes in. So both kinds of driver obey the same rules:
+//!
+//! * **Verdicts combine** one way ([`combine`]): a close, once asked for, stays a
+//!   close; a half-close stays a half-close unless a close follows; otherwise the
+//!   newest verdict counts.
+//! * **End of stream**: after the peer's FIN nothing more arrives, so the connection
+//!   closes once its outbox is sent — unless the service half-closes, which then
+//!   ends as "peer closed" once our FIN is out.
+//! * **Flush**: when the outbox empties, a service that held work back
+//!   (`on_flushed`, pipelined HTTP behind a large file) may queue more at once; the
+//!   half-close (`shutdown(SHUT_WR)`) happens once, after the last queued byte.
+//! * **Back-pressure**: reading pauses while the outbox is above
+//!   [`OUTBOX_HIGH_WATER`].
+//!
+//! A layer between driver and service (TLS) or a service that owns an upstream
+//! connection fits here later: the core only ever sees plaintext bytes in and an
+//! outbox out.
+
+use std::io;
+use std::time::Instant;
+
+use super::CloseReason;
+use super::conn::Flush;
+use super::service::{OUTBOX_HIGH_WATER, Outbox, Service, Verdict};
+use crate::net::io::peer_gone;
+
+/// How two verdicts combine: the one rule for every driver.
+pub fn combine(old: Verdict, new: Verdict) -> Verdict {
+    match (old, new) {
+        (Verdict::Close, _) | (_, Verdict::Close) => Verdict::Close,
+        (Verdict::HalfClose, _) => Verdict::HalfClose,
+        (_, v) => v,
+    }
+}
+
+/// Why a socket error ended a connection: the peer went away (reset, closed pipe),
+/// a blocking socket's timeout expired (`SO_RCVTIMEO`/`SO_SNDTIMEO` report
+/// `EAGAIN`), or something else went wrong.
+pub fn classify(e: &io::Error) -> CloseReason {
+    if peer_gone(e) {
+        CloseReason::Reset
+    } else if e.kind() == io::ErrorKind::WouldBlock {
+        CloseReason::IdleTimeout
+    } else {
+        CloseReason::Error
+    }
+}
+
+/// One connection's protocol state, driven by any engine.
+#[derive(Debug)]
+pub struct ConnCore<S: Service> {
+    svc: S,
+    out: Outbox,
+    verdict: Verdict,
+    /// The peer's end of stream was read.
+    peer_eof: bool,
+    /// Our `shutdown(SHUT_WR)` was done.
+    write_shut: bool,
+    /// Why the connection ended, once it has.
+    done: Option<CloseReason>,
+}
+
+impl<S: Service> ConnCore<S> {
+    /// A new connection: the service may greet (its `on_open` output is queued).
+    pub fn open(mut svc: S) -> ConnCore<S> {
+        let mut out = Outbox::default();
+        let verdict = svc.on_open(&mut out);
+        ConnCore {
+            svc,
+            out,
+            verdict,
+            peer_eof: false,
+            write_shut: false,
+            done: None,
+        }
+    }
+
+    /// Bytes arrived (at least one).
+    pub fn on_data(&mut self, data: &[u8]) {
+        let v = self.svc.on_data(data, &mut self.out);
+        self.verdict = combine(self.verdict, v);
+    }
+
+    /// Bytes arrived in a batching turn ([`ServiceFactory::batches`]); the answer
+    /// comes in [`on_turn_end`](Self::on_turn_end).
+    ///
+    /// [`ServiceFactory::batches`]: super::service::ServiceFactory::batches
+    pub fn on_data_batched(&mut self, data: &[u8]) {
+        let v = self.svc.on_data_batched(data, &mut self.out);
+        self.verdict = combine(self.verdict, v);
+    }
+
+    /// The batching turn's reads are done: let the service answer.
+    pub fn on_turn_end(&mut self) {
+        if self.done.is_none() {
+            let v = self.svc.on_turn_end(&mut self.out);
+            self.verdict = combine(self.verdict, v);
+        }
+    }
+
+    /// The peer half-closed (a read returned 0). Nothing more will arrive, so the
+    /// connection closes once the outbox is sent, or half-closes if the service asks.
+    pub fn on_eof(&mut self) {
+        self.peer_eof = true;
+        let v = match self.svc.on_eof(&mut self.out) {
+            Verdict::HalfClose => Verdict::HalfClose,
+            _ => Verdict::Close,
+        };
+        self.verdict = combine(self.verdict, v);
+    }
+
+    /// Send the outbox with `send` (the driver's I/O: it returns when everything is
+    /// handed to the kernel or the socket would block), let the service queue more
+    /// when it empties, and apply the verdict: `shut_write` is called once, for a
+    /// half-close. A send error ends the connection (see [`classify`]).
+    pub fn flush(
+        &mut self,
+        mut send: impl FnMut(&mut Outbox) -> io::Result<Flush>,
+        shut_write: impl FnOnce(),
+    ) -> Flush {
+        loop {
+            if self.done.is_some() {
+                return Flush::Done;
+            }
+            let had_output = !self.out.is_empty();
+            match send(&mut self.out) {
+                Ok(Flush::Done) => {}
+                Ok(Flush::WouldBlock) => return Flush::WouldBlock,
+                Err(e) => {
+                    self.end(classify(&e));
+                    return Flush::Done;
+                }
+            }
+            if had_output && self.verdict == Verdict::Keep {
+                self.verdict = self.svc.on_flushed(&mut self.out);
+                if !self.out.is_empty() {
+                    continue;
+                }
+            }
+            break;
+        }
+        match self.verdict {
+            Verdict::Keep => {}
+            Verdict::Close => self.end(CloseReason::Done),
+            Verdict::HalfClose => {
+                if !self.write_shut {
+                    self.write_shut = true;
+                    shut_write();
+                }
+                if self.peer_eof {
+                    self.end(CloseReason::PeerClosed);
+                }
+            }
+        }
+        Flush::Done
+    }
+
+    /// Whether reading makes sense now: open, not at end of stream, not closing,
+    /// the outbox below the high-water mark.
+    pub fn wants_read(&self) -> bool {
+        self.done.is_none()
+            && !self.peer_eof
+            && self.verdict != Verdict::Close
+            && self.out.queued_bytes() < OUTBOX_HIGH_WATER
+    }
+
+    /// Whether output is waiting to be sent.
+    pub fn wants_write(&self) -> bool {
+        self.done.is_none() && !self.out.is_empty()
+    }
+
+    /// The service's deadline independent of traffic (HTTP's header timeout).
+    pub fn deadline(&self) -> Option<Instant> {
+        self.svc.deadline()
+    }
+
+    /// End the connection for `reason`, unless it has already ended.
+    pub fn end(&mut self, reason: CloseReason) {
+        self.done.get_or_insert(reason);
+    }
+
+    /// `Some(reason)` once the connection is over.
+    pub fn finished(&self) -> Option<CloseReason> {
+        self.done
+    }
+
+    /// Tear down: drop what is still queued, tell the service; returns why it ended.
+    pub fn close(&mut self) -> CloseReason {
+        self.out.clear();
+        self.svc.on_close(&self.out);
+        self.done.unwrap_or(CloseReason::Done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::echo::Echo;
+
+    /// A driver's `send` that takes everything.
+    fn all(sent: &mut Vec<u8>) -> impl FnMut(&mut Outbox) -> io::Result<Flush> + '_ {
+        move |out: &mut Outbox| {
+            while let Some(super::super::service::OutItem::Bytes(b)) = out.front() {
+                sent.extend_from_slice(b);
+                let n = b.len() as u64;
+                out.consume(n);
+            }
+            Ok(Flush::Done)
+        }
+    }
+
+    #[test]
+    fn verdicts_combine_one_way() {
+        use Verdict::*;
+        assert_eq!(combine(Keep, HalfClose), HalfClose);
+        assert_eq!(combine(HalfClose, Keep), HalfClose);
+        assert_eq!(combine(HalfClose, Close), Close);
+        assert_eq!(combine(Close, Keep), Close);
+        assert_eq!(combine(Keep, Keep), Keep);
+    }
+
+    #[test]
+    fn echo_then_eof_closes_after_the_flush() {
+        let mut c = ConnCore::open(Echo);
+        c.on_data(b"hi");
+        assert!(c.wants_write());
+        let mut sent = Vec::new();
+        assert_eq!(
+            c.flush(all(&mut sent), || panic!("no half-close")),
+            Flush::Done
+        );
+        assert_eq!(sent, b"hi");
+        assert!(c.wants_read() && c.finished().is_none());
+        c.on_eof();
+        assert!(!c.wants_read());
+        c.flush(all(&mut sent), || panic!("no half-close"));
+        assert_eq!(c.finished(), Some(CloseReason::Done));
+    }
+
+    #[test]
+    fn a_blocked_send_keeps_the_verdict_for_later() {
+        let mut c = ConnCore::open(Echo);
+        c.on_data(b"x");
+        c.on_eof();
+        assert_eq!(c.flush(|_| Ok(Flush::WouldBlock), || {}), Flush::WouldBlock);
+        assert_eq!(c.finished(), None, "not closed before the outbox is sent");
+        assert!(c.wants_write());
+        let mut sent = Vec::new();
+        c.flush(all(&mut sent), || {});
+        assert_eq!(c.finished(), Some(CloseReason::Done));
+    }
+
+    #[test]
+    fn send_errors_are_classified() {
+        let mut c = ConnCore::open(Echo);
+        c.on_data(b"x");
+        c.flush(|_| Err(io::ErrorKind::BrokenPipe.into()), || {});
+        assert_eq!(c.finished(), Some(CloseReason::Reset));
+        assert_eq!(
+            classify(&io::ErrorKind::WouldBlock.into()),
+            CloseReason::IdleTimeout
+        );
+        assert_eq!(
+            classify(&io::ErrorKind::PermissionDenied.into()),
+            CloseReason::Error
+        );
+    }
+
+    /// Greets, half-closes after the greeting, keeps reading until the peer's FIN
+    /// (and stays half-closed then: the default `on_eof` would say Close).
+    struct Greeter {
+        flushed: u32,
+    }
+
+    impl Service for Greeter {
+        fn on_open(&mut self, out: &mut Outbox) -> Verdict {
+            out.push_bytes(b"hello\n");
+            Verdict::Keep
+        }
+        fn on_data(&mut self, _: &[u8], _: &mut Outbox) -> Verdict {
+            Verdict::Keep
+        }
+        fn on_eof(&mut self, _: &mut Outbox) -> Verdict {
+            Verdict::HalfClose
+        }
+        fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
+            self.flushed += 1;
+            if self.flushed == 1 {
+                out.push_bytes(b"more\n");
+                Verdict::Keep
+            } else {
+                Verdict::HalfClose
+            }
+        }
+    }
+
+    #[test]
+    fn on_flushed_queues_more_then_half_closes_once() {
+        let mut c = ConnCore::open(Greeter { flushed: 0 });
+        let mut sent = Vec::new();
+        let mut shuts = 0;
+        c.flush(all(&mut sent), || shuts += 1);
+        assert_eq!(sent, b"hello\nmore\n");
+        assert_eq!(shuts, 1);
+        assert!(c.wants_read(), "a half-close still reads");
+        // Data after the half-close keeps it a half-close…
+        c.on_data(b"ignored");
+        c.flush(all(&mut sent), || shuts += 1);
+        assert_eq!((shuts, c.finished()), (1, None));
+        // …and the peer's FIN ends it as "peer closed" (our FIN is already out).
+        c.on_eof();
+        c.flush(all(&mut sent), || shuts += 1);
+        assert_eq!((shuts, c.finished()), (1, Some(CloseReason::PeerClosed)));
+        assert_eq!(c.close(), CloseReason::PeerClosed);
+    }
+
+    #[test]
+    fn keep_at_eof_is_a_close() {
+        struct KeepAtEof;
+        impl Service for KeepAtEof {
+            fn on_data(&mut self, _: &[u8], _: &mut Outbox) -> Verdict {
+                Verdict::Keep
+            }
+            fn on_eof(&mut self, _: &mut Outbox) -> Verdict {
+                Verdict::Keep
+            }
+        }
+        let mut sent = Vec::new();
+        let mut k = ConnCore::open(KeepAtEof);
+        k.on_eof();
+        assert!(!k.wants_read());
+        k.flush(all(&mut sent), || {
+            panic!("Keep at EOF is a close, not a half-close")
+        });
+        assert_eq!(k.finished(), Some(CloseReason::Done));
+    }
+
+    #[test]
+    fn reading_pauses_above_the_high_water_mark() {
+        let mut c = ConnCore::open(Echo);
+        c.on_data(&vec![0u8; OUTBOX_HIGH_WATER as usize]);
+        assert!(!c.wants_read() && c.wants_write());
+        let mut sent = Vec::new();
+        c.flush(all(&mut sent), || {});
+        assert!(c.wants_read());
+    }
+}
