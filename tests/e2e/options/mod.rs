@@ -14,6 +14,7 @@ mod dgram;
 mod dgram_servers;
 mod fixtures;
 mod heartbeat;
+mod http;
 mod servers;
 mod sessions;
 mod stat;

@@ -58,13 +58,8 @@ pub fn rows() -> Vec<Row> {
             "--max-connections" => || max_connections(HTTP),
             "--idle-timeout" => || idle_timeout(HTTP),
             "--hexdump" => || hexdump(HTTP),
-            "--index" => http_index,
-            "--no-listing" => http_no_listing,
-            "--hidden" => http_hidden,
-            "--follow-symlinks" => http_follow_symlinks,
-            "--header-timeout" => http_header_timeout,
-            "--no-cache" => http_no_cache,
         ),
+        super::http::rows(),
         super::rows!("unix serve":
             "--dgram" => unix_dgram,
             "--mode" => unix_mode,
@@ -286,98 +281,6 @@ fn heartbeat_udp() {
     let mut buf = [0u8; 128];
     let n = sock.recv(&mut buf).unwrap();
     assert_eq!(&buf[..4], b"HB\x01\x02", "a pong over UDP ({n} bytes)");
-}
-
-/// `GET path` on a fresh connection: the status code and the body.
-fn get(s: &Server, path: &str) -> (u16, Vec<u8>) {
-    let mut c = TcpStream::connect(s.host_port()).unwrap();
-    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        c,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut got = Vec::new();
-    c.read_to_end(&mut got).unwrap();
-    let text = String::from_utf8_lossy(&got);
-    let code = text[9..12].parse().unwrap();
-    let body = got[text.find("\r\n\r\n").unwrap() + 4..].to_vec();
-    (code, body)
-}
-
-fn http(root: &std::path::Path, args: &[&str]) -> Server {
-    let r = root.display().to_string();
-    Server::start(&[&["serve-http", &r, "-l", "127.0.0.1:0"][..], args].concat())
-}
-
-fn http_index() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("home.html"), "home").unwrap();
-    assert_eq!(
-        get(&http(dir.path(), &["--index", "home.html"]), "/").1,
-        b"home"
-    );
-    assert_ne!(get(&http(dir.path(), &[]), "/").1, b"home");
-}
-
-fn http_no_listing() {
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(get(&http(dir.path(), &[]), "/").0, 200);
-    assert_eq!(get(&http(dir.path(), &["--no-listing"]), "/").0, 403);
-}
-
-fn http_hidden() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(".secret"), "s").unwrap();
-    assert_eq!(get(&http(dir.path(), &[]), "/.secret").0, 404);
-    assert_eq!(get(&http(dir.path(), &["--hidden"]), "/.secret").0, 200);
-}
-
-fn http_follow_symlinks() {
-    let outside = tempfile::tempdir().unwrap();
-    std::fs::write(outside.path().join("f"), "far").unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::os::unix::fs::symlink(outside.path().join("f"), dir.path().join("link")).unwrap();
-    assert_eq!(get(&http(dir.path(), &[]), "/link").0, 403);
-    assert_eq!(
-        get(&http(dir.path(), &["--follow-symlinks"]), "/link").1,
-        b"far"
-    );
-}
-
-fn http_header_timeout() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = http(dir.path(), &["--header-timeout", "200ms"]);
-    let mut c = TcpStream::connect(s.host_port()).unwrap();
-    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    c.write_all(b"GET / HTTP/1.1\r\n").unwrap();
-    let (got, took) = timed(|| {
-        let mut v = Vec::new();
-        let _ = c.read_to_end(&mut v);
-        v
-    });
-    assert!(
-        took < Duration::from_secs(5),
-        "an incomplete head held {took:?}"
-    );
-    assert!(
-        got.is_empty() || got.starts_with(b"HTTP/1.1 408"),
-        "{got:?}"
-    );
-}
-
-fn http_no_cache() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("f.txt"), "x").unwrap();
-    let holds_file = |args: &[&str]| {
-        let s = http(dir.path(), args);
-        assert_eq!(get(&s, "/f.txt").0, 200);
-        crate::util::proc::open_fds(s.pid())
-            .iter()
-            .any(|t| t.ends_with("f.txt"))
-    };
-    assert!(holds_file(&[]), "the cache keeps a served file open");
-    assert!(!holds_file(&["--no-cache"]), "--no-cache opens per request");
 }
 
 fn unix_dgram() {
