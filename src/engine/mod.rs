@@ -3,6 +3,10 @@
 //! and edge-triggered, the epoll reactor). Every engine drives any
 //! [`service::ServiceFactory`], so echo, HTTP and heartbeat run on all of them.
 //!
+//! The same selectors drive the datagram servers ([`dgram`]): one loop over one
+//! unconnected socket, for `udp serve`, `unix serve --dgram` and the heartbeat's UDP
+//! responder.
+//!
 //! This file holds the one `match` over engines; everything engine-specific lives in
 //! its own module.
 
@@ -10,6 +14,7 @@ pub mod accept;
 pub mod blocking;
 pub mod conn;
 pub mod core;
+pub mod dgram;
 pub mod epoll;
 mod event_loop;
 mod fork;
@@ -91,6 +96,36 @@ impl EngineKind {
     pub fn default_kind() -> EngineKind {
         EngineKind::EpollEt
     }
+
+    /// Whether this engine can serve a datagram socket (checked by a command before it
+    /// binds anything); the usage error says why not.
+    pub fn datagram_support(self) -> Result<(), crate::error::UsageError> {
+        self.datagram_selector().map(drop)
+    }
+
+    /// The selector this engine serves datagrams with, or why it cannot.
+    fn datagram_selector(self) -> Result<DgramSelector, crate::error::UsageError> {
+        let gives = match self {
+            EngineKind::Select => return Ok(DgramSelector::Select),
+            EngineKind::Poll => return Ok(DgramSelector::Poll),
+            EngineKind::EpollLt => return Ok(DgramSelector::Epoll(selector::Trigger::Level)),
+            EngineKind::EpollEt => return Ok(DgramSelector::Epoll(selector::Trigger::Edge)),
+            EngineKind::Fork => "each connection a process",
+            EngineKind::Thread => "each connection a thread",
+            EngineKind::Reactor => "each connection a handler record",
+        };
+        Err(crate::error::UsageError::invalid(format!(
+            "--engine {self} cannot serve datagrams: it gives {gives}, and a datagram \
+             socket has no connections; use select, poll, epoll-lt or epoll-et"
+        )))
+    }
+}
+
+/// The selectors a datagram server runs on.
+enum DgramSelector {
+    Select,
+    Poll,
+    Epoll(selector::Trigger),
 }
 
 impl fmt::Display for EngineKind {
@@ -409,9 +444,61 @@ pub fn serve<F: ServiceFactory>(
     Ok(summary)
 }
 
+/// Serve datagrams on `transport` with `svc` on engine `kind` (a selector) until
+/// `shutdown` says stop (SIGINT/SIGTERM) or the service does; SIGUSR1 prints the
+/// counters. Returns the summary for the command to print.
+pub fn serve_datagrams<T: dgram::Transport, S: dgram::DatagramService>(
+    kind: EngineKind,
+    transport: T,
+    svc: &mut S,
+    config: &ServerConfig,
+    shutdown: &crate::net::signals::Shutdown,
+    out: &Output,
+) -> anyhow::Result<dgram::DgramSummary> {
+    let which = kind.datagram_selector()?;
+    crate::net::trace::checkpoint(T::RECV_CALL, || {
+        vec![crate::net::trace::fd(transport.socket())]
+    })?;
+    let ctx = EngineCtx {
+        config,
+        out,
+        shutdown,
+        counters: Arc::new(Counters::default()),
+        started: Instant::now(),
+    };
+    use dgram::event_loop::run;
+    match which {
+        DgramSelector::Select => run(select::Select::new(), transport, svc, shutdown, &ctx),
+        DgramSelector::Poll => run(poll::Poll::new(), transport, svc, shutdown, &ctx),
+        DgramSelector::Epoll(trigger) => {
+            let sel = epoll::Epoll::new(trigger).context("epoll_create1")?;
+            run(sel, transport, svc, shutdown, &ctx)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_selector_engines_serve_datagrams() {
+        for e in EngineKind::ALL {
+            let refused = e.datagram_support().err().map(|u| u.to_string());
+            match e {
+                EngineKind::Fork | EngineKind::Thread | EngineKind::Reactor => {
+                    let why = refused.unwrap_or_default();
+                    assert!(
+                        why.starts_with(&format!("--engine {e} cannot serve datagrams"))
+                            && why.ends_with("use select, poll, epoll-lt or epoll-et")
+                            && !why.contains('\n'),
+                        "{why}"
+                    );
+                }
+                _ => assert_eq!(refused, None, "{e}"),
+            }
+        }
+    }
 
     #[test]
     fn engine_names_round_trip() {
