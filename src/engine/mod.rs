@@ -444,21 +444,47 @@ pub fn serve<F: ServiceFactory>(
     Ok(summary)
 }
 
-/// Serve datagrams on `transport` with `svc` on engine `kind` (a selector) until
-/// `shutdown` says stop (SIGINT/SIGTERM) or the service does; SIGUSR1 prints the
-/// counters. Returns the summary for the command to print.
+/// One datagram loop with its setup done, on the selector its engine names.
+enum DgramInstance<T: dgram::Transport> {
+    Select(dgram::event_loop::Prepared<select::Select, T>),
+    Poll(dgram::event_loop::Prepared<poll::Poll, T>),
+    Epoll(dgram::event_loop::Prepared<epoll::Epoll, T>),
+}
+
+/// The one path of every datagram server, as [`serve`] is of every stream server:
+/// refuse an engine that cannot serve datagrams, set the loop up, print `ready` once
+/// nothing can fail any more, serve `transport` with `svc` until SIGINT/SIGTERM reach
+/// `shutdown` (or the service stops), then print the summary and return it.
 pub fn serve_datagrams<T: dgram::Transport, S: dgram::DatagramService>(
     kind: EngineKind,
     transport: T,
     svc: &mut S,
     config: &ServerConfig,
-    shutdown: &crate::net::signals::Shutdown,
     out: &Output,
+    shutdown: &Shutdown,
+    ready: Ready<'_>,
 ) -> anyhow::Result<dgram::DgramSummary> {
-    let which = kind.datagram_selector()?;
-    crate::net::trace::checkpoint(T::RECV_CALL, || {
-        vec![crate::net::trace::fd(transport.socket())]
-    })?;
+    use dgram::event_loop::{Prepared, run};
+    let fd = crate::net::trace::fd(transport.socket());
+    let instance = match kind.datagram_selector()? {
+        DgramSelector::Select => {
+            DgramInstance::Select(Prepared::new(select::Select::new(), transport, shutdown)?)
+        }
+        DgramSelector::Poll => {
+            DgramInstance::Poll(Prepared::new(poll::Poll::new(), transport, shutdown)?)
+        }
+        DgramSelector::Epoll(trigger) => {
+            let sel = epoll::Epoll::new(trigger).context("epoll_create1")?;
+            DgramInstance::Epoll(Prepared::new(sel, transport, shutdown)?)
+        }
+    };
+    let mut fields = ready.fields;
+    fields["engine"] = kind.name().into();
+    out.listening(&ready.addr, fields);
+    if let Some(then) = ready.then {
+        then();
+    }
+    crate::net::trace::checkpoint(T::RECV_CALL, || vec![fd])?;
     let ctx = EngineCtx {
         config,
         out,
@@ -466,15 +492,13 @@ pub fn serve_datagrams<T: dgram::Transport, S: dgram::DatagramService>(
         counters: Arc::new(Counters::default()),
         started: Instant::now(),
     };
-    use dgram::event_loop::run;
-    match which {
-        DgramSelector::Select => run(select::Select::new(), transport, svc, shutdown, &ctx),
-        DgramSelector::Poll => run(poll::Poll::new(), transport, svc, shutdown, &ctx),
-        DgramSelector::Epoll(trigger) => {
-            let sel = epoll::Epoll::new(trigger).context("epoll_create1")?;
-            run(sel, transport, svc, shutdown, &ctx)
-        }
-    }
+    let summary = match instance {
+        DgramInstance::Select(p) => run(p, svc, &ctx)?,
+        DgramInstance::Poll(p) => run(p, svc, &ctx)?,
+        DgramInstance::Epoll(p) => run(p, svc, &ctx)?,
+    };
+    dgram::report::report_summary(out, &summary);
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -78,19 +78,32 @@ struct Loop<'a, 'c, T: Transport, S: DatagramService> {
     stop: bool,
 }
 
-/// Serve datagrams on `transport` with `sel` until `shutdown` (SIGINT/SIGTERM) or the
-/// service stops; SIGUSR1 prints the counters on the way.
-pub fn run<Sel: Selector, T: Transport, S: DatagramService>(
-    mut sel: Sel,
+/// A selector with the socket and the shutdown pipe registered: every setup step of
+/// the loop that can fail, done before the server says it is listening.
+pub struct Prepared<Sel: Selector, T: Transport> {
+    sel: Sel,
     transport: T,
+}
+
+impl<Sel: Selector, T: Transport> Prepared<Sel, T> {
+    pub fn new(mut sel: Sel, transport: T, shutdown: &Shutdown) -> anyhow::Result<Self> {
+        sel.register(transport.socket().as_fd(), SOCKET, Interest::READ)
+            .context("watch the socket")?;
+        sel.register(shutdown.as_fd(), SHUTDOWN, Interest::READ)
+            .context("watch the shutdown pipe")?;
+        Ok(Prepared { sel, transport })
+    }
+}
+
+/// Serve datagrams until `ctx.shutdown` says stop (SIGINT/SIGTERM) or the service
+/// does; SIGUSR1 prints the counters on the way.
+pub fn run<Sel: Selector, T: Transport, S: DatagramService>(
+    prepared: Prepared<Sel, T>,
     svc: &mut S,
-    shutdown: &Shutdown,
     ctx: &EngineCtx<'_>,
 ) -> anyhow::Result<DgramSummary> {
-    sel.register(transport.socket().as_fd(), SOCKET, Interest::READ)
-        .context("watch the socket")?;
-    sel.register(shutdown.as_fd(), SHUTDOWN, Interest::READ)
-        .context("watch the shutdown pipe")?;
+    let Prepared { mut sel, transport } = prepared;
+    let shutdown = ctx.shutdown;
     let budget = match sel.trigger() {
         Trigger::Level => 1,
         Trigger::Edge => EDGE_BATCH_BUDGET,
@@ -339,7 +352,10 @@ impl<T: Transport, S: DatagramService> Loop<'_, '_, T, S> {
             .is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
         if due {
             self.last_recv_warning = Some(Instant::now());
-            self.ctx.out.warn(&format!("receive: {e}; serving on"));
+            self.ctx.out.warn(&format!(
+                "receive: {}; serving on",
+                crate::os_error::describe(e)
+            ));
         }
     }
 }

@@ -12,7 +12,7 @@ use socket2::Socket;
 use super::udp::Udp;
 use super::unix::UnixDgram;
 use super::{DgramSummary, Transport};
-use crate::engine::{EngineKind, ServerConfig, serve_datagrams};
+use crate::engine::{EngineKind, Ready, ServerConfig, serve_datagrams};
 use crate::net::dgram::socket::{DgramOpts, udp_bind};
 use crate::net::signals::Shutdown;
 use crate::output::{Output, Verbosity};
@@ -44,7 +44,8 @@ fn echo_while<T: Transport>(
             peers(&shutdown);
         });
         let mut echo = DatagramEcho::new(limit);
-        let summary = serve_datagrams(kind, transport, &mut echo, &config, &shutdown, &out);
+        let ready = Ready::new("test".into(), serde_json::json!({}));
+        let summary = serve_datagrams(kind, transport, &mut echo, &config, &out, &shutdown, ready);
         if let Err(panic) = talk.join() {
             std::panic::resume_unwind(panic);
         }
@@ -289,8 +290,9 @@ fn engines_without_selectors_are_refused_before_serving() {
         transport,
         &mut echo,
         &ServerConfig::default(),
-        &shutdown,
         &out,
+        &shutdown,
+        Ready::new("test".into(), serde_json::json!({})),
     )
     .unwrap_err();
     assert_eq!(crate::error::exit_code(&err), crate::error::EXIT_USAGE);
