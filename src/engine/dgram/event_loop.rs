@@ -148,7 +148,8 @@ pub fn run<Sel: Selector, T: Transport, S: DatagramService>(
                 _ => {}
             }
         }
-        more = readable && lp.serve(budget)?;
+        // Forget silent peers before admitting new ones: after a long stall the sweep
+        // is overdue, and a datagram waiting for the room it frees must find it.
         if let Some(idle) = idle {
             let now = Instant::now();
             if now >= next_sweep {
@@ -156,6 +157,7 @@ pub fn run<Sel: Selector, T: Transport, S: DatagramService>(
                 next_sweep = now + sweep_every;
             }
         }
+        more = readable && lp.serve(budget)?;
     }
     let _ = sel.deregister(shutdown.as_fd());
     let _ = sel.deregister(lp.transport.socket().as_fd());

@@ -7,8 +7,12 @@
 //!   called `bind(2)` is *unnamed*: it can send, but nothing can be sent back to it.
 //!   Such a reply fails at once (counted, logged), no system call made.
 //! * **Never blocking on a slow reader.** Unlike UDP, a Unix sender whose receiver's
-//!   queue is full waits — and a server that waited on one slow peer would stall all
-//!   the others. Replies go out with `MSG_DONTWAIT`; `EAGAIN` drops that reply.
+//!   queue is full (`net.unix.max_dgram_qlen`) waits — and a server that waited on one
+//!   slow peer would stall all the others. Replies go out with `MSG_DONTWAIT`; `EAGAIN`
+//!   drops that reply (counted for the peer). One case the kernel makes global: a
+//!   receiver `connect`ed back to us has no queue limit, and what it leaves unread
+//!   stays charged to *our* `SO_SNDBUF`; once that is full every reply fails until it
+//!   reads. The loop still never waits.
 //! * **Truncation.** `MSG_TRUNC` makes `recvmsg` return a datagram's real length
 //!   (Linux ≥ 3.4 for Unix sockets), so a datagram larger than [`MAX_DGRAM`] is
 //!   known to be cut rather than silently shortened.
