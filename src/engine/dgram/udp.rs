@@ -9,6 +9,7 @@
 //! does report (`ENETUNREACH`, `EAGAIN` with the send buffer full) fails that one reply.
 
 use std::io;
+use std::net::SocketAddr;
 
 use socket2::Socket;
 
@@ -25,6 +26,10 @@ pub const BATCH: usize = 64;
 pub struct Udp {
     sock: Socket,
     batch: RecvBatch,
+    /// Per reply of the batch being sent: its destination and the datagram it answers
+    /// (kept between batches so sending allocates nothing).
+    to: Vec<Option<SocketAddr>>,
+    whom: Vec<usize>,
 }
 
 impl Udp {
@@ -35,6 +40,8 @@ impl Udp {
             sock,
             // Room for the largest datagram of either family: nothing is ever cut.
             batch: RecvBatch::new(BATCH, MAX_PAYLOAD_V6 + 1),
+            to: Vec::with_capacity(BATCH),
+            whom: Vec::with_capacity(BATCH),
         })
     }
 }
@@ -69,7 +76,10 @@ impl Transport for Udp {
 
     fn send(&mut self, replies: &Replies, done: &mut SendReport<'_>) {
         let dgrams = self.batch.datagrams();
-        let (mut payloads, mut to, mut whom) = (Vec::new(), Vec::new(), Vec::new());
+        let (to, whom) = (&mut self.to, &mut self.whom);
+        to.clear();
+        whom.clear();
+        let mut payloads = Vec::with_capacity(replies.len());
         for (i, bytes) in replies.iter() {
             match dgrams[i].from {
                 Some(a) => {
