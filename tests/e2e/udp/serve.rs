@@ -5,10 +5,12 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use super::{json_lines, run_with_stdin};
+use super::json_lines;
 use crate::engines::engine_test;
 use crate::util::dgram::Svc;
 use crate::util::dgram::bodies::*;
+use crate::util::proc::{fd_count, rss_kib};
+use crate::util::run_with_stdin;
 use crate::util::{Server, nettool, random_bytes, require};
 
 const V4: Svc = Svc::UdpEcho { v6: false };
@@ -201,11 +203,7 @@ fn count_stops_the_server_after_n_echoes() {
 fn echo_server_stays_healthy_after_empty_and_maximal_datagrams() {
     let mut server = Server::start(&["udp", "serve", "-l", "127.0.0.1:0"]);
     let pid = server.pid();
-    let fds = || {
-        std::fs::read_dir(format!("/proc/{pid}/fd"))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    };
+    let fds = || fd_count(pid);
     let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     sock.connect(server.socket_addr()).unwrap();
@@ -227,11 +225,6 @@ fn echo_server_stays_healthy_after_empty_and_maximal_datagrams() {
     assert!(server.alive());
     assert_eq!(echo(b"still there?"), b"still there?");
     assert_eq!(fds(), baseline, "descriptors changed");
-    let rss_kib: u64 = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap();
-    assert!(rss_kib < 64 * 1024, "{rss_kib} KiB resident");
+    let rss = rss_kib(pid);
+    assert!(rss < 64 * 1024, "{rss} KiB resident");
 }
