@@ -2022,7 +2022,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__serve)
-            opts="-l -n -4 -6 -x -q -v -h -V --listen --count --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -n -4 -6 -x -q -v -h -V --listen --count --engine --max-connections --idle-timeout --hexdump --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2041,6 +2041,18 @@ _nettool() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -104,16 +104,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
 thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
 reactor\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once' -r
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic' -r
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
@@ -173,13 +173,21 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s n -l count -d 'Stop after echoing N datagrams' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
+thread\t''
+select\t''
+poll\t''
+epoll-lt\t''
+epoll-et\t''
+reactor\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -397,16 +405,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dry-run -d 'Sho
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
 thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
 reactor\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l max-connections -d 'Refuse connections beyond this many at once' -r
-complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l idle-timeout -d 'Close a connection after this long without traffic' -r
-complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
@@ -458,16 +466,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "connect" -d 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l mode -d 'Permissions of the socket file, octal (in force from the moment it exists)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
 thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
 reactor\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once' -r
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic' -r
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -538,16 +546,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fis
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fish_seen_subcommand_from serve connect help" -f -a "connect" -d 'Beat every interval, report replies, declare the peer dead, reconnect'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fish_seen_subcommand_from serve connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections' -r -f -a "fork\t''
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
 thread\t''
 select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
 reactor\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once' -r
-complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic' -r
-complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r

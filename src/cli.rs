@@ -296,23 +296,29 @@ pub struct TcpServerArgs {
     pub sockopts: ListenSockOpts,
 }
 
-/// The options every server built on an engine takes.
+/// The options every server built on an engine takes. Datagram servers (`udp serve`,
+/// `unix serve --dgram`, `heartbeat serve --udp`) read "connection" as "peer": a sender
+/// tracked from its first datagram until it has been silent for `--idle-timeout`.
 #[derive(Debug, Clone, Args)]
 pub struct EngineOpts {
-    /// Concurrency engine that serves the connections
+    /// Concurrency engine that serves the connections (datagram servers: select, poll,
+    /// epoll-lt or epoll-et)
     #[arg(long, value_name = "ENGINE", default_value_t = EngineKind::default_kind(),
           value_parser = PossibleValuesParser::new(EngineKind::names()).map(|s| s.parse::<EngineKind>().expect("listed engine")))]
     pub engine: EngineKind,
 
-    /// Refuse connections beyond this many at once
+    /// Refuse connections beyond this many at once (datagram servers: drop datagrams
+    /// from new peers while this many are tracked)
     #[arg(long, value_name = "N", value_parser = at_least(1u64))]
     pub max_connections: Option<u64>,
 
-    /// Close a connection after this long without traffic
+    /// Close a connection after this long without traffic (datagram servers: forget a
+    /// peer silent this long)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub idle_timeout: Option<Duration>,
 
-    /// Dump every connection's bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr)
+    /// Dump every connection's bytes (>) sent and (<) received as hex + ASCII to FILE
+    /// (- for stderr); datagram servers dump each datagram, labelled with its peer
     #[arg(short = 'x', long, value_name = "FILE")]
     pub hexdump: Option<std::path::PathBuf>,
 }

@@ -10,13 +10,18 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::Run;
+use super::dgram_serve::DgramServer;
 use crate::cli::{FamilyOpts, TcpServerArgs, TimeoutOpt, parse_duration};
 use crate::cmd::server::serve_tcp;
 use crate::engine::Ready;
+use crate::engine::dgram::udp::Udp;
 use crate::net::HostPort;
+use crate::net::dgram::socket::{DgramOpts, udp_bind};
 use crate::net::signals::Shutdown;
+use crate::net::socket::local_label;
 use crate::output::{Level, Output};
 use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
+use crate::proto::heartbeat::datagram::DatagramResponder;
 use crate::proto::heartbeat::{self as hb, ResponderFactory};
 use crate::stat::packets::tap::Tap;
 
@@ -27,7 +32,8 @@ const SERVE_EXAMPLES: &str = "\
 Examples:
   nettool heartbeat serve                            respond on 127.0.0.1:7009
   nettool heartbeat serve -l 0 --engine epoll-et     a free port, any engine
-  nettool heartbeat serve --udp -l [::1]:7009        the same protocol over UDP";
+  nettool heartbeat serve --udp -l [::1]:7009        the same protocol over UDP
+  nettool heartbeat serve --udp --idle-timeout 10s   pongs count only peers heard from lately";
 
 const CONNECT_EXAMPLES: &str = "\
 Examples:
@@ -144,30 +150,7 @@ impl Run for ServeArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
         if self.udp {
-            let addr = HostPort::parse(&self.listen, port_transport(true))?
-                .resolve_one(self.server.family.family())?;
-            // The engine options that apply to a datagram loop: -x (opened before the
-            // ready line, as every setup step that can fail).
-            let dump = crate::cli::open_hexdump(self.server.engine.hexdump.as_deref())?;
-            let sock = hb::bind_udp(addr)?;
-            let bound = sock
-                .local_addr()
-                .map_or_else(|_| addr.to_string(), |a| a.to_string());
-            out.listening(&bound, json!({"proto": "udp", "service": "heartbeat"}));
-            let state = hb::serve_udp(sock, out, &shutdown, dump.as_deref())?;
-            out.event(
-                Level::Info,
-                "summary",
-                json!({"beats": state.beats(), "rejected": state.rejected()}),
-                || {
-                    format!(
-                        "{} answered, {} rejected",
-                        crate::text::plural(state.beats(), "beat"),
-                        crate::text::plural(state.rejected(), "datagram")
-                    )
-                },
-            );
-            return Ok(());
+            return self.serve_udp(out, &shutdown);
         }
         let ready = |addr| Ready::new(addr, json!({"proto": "tcp", "service": "heartbeat"}));
         let factory = Arc::new(ResponderFactory::new(out));
@@ -181,20 +164,44 @@ impl Run for ServeArgs {
             out,
             &shutdown,
         )?;
-        out.event(
-            Level::Detail,
-            "heartbeat_summary",
-            json!({"beats": state.beats(), "rejected": state.rejected()}),
-            || {
-                format!(
-                    "{} answered, {} rejected",
-                    crate::text::plural(state.beats(), "beat"),
-                    crate::text::plural(state.rejected(), "connection")
-                )
-            },
-        );
+        report_beats(out, &state, "connection");
         Ok(())
     }
+}
+
+impl ServeArgs {
+    /// The responder on the datagram engine: one frame per datagram.
+    fn serve_udp(&self, out: &Output, shutdown: &Shutdown) -> anyhow::Result<()> {
+        let addr = HostPort::parse(&self.listen, port_transport(true))?
+            .resolve_one(self.server.family.family())?;
+        let server = DgramServer::prepare(&self.server.engine)?;
+        let sock = udp_bind(addr, &DgramOpts::default())?;
+        let ready = Ready::new(
+            local_label(&sock),
+            json!({"proto": "udp", "service": "heartbeat"}),
+        );
+        let transport = Udp::new(sock).context("prepare the UDP socket")?;
+        let mut responder = DatagramResponder::new(out);
+        server.serve(transport, &mut responder, ready, out, shutdown)?;
+        report_beats(out, &responder.state, "datagram");
+        Ok(())
+    }
+}
+
+/// The heartbeat's own counts after the server's summary (`-v`).
+fn report_beats(out: &Output, state: &hb::ResponderState, what: &str) {
+    out.event(
+        Level::Detail,
+        "heartbeat_summary",
+        json!({"beats": state.beats(), "rejected": state.rejected()}),
+        || {
+            format!(
+                "{} answered, {} rejected",
+                crate::text::plural(state.beats(), "beat"),
+                crate::text::plural(state.rejected(), what)
+            )
+        },
+    );
 }
 
 impl Run for ConnectArgs {

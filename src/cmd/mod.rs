@@ -30,6 +30,7 @@ use subcommand_group;
 pub mod broadcast;
 pub mod completions;
 pub mod dgram_args;
+pub mod dgram_serve;
 pub mod doctor;
 pub mod heartbeat;
 pub mod multicast;

@@ -1,6 +1,7 @@
 //! `nettool udp`: unicast datagrams — an echo server on one unconnected socket that
-//! serves many peers at once (`serve`), a sender that can wait for replies (`send`),
-//! and a receiver (`recv`). All of it is the datagram client code in `crate::dgram`.
+//! serves many peers at once (`serve`, the echo service on the datagram engine), a
+//! sender that can wait for replies (`send`), and a receiver (`recv`, the datagram
+//! client code in `crate::dgram`).
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -8,15 +9,18 @@ use serde_json::json;
 
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
-use crate::cli::FamilyOpts;
-use crate::dgram::recv::{Printer, RecvLimits, run_receiver};
+use super::dgram_serve::DgramServer;
+use crate::cli::{EngineOpts, FamilyOpts};
+use crate::dgram::recv::{Printer, run_receiver};
 use crate::dgram::send::run_sender;
-use crate::dgram::serve::echo_serve;
+use crate::engine::Ready;
+use crate::engine::dgram::udp::Udp;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
 use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
+use crate::proto::echo::DatagramEcho;
 
 /// The default port of `udp serve` and `udp recv`.
 pub const DEFAULT_PORT: u16 = 7007;
@@ -26,7 +30,10 @@ Examples:
   nettool udp serve                                echo datagrams on 127.0.0.1:7007
   nettool -v udp serve -l 0.0.0.0:9000             echo to anyone, log each sender
   nettool --json udp serve -l 0                    a free port; JSON events
-  kill -USR1 $(pidof nettool)                      datagrams and bytes so far";
+  nettool udp serve --engine poll -n 100           one poll(2) loop; stop after 100 echoes
+  nettool udp serve --max-connections 10 --idle-timeout 30s   10 peers, forget silent ones
+  nettool udp serve -x - 2>dump.txt                hex dump of every datagram, both ways
+  kill -USR1 $(pidof nettool)                      peers, datagrams and bytes so far";
 
 const SEND_EXAMPLES: &str = "\
 Examples:
@@ -72,7 +79,7 @@ pub struct ServeArgs {
     pub family: FamilyOpts,
 
     #[command(flatten)]
-    pub diag: crate::cmd::dgram_args::DgramDiagArgs,
+    pub engine: EngineOpts,
 }
 
 #[derive(Debug, Args)]
@@ -117,18 +124,15 @@ impl Run for ServeArgs {
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let addr =
             HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
-        let tap = self.diag.tap(out)?;
+        let server = DgramServer::prepare(&self.engine)?;
         let sock = udp_bind(addr, &receiver_opts())?;
-        out.listening(
-            &local_label(&sock),
+        let ready = Ready::new(
+            local_label(&sock),
             json!({"proto": "udp", "service": "echo"}),
         );
-        let limits = RecvLimits {
-            count: self.count,
-            idle: None,
-        };
-        echo_serve(&sock, &limits, out, &shutdown, &tap)?;
-        self.diag.finish(&tap);
+        let transport = Udp::new(sock).context("prepare the UDP socket")?;
+        let mut echo = DatagramEcho::new(self.count);
+        server.serve(transport, &mut echo, ready, out, &shutdown)?;
         Ok(())
     }
 }

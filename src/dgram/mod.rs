@@ -5,8 +5,10 @@
 //!   `--interval`; replies);
 //! * [`probe`] — sequence/timestamp payloads and per-sender loss statistics;
 //! * [`tap`] — what every datagram command counts (SIGUSR1, `--stats`) and dumps (`-x`);
-//! * [`serve`] — the UDP echo server on one unconnected socket;
-//! * [`unix`] — Unix datagram sockets: the echo server, netcat's client and listener.
+//! * [`unix`] — Unix datagram sockets: netcat's client and listener.
+//!
+//! The datagram *servers* (`udp serve`, `unix serve --dgram`, `heartbeat serve --udp`)
+//! are services on the datagram engine, [`crate::engine::dgram`].
 //!
 //! Every loop waits in [`crate::net::wait`] and stops on the command's
 //! [`Shutdown`](crate::net::signals::Shutdown).
@@ -14,6 +16,5 @@
 pub mod probe;
 pub mod recv;
 pub mod send;
-pub mod serve;
 pub mod tap;
 pub mod unix;

@@ -3,13 +3,14 @@
 //! blocks instead. A reply needs an address: a client that never bound its socket is
 //! "unnamed" and cannot be answered, which is why our client binds a temporary path.
 //!
-//! Three loops live here: the echo server (each datagram goes back to its sender), the
-//! client relay (stdin chunks out as datagrams, replies to stdout) and the netcat-style
-//! listener (datagrams to stdout, stdin to the most recent sender). All wait for the
-//! socket together with stdin and the shutdown self-pipe ([`crate::net::wait`]).
+//! Two loops live here: the client relay (stdin out as datagrams, replies to stdout)
+//! and the netcat-style listener (datagrams to stdout, stdin to the most recent
+//! sender). Both wait for the socket together with stdin and the shutdown self-pipe
+//! ([`crate::net::wait`]). The echo server is a service on the datagram engine
+//! (`engine::dgram::unix`).
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::net::{SocketAddr as UnixAddr, UnixDatagram};
 use std::time::{Duration, Instant};
@@ -20,7 +21,6 @@ use socket2::Socket;
 
 use crate::error::{Interrupted, stdout_error};
 use crate::net::hexdump::Direction;
-use crate::net::peer::PeerCred;
 use crate::net::relay::RelayOpts;
 use crate::net::signals::Shutdown;
 use crate::net::wait::{Watch, Woke, wait};
@@ -69,151 +69,6 @@ fn wait_io(
                 on_stats();
             }
             Ok((watches[0].ready(), watches.get(1).is_some_and(Watch::ready)))
-        }
-    }
-}
-
-/// What the datagram echo server did.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct DgramSummary {
-    pub datagrams: u64,
-    pub bytes: u64,
-    pub unanswered: u64,
-}
-
-/// One datagram as `recvmsg(2)` saw it: its length, its sender, and — because the
-/// server turns on `SO_PASSCRED` (unix(7)) — the sender's credentials, which the kernel
-/// attaches as an `SCM_CREDENTIALS` control message (datagrams have no SO_PEERCRED).
-struct Received {
-    len: usize,
-    from: Option<nix::sys::socket::UnixAddr>,
-    cred: Option<PeerCred>,
-}
-
-fn recv_with_cred(sock: &UnixDatagram, buf: &mut [u8]) -> io::Result<Received> {
-    use nix::sys::socket::{ControlMessageOwned, MsgFlags, SockaddrLike, UnixAddr, recvmsg};
-    let mut cmsg = nix::cmsg_space!(nix::sys::socket::UnixCredentials);
-    let mut iov = [io::IoSliceMut::new(buf)];
-    let msg = recvmsg::<UnixAddr>(
-        sock.as_raw_fd(),
-        &mut iov,
-        Some(&mut cmsg),
-        MsgFlags::empty(),
-    )
-    .map_err(io::Error::from)?;
-    let mut cred = None;
-    if let Ok(cmsgs) = msg.cmsgs() {
-        for c in cmsgs {
-            if let ControlMessageOwned::ScmCredentials(u) = c {
-                cred = Some(PeerCred {
-                    pid: u.pid(),
-                    uid: u.uid(),
-                    gid: u.gid(),
-                });
-            }
-        }
-    }
-    Ok(Received {
-        len: msg.bytes,
-        // An unnamed sender comes back with a zero-length address, which nix's UnixAddr
-        // accessors assert against (a panic any local process could trigger): filter
-        // it out before anything looks inside.
-        from: msg
-            .address
-            .filter(|a| a.len() as usize > std::mem::size_of::<libc::sa_family_t>()),
-        cred,
-    })
-}
-
-fn nix_addr_label(a: &nix::sys::socket::UnixAddr) -> String {
-    if let Some(p) = a.path() {
-        return p.display().to_string();
-    }
-    if let Some(n) = a.as_abstract() {
-        return format!("@{}", String::from_utf8_lossy(n));
-    }
-    "unnamed".to_string()
-}
-
-/// Echo every datagram back to its sender until SIGINT/SIGTERM.
-pub fn echo(sock: Socket, out: &Output, shutdown: &Shutdown) -> anyhow::Result<DgramSummary> {
-    crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
-    let sock = into_datagram(sock);
-    sock.set_write_timeout(Some(SEND_TIMEOUT))?;
-    nix::sys::socket::setsockopt(&sock, nix::sys::socket::sockopt::PassCred, &true)
-        .context("set SO_PASSCRED")?;
-    let mut buf = vec![0u8; MAX_DGRAM];
-    let mut s = DgramSummary::default();
-    loop {
-        match wait_io(&sock, None, shutdown, None, &|| {}) {
-            Ok((true, _)) => {}
-            Ok(_) => continue,
-            Err(e) if e.downcast_ref::<Interrupted>().is_some() => return Ok(s),
-            Err(e) => return Err(e),
-        }
-        let r = match recv_with_cred(&sock, &mut buf) {
-            Ok(r) => r,
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock
-                ) =>
-            {
-                continue;
-            }
-            Err(e) => return Err(anyhow!(e).context("recvmsg")),
-        };
-        let n = r.len;
-        s.datagrams += 1;
-        s.bytes += n as u64;
-        let peer = r
-            .from
-            .as_ref()
-            .map_or_else(|| "unnamed".to_string(), nix_addr_label);
-        let mut fields = json!({"peer": peer, "bytes": n});
-        if let Some(c) = r.cred {
-            fields["pid"] = c.pid.into();
-            fields["uid"] = c.uid.into();
-            fields["gid"] = c.gid.into();
-        }
-        out.event(Level::Detail, "datagram", fields, || match r.cred {
-            Some(c) => format!(
-                "{} from {peer} ({c})",
-                crate::text::plural(n as u64, "byte")
-            ),
-            None => format!("{} from {peer}", crate::text::plural(n as u64, "byte")),
-        });
-        let sent = match &r.from {
-            Some(to) if !to.is_unnamed() => send_to_nix(&sock, &buf[..n], to),
-            _ => Err(io::Error::other("the sender is unnamed (never bound)")),
-        };
-        if let Err(e) = sent {
-            // One sender's problem (gone, unnamed, not reading) never stops the server.
-            s.unanswered += 1;
-            out.event(
-                Level::Detail,
-                "unanswered",
-                json!({"peer": peer, "reason": crate::os_error::describe(&e)}),
-                || format!("cannot reply to {peer}: {}", crate::os_error::describe(&e)),
-            );
-        }
-    }
-}
-
-fn send_to_nix(
-    sock: &UnixDatagram,
-    data: &[u8],
-    to: &nix::sys::socket::UnixAddr,
-) -> io::Result<usize> {
-    loop {
-        match nix::sys::socket::sendto(
-            sock.as_raw_fd(),
-            data,
-            to,
-            nix::sys::socket::MsgFlags::empty(),
-        ) {
-            Err(nix::errno::Errno::EINTR) => continue,
-            other => return other.map_err(io::Error::from),
         }
     }
 }

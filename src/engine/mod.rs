@@ -3,6 +3,10 @@
 //! and edge-triggered, the epoll reactor). Every engine drives any
 //! [`service::ServiceFactory`], so echo, HTTP and heartbeat run on all of them.
 //!
+//! The same selectors drive the datagram servers ([`dgram`]): one loop over one
+//! unconnected socket, for `udp serve`, `unix serve --dgram` and the heartbeat's UDP
+//! responder.
+//!
 //! This file holds the one `match` over engines; everything engine-specific lives in
 //! its own module.
 
@@ -10,6 +14,7 @@ pub mod accept;
 pub mod blocking;
 pub mod conn;
 pub mod core;
+pub mod dgram;
 pub mod epoll;
 mod event_loop;
 mod fork;
@@ -91,6 +96,36 @@ impl EngineKind {
     pub fn default_kind() -> EngineKind {
         EngineKind::EpollEt
     }
+
+    /// Whether this engine can serve a datagram socket (checked by a command before it
+    /// binds anything); the usage error says why not.
+    pub fn datagram_support(self) -> Result<(), crate::error::UsageError> {
+        self.datagram_selector().map(drop)
+    }
+
+    /// The selector this engine serves datagrams with, or why it cannot.
+    fn datagram_selector(self) -> Result<DgramSelector, crate::error::UsageError> {
+        let gives = match self {
+            EngineKind::Select => return Ok(DgramSelector::Select),
+            EngineKind::Poll => return Ok(DgramSelector::Poll),
+            EngineKind::EpollLt => return Ok(DgramSelector::Epoll(selector::Trigger::Level)),
+            EngineKind::EpollEt => return Ok(DgramSelector::Epoll(selector::Trigger::Edge)),
+            EngineKind::Fork => "each connection a process",
+            EngineKind::Thread => "each connection a thread",
+            EngineKind::Reactor => "each connection a handler record",
+        };
+        Err(crate::error::UsageError::invalid(format!(
+            "--engine {self} cannot serve datagrams: it gives {gives}, and a datagram \
+             socket has no connections; use select, poll, epoll-lt or epoll-et"
+        )))
+    }
+}
+
+/// The selectors a datagram server runs on.
+enum DgramSelector {
+    Select,
+    Poll,
+    Epoll(selector::Trigger),
 }
 
 impl fmt::Display for EngineKind {
@@ -409,9 +444,85 @@ pub fn serve<F: ServiceFactory>(
     Ok(summary)
 }
 
+/// One datagram loop with its setup done, on the selector its engine names.
+enum DgramInstance<T: dgram::Transport> {
+    Select(dgram::event_loop::Prepared<select::Select, T>),
+    Poll(dgram::event_loop::Prepared<poll::Poll, T>),
+    Epoll(dgram::event_loop::Prepared<epoll::Epoll, T>),
+}
+
+/// The one path of every datagram server, as [`serve`] is of every stream server:
+/// refuse an engine that cannot serve datagrams, set the loop up, print `ready` once
+/// nothing can fail any more, serve `transport` with `svc` until SIGINT/SIGTERM reach
+/// `shutdown` (or the service stops), then print the summary and return it.
+pub fn serve_datagrams<T: dgram::Transport, S: dgram::DatagramService>(
+    kind: EngineKind,
+    transport: T,
+    svc: &mut S,
+    config: &ServerConfig,
+    out: &Output,
+    shutdown: &Shutdown,
+    ready: Ready<'_>,
+) -> anyhow::Result<dgram::DgramSummary> {
+    use dgram::event_loop::{Prepared, run};
+    let fd = crate::net::trace::fd(transport.socket());
+    let instance = match kind.datagram_selector()? {
+        DgramSelector::Select => {
+            DgramInstance::Select(Prepared::new(select::Select::new(), transport, shutdown)?)
+        }
+        DgramSelector::Poll => {
+            DgramInstance::Poll(Prepared::new(poll::Poll::new(), transport, shutdown)?)
+        }
+        DgramSelector::Epoll(trigger) => {
+            let sel = epoll::Epoll::new(trigger).context("epoll_create1")?;
+            DgramInstance::Epoll(Prepared::new(sel, transport, shutdown)?)
+        }
+    };
+    let mut fields = ready.fields;
+    fields["engine"] = kind.name().into();
+    out.listening(&ready.addr, fields);
+    if let Some(then) = ready.then {
+        then();
+    }
+    crate::net::trace::checkpoint(T::RECV_CALL, || vec![fd])?;
+    let ctx = EngineCtx {
+        config,
+        out,
+        shutdown,
+        counters: Arc::new(Counters::default()),
+        started: Instant::now(),
+    };
+    let summary = match instance {
+        DgramInstance::Select(p) => run(p, svc, &ctx)?,
+        DgramInstance::Poll(p) => run(p, svc, &ctx)?,
+        DgramInstance::Epoll(p) => run(p, svc, &ctx)?,
+    };
+    dgram::report::report_summary(out, &summary);
+    Ok(summary)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_selector_engines_serve_datagrams() {
+        for e in EngineKind::ALL {
+            let refused = e.datagram_support().err().map(|u| u.to_string());
+            match e {
+                EngineKind::Fork | EngineKind::Thread | EngineKind::Reactor => {
+                    let why = refused.unwrap_or_default();
+                    assert!(
+                        why.starts_with(&format!("--engine {e} cannot serve datagrams"))
+                            && why.ends_with("use select, poll, epoll-lt or epoll-et")
+                            && !why.contains('\n'),
+                        "{why}"
+                    );
+                }
+                _ => assert_eq!(refused, None, "{e}"),
+            }
+        }
+    }
 
     #[test]
     fn engine_names_round_trip() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::Value;
 
 use crate::net::hexdump::{Direction, Hexdump};
 use crate::output::{Level, Output};
@@ -112,13 +112,21 @@ impl Drop for Slot {
     }
 }
 
-/// One connection's view of the counters and the hex dump: every byte read or
-/// written passes through here exactly once.
+/// One connection's (or datagram peer's) view of the counters and the hex dump: every
+/// byte read or written passes through here exactly once.
 #[derive(Debug, Clone)]
 pub struct Tap {
     counters: Arc<Counters>,
     hexdump: Option<Arc<Hexdump>>,
-    conn: u64,
+    who: Who,
+}
+
+/// How the dump labels a chunk: `conn 3` on a stream, `peer 127.0.0.1:5000` for a
+/// datagram (datagram servers have no connections, and each datagram names its peer).
+#[derive(Debug, Clone)]
+enum Who {
+    Conn(u64),
+    Peer(Arc<str>),
 }
 
 impl Tap {
@@ -126,7 +134,26 @@ impl Tap {
         Tap {
             counters,
             hexdump,
-            conn,
+            who: Who::Conn(conn),
+        }
+    }
+
+    /// A datagram peer's tap: its dump chunks are labelled with `peer` (rendered only
+    /// when there is a dump to write).
+    pub fn for_peer(
+        counters: Arc<Counters>,
+        hexdump: Option<Arc<Hexdump>>,
+        peer: &dyn std::fmt::Display,
+    ) -> Self {
+        let label = if hexdump.is_some() {
+            peer.to_string().into()
+        } else {
+            Arc::from("")
+        };
+        Tap {
+            counters,
+            hexdump,
+            who: Who::Peer(label),
         }
     }
 
@@ -137,15 +164,20 @@ impl Tap {
 
     pub fn received(&self, data: &[u8]) {
         self.counters.flowed(data.len() as u64, 0);
-        if let Some(d) = &self.hexdump {
-            d.record_conn(self.conn, Direction::Received, data);
-        }
+        self.dump(Direction::Received, data);
     }
 
     pub fn sent(&self, data: &[u8]) {
         self.counters.flowed(0, data.len() as u64);
+        self.dump(Direction::Sent, data);
+    }
+
+    fn dump(&self, dir: Direction, data: &[u8]) {
         if let Some(d) = &self.hexdump {
-            d.record_conn(self.conn, Direction::Sent, data);
+            match &self.who {
+                Who::Conn(id) => d.record_conn(*id, dir, data),
+                Who::Peer(label) => d.record_peer(label, dir, data),
+            }
         }
     }
 
@@ -153,9 +185,9 @@ impl Tap {
     /// without their contents (the kernel copied them; we never saw them).
     pub fn sent_file(&self, n: u64) {
         self.counters.flowed(0, n);
-        if let Some(d) = &self.hexdump {
+        if let (Some(d), Who::Conn(id)) = (&self.hexdump, &self.who) {
             d.note_conn(
-                self.conn,
+                *id,
                 Direction::Sent,
                 &format!("{n} bytes sent with sendfile(2), not dumped"),
             );
@@ -163,15 +195,28 @@ impl Tap {
     }
 }
 
+/// The JSON fields of a summary (`live`: the SIGUSR1 report, which adds `open`), the
+/// same in every server's `summary` and `stats` events; datagram servers add theirs.
+pub fn summary_fields(s: &ServerSummary, live: bool) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::with_capacity(8);
+    m.insert("connections".into(), s.accepted.into());
+    m.insert("refused".into(), s.refused.into());
+    if live {
+        m.insert("open".into(), s.open.into());
+    }
+    m.insert("peak_connections".into(), s.peak_connections.into());
+    m.insert("bytes_in".into(), s.bytes_in.into());
+    m.insert("bytes_out".into(), s.bytes_out.into());
+    m.insert("duration_ms".into(), (s.duration.as_millis() as u64).into());
+    m
+}
+
 /// Print the shutdown summary (unless `-q`; as a `summary` event with `--json`).
 pub fn report_summary(out: &Output, s: &ServerSummary) {
     out.event(
         Level::Info,
         "summary",
-        json!({
-            "connections": s.accepted, "refused": s.refused, "peak_connections": s.peak_connections,
-            "bytes_in": s.bytes_in, "bytes_out": s.bytes_out, "duration_ms": s.duration.as_millis() as u64,
-        }),
+        Value::Object(summary_fields(s, false)),
         || {
             format!(
                 "{} ({} refused, peak {}), {} in, {} out, in {}",
@@ -191,11 +236,7 @@ pub fn report_live(out: &Output, s: &ServerSummary) {
     out.event(
         Level::Info,
         "stats",
-        json!({
-            "connections": s.accepted, "refused": s.refused, "open": s.open,
-            "peak_connections": s.peak_connections, "bytes_in": s.bytes_in, "bytes_out": s.bytes_out,
-            "duration_ms": s.duration.as_millis() as u64,
-        }),
+        Value::Object(summary_fields(s, true)),
         || {
             format!(
                 "stats: {} ({} open, {} refused, peak {}), {} in, {} out, after {}",

@@ -386,18 +386,11 @@ fn unix_serve() -> Running {
     r
 }
 
-/// Whether the datagram servers report on SIGUSR1: the datagram engine (branch
-/// `dgram-engine`) gives `unix serve --dgram` and `heartbeat serve --udp` their
-/// counters; before it they only survive the signal.
-fn dgram_counters() -> bool {
-    crate::options::datagram_engine()
-}
-
 fn unix_serve_dgram() -> Running {
     let dir = tmp();
     let path = path_in(&dir, "d.sock");
     let cmd = json(&["unix", "serve", "--dgram", &path]);
-    let mut r = Running::spawn(cmd, Role::Server, dgram_counters(), vec![Box::new(dir)]);
+    let mut r = Running::spawn(cmd, Role::Server, true, vec![Box::new(dir)]);
     r.line("listening on").expect("ready line");
     r.creates = Some(path.into());
     r
@@ -409,7 +402,7 @@ fn heartbeat_serve() -> Running {
 
 fn heartbeat_serve_udp() -> Running {
     let cmd = json(&["heartbeat", "serve", "--udp", "-l", "127.0.0.1:0"]);
-    cmd.pipe(Role::Server, dgram_counters())
+    cmd.pipe(Role::Server, true)
 }
 
 fn serve_http() -> Running {

@@ -8,18 +8,20 @@ use serde_json::json;
 
 use crate::cli::EngineOpts;
 use crate::cmd::Run;
-use crate::dgram::unix as unix_dgram;
+use crate::cmd::dgram_serve::DgramServer;
+use crate::engine::dgram::unix::UnixDgram;
 use crate::engine::{self, Ready};
 use crate::net::signals::Shutdown;
 use crate::net::unix::{UnixBound, UnixKind, UnixListenOpts, unix_bind};
 use crate::output::{Level, Output};
-use crate::proto::echo::EchoFactory;
+use crate::proto::echo::{DatagramEcho, EchoFactory};
 
 pub const SERVE_EXAMPLES: &str = "\
 Examples:
   nettool unix serve /tmp/echo.sock                  stream echo on a socket file
   nettool unix serve @echo --engine poll             abstract name, one poll(2) loop
   nettool unix serve --dgram /tmp/echo.dgram         datagram echo to each sender
+  nettool -v unix serve --dgram @echo --engine poll  log each datagram with its sender's pid
   nettool -v unix serve --mode 0600 /run/me.sock     owner only; log peer pid/uid/gid";
 
 #[derive(Debug, Args)]
@@ -50,6 +52,11 @@ impl Run for ServeArgs {
         } else {
             UnixKind::Stream
         };
+        // Checked before the socket file exists: a refused engine leaves none behind.
+        let dgram_server = self
+            .dgram
+            .then(|| DgramServer::prepare(&self.engine))
+            .transpose()?;
         let config = self.engine.server_config()?;
         let UnixBound {
             sock,
@@ -66,41 +73,33 @@ impl Run for ServeArgs {
                 );
             }
         };
-        if self.dgram {
-            out.listening(
-                &self.path.to_string(),
-                json!({"proto": kind.name(), "service": "echo", "engine": self.engine.engine.name()}),
-            );
-            stale();
-            let s = unix_dgram::echo(sock, out, &shutdown)?;
-            out.event(
-                Level::Info,
-                "summary",
-                json!({"datagrams": s.datagrams, "bytes": s.bytes, "unanswered": s.unanswered}),
-                || {
-                    format!(
-                        "{}, {} echoed, {} unanswered",
-                        crate::text::plural(s.datagrams, "datagram"),
-                        crate::text::plural(s.bytes, "byte"),
-                        s.unanswered
-                    )
-                },
-            );
-        } else {
-            let ready = Ready {
-                addr: self.path.to_string(),
-                fields: json!({"proto": kind.name(), "service": "echo"}),
-                then: Some(&stale),
-            };
-            engine::serve(
-                self.engine.engine,
-                vec![sock],
-                Arc::new(EchoFactory),
-                &config,
-                out,
-                &shutdown,
-                ready,
-            )?;
+        let ready = Ready {
+            addr: self.path.to_string(),
+            fields: json!({"proto": kind.name(), "service": "echo"}),
+            then: Some(&stale),
+        };
+        match dgram_server {
+            Some(server) => {
+                let transport = UnixDgram::new(sock).context("prepare the Unix datagram socket")?;
+                server.serve(
+                    transport,
+                    &mut DatagramEcho::new(None),
+                    ready,
+                    out,
+                    &shutdown,
+                )?;
+            }
+            None => {
+                engine::serve(
+                    self.engine.engine,
+                    vec![sock],
+                    Arc::new(EchoFactory),
+                    &config,
+                    out,
+                    &shutdown,
+                    ready,
+                )?;
+            }
         }
         drop(file);
         Ok(())

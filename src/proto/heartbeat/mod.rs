@@ -5,27 +5,23 @@
 //! * [`wire`] — the frame format (documented there and in `nettool heartbeat --help`).
 //! * [`detector`] — when a peer is dead, and how long to wait before reconnecting.
 //! * this file — the responder as a sans-IO [`Service`], so `heartbeat serve` runs on
-//!   every engine, plus the tiny UDP responder loop.
+//!   every engine;
+//! * [`datagram`] — the same responder over UDP, a service on the datagram engine.
 //! * [`client`] — `heartbeat connect`: beat, measure, declare dead, reconnect.
 
 pub mod client;
+pub mod datagram;
 pub mod detector;
 pub mod stats;
 pub mod transport;
 pub mod wire;
 
-use std::io;
-use std::net::UdpSocket;
-use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Instant;
 
-use serde_json::json;
-
 use crate::engine::service::{ConnInfo, Outbox, Service, ServiceFactory, Verdict};
-use crate::net::signals::Shutdown;
-use crate::output::{Level, Output};
+use crate::output::Output;
 use wire::{Frame, FrameError, Pong};
 
 /// The protocol description shown in `nettool heartbeat --help` and the man page.
@@ -164,76 +160,6 @@ impl Service for Responder {
     fn on_close(&mut self, _out: &Outbox) {
         self.state.connections.fetch_sub(1, Ordering::Relaxed);
     }
-}
-
-/// A UDP socket for the responder, bound to `addr`.
-pub fn bind_udp(addr: std::net::SocketAddr) -> anyhow::Result<UdpSocket> {
-    use crate::net::dgram::socket::{DgramOpts, udp_bind};
-    Ok(udp_bind(addr, &DgramOpts::default())?.into())
-}
-
-/// The UDP responder: one frame per datagram, answered to its sender. A bad datagram
-/// is logged and dropped (there is no connection to close); the loop serves on.
-pub fn serve_udp(
-    sock: UdpSocket,
-    out: &Output,
-    shutdown: &Shutdown,
-    dump: Option<&crate::net::hexdump::Hexdump>,
-) -> anyhow::Result<Arc<ResponderState>> {
-    use crate::net::hexdump::Direction;
-    crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
-    use crate::net::wait::{Watch, Woke, wait};
-    let state = Arc::new(ResponderState::default());
-    let mut peers = std::collections::HashSet::new();
-    let mut buf = vec![0u8; 2048];
-    sock.set_nonblocking(true)?;
-    loop {
-        match wait(&mut [Watch::read(sock.as_fd())], shutdown, None)? {
-            Woke::Stop(_) => return Ok(state),
-            Woke::Timeout | Woke::Ready => {}
-        }
-        loop {
-            let (n, from) = match sock.recv_from(&mut buf) {
-                Ok(r) => r,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                // ICMP errors from an earlier reply, or EINTR: not ours to stop for.
-                Err(_) => continue,
-            };
-            if let Some(d) = dump {
-                d.record_peer(&from.to_string(), Direction::Received, &buf[..n]);
-            }
-            match wire::decode_datagram(&buf[..n]) {
-                Ok(Frame::Ping(p)) => {
-                    if peers.len() < 65_536 {
-                        peers.insert(from);
-                    }
-                    state
-                        .connections
-                        .store(peers.len() as u32, Ordering::Relaxed);
-                    let pong = wire::to_bytes(&state.pong(p));
-                    if sock.send_to(&pong, from).is_ok() {
-                        if let Some(d) = dump {
-                            d.record_peer(&from.to_string(), Direction::Sent, &pong);
-                        }
-                    }
-                }
-                Ok(Frame::Pong(_)) => {
-                    reject_datagram(&state, out, &from.to_string(), &"unexpected pong")
-                }
-                Err(e) => reject_datagram(&state, out, &from.to_string(), &e),
-            }
-        }
-    }
-}
-
-fn reject_datagram(state: &ResponderState, out: &Output, peer: &str, why: &dyn std::fmt::Display) {
-    state.rejected.fetch_add(1, Ordering::Relaxed);
-    out.event(
-        Level::Info,
-        "rejected",
-        json!({"peer": peer, "reason": why.to_string()}),
-        || format!("heartbeat: dropped a datagram from {peer}: {why}"),
-    );
 }
 
 /// Error type re-exported for callers that classify frames.

@@ -4,17 +4,19 @@
 
 mod faults;
 mod summary;
+mod udp;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
 use crate::engines::engine_test;
 use crate::unix::assert_server_recovered;
+use crate::util::events::JsonEvents;
 use crate::util::proc::{fd_count, rss_kib};
 use crate::util::{Server, nettool, wait_until};
 
@@ -25,77 +27,41 @@ pub fn timing_lock() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A running `heartbeat connect --json`, its JSON events parsed as they arrive.
+/// A running `heartbeat connect --json`, its JSON events parsed as they arrive
+/// (`wait_for`, `seen`, `count`, `last` come from [`JsonEvents`]).
 pub struct HbClient {
     pub child: Child,
-    events: Receiver<Value>,
-    pub seen: Vec<Value>,
+    events: JsonEvents,
 }
 
 impl HbClient {
     pub fn spawn(mut cmd: std::process::Command) -> HbClient {
         cmd.stdin(Stdio::null()).stdout(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn client");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                let v: Value = serde_json::from_str(&line)
-                    .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
-                assert!(v["event"].is_string() && v["time"].is_string(), "{v}");
-                if tx.send(v).is_err() {
-                    break;
-                }
-            }
-        });
-        HbClient {
-            child,
-            events: rx,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Wait for the next event named `name`, up to `timeout`.
-    pub fn wait_for(&mut self, name: &str, timeout: Duration) -> Option<Value> {
-        let deadline = Instant::now() + timeout;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.events.recv_timeout(left) {
-                Ok(v) => {
-                    self.seen.push(v.clone());
-                    if v["event"] == name {
-                        return Some(v);
-                    }
-                }
-                Err(_) => return None,
-            }
-        }
-        None
+        let events = JsonEvents::read(child.stdout.take().unwrap());
+        HbClient { child, events }
     }
 
     /// Every remaining event until the process exits; returns its exit code.
     pub fn finish(&mut self, timeout: Duration) -> Option<i32> {
         let ok = wait_until(timeout, || matches!(self.child.try_wait(), Ok(Some(_))));
         assert!(ok, "client did not exit within {timeout:?}");
-        while let Ok(v) = self.events.recv_timeout(Duration::from_secs(2)) {
-            self.seen.push(v);
-        }
+        self.events.drain_for(Duration::from_secs(2));
         self.child.wait().unwrap().code()
     }
+}
 
-    /// Take every event that has arrived so far.
-    pub fn drain(&mut self) {
-        while let Ok(v) = self.events.try_recv() {
-            self.seen.push(v);
-        }
+impl std::ops::Deref for HbClient {
+    type Target = JsonEvents;
+
+    fn deref(&self) -> &JsonEvents {
+        &self.events
     }
+}
 
-    pub fn count(&self, name: &str) -> usize {
-        self.seen.iter().filter(|v| v["event"] == name).count()
-    }
-
-    pub fn last(&self, name: &str) -> Option<&Value> {
-        self.seen.iter().rev().find(|v| v["event"] == name)
+impl std::ops::DerefMut for HbClient {
+    fn deref_mut(&mut self) -> &mut JsonEvents {
+        &mut self.events
     }
 }
 

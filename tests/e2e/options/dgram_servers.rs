@@ -1,7 +1,6 @@
 //! Rows for the datagram servers — `udp serve`, and the datagram halves of the
-//! engine options of `unix serve --dgram` and `heartbeat serve --udp`, which the
-//! datagram engine (branch `dgram-engine`) makes true; without it those halves are
-//! not run (see [`datagram_engine`]).
+//! engine options of `unix serve --dgram` and `heartbeat serve --udp`, which run on
+//! the datagram engine (`engine::dgram`).
 
 use std::time::Duration;
 
@@ -17,7 +16,6 @@ pub fn rows() -> Vec<Row> {
         "-4" => || family_decides_the_host(&["udp", "serve"], "-4", "127.0.0.1:"),
         "-6" => || family_decides_the_host(&["udp", "serve"], "-6", "[::1]:"),
         "--hexdump" => udp_serve_hexdump,
-        "--stats" => udp_serve_stats,
         "--engine" => udp_serve_engine,
         "--max-connections" => udp_serve_max_peers,
         "--idle-timeout" => udp_serve_idle,
@@ -48,24 +46,6 @@ fn udp_serve_hexdump() {
     assert_eq!(echo_once(&s, b"echo me"), b"echo me");
     assert!(s.stop().success());
     dump_holds(&dump, b"echo me", b"echo me");
-}
-
-fn udp_serve_stats() {
-    let mut s = Server::start(&["--json", "udp", "serve", "-l", "127.0.0.1:0", "--stats"]);
-    echo_once(&s, b"x");
-    assert!(s.stop().success());
-    let summaries = events(&String::from_utf8_lossy(&s.stdout_bytes()), "summary");
-    assert!(
-        summaries.iter().any(|v| v["datagrams_in"] == 1),
-        "{summaries:?}"
-    );
-}
-
-/// Whether this build has the datagram engine (branch `dgram-engine`): its datagram
-/// servers take the engine options. Without it those options are the stream servers'
-/// only, and the datagram half of their rows is not run.
-pub fn datagram_engine() -> bool {
-    stdout(&run(&["udp", "serve", "--help"])).contains("--engine")
 }
 
 fn udp_serve_engine() {
@@ -189,14 +169,9 @@ impl DgramServer {
     }
 }
 
-/// The datagram half of an engine option's row: the datagram engine (branch
-/// `dgram-engine`) makes `unix serve --dgram` and `heartbeat serve --udp` honour it;
-/// without the engine this half is not run.
+/// The datagram half of an engine option's row: `unix serve --dgram` and
+/// `heartbeat serve --udp` honour it on the datagram engine.
 pub fn datagram_mode(kind: Dgram, opt: &str) {
-    if !datagram_engine() {
-        eprintln!("--- {opt} in datagram mode: needs the datagram engine, not in this build");
-        return;
-    }
     match opt {
         "--engine" => {
             let mut s = DgramServer::start(kind, &["--engine", "poll"]);
@@ -234,13 +209,8 @@ pub fn datagram_mode(kind: Dgram, opt: &str) {
     }
 }
 
-/// `-x` on a datagram server dumps each datagram (`heartbeat serve --udp` already
-/// did before the datagram engine).
+/// `-x` on a datagram server dumps each datagram.
 pub fn datagram_hexdump(kind: Dgram) {
-    if kind == Dgram::Unix && !datagram_engine() {
-        eprintln!("--- -x in datagram mode: needs the datagram engine, not in this build");
-        return;
-    }
     let dump_dir = tempfile::tempdir().unwrap();
     let dump = dump_dir.path().join("d.dump").display().to_string();
     let mut s = DgramServer::start(kind, &["-x", &dump]);

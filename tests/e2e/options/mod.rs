@@ -20,8 +20,6 @@ mod sessions;
 mod stat;
 mod tools;
 
-pub use dgram_servers::datagram_engine;
-
 use std::collections::BTreeSet;
 
 /// One row: a subcommand as its path (`tcp-echo serve`; `` for the global options),
@@ -40,22 +38,6 @@ macro_rules! rows {
     };
 }
 pub(crate) use rows;
-
-/// Options that exist on one side only of the datagram engine's merge (branch
-/// `dgram-engine`): there `udp serve` takes the engine options and drops `--stats` (a
-/// server's counters are its summary and its SIGUSR1 report). Their rows are in the
-/// table either way; a row whose option this build's command line lacks is not run.
-/// Remove this list once both sides are merged.
-const DGRAM_ENGINE_TRANSITION: &[(&str, &str)] = &[
-    ("udp serve", "--engine"),
-    ("udp serve", "--max-connections"),
-    ("udp serve", "--idle-timeout"),
-    ("udp serve", "--stats"),
-];
-
-fn in_transition(cmd: &str, opt: &str) -> bool {
-    DGRAM_ENGINE_TRANSITION.contains(&(cmd, opt))
-}
 
 fn table() -> Vec<Row> {
     [
@@ -109,10 +91,7 @@ fn every_option_has_a_row() {
         .map(|r| (r.cmd.to_string(), r.opt.to_string()))
         .collect();
     let missing: Vec<_> = cli.difference(&rows).collect();
-    let stale: Vec<_> = rows
-        .difference(&cli)
-        .filter(|(c, o)| !in_transition(c, o))
-        .collect();
+    let stale: Vec<_> = rows.difference(&cli).collect();
     assert!(
         missing.is_empty() && stale.is_empty(),
         "options without a row (add one to tests/e2e/options/): {missing:?}; \
@@ -128,18 +107,10 @@ fn every_option_has_a_row() {
 
 /// Run every row of `cmd`, naming the option that failed.
 fn check(cmd: &str) {
-    let cli = options_in_the_cli();
     let rows: Vec<Row> = table().into_iter().filter(|r| r.cmd == cmd).collect();
     assert!(!rows.is_empty(), "no rows for {cmd:?}");
     let mut failed = Vec::new();
     for r in rows {
-        if !cli.contains(&(r.cmd.to_string(), r.opt.to_string())) {
-            eprintln!(
-                "--- {cmd} {}: not in this build (dgram-engine transition)",
-                r.opt
-            );
-            continue;
-        }
         eprintln!("--- {cmd} {}", r.opt);
         if std::panic::catch_unwind(r.check).is_err() {
             failed.push(r.opt);

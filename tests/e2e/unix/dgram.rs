@@ -1,11 +1,111 @@
 //! `unix serve --dgram` and `unix connect --dgram`: datagram echo, empty and large
-//! datagrams, unnamed senders, sender credentials, the client's temporary path and -w.
+//! datagrams, unnamed senders, sender credentials, the client's temporary path and -w;
+//! the echo service on the datagram engine per engine (named and abstract sockets,
+//! SIGUSR1/SIGTERM and the socket file, `-x`, the peer limit, idle expiry) and
+//! against socat.
 
 use std::time::Duration;
 
 use super::{serve, sock_path};
+use crate::engines::engine_test;
+use crate::util::dgram::Svc;
+use crate::util::dgram::bodies::*;
 use crate::util::{nettool, random_bytes, require, temp_file_with, wait_until};
 use std::process::Command;
+
+const NAMED: Svc = Svc::UnixEcho {
+    abstract_name: false,
+};
+const ABSTRACT: Svc = Svc::UnixEcho {
+    abstract_name: true,
+};
+
+engine_test!(
+    named_echo_from_many_peers,
+    [select, poll, epoll_lt, epoll_et],
+    |engine| {
+        many_peers(NAMED, engine);
+    }
+);
+
+engine_test!(
+    abstract_echo_from_many_peers,
+    [select, poll, epoll_lt, epoll_et],
+    |engine| {
+        many_peers(ABSTRACT, engine);
+    }
+);
+
+engine_test!(
+    sigusr1_reports_then_sigterm_removes_the_file,
+    [select, poll, epoll_lt, epoll_et],
+    |engine| {
+        sigusr1_then_sigterm(NAMED, engine);
+    }
+);
+
+engine_test!(
+    hexdump_shows_each_datagram_both_ways,
+    [select, poll, epoll_lt, epoll_et],
+    |engine| {
+        hexdump_both_ways(NAMED, engine);
+    }
+);
+
+engine_test!(
+    max_connections_refuses_a_third_peer,
+    [select, poll, epoll_lt, epoll_et],
+    |engine| {
+        max_connections_2_with_3_peers(ABSTRACT, engine);
+    }
+);
+
+engine_test!(
+    idle_timeout_forgets_silent_peers,
+    [select, poll, epoll_lt, epoll_et],
+    |engine| {
+        idle_timeout_forgets_a_peer(NAMED, engine);
+    }
+);
+
+engine_test!(
+    connection_engines_are_refused_and_no_file_made,
+    [fork, thread, reactor],
+    |engine| {
+        engine_refused(NAMED, engine);
+    }
+);
+
+// socat as a peer, both ways it speaks datagrams: `UNIX-SENDTO` and a datagram
+// `UNIX-CLIENT`, each bound to its own path so the echo has somewhere to go.
+engine_test!(
+    socat_sendto_and_client_are_answered,
+    [select, poll, epoll_lt, epoll_et],
+    |engine| {
+        if !require("socat") {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = sock_path(&dir, "d.sock");
+        let _server = serve(&path, &["--dgram", "--engine", engine]);
+        for (i, kind) in ["UNIX-SENDTO", "UNIX-CLIENT"].into_iter().enumerate() {
+            let payload = random_bytes(5000, i as u64);
+            let me = dir.path().join(format!("socat{i}.sock"));
+            let extra = if kind == "UNIX-CLIENT" { ",type=2" } else { "" };
+            let out = Command::new("socat")
+                .args(["-t", "2", "-"])
+                .arg(format!(
+                    "{kind}:{}{extra},bind={}",
+                    path.display(),
+                    me.display()
+                ))
+                .stdin(temp_file_with(&payload).reopen().unwrap())
+                .output()
+                .unwrap();
+            assert!(out.stdout == payload, "{kind}: {out:?}");
+        }
+    }
+);
 
 #[test]
 fn datagram_echo_and_temporary_client_path_removed() {
@@ -65,7 +165,7 @@ fn datagram_echo_of_empty_and_large_datagrams_and_wrong_type_hint() {
         server
             .wait_for_line(
                 &format!(
-                    "bytes from {} (pid {pid} uid",
+                    "datagram from {} (pid {pid} uid",
                     dir.path().join("me.sock").display()
                 ),
                 Duration::from_secs(5)

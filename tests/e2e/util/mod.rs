@@ -1,5 +1,7 @@
 //! Helpers shared by every end-to-end test.
 
+pub mod dgram;
+pub mod events;
 pub mod netns;
 pub mod proc;
 pub mod server;
