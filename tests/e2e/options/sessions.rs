@@ -102,7 +102,7 @@ struct Session {
     /// A listener's stderr after its ready line (its summary comes last).
     err: Option<std::thread::JoinHandle<Vec<u8>>>,
     /// Held open when the command must not see stdin end.
-    _stdin: Option<std::process::ChildStdin>,
+    stdin: Option<std::process::ChildStdin>,
     _dir: tempfile::TempDir,
 }
 
@@ -172,7 +172,7 @@ impl Session {
             child,
             peer,
             err: err_rest,
-            _stdin: stdin,
+            stdin,
             _dir: dir,
         }
     }
@@ -232,9 +232,15 @@ fn no_stdin(mode: Mode) {
 }
 
 fn send_only(mode: Mode) {
-    let mut s = Session::start(mode, &["--send-only"], b"data", false);
+    // Stdin stays open until the peer's bytes are on the wire: --send-only ends at
+    // stdin EOF, and a Unix peer writing to a closed socket gets EPIPE.
+    let mut s = Session::start(mode, &["--send-only"], b"data", true);
     s.peer.write_all(b"hi").unwrap();
-    assert_eq!(read_all(&mut *s.peer), b"data");
+    let mut got = [0u8; 4];
+    s.peer.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"data");
+    drop(s.stdin.take());
+    assert_eq!(read_all(&mut *s.peer), b"", "more than stdin was sent");
     let out = s.finish();
     assert_eq!(out.stdout, b"", "--send-only printed what the peer sent");
 }

@@ -42,34 +42,37 @@ pub fn rows() -> Vec<Row> {
     )
 }
 
-/// Sockets of the test: a listener, one connection to it, a UDP socket.
+/// Sockets of the test: a listener, one connection to it, and a UDP socket on the
+/// listener's port number — so a protocol filter is seen by what it leaves out of one
+/// `--sport`, whatever other tests have open meanwhile.
 struct Sockets {
     tcp: TcpListener,
     _client: TcpStream,
     _server: TcpStream,
-    udp: UdpSocket,
+    _udp: UdpSocket,
 }
 
 impl Sockets {
     fn new() -> Sockets {
-        let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (tcp, udp) = (0..20)
+            .find_map(|_| {
+                let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+                let udp = UdpSocket::bind(tcp.local_addr().unwrap()).ok()?;
+                Some((tcp, udp))
+            })
+            .expect("a port free for both TCP and UDP");
         let client = TcpStream::connect(tcp.local_addr().unwrap()).unwrap();
         let (server, _) = tcp.accept().unwrap();
-        let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
         Sockets {
             tcp,
             _client: client,
             _server: server,
-            udp,
+            _udp: udp,
         }
     }
 
     fn tcp_port(&self) -> String {
         self.tcp.local_addr().unwrap().port().to_string()
-    }
-
-    fn udp_port(&self) -> String {
-        self.udp.local_addr().unwrap().port().to_string()
     }
 }
 
@@ -86,21 +89,30 @@ fn states(rows: &[serde_json::Value]) -> Vec<String> {
         .collect()
 }
 
+/// Rows of `stat ARGS… --sport PORT`: their netids, never empty.
+fn netids(args: &[&str], port: &str) -> Vec<String> {
+    let rows = stat(&[args, &["--sport", port]].concat());
+    assert!(!rows.is_empty(), "{args:?} listed nothing on port {port}");
+    rows.iter()
+        .map(|r| r["netid"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn tcp() {
     let s = Sockets::new();
-    assert_eq!(stat(&["-t", "-a", "--sport", &s.udp_port()]).len(), 0);
-    assert_eq!(
-        stat(&["-t", "-l", "--sport", &s.tcp_port()])[0]["netid"],
-        "tcp"
+    assert!(
+        netids(&["-t", "-a"], &s.tcp_port())
+            .iter()
+            .all(|n| n == "tcp")
     );
 }
 
 fn udp() {
     let s = Sockets::new();
-    assert_eq!(stat(&["-u", "-a", "--sport", &s.tcp_port()]).len(), 0);
-    assert_eq!(
-        stat(&["-u", "-a", "--sport", &s.udp_port()])[0]["netid"],
-        "udp"
+    assert!(
+        netids(&["-u", "-a"], &s.tcp_port())
+            .iter()
+            .all(|n| n == "udp")
     );
 }
 
