@@ -44,6 +44,14 @@ impl DatagramResponder {
 
 impl DatagramService for DatagramResponder {
     fn on_datagram(&mut self, d: &Incoming<'_>, out: &mut Replies) -> Flow {
+        // A cut datagram is not one frame, even when its beginning decodes as one.
+        if d.truncated() {
+            self.reject(
+                d.peer,
+                &format_args!("{} bytes, cut by the receive buffer", d.len),
+            );
+            return Flow::Continue;
+        }
         match wire::decode_datagram(d.data) {
             Ok(Frame::Ping(p)) => {
                 let peers = u32::try_from(d.peers).unwrap_or(u32::MAX);
@@ -85,6 +93,16 @@ mod tests {
         let mut two = ping.clone();
         two.extend_from_slice(&ping);
         feed(&two, 3);
+        // The beginning of a longer datagram, cut by the buffer: not a ping.
+        r.on_datagram(
+            &Incoming {
+                peer: &peer,
+                data: &ping,
+                len: ping.len() + 1,
+                peers: 3,
+            },
+            &mut out,
+        );
         let pongs: Vec<Frame> = out
             .iter()
             .map(|(_, b)| wire::decode_datagram(b).unwrap())
@@ -95,6 +113,6 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!((r.state.beats(), r.state.rejected()), (1, 2));
+        assert_eq!((r.state.beats(), r.state.rejected()), (1, 3));
     }
 }

@@ -178,9 +178,10 @@ pub fn evaluate_absent(c: &Conditions) -> Verdict {
 pub fn if_range_holds(if_range: &[u8], v: &Validators) -> bool {
     let field = if_range.trim_ascii();
     if field.first() == Some(&b'"') || field.starts_with(b"W/") {
+        // One entity-tag, not a list (RFC 9110 §13.1.5): `"x",` is no validator.
         let mut t = tags(field);
         return match (t.next(), t.next()) {
-            (Some(Ok(tag)), None) => {
+            (Some(Ok(tag)), None) if tag.len() == field.len() => {
                 let (weak, opaque) = split_tag(tag);
                 let (our_weak, ours) = split_tag(v.etag.as_bytes());
                 !weak && !our_weak && opaque == ours
@@ -340,6 +341,10 @@ mod tests {
         assert!(!if_range_holds(b"W/\"abc\"", &v()));
         assert!(!if_range_holds(b"\"zz\"", &v()));
         assert!(!if_range_holds(b"\"abc\", \"abc\"", &v()));
+        assert!(
+            !if_range_holds(b"\"abc\",,", &v()),
+            "a list is no entity-tag"
+        );
         assert!(if_range_holds(lm.as_bytes(), &v()));
         assert!(!if_range_holds(date::imf(LM + 1).as_bytes(), &v()));
         assert!(!if_range_holds(b"garbage", &v()));
