@@ -13,7 +13,7 @@ use nettool::engine::service::{ConnInfo, OutItem, Outbox, Service, ServiceFactor
 pub fn conn_info() -> ConnInfo {
     ConnInfo {
         id: 1,
-        peer: "127.0.0.1:40000".into(),
+        peer: std::net::SocketAddr::from(([127, 0, 0, 1], 40000)).into(),
         local: "127.0.0.1:8080".into(),
     }
 }

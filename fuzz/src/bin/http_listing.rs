@@ -7,7 +7,8 @@
 //! (RFC 9110 §12.5.1: the most specific range decides, `q=0` means "not this"); a
 //! `Content-Encoding`, if any, is one `Accept-Encoding` allows; the JSON listing
 //! names exactly the directory's entries (hidden ones only with `--hidden`) and the
-//! HTML one links each of them once.
+//! HTML one links each of them once (a symlink leading out of the root, or nowhere,
+//! is named once without a link).
 //!
 //! Input: a directory byte, a method byte, an options byte, then `0xff`-separated
 //! Accept and Accept-Encoding values.
@@ -19,6 +20,8 @@ use std::time::Duration;
 
 use nettool::output::{Output, Verbosity};
 use nettool::proto::http::fs::{Root, encode_segment};
+use nettool::proto::http::listing::display_name;
+use nettool::proto::http::listing_html::escape_html;
 use nettool::proto::http::{HttpFactory, HttpOptions};
 use nettool_fuzz::drive::{self, Delivery};
 use nettool_fuzz::fixture;
@@ -208,8 +211,12 @@ fn check(data: &[u8]) {
         for n in &names {
             let link = encode_segment(n);
             let count = |h: String| html.matches(&h).count();
-            let links = count(format!("href=\"{link}\"")) + count(format!("href=\"{link}/\""));
-            assert_eq!(links, 1, "{dir}: {link}");
+            // A directory's link keeps the listing's sort query (`name/?sort=…`).
+            let links = count(format!("href=\"{link}\"")) + count(format!("href=\"{link}/"));
+            // A symlink leading out of the root, or nowhere, is named without a link.
+            let label = escape_html(&display_name(n));
+            let unlinked = count(format!(">{label} →</span>"));
+            assert_eq!(links + unlinked, 1, "{dir}: {link}");
         }
     }
 }
