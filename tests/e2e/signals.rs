@@ -506,6 +506,6 @@ fn a_client_with_stats_reports_what_moved() {
     r.signal(Signal::SIGUSR1);
     let stats = r.line("\"stats\"").expect("stats record");
     let v: serde_json::Value = serde_json::from_str(&stats).unwrap();
-    assert_eq!(v["bytes_sent"], 5, "{v}");
+    assert_eq!(v["bytes_out"], 5, "{v}");
     assert_eq!(r.stop(Signal::SIGTERM), Some(143));
 }
