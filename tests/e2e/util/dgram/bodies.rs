@@ -230,7 +230,12 @@ pub fn engine_refused(svc: Svc, engine: &str) {
         )),
         "{err}"
     );
-    assert!(out.stdout.is_empty() && !err.contains("listening on"));
+    // Nothing on stdout but, under --json, the error record.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.lines().all(|l| l.contains("\"event\":\"error\"")) && !err.contains("listening on"),
+        "{stdout}"
+    );
     if let Some(file) = socket_file(svc, dir.path()) {
         assert!(!file.exists());
     }
