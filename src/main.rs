@@ -47,12 +47,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// clap's error as the one line every nettool error is: its first line without the
-/// `error: ` prefix (the usage and tips below it are what `--help` shows).
+/// clap's error as the one line every nettool error is: its first paragraph (the
+/// message, and the arguments it lists on lines of their own) without the `error: `
+/// prefix; the usage and tips below it are what `--help` shows.
 fn usage_line(e: &clap::Error) -> String {
     let text = e.render().to_string();
-    let first = text.lines().next().unwrap_or_default();
-    first.trim_start_matches("error: ").trim().to_string()
+    let words: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    words.join(" ").trim_start_matches("error: ").to_string()
 }
 
 /// Whether `--json` was on a command line clap refused: its error is a record too.

@@ -155,6 +155,30 @@ pub fn received_record(event: &str, peer: Option<&str>, data: &[u8]) -> String {
     record(event, Value::Object(fields)).to_string()
 }
 
+/// A writer for records printed from a thread of their own (the `--packets` view of a
+/// client): it hands stdout whole lines only, each batch under stdout's lock, so they
+/// never interleave with the records the command prints meanwhile.
+#[derive(Debug, Default)]
+pub struct StdoutLines {
+    pending: Vec<u8>,
+}
+
+impl Write for StdoutLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let rest = self.pending.split_off(end + 1);
+            let whole = std::mem::replace(&mut self.pending, rest);
+            std::io::stdout().lock().write_all(&whole)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stdout().lock().flush()
+    }
+}
+
 /// The per-command reporter: cheap to clone, safe to share between threads.
 #[derive(Debug, Clone)]
 pub struct Output {

@@ -181,6 +181,13 @@ modes! {
         saw(&recs, &["connect", "data", "close"]);
         let data = recs.iter().find(|v| v["event"] == "data").unwrap();
         assert_eq!(data["data"], "hello\n");
+        if require_root() {
+            // --packets: the connection's segments and states are records beside it.
+            let (addr, peer) = tcp_peer();
+            let out = run_ok(&["--json", "tcp-echo", "connect", "--packets", &addr], b"");
+            peer.join().unwrap();
+            saw(&s.check_stdout(cmd, &out), &["data", "segment", "state"]);
+        }
     };
     tcp_echo_listen: "tcp-echo listen" => |s, cmd| {
         let srv = Server::start(&["--json", "-v", "tcp-echo", "listen", "-l", "127.0.0.1:0"]);
