@@ -13,17 +13,23 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout with 0, and so does the help a bare
-            // `nettool` gets (on stderr, with 2); a usage error is one line, with 2.
+            // Help and version go to stdout with 0; a missing subcommand shows the
+            // help on stderr with 2; any other usage error is one line with 2. Under
+            // --json a failure is also an error record.
             let code = e.exit_code().clamp(0, 255) as u8;
-            if !e.use_stderr() || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            let failure = if !e.use_stderr() {
                 let _ = e.print();
+                None
+            } else if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                let _ = e.print();
+                Some("a subcommand is required (the help above lists them)".to_string())
             } else {
                 let message = usage_line(&e);
                 output::error_line(&message);
-                if json_requested() {
-                    output::Output::new(true, output::Verbosity::Normal).error(&message, code);
-                }
+                Some(message)
+            };
+            if let (Some(message), true) = (failure, json_requested()) {
+                output::Output::new(true, output::Verbosity::Normal).error(&message, code);
             }
             return ExitCode::from(code);
         }

@@ -426,6 +426,13 @@ fn failures_end_with_an_error_record() {
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = closed.local_addr().unwrap().to_string();
     drop(closed);
+    // A subcommand left out shows the help on stderr; the record is still there.
+    let out = nettool().args(["--json", "tcp-echo"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let recs = s.check_stdout("tcp-echo serve", &out.stdout);
+    assert_eq!((recs.len(), recs[0]["event"].as_str()), (1, Some("error")));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: nettool tcp-echo"));
+
     let cases: [(&str, Vec<&str>, i32); 3] = [
         ("tcp-echo connect", vec!["tcp-echo", "connect", &addr], 1),
         ("udp send", vec!["udp", "send", "-w", "0", &addr, "x"], 2),
