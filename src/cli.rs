@@ -381,7 +381,12 @@ pub struct RelayArgs {
 }
 
 impl RelayArgs {
-    pub fn relay_opts(&self, idle_timeout: Option<Duration>) -> anyhow::Result<RelayOpts> {
+    /// The relay's options; under `--json` (`out`) received bytes become records.
+    pub fn relay_opts(
+        &self,
+        idle_timeout: Option<Duration>,
+        out: &Output,
+    ) -> anyhow::Result<RelayOpts> {
         let hexdump = open_hexdump(self.hexdump.as_deref())?;
         Ok(RelayOpts {
             no_stdin: self.no_stdin,
@@ -391,6 +396,9 @@ impl RelayArgs {
             eof_timeout: self.eof_timeout,
             idle_timeout,
             hexdump,
+            as_record: out
+                .json()
+                .then_some(crate::output::received_record as crate::net::relay::RecordFn),
         })
     }
 }

@@ -1,9 +1,11 @@
 //! Everything nettool tells the user that is not data.
 //!
 //! Data (bytes from a socket, tables) goes to stdout untouched. Diagnostics go to
-//! stderr as human lines, or — with `--json` — as one JSON object per line with an
-//! `"event"` field and an RFC 3339 `"time"`. Servers put their JSON events on stdout
-//! (they have no data there); clients that copy data to stdout put them on stderr.
+//! stderr as human lines. With `--json` stdout carries nothing but records — one JSON
+//! object per line, each with an `"event"` name and an RFC 3339 `"time"` — and data
+//! becomes records too (`data`, `datagram`), so a script reads one stream and every
+//! line parses. The records are described once, in `docs/json-schema.json`, which the
+//! man pages' JSON OUTPUT section is generated from and a test validates against.
 //! Colour is decided once, here, from `--color`, `NO_COLOR`/`CLICOLOR_FORCE` and
 //! whether each stream is a terminal; data on stdout is never coloured.
 
@@ -39,13 +41,6 @@ pub enum Level {
     Info,
     /// Shown with `-v` (connects, disconnects, per-datagram senders).
     Detail,
-}
-
-/// Where JSON events go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventStream {
-    Stdout,
-    Stderr,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -122,27 +117,78 @@ pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
+/// One JSON record: `event` and `time` first, then `fields` (an object, or null).
+/// Every record nettool prints is built here, so none lacks either.
+pub fn record(event: &str, fields: Value) -> Value {
+    let fields = into_map(fields);
+    let mut obj = Map::with_capacity(fields.len() + 2);
+    obj.insert("event".into(), Value::String(event.to_string()));
+    obj.insert("time".into(), Value::String(now_rfc3339()));
+    obj.extend(fields);
+    Value::Object(obj)
+}
+
+/// Bytes as a record carries them: `data` as UTF-8 text when they are text, else
+/// base64, and `encoding` saying which.
+pub fn payload_fields(data: &[u8], fields: &mut Map<String, Value>) {
+    use base64::Engine;
+    let (text, encoding) = match std::str::from_utf8(data) {
+        Ok(s) => (s.to_string(), "text"),
+        Err(_) => (
+            base64::engine::general_purpose::STANDARD.encode(data),
+            "base64",
+        ),
+    };
+    fields.insert("data".into(), Value::from(text));
+    fields.insert("encoding".into(), Value::from(encoding));
+}
+
+/// The line a client prints under `--json` for bytes it received: a `data` record (a
+/// chunk of a stream) or a `datagram` record, with the sender when it is known.
+pub fn received_record(event: &str, peer: Option<&str>, data: &[u8]) -> String {
+    let mut fields = Map::new();
+    if let Some(peer) = peer {
+        fields.insert("peer".into(), Value::from(peer));
+    }
+    fields.insert("len".into(), Value::from(data.len()));
+    payload_fields(data, &mut fields);
+    record(event, Value::Object(fields)).to_string()
+}
+
+/// A writer for records printed from a thread of their own (the `--packets` view of a
+/// client): it hands stdout whole lines only, each batch under stdout's lock, so they
+/// never interleave with the records the command prints meanwhile.
+#[derive(Debug, Default)]
+pub struct StdoutLines {
+    pending: Vec<u8>,
+}
+
+impl Write for StdoutLines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(end) = self.pending.iter().rposition(|&b| b == b'\n') {
+            let rest = self.pending.split_off(end + 1);
+            let whole = std::mem::replace(&mut self.pending, rest);
+            std::io::stdout().lock().write_all(&whole)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stdout().lock().flush()
+    }
+}
+
 /// The per-command reporter: cheap to clone, safe to share between threads.
 #[derive(Debug, Clone)]
 pub struct Output {
     json: bool,
     verbosity: Verbosity,
-    events: EventStream,
 }
 
 impl Output {
     pub fn new(json: bool, verbosity: Verbosity) -> Self {
-        Output {
-            json,
-            verbosity,
-            events: EventStream::Stdout,
-        }
-    }
-
-    /// For commands whose stdout carries data: JSON events move to stderr.
-    pub fn with_events_on_stderr(mut self) -> Self {
-        self.events = EventStream::Stderr;
-        self
+        Output { json, verbosity }
     }
 
     pub fn json(&self) -> bool {
@@ -208,20 +254,22 @@ impl Output {
         }
     }
 
+    /// The command failed: under `--json` its last record says so (the one-line
+    /// message stays on stderr, where a human looks).
+    pub fn error(&self, message: &str, exit_code: u8) {
+        if self.json {
+            let mut fields = Map::new();
+            fields.insert("message".into(), Value::from(message));
+            fields.insert("exit_code".into(), Value::from(exit_code));
+            self.write_json("error", fields);
+        }
+    }
+
     fn write_json(&self, name: &str, fields: Map<String, Value>) {
-        let mut obj = Map::with_capacity(fields.len() + 2);
-        obj.insert("event".into(), Value::String(name.to_string()));
-        obj.insert("time".into(), Value::String(now_rfc3339()));
-        obj.extend(fields);
-        let line = Value::Object(obj).to_string();
+        let line = record(name, Value::Object(fields)).to_string();
         // A closed pipe here is not worth dying for; the command notices on its data path.
-        let _ = match self.events {
-            EventStream::Stdout => {
-                let mut out = std::io::stdout().lock();
-                writeln!(out, "{line}").and_then(|_| out.flush())
-            }
-            EventStream::Stderr => writeln!(std::io::stderr().lock(), "{line}"),
-        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}").and_then(|_| out.flush());
     }
 }
 

@@ -73,8 +73,9 @@ pub fn json_report(r: &BenchReport, engine: Option<&str>) -> Value {
         Mode::Bulk { size } => ("bulk", size, None),
     };
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let mut v = json!({
-        "event": "bench",
+    let mut v = crate::output::record(
+        "bench",
+        json!({
         "target": r.target,
         "mode": mode,
         "connections": r.connections,
@@ -96,7 +97,8 @@ pub fn json_report(r: &BenchReport, engine: Option<&str>) -> Value {
             "incomplete": r.errors.incomplete,
             "unanswered": r.errors.unanswered,
         },
-    });
+        }),
+    );
     if let Some(engine) = engine {
         v["engine"] = Value::from(engine);
     }

@@ -75,7 +75,6 @@ pub struct RecvArgs {
 
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let out = out.clone().with_events_on_stderr();
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let iface = self.iface.as_deref().map(Iface::by_name).transpose()?;
         let dest = match (self.to, &iface) {
@@ -89,13 +88,13 @@ impl Run for SendArgs {
             device: iface.as_ref().map(|i| i.name.clone()),
             ..DgramOpts::default()
         };
-        let tap = self.send.diag.tap(&out)?;
+        let tap = self.send.diag.tap(out)?;
         let sock = udp_sender(to, self.send.bind_addr()?, &opts)?;
         let stats = self.send.send_unconnected(&sock, to, &tap, &shutdown)?;
         out.event(
             Level::Detail,
             "sent",
-            json!({"to": to.to_string(), "datagrams": stats.datagrams, "bytes": stats.bytes}),
+            json!({"peer": to.to_string(), "datagrams_out": stats.datagrams, "bytes_out": stats.bytes}),
             || {
                 format!(
                     "broadcast {} ({}) to {to}",

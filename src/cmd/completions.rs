@@ -167,9 +167,9 @@ impl Run for ManArgs {
 }
 
 const EXIT_STATUS: &str = "\
-0  success; also a server stopped by SIGINT or SIGTERM (it stops cleanly and prints its summary), and any command whose stdout reader went away (| head).
-1  runtime failure: connection refused or reset, timeout, peer dead, I/O error.
-2  usage error: an unknown option, a bad address, port or duration.
+0  success; also a server stopped by SIGINT or SIGTERM (it stops cleanly and prints its summary), a -w wait that ends a transfer after something arrived (as nc -w), and any command whose stdout reader went away (| head).
+1  runtime failure: connection refused or reset, peer dead, I/O error, or a -w wait that passed with nothing received (no connection, no data, no datagram, no reply; or fewer datagrams than -n asked for).
+2  usage error: an unknown option, a bad address, port or duration, -w 0.
 130  a client, receiver or listener interrupted by SIGINT (128 + 2).
 143  a client, receiver or listener stopped by SIGTERM (128 + 15).";
 
@@ -259,6 +259,9 @@ fn render_page(cmd: &clap::Command, name: &str) -> anyhow::Result<Vec<u8>> {
             )?;
         }
     }
+    let command = cmd.get_bin_name().unwrap_or("nettool");
+    let command = command.strip_prefix("nettool").unwrap_or(command).trim();
+    super::json_doc::render_section(&mut out, command)?;
     writeln!(out, ".SH \"EXIT STATUS\"")?;
     for line in EXIT_STATUS.lines() {
         let (code, what) = line.split_once("  ").unwrap_or((line, ""));
@@ -299,7 +302,8 @@ fn examples_of(cmd: &clap::Command) -> Vec<(String, String)> {
         .collect()
 }
 
-fn roff_escape(s: &str) -> String {
+/// Text as roff: backslashes and hyphens escaped, a leading dot or quote literal.
+pub(super) fn roff_escape(s: &str) -> String {
     let s = s.replace('\\', "\\e").replace('-', "\\-");
     if s.starts_with('.') || s.starts_with('\'') {
         format!("\\&{s}")

@@ -33,6 +33,7 @@ pub mod dgram_args;
 pub mod dgram_serve;
 pub mod doctor;
 pub mod heartbeat;
+pub mod json_doc;
 pub mod multicast;
 pub mod serve_http;
 pub mod server;
@@ -116,10 +117,10 @@ pub trait Run {
     fn run(self, out: &Output) -> anyhow::Result<()>;
 }
 
-/// How `--explain`/`--dry-run` records are shown: `syscall` events on stderr (stdout
-/// may carry data), a human line as strace writes it or one JSON record each.
+/// How `--explain`/`--dry-run` records are shown: a human line on stderr as strace
+/// writes it, or one `syscall` record each on stdout with the other records.
 pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
-    let out = out.clone().with_events_on_stderr();
+    let out = out.clone();
     Box::new(move |r: &crate::net::trace::Record<'_>| {
         let call = format!("{}({})", r.call, r.args.join(", "));
         let (fields, human) = match &r.result {

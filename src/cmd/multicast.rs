@@ -103,12 +103,11 @@ fn iface_of(name: Option<&str>, group: &SocketAddr) -> anyhow::Result<Option<Ifa
 
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let out = out.clone().with_events_on_stderr();
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let to = ip_port(&self.group, "a multicast group")?;
         require_multicast(to.ip())?;
         let iface = iface_of(self.iface.as_deref(), &to)?;
-        let tap = self.send.diag.tap(&out)?;
+        let tap = self.send.diag.tap(out)?;
         let sock = udp_sender(to, self.send.bind_addr()?, &DgramOpts::default())?;
         let mcast = McastSend {
             iface,
@@ -120,7 +119,7 @@ impl Run for SendArgs {
         out.event(
             Level::Detail,
             "sent",
-            json!({"to": to.to_string(), "datagrams": stats.datagrams, "bytes": stats.bytes,
+            json!({"peer": to.to_string(), "datagrams_out": stats.datagrams, "bytes_out": stats.bytes,
                    "ttl": mcast.ttl, "loop": mcast.loopback}),
             || {
                 format!(

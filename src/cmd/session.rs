@@ -32,7 +32,7 @@ impl Listen<'_> {
         loop {
             let (sock, peer) = accept_wait(listener, self.timeout, self.shutdown)?;
             self.out
-                .event(Level::Detail, "connection", peer.json_fields(), || {
+                .event(Level::Detail, "connect", peer.json_fields(), || {
                     format!("connection from {peer}")
                 });
             let peer = peer.to_string();
@@ -100,7 +100,7 @@ pub fn run(
     } else {
         Level::Detail
     };
-    report(out, peer, stats, started.elapsed(), "summary", level);
+    report(out, peer, stats, started.elapsed(), "close", level);
     Ok(stats)
 }
 
@@ -111,7 +111,7 @@ fn report(out: &Output, peer: &str, s: RelayStats, took: Duration, event: &str, 
         level,
         event,
         json!({
-            "peer": peer, "bytes_sent": s.sent, "bytes_received": s.received,
+            "peer": peer, "bytes_out": s.sent, "bytes_in": s.received,
             "duration_ms": took.as_millis() as u64, "bytes_per_sec": rate.round() as u64,
         }),
         || {

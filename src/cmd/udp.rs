@@ -91,7 +91,8 @@ pub struct SendArgs {
     #[command(flatten)]
     pub send: SendOpts,
 
-    /// After sending, wait this long for (more) replies and print them
+    /// After sending, wait this long for (more) replies and print them (no reply at
+    /// all: exit 1)
     #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = crate::cli::parse_timeout)]
     pub timeout: Option<std::time::Duration>,
 
@@ -139,19 +140,18 @@ impl Run for ServeArgs {
 
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let out = out.clone().with_events_on_stderr();
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let to = HostPort::parse(&self.addr, Transport::Udp)?.resolve_one(self.family.family())?;
         let job = self.send.job(self.timeout);
-        let tap = self.send.diag.tap(&out)?;
+        let tap = self.send.diag.tap(out)?;
         let sock = udp_connect(to, self.send.bind_addr()?, &receiver_opts())?;
-        let mut printer = Printer::new(&out, "reply");
+        let mut printer = Printer::new(out, "reply");
         let stats = run_sender(&sock, to, true, &job, &shutdown, Some(&mut printer), &tap)?;
         self.send.diag.finish(&tap);
         out.event(
             Level::Detail,
             "sent",
-            json!({"to": to.to_string(), "datagrams": stats.datagrams, "bytes": stats.bytes,
+            json!({"peer": to.to_string(), "datagrams_out": stats.datagrams, "bytes_out": stats.bytes,
                    "replies": stats.replies, "refused": stats.refused}),
             || {
                 format!(
@@ -162,6 +162,10 @@ impl Run for SendArgs {
                 )
             },
         );
+        // `-w` waited for replies: none at all is a failure, some is a normal end.
+        if let (Some(wait), 0, 1..) = (self.timeout, stats.replies, stats.datagrams) {
+            anyhow::bail!("no reply within {}", crate::text::duration(wait));
+        }
         Ok(())
     }
 }

@@ -181,7 +181,7 @@ impl ProbeStats {
                 };
                 let delay = s.delay_ms();
                 let fields = json!({
-                    "from": from, "run": run, "received": s.received(), "expected": expected,
+                    "peer": from, "run": run, "received": s.received(), "expected": expected,
                     "lost": s.lost(), "loss_percent": (pct * 100.0).round() / 100.0,
                     "duplicated": s.duplicated, "reordered": s.reordered,
                     "delay_ms": delay.map(|(lo, avg, hi)| json!({"min": lo, "avg": avg, "max": hi})),

@@ -1,7 +1,7 @@
 //! The receive side every datagram command shares: wait for datagrams (or a signal,
 //! or the `-w` silence limit), take them in batches, and print each one — raw bytes on
 //! stdout, or with `--json` one record per datagram:
-//! `{"event":"datagram","time":…,"from":"192.0.2.1:5000","len":5,"data":"hello","encoding":"text"}`
+//! `{"event":"datagram","time":…,"peer":"192.0.2.1:5000","len":5,"data":"hello","encoding":"text"}`
 //! (`"encoding":"base64"` when the payload is not UTF-8).
 //!
 //! A datagram that did not fit the buffer is printed as far as it fits *and* reported
@@ -14,7 +14,6 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
-use base64::Engine as _;
 use serde_json::{Map, Value, json};
 use socket2::Socket;
 
@@ -24,7 +23,7 @@ use crate::error::{Interrupted, Stdout};
 use crate::net::dgram::batch::{Datagram, RecvBatch};
 use crate::net::signals::Shutdown;
 use crate::net::wait::{Watch, Woke, wait};
-use crate::output::{Level, Output, now_rfc3339};
+use crate::output::{Level, Output, payload_fields};
 
 /// Why a receive loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +163,7 @@ impl Printer {
             self.out.event(
                 Level::Detail,
                 self.record,
-                json!({"from": from, "len": d.len}),
+                json!({"peer": from, "len": d.len}),
                 || {
                     format!(
                         "{} from {from}, {}",
@@ -194,27 +193,17 @@ impl Printer {
     }
 }
 
-/// One JSON record for a datagram: from, len, data as text or base64, time.
+/// One JSON record for a datagram: its sender (`peer`), len, data as text or base64.
 pub fn record(event: &str, from: &str, d: &Datagram, data: &[u8]) -> String {
-    let mut obj = Map::with_capacity(8);
-    obj.insert("event".into(), Value::from(event));
-    obj.insert("time".into(), Value::from(now_rfc3339()));
-    obj.insert("from".into(), Value::from(from));
-    obj.insert("len".into(), Value::from(d.len));
-    let (text, encoding) = match std::str::from_utf8(data) {
-        Ok(s) => (s.to_string(), "text"),
-        Err(_) => (
-            base64::engine::general_purpose::STANDARD.encode(data),
-            "base64",
-        ),
-    };
-    obj.insert("data".into(), Value::from(text));
-    obj.insert("encoding".into(), Value::from(encoding));
+    let mut fields = Map::with_capacity(6);
+    fields.insert("peer".into(), Value::from(from));
+    fields.insert("len".into(), Value::from(d.len));
+    payload_fields(data, &mut fields);
     if d.truncated() {
-        obj.insert("truncated".into(), Value::from(true));
-        obj.insert("kept".into(), Value::from(d.kept));
+        fields.insert("truncated".into(), Value::from(true));
+        fields.insert("kept".into(), Value::from(d.kept));
     }
-    Value::Object(obj).to_string()
+    crate::output::record(event, Value::Object(fields)).to_string()
 }
 
 /// How a receiver ends and what it prints: the `recv` subcommands' shared body.
@@ -225,9 +214,10 @@ pub struct RecvJob {
 }
 
 /// Run a receiver on a bound (and, for multicast, joined) socket. Exit status follows
-/// the contract: 0 after `-n` datagrams, 1 when `-w` passes first (in probe mode, `-w`
-/// of silence after some probes ends the run normally), 128 + N when signal N stops
-/// it (the report is printed first).
+/// the contract: 0 after `-n` datagrams, and when `-w` of silence follows what arrived;
+/// 1 when `-w` passes with nothing received (or, with `-n`, fewer than asked; in probe
+/// mode any probes are a result); 128 + N when signal N stops it (the report is
+/// printed first).
 pub fn run_receiver(
     sock: &Socket,
     job: &RecvJob,
@@ -258,13 +248,7 @@ pub fn run_receiver(
         let mut stdout = Stdout(io::stdout().lock());
         for (fields, human) in probes.reports() {
             let line = if out.json() {
-                let mut obj = Map::new();
-                obj.insert("event".into(), Value::from("probe"));
-                obj.insert("time".into(), Value::from(now_rfc3339()));
-                if let Value::Object(f) = fields {
-                    obj.extend(f);
-                }
-                Value::Object(obj).to_string()
+                crate::output::record("probe", fields).to_string()
             } else {
                 human
             };
@@ -283,7 +267,7 @@ pub fn run_receiver(
     out.event(
         Level::Detail,
         "summary",
-        json!({"datagrams": total, "bytes": printer.bytes, "truncated": printer.truncated,
+        json!({"datagrams_in": total, "bytes_in": printer.bytes, "truncated": printer.truncated,
                "kernel_drops": printer.kernel_drops()}),
         || {
             format!(
@@ -297,7 +281,9 @@ pub fn run_receiver(
     );
     match stop {
         Stop::Signal(signal) => Err(Interrupted { signal }.into()),
-        Stop::Idle if !(job.probe && total > 0) => {
+        // `-w` of silence after a transfer ends it (0, as nc -u -w); a wait that saw
+        // nothing, or fewer datagrams than `-n` asked for, failed.
+        Stop::Idle if total == 0 || (!job.probe && job.limits.count.is_some_and(|c| total < c)) => {
             let idle = job.limits.idle.unwrap_or_default();
             let got = match job.limits.count {
                 Some(c) => format!(" ({total} of {c} received)"),
@@ -326,7 +312,7 @@ mod tests {
         let v: Value = serde_json::from_str(&record("datagram", "1.2.3.4:5", &d, b"hi")).unwrap();
         assert_eq!(v["data"], "hi");
         assert_eq!(v["encoding"], "text");
-        assert_eq!(v["from"], "1.2.3.4:5");
+        assert_eq!(v["peer"], "1.2.3.4:5");
         assert!(v.get("truncated").is_none());
         let d = Datagram {
             from: None,

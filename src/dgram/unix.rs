@@ -9,7 +9,7 @@
 //! ([`crate::net::wait`]). The echo server is a service on the datagram engine
 //! (`engine::dgram::unix`).
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::net::{SocketAddr as UnixAddr, UnixDatagram};
@@ -94,11 +94,13 @@ pub struct DgramStats {
 /// The client: each stdin line goes out as one datagram (as `udp send` sends them),
 /// or with `raw` each chunk read from stdin; every reply is printed. After stdin ends
 /// it waits for as many replies as datagrams it sent, for at most `reply_wait` of
-/// silence (`-w`). SIGUSR1 calls `on_stats` with the counts so far.
+/// silence (`-w`; [`DEFAULT_REPLY_WAIT`] without it). A `-w` that passes with no reply
+/// at all is an error; one that ends after some replies is a normal end, as with
+/// `udp send -w` and nc. SIGUSR1 calls `on_stats` with the counts so far.
 pub fn client(
     sock: Socket,
     opts: &RelayOpts,
-    reply_wait: Duration,
+    reply_wait: Option<Duration>,
     shutdown: &Shutdown,
     raw: bool,
     on_stats: &dyn Fn(&DgramStats),
@@ -113,6 +115,8 @@ pub fn client(
     let mut split = StdinDatagrams::new(raw);
     let mut reading_stdin = !(opts.no_stdin || opts.recv_only);
     let mut last = Instant::now();
+    let strict = reply_wait.is_some();
+    let reply_wait = reply_wait.unwrap_or(DEFAULT_REPLY_WAIT);
     loop {
         if !reading_stdin {
             if opts.send_only
@@ -121,12 +125,11 @@ pub fn client(
                 return Ok(st);
             }
             if last.elapsed() >= reply_wait {
-                if st.datagrams_received < st.datagrams_sent {
+                if strict && st.datagrams_sent > 0 && st.datagrams_received == 0 {
                     anyhow::bail!(
-                        "{} of {} arrived within {}",
-                        st.datagrams_received,
-                        crate::text::plural(st.datagrams_sent, "reply"),
-                        crate::text::duration(reply_wait)
+                        "no reply within {} ({} sent)",
+                        crate::text::duration(reply_wait),
+                        crate::text::plural(st.datagrams_sent, "datagram"),
                     );
                 }
                 return Ok(st);
@@ -149,9 +152,7 @@ pub fn client(
                     if let Some(d) = &opts.hexdump {
                         d.record(Direction::Received, &buf[..n]);
                     }
-                    let mut o = stdout.lock();
-                    o.write_all(&buf[..n])
-                        .and_then(|_| o.flush())
+                    opts.write_received(&mut stdout.lock(), "datagram", None, &buf[..n])
                         .map_err(stdout_error)?;
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -240,7 +241,8 @@ impl StdinDatagrams {
 }
 
 /// netcat `-lU -u`: print every datagram, send stdin chunks to the latest sender.
-/// Ends on SIGINT/SIGTERM, or after `idle` without datagrams (`-w`). SIGUSR1 calls
+/// Ends on SIGINT/SIGTERM, or after `idle` without datagrams (`-w`; an error when none
+/// came at all). SIGUSR1 calls
 /// `on_stats` with the counts so far.
 pub fn listen(
     sock: Socket,
@@ -263,6 +265,10 @@ pub fn listen(
     let mut last = Instant::now();
     loop {
         if let Some(limit) = idle {
+            // `-w` ends a listener that heard something; one that heard nothing failed.
+            if last.elapsed() >= limit && st.datagrams_received == 0 {
+                anyhow::bail!("no datagram for {}", crate::text::duration(limit));
+            }
             if last.elapsed() >= limit {
                 return Ok(st);
             }
@@ -284,18 +290,19 @@ pub fn listen(
                 d.record(Direction::Received, &buf[..n]);
             }
             let label = addr_label(&from);
-            out.event(
-                Level::Detail,
-                "datagram",
-                json!({"peer": label, "bytes": n}),
-                || format!("{} from {label}", crate::text::plural(n as u64, "byte")),
-            );
+            if !out.json() {
+                // Under --json the datagram's own record (below) says all this.
+                out.event(
+                    Level::Detail,
+                    "datagram",
+                    json!({"peer": label, "len": n}),
+                    || format!("{} from {label}", crate::text::plural(n as u64, "byte")),
+                );
+            }
             if !from.is_unnamed() {
                 peer = Some(from);
             }
-            let mut o = stdout.lock();
-            o.write_all(&buf[..n])
-                .and_then(|_| o.flush())
+            opts.write_received(&mut stdout.lock(), "datagram", Some(&label), &buf[..n])
                 .map_err(stdout_error)?;
         }
         if stdin_ready {

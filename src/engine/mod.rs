@@ -162,7 +162,7 @@ pub struct ServerConfig {
     pub hexdump: Option<Arc<crate::net::hexdump::Hexdump>>,
 }
 
-/// Why a connection ended, for the disconnect event.
+/// Why a connection ended, for the `close` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CloseReason {
     Done,
@@ -232,7 +232,7 @@ impl EngineCtx<'_> {
         fields["bytes_in"] = bytes_in.into();
         fields["bytes_out"] = bytes_out.into();
         fields["reason"] = reason.into();
-        self.out.event(Level::Detail, "disconnect", fields, || {
+        self.out.event(Level::Detail, "close", fields, || {
             format!(
                 "connection {id} from {peer} closed ({reason}): {} in, {} out",
                 crate::text::plural(bytes_in, "byte"),

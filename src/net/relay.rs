@@ -43,10 +43,35 @@ pub struct RelayOpts {
     pub no_shutdown: bool,
     /// `--eof-timeout D`: end D after stdin EOF even if the peer keeps the connection.
     pub eof_timeout: Option<Duration>,
-    /// `-w D`: end with an error after D without any data in either direction.
+    /// `-w D`: end after D without any data in either direction — normally when
+    /// something arrived from the peer, with an error when nothing did.
     pub idle_timeout: Option<Duration>,
     /// `-x FILE`: dump every byte sent and received.
     pub hexdump: Option<Arc<Hexdump>>,
+    /// `--json`: what stdout gets for bytes from the peer instead of the bytes
+    /// themselves — a record line, from the record name (`data`, `datagram`), the
+    /// sender when known, and the bytes. The relay does not know JSON; the caller does.
+    pub as_record: Option<RecordFn>,
+}
+
+/// Turns received bytes into the line `--json` prints for them (see [`RelayOpts`]).
+pub type RecordFn = fn(&str, Option<&str>, &[u8]) -> String;
+
+impl RelayOpts {
+    /// Put bytes from the peer on stdout: raw, or as the record `event` under `--json`.
+    pub fn write_received(
+        &self,
+        out: &mut impl Write,
+        event: &str,
+        from: Option<&str>,
+        data: &[u8],
+    ) -> io::Result<()> {
+        match self.as_record {
+            Some(record) => writeln!(out, "{}", record(event, from, data)),
+            None => write_all(out, data),
+        }
+        .and_then(|_| out.flush())
+    }
 }
 
 /// Stdin's state across connections (`listen -k` serves several in turn).
@@ -120,6 +145,11 @@ pub fn relay(
             }
         }
         if let Some(limit) = opts.idle_timeout {
+            // `-w` ends a transfer that happened (0, as nc does) and fails a wait that
+            // saw nothing from the peer.
+            if last_activity.elapsed() >= limit && stats.received > 0 {
+                return Ok(stats);
+            }
             if last_activity.elapsed() >= limit {
                 bail!(
                     "no data for {} (idle timeout)",
@@ -165,9 +195,7 @@ pub fn relay(
                     if let Some(dump) = &opts.hexdump {
                         dump.record(Direction::Received, &buf[..n]);
                     }
-                    let mut out = stdout.lock();
-                    write_all(&mut out, &buf[..n])
-                        .and_then(|_| out.flush())
+                    opts.write_received(&mut stdout.lock(), "data", None, &buf[..n])
                         .map_err(stdout_error)?;
                 }
                 Err(e) if would_block(&e) => {}

@@ -31,10 +31,7 @@ pub fn run(q: &Query, view: &ViewOpts, mode: Mode<'_>, json: bool) -> anyhow::Re
             let rows = collect(q)?;
             if json {
                 for s in &rows {
-                    let mut v = view::socket_json(s, view);
-                    v.as_object_mut()
-                        .expect("object")
-                        .insert("event".into(), "socket".into());
+                    let v = crate::output::record("socket", view::socket_json(s, view));
                     writeln!(w, "{v}")?;
                 }
             } else {
@@ -62,10 +59,7 @@ pub fn run(q: &Query, view: &ViewOpts, mode: Mode<'_>, json: bool) -> anyhow::Re
             let list = igmp::memberships(q.family)?;
             if json {
                 for m in &list {
-                    let mut v = serde_json::to_value(m)?;
-                    v.as_object_mut()
-                        .expect("object")
-                        .insert("event".into(), "membership".into());
+                    let v = crate::output::record("membership", serde_json::to_value(m)?);
                     writeln!(w, "{v}")?;
                 }
             } else {

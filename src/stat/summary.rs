@@ -113,15 +113,17 @@ pub fn json(k: &Sockstat, rows: &[Socket]) -> Value {
             json!({"total": v4 + v6, "ipv4": v4, "ipv6": v6}),
         );
     }
-    json!({
-        "event": "summary",
+    crate::output::record(
+        "summary",
+        json!({
         "total": k.used,
         "tcp": {"total": k.tcp_total(), "estab": k.tcp_estab, "closed": k.tcp_closed(),
                 "orphaned": k.tcp_orphaned, "timewait": k.tcp_timewait},
         "transports": families,
         "listed": rows.len(),
         "protocols": protos,
-    })
+        }),
+    )
 }
 
 #[cfg(test)]

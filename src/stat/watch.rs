@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::view::{self, Names, ViewOpts, numeric_endpoint};
 use super::{Proto, Query, Socket, State};
@@ -79,7 +79,7 @@ pub fn change_json(c: &Change, o: &ViewOpts) -> Value {
         Change::Closed(s) => ("closed", s, None),
         Change::State { from, socket } => ("state", socket, Some(*from)),
     };
-    let mut v = json!({ "event": event, "time": now_rfc3339() });
+    let mut v = crate::output::record(event, Value::Null);
     let obj = v.as_object_mut().expect("object");
     if let Some(from) = from {
         let tcp = s.proto == Proto::Tcp;
@@ -120,10 +120,7 @@ pub fn run(
         match &prev {
             None if opts.json => {
                 for s in &now {
-                    let mut v = view::socket_json(s, view);
-                    v.as_object_mut()
-                        .expect("object")
-                        .insert("event".into(), "socket".into());
+                    let v = crate::output::record("socket", view::socket_json(s, view));
                     writeln!(w, "{v}")?;
                 }
             }

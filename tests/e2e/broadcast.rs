@@ -23,7 +23,7 @@ fn received(s: Server) -> Vec<(String, String)> {
         .filter(|e| e["event"] == "datagram")
         .map(|e| {
             (
-                e["from"]
+                e["peer"]
                     .as_str()
                     .unwrap()
                     .split(':')

@@ -180,9 +180,9 @@ fn explain_json_gives_records() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stderr)
+    // Records go to stdout with the command's others; every line there is one.
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter(|l| l.starts_with('{'))
         .map(|l| serde_json::from_str(l).unwrap())
         .filter(|v: &serde_json::Value| v["event"] == "syscall")
         .collect();

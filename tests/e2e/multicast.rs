@@ -25,7 +25,7 @@ fn datagrams(s: Server) -> (bool, Vec<(String, String)>) {
         .into_iter()
         .filter(|e| e["event"] == "datagram")
         .map(|e| {
-            let from = e["from"].as_str().unwrap();
+            let from = e["peer"].as_str().unwrap();
             let ip = from.rsplit_once(':').unwrap().0.trim_matches(['[', ']']);
             (ip.to_string(), e["data"].as_str().unwrap().to_string())
         })
@@ -221,7 +221,7 @@ fn probe_loss_matches_an_nftables_rule_dropping_every_tenth() {
     let recs = json_lines(&out);
     let p: &Value = recs.iter().find(|e| e["event"] == "probe").unwrap();
     assert_eq!(
-        p["from"].as_str().unwrap().split(':').next(),
+        p["peer"].as_str().unwrap().split(':').next(),
         Some("192.0.2.1")
     );
     assert_eq!(p["expected"], 200);

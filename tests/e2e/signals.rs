@@ -204,7 +204,7 @@ fn tcp_echo_listen() -> Running {
     let line = r.line("listening on ").expect("listening line");
     let addr = line.trim_start_matches("listening on ").to_string();
     let client = std::net::TcpStream::connect(addr).unwrap();
-    r.line("\"connection\"").expect("the listener accepted");
+    r.line("\"connect\"").expect("the listener accepted");
     r._keep.push(Box::new(client));
     r
 }
@@ -241,7 +241,7 @@ fn unix_listen() -> Running {
     );
     r.line("listening on ").expect("listening line");
     let client = std::os::unix::net::UnixStream::connect(&p).unwrap();
-    r.line("\"connection\"").expect("the listener accepted");
+    r.line("\"connect\"").expect("the listener accepted");
     r.creates = Some(p.clone().into());
     r._keep
         .extend([Box::new(client) as Box<dyn std::any::Any>, Box::new(dir)]);
@@ -506,6 +506,6 @@ fn a_client_with_stats_reports_what_moved() {
     r.signal(Signal::SIGUSR1);
     let stats = r.line("\"stats\"").expect("stats record");
     let v: serde_json::Value = serde_json::from_str(&stats).unwrap();
-    assert_eq!(v["bytes_sent"], 5, "{v}");
+    assert_eq!(v["bytes_out"], 5, "{v}");
     assert_eq!(r.stop(Signal::SIGTERM), Some(143));
 }

@@ -418,8 +418,8 @@ fn stats_count_what_moved_and_answer_sigusr1() {
             &addr.to_string(),
         ])
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let (mut conn, _) = listener.accept().unwrap();
@@ -428,25 +428,32 @@ fn stats_count_what_moved_and_answer_sigusr1() {
     let mut got = vec![0u8; 1234];
     conn.read_exact(&mut got).unwrap();
     conn.write_all(&[1u8; 99]).unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    // Under --json stdout is all records: the 99 bytes arrive as a `data` record.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(data["event"], "data", "{data}");
+    assert_eq!(data["len"], 99, "{data}");
+    assert_eq!(data["encoding"], "text", "{data}");
     let pid = nix::unistd::Pid::from_raw(child.id() as i32);
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGUSR1).unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+    line.clear();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
     let live: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(live["event"], "stats");
-    assert_eq!(live["bytes_sent"], 1234);
+    assert_eq!(live["bytes_out"], 1234);
     drop(stdin);
     let mut rest = Vec::new();
     conn.read_to_end(&mut rest).unwrap();
     drop(conn);
     assert!(child.wait().unwrap().success());
     line.clear();
-    std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
-    let summary: serde_json::Value = serde_json::from_str(&line).unwrap();
-    assert_eq!(summary["event"], "summary");
-    assert_eq!(summary["bytes_sent"], 1234);
-    assert_eq!(summary["bytes_received"], 99);
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let close: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(close["event"], "close");
+    assert_eq!(close["bytes_out"], 1234);
+    assert_eq!(close["bytes_in"], 99);
 }
 
 /// A broken pipe on the *socket* is that connection's failure: exit 1 and a line

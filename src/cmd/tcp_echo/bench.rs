@@ -196,7 +196,10 @@ impl Run for BenchArgs {
                         Ok(r) => emit(&format!("{}\n", bench::json_report(r, Some(&row.engine))))?,
                         Err(e) => emit(&format!(
                             "{}\n",
-                            json!({"event": "bench", "engine": row.engine, "error": e})
+                            crate::output::record(
+                                "bench",
+                                json!({"engine": row.engine, "error": e})
+                            )
                         ))?,
                     }
                 }
@@ -281,9 +284,12 @@ fn idle(
     if out.json() {
         emit(&format!(
             "{}\n",
-            json!({"event": "idle", "target": target, "requested": r.requested,
+            crate::output::record(
+                "idle",
+                json!({"target": target, "requested": r.requested,
                    "connected": r.connected, "still_served": r.still_served,
                    "hold_ms": hold.as_millis() as u64})
+            )
         ))?;
     } else {
         emit(&format!(

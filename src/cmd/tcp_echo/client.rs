@@ -75,14 +75,13 @@ pub struct ListenArgs {
 
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let out = out.clone().with_events_on_stderr();
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.addr, Transport::Tcp)?;
         let addrs = target.resolve(self.family.family())?;
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         // Opened before the connect, to catch the SYN; dropped after the socket, to
         // show the close.
-        let tap = (self.packets.then(|| Tap::open(&addrs, false, true, &out)))
+        let tap = (self.packets.then(|| Tap::open(&addrs, false, true, out)))
             .transpose()
             .context("--packets")?;
         let sock = tcp_connect(&addrs, self.timeout.timeout)?;
@@ -96,21 +95,20 @@ impl Run for ConnectArgs {
             .map_or_else(|| target.to_string(), |a| a.to_string());
         out.event(
             Level::Detail,
-            "connected",
+            "connect",
             json!({"peer": peer, "local": local_label(&sock)}),
             || format!("connected to {peer}"),
         );
-        session::client(&sock, &peer, &self.relay, &opts, &shutdown, &out)
+        session::client(&sock, &peer, &self.relay, &opts, &shutdown, out)
     }
 }
 
 impl Run for ListenArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let out = out.clone().with_events_on_stderr();
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let target = HostPort::parse(&self.listen, Transport::Tcp)?;
         let addr = target.resolve_one(self.family.family())?;
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let listener = tcp_listener(addr, &ListenOpts::default())?;
         out.listening(&local_label(&listener), json!({"proto": "tcp"}));
         session::Listen {
@@ -119,7 +117,7 @@ impl Run for ListenArgs {
             args: &self.relay,
             opts: &opts,
             shutdown: &shutdown,
-            out: &out,
+            out,
         }
         .serve(&listener)
     }

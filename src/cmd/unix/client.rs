@@ -79,36 +79,37 @@ pub struct ListenArgs {
 
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let out = out.clone().with_events_on_stderr();
         let shutdown = Shutdown::install().context("install signal handlers")?;
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         if self.dgram {
             let bound = dgram_client(&self.path)?;
             let own = bound.file.as_ref().map(|f| f.path().display().to_string());
             out.event(
                 Level::Detail,
-                "connected",
+                "connect",
                 json!({"peer": self.path.to_string(), "local": own}),
                 || format!("sending datagrams to {}", self.path),
             );
-            let wait = self
-                .timeout
-                .timeout
-                .unwrap_or(unix_dgram::DEFAULT_REPLY_WAIT);
             // `bound.file` stays alive until here: the temporary path is removed on return.
             let peer = self.path.to_string();
             let on_stats = |st: &unix_dgram::DgramStats| {
                 if self.relay.stats {
-                    report_dgram(&out, Some(&peer), st, "stats", Level::Info);
+                    report_dgram(out, Some(&peer), st, "stats", Level::Info);
                 }
             };
-            let stats =
-                unix_dgram::client(bound.sock, &opts, wait, &shutdown, self.raw, &on_stats)?;
+            let stats = unix_dgram::client(
+                bound.sock,
+                &opts,
+                self.timeout.timeout,
+                &shutdown,
+                self.raw,
+                &on_stats,
+            )?;
             report_dgram(
-                &out,
+                out,
                 Some(&peer),
                 &stats,
-                "closed",
+                "close",
                 closing_level(&self.relay),
             );
             drop(bound.file);
@@ -119,46 +120,45 @@ impl Run for ConnectArgs {
         let cred = crate::net::peer::peer_cred(&sock);
         out.event(
             Level::Detail,
-            "connected",
+            "connect",
             json!({"peer": peer, "server": cred.map(|c| c.json())}),
             || match cred {
                 Some(c) => format!("connected to {peer} (server {c})"),
                 None => format!("connected to {peer}"),
             },
         );
-        session::client(&sock, &peer, &self.relay, &opts, &shutdown, &out)
+        session::client(&sock, &peer, &self.relay, &opts, &shutdown, out)
     }
 }
 
 impl Run for ListenArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
-        let out = out.clone().with_events_on_stderr();
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let kind = if self.dgram {
             UnixKind::Datagram
         } else {
             UnixKind::Stream
         };
-        let opts = self.relay.relay_opts(self.timeout.timeout)?;
+        let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
         out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         if self.dgram {
             let on_stats = |st: &unix_dgram::DgramStats| {
                 if self.relay.stats {
-                    report_dgram(&out, None, st, "stats", Level::Info);
+                    report_dgram(out, None, st, "stats", Level::Info);
                 }
             };
             let result = unix_dgram::listen(
                 bound.sock,
                 &opts,
                 self.timeout.timeout,
-                &out,
+                out,
                 &shutdown,
                 &on_stats,
             );
             drop(bound.file);
             let stats = result?;
-            report_dgram(&out, None, &stats, "closed", closing_level(&self.relay));
+            report_dgram(out, None, &stats, "close", closing_level(&self.relay));
             return Ok(());
         }
         session::Listen {
@@ -167,7 +167,7 @@ impl Run for ListenArgs {
             args: &self.relay,
             opts: &opts,
             shutdown: &shutdown,
-            out: &out,
+            out,
         }
         .serve(&bound.sock)
     }
@@ -182,7 +182,7 @@ fn closing_level(relay: &RelayArgs) -> Level {
     }
 }
 
-/// The counts of a datagram session: `event` is `stats` (SIGUSR1) or `closed`.
+/// The counts of a datagram session: `event` is `stats` (SIGUSR1) or `close`.
 fn report_dgram(
     out: &Output,
     peer: Option<&str>,
@@ -193,8 +193,8 @@ fn report_dgram(
     out.event(
         level,
         event,
-        json!({"peer": peer, "bytes_sent": st.sent, "bytes_received": st.received,
-               "datagrams_sent": st.datagrams_sent, "datagrams_received": st.datagrams_received}),
+        json!({"peer": peer, "bytes_out": st.sent, "bytes_in": st.received,
+               "datagrams_out": st.datagrams_sent, "datagrams_in": st.datagrams_received}),
         || {
             format!(
                 "{} sent, {} received",

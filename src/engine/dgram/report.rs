@@ -143,7 +143,7 @@ pub fn log_forget(ctx: &EngineCtx<'_>, e: &PeerEntry, reason: CloseReason) {
             fields[k] = v.into();
         }
         fields["reason"] = reason.as_str().into();
-        ctx.out.event(Level::Detail, "disconnect", fields, || {
+        ctx.out.event(Level::Detail, "close", fields, || {
             format!(
                 "peer {} {} forgotten ({}): {} ({}) in, {} ({}) out, {} unanswered",
                 e.id(),

@@ -74,7 +74,7 @@ fn line(out: &Output, peer: &str, p: &Pending, bytes: u64) {
     out.event(
         Level::Info,
         "request",
-        json!({"client": peer, "method": method, "path": path, "status": status, "bytes": bytes, "time_us": micros}),
+        json!({"peer": peer, "method": method, "path": path, "status": status, "bytes_out": bytes, "time_us": micros}),
         || {
             let color = match status {
                 200..=299 => Color::Green,

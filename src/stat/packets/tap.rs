@@ -1,5 +1,5 @@
 //! `--packets` on a client: the packet view of this process's own connection, on
-//! stderr beside the data.
+//! stderr beside the data (under `--json`, records on stdout with the others).
 //!
 //! The SYN leaves inside `connect(2)`, before the client knows its own port, so the
 //! capture is opened first, filtered on the destination only. When `connect` returns,
@@ -31,7 +31,7 @@ use crate::net::Family;
 use crate::net::bpf::{CaptureFilter, Conversation, EndPattern};
 use crate::net::iface::{index_of_addr, loopback_index};
 use crate::net::wait::{Watch, wait_unsignalled};
-use crate::output::{Output, paint_stderr};
+use crate::output::{Output, StdoutLines, paint_stderr};
 
 /// How long the end of a connection may take to show after the command is done.
 const GRACE: Duration = Duration::from_millis(300);
@@ -73,7 +73,12 @@ impl Tap {
         };
         let local = LocalAddrs::read();
         let cap = Capture::open(filter, route_iface(dests, &local), BUFFER)?;
-        let w = BufWriter::with_capacity(16 * 1024, std::io::stderr());
+        let to: Box<dyn Write + Send> = if out.json() {
+            Box::new(StdoutLines::default())
+        } else {
+            Box::new(std::io::stderr())
+        };
+        let w = BufWriter::with_capacity(16 * 1024, to);
         let printer = Printer::new(out.json(), true, paint_stderr);
         let mut session = Session::new(cap, Tracker::new(local, false), printer, w, Family::Any);
         session.scope = Scope::Mine(HashMap::new());

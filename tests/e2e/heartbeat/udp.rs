@@ -97,6 +97,6 @@ engine_test!(pong_counts_the_peers_tracked, [poll, epoll_et], |engine| {
     assert_eq!(peers_in_pong(&b, 1), 2);
     // Once a is forgotten, b's pong counts one peer: b itself (still tracked, or
     // tracked anew if it was forgotten too).
-    s.wait_for("disconnect", |v| names(v, &a));
+    s.wait_for("close", |v| names(v, &a));
     assert_eq!(peers_in_pong(&b, 2), 1);
 });

@@ -180,7 +180,7 @@ fn datagrams(rx: Server) -> (bool, Vec<(String, String)>, String) {
         .map(|d| {
             (
                 d["data"].as_str().unwrap_or("").to_string(),
-                d["from"].as_str().unwrap().to_string(),
+                d["peer"].as_str().unwrap().to_string(),
             )
         })
         .collect();

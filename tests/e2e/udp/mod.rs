@@ -377,7 +377,7 @@ fn hexdump_and_stats_count_every_datagram_both_ways() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let sent_summary = json_lines(&out.stderr)
+    let sent_summary = json_lines(&out.stdout)
         .into_iter()
         .find(|v| v["event"] == "summary")
         .expect("sender --stats summary");

@@ -39,7 +39,8 @@ fn a_clients_view_shows_its_own_connection_only() {
     stop.store(true, Ordering::SeqCst);
     chatter.join().unwrap();
     assert!(out.status.success());
-    let recs = json_records(&out.stderr);
+    // Under --json the view's records are on stdout with the client's own.
+    let recs = json_records(&out.stdout);
     let s = segments(&recs);
     assert_eq!(flags(s[0]), "SYN", "{recs:#?}");
     let me = s[0]["src"].as_str().unwrap();
@@ -80,7 +81,8 @@ fn heartbeat_connect_shows_its_beats_on_the_wire() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let recs = json_records(&out.stderr);
+    // Under --json the view's records are on stdout with the client's own.
+    let recs = json_records(&out.stdout);
     let s = segments(&recs);
     assert!(
         !s.is_empty(),

@@ -208,10 +208,10 @@ fn half_close_lets_data_flow_the_other_way_after_a_fin() {
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut view = Records::new(lines_of(client.stderr.take().unwrap(), "client"));
+    // Under --json stdout is records: the view's segments and the answer as `data`.
+    let mut view = Records::new(lines_of(client.stdout.take().unwrap(), "client"));
     // The client sends its question and half-closes (stdin EOF → shutdown(SHUT_WR)).
     client
         .stdin
@@ -235,16 +235,14 @@ fn half_close_lets_data_flow_the_other_way_after_a_fin() {
     let mut lin = listener.child.stdin.take().unwrap();
     lin.write_all(b"answer\n").unwrap();
     drop(lin);
-    let mut answer = Vec::new();
-    client
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_end(&mut answer)
-        .unwrap();
     assert!(client.wait().unwrap().success());
-    assert_eq!(answer, b"answer\n");
     let recs = view.rest(Duration::from_secs(10)).to_vec();
+    let answer: Vec<&str> = recs
+        .iter()
+        .filter(|v| v["event"] == "data")
+        .filter_map(|v| v["data"].as_str())
+        .collect();
+    assert_eq!(answer.concat(), "answer\n");
     let s = segments(&recs);
     let me = s[0]["src"].clone();
     let at = |pred: &dyn Fn(&Value) -> bool| s.iter().position(|v| pred(v)).unwrap();
