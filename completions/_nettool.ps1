@@ -67,12 +67,15 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;tcp-echo;connect' {
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'With -z: how many probes are in flight at once')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
             [CompletionResult]::new('--eof-timeout', '--eof-timeout', [CompletionResultType]::ParameterName, 'Exit this long after stdin EOF even if the peer keeps the connection open')
             [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
             [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open')
+            [CompletionResult]::new('--scan', '--scan', [CompletionResultType]::ParameterName, 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Do not read stdin (and do not half-close)')
@@ -254,6 +257,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;udp;send' {
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'With -z: how many probes are in flight at once')
             [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
             [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)')
@@ -264,6 +268,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'After sending, wait this long for (more) replies and print them (no reply at all: exit 1)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'After sending, wait this long for (more) replies and print them (no reply at all: exit 1)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open')
+            [CompletionResult]::new('--scan', '--scan', [CompletionResultType]::ParameterName, 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open')
             [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Read stdin in chunks of --size bytes instead of one datagram per line')
             [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Send probes (sequence number + send time) for a `recv --probe` to measure loss')

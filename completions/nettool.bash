@@ -1596,12 +1596,16 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__connect)
-            opts="-4 -6 -w -d -x -q -v -h -V --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --packets --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-z -4 -6 -w -d -x -q -v -h -V --scan --parallel --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --packets --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1968,12 +1972,16 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__send)
-            opts="-x -n -w -4 -6 -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --bind --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-z -x -n -w -4 -6 -q -v -h -V --scan --parallel --hexdump --stats --count --interval --raw --size --probe --bind --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --hexdump)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

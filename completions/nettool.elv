@@ -62,12 +62,15 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;tcp-echo;connect'= {
+            cand --parallel 'With -z: how many probes are in flight at once'
             cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
             cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
             cand --eof-timeout 'Exit this long after stdin EOF even if the peer keeps the connection open'
             cand -x 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
             cand --hexdump 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -z 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
+            cand --scan 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
             cand -d 'Do not read stdin (and do not half-close)'
@@ -237,6 +240,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;udp;send'= {
+            cand --parallel 'With -z: how many probes are in flight at once'
             cand -x 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
             cand --hexdump 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
             cand -n 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)'
@@ -247,6 +251,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -w 'After sending, wait this long for (more) replies and print them (no reply at all: exit 1)'
             cand --timeout 'After sending, wait this long for (more) replies and print them (no reply at all: exit 1)'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -z 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
+            cand --scan 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
             cand --stats 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
             cand --raw 'Read stdin in chunks of --size bytes instead of one datagram per line'
             cand --probe 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'

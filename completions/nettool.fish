@@ -60,12 +60,14 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l parallel -d 'With -z: how many probes are in flight at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s z -l scan -d 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s d -l no-stdin -d 'Do not read stdin (and do not half-close)'
@@ -195,6 +197,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l parallel -d 'With -z: how many probes are in flight at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s n -l count -d 'Messages: send them N times; stdin: at most N datagrams; probes: N probes (10)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
@@ -204,6 +207,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s z -l scan -d 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l stats -d 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l raw -d 'Read stdin in chunks of --size bytes instead of one datagram per line'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l probe -d 'Send probes (sequence number + send time) for a `recv --probe` to measure loss'

@@ -348,6 +348,21 @@ pub fn open_hexdump(
     .transpose()
 }
 
+/// `-z`: probe ports instead of moving data (`tcp-echo connect`, `udp send`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScanArgs {
+    /// Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT`
+    /// per port that answers (with -v the others too); -w bounds each probe (default 2s,
+    /// UDP 1s); exit 0 when one is open
+    #[arg(short = 'z', long = "scan")]
+    pub scan: bool,
+
+    /// With -z: how many probes are in flight at once
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = between(1u16, 4096),
+          requires = "scan")]
+    pub parallel: u16,
+}
+
 /// How a netcat-style client moves stdin and stdout (shared by the TCP and Unix clients).
 #[derive(Debug, Clone, Default, Args)]
 pub struct RelayArgs {

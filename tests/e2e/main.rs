@@ -20,6 +20,7 @@ mod http;
 mod multicast;
 mod options;
 mod ready;
+mod scan;
 mod signals;
 mod stat;
 mod tcp_client;

@@ -5,9 +5,11 @@ use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
+use crate::cli::{FamilyOpts, RelayArgs, ScanArgs, TimeoutOpt};
 use crate::cmd::Run;
+use crate::cmd::scan::Scan;
 use crate::cmd::session;
+use crate::net::scan::ScanProto;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
 use crate::net::{HostPort, Transport};
@@ -20,6 +22,8 @@ Examples:
   nettool tcp-echo connect localhost:8080 < req    send a file, print the answer
   nettool tcp-echo connect -w 2 [::1]:22           give up after 2 s of silence
   nettool tcp-echo connect --recv-only host:19     only print what the peer sends
+  nettool tcp-echo connect -z 127.0.0.1:20-25,80  which ports take a connection
+  nettool -v tcp-echo connect -z -w 500ms [::1]:1-1024   closed and filtered too
   nettool tcp-echo connect -x dump.txt :7007       keep a hex dump of both directions
   nettool tcp-echo connect --stats :7007 < f       bytes and throughput at exit (and on SIGUSR1)
   sudo nettool tcp-echo connect --packets :7007    this connection's segments and TCP states on
@@ -32,10 +36,18 @@ Examples:
   nettool tcp-echo listen -k -l [::1]:9000         serve one client after another";
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("moves_data").multiple(true)
+    .args(["no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout", "hexdump",
+           "stats", "packets"])
+    .conflicts_with("scan")))]
 pub struct ConnectArgs {
-    /// Where to connect: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to 127.0.0.1)
+    /// Where to connect: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to
+    /// 127.0.0.1); with -z, HOST:PORTS
     #[arg(value_name = "ADDR")]
     pub addr: String,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
 
     #[command(flatten)]
     pub family: FamilyOpts,
@@ -76,6 +88,17 @@ pub struct ListenArgs {
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
+        if self.scan.scan {
+            return Scan {
+                target: &self.addr,
+                proto: ScanProto::Tcp,
+                args: &self.scan,
+                family: &self.family,
+                timeout: self.timeout.timeout,
+                source: None,
+            }
+            .run(out, &shutdown);
+        }
         let target = HostPort::parse(&self.addr, Transport::Tcp)?;
         let addrs = target.resolve(self.family.family())?;
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;

@@ -15,6 +15,7 @@ mod dgram_servers;
 mod fixtures;
 mod heartbeat;
 mod http;
+mod scan;
 mod servers;
 mod sessions;
 mod stat;
@@ -49,6 +50,7 @@ fn table() -> Vec<Row> {
         dgram::rows(),
         dgram_servers::rows(),
         stat::rows(),
+        scan::rows(),
     ]
     .concat()
 }
