@@ -1596,13 +1596,29 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__connect)
-            opts="-z -4 -6 -w -d -x -q -v -h -V --scan --parallel --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --packets --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-z -e -c -4 -6 -w -d -x -q -v -h -V --scan --parallel --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --packets --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1722,7 +1738,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
-            opts="-l -k -4 -6 -w -d -x -q -v -h -V --listen --keep-open --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -k -e -c -4 -6 -w -d -x -q -v -h -V --listen --keep-open --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1733,6 +1749,22 @@ _nettool() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2102,7 +2134,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__connect)
-            opts="-w -d -x -q -v -h -V --dgram --raw --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-w -d -x -e -c -q -v -h -V --dgram --raw --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --exec --sh-exec --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2125,6 +2157,22 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2210,7 +2258,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__listen)
-            opts="-k -w -d -x -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-k -w -d -x -e -c -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --exec --sh-exec --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2237,6 +2285,22 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -61,6 +61,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l parallel -d 'With -z: how many probes are in flight at once' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
@@ -84,6 +86,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
@@ -495,6 +499,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -515,6 +521,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -363,6 +363,36 @@ pub struct ScanArgs {
     pub parallel: u16,
 }
 
+/// `-e/--exec`, `-c/--sh-exec` (ncat's): a program speaks on the connection.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExecArgs {
+    /// Run CMD (split at spaces, no shell) with the connection as its stdin and stdout;
+    /// its exit status ends the command (listen -k: a child per connection)
+    #[arg(
+        short = 'e',
+        long = "exec",
+        value_name = "CMD",
+        conflicts_with = "sh_exec"
+    )]
+    pub exec: Option<String>,
+
+    /// As --exec, but CMD is a shell command line (/bin/sh -c CMD)
+    #[arg(short = 'c', long = "sh-exec", value_name = "CMD")]
+    pub sh_exec: Option<String>,
+}
+
+impl ExecArgs {
+    /// The program to run per connection, if one was asked for.
+    pub fn command(&self) -> anyhow::Result<Option<crate::net::exec::ExecCmd>> {
+        use crate::net::exec::ExecCmd;
+        match (&self.exec, &self.sh_exec) {
+            (Some(e), _) => ExecCmd::direct(e).map(Some),
+            (None, Some(s)) => Ok(Some(ExecCmd::Shell(s.clone()))),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
 /// How a netcat-style client moves stdin and stdout (shared by the TCP and Unix clients).
 #[derive(Debug, Clone, Default, Args)]
 pub struct RelayArgs {

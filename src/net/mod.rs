@@ -6,6 +6,7 @@
 pub mod addr;
 pub mod bpf;
 pub mod dgram;
+pub mod exec;
 pub mod hexdump;
 pub mod iface;
 pub mod igmp;

@@ -13,6 +13,7 @@ mod doctor;
 mod engine_limits;
 mod engines;
 mod event_engines;
+mod exec;
 mod explain;
 mod harden_echo;
 mod heartbeat;

@@ -12,6 +12,7 @@
 mod bench;
 mod dgram;
 mod dgram_servers;
+mod exec;
 mod fixtures;
 mod heartbeat;
 mod http;
@@ -51,6 +52,7 @@ fn table() -> Vec<Row> {
         dgram_servers::rows(),
         stat::rows(),
         scan::rows(),
+        exec::rows(),
     ]
     .concat()
 }
