@@ -77,18 +77,23 @@ fn talks(end: End, args: &[&str]) {
     assert_eq!(got, want, "{args:?}");
 }
 
-fn tcp_round(mut s: TcpStream) -> String {
-    s.write_all(b"abc").unwrap();
-    s.shutdown(Shutdown::Write).unwrap();
+/// Send "abc", half-close, read the answer to EOF.
+fn round<S>(mut s: S, shut_write: fn(&S) -> std::io::Result<()>) -> String
+where
+    for<'a> &'a S: Read + Write,
+{
+    (&s).write_all(b"abc").unwrap();
+    shut_write(&s).unwrap();
     let mut got = String::new();
-    s.read_to_string(&mut got).unwrap();
+    (&mut &s).read_to_string(&mut got).unwrap();
+    let _ = &mut s;
     got
 }
 
-fn unix_round(mut s: UnixStream) -> String {
-    s.write_all(b"abc").unwrap();
-    s.shutdown(Shutdown::Write).unwrap();
-    let mut got = String::new();
-    s.read_to_string(&mut got).unwrap();
-    got
+fn tcp_round(s: TcpStream) -> String {
+    round(s, |s| s.shutdown(Shutdown::Write))
+}
+
+fn unix_round(s: UnixStream) -> String {
+    round(s, |s| s.shutdown(Shutdown::Write))
 }
