@@ -444,6 +444,7 @@ impl RelayArgs {
             as_record: out
                 .json()
                 .then_some(crate::output::received_record as crate::net::relay::RecordFn),
+            fin_ends_turn: false,
         })
     }
 }

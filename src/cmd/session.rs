@@ -35,6 +35,10 @@ impl Listen<'_> {
             return self.serve_exec(listener, cmd);
         }
         let mut stdin = StdinState::default();
+        let opts = RelayOpts {
+            fin_ends_turn: self.keep_open,
+            ..self.opts.clone()
+        };
         loop {
             let (sock, peer) = accept_wait(listener, self.timeout, self.shutdown)?;
             self.out
@@ -46,7 +50,7 @@ impl Listen<'_> {
                 &sock,
                 &peer,
                 self.args,
-                self.opts,
+                &opts,
                 &mut stdin,
                 self.shutdown,
                 self.out,

@@ -15,6 +15,7 @@ mod engines;
 mod event_engines;
 mod exec;
 mod explain;
+mod half_close;
 mod harden_echo;
 mod heartbeat;
 mod http;
