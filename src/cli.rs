@@ -348,6 +348,35 @@ pub fn open_hexdump(
     .transpose()
 }
 
+/// Parse a local source address: `ADDR` (any port), `ADDR:PORT` or `[V6]:PORT`.
+pub fn source_addr(text: &str) -> anyhow::Result<std::net::SocketAddr> {
+    use crate::net::{HostPort, Transport};
+    let t = text.trim();
+    let bare = t
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(t);
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return Ok(std::net::SocketAddr::new(ip, 0));
+    }
+    let hp = HostPort::parse(text, Transport::Tcp)?;
+    hp.resolve_one(crate::net::Family::Any)
+}
+
+/// `-s ADDR[:PORT]` (netcat's): the local address a client connects from.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SourceOpt {
+    /// Connect from this local address: ADDR or ADDR:PORT (bind before connect)
+    #[arg(short = 's', long = "source", value_name = "ADDR[:PORT]")]
+    pub source: Option<String>,
+}
+
+impl SourceOpt {
+    pub fn addr(&self) -> anyhow::Result<Option<std::net::SocketAddr>> {
+        self.source.as_deref().map(source_addr).transpose()
+    }
+}
+
 /// `-z`: probe ports instead of moving data (`tcp-echo connect`, `udp send`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ScanArgs {
@@ -423,6 +452,11 @@ pub struct RelayArgs {
     /// Print bytes in/out, duration and throughput at exit and on SIGUSR1
     #[arg(long)]
     pub stats: bool,
+
+    /// Send line ends as CRLF: each LF read from stdin goes out as CR LF (SMTP, HTTP
+    /// by hand; ncat's -C)
+    #[arg(short = 'C', long)]
+    pub crlf: bool,
 }
 
 impl RelayArgs {
@@ -445,6 +479,7 @@ impl RelayArgs {
                 .json()
                 .then_some(crate::output::received_record as crate::net::relay::RecordFn),
             fin_ends_turn: false,
+            crlf: self.crlf,
         })
     }
 }

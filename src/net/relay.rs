@@ -58,6 +58,8 @@ pub struct RelayOpts {
     /// `listen -k`: the peer's FIN ends the session (stdout stays open for the next
     /// client) instead of closing stdout and sending on until stdin ends.
     pub fin_ends_turn: bool,
+    /// `-C/--crlf`: stdin's bare LFs go out as CR LF.
+    pub crlf: bool,
 }
 
 /// Turns received bytes into the line `--json` prints for them (see [`RelayOpts`]).
@@ -114,6 +116,8 @@ pub fn relay(
     let mut pending: Vec<u8> = Vec::with_capacity(CHUNK);
     let mut offset = 0usize;
     let mut buf = vec![0u8; CHUNK];
+    // -C: whether the previous chunk of stdin ended in CR (its LF is already a pair).
+    let mut last_cr = false;
 
     let mut sending = !(opts.recv_only || opts.no_stdin);
     let mut receiving = !opts.send_only;
@@ -235,7 +239,11 @@ pub fn relay(
                     Ok(0) => true,
                     Ok(n) => {
                         pending.clear();
-                        pending.extend_from_slice(&buf[..n]);
+                        if opts.crlf {
+                            last_cr = crlf_into(&buf[..n], last_cr, &mut pending);
+                        } else {
+                            pending.extend_from_slice(&buf[..n]);
+                        }
                         offset = 0;
                         false
                     }
@@ -282,6 +290,20 @@ pub fn relay(
     }
 }
 
+/// Append `chunk` to `out` with every LF not already after a CR turned into CR LF;
+/// `after_cr` says whether the byte before `chunk` was a CR. Returns the same for the
+/// next chunk.
+fn crlf_into(chunk: &[u8], mut after_cr: bool, out: &mut Vec<u8>) -> bool {
+    for &b in chunk {
+        if b == b'\n' && !after_cr {
+            out.push(b'\r');
+        }
+        out.push(b);
+        after_cr = b == b'\r';
+    }
+    after_cr
+}
+
 fn half_close(sock: &Socket, fin_sent: &mut bool) {
     if !*fin_sent {
         // ENOTCONN after a peer reset is harmless here: the read side reports it.
@@ -298,5 +320,20 @@ fn next_deadline(opts: &RelayOpts, eof_at: Option<Instant>, last: Instant) -> Op
     match (eof, idle) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crlf_into;
+
+    #[test]
+    fn crlf_turns_bare_lfs_into_pairs_across_chunks() {
+        let mut out = Vec::new();
+        let cr = crlf_into(b"a\nb\r\nc\r", false, &mut out);
+        assert!(cr);
+        let cr = crlf_into(b"\nd\n", cr, &mut out);
+        assert!(!cr);
+        assert_eq!(out, b"a\r\nb\r\nc\r\nd\r\n");
     }
 }

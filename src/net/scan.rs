@@ -23,7 +23,7 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use crate::error::Interrupted;
 use crate::net::dgram::socket::{DgramOpts, udp_socket};
 use crate::net::signals::Shutdown;
-use crate::net::socket::{bind, connect_error, new_socket, set_nonblocking};
+use crate::net::socket::{bind_source, connect_error, new_socket, set_nonblocking};
 use crate::net::wait::{Watch, Woke, wait};
 use crate::net::{addr, trace};
 use crate::os_error::Target;
@@ -192,14 +192,7 @@ fn start(to: SocketAddr, opts: &ScanOpts) -> anyhow::Result<Started> {
         ScanProto::Udp => udp_socket(to.is_ipv6(), &DgramOpts::default())?,
     };
     if let Some(src) = opts.source {
-        bind(&sock, &src.into()).map_err(|e| {
-            crate::os_error::error(
-                format!("bind to {}", addr::display(&src)),
-                crate::os_error::Op::Bind,
-                Target::Inet(src),
-                e,
-            )
-        })?;
+        bind_source(&sock, src)?;
     }
     set_nonblocking(&sock, true)?;
     let target: SockAddr = to.into();

@@ -24,6 +24,7 @@ mod options;
 mod ready;
 mod scan;
 mod signals;
+mod source_crlf;
 mod stat;
 mod tcp_client;
 mod udp;

@@ -5,13 +5,13 @@ use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{ExecArgs, FamilyOpts, RelayArgs, ScanArgs, TimeoutOpt};
+use crate::cli::{ExecArgs, FamilyOpts, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt};
 use crate::cmd::Run;
 use crate::cmd::scan::Scan;
 use crate::cmd::session;
 use crate::net::scan::ScanProto;
 use crate::net::signals::Shutdown;
-use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
+use crate::net::socket::{ListenOpts, local_label, tcp_connect_from, tcp_listener};
 use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
 use crate::stat::packets::tap::Tap;
@@ -25,6 +25,8 @@ Examples:
   nettool tcp-echo connect -z 127.0.0.1:20-25,80  which ports take a connection
   nettool -v tcp-echo connect -z -w 500ms [::1]:1-1024   closed and filtered too
   nettool tcp-echo connect -c 'echo hi; cat' :7007  a shell command talks to the peer (ncat -c)
+  nettool tcp-echo connect -s 127.0.0.2 :7007      connect from another local address
+  nettool tcp-echo connect -C mail.example:25      type SMTP by hand: Enter sends CR LF
   nettool tcp-echo connect -x dump.txt :7007       keep a hex dump of both directions
   nettool tcp-echo connect --stats :7007 < f       bytes and throughput at exit (and on SIGUSR1)
   sudo nettool tcp-echo connect --packets :7007    this connection's segments and TCP states on
@@ -42,7 +44,7 @@ Examples:
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout", "hexdump",
-           "stats", "packets"])
+           "stats", "packets", "crlf"])
     .conflicts_with_all(["scan", "exec", "sh_exec"])))]
 pub struct ConnectArgs {
     /// Where to connect: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to
@@ -55,6 +57,9 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub exec: ExecArgs,
+
+    #[command(flatten)]
+    pub source: SourceOpt,
 
     #[command(flatten)]
     pub family: FamilyOpts,
@@ -74,7 +79,7 @@ pub struct ConnectArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout", "hexdump",
-           "stats"])
+           "stats", "crlf"])
     .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ListenArgs {
     /// Address to listen on (port 0 picks a free port)
@@ -109,7 +114,7 @@ impl Run for ConnectArgs {
                 args: &self.scan,
                 family: &self.family,
                 timeout: self.timeout.timeout,
-                source: None,
+                source: self.source.addr()?,
             }
             .run(out, &shutdown);
         }
@@ -121,7 +126,7 @@ impl Run for ConnectArgs {
         let tap = (self.packets.then(|| Tap::open(&addrs, false, true, out)))
             .transpose()
             .context("--packets")?;
-        let sock = tcp_connect(&addrs, self.timeout.timeout)?;
+        let sock = tcp_connect_from(&addrs, self.source.addr()?, self.timeout.timeout)?;
         if let Some(t) = &tap {
             t.connected_socket(&sock);
         }

@@ -32,7 +32,7 @@ Examples:
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["dgram", "no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout",
-           "hexdump", "stats"])
+           "hexdump", "stats", "crlf"])
     .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ConnectArgs {
     /// Socket path, or @NAME for the Linux abstract namespace
@@ -42,7 +42,7 @@ pub struct ConnectArgs {
     /// Datagram socket: each stdin line goes out as one datagram (as udp send sends
     /// them); -w bounds the wait for replies (no half-close there, so --no-shutdown
     /// and --eof-timeout do not apply)
-    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout"])]
+    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout", "crlf"])]
     pub dgram: bool,
 
     /// With --dgram: each chunk read from stdin is one datagram, not each line
@@ -62,7 +62,7 @@ pub struct ConnectArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["dgram", "no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout",
-           "hexdump", "stats"])
+           "hexdump", "stats", "crlf"])
     .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ListenArgs {
     /// Socket path, or @NAME for the Linux abstract namespace
@@ -75,7 +75,7 @@ pub struct ListenArgs {
 
     /// Datagram socket: print datagrams, send stdin to the latest sender (every sender
     /// is heard without -k; there is no connection to half-close or send-only on)
-    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only"])]
+    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only", "crlf"])]
     pub dgram: bool,
 
     /// Permissions of the socket file, octal

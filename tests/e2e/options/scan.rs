@@ -15,6 +15,8 @@ pub fn rows() -> Vec<Row> {
             "--scan" => tcp_scan,
             "--parallel" => || parallel("tcp-echo connect"),
         ),
+        super::rows!("tcp-echo connect": "--source" => tcp_source),
+        super::rows!("heartbeat connect": "--source" => heartbeat_source),
         super::rows!("udp send":
             "--scan" => udp_scan,
             "--parallel" => || parallel("udp send"),
@@ -29,6 +31,32 @@ fn tcp_scan() {
     let out = run(&["tcp-echo", "connect", "-z", &addr]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(stdout(&out), format!("open {addr}\n"));
+}
+
+/// `-s` binds before connecting: the call shows, and the peer sees the address.
+fn tcp_source() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let mut c = cmd(&["tcp-echo", "connect", "-s", "127.0.0.2", &addr]);
+    c.stdin(std::process::Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let (_s, peer) = l.accept().unwrap();
+    assert_eq!(peer.ip().to_string(), "127.0.0.2");
+    drop(_s);
+    let _ = child.wait();
+    has_call(
+        &dry(&["tcp-echo", "connect", "-s", "127.0.0.3:0", &addr]),
+        &["bind(", "127.0.0.3:0"],
+    );
+}
+
+fn heartbeat_source() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    has_call(
+        &dry(&["heartbeat", "connect", "-s", "127.0.0.4", &addr]),
+        &["bind(", "127.0.0.4:0"],
+    );
 }
 
 fn udp_scan() {
