@@ -84,7 +84,7 @@ impl Listen<'_> {
             self.shutdown,
             &mut |ev| match ev {
                 ExecEvent::Connection(peer) => {
-                    out.event(Level::Detail, "connection", peer.json_fields(), || {
+                    out.event(Level::Detail, "connect", peer.json_fields(), || {
                         format!("connection from {peer}")
                     })
                 }
@@ -136,7 +136,7 @@ fn report_exit(
     use std::os::unix::process::ExitStatusExt;
     out.event(
         Level::Detail,
-        "summary",
+        "exit",
         json!({"peer": peer, "pid": pid, "command": cmd.label(),
                "exit_code": status.code(), "signal": status.signal()}),
         || {

@@ -130,12 +130,12 @@ fn the_exit_status_is_in_the_summary_and_ends_a_one_shot_listener() {
     assert_eq!(got, "bye\n");
     let status = server.child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "a failed child fails the listener");
-    let summary = server
-        .stderr_lines()
-        .into_iter()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
-        .find(|r| r["event"] == "summary")
-        .expect("summary record");
+    let records = String::from_utf8(server.stdout_bytes()).unwrap();
+    let summary = records
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|r| r["event"] == "exit")
+        .expect("exit record");
     assert_eq!(summary["exit_code"], 3);
     assert_eq!(summary["command"], "echo bye; exit 3");
     assert!(summary["pid"].as_u64().is_some());
