@@ -348,6 +348,80 @@ pub fn open_hexdump(
     .transpose()
 }
 
+/// Parse a local source address: `ADDR` (any port), `ADDR:PORT` or `[V6]:PORT`.
+pub fn source_addr(text: &str) -> anyhow::Result<std::net::SocketAddr> {
+    use crate::net::{HostPort, Transport};
+    let t = text.trim();
+    let bare = t
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(t);
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return Ok(std::net::SocketAddr::new(ip, 0));
+    }
+    let hp = HostPort::parse(text, Transport::Tcp)?;
+    hp.resolve_one(crate::net::Family::Any)
+}
+
+/// `-s ADDR[:PORT]` (netcat's): the local address a client connects from.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SourceOpt {
+    /// Connect from this local address: ADDR or ADDR:PORT (bind before connect)
+    #[arg(short = 's', long = "source", value_name = "ADDR[:PORT]")]
+    pub source: Option<String>,
+}
+
+impl SourceOpt {
+    pub fn addr(&self) -> anyhow::Result<Option<std::net::SocketAddr>> {
+        self.source.as_deref().map(source_addr).transpose()
+    }
+}
+
+/// `-z`: probe ports instead of moving data (`tcp-echo connect`, `udp send`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScanArgs {
+    /// Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT`
+    /// per port that answers (with -v the others too); -w bounds each probe (default 2s,
+    /// UDP 1s); exit 0 when one is open
+    #[arg(short = 'z', long = "scan")]
+    pub scan: bool,
+
+    /// With -z: how many probes are in flight at once
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = between(1u16, 4096),
+          requires = "scan")]
+    pub parallel: u16,
+}
+
+/// `-e/--exec`, `-c/--sh-exec` (ncat's): a program speaks on the connection.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExecArgs {
+    /// Run CMD (split at spaces, no shell) with the connection as its stdin and stdout;
+    /// its exit status ends the command (listen -k: a child per connection)
+    #[arg(
+        short = 'e',
+        long = "exec",
+        value_name = "CMD",
+        conflicts_with = "sh_exec"
+    )]
+    pub exec: Option<String>,
+
+    /// As --exec, but CMD is a shell command line (/bin/sh -c CMD)
+    #[arg(short = 'c', long = "sh-exec", value_name = "CMD")]
+    pub sh_exec: Option<String>,
+}
+
+impl ExecArgs {
+    /// The program to run per connection, if one was asked for.
+    pub fn command(&self) -> anyhow::Result<Option<crate::net::exec::ExecCmd>> {
+        use crate::net::exec::ExecCmd;
+        match (&self.exec, &self.sh_exec) {
+            (Some(e), _) => ExecCmd::direct(e).map(Some),
+            (None, Some(s)) => Ok(Some(ExecCmd::Shell(s.clone()))),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
 /// How a netcat-style client moves stdin and stdout (shared by the TCP and Unix clients).
 #[derive(Debug, Clone, Default, Args)]
 pub struct RelayArgs {
@@ -378,6 +452,11 @@ pub struct RelayArgs {
     /// Print bytes in/out, duration and throughput at exit and on SIGUSR1
     #[arg(long)]
     pub stats: bool,
+
+    /// Send line ends as CRLF: each LF read from stdin goes out as CR LF (SMTP, HTTP
+    /// by hand; ncat's -C)
+    #[arg(short = 'C', long)]
+    pub crlf: bool,
 }
 
 impl RelayArgs {
@@ -399,6 +478,8 @@ impl RelayArgs {
             as_record: out
                 .json()
                 .then_some(crate::output::received_record as crate::net::relay::RecordFn),
+            fin_ends_turn: false,
+            crlf: self.crlf,
         })
     }
 }

@@ -49,8 +49,8 @@ pub struct SendOpts {
     #[arg(long, conflicts_with_all = ["messages", "raw"])]
     pub probe: bool,
 
-    /// Local address to send from (ADDR or ADDR:PORT)
-    #[arg(long, value_name = "ADDR")]
+    /// Local address to send from (ADDR or ADDR:PORT; netcat's -s)
+    #[arg(short = 's', long, visible_alias = "source", value_name = "ADDR")]
     pub bind: Option<String>,
 }
 
@@ -90,12 +90,10 @@ impl SendOpts {
 
     /// The `--bind` address: `ADDR` (any port) or `ADDR:PORT`.
     pub fn bind_addr(&self) -> anyhow::Result<Option<SocketAddr>> {
-        let Some(b) = &self.bind else { return Ok(None) };
-        if let Ok(ip) = b.parse::<std::net::IpAddr>() {
-            return Ok(Some(SocketAddr::new(ip, 0)));
-        }
-        let hp = HostPort::parse(b, Transport::Udp)?;
-        Ok(Some(hp.resolve_one(crate::net::Family::Any)?))
+        self.bind
+            .as_deref()
+            .map(crate::cli::source_addr)
+            .transpose()
     }
 }
 

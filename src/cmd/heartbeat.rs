@@ -42,6 +42,7 @@ Examples:
   nettool heartbeat connect --reconnect --backoff 1s..1m host:7009
   nettool heartbeat connect --tcp-keepalive --interval 2s host:7009
   nettool --json heartbeat connect --udp host:7009   JSON lines: beat, missed, dead, summary
+  nettool heartbeat connect -s 127.0.0.2 :7009       beat from a chosen local address
   nettool heartbeat connect -x - -n 3 host:7009      hex dump of every ping and pong frame
   sudo nettool heartbeat connect --packets -n 3 :7009   the beats' TCP segments on stderr";
 
@@ -135,6 +136,9 @@ pub struct ConnectArgs {
     /// CAP_NET_RAW)
     #[arg(long)]
     pub packets: bool,
+
+    #[command(flatten)]
+    pub source: crate::cli::SourceOpt,
 }
 
 /// The transport whose service names a port may use (`heartbeat connect host:NAME`).
@@ -229,6 +233,7 @@ impl Run for ConnectArgs {
             backoff_max: self.backoff.1,
             count: self.count,
             hexdump: crate::cli::open_hexdump(self.hexdump.as_deref())?,
+            source: self.source.addr()?,
         };
         validate(&opts)?;
         // Dropped after the client has closed its connection: the close shows.

@@ -9,6 +9,7 @@ use socket2::Socket;
 
 use crate::cli::RelayArgs;
 use crate::error::{Outcome, outcome};
+use crate::net::exec::{self, ExecCmd, ExecEvent};
 use crate::net::relay::{RelayOpts, RelayStats, StdinState, relay};
 use crate::net::signals::Shutdown;
 use crate::net::socket::accept_wait;
@@ -24,11 +25,20 @@ pub struct Listen<'a> {
     pub opts: &'a RelayOpts,
     pub shutdown: &'a Shutdown,
     pub out: &'a Output,
+    /// `--exec`/`--sh-exec`: run this per connection instead of relaying.
+    pub exec: Option<ExecCmd>,
 }
 
 impl Listen<'_> {
     pub fn serve(&self, listener: &Socket) -> anyhow::Result<()> {
+        if let Some(cmd) = &self.exec {
+            return self.serve_exec(listener, cmd);
+        }
         let mut stdin = StdinState::default();
+        let opts = RelayOpts {
+            fin_ends_turn: self.keep_open,
+            ..self.opts.clone()
+        };
         loop {
             let (sock, peer) = accept_wait(listener, self.timeout, self.shutdown)?;
             self.out
@@ -40,7 +50,7 @@ impl Listen<'_> {
                 &sock,
                 &peer,
                 self.args,
-                self.opts,
+                &opts,
                 &mut stdin,
                 self.shutdown,
                 self.out,
@@ -58,6 +68,93 @@ impl Listen<'_> {
             }
         }
     }
+}
+
+impl Listen<'_> {
+    /// A child per connection: reported as each starts and ends; without `-k` the
+    /// child's failure is the command's.
+    fn serve_exec(&self, listener: &Socket, cmd: &ExecCmd) -> anyhow::Result<()> {
+        let out = self.out;
+        let last = exec::serve(
+            listener,
+            cmd,
+            self.keep_open,
+            None,
+            self.timeout,
+            self.shutdown,
+            &mut |ev| match ev {
+                ExecEvent::Connection(peer) => {
+                    out.event(Level::Detail, "connect", peer.json_fields(), || {
+                        format!("connection from {peer}")
+                    })
+                }
+                ExecEvent::Started { peer, pid } => report_started(out, peer, pid, cmd),
+                ExecEvent::Exited { peer, pid, status } => {
+                    report_exit(out, peer, pid, cmd, status);
+                }
+            },
+        )?;
+        match last {
+            Some(status) if !self.keep_open => child_outcome(cmd, status),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `connect --exec`: the connection goes to the child; the command ends with it.
+pub fn exec_client(
+    sock: Socket,
+    peer: &str,
+    cmd: &ExecCmd,
+    shutdown: &Shutdown,
+    out: &Output,
+) -> anyhow::Result<()> {
+    let child = exec::spawn(cmd, sock)?;
+    let pid = child.pid();
+    report_started(out, peer, pid, cmd);
+    let status = exec::wait_child(child, shutdown)?;
+    report_exit(out, peer, pid, cmd, status);
+    child_outcome(cmd, status)
+}
+
+fn report_started(out: &Output, peer: &str, pid: u32, cmd: &ExecCmd) {
+    out.event(
+        Level::Detail,
+        "exec",
+        json!({"peer": peer, "pid": pid, "command": cmd.label()}),
+        || format!("{peer}: running {:?} (pid {pid})", cmd.label()),
+    );
+}
+
+fn report_exit(
+    out: &Output,
+    peer: &str,
+    pid: u32,
+    cmd: &ExecCmd,
+    status: std::process::ExitStatus,
+) {
+    use std::os::unix::process::ExitStatusExt;
+    out.event(
+        Level::Detail,
+        "exit",
+        json!({"peer": peer, "pid": pid, "command": cmd.label(),
+               "exit_code": status.code(), "signal": status.signal()}),
+        || {
+            format!(
+                "{peer}: {:?} (pid {pid}) {}",
+                cmd.label(),
+                exec::describe_status(status)
+            )
+        },
+    );
+}
+
+/// A child that failed fails a one-connection command (exit 1).
+fn child_outcome(cmd: &ExecCmd, status: std::process::ExitStatus) -> anyhow::Result<()> {
+    if status.success() {
+        return Ok(());
+    }
+    anyhow::bail!("{:?} {}", cmd.label(), exec::describe_status(status))
 }
 
 /// A client's one session: relay `sock` ↔ stdin/stdout until both directions end.

@@ -10,7 +10,7 @@ use serde_json::json;
 use super::Run;
 use super::dgram_args::{RecvOpts, SendOpts};
 use super::dgram_serve::DgramServer;
-use crate::cli::{EngineOpts, FamilyOpts};
+use crate::cli::{EngineOpts, FamilyOpts, ScanArgs};
 use crate::dgram::recv::{Printer, run_receiver};
 use crate::dgram::send::run_sender;
 use crate::engine::Ready;
@@ -41,7 +41,8 @@ Examples:
   seq 100 | nettool udp send 127.0.0.1:9000        one datagram per line
   nettool udp send :9000 --raw --size 1400 < f     a file in 1400-byte datagrams
   nettool udp send :9000 --probe -n 1000 --interval 1ms   probes for recv --probe
-  nettool udp send :9000 hi -x dump.txt --stats    dump what left, count it";
+  nettool udp send :9000 hi -x dump.txt --stats    dump what left, count it
+  nettool udp send -z 127.0.0.1:5350-5360          closed (ICMP refused) or open|filtered";
 
 const RECV_EXAMPLES: &str = "\
 Examples:
@@ -83,10 +84,17 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("sends_data").multiple(true)
+    .args(["messages", "count", "interval", "raw", "size", "probe", "hexdump", "stats"])
+    .conflicts_with("scan")))]
 pub struct SendArgs {
-    /// Where to send: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to 127.0.0.1)
+    /// Where to send: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to
+    /// 127.0.0.1); with -z, HOST:PORTS
     #[arg(value_name = "ADDR")]
     pub addr: String,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
 
     #[command(flatten)]
     pub send: SendOpts,
@@ -141,6 +149,17 @@ impl Run for ServeArgs {
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
+        if self.scan.scan {
+            return super::scan::Scan {
+                target: &self.addr,
+                proto: crate::net::scan::ScanProto::Udp,
+                args: &self.scan,
+                family: &self.family,
+                timeout: self.timeout,
+                source: self.send.bind_addr()?,
+            }
+            .run(out, &shutdown);
+        }
         let to = HostPort::parse(&self.addr, Transport::Udp)?.resolve_one(self.family.family())?;
         let job = self.send.job(self.timeout);
         let tap = self.send.diag.tap(out)?;

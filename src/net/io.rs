@@ -35,6 +35,16 @@ pub fn write_all<W: Write + ?Sized>(w: &mut W, mut buf: &[u8]) -> io::Result<()>
     Ok(())
 }
 
+/// Close our standard output for good, so the reader downstream (`| tar xf -`,
+/// `| sort`) sees end of file now while the process goes on: flush what is buffered,
+/// then put `/dev/null` on descriptor 1 (`dup2(2)`), which drops our reference to the
+/// pipe or file without leaving a number free for the next `open` to reuse.
+pub fn close_stdout() -> io::Result<()> {
+    io::stdout().lock().flush()?;
+    let null = std::fs::OpenOptions::new().write(true).open("/dev/null")?;
+    nix::unistd::dup2_stdout(&null).map_err(io::Error::from)
+}
+
 /// True for the errors that only mean "not now" on a non-blocking socket.
 pub fn would_block(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::WouldBlock

@@ -6,6 +6,7 @@
 pub mod addr;
 pub mod bpf;
 pub mod dgram;
+pub mod exec;
 pub mod hexdump;
 pub mod iface;
 pub mod igmp;
@@ -15,7 +16,9 @@ pub mod limits;
 pub mod mcast_probe;
 pub mod packet;
 pub mod peer;
+pub mod ports;
 pub mod relay;
+pub mod scan;
 pub mod services;
 pub mod signals;
 pub mod socket;

@@ -3,9 +3,12 @@
 //!
 //! TCP is full duplex and each direction ends on its own. When stdin ends we
 //! `shutdown(SHUT_WR)` (the peer reads EOF, our FIN) but keep reading; when the peer's
-//! FIN arrives we stop reading but keep sending. The relay is over when both
-//! directions are, as with OpenBSD nc — so `listen > out` / `connect < in` moves a
-//! whole file even when the listener's own stdin is empty.
+//! FIN arrives we close our stdout at once — so `listen | tar xf -` or `connect |
+//! sort` finishes while stdin may still be a terminal — and keep sending. The relay
+//! is over when both directions are, as with OpenBSD nc and ncat — so `listen > out` /
+//! `connect < in` moves a whole file even when the listener's own stdin is empty.
+//! A listener serving client after client (`-k`) keeps stdout for the next one: there
+//! the peer's FIN ends this client's turn instead (ncat's semantics).
 //!
 //! The socket is non-blocking and at most one chunk of stdin is held back, so a peer
 //! that echoes (and therefore stops reading when we stop reading) can never deadlock
@@ -24,7 +27,7 @@ use socket2::Socket;
 
 use crate::error::{Interrupted, stdout_error};
 use crate::net::hexdump::{Direction, Hexdump};
-use crate::net::io::{peer_gone, read_retry, would_block, write_all};
+use crate::net::io::{close_stdout, peer_gone, read_retry, would_block, write_all};
 use crate::net::signals::Shutdown;
 use crate::net::wait::{Watch, Woke, wait};
 
@@ -52,6 +55,11 @@ pub struct RelayOpts {
     /// themselves — a record line, from the record name (`data`, `datagram`), the
     /// sender when known, and the bytes. The relay does not know JSON; the caller does.
     pub as_record: Option<RecordFn>,
+    /// `listen -k`: the peer's FIN ends the session (stdout stays open for the next
+    /// client) instead of closing stdout and sending on until stdin ends.
+    pub fin_ends_turn: bool,
+    /// `-C/--crlf`: stdin's bare LFs go out as CR LF.
+    pub crlf: bool,
 }
 
 /// Turns received bytes into the line `--json` prints for them (see [`RelayOpts`]).
@@ -108,6 +116,8 @@ pub fn relay(
     let mut pending: Vec<u8> = Vec::with_capacity(CHUNK);
     let mut offset = 0usize;
     let mut buf = vec![0u8; CHUNK];
+    // -C: whether the previous chunk of stdin ended in CR (its LF is already a pair).
+    let mut last_cr = false;
 
     let mut sending = !(opts.recv_only || opts.no_stdin);
     let mut receiving = !opts.send_only;
@@ -188,7 +198,23 @@ pub fn relay(
         // Socket → stdout.
         if receiving && sock_ready {
             match read_retry(&mut &*sock, &mut buf) {
-                Ok(0) => receiving = false,
+                Ok(0) if opts.fin_ends_turn => {
+                    // Hand over what is held of stdin if the socket takes it now;
+                    // what stays unread on stdin is the next client's.
+                    if offset < pending.len() {
+                        if let Ok(n) = (&*sock).write(&pending[offset..]) {
+                            stats.sent += n as u64;
+                        }
+                    }
+                    return Ok(stats);
+                }
+                Ok(0) => {
+                    receiving = false;
+                    // Under --json stdout carries the records still to come.
+                    if opts.as_record.is_none() {
+                        close_stdout().map_err(stdout_error)?;
+                    }
+                }
                 Ok(n) => {
                     last_activity = Instant::now();
                     stats.received += n as u64;
@@ -213,7 +239,11 @@ pub fn relay(
                     Ok(0) => true,
                     Ok(n) => {
                         pending.clear();
-                        pending.extend_from_slice(&buf[..n]);
+                        if opts.crlf {
+                            last_cr = crlf_into(&buf[..n], last_cr, &mut pending);
+                        } else {
+                            pending.extend_from_slice(&buf[..n]);
+                        }
                         offset = 0;
                         false
                     }
@@ -260,6 +290,20 @@ pub fn relay(
     }
 }
 
+/// Append `chunk` to `out` with every LF not already after a CR turned into CR LF;
+/// `after_cr` says whether the byte before `chunk` was a CR. Returns the same for the
+/// next chunk.
+fn crlf_into(chunk: &[u8], mut after_cr: bool, out: &mut Vec<u8>) -> bool {
+    for &b in chunk {
+        if b == b'\n' && !after_cr {
+            out.push(b'\r');
+        }
+        out.push(b);
+        after_cr = b == b'\r';
+    }
+    after_cr
+}
+
 fn half_close(sock: &Socket, fin_sent: &mut bool) {
     if !*fin_sent {
         // ENOTCONN after a peer reset is harmless here: the read side reports it.
@@ -276,5 +320,20 @@ fn next_deadline(opts: &RelayOpts, eof_at: Option<Instant>, last: Instant) -> Op
     match (eof, idle) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crlf_into;
+
+    #[test]
+    fn crlf_turns_bare_lfs_into_pairs_across_chunks() {
+        let mut out = Vec::new();
+        let cr = crlf_into(b"a\nb\r\nc\r", false, &mut out);
+        assert!(cr);
+        let cr = crlf_into(b"\nd\n", cr, &mut out);
+        assert!(!cr);
+        assert_eq!(out, b"a\r\nb\r\nc\r\nd\r\n");
     }
 }

@@ -235,10 +235,40 @@ pub fn local_label(sock: &Socket) -> String {
 /// The error names the last address tried and why, e.g. `connect to 127.0.0.1:9:
 /// connection refused`.
 pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::Result<Socket> {
+    tcp_connect_from(addrs, None, timeout)
+}
+
+/// [`tcp_connect`] from a chosen local address (`-s ADDR[:PORT]`): `bind(2)` before
+/// `connect(2)`, only to addresses of the source's family. A fixed source port gets
+/// `SO_REUSEADDR`, so a reconnect is not refused while the old connection sits in
+/// TIME-WAIT.
+pub fn tcp_connect_from(
+    addrs: &[SocketAddr],
+    source: Option<SocketAddr>,
+    timeout: Option<Duration>,
+) -> anyhow::Result<Socket> {
     let mut last = None;
-    for addr in addrs {
+    let usable: Vec<&SocketAddr> = addrs
+        .iter()
+        .filter(|a| source.is_none_or(|s| s.is_ipv4() == a.is_ipv4()))
+        .collect();
+    if let (Some(src), true) = (source, usable.is_empty()) {
+        anyhow::bail!(
+            "connect from {}: the target has no address of that family ({})",
+            addr::display(&src),
+            addrs
+                .iter()
+                .map(addr::display)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for addr in usable {
         let sock = new_socket(domain_of(addr), Type::STREAM, Some(Protocol::TCP))
             .with_context(|| format!("create a TCP socket for {addr}"))?;
+        if let Some(src) = source {
+            bind_source(&sock, src)?;
+        }
         let target: SockAddr = (*addr).into();
         let res = trace::action(
             "connect",
@@ -263,6 +293,28 @@ pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::R
         err,
         timeout,
     ))
+}
+
+/// Bind a client socket to its `-s` source, worded as a bind failure names it ("… is
+/// not an address of this host").
+pub fn bind_source(sock: &Socket, src: SocketAddr) -> anyhow::Result<()> {
+    if src.port() != 0 {
+        set_bool_opt(
+            sock,
+            "SOL_SOCKET",
+            "SO_REUSEADDR",
+            true,
+            Socket::set_reuse_address,
+        )?;
+    }
+    bind(sock, &src.into()).map_err(|e| {
+        os_error::error(
+            format!("bind to source {}", addr::display(&src)),
+            Op::Bind,
+            Target::Inet(src),
+            e,
+        )
+    })
 }
 
 /// Word a connect failure the way users expect: refused, timed out, unreachable, each

@@ -181,6 +181,13 @@ impl TraceResult for usize {
     }
 }
 
+/// A spawned child (`--exec`) is shown by its pid, as strace shows fork's result.
+impl TraceResult for std::process::Child {
+    fn shown(&self) -> String {
+        self.id().to_string()
+    }
+}
+
 impl TraceResult for socket2::Socket {
     fn shown(&self) -> String {
         self.as_raw_fd().to_string()

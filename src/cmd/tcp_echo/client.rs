@@ -5,11 +5,13 @@ use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{FamilyOpts, RelayArgs, TimeoutOpt};
+use crate::cli::{ExecArgs, FamilyOpts, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt};
 use crate::cmd::Run;
+use crate::cmd::scan::Scan;
 use crate::cmd::session;
+use crate::net::scan::ScanProto;
 use crate::net::signals::Shutdown;
-use crate::net::socket::{ListenOpts, local_label, tcp_connect, tcp_listener};
+use crate::net::socket::{ListenOpts, local_label, tcp_connect_from, tcp_listener};
 use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
 use crate::stat::packets::tap::Tap;
@@ -20,6 +22,11 @@ Examples:
   nettool tcp-echo connect localhost:8080 < req    send a file, print the answer
   nettool tcp-echo connect -w 2 [::1]:22           give up after 2 s of silence
   nettool tcp-echo connect --recv-only host:19     only print what the peer sends
+  nettool tcp-echo connect -z 127.0.0.1:20-25,80  which ports take a connection
+  nettool -v tcp-echo connect -z -w 500ms [::1]:1-1024   closed and filtered too
+  nettool tcp-echo connect -c 'echo hi; cat' :7007  a shell command talks to the peer (ncat -c)
+  nettool tcp-echo connect -s 127.0.0.2 :7007      connect from another local address
+  nettool tcp-echo connect -C mail.example:25      type SMTP by hand: Enter sends CR LF
   nettool tcp-echo connect -x dump.txt :7007       keep a hex dump of both directions
   nettool tcp-echo connect --stats :7007 < f       bytes and throughput at exit (and on SIGUSR1)
   sudo nettool tcp-echo connect --packets :7007    this connection's segments and TCP states on
@@ -29,13 +36,30 @@ pub const LISTEN_EXAMPLES: &str = "\
 Examples:
   nettool tcp-echo listen -l :9000 > out           receive a file on port 9000
   nettool tcp-echo listen -l 0                     pick a free port, print it on stderr
-  nettool tcp-echo listen -k -l [::1]:9000         serve one client after another";
+  nettool tcp-echo listen -k -l [::1]:9000         serve one client after another
+  nettool tcp-echo listen -k -e cat -l :9000       an echo server: a cat per client (ncat -e)
+  nettool -v tcp-echo listen -c 'date' -l :9000    answer with a shell command; its exit
+                                                   status in the summary";
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("moves_data").multiple(true)
+    .args(["no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout", "hexdump",
+           "stats", "packets", "crlf"])
+    .conflicts_with_all(["scan", "exec", "sh_exec"])))]
 pub struct ConnectArgs {
-    /// Where to connect: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to 127.0.0.1)
+    /// Where to connect: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to
+    /// 127.0.0.1); with -z, HOST:PORTS
     #[arg(value_name = "ADDR")]
     pub addr: String,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    #[command(flatten)]
+    pub exec: ExecArgs,
+
+    #[command(flatten)]
+    pub source: SourceOpt,
 
     #[command(flatten)]
     pub family: FamilyOpts,
@@ -53,6 +77,10 @@ pub struct ConnectArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("moves_data").multiple(true)
+    .args(["no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout", "hexdump",
+           "stats", "crlf"])
+    .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ListenArgs {
     /// Address to listen on (port 0 picks a free port)
     #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
@@ -61,6 +89,9 @@ pub struct ListenArgs {
     /// Keep listening: after a connection ends, accept the next one
     #[arg(short = 'k', long = "keep-open")]
     pub keep_open: bool,
+
+    #[command(flatten)]
+    pub exec: ExecArgs,
 
     #[command(flatten)]
     pub family: FamilyOpts,
@@ -76,6 +107,17 @@ pub struct ListenArgs {
 impl Run for ConnectArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
+        if self.scan.scan {
+            return Scan {
+                target: &self.addr,
+                proto: ScanProto::Tcp,
+                args: &self.scan,
+                family: &self.family,
+                timeout: self.timeout.timeout,
+                source: self.source.addr()?,
+            }
+            .run(out, &shutdown);
+        }
         let target = HostPort::parse(&self.addr, Transport::Tcp)?;
         let addrs = target.resolve(self.family.family())?;
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
@@ -84,7 +126,7 @@ impl Run for ConnectArgs {
         let tap = (self.packets.then(|| Tap::open(&addrs, false, true, out)))
             .transpose()
             .context("--packets")?;
-        let sock = tcp_connect(&addrs, self.timeout.timeout)?;
+        let sock = tcp_connect_from(&addrs, self.source.addr()?, self.timeout.timeout)?;
         if let Some(t) = &tap {
             t.connected_socket(&sock);
         }
@@ -99,6 +141,9 @@ impl Run for ConnectArgs {
             json!({"peer": peer, "local": local_label(&sock)}),
             || format!("connected to {peer}"),
         );
+        if let Some(cmd) = self.exec.command()? {
+            return session::exec_client(sock, &peer, &cmd, &shutdown, out);
+        }
         session::client(&sock, &peer, &self.relay, &opts, &shutdown, out)
     }
 }
@@ -109,6 +154,7 @@ impl Run for ListenArgs {
         let target = HostPort::parse(&self.listen, Transport::Tcp)?;
         let addr = target.resolve_one(self.family.family())?;
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
+        let exec = self.exec.command()?;
         let listener = tcp_listener(addr, &ListenOpts::default())?;
         out.listening(&local_label(&listener), json!({"proto": "tcp"}));
         session::Listen {
@@ -118,6 +164,7 @@ impl Run for ListenArgs {
             opts: &opts,
             shutdown: &shutdown,
             out,
+            exec,
         }
         .serve(&listener)
     }

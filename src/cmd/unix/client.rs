@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{RelayArgs, TimeoutOpt};
+use crate::cli::{ExecArgs, RelayArgs, TimeoutOpt};
 use crate::cmd::{Run, session};
 use crate::dgram::unix as unix_dgram;
 use crate::net::UnixTarget;
@@ -19,15 +19,21 @@ Examples:
   nettool unix connect @echo < request               an abstract name, send a file
   nettool unix connect --dgram -w 1 /tmp/echo.dgram  a datagram per line; wait 1 s for replies
   nettool unix connect --dgram --raw @log < blob     a datagram per read of stdin
-  nettool unix connect --recv-only /run/log.sock     only print what the server sends";
+  nettool unix connect --recv-only /run/log.sock     only print what the server sends
+  nettool unix connect -e 'sort' /tmp/s.sock         the server talks to sort (ncat -e)";
 
 pub const LISTEN_EXAMPLES: &str = "\
 Examples:
   nettool unix listen /tmp/in.sock > out             receive one stream into a file
   nettool unix listen -k @chat                       serve one client after another
+  nettool unix listen -k -c 'wc -l' /tmp/count.sock  a shell command per client (ncat -c)
   nettool unix listen --dgram /tmp/in.dgram          print datagrams, answer the sender";
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("moves_data").multiple(true)
+    .args(["dgram", "no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout",
+           "hexdump", "stats", "crlf"])
+    .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ConnectArgs {
     /// Socket path, or @NAME for the Linux abstract namespace
     #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
@@ -36,7 +42,7 @@ pub struct ConnectArgs {
     /// Datagram socket: each stdin line goes out as one datagram (as udp send sends
     /// them); -w bounds the wait for replies (no half-close there, so --no-shutdown
     /// and --eof-timeout do not apply)
-    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout"])]
+    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout", "crlf"])]
     pub dgram: bool,
 
     /// With --dgram: each chunk read from stdin is one datagram, not each line
@@ -48,9 +54,16 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub relay: RelayArgs,
+
+    #[command(flatten)]
+    pub exec: ExecArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("moves_data").multiple(true)
+    .args(["dgram", "no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout",
+           "hexdump", "stats", "crlf"])
+    .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ListenArgs {
     /// Socket path, or @NAME for the Linux abstract namespace
     #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
@@ -62,7 +75,7 @@ pub struct ListenArgs {
 
     /// Datagram socket: print datagrams, send stdin to the latest sender (every sender
     /// is heard without -k; there is no connection to half-close or send-only on)
-    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only"])]
+    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only", "crlf"])]
     pub dgram: bool,
 
     /// Permissions of the socket file, octal
@@ -75,6 +88,9 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub relay: RelayArgs,
+
+    #[command(flatten)]
+    pub exec: ExecArgs,
 }
 
 impl Run for ConnectArgs {
@@ -127,6 +143,9 @@ impl Run for ConnectArgs {
                 None => format!("connected to {peer}"),
             },
         );
+        if let Some(cmd) = self.exec.command()? {
+            return session::exec_client(sock, &peer, &cmd, &shutdown, out);
+        }
         session::client(&sock, &peer, &self.relay, &opts, &shutdown, out)
     }
 }
@@ -140,6 +159,7 @@ impl Run for ListenArgs {
             UnixKind::Stream
         };
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
+        let exec = self.exec.command()?;
         let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
         out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
         if self.dgram {
@@ -168,6 +188,7 @@ impl Run for ListenArgs {
             opts: &opts,
             shutdown: &shutdown,
             out,
+            exec,
         }
         .serve(&bound.sock)
     }

@@ -38,6 +38,8 @@ pub struct ClientOpts {
     pub count: Option<u64>,
     /// `-x`: dump every byte sent and received.
     pub hexdump: Option<std::sync::Arc<crate::net::hexdump::Hexdump>>,
+    /// `-s`: the local address to connect (or send) from.
+    pub source: Option<SocketAddr>,
 }
 
 /// How a session on one connection ended.

@@ -13,7 +13,7 @@ use super::client::ClientOpts;
 use super::wire::{self, Frame, Pong};
 use crate::net::hexdump::{Direction, Hexdump};
 use crate::net::keepalive::{self, KeepaliveSettings};
-use crate::net::socket::tcp_connect;
+use crate::net::socket::tcp_connect_from;
 
 /// How beats travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +203,7 @@ impl Conn {
 pub(super) fn open(opts: &ClientOpts) -> anyhow::Result<(Conn, Option<KeepaliveSettings>)> {
     match opts.transport {
         Transport::Tcp | Transport::TcpKeepalive => {
-            let sock = tcp_connect(&opts.addrs, Some(opts.connect_timeout))?;
+            let sock = tcp_connect_from(&opts.addrs, opts.source, Some(opts.connect_timeout))?;
             let _ = sock.set_tcp_nodelay(true);
             let mut settings = None;
             if opts.transport == Transport::TcpKeepalive {
@@ -225,10 +225,10 @@ pub(super) fn open(opts: &ClientOpts) -> anyhow::Result<(Conn, Option<KeepaliveS
         }
         Transport::Udp => {
             let addr = opts.addrs[0];
-            let bind: SocketAddr = if addr.is_ipv4() {
-                "0.0.0.0:0".parse()?
-            } else {
-                "[::]:0".parse()?
+            let bind: SocketAddr = match opts.source {
+                Some(src) => src,
+                None if addr.is_ipv4() => "0.0.0.0:0".parse()?,
+                None => "[::]:0".parse()?,
             };
             let opts = crate::net::dgram::socket::DgramOpts::default();
             let u: UdpSocket =

@@ -12,9 +12,11 @@
 mod bench;
 mod dgram;
 mod dgram_servers;
+mod exec;
 mod fixtures;
 mod heartbeat;
 mod http;
+mod scan;
 mod servers;
 mod sessions;
 mod stat;
@@ -49,6 +51,8 @@ fn table() -> Vec<Row> {
         dgram::rows(),
         dgram_servers::rows(),
         stat::rows(),
+        scan::rows(),
+        exec::rows(),
     ]
     .concat()
 }

@@ -22,6 +22,7 @@ macro_rules! relay_rows {
             "--eof-timeout" => || eof_timeout($mode),
             "--hexdump" => || hexdump($mode),
             "--stats" => || stats($mode),
+            "--crlf" => || crlf($mode),
         )
     };
 }
@@ -243,6 +244,12 @@ fn send_only(mode: Mode) {
     assert_eq!(read_all(&mut *s.peer), b"", "more than stdin was sent");
     let out = s.finish();
     assert_eq!(out.stdout, b"", "--send-only printed what the peer sent");
+}
+
+fn crlf(mode: Mode) {
+    let mut s = Session::start(mode, &["--crlf"], b"a\nb\r\n", false);
+    assert_eq!(read_all(&mut *s.peer), b"a\r\nb\r\n", "-C sends CR LF");
+    s.finish();
 }
 
 fn recv_only(mode: Mode) {

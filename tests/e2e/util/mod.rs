@@ -121,3 +121,31 @@ pub fn wait_until(timeout: std::time::Duration, mut cond: impl FnMut() -> bool) 
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// A loopback TCP port that drops SYNs, as a firewall would, with no namespace: a
+/// listener with `listen(0)` that never accepts, its one-place accept queue filled by
+/// a connection of ours, so the kernel drops every further SYN (a listen overflow).
+/// Connects to it hang until their timeout. Keep the value alive while probing.
+pub struct SilentTcpPort {
+    pub port: u16,
+    _listener: socket2::Socket,
+    _filler: std::net::TcpStream,
+}
+
+impl SilentTcpPort {
+    pub fn new() -> SilentTcpPort {
+        use socket2::{Domain, Socket, Type};
+        let l = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        l.bind(&any.into()).expect("bind");
+        l.listen(0).expect("listen");
+        let addr = l.local_addr().unwrap().as_socket().unwrap();
+        let filler = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+            .expect("fill the accept queue");
+        SilentTcpPort {
+            port: addr.port(),
+            _listener: l,
+            _filler: filler,
+        }
+    }
+}
