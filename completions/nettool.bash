@@ -643,7 +643,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1371,7 +1371,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1779,7 +1779,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2255,7 +2255,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)

@@ -1,6 +1,6 @@
 //! Engines: the ways a server can multiplex many connections, each one a lesson of
 //! its own (fork-per-connection, thread-per-connection, select, poll, epoll level-
-//! and edge-triggered, the epoll reactor). Every engine drives any
+//! and edge-triggered, the epoll reactor, and the io_uring completion engine). Every engine drives any
 //! [`service::ServiceFactory`], so echo, HTTP and heartbeat run on all of them.
 //!
 //! The same selectors drive the datagram servers ([`dgram`]): one loop over one
@@ -26,6 +26,7 @@ pub mod selector;
 pub mod service;
 pub mod stats;
 mod thread;
+mod uring;
 pub mod workers;
 
 use std::fmt;
@@ -60,6 +61,8 @@ pub enum EngineKind {
     EpollEt,
     /// One thread, the classic epoll reactor: per-fd records whose handlers re-arm.
     Reactor,
+    /// One thread, io_uring(7): multishot accept and receive, batched submissions.
+    IoUring,
 }
 
 impl EngineKind {
@@ -72,6 +75,7 @@ impl EngineKind {
         EngineKind::EpollLt,
         EngineKind::EpollEt,
         EngineKind::Reactor,
+        EngineKind::IoUring,
     ];
 
     /// The name used by `--engine`.
@@ -84,6 +88,7 @@ impl EngineKind {
             EngineKind::EpollLt => "epoll-lt",
             EngineKind::EpollEt => "epoll-et",
             EngineKind::Reactor => "reactor",
+            EngineKind::IoUring => "io-uring",
         }
     }
 
@@ -312,6 +317,7 @@ enum Instance {
     Poll(event_loop::EventLoop<poll::Poll>),
     Epoll(event_loop::EventLoop<epoll::Epoll>),
     Reactor(reactor::Prepared),
+    Uring(uring::Prepared),
 }
 
 impl Instance {
@@ -343,6 +349,7 @@ impl Instance {
                 shutdown,
             )?),
             EngineKind::Reactor => Instance::Reactor(reactor::Prepared::new(acceptor, shutdown)?),
+            EngineKind::IoUring => Instance::Uring(uring::Prepared::new(acceptor)?),
         })
     }
 
@@ -354,6 +361,7 @@ impl Instance {
             Instance::Poll(l) => event_loop::run(l, factory, ctx),
             Instance::Epoll(l) => event_loop::run(l, factory, ctx),
             Instance::Reactor(p) => reactor::run(p, factory, ctx),
+            Instance::Uring(p) => uring::run(p, factory, ctx),
         }
     }
 }
@@ -536,7 +544,7 @@ mod tests {
         let err = "nope".parse::<EngineKind>().unwrap_err();
         assert!(
             err.contains("valid engines: ")
-                && err.contains("thread, select, poll, epoll-lt, epoll-et, reactor"),
+                && err.contains("thread, select, poll, epoll-lt, epoll-et, reactor, io-uring"),
             "{err}"
         );
     }

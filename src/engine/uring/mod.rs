@@ -1,0 +1,463 @@
+//! The io_uring engine (`--engine io-uring`): the completion model that came after the
+//! epoll reactor. A readiness engine asks the kernel "which sockets are ready?" and
+//! then makes a system call per read and per write; a completion engine hands the
+//! kernel the reads and writes themselves, through two rings of memory it shares with
+//! the kernel (submissions in, completions out), and learns afterwards what was done.
+//!
+//! ```text
+//!   turn:  handle completions ──► services answer ──► queue sends (SQEs)
+//!            ▲                                              │
+//!            └──── io_uring_enter: submit all + wait ◄──────┘   (one syscall per turn)
+//! ```
+//!
+//! * **Accept**: one multishot accept on the listener, a completion per connection.
+//!   At `EMFILE` the shared [`Acceptor`] sheds the connection; when nothing was queued
+//!   to shed, the engine waits for the listener to become readable (a one-shot poll)
+//!   before accepting again — a multishot accept re-armed at once would fail again at
+//!   once, the completion engine's version of the accept spin.
+//! * **Receive**: each connection has one multishot receive into the shared
+//!   [provided buffer ring](bufring): no buffer per connection, and the bytes go
+//!   straight from the ring to the service.
+//! * **Send**: at most one send per connection in flight, from the outbox's front
+//!   item; file ranges are spliced through a pipe (see [`conn`]).
+//! * **Timers**: `--idle-timeout` and service deadlines are checked by the same sweep
+//!   the readiness engines use, woken by the wait's own timeout (`IORING_FEAT_EXT_ARG`),
+//!   not by linked timeouts: a multishot receive stays armed across many completions,
+//!   while a linked timeout belongs to one submission (and would cost a submission and
+//!   a completion per operation); "idle" means no traffic either way, which no single
+//!   operation's timeout expresses. The sweep is O(connections) four times a second.
+//! * **Shutdown**: the shared self-pipe is watched by a multishot poll; SIGUSR1 prints
+//!   the counters, SIGINT/SIGTERM stop accepting and reading, let queued output go out
+//!   (at most [`DRAIN_LIMIT`](super::event_loop::DRAIN_LIMIT)), cancel what is left and
+//!   wait until the kernel has let go of every buffer before freeing anything.
+//!
+//! The services, the connection core and the outbox are the ones every engine drives.
+
+mod bufring;
+mod conn;
+mod ring;
+mod support;
+
+use std::os::fd::{AsFd, AsRawFd};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, anyhow};
+use slab::Slab;
+
+use super::accept::Acceptor;
+use super::event_loop::DRAIN_LIMIT;
+use super::nbconn::sweep_interval;
+use super::service::ServiceFactory;
+use super::{CloseReason, EngineCtx};
+use crate::net::peer::Peer;
+use bufring::BufRing;
+use conn::{PipePool, UConn};
+use ring::{Completion, Ring};
+
+/// Receive buffers: 64 × 16 KiB = 1 MiB shared by every connection of an instance.
+const RECV_BUFFERS: u16 = 64;
+const RECV_BUFFER_SIZE: usize = 16 * 1024;
+/// How long the end of a drain waits for the kernel to hand back cancelled operations.
+const CANCEL_LIMIT: Duration = Duration::from_secs(2);
+
+/// What a submission was for: the low byte of its user data (the rest is the key of
+/// its connection, for connection operations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Op {
+    Accept = 1,
+    /// A one-shot poll of the listener after `EMFILE` found nothing to shed.
+    ListenPoll,
+    Signal,
+    /// A cancel for one of the loop's own operations (accept, signal poll).
+    LoopCancel,
+    Recv,
+    Send,
+    SpliceIn,
+    SpliceOut,
+    Cancel,
+}
+
+const OPS: [Op; 9] = [
+    Op::Accept,
+    Op::ListenPoll,
+    Op::Signal,
+    Op::LoopCancel,
+    Op::Recv,
+    Op::Send,
+    Op::SpliceIn,
+    Op::SpliceOut,
+    Op::Cancel,
+];
+
+/// The user data of operation `op` for the connection with slab key `key`.
+pub fn user_data(op: Op, key: usize) -> u64 {
+    ((key as u64) << 8) | op as u64
+}
+
+fn decode(user_data: u64) -> Option<(Op, usize)> {
+    let op = OPS
+        .iter()
+        .copied()
+        .find(|o| *o as u64 == user_data & 0xff)?;
+    Some((op, (user_data >> 8) as usize))
+}
+
+/// A ring set up, probed and with its buffer ring registered: everything that can
+/// fail before the server says it is ready.
+pub struct Prepared {
+    // Field order is drop order: the ring closes before the buffer memory it was lent
+    // is freed.
+    ring: Ring,
+    bufs: BufRing,
+    acceptor: Acceptor,
+}
+
+impl Prepared {
+    pub fn new(acceptor: Acceptor) -> anyhow::Result<Prepared> {
+        let bufs = BufRing::new(RECV_BUFFERS, RECV_BUFFER_SIZE, 0)
+            .context("allocate the receive buffer ring")?;
+        let ring = Ring::new(&bufs).map_err(|why| anyhow!("--engine io-uring: {why}"))?;
+        Ok(Prepared {
+            ring,
+            bufs,
+            acceptor,
+        })
+    }
+}
+
+/// The listener's operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listen {
+    Accepting,
+    /// Waiting for the listener to become readable (after `EMFILE`).
+    Polling,
+    /// Nothing armed (between a final completion and the turn's end, or stopped).
+    Idle,
+}
+
+struct Loop<'a, 'c, F: ServiceFactory> {
+    ring: Ring,
+    bufs: BufRing,
+    acceptor: Acceptor,
+    factory: Arc<F>,
+    ctx: &'a EngineCtx<'c>,
+    conns: Slab<UConn<F::Service>>,
+    pipes: PipePool,
+    /// Connections with completions this turn, settled at its end.
+    dirty: Vec<usize>,
+    batching: bool,
+    listen: Listen,
+    signal_armed: bool,
+    /// The loop's own operations in flight (accept, listener poll, signal poll, their
+    /// cancels).
+    own_inflight: u32,
+    /// Stopping: nothing more is accepted or read.
+    draining: bool,
+}
+
+/// Serve until SIGINT/SIGTERM.
+pub fn run<F: ServiceFactory>(
+    p: Prepared,
+    factory: Arc<F>,
+    ctx: &EngineCtx<'_>,
+) -> anyhow::Result<()> {
+    let Prepared {
+        ring,
+        bufs,
+        acceptor,
+    } = p;
+    ring.enable().context("enable the io_uring")?;
+    let batching = factory.batches();
+    let mut lp = Loop {
+        ring,
+        bufs,
+        acceptor,
+        factory,
+        ctx,
+        conns: Slab::new(),
+        pipes: PipePool::default(),
+        dirty: Vec::new(),
+        batching,
+        listen: Listen::Idle,
+        signal_armed: false,
+        own_inflight: 0,
+        draining: false,
+    };
+    let result = lp.serve();
+    lp.finish();
+    result
+}
+
+impl<F: ServiceFactory> Loop<'_, '_, F> {
+    fn serve(&mut self) -> anyhow::Result<()> {
+        let shutdown = self.ctx.shutdown;
+        self.arm_accept();
+        self.arm_signal();
+        let sweep_every = sweep_interval(self.ctx.config);
+        let mut next_sweep = Instant::now() + sweep_every;
+        while shutdown.requested().is_none() {
+            let timeout = if self.conns.is_empty() {
+                None
+            } else {
+                Some(next_sweep.saturating_duration_since(Instant::now()))
+            };
+            self.turn(timeout).context("io_uring_enter")?;
+            let now = Instant::now();
+            if self.conns.is_empty() {
+                next_sweep = now + sweep_every;
+            } else if now >= next_sweep {
+                self.sweep(now);
+                next_sweep = now + sweep_every;
+            }
+        }
+        Ok(())
+    }
+
+    /// One turn: submit and wait, handle every completion, then settle the
+    /// connections they touched (answer, send, re-arm, close).
+    fn turn(&mut self, timeout: Option<Duration>) -> std::io::Result<()> {
+        self.ring.wait(timeout)?;
+        let done = self.ring.completions();
+        let mut read_any = false;
+        for c in &done {
+            read_any |= self.complete(c);
+        }
+        self.ring.recycle(done);
+        if read_any && self.batching {
+            self.factory.before_answers();
+        }
+        self.settle_dirty();
+        Ok(())
+    }
+
+    /// Handle one completion; true if it delivered bytes to a service.
+    fn complete(&mut self, c: &Completion) -> bool {
+        let Some((op, key)) = decode(c.user_data) else {
+            return false;
+        };
+        match op {
+            Op::Accept => self.on_accept(c),
+            Op::ListenPoll => {
+                self.own_inflight -= 1;
+                self.listen = Listen::Idle;
+                self.arm_accept();
+            }
+            Op::Signal => {
+                if !c.more() {
+                    self.own_inflight -= 1;
+                    self.signal_armed = false;
+                }
+                self.ctx.shutdown.drain();
+                self.ctx.on_wake();
+                self.arm_signal();
+            }
+            Op::LoopCancel => self.own_inflight -= 1,
+            _ => {
+                let Some(conn) = self.conns.get_mut(key) else {
+                    debug_assert!(false, "a completion for no connection: {op:?} {key}");
+                    return false;
+                };
+                let read = op == Op::Recv && c.result > 0;
+                match op {
+                    Op::Recv => conn.on_recv(c, &mut self.bufs, self.batching),
+                    Op::Send => conn.on_send(c),
+                    Op::SpliceIn | Op::SpliceOut => conn.on_splice(op, c),
+                    _ => conn.on_cancel(),
+                }
+                if !conn.dirty {
+                    conn.dirty = true;
+                    self.dirty.push(key);
+                }
+                return read;
+            }
+        }
+        false
+    }
+
+    fn arm_accept(&mut self) {
+        if self.listen == Listen::Idle && !self.draining {
+            let fd = self.acceptor.listener().as_raw_fd();
+            self.ring.accept_multi(fd, user_data(Op::Accept, 0));
+            self.own_inflight += 1;
+            self.listen = Listen::Accepting;
+        }
+    }
+
+    fn arm_signal(&mut self) {
+        if !self.signal_armed && !self.draining {
+            let fd = self.ctx.shutdown.as_fd().as_raw_fd();
+            self.ring.poll_in(fd, true, user_data(Op::Signal, 0));
+            self.own_inflight += 1;
+            self.signal_armed = true;
+        }
+    }
+
+    fn on_accept(&mut self, c: &Completion) {
+        if !c.more() {
+            self.own_inflight -= 1;
+            self.listen = Listen::Idle;
+        }
+        match c.io() {
+            Ok(fd) => {
+                self.add(ring::accepted(fd));
+                self.arm_accept();
+            }
+            Err(e) => match e.raw_os_error() {
+                Some(libc::ECANCELED) => {}
+                Some(libc::EMFILE | libc::ENFILE) => {
+                    // The multishot accept has ended. Shed one connection; if none
+                    // was queued, accepting again would fail at once: wait for one.
+                    if self.acceptor.shed(self.ctx, &e) {
+                        self.arm_accept();
+                    } else if self.listen == Listen::Idle && !self.draining {
+                        let fd = self.acceptor.listener().as_raw_fd();
+                        self.ring.poll_in(fd, false, user_data(Op::ListenPoll, 0));
+                        self.own_inflight += 1;
+                        self.listen = Listen::Polling;
+                    }
+                }
+                Some(libc::EINTR | libc::ECONNABORTED | libc::EPROTO) => self.arm_accept(),
+                _ => {
+                    self.ctx.out.warn(&format!("accept: {e}"));
+                    self.arm_accept();
+                }
+            },
+        }
+    }
+
+    /// Admit an accepted socket (or refuse it at `--max-connections`).
+    fn add(&mut self, sock: socket2::Socket) {
+        let Ok(addr) = sock.peer_addr() else {
+            return; // gone between accept and now
+        };
+        // As in every engine (see `Acceptor::try_accept`): no Nagle delay for a reply
+        // written in two pieces. Not TCP (Unix sockets): ignored.
+        let _ = sock.set_tcp_nodelay(true);
+        let peer = Peer::accepted(&sock, &addr);
+        let Some((info, slot)) = self.acceptor.admit(&sock, peer, &*self.factory, self.ctx) else {
+            return;
+        };
+        self.ctx.log_open(info.id, &info.peer);
+        let svc = self.factory.open(&info);
+        let tap = self.ctx.tap(info.id);
+        let entry = self.conns.vacant_entry();
+        let key = entry.key();
+        entry.insert(UConn::new(sock, info.id, info.peer, svc, tap, slot));
+        // Settle it this turn: a greeting goes out, the receive is armed.
+        self.conns[key].dirty = true;
+        self.dirty.push(key);
+    }
+
+    fn settle_dirty(&mut self) {
+        for key in std::mem::take(&mut self.dirty) {
+            self.settle(key);
+        }
+    }
+
+    fn settle(&mut self, key: usize) {
+        let Some(conn) = self.conns.get_mut(key) else {
+            return;
+        };
+        let bgid = self.bufs.bgid;
+        let may_read = !self.draining;
+        if conn.settle(&mut self.ring, key, bgid, may_read, &mut self.pipes) {
+            let conn = self.conns.remove(key);
+            conn.close(self.ctx, &mut self.pipes);
+        }
+    }
+
+    /// Close connections past their idle timeout or service deadline.
+    fn sweep(&mut self, now: Instant) {
+        let idle = self.ctx.config.idle_timeout;
+        let expired: Vec<usize> = self
+            .conns
+            .iter_mut()
+            .filter_map(|(k, c)| c.check_timers(now, idle).then_some(k))
+            .collect();
+        for k in expired {
+            self.settle(k);
+        }
+    }
+
+    /// Stop: accept and read nothing more, let queued output go out for at most
+    /// [`DRAIN_LIMIT`], then cancel the rest and wait (bounded) until the kernel has
+    /// let go of every operation before anything is freed.
+    fn finish(&mut self) {
+        self.draining = true;
+        if self.listen != Listen::Idle {
+            let target = match self.listen {
+                Listen::Accepting => Op::Accept,
+                _ => Op::ListenPoll,
+            };
+            self.ring
+                .cancel(user_data(target, 0), user_data(Op::LoopCancel, 0));
+            self.own_inflight += 1;
+        }
+        if self.signal_armed {
+            self.ring
+                .cancel(user_data(Op::Signal, 0), user_data(Op::LoopCancel, 0));
+            self.own_inflight += 1;
+        }
+        let deadline = Instant::now() + DRAIN_LIMIT;
+        let mut cancel_deadline = None;
+        loop {
+            let now = Instant::now();
+            // Connections with nothing left to send end now; at the limit, all do.
+            let keys: Vec<usize> = self
+                .conns
+                .iter()
+                .filter(|(_, c)| now >= deadline || !c.wants_write())
+                .map(|(k, _)| k)
+                .collect();
+            for k in keys {
+                self.conns[k].abort(CloseReason::Shutdown);
+                self.settle(k);
+            }
+            // Settle the rest too: their receives are cancelled (no more reading).
+            let rest: Vec<usize> = self.conns.iter().map(|(k, _)| k).collect();
+            for k in rest {
+                self.settle(k);
+            }
+            if self.conns.is_empty() && self.own_inflight == 0 {
+                return;
+            }
+            if now >= deadline {
+                let limit = *cancel_deadline.get_or_insert(now + CANCEL_LIMIT);
+                if now >= limit {
+                    break;
+                }
+            }
+            let wait = deadline
+                .max(now)
+                .saturating_duration_since(now)
+                .clamp(Duration::from_millis(10), Duration::from_millis(250));
+            if self.turn(Some(wait)).is_err() {
+                break;
+            }
+        }
+        // The kernel still holds operations after every cancel and the limit: rather
+        // than free memory it may yet touch, leave it (the process is ending).
+        let stuck = self.conns.iter().filter(|(_, c)| c.in_kernel()).count();
+        self.ctx.out.warn(&format!(
+            "io-uring: {stuck} connections still had operations in the kernel at exit"
+        ));
+        std::mem::forget(std::mem::take(&mut self.conns));
+        let bufs = std::mem::replace(&mut self.bufs, BufRing::new(1, 1, 0).expect("tiny ring"));
+        std::mem::forget(bufs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_data_round_trips() {
+        for op in OPS {
+            assert_eq!(decode(user_data(op, 12345)), Some((op, 12345)));
+        }
+        assert_eq!(decode(0), None);
+    }
+}
