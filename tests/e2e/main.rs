@@ -25,3 +25,4 @@ mod stat;
 mod tcp_client;
 mod udp;
 mod unix;
+mod uring;

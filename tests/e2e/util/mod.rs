@@ -4,6 +4,7 @@ pub mod dgram;
 pub mod events;
 pub mod netns;
 pub mod proc;
+pub mod seccomp;
 pub mod server;
 
 use std::path::Path;
