@@ -1,23 +1,53 @@
 //! `tcp-echo bench --idle`: open many connections, prove each one is served (one byte
 //! echoed), hold them all open for a while, then prove again that every one still
-//! echoes. This is how the benchmark script measures what 10,000 idle connections cost
-//! a server (its RSS is read from /proc while they are held).
+//! echoes. This is how the benchmark scripts measure what 10,000 (or as many as the
+//! descriptor limit allows) idle connections cost a server (its RSS is read from /proc
+//! while they are held).
+//!
+//! One client address can hold at most one connection per ephemeral port
+//! (`net.ipv4.ip_local_port_range`, about 28,000) to one server address, so against a
+//! loopback server the connections are spread over source addresses: the first
+//! [`PER_SOURCE`] from the default one, the next from 127.0.0.2, then 127.0.0.3, …
+//! (all of 127.0.0.0/8 is loopback; each source has its own port range).
 
 use std::io::{Read, Write};
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use socket2::Socket;
 
 use crate::error::Interrupted;
 use crate::net::signals::Shutdown;
-use crate::net::socket::tcp_connect;
+use crate::net::socket::tcp_connect_from;
 use crate::net::wait::{Woke, sleep_until};
+
+/// Descriptors the load generator keeps for itself (standard streams, signal pipe,
+/// libraries) beside the connections.
+pub const RESERVED_FDS: u64 = 32;
+
+/// Connections per source address (well inside one address's ephemeral port range,
+/// with room for earlier runs' TIME-WAIT).
+pub const PER_SOURCE: usize = 16_000;
+
+/// The source address of connection `i` to `target`: the default one for the first
+/// [`PER_SOURCE`], then 127.0.0.2, 127.0.0.3, … for an IPv4 loopback target (other
+/// targets cannot be reached from other addresses; they keep the default).
+pub fn source_for(i: usize, target: &SocketAddr) -> Option<IpAddr> {
+    let n = i / PER_SOURCE;
+    match target.ip() {
+        IpAddr::V4(v4) if n > 0 && v4.is_loopback() && n < 250 => {
+            Some(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1 + n as u8)))
+        }
+        _ => None,
+    }
+}
 
 /// What holding the connections showed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IdleReport {
     pub requested: usize,
+    /// Source addresses the connections came from.
+    pub sources: usize,
     /// Connections that opened and echoed one byte.
     pub connected: usize,
     /// Of those, the ones that still echoed after the hold.
@@ -44,11 +74,27 @@ pub fn hold_idle(
     shutdown: &Shutdown,
     holding: impl FnOnce(usize),
 ) -> anyhow::Result<IdleReport> {
-    crate::net::limits::raise_nofile();
+    let limit = crate::net::limits::raise_nofile();
+    // Each connection is a descriptor here (and one in the server).
+    let need = count as u64 + RESERVED_FDS;
+    if need > limit.soft {
+        anyhow::bail!(
+            "bench --idle: {count} connections need {need} descriptors, but RLIMIT_NOFILE is {} \
+             (stopped by {}); at most {} fit",
+            limit.soft,
+            limit.stopped_by,
+            limit.soft.saturating_sub(RESERVED_FDS)
+        );
+    }
     let mut open = Vec::with_capacity(count);
+    let mut sources = 1;
     for i in 0..count {
         shutdown.check()?;
-        match tcp_connect(addrs, Some(timeout)) {
+        let from = addrs.first().and_then(|a| source_for(i, a));
+        if from.is_some() {
+            sources = 1 + i / PER_SOURCE;
+        }
+        match tcp_connect_from(addrs, from, Some(timeout)) {
             Ok(sock) if ping(&sock, i as u8, timeout) => open.push(sock),
             Ok(_) => {}
             Err(e) => log::debug!("idle connection {i}: {}", crate::error::render(&e)),
@@ -71,7 +117,34 @@ pub fn hold_idle(
         .count();
     Ok(IdleReport {
         requested: count,
+        sources,
         connected,
         still_served,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_connections_spread_over_source_addresses() {
+        let lo: SocketAddr = "127.0.0.1:7".parse().unwrap();
+        assert_eq!(source_for(0, &lo), None);
+        assert_eq!(source_for(PER_SOURCE - 1, &lo), None);
+        assert_eq!(
+            source_for(PER_SOURCE, &lo),
+            Some("127.0.0.2".parse().unwrap())
+        );
+        assert_eq!(
+            source_for(6 * PER_SOURCE + 5, &lo),
+            Some("127.0.0.7".parse().unwrap())
+        );
+        // Not loopback, or IPv6 (one loopback address): the default source only.
+        assert_eq!(
+            source_for(PER_SOURCE, &"192.0.2.1:7".parse().unwrap()),
+            None
+        );
+        assert_eq!(source_for(PER_SOURCE, &"[::1]:7".parse().unwrap()), None);
+    }
 }

@@ -414,11 +414,16 @@ pub fn serve<F: ServiceFactory>(
     out.event(
         Level::Detail,
         "limits",
-        json!({"nofile_soft": limit.soft, "nofile_hard": limit.hard, "engine": kind.name()}),
+        json!({"nofile_soft": limit.soft, "nofile_hard": limit.hard, "nr_open": limit.nr_open,
+               "stopped_by": match limit.stopped_by {
+                   crate::net::limits::Ceiling::HardLimit => "hard_limit",
+                   crate::net::limits::Ceiling::NrOpen => "nr_open",
+               },
+               "engine": kind.name()}),
         || {
             format!(
-                "engine {kind}; connection ceiling (RLIMIT_NOFILE) {} (was {})",
-                limit.soft, limit.before
+                "engine {kind}; connection ceiling (RLIMIT_NOFILE) {} (was {}), stopped by {}",
+                limit.soft, limit.before, limit.stopped_by
             )
         },
     );

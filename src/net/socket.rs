@@ -235,10 +235,25 @@ pub fn local_label(sock: &Socket) -> String {
 /// The error names the last address tried and why, e.g. `connect to 127.0.0.1:9:
 /// connection refused`.
 pub fn tcp_connect(addrs: &[SocketAddr], timeout: Option<Duration>) -> anyhow::Result<Socket> {
+    tcp_connect_from(addrs, None, timeout)
+}
+
+/// [`tcp_connect`] from source address `from` (bound first, port 0) when given and
+/// of the target's family: a load generator spreads connections over 127.0.0.2,
+/// 127.0.0.3, … so each source address has its own ephemeral port range.
+pub fn tcp_connect_from(
+    addrs: &[SocketAddr],
+    from: Option<std::net::IpAddr>,
+    timeout: Option<Duration>,
+) -> anyhow::Result<Socket> {
     let mut last = None;
     for addr in addrs {
         let sock = new_socket(domain_of(addr), Type::STREAM, Some(Protocol::TCP))
             .with_context(|| format!("create a TCP socket for {addr}"))?;
+        if let Some(ip) = from.filter(|ip| ip.is_ipv4() == addr.is_ipv4()) {
+            bind(&sock, &SocketAddr::new(ip, 0).into())
+                .with_context(|| format!("bind a connection to source address {ip}"))?;
+        }
         let target: SockAddr = (*addr).into();
         let res = trace::action(
             "connect",

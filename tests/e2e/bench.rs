@@ -290,8 +290,44 @@ fn idle_mode_holds_connections_and_checks_them() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("holding 200 connections"), "{stderr}");
     assert!(
-        stdout.contains("200 of 200 connections opened and echoed; 200 still echoed"),
+        stdout.contains(
+            "200 of 200 connections opened and echoed (from 1 source address); 200 still echoed"
+        ),
         "{stdout}"
+    );
+}
+
+#[test]
+fn idle_mode_says_which_limit_stops_it() {
+    if !crate::util::require("prlimit") {
+        return;
+    }
+    let server = echo_server("epoll-et", &[]);
+    let out = std::process::Command::new("prlimit")
+        .args(["--nofile=100:100", "--"])
+        .arg(crate::util::bin())
+        .args([
+            "tcp-echo",
+            "bench",
+            &server.host_port(),
+            "-c",
+            "200",
+            "--idle",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if crate::util::has_capability(24) {
+        // CAP_SYS_RESOURCE: the hard limit itself rises (to fs.nr_open), all 200 fit.
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("200 connections need 232 descriptors, but RLIMIT_NOFILE is 100 (stopped by the hard limit")
+            && err.contains("at most 68 fit"),
+        "{err}"
     );
 }
 

@@ -288,14 +288,16 @@ fn idle(
                 "idle",
                 json!({"target": target, "requested": r.requested,
                    "connected": r.connected, "still_served": r.still_served,
-                   "hold_ms": hold.as_millis() as u64})
+                   "sources": r.sources, "hold_ms": hold.as_millis() as u64})
             )
         ))?;
     } else {
         emit(&format!(
-            "idle {target}: {} of {} opened and echoed; {} still echoed after {}\n",
+            "idle {target}: {} of {} opened and echoed (from {}); {} still echoed after {}
+",
             r.connected,
             crate::text::plural(r.requested as u64, "connection"),
+            crate::text::plural(r.sources as u64, "source address"),
             r.still_served,
             crate::text::duration(hold)
         ))?;
