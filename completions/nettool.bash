@@ -1534,7 +1534,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__bench)
-            opts="-c -d -4 -6 -w -q -v -h -V --connections --duration --size --pipeline --bulk --compare --idle --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-c -d -4 -6 -w -q -v -h -V --connections --duration --size --pipeline --bulk --compare --background --sweep --idle --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1569,6 +1569,14 @@ _nettool() {
                     return 0
                     ;;
                 --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --background)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sweep)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

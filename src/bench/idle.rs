@@ -63,6 +63,54 @@ fn ping(sock: &Socket, byte: u8, timeout: Duration) -> bool {
         && got[0] == byte
 }
 
+/// Raise the descriptor limit and check that `count` connections (one descriptor
+/// each here, beside [`RESERVED_FDS`]) fit under it; the error names the limit and
+/// what stopped it from going higher.
+pub fn fd_budget(count: usize, what: &str) -> anyhow::Result<()> {
+    let limit = crate::net::limits::raise_nofile();
+    let need = count as u64 + RESERVED_FDS;
+    if need > limit.soft {
+        anyhow::bail!(
+            "{what}: {count} connections need {need} descriptors, but RLIMIT_NOFILE is {} \
+             (stopped by {}); at most {} fit",
+            limit.soft,
+            limit.stopped_by,
+            limit.soft.saturating_sub(RESERVED_FDS)
+        );
+    }
+    Ok(())
+}
+
+/// Open connections number `range` to `addrs` (spread over source addresses, see
+/// [`source_for`]), each proven served by one echoed byte. Returns the ones that were;
+/// SIGINT/SIGTERM end it early (`Err(Interrupted)`).
+pub fn open_idle(
+    addrs: &[SocketAddr],
+    range: std::ops::Range<usize>,
+    timeout: Duration,
+    shutdown: &Shutdown,
+) -> anyhow::Result<Vec<Socket>> {
+    let mut open = Vec::with_capacity(range.len());
+    for i in range {
+        shutdown.check()?;
+        let from = addrs.first().and_then(|a| source_for(i, a));
+        match tcp_connect_from(addrs, from, Some(timeout)) {
+            Ok(sock) if ping(&sock, i as u8, timeout) => open.push(sock),
+            Ok(_) => {}
+            Err(e) => log::debug!("idle connection {i}: {}", crate::error::render(&e)),
+        }
+    }
+    Ok(open)
+}
+
+/// How many of `open` still echo a byte.
+pub fn still_served(open: &[Socket], timeout: Duration) -> usize {
+    open.iter()
+        .enumerate()
+        .filter(|(i, s)| ping(s, (*i as u8).wrapping_add(1), timeout))
+        .count()
+}
+
 /// Open `count` connections to `addrs`, call `holding` with how many are open and
 /// served, wait `hold`, then check them all again. SIGINT/SIGTERM end it early
 /// (`Err(Interrupted)`).
@@ -74,32 +122,14 @@ pub fn hold_idle(
     shutdown: &Shutdown,
     holding: impl FnOnce(usize),
 ) -> anyhow::Result<IdleReport> {
-    let limit = crate::net::limits::raise_nofile();
-    // Each connection is a descriptor here (and one in the server).
-    let need = count as u64 + RESERVED_FDS;
-    if need > limit.soft {
-        anyhow::bail!(
-            "bench --idle: {count} connections need {need} descriptors, but RLIMIT_NOFILE is {} \
-             (stopped by {}); at most {} fit",
-            limit.soft,
-            limit.stopped_by,
-            limit.soft.saturating_sub(RESERVED_FDS)
-        );
-    }
-    let mut open = Vec::with_capacity(count);
-    let mut sources = 1;
-    for i in 0..count {
-        shutdown.check()?;
-        let from = addrs.first().and_then(|a| source_for(i, a));
-        if from.is_some() {
-            sources = 1 + i / PER_SOURCE;
-        }
-        match tcp_connect_from(addrs, from, Some(timeout)) {
-            Ok(sock) if ping(&sock, i as u8, timeout) => open.push(sock),
-            Ok(_) => {}
-            Err(e) => log::debug!("idle connection {i}: {}", crate::error::render(&e)),
-        }
-    }
+    fd_budget(count, "bench --idle")?;
+    let open = open_idle(addrs, 0..count, timeout, shutdown)?;
+    // The last connection's source is the highest one used.
+    let last = addrs.first().zip(count.checked_sub(1));
+    let sources = match last.and_then(|(a, i)| source_for(i, a)) {
+        Some(_) => 1 + (count - 1) / PER_SOURCE,
+        None => 1,
+    };
     let connected = open.len();
     holding(connected);
     let until = Instant::now() + hold;
@@ -110,16 +140,11 @@ pub fn hold_idle(
             Woke::Ready => {}
         }
     }
-    let still_served = open
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| ping(s, (*i as u8).wrapping_add(1), timeout))
-        .count();
     Ok(IdleReport {
         requested: count,
         sources,
         connected,
-        still_served,
+        still_served: still_served(&open, timeout),
     })
 }
 

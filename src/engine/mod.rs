@@ -118,6 +118,7 @@ impl EngineKind {
             EngineKind::Fork => "each connection a process",
             EngineKind::Thread => "each connection a thread",
             EngineKind::Reactor => "each connection a handler record",
+            EngineKind::IoUring => "each connection its own receive and send in the ring",
         };
         Err(crate::error::UsageError::invalid(format!(
             "--engine {self} cannot serve datagrams: it gives {gives}, and a datagram \
@@ -276,6 +277,11 @@ pub struct Capabilities {
     /// The engine can run as one of several instances in threads (`--workers`).
     /// fork(2) is refused in a multi-threaded process.
     pub workers: bool,
+    /// The highest descriptor number the engine can watch, plus one: select(2)'s
+    /// `FD_SETSIZE`; `None` for no ceiling of its own (RLIMIT_NOFILE still applies).
+    pub fd_ceiling: Option<usize>,
+    /// Each connection costs a process (fork) or a thread (thread) of its own.
+    pub task_per_connection: bool,
 }
 
 impl EngineKind {
@@ -285,6 +291,8 @@ impl EngineKind {
         Capabilities {
             shared_memory: !fork,
             workers: !fork,
+            fd_ceiling: (self == EngineKind::Select).then_some(select::FD_SETSIZE as usize),
+            task_per_connection: matches!(self, EngineKind::Fork | EngineKind::Thread),
         }
     }
 }
