@@ -325,7 +325,7 @@ enum Instance {
     Poll(event_loop::EventLoop<poll::Poll>),
     Epoll(event_loop::EventLoop<epoll::Epoll>),
     Reactor(reactor::Prepared),
-    Uring(uring::Prepared),
+    Uring(Box<uring::Prepared>),
 }
 
 impl Instance {
@@ -357,7 +357,7 @@ impl Instance {
                 shutdown,
             )?),
             EngineKind::Reactor => Instance::Reactor(reactor::Prepared::new(acceptor, shutdown)?),
-            EngineKind::IoUring => Instance::Uring(uring::Prepared::new(acceptor)?),
+            EngineKind::IoUring => Instance::Uring(Box::new(uring::Prepared::new(acceptor)?)),
         })
     }
 
@@ -369,7 +369,7 @@ impl Instance {
             Instance::Poll(l) => event_loop::run(l, factory, ctx),
             Instance::Epoll(l) => event_loop::run(l, factory, ctx),
             Instance::Reactor(p) => reactor::run(p, factory, ctx),
-            Instance::Uring(p) => uring::run(p, factory, ctx),
+            Instance::Uring(p) => uring::run(*p, factory, ctx),
         }
     }
 }

@@ -15,6 +15,15 @@
 //!   buffers       [ buffer 0 ][ buffer 1 ] …         bid → &buffers[bid * size ..]
 //! ```
 //!
+//! **Incremental consumption** (`IOU_PBUF_RING_INC`, Linux 6.12): a receive takes only
+//! the bytes it needs from the buffer at the head, and the next receive (of any
+//! connection) goes on where it stopped; the buffer comes back to us only once it is
+//! used up. So the buffers can be large (one 64 KiB receive for a bulk stream, as the
+//! epoll engines read) while thousands of one-byte messages touch a few pages instead
+//! of every buffer. A completion that leaves part of its buffer to the kernel says so
+//! (`IORING_CQE_F_BUF_MORE`). Older kernels refuse the flag; the ring then works the
+//! classic way, one buffer per receive.
+//!
 //! Memory: both regions are page-aligned heap allocations made once. The kernel holds
 //! on to their addresses until the ring is unregistered or closed, so [`BufRing`] must
 //! outlive the [`Ring`](super::ring::Ring) it is registered with (the engine keeps them
@@ -71,6 +80,10 @@ pub struct BufRing {
     /// Our copy of the ring's tail: how many buffers were ever handed to the kernel.
     tail: u16,
     pub bgid: u16,
+    /// Registered with `IOU_PBUF_RING_INC`: receives share buffers.
+    incremental: bool,
+    /// Incremental: bytes of each buffer already handed to us.
+    used: Vec<u32>,
 }
 
 // SAFETY: the regions are plain memory owned by this value; nothing in it is tied to
@@ -95,6 +108,8 @@ impl BufRing {
             size,
             tail: 0,
             bgid,
+            incremental: false,
+            used: vec![0; count as usize],
         };
         for bid in 0..count {
             ring.push(bid);
@@ -116,26 +131,45 @@ impl BufRing {
         self.size
     }
 
-    /// The `len` bytes the kernel received into buffer `bid`. The borrow ends before
-    /// [`recycle`](Self::recycle) can give the buffer back (it takes `&mut self`).
+    /// Record how the ring was registered.
+    pub fn set_incremental(&mut self, on: bool) {
+        self.incremental = on;
+    }
+
+    /// The `len` bytes a receive completion delivered in buffer `bid` (incremental:
+    /// after the bytes earlier completions took from it). The borrow ends before
+    /// [`consumed`](Self::consumed) can give the buffer back (it takes `&mut self`).
     pub fn filled(&self, bid: u16, len: usize) -> &[u8] {
+        let at = self.used.get(bid as usize).copied().unwrap_or(0) as usize;
         assert!(
-            bid < self.count && len <= self.size,
+            bid < self.count && at + len <= self.size,
             "buffer id out of range"
         );
-        // SAFETY: buffer `bid` lies inside `buffers` (checked above). A completion that
-        // names `bid` means the kernel has written `len` bytes there and took the buffer
-        // off the ring: it will not write it again until `recycle` puts it back, which
-        // the `&self` borrow of the returned slice rules out while it is alive.
+        // SAFETY: `at + len` bytes from buffer `bid`'s start lie inside `buffers`
+        // (checked above). A completion naming `bid` means the kernel has written these
+        // `len` bytes at `at` and will not write them again: incremental, it only ever
+        // moves on past them; classic, it took the whole buffer off the ring. Only
+        // `consumed` may hand the buffer back, which the `&self` borrow of the returned
+        // slice rules out while it is alive.
         unsafe {
-            std::slice::from_raw_parts(self.buffers.ptr.as_ptr().add(bid as usize * self.size), len)
+            std::slice::from_raw_parts(
+                self.buffers.ptr.as_ptr().add(bid as usize * self.size + at),
+                len,
+            )
         }
     }
 
-    /// Give buffer `bid` back to the kernel.
-    pub fn recycle(&mut self, bid: u16) {
-        self.push(bid);
-        self.publish();
+    /// The bytes of a completion were handled: `more` (`IORING_CQE_F_BUF_MORE`) says the
+    /// kernel keeps filling the rest of the buffer; otherwise it is ours again and goes
+    /// back on the ring.
+    pub fn consumed(&mut self, bid: u16, len: usize, more: bool) {
+        if self.incremental && more {
+            self.used[bid as usize] += len as u32;
+        } else {
+            self.used[bid as usize] = 0;
+            self.push(bid);
+            self.publish();
+        }
     }
 
     fn push(&mut self, bid: u16) {
@@ -177,11 +211,28 @@ mod tests {
             "the kernel wants a page-aligned ring"
         );
         assert_eq!(r.tail, 8);
-        r.recycle(3);
+        r.consumed(3, 10, false);
         assert_eq!(r.tail, 9);
         // Slot 0 now names buffer 3 again (the ring wrapped).
         // SAFETY: slot 0 of a ring of 8, read back in a test after `push` wrote it.
         let e = unsafe { &*r.entries.ptr.as_ptr().cast::<BufRingEntry>() };
         assert_eq!((e.bid(), e.len()), (3, 1024));
+    }
+
+    #[test]
+    fn incremental_receives_move_on_within_a_buffer() {
+        let mut r = BufRing::new(8, 1024, 0).unwrap();
+        r.set_incremental(true);
+        let base = r.buffers.ptr.as_ptr();
+        // SAFETY: the first 30 bytes of buffer 0, written here as the kernel would.
+        unsafe {
+            std::ptr::copy_nonoverlapping(b"abcdefghijklmnopqrstuvwxyz0123".as_ptr(), base, 30)
+        };
+        assert_eq!(r.filled(0, 10), b"abcdefghij");
+        r.consumed(0, 10, true);
+        assert_eq!(r.tail, 8, "a buffer the kernel still fills is not recycled");
+        assert_eq!(r.filled(0, 20), b"klmnopqrstuvwxyz0123");
+        r.consumed(0, 20, false);
+        assert_eq!((r.tail, r.used[0]), (9, 0));
     }
 }

@@ -166,8 +166,9 @@ impl<S: Service> UConn<S> {
         match c.result {
             n if n > 0 => {
                 let bid = c.buffer().expect("a receive with data names its buffer");
+                let n = n as usize;
                 if open {
-                    let data = bufs.filled(bid, n as usize);
+                    let data = bufs.filled(bid, n);
                     self.bytes_in += n as u64;
                     self.tap.received(data);
                     self.last_active = Instant::now();
@@ -178,7 +179,7 @@ impl<S: Service> UConn<S> {
                         self.core.on_data(data);
                     }
                 }
-                bufs.recycle(bid);
+                bufs.consumed(bid, n, c.buffer_more());
             }
             0 if open => {
                 self.last_active = Instant::now();

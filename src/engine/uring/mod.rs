@@ -55,9 +55,11 @@ use bufring::BufRing;
 use conn::{PipePool, UConn};
 use ring::{Completion, Ring};
 
-/// Receive buffers: 64 × 16 KiB = 1 MiB shared by every connection of an instance.
-const RECV_BUFFERS: u16 = 64;
-const RECV_BUFFER_SIZE: usize = 16 * 1024;
+/// Receive buffers: 32 × 64 KiB = 2 MiB shared by every connection of an instance
+/// (64 KiB: what a readiness engine reads at once; consumed incrementally where the
+/// kernel can, so small messages touch few of their pages).
+const RECV_BUFFERS: u16 = 32;
+const RECV_BUFFER_SIZE: usize = 64 * 1024;
 /// How long the end of a drain waits for the kernel to hand back cancelled operations.
 const CANCEL_LIMIT: Duration = Duration::from_secs(2);
 
@@ -116,9 +118,9 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(acceptor: Acceptor) -> anyhow::Result<Prepared> {
-        let bufs = BufRing::new(RECV_BUFFERS, RECV_BUFFER_SIZE, 0)
+        let mut bufs = BufRing::new(RECV_BUFFERS, RECV_BUFFER_SIZE, 0)
             .context("allocate the receive buffer ring")?;
-        let ring = Ring::new(&bufs).map_err(|why| anyhow!("--engine io-uring: {why}"))?;
+        let ring = Ring::new(&mut bufs).map_err(|why| anyhow!("--engine io-uring: {why}"))?;
         Ok(Prepared {
             ring,
             bufs,

@@ -26,6 +26,10 @@ const SQ_ENTRIES: u32 = 1024;
 /// (beyond it the kernel keeps overflowing completions itself: `IORING_FEAT_NODROP`).
 const CQ_ENTRIES: u32 = 8192;
 
+/// `IOU_PBUF_RING_INC` (io_uring_register_buf_ring(3)): receives consume provided
+/// buffers incrementally.
+const PBUF_RING_INC: u16 = 2;
+
 /// One completion, copied out of the ring so the loop can submit while handling it.
 #[derive(Debug, Clone, Copy)]
 pub struct Completion {
@@ -38,6 +42,11 @@ impl Completion {
     /// More completions follow from the same (multishot) submission.
     pub fn more(&self) -> bool {
         cqueue::more(self.flags)
+    }
+
+    /// Incremental buffer ring: the kernel goes on filling this completion's buffer.
+    pub fn buffer_more(&self) -> bool {
+        cqueue::buffer_more(self.flags)
     }
 
     /// The provided buffer this completion filled.
@@ -106,7 +115,7 @@ impl Ring {
     /// Set up a ring (falling back to plain flags on kernels before 6.1), check that
     /// it knows every opcode the engine submits, and register `bufs`. Every failure is
     /// one line naming what is missing.
-    pub fn new(bufs: &BufRing) -> Result<Ring, String> {
+    pub fn new(bufs: &mut BufRing) -> Result<Ring, String> {
         let sysctl = support::read_sysctl();
         if let Some(why) = support::disabled(sysctl) {
             return Err(why);
@@ -155,33 +164,47 @@ impl Ring {
         if let Some(why) = support::first_missing(|code| probe.is_supported(code)) {
             return Err(why);
         }
-        trace::call(
-            "io_uring_register",
-            || {
-                vec![
-                    fd.clone(),
-                    "IORING_REGISTER_PBUF_RING".into(),
-                    format!(
-                        "{{bgid={}, ring_entries={}, buffers of {} bytes}}",
-                        bufs.bgid,
+        // Incremental consumption first (Linux 6.12); the classic ring otherwise.
+        let register = |flags: u16| {
+            trace::call(
+                "io_uring_register",
+                || {
+                    let f = if flags == PBUF_RING_INC {
+                        ", flags=IOU_PBUF_RING_INC"
+                    } else {
+                        ""
+                    };
+                    vec![
+                        fd.clone(),
+                        "IORING_REGISTER_PBUF_RING".into(),
+                        format!(
+                            "{{bgid={}, ring_entries={}, buffers of {} bytes{f}}}",
+                            bufs.bgid,
+                            bufs.count(),
+                            bufs.size()
+                        ),
+                    ]
+                },
+                // SAFETY: the ring memory is `count` entries, page-aligned, owned by
+                // `bufs`, which the engine keeps alive until after this ring is closed
+                // (see `bufring`): the kernel never sees it freed.
+                || unsafe {
+                    uring.submitter().register_buf_ring_with_flags(
+                        bufs.ring_addr(),
                         bufs.count(),
-                        bufs.size()
-                    ),
-                ]
-            },
-            // SAFETY: the ring memory is `count` entries, page-aligned, owned by `bufs`,
-            // which the engine keeps alive until after this ring is closed (see
-            // `bufring`): the kernel never sees it freed.
-            || unsafe {
-                uring.submitter().register_buf_ring_with_flags(
-                    bufs.ring_addr(),
-                    bufs.count(),
-                    bufs.bgid,
-                    0,
-                )
-            },
-        )
-        .map_err(|e| support::buf_ring_failed(&e))?;
+                        bufs.bgid,
+                        flags,
+                    )
+                },
+            )
+        };
+        match register(PBUF_RING_INC) {
+            Ok(()) => bufs.set_incremental(true),
+            Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+                register(0).map_err(|e| support::buf_ring_failed(&e))?
+            }
+            Err(e) => return Err(support::buf_ring_failed(&e)),
+        }
         Ok(Ring {
             uring,
             explained: 0,
