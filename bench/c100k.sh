@@ -23,7 +23,8 @@ HOLD=${HOLD:-5s}
 command -v jq >/dev/null || { echo "c100k.sh: needs jq" >&2; exit 1; }
 cargo build --release --quiet
 NT=$PWD/target/release/nettool
-WORK=$(mktemp -d)
+mkdir -p target/bench
+WORK=$(mktemp -d "$PWD/target/bench/c100k.XXXXXX")
 SERVER_PID=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null

@@ -46,7 +46,7 @@ done
 cargo build --release --quiet
 NT=$PWD/target/release/nettool
 mkdir -p target/bench
-WORK=$(mktemp -d)
+WORK=$(mktemp -d "$PWD/target/bench/echo.XXXXXX")
 declare -A PID ADDR
 cleanup() {
     for name in "${!PID[@]}"; do stop_server "$name"; done
