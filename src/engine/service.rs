@@ -121,6 +121,12 @@ impl Outbox {
         self.items.len() > 1
     }
 
+    /// Whether a file range is queued (a completion driver sends such an outbox the
+    /// readiness way, with `sendfile(2)`).
+    pub fn has_file(&self) -> bool {
+        self.items.iter().any(|i| matches!(i, OutItem::File { .. }))
+    }
+
     /// The item to send next.
     pub fn front(&self) -> Option<&OutItem> {
         self.items.front()

@@ -6,20 +6,25 @@
 //!
 //! * **receive**: one multishot receive, armed while the core wants bytes, cancelled
 //!   when it stops wanting them (outbox above the high-water mark, closing);
-//! * **send**: at most one at a time, of the outbox's front item — bytes straight from
-//!   the outbox (pinned so they cannot move), or a file range spliced through the
-//!   connection's pipe (file → pipe, linked to pipe → socket), so a file body never
-//!   passes through our memory;
+//! * **send**: at most one at a time, of the outbox's front buffer, straight from the
+//!   outbox (pinned so it cannot move until the completion). An outbox holding a file
+//!   range is sent the readiness way instead: `sendfile(2)` (after the head with
+//!   `MSG_MORE`) through the same [`flush_outbox`] the epoll engines use, and when the
+//!   socket is full, a one-shot `POLLOUT` poll says when to go on. io_uring has no
+//!   sendfile; its splice (file → pipe → socket) is always handed to a kernel worker
+//!   thread, and measured in bench/http.sh it cost the server more CPU per response
+//!   than one `sendfile` syscall (see the README). A file body never passes through
+//!   our memory either way;
 //! * **in flight**: every submission whose last completion has not been reaped. The
-//!   connection — its socket, outbox and pipe, everything the kernel may still be
+//!   connection — its socket and outbox, everything the kernel may still be
 //!   using — is freed only when this is zero; closing first cancels what is running.
 //!
 //! Each descriptor the connection owns has its own operation slots (socket: receive,
-//! send; pipe: the two splices), so a service that owns a second descriptor (an
-//! upstream) adds slots of its own beside these.
+//! send or poll), so a service that owns a second descriptor (an upstream) adds slots
+//! of its own beside these.
 
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use socket2::Socket;
@@ -27,65 +32,12 @@ use socket2::Socket;
 use super::bufring::BufRing;
 use super::ring::{Completion, Ring};
 use super::{Op, user_data};
-use crate::engine::conn::Flush;
+use crate::engine::conn::{Flush, flush_outbox};
 use crate::engine::core::{ConnCore, classify};
 use crate::engine::service::{OutItem, Outbox, Service};
 use crate::engine::stats::{Slot, Tap};
 use crate::engine::{CloseReason, ConnResult, EngineCtx};
 use crate::net::peer::Peer;
-
-/// The most one splice pair moves (the pipe is asked for this much room).
-const PIPE_CHUNK: u32 = 1 << 20;
-
-/// A pipe for splicing file ranges to a socket; reused between connections.
-pub struct Pipe {
-    read: OwnedFd,
-    write: OwnedFd,
-    /// Bytes spliced in and not yet out.
-    fill: u32,
-    /// The pipe's capacity (`F_SETPIPE_SZ` may grant less than asked).
-    cap: u32,
-}
-
-impl Pipe {
-    pub fn new() -> io::Result<Pipe> {
-        let (read, write) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?;
-        let cap = nix::fcntl::fcntl(
-            &write,
-            nix::fcntl::FcntlArg::F_SETPIPE_SZ(PIPE_CHUNK as i32),
-        )
-        .or_else(|_| nix::fcntl::fcntl(&write, nix::fcntl::FcntlArg::F_GETPIPE_SZ))
-        .map(|n| n as u32)
-        .unwrap_or(64 * 1024);
-        Ok(Pipe {
-            read,
-            write,
-            fill: 0,
-            cap,
-        })
-    }
-}
-
-/// Spare pipes, so a server sending many files does not make two more syscalls per
-/// response; bounded so idle pipes cannot pile up.
-#[derive(Default)]
-pub struct PipePool {
-    spare: Vec<Pipe>,
-}
-
-impl PipePool {
-    const KEEP: usize = 64;
-
-    fn take(&mut self) -> io::Result<Pipe> {
-        self.spare.pop().map_or_else(Pipe::new, Ok)
-    }
-
-    fn give(&mut self, pipe: Pipe) {
-        if pipe.fill == 0 && self.spare.len() < Self::KEEP {
-            self.spare.push(pipe);
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Recv {
@@ -95,19 +47,13 @@ enum Recv {
 }
 
 /// The send in flight, if any.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sending {
     Idle,
     /// The outbox's (pinned) front buffer.
     Bytes,
-    /// A splice pair (or a lone pipe → socket splice): `ops` completions still to come,
-    /// what they moved, and the first error.
-    File {
-        ops: u8,
-        moved_in: u32,
-        moved_out: u32,
-        failed: Option<io::Error>,
-    },
+    /// A file outbox met a full socket: waiting for `POLLOUT`.
+    Poll,
 }
 
 /// A connection driven by completions.
@@ -125,7 +71,6 @@ pub struct UConn<S: Service> {
     inflight: u32,
     recv: Recv,
     sending: Sending,
-    pipe: Option<Pipe>,
     /// Everything in flight was asked to stop (the connection is over).
     cancelled: bool,
     /// Read during this turn by a batching service: answer at the turn's end.
@@ -149,7 +94,6 @@ impl<S: Service> UConn<S> {
             inflight: 0,
             recv: Recv::Idle,
             sending: Sending::Idle,
-            pipe: None,
             cancelled: false,
             read_this_turn: false,
             dirty: false,
@@ -209,47 +153,10 @@ impl<S: Service> UConn<S> {
         }
     }
 
-    /// A splice completion; once the pair is complete, its bytes count as sent.
-    pub fn on_splice(&mut self, op: Op, c: &Completion) {
+    /// The socket became writable again (or the poll failed: the next send says why).
+    pub fn on_poll(&mut self) {
         self.inflight -= 1;
-        let Sending::File {
-            ops,
-            moved_in,
-            moved_out,
-            failed,
-        } = &mut self.sending
-        else {
-            return;
-        };
-        *ops -= 1;
-        match (op, c.io()) {
-            (Op::SpliceIn, Ok(0)) => {
-                *failed = failed.take().or(Some(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "file truncated while sending",
-                )))
-            }
-            (Op::SpliceIn, Ok(n)) => *moved_in += n,
-            (_, Ok(n)) => *moved_out += n,
-            // The pipe → socket half after a short file → pipe half, or our cancel.
-            (_, Err(e)) if e.raw_os_error() == Some(libc::ECANCELED) => {}
-            (_, Err(e)) => *failed = failed.take().or(Some(e)),
-        }
-        if *ops > 0 {
-            return;
-        }
-        let (moved_in, moved_out, failed) = (*moved_in, *moved_out, failed.take());
         self.sending = Sending::Idle;
-        if let Some(p) = &mut self.pipe {
-            p.fill = p.fill + moved_in - moved_out;
-        }
-        if moved_out > 0 {
-            self.tap.sent_file(moved_out as u64);
-            self.sent(moved_out);
-        }
-        if let Some(e) = failed {
-            self.core.end(classify(&e));
-        }
     }
 
     /// A cancel's own completion (whether it found its target does not matter: the
@@ -268,19 +175,12 @@ impl<S: Service> UConn<S> {
     /// receive armed exactly while the core wants bytes (and `may_read`: not while
     /// draining), and once the connection is over, cancel what is in flight. Returns
     /// true when it can be dropped: over, and nothing of it left in the kernel.
-    pub fn settle(
-        &mut self,
-        ring: &mut Ring,
-        key: usize,
-        bgid: u16,
-        may_read: bool,
-        pipes: &mut PipePool,
-    ) -> bool {
+    pub fn settle(&mut self, ring: &mut Ring, key: usize, bgid: u16, may_read: bool) -> bool {
         self.dirty = false;
         if std::mem::take(&mut self.read_this_turn) {
             self.core.on_turn_end();
         }
-        self.flush(ring, key, pipes);
+        self.flush(ring, key);
         let fd = self.sock.as_raw_fd();
         if self.core.finished().is_none() {
             match (self.recv, self.core.wants_read() && may_read) {
@@ -305,18 +205,11 @@ impl<S: Service> UConn<S> {
             match self.sending {
                 Sending::Idle => {}
                 Sending::Bytes => targets.push(Op::Send),
-                Sending::File { .. } => targets.extend([Op::SpliceIn, Op::SpliceOut]),
+                Sending::Poll => targets.push(Op::SendPoll),
             }
             for op in targets {
                 ring.cancel(user_data(op, key), user_data(Op::Cancel, key));
                 self.inflight += 1;
-            }
-        }
-        if matches!(self.sending, Sending::Idle)
-            && !matches!(self.core.front(), Some(OutItem::File { .. }))
-        {
-            if let Some(p) = self.pipe.take_if(|p| p.fill == 0) {
-                pipes.give(p);
             }
         }
         self.core.finished().is_some() && self.inflight == 0
@@ -324,27 +217,42 @@ impl<S: Service> UConn<S> {
 
     /// Queue the next send, if none is in flight; the core applies the verdict once
     /// the outbox is empty.
-    fn flush(&mut self, ring: &mut Ring, key: usize, pipes: &mut PipePool) {
-        let fd = self.sock.as_raw_fd();
+    fn flush(&mut self, ring: &mut Ring, key: usize) {
+        let before = self.bytes_out;
         let UConn {
             core,
             sending,
-            pipe,
             inflight,
             sock,
+            bytes_out,
+            tap,
             ..
         } = self;
         core.flush(
-            |out| queue_send(ring, key, fd, sending, pipe, pipes, inflight, out),
+            |out| {
+                let mut io = SendIo {
+                    ring: &mut *ring,
+                    key,
+                    sock,
+                    sending: &mut *sending,
+                    inflight: &mut *inflight,
+                    bytes_out: &mut *bytes_out,
+                    tap,
+                };
+                io.send(out)
+            },
             || {
                 let _ = sock.shutdown(std::net::Shutdown::Write);
             },
         );
+        if self.bytes_out != before {
+            self.last_active = Instant::now();
+        }
     }
 
     /// Whether output is queued or in flight.
     pub fn wants_write(&self) -> bool {
-        self.core.wants_write() || !matches!(self.sending, Sending::Idle)
+        self.core.wants_write() || self.sending != Sending::Idle
     }
 
     /// Close if idle too long or past the service's deadline; true once finished.
@@ -363,11 +271,8 @@ impl<S: Service> UConn<S> {
 
     /// Tear down (only once nothing is in flight): tell the service and log; the
     /// socket closes and the slot is given back on drop.
-    pub fn close(mut self, ctx: &EngineCtx<'_>, pipes: &mut PipePool) {
+    pub fn close(mut self, ctx: &EngineCtx<'_>) {
         debug_assert_eq!(self.inflight, 0, "closing with operations in flight");
-        if let Some(p) = self.pipe.take() {
-            pipes.give(p);
-        }
         let r = ConnResult {
             bytes_in: self.bytes_in,
             bytes_out: self.bytes_out,
@@ -377,76 +282,60 @@ impl<S: Service> UConn<S> {
     }
 }
 
-/// The core's `send` for a completion driver: start sending the front item unless a
-/// send is already in flight. "Would block" means "in flight": the core applies its
-/// verdict only when this returns `Done`, with the outbox empty and nothing in flight.
-#[allow(clippy::too_many_arguments)]
-fn queue_send(
-    ring: &mut Ring,
+/// What the core's `send` needs of a connection (its fields, borrowed apart from the
+/// core that calls it).
+struct SendIo<'a> {
+    ring: &'a mut Ring,
     key: usize,
-    fd: i32,
-    sending: &mut Sending,
-    pipe: &mut Option<Pipe>,
-    pipes: &mut PipePool,
-    inflight: &mut u32,
-    out: &mut Outbox,
-) -> io::Result<Flush> {
-    if !matches!(sending, Sending::Idle) {
-        return Ok(Flush::WouldBlock);
-    }
-    let more = out.more_after_front();
-    match out.front() {
-        None => Ok(Flush::Done),
-        Some(OutItem::Bytes(b)) => {
-            let (ptr, len) = (b.as_ptr(), b.len().min(u32::MAX as usize) as u32);
-            out.pin_front();
-            // SAFETY: `ptr..ptr + len` is the outbox's front buffer, now pinned: the
-            // outbox never grows it while pinned, and only `consume` (run when this
-            // send's completion arrives) changes or frees it. The connection owning the
-            // outbox is dropped only once it has nothing in flight, so the buffer
-            // outlives the kernel's use of it.
-            unsafe { ring.send(fd, ptr, len, more, user_data(Op::Send, key)) };
-            *inflight += 1;
-            *sending = Sending::Bytes;
-            Ok(Flush::WouldBlock)
+    sock: &'a Socket,
+    sending: &'a mut Sending,
+    inflight: &'a mut u32,
+    bytes_out: &'a mut u64,
+    tap: &'a Tap,
+}
+
+impl SendIo<'_> {
+    /// The core's `send` for a completion driver: start sending the outbox unless a
+    /// send is already in flight. "Would block" means "in flight": the core applies its
+    /// verdict only when this returns `Done`, with the outbox empty and nothing in
+    /// flight.
+    fn send(&mut self, out: &mut Outbox) -> io::Result<Flush> {
+        if *self.sending != Sending::Idle {
+            return Ok(Flush::WouldBlock);
         }
-        Some(OutItem::File { file, offset, len }) => {
-            let p = match pipe {
-                Some(p) => p,
-                None => pipe.insert(pipes.take()?),
-            };
-            let out_ud = user_data(Op::SpliceOut, key);
-            if p.fill > 0 {
-                // Left in the pipe by a short pipe → socket splice: send that first.
-                ring.splice(p.read.as_raw_fd(), -1, fd, p.fill, false, out_ud);
-                *inflight += 1;
-                *sending = Sending::File {
-                    ops: 1,
-                    moved_in: 0,
-                    moved_out: 0,
-                    failed: None,
-                };
-            } else {
-                let chunk = (*len).min(p.cap.min(PIPE_CHUNK) as u64) as u32;
-                let in_ud = user_data(Op::SpliceIn, key);
-                ring.splice(
-                    file.as_raw_fd(),
-                    *offset as i64,
-                    p.write.as_raw_fd(),
-                    chunk,
-                    true,
-                    in_ud,
-                );
-                ring.splice(p.read.as_raw_fd(), -1, fd, chunk, false, out_ud);
-                *inflight += 2;
-                *sending = Sending::File {
-                    ops: 2,
-                    moved_in: 0,
-                    moved_out: 0,
-                    failed: None,
-                };
+        if out.has_file() {
+            // The readiness way (see the module doc): sendfile until done or full.
+            let flushed = flush_outbox(self.sock, out, self.bytes_out, self.tap)?;
+            if flushed == Flush::WouldBlock {
+                let ud = user_data(Op::SendPoll, self.key);
+                self.ring.poll_out(self.sock.as_raw_fd(), ud);
+                *self.inflight += 1;
+                *self.sending = Sending::Poll;
             }
-            Ok(Flush::WouldBlock)
+            return Ok(flushed);
         }
+        let more = out.more_after_front();
+        let Some(OutItem::Bytes(b)) = out.front() else {
+            return Ok(Flush::Done);
+        };
+        let (ptr, len) = (b.as_ptr(), b.len().min(u32::MAX as usize) as u32);
+        out.pin_front();
+        // SAFETY: `ptr..ptr + len` is the outbox's front buffer, now pinned: the outbox
+        // never grows it while pinned, and only `consume` (run when this send's
+        // completion arrives) changes or frees it. The connection owning the outbox is
+        // dropped only once it has nothing in flight, so the buffer outlives the
+        // kernel's use of it.
+        unsafe {
+            self.ring.send(
+                self.sock.as_raw_fd(),
+                ptr,
+                len,
+                more,
+                user_data(Op::Send, self.key),
+            )
+        };
+        *self.inflight += 1;
+        *self.sending = Sending::Bytes;
+        Ok(Flush::WouldBlock)
     }
 }

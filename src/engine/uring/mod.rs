@@ -19,7 +19,8 @@
 //!   [provided buffer ring](bufring): no buffer per connection, and the bytes go
 //!   straight from the ring to the service.
 //! * **Send**: at most one send per connection in flight, from the outbox's front
-//!   item; file ranges are spliced through a pipe (see [`conn`]).
+//!   buffer; an outbox with a file range goes out with `sendfile(2)` as on the
+//!   readiness engines, woken by a `POLLOUT` poll when the socket is full (see [`conn`]).
 //! * **Timers**: `--idle-timeout` and service deadlines are checked by the same sweep
 //!   the readiness engines use, woken by the wait's own timeout (`IORING_FEAT_EXT_ARG`),
 //!   not by linked timeouts: a multishot receive stays armed across many completions,
@@ -52,7 +53,7 @@ use super::service::ServiceFactory;
 use super::{CloseReason, EngineCtx};
 use crate::net::peer::Peer;
 use bufring::BufRing;
-use conn::{PipePool, UConn};
+use conn::UConn;
 use ring::{Completion, Ring};
 
 /// Receive buffers: 32 × 64 KiB = 2 MiB shared by every connection of an instance
@@ -76,20 +77,19 @@ pub enum Op {
     LoopCancel,
     Recv,
     Send,
-    SpliceIn,
-    SpliceOut,
+    /// A file outbox waiting for the socket to take more.
+    SendPoll,
     Cancel,
 }
 
-const OPS: [Op; 9] = [
+const OPS: [Op; 8] = [
     Op::Accept,
     Op::ListenPoll,
     Op::Signal,
     Op::LoopCancel,
     Op::Recv,
     Op::Send,
-    Op::SpliceIn,
-    Op::SpliceOut,
+    Op::SendPoll,
     Op::Cancel,
 ];
 
@@ -146,7 +146,6 @@ struct Loop<'a, 'c, F: ServiceFactory> {
     factory: Arc<F>,
     ctx: &'a EngineCtx<'c>,
     conns: Slab<UConn<F::Service>>,
-    pipes: PipePool,
     /// Connections with completions this turn, settled at its end.
     dirty: Vec<usize>,
     batching: bool,
@@ -179,7 +178,6 @@ pub fn run<F: ServiceFactory>(
         factory,
         ctx,
         conns: Slab::new(),
-        pipes: PipePool::default(),
         dirty: Vec::new(),
         batching,
         listen: Listen::Idle,
@@ -265,7 +263,7 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
                 match op {
                     Op::Recv => conn.on_recv(c, &mut self.bufs, self.batching),
                     Op::Send => conn.on_send(c),
-                    Op::SpliceIn | Op::SpliceOut => conn.on_splice(op, c),
+                    Op::SendPoll => conn.on_poll(),
                     _ => conn.on_cancel(),
                 }
                 if !conn.dirty {
@@ -364,9 +362,9 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
         };
         let bgid = self.bufs.bgid;
         let may_read = !self.draining;
-        if conn.settle(&mut self.ring, key, bgid, may_read, &mut self.pipes) {
+        if conn.settle(&mut self.ring, key, bgid, may_read) {
             let conn = self.conns.remove(key);
-            conn.close(self.ctx, &mut self.pipes);
+            conn.close(self.ctx);
         }
     }
 

@@ -258,7 +258,7 @@ impl Ring {
     /// Multishot accept on `listener`: one submission, a completion per connection.
     pub fn accept_multi(&mut self, listener: RawFd, user_data: u64) {
         let e = opcode::AcceptMulti::new(Fd(listener))
-            .flags(libc::SOCK_CLOEXEC)
+            .flags(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK)
             .build()
             .user_data(user_data);
         // SAFETY: no memory is referenced (multishot accept returns no address); the
@@ -335,35 +335,16 @@ impl Ring {
         }
     }
 
-    /// `splice(2)` `len` bytes from `fd_in` (at `off_in`, or -1 for a pipe) to
-    /// `fd_out`; `link` chains the next submission after this one.
-    pub fn splice(
-        &mut self,
-        fd_in: RawFd,
-        off_in: i64,
-        fd_out: RawFd,
-        len: u32,
-        link: bool,
-        user_data: u64,
-    ) {
-        let mut e = opcode::Splice::new(Fd(fd_in), off_in, Fd(fd_out), -1, len)
+    /// One-shot poll for `POLLOUT` on a connection's socket.
+    pub fn poll_out(&mut self, fd: RawFd, user_data: u64) {
+        let e = opcode::PollAdd::new(Fd(fd), libc::POLLOUT as u32)
             .build()
             .user_data(user_data);
-        if link {
-            e = e.flags(squeue::Flags::IO_LINK);
-        }
-        // SAFETY: no user memory is referenced; both descriptors (the connection's
-        // pipe and socket, the file held by the outbox) stay open until this
-        // operation's completion has been reaped.
+        // SAFETY: no memory is referenced; the socket is closed only after this poll's
+        // completion (the connection waits for it).
         unsafe {
-            self.push(&e, "io_uring_prep_splice", || {
-                vec![
-                    fd_in.to_string(),
-                    off_in.to_string(),
-                    fd_out.to_string(),
-                    "-1".into(),
-                    len.to_string(),
-                ]
+            self.push(&e, "io_uring_prep_poll_add", || {
+                vec![fd.to_string(), "POLLOUT".into()]
             })
         }
     }
