@@ -127,8 +127,12 @@ load() {
     shift
     before=$(tree_ticks "${PID[$name]}")
     out=$("${ON_LOAD[@]}" "$NT" --json tcp-echo bench "${ADDR[$name]}" "$@" 2>>"$WORK/load.log" || true)
-    # A fork server's children exit (and are reaped) just after the load closes them.
-    sleep 0.2
+    # A fork server's children exit (and are reaped, their time moving to the
+    # parent's cutime) just after the load closes them: read once they are gone.
+    for _ in $(seq 100); do
+        [ -z "$(cat /proc/"${PID[$name]}"/task/*/children 2>/dev/null)" ] && break
+        sleep 0.05
+    done
     after=$(tree_ticks "${PID[$name]}")
     echo "$((after - before)) ${out:-null}"
 }

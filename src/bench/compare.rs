@@ -244,6 +244,13 @@ fn measure(
     };
     let before = super::cpu::tree_cpu(server.pid());
     let result = run(&cfg, None, shutdown);
+    // A fork server's children for the closed connections are reaped (their time moves
+    // to the parent's `cutime`) within moments; read once they are.
+    let settle = std::time::Instant::now() + Duration::from_secs(2);
+    while super::cpu::live_children(server.pid()) > idle.len() && std::time::Instant::now() < settle
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let after = super::cpu::tree_cpu(server.pid());
     shutdown.check()?;
     Ok(match result {

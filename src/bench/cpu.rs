@@ -22,6 +22,14 @@ pub fn tree_cpu(pid: i32) -> Option<Duration> {
     ))
 }
 
+/// How many children `pid` has running (a fork server: one per connection).
+pub fn live_children(pid: i32) -> usize {
+    Process::new(pid)
+        .and_then(|p| p.task_from_tid(pid))
+        .and_then(|t| t.children())
+        .map_or(0, |c| c.len())
+}
+
 fn ticks_of(pid: i32, depth: u32) -> Option<u64> {
     let p = Process::new(pid).ok()?;
     let st = p.stat().ok()?;
