@@ -105,7 +105,7 @@ impl Acceptor {
                     Some(libc::EAGAIN) => return Ok(None),
                     Some(libc::EINTR | libc::ECONNABORTED | libc::EPROTO) => continue,
                     Some(libc::EMFILE | libc::ENFILE) => {
-                        self.shed(ctx, &e);
+                        self.shed_one(ctx, &e);
                         return Ok(None);
                     }
                     Some(libc::ENOBUFS | libc::ENOMEM) => {
@@ -183,22 +183,15 @@ impl Acceptor {
         self.shed
     }
 
-    /// Out of descriptors (`err` is `EMFILE`/`ENFILE`): free the spare, accept one
-    /// queued connection and close it at once, take the spare back. Returns whether a
-    /// connection was queued to shed (the completion engine's accept also fails at
-    /// once when there is none, so it then waits for one).
-    pub fn shed(&mut self, ctx: &EngineCtx<'_>, err: &io::Error) -> bool {
+    fn shed_one(&mut self, ctx: &EngineCtx<'_>, err: &io::Error) {
         drop(self.spare.take());
         // accept(2) reports EMFILE before looking at the queue, so this may find
         // nothing; only a connection actually taken counts as shed.
-        let shed = if let Ok((sock, addr)) = self.listener.accept() {
+        if let Ok((sock, addr)) = self.listener.accept() {
             self.shed += 1;
             ctx.log_refused(&Peer::from_sockaddr(&addr, None), "out of file descriptors");
             drop(sock);
-            true
-        } else {
-            false
-        };
+        }
         self.spare = File::open("/dev/null").ok();
         self.warn(
             ctx,
@@ -211,7 +204,6 @@ impl Acceptor {
             // Not even one descriptor is free: back off briefly instead of spinning.
             std::thread::sleep(Duration::from_millis(10));
         }
-        shed
     }
 
     fn warn(&mut self, ctx: &EngineCtx<'_>, msg: &str) {

@@ -61,7 +61,7 @@ pub enum EngineKind {
     EpollEt,
     /// One thread, the classic epoll reactor: per-fd records whose handlers re-arm.
     Reactor,
-    /// One thread, io_uring(7): multishot accept and receive, batched submissions.
+    /// One thread, io_uring(7): multishot receive into a buffer ring, batched submissions.
     IoUring,
 }
 

@@ -389,7 +389,6 @@ fn explain_shows_the_ring_setup_and_the_opcodes() {
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
     // Then each opcode the engine uses, as it is first submitted.
     let mut want = vec![
-        "io_uring_prep_multishot_accept(",
         "io_uring_prep_poll_multishot(",
         "io_uring_prep_recv_multishot(",
         "io_uring_prep_send(",

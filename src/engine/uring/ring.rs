@@ -8,12 +8,11 @@
 //! setup calls and the first submission of each opcode, as they are made.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::Duration;
 
 use io_uring::types::{Fd, SubmitArgs, Timespec};
 use io_uring::{IoUring, cqueue, opcode, squeue};
-use socket2::Socket;
 
 use super::bufring::BufRing;
 use super::support;
@@ -255,28 +254,8 @@ impl Ring {
         }
     }
 
-    /// Multishot accept on `listener`: one submission, a completion per connection.
-    pub fn accept_multi(&mut self, listener: RawFd, user_data: u64) {
-        let e = opcode::AcceptMulti::new(Fd(listener))
-            .flags(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK)
-            .build()
-            .user_data(user_data);
-        // SAFETY: no memory is referenced (multishot accept returns no address); the
-        // listener outlives the loop and its operations are cancelled before it closes.
-        unsafe {
-            self.push(&e, "io_uring_prep_multishot_accept", || {
-                vec![
-                    listener.to_string(),
-                    "NULL".into(),
-                    "NULL".into(),
-                    "SOCK_CLOEXEC".into(),
-                ]
-            })
-        }
-    }
-
-    /// Multishot poll for `POLLIN` on `fd` (the shutdown self-pipe, a listener at
-    /// `EMFILE`): a completion each time it becomes readable.
+    /// Poll for `POLLIN` on `fd` (the shutdown self-pipe, the listener's epoll set);
+    /// multishot: a completion each time it becomes readable.
     pub fn poll_in(&mut self, fd: RawFd, multi: bool, user_data: u64) {
         let e = opcode::PollAdd::new(Fd(fd), libc::POLLIN as u32)
             .multi(multi)
@@ -405,11 +384,4 @@ impl Ring {
         v.clear();
         self.done = v;
     }
-}
-
-/// The descriptor an accept completion installed, owned from now on.
-pub fn accepted(fd: u32) -> Socket {
-    // SAFETY: a successful accept completion's result is a new descriptor the kernel
-    // just installed in our table for us; nothing else knows or owns it.
-    unsafe { Socket::from_raw_fd(fd as RawFd) }
 }

@@ -24,19 +24,13 @@ pub struct Needed {
 
 /// Every opcode the engine submits. The probe cannot see flags, so multishot receive
 /// (Linux 6.0) is known by `IORING_OP_SEND_ZC`, which came in the same release;
-/// multishot accept and provided buffer rings (5.19) are older than that.
+/// provided buffer rings (5.19) are older than that.
 pub const NEEDED: &[Needed] = &[
     Needed {
         code: opcode::PollAdd::CODE,
         name: "IORING_OP_POLL_ADD",
         since: "5.1",
-        role: "waiting for signals and for full sockets",
-    },
-    Needed {
-        code: opcode::Accept::CODE,
-        name: "IORING_OP_ACCEPT",
-        since: "5.5",
-        role: "accepting connections",
+        role: "waiting for connections, signals and full sockets",
     },
     Needed {
         code: opcode::AsyncCancel::CODE,
