@@ -531,7 +531,10 @@ mod tests {
         for e in EngineKind::ALL {
             let refused = e.datagram_support().err().map(|u| u.to_string());
             match e {
-                EngineKind::Fork | EngineKind::Thread | EngineKind::Reactor => {
+                EngineKind::Fork
+                | EngineKind::Thread
+                | EngineKind::Reactor
+                | EngineKind::IoUring => {
                     let why = refused.unwrap_or_default();
                     assert!(
                         why.starts_with(&format!("--engine {e} cannot serve datagrams"))

@@ -69,7 +69,9 @@ pub fn raise_nofile() -> NofileLimit {
             stopped_by: Ceiling::HardLimit,
         };
     };
-    log::debug!("RLIMIT_NOFILE: soft {before}, hard {hard}, fs.nr_open {nr_open:?}; raising as far as allowed");
+    log::debug!(
+        "RLIMIT_NOFILE: soft {before}, hard {hard}, fs.nr_open {nr_open:?}; raising as far as allowed"
+    );
     if let Some(max) = nr_open.filter(|&m| m > hard) {
         if setrlimit(Resource::RLIMIT_NOFILE, max, max).is_ok() {
             return NofileLimit {

@@ -329,7 +329,9 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
                     return;
                 }
                 Err(e) => {
-                    self.ctx.out.warn(&format!("accept: {e}"));
+                    self.ctx
+                        .out
+                        .warn(&format!("accept: {}", crate::os_error::describe(&e)));
                     return;
                 }
             }

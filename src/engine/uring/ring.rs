@@ -157,7 +157,8 @@ impl Ring {
         )
         .map_err(|e| {
             format!(
-                "this kernel's io_uring cannot be probed (IORING_REGISTER_PROBE, Linux 5.6): {e}"
+                "this kernel's io_uring cannot be probed (IORING_REGISTER_PROBE, Linux 5.6): {}",
+                crate::os_error::describe(&e)
             )
         })?;
         if let Some(why) = support::first_missing(|code| probe.is_supported(code)) {
@@ -248,7 +249,7 @@ impl Ring {
             // Full: hand the batch to the kernel now and try again.
             if let Err(e) = self.uring.submit() {
                 if e.raw_os_error() != Some(libc::EBUSY) {
-                    log::warn!("io_uring_enter: {e}");
+                    log::warn!("io_uring_enter: {}", crate::os_error::describe(&e));
                 }
             }
         }

@@ -95,7 +95,7 @@ pub fn setup_failed(err: &io::Error, sysctl: Option<u8>) -> String {
         (Some(libc::EPERM), _) => {
             "io_uring_setup was refused (EPERM): a seccomp filter or container policy forbids io_uring".into()
         }
-        _ => format!("io_uring_setup failed: {err}"),
+        _ => format!("io_uring_setup failed: {}", crate::os_error::describe(err)),
     }
 }
 
@@ -105,7 +105,10 @@ pub fn buf_ring_failed(err: &io::Error) -> String {
         Some(libc::EINVAL) => {
             "this kernel's io_uring lacks provided buffer rings (IORING_REGISTER_PBUF_RING, Linux 5.19)".into()
         }
-        _ => format!("registering the receive buffer ring failed: {err}"),
+        _ => format!(
+            "registering the receive buffer ring failed: {}",
+            crate::os_error::describe(err)
+        ),
     }
 }
 
