@@ -215,3 +215,30 @@ fn bad_request_closes() {
     assert_eq!(c.on_data(b"GARBAGE\0\r\n\r\n", &mut out), Verdict::Close);
     assert!(text(&out).contains("Connection: close"));
 }
+
+#[test]
+fn a_turn_of_many_reads_past_the_cap_is_answered_not_closed() {
+    // io_uring may hand one connection many buffers in one turn: a PUT head with
+    // more body than MAX_BUFFERED must reach its upload, not close the connection.
+    let d = tempfile::tempdir().unwrap();
+    let opts = HttpOptions {
+        upload: Some(super::super::upload::UploadOptions {
+            max: 1 << 20,
+            overwrite: false,
+        }),
+        ..HttpOptions::default()
+    };
+    let mut c = conn_with(d.path(), opts);
+    let mut out = Outbox::default();
+    let len = 2 * MAX_BUFFERED;
+    let head = format!("PUT /up.bin HTTP/1.1\r\nHost: x\r\nContent-Length: {len}\r\n\r\n");
+    assert_eq!(c.on_data_batched(head.as_bytes(), &mut out), Verdict::Keep);
+    let piece = vec![7u8; 64 * 1024];
+    for _ in 0..len / piece.len() {
+        assert_eq!(c.on_data_batched(&piece, &mut out), Verdict::Keep);
+        assert!(c.buf.len() <= MAX_BUFFERED + piece.len(), "{}", c.buf.len());
+    }
+    assert_eq!(c.on_turn_end(&mut out), Verdict::Keep);
+    assert!(text(&out).starts_with("HTTP/1.1 201 "), "{}", text(&out));
+    assert_eq!(std::fs::read(d.path().join("up.bin")).unwrap().len(), len);
+}
