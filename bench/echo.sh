@@ -177,7 +177,7 @@ if command -v strace >/dev/null; then
         sleep 0.2
         kill -INT "$spid" 2>/dev/null || true
         wait "$spid" 2>/dev/null || true
-        calls=$(awk '$NF == "total" { print $(NF - 2) }' "$WORK/$name.strace" 2>/dev/null || echo 0)
+        calls=$(awk '$NF == "total" { print $4 }' "$WORK/$name.strace" 2>/dev/null || echo 0)
         sys_rt[$name]=$(awk -v c="${calls:-0}" -v n="$(jget .round_trips 0 "$out")" 'BEGIN { printf "%.2f", (n > 0 ? c / n : 0) }')
     done
 fi
