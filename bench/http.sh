@@ -8,7 +8,10 @@
 # CPU time (user + system, from /proc/PID/stat): on a 2-core machine wrk saturates
 # its own core first, so requests/s say as much about wrk as about the server.
 # NETTOOL_BASE=/path/to/nettool adds a row for another build (say, main's) measured
-# in the same interleaved rounds: the fair before/after comparison.
+# in the same interleaved rounds: the fair before/after comparison. nettool runs
+# twice, on its default engine (epoll-et) and on io-uring. A third table gives system
+# calls per 1 KiB request: `strace -c -f` attached to each server for a short separate
+# wrk run (strace slows the server; the count per request is what it measures).
 # Everything on 127.0.0.1 with free ports; servers are stopped by a trap.
 # Needs: wrk nginx-light lighttpd webfs python3 (apt-get install them).
 # Usage: bench/http.sh [SECONDS per run, default 5] [CONNECTIONS, default 32] [ROUNDS, default 3]
@@ -17,7 +20,8 @@ cd "$(dirname "$0")/.."
 secs="${1:-5}"
 conns="${2:-32}"
 rounds="${3:-3}"
-for t in wrk nginx lighttpd webfsd python3 taskset; do
+strace_secs="${STRACE_SECS:-1}"
+for t in wrk nginx lighttpd webfsd python3 taskset strace; do
   command -v "$t" >/dev/null || { echo "bench/http.sh: needs $t" >&2; exit 1; }
 done
 cargo build --release --quiet
@@ -87,6 +91,9 @@ start_server() { # name port -> sets spid
     nettool)
       taskset -c 1 "$nettool" -q serve-http "$www" -l "127.0.0.1:$port" 2>/dev/null &
       ;;
+    nettool-io-uring)
+      taskset -c 1 "$nettool" -q serve-http "$www" --engine io-uring -l "127.0.0.1:$port" 2>/dev/null &
+      ;;
     nettool-base)
       taskset -c 1 "$base" -q serve-http "$www" -l "127.0.0.1:$port" 2>/dev/null &
       ;;
@@ -128,7 +135,7 @@ CONF
   pids+=("$spid")
 }
 
-names=(nettool)
+names=(nettool nettool-io-uring)
 [[ -n $base ]] && names+=(nettool-base)
 names+=(nginx lighttpd webfs python)
 declare -A port spid_of
@@ -180,4 +187,27 @@ for name in "${names[@]}"; do
   printf '| %s | %s | %s | %s | %s |\n' "$name" \
     "$(median <<<"${runs[$name,cpu,1k.bin]}")" "$(median <<<"${runs[$name,cpu,100k.bin]}")" \
     "$(awk -v b="$big" 'BEGIN { printf "%.0f", b / 1e6 }')" "$(median <<<"${runs[$name,cpu,list/]}")"
+done
+
+# System calls per 1 KiB request: strace -c -f attached for a short separate run
+# (strace stops every call, so the count, not the speed, is what this run gives).
+printf '\nSystem calls per 1 KiB request (strace -c -f over a %ss run, %s connections):\n\n' "$strace_secs" "$conns"
+printf '| server | syscalls/request | the most frequent |\n'
+printf '|---|---:|---|\n'
+for name in "${names[@]}"; do
+  trace="$work/$name.strace"
+  strace -c -f -p "${spid_of[$name]}" -o "$trace" 2>/dev/null &
+  tpid=$!
+  sleep 0.5 # attached to every thread
+  out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${strace_secs}s" "http://127.0.0.1:${port[$name]}/1k.bin")
+  sleep 0.2
+  kill -INT "$tpid" 2>/dev/null || true
+  wait "$tpid" 2>/dev/null || true
+  reqs=$(awk '/ requests in / { print $1 }' <<<"$out")
+  # strace -c rows: % time, seconds, usecs/call, calls, [errors,] syscall.
+  total=$(awk '$NF == "total" { print $4 }' "$trace")
+  top=$(awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { print $4, $NF }' "$trace" | sort -rn | head -4 |
+    awk -v n="${reqs:-0}" '{ printf "%s%s %.2f", (NR > 1 ? ", " : ""), $2, (n > 0 ? $1 / n : 0) }')
+  printf '| %s | %s | %s |\n' "$name" \
+    "$(awk -v c="${total:-0}" -v n="${reqs:-0}" 'BEGIN { printf "%.2f", (n > 0 ? c / n : 0) }')" "$top"
 done

@@ -183,6 +183,8 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Messages in flight per connection')
             [CompletionResult]::new('--bulk', '--bulk', [CompletionResultType]::ParameterName, 'Instead of messages, stream SIZE bytes per connection and check the echo')
             [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Start a local server per engine (a comma-separated list, or all) and compare them')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'With --compare: hold N idle connections open to each server while measuring')
+            [CompletionResult]::new('--sweep', '--sweep', [CompletionResultType]::ParameterName, 'With --compare: measure at each of these idle-connection counts (N,N,…)')
             [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Open CONNS connections, hold them idle for DURATION, check each still echoes')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')

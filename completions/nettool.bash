@@ -659,7 +659,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1395,7 +1395,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1558,7 +1558,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__bench)
-            opts="-c -d -4 -6 -w -q -v -h -V --connections --duration --size --pipeline --bulk --compare --idle --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-c -d -4 -6 -w -q -v -h -V --connections --duration --size --pipeline --bulk --compare --background --sweep --idle --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1593,6 +1593,14 @@ _nettool() {
                     return 0
                     ;;
                 --compare)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --background)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sweep)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1847,7 +1855,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2125,7 +2133,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2367,7 +2375,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)

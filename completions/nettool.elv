@@ -175,6 +175,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --pipeline 'Messages in flight per connection'
             cand --bulk 'Instead of messages, stream SIZE bytes per connection and check the echo'
             cand --compare 'Start a local server per engine (a comma-separated list, or all) and compare them'
+            cand --background 'With --compare: hold N idle connections open to each server while measuring'
+            cand --sweep 'With --compare: measure at each of these idle-connection counts (N,N,…)'
             cand --idle 'Open CONNS connections, hold them idle for DURATION, check each still echoes'
             cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
             cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'

@@ -119,7 +119,8 @@ select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
-reactor\t''"
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -147,6 +148,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l pipeline -d 'Messages in flight per connection' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l bulk -d 'Instead of messages, stream SIZE bytes per connection and check the echo' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l compare -d 'Start a local server per engine (a comma-separated list, or all) and compare them' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l background -d 'With --compare: hold N idle connections open to each server while measuring' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l sweep -d 'With --compare: measure at each of these idle-connection counts (N,N,…)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l idle -d 'Open CONNS connections, hold them idle for DURATION, check each still echoes' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -188,7 +191,8 @@ select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
-reactor\t''"
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -422,7 +426,8 @@ select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
-reactor\t''"
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -483,7 +488,8 @@ select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
-reactor\t''"
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -569,7 +575,8 @@ select\t''
 poll\t''
 epoll-lt\t''
 epoll-et\t''
-reactor\t''"
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F

@@ -14,12 +14,13 @@
 
 mod compare;
 mod conn;
+pub mod cpu;
 mod idle;
 mod report;
 
-pub use compare::{CompareRow, compare};
+pub use compare::{CompareRow, MAX_TASK_BACKGROUND, Outcome, compare};
 pub use idle::{IdleReport, hold_idle};
-pub use report::{format_table, human_report, json_report};
+pub use report::{format_chart, format_table, human_report, json_report, json_row};
 
 use std::net::SocketAddr;
 use std::os::fd::AsFd;

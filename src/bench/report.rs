@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use super::compare::Outcome;
 use super::{BenchReport, CompareRow, Mode};
 use crate::text::{duration, plural};
 
@@ -105,42 +106,114 @@ pub fn json_report(r: &BenchReport, engine: Option<&str>) -> Value {
     v
 }
 
-/// The comparison table: one row per engine.
+/// The comparison table: one row per engine (and background level).
 pub fn format_table(rows: &[CompareRow]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<10} {:>12} {:>10} {:>10} {:>10} {:>7}",
-        "engine", "rt/s", "MB/s", "p50", "p99", "errors"
+        "{:<10} {:>6} {:>10} {:>12} {:>9} {:>9} {:>9} {:>7}",
+        "engine", "idle", "rt/s", "server µs/rt", "MB/s", "p50", "p99", "errors"
     );
     for row in rows {
-        match &row.result {
-            Ok(r) => {
-                let (p50, p99) = r.latency.map_or(("-".into(), "-".into()), |l| {
-                    (duration(l.p50), duration(l.p99))
-                });
-                let rts = if matches!(r.mode, Mode::Echo { .. }) {
-                    format!("{:.0}", r.rt_per_sec())
-                } else {
-                    "-".into()
+        let r = match &row.outcome {
+            Outcome::Measured { report, .. } => report,
+            Outcome::Skipped(why) | Outcome::Failed(why) => {
+                let why = match row.outcome {
+                    Outcome::Failed(_) => format!("failed: {why}"),
+                    _ => why.clone(),
                 };
-                let _ = writeln!(
-                    s,
-                    "{:<10} {:>12} {:>10.2} {:>10} {:>10} {:>7}",
-                    row.engine,
-                    rts,
-                    r.mb_per_sec(),
-                    p50,
-                    p99,
-                    r.errors.total()
-                );
+                let _ = writeln!(s, "{:<10} {:>6}   {why}", row.engine, row.background);
+                continue;
             }
-            Err(why) => {
-                let _ = writeln!(s, "{:<10} failed: {why}", row.engine);
-            }
-        }
+        };
+        let (p50, p99) = r.latency.map_or(("-".into(), "-".into()), |l| {
+            (duration(l.p50), duration(l.p99))
+        });
+        let rts = if matches!(r.mode, Mode::Echo { .. }) {
+            format!("{:.0}", r.rt_per_sec())
+        } else {
+            "-".into()
+        };
+        let cpu = row
+            .server_us_per_rt()
+            .map_or("-".into(), |us| format!("{us:.2}"));
+        let _ = writeln!(
+            s,
+            "{:<10} {:>6} {:>10} {:>12} {:>9.2} {:>9} {:>9} {:>7}",
+            row.engine,
+            row.background,
+            rts,
+            cpu,
+            r.mb_per_sec(),
+            p50,
+            p99,
+            r.errors.total()
+        );
     }
     s
+}
+
+/// A text chart of server CPU per round trip by background level, one bar per row,
+/// grouped by engine (for a terminal, after the table of a `--sweep`).
+pub fn format_chart(rows: &[CompareRow]) -> String {
+    const WIDTH: f64 = 40.0;
+    let most = rows
+        .iter()
+        .filter_map(CompareRow::server_us_per_rt)
+        .fold(0.0, f64::max);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "server CPU per round trip (µs), by idle connections held open"
+    );
+    let mut last = "";
+    for row in rows {
+        let name = if row.engine == last {
+            ""
+        } else {
+            row.engine.as_str()
+        };
+        last = &row.engine;
+        let bar = match (row.server_us_per_rt(), &row.outcome) {
+            (Some(us), _) if most > 0.0 => {
+                let cells = (us / most * WIDTH).round().max(1.0) as usize;
+                format!(
+                    "{:<width$} {us:.2}",
+                    "█".repeat(cells),
+                    width = WIDTH as usize
+                )
+            }
+            (_, Outcome::Skipped(why)) => why.split(':').next().unwrap_or("skipped").to_string(),
+            _ => "-".into(),
+        };
+        let _ = writeln!(s, "{name:<10} {:>6} |{bar}", row.background);
+    }
+    s
+}
+
+/// One comparison row as JSON (`"event": "bench"` with `engine` and `background`).
+pub fn json_row(row: &CompareRow) -> Value {
+    let mut v = match &row.outcome {
+        Outcome::Measured { report, .. } => json_report(report, Some(&row.engine)),
+        Outcome::Skipped(why) => {
+            crate::output::record("bench", json!({"engine": row.engine, "skipped": why}))
+        }
+        Outcome::Failed(why) => {
+            crate::output::record("bench", json!({"engine": row.engine, "error": why}))
+        }
+    };
+    v["background"] = row.background.into();
+    if let Some(us) = row.server_us_per_rt() {
+        v["server_us_per_rt"] = us.into();
+    }
+    if let Outcome::Measured {
+        server_cpu: Some(cpu),
+        ..
+    } = &row.outcome
+    {
+        v["server_cpu_ms"] = (cpu.as_secs_f64() * 1e3).into();
+    }
+    v
 }
 
 #[cfg(test)]
@@ -190,10 +263,43 @@ mod tests {
         assert_eq!(j["mb_per_sec"], 0.032);
         assert_eq!(j["engine"], "poll");
         assert_eq!(j["latency_us"]["p99"], 1500.0);
-        let t = format_table(&[CompareRow {
-            engine: "poll".into(),
-            result: Ok(r),
-        }]);
-        assert!(t.lines().nth(1).unwrap().starts_with("poll"), "{t}");
+        let rows = [
+            CompareRow {
+                engine: "poll".into(),
+                background: 1000,
+                outcome: Outcome::Measured {
+                    report: r,
+                    server_cpu: Some(Duration::from_millis(10)),
+                },
+            },
+            CompareRow {
+                engine: "select".into(),
+                background: 1000,
+                outcome: Outcome::Skipped("refused: select(2) cannot watch".into()),
+            },
+        ];
+        let t = format_table(&rows);
+        let cols: Vec<&str> = t.lines().nth(1).unwrap().split_whitespace().collect();
+        // 10 ms of server CPU for 1000 round trips: 10 µs each.
+        assert_eq!(cols[..4], ["poll", "1000", "500", "10.00"], "{t}");
+        assert!(
+            t.lines().nth(2).unwrap().contains("refused: select(2)"),
+            "{t}"
+        );
+        let c = format_chart(&rows);
+        assert!(
+            c.contains(&format!("poll         1000 |{} 10.00", "█".repeat(40))),
+            "{c}"
+        );
+        assert!(c.contains("select       1000 |refused"), "{c}");
+        let j = json_row(&rows[0]);
+        assert_eq!(
+            (j["background"].as_u64(), j["server_us_per_rt"].as_f64()),
+            (Some(1000), Some(10.0))
+        );
+        assert_eq!(
+            json_row(&rows[1])["skipped"],
+            "refused: select(2) cannot watch"
+        );
     }
 }

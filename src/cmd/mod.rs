@@ -55,7 +55,7 @@ use crate::output::Output;
     name = "nettool",
     version,
     about = "A netcat-like multitool for sockets",
-    long_about = "A netcat-like multitool for sockets: echo servers on seven concurrency \
+    long_about = "A netcat-like multitool for sockets: echo servers on eight concurrency \
                   engines, a netcat-style client, a static HTTP server, UDP, broadcast, \
                   multicast, Unix sockets, heartbeats and socket states.\n\n\
                   Servers print `listening on ADDR` as their first line on stderr; data \

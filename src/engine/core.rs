@@ -63,6 +63,9 @@ pub struct ConnCore<S: Service> {
     write_shut: bool,
     /// Why the connection ended, once it has.
     done: Option<CloseReason>,
+    /// A completion driver finished sending output since the last flush
+    /// ([`sent`](Self::sent)): the next flush counts as one that emptied the outbox.
+    sent_since_flush: bool,
 }
 
 impl<S: Service> ConnCore<S> {
@@ -77,6 +80,7 @@ impl<S: Service> ConnCore<S> {
             peer_eof: false,
             write_shut: false,
             done: None,
+            sent_since_flush: false,
         }
     }
 
@@ -127,7 +131,7 @@ impl<S: Service> ConnCore<S> {
             if self.done.is_some() {
                 return Flush::Done;
             }
-            let had_output = !self.out.is_empty();
+            let had_output = !self.out.is_empty() || std::mem::take(&mut self.sent_since_flush);
             match send(&mut self.out) {
                 Ok(Flush::Done) => {}
                 Ok(Flush::WouldBlock) => return Flush::WouldBlock,
@@ -160,6 +164,20 @@ impl<S: Service> ConnCore<S> {
         Flush::Done
     }
 
+    /// The item a completion driver is sending (its bytes go to the tap once sent).
+    pub fn front(&self) -> Option<&super::service::OutItem> {
+        self.out.front()
+    }
+
+    /// A completion driver's send finished (io_uring: its completion arrived): `n`
+    /// bytes of the front item are out. A readiness driver's `send` consumes inside
+    /// [`flush`](Self::flush) instead; this one runs between flushes, so the next
+    /// flush is told that output left (`on_flushed` runs once the outbox is empty).
+    pub fn sent(&mut self, n: u64) {
+        self.out.consume(n);
+        self.sent_since_flush = true;
+    }
+
     /// Whether reading makes sense now: open, not at end of stream, not closing,
     /// the outbox below the high-water mark.
     pub fn wants_read(&self) -> bool {
@@ -177,6 +195,25 @@ impl<S: Service> ConnCore<S> {
     /// The service's deadline independent of traffic (HTTP's header timeout).
     pub fn deadline(&self) -> Option<Instant> {
         self.svc.deadline()
+    }
+
+    /// End the connection if its time is up at `now`: the service's deadline passed,
+    /// or nothing moved either way since `last_active` for `idle` (`--idle-timeout`).
+    /// Returns whether the connection is over.
+    pub fn check_timers(
+        &mut self,
+        now: Instant,
+        last_active: Instant,
+        idle: Option<std::time::Duration>,
+    ) -> bool {
+        if self.done.is_none() {
+            if self.deadline().is_some_and(|d| d <= now) {
+                self.end(CloseReason::Deadline);
+            } else if idle.is_some_and(|idle| now.duration_since(last_active) >= idle) {
+                self.end(CloseReason::IdleTimeout);
+            }
+        }
+        self.done.is_some()
     }
 
     /// End the connection for `reason`, unless it has already ended.

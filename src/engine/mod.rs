@@ -1,6 +1,6 @@
 //! Engines: the ways a server can multiplex many connections, each one a lesson of
 //! its own (fork-per-connection, thread-per-connection, select, poll, epoll level-
-//! and edge-triggered, the epoll reactor). Every engine drives any
+//! and edge-triggered, the epoll reactor, and the io_uring completion engine). Every engine drives any
 //! [`service::ServiceFactory`], so echo, HTTP and heartbeat run on all of them.
 //!
 //! The same selectors drive the datagram servers ([`dgram`]): one loop over one
@@ -26,6 +26,7 @@ pub mod selector;
 pub mod service;
 pub mod stats;
 mod thread;
+mod uring;
 pub mod workers;
 
 use std::fmt;
@@ -60,6 +61,8 @@ pub enum EngineKind {
     EpollEt,
     /// One thread, the classic epoll reactor: per-fd records whose handlers re-arm.
     Reactor,
+    /// One thread, io_uring(7): multishot receive into a buffer ring, batched submissions.
+    IoUring,
 }
 
 impl EngineKind {
@@ -72,6 +75,7 @@ impl EngineKind {
         EngineKind::EpollLt,
         EngineKind::EpollEt,
         EngineKind::Reactor,
+        EngineKind::IoUring,
     ];
 
     /// The name used by `--engine`.
@@ -84,6 +88,7 @@ impl EngineKind {
             EngineKind::EpollLt => "epoll-lt",
             EngineKind::EpollEt => "epoll-et",
             EngineKind::Reactor => "reactor",
+            EngineKind::IoUring => "io-uring",
         }
     }
 
@@ -113,6 +118,7 @@ impl EngineKind {
             EngineKind::Fork => "each connection a process",
             EngineKind::Thread => "each connection a thread",
             EngineKind::Reactor => "each connection a handler record",
+            EngineKind::IoUring => "each connection its own receive and send in the ring",
         };
         Err(crate::error::UsageError::invalid(format!(
             "--engine {self} cannot serve datagrams: it gives {gives}, and a datagram \
@@ -271,6 +277,11 @@ pub struct Capabilities {
     /// The engine can run as one of several instances in threads (`--workers`).
     /// fork(2) is refused in a multi-threaded process.
     pub workers: bool,
+    /// The highest descriptor number the engine can watch, plus one: select(2)'s
+    /// `FD_SETSIZE`; `None` for no ceiling of its own (RLIMIT_NOFILE still applies).
+    pub fd_ceiling: Option<usize>,
+    /// Each connection costs a process (fork) or a thread (thread) of its own.
+    pub task_per_connection: bool,
 }
 
 impl EngineKind {
@@ -280,6 +291,8 @@ impl EngineKind {
         Capabilities {
             shared_memory: !fork,
             workers: !fork,
+            fd_ceiling: (self == EngineKind::Select).then_some(select::FD_SETSIZE as usize),
+            task_per_connection: matches!(self, EngineKind::Fork | EngineKind::Thread),
         }
     }
 }
@@ -312,6 +325,7 @@ enum Instance {
     Poll(event_loop::EventLoop<poll::Poll>),
     Epoll(event_loop::EventLoop<epoll::Epoll>),
     Reactor(reactor::Prepared),
+    Uring(Box<uring::Prepared>),
 }
 
 impl Instance {
@@ -343,6 +357,7 @@ impl Instance {
                 shutdown,
             )?),
             EngineKind::Reactor => Instance::Reactor(reactor::Prepared::new(acceptor, shutdown)?),
+            EngineKind::IoUring => Instance::Uring(Box::new(uring::Prepared::new(acceptor)?)),
         })
     }
 
@@ -354,6 +369,7 @@ impl Instance {
             Instance::Poll(l) => event_loop::run(l, factory, ctx),
             Instance::Epoll(l) => event_loop::run(l, factory, ctx),
             Instance::Reactor(p) => reactor::run(p, factory, ctx),
+            Instance::Uring(p) => uring::run(*p, factory, ctx),
         }
     }
 }
@@ -406,11 +422,16 @@ pub fn serve<F: ServiceFactory>(
     out.event(
         Level::Detail,
         "limits",
-        json!({"nofile_soft": limit.soft, "nofile_hard": limit.hard, "engine": kind.name()}),
+        json!({"nofile_soft": limit.soft, "nofile_hard": limit.hard, "nr_open": limit.nr_open,
+               "stopped_by": match limit.stopped_by {
+                   crate::net::limits::Ceiling::HardLimit => "hard_limit",
+                   crate::net::limits::Ceiling::NrOpen => "nr_open",
+               },
+               "engine": kind.name()}),
         || {
             format!(
-                "engine {kind}; connection ceiling (RLIMIT_NOFILE) {} (was {})",
-                limit.soft, limit.before
+                "engine {kind}; connection ceiling (RLIMIT_NOFILE) {} (was {}), stopped by {}",
+                limit.soft, limit.before, limit.stopped_by
             )
         },
     );
@@ -510,7 +531,10 @@ mod tests {
         for e in EngineKind::ALL {
             let refused = e.datagram_support().err().map(|u| u.to_string());
             match e {
-                EngineKind::Fork | EngineKind::Thread | EngineKind::Reactor => {
+                EngineKind::Fork
+                | EngineKind::Thread
+                | EngineKind::Reactor
+                | EngineKind::IoUring => {
                     let why = refused.unwrap_or_default();
                     assert!(
                         why.starts_with(&format!("--engine {e} cannot serve datagrams"))
@@ -536,7 +560,7 @@ mod tests {
         let err = "nope".parse::<EngineKind>().unwrap_err();
         assert!(
             err.contains("valid engines: ")
-                && err.contains("thread, select, poll, epoll-lt, epoll-et, reactor"),
+                && err.contains("thread, select, poll, epoll-lt, epoll-et, reactor, io-uring"),
             "{err}"
         );
     }

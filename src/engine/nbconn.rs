@@ -200,17 +200,8 @@ impl<S: Service> NbConn<S> {
     /// Close the connection if it has been idle too long or its service's deadline
     /// passed; returns whether it is now finished.
     pub fn check_timers(&mut self, now: Instant, config: &ServerConfig) -> bool {
-        if self.finished().is_none() {
-            if self.core.deadline().is_some_and(|d| d <= now) {
-                self.core.end(CloseReason::Deadline);
-            } else if config
-                .idle_timeout
-                .is_some_and(|idle| now.duration_since(self.last_active) >= idle)
-            {
-                self.core.end(CloseReason::IdleTimeout);
-            }
-        }
-        self.finished().is_some()
+        self.core
+            .check_timers(now, self.last_active, config.idle_timeout)
     }
 
     /// Mark the connection to be closed for `reason` (shutdown, selector failure).

@@ -58,6 +58,9 @@ pub struct Outbox {
     /// Bytes handed to the kernel since the connection opened (a service finds out
     /// from it which of its responses are complete: HTTP's access log).
     sent: u64,
+    /// The front buffer is being read by the kernel from where it lies (an io_uring
+    /// send in flight): it must not grow (and so move) until the send completes.
+    pinned: bool,
 }
 
 impl Outbox {
@@ -67,7 +70,8 @@ impl Outbox {
             return;
         }
         self.queued += bytes.len() as u64;
-        if let Some(OutItem::Bytes(last)) = self.items.back_mut() {
+        let back_pinned = self.pinned && self.items.len() == 1;
+        if let (Some(OutItem::Bytes(last)), false) = (self.items.back_mut(), back_pinned) {
             last.extend_from_slice(bytes);
         } else {
             self.items.push_back(OutItem::Bytes(bytes.to_vec()));
@@ -117,13 +121,28 @@ impl Outbox {
         self.items.len() > 1
     }
 
+    /// Whether a file range is queued (a completion driver sends such an outbox the
+    /// readiness way, with `sendfile(2)`).
+    pub fn has_file(&self) -> bool {
+        self.items.iter().any(|i| matches!(i, OutItem::File { .. }))
+    }
+
     /// The item to send next.
     pub fn front(&self) -> Option<&OutItem> {
         self.items.front()
     }
 
-    /// Record that `n` bytes of the front item went out.
+    /// A completion driver hands the front item's memory to the kernel (io_uring's
+    /// send reads it after the call returns): until the next [`consume`](Self::consume)
+    /// new bytes go into a buffer of their own, so the front one never reallocates.
+    pub fn pin_front(&mut self) {
+        self.pinned = true;
+    }
+
+    /// Record that `n` bytes of the front item went out (this also ends a
+    /// [`pin_front`](Self::pin_front): the kernel is done with the memory).
     pub fn consume(&mut self, n: u64) {
+        self.pinned = false;
         let Some(front) = self.items.front_mut() else {
             return;
         };
@@ -297,5 +316,26 @@ mod tests {
         }
         o.consume(3);
         assert_eq!(o.queued_bytes(), 1);
+    }
+
+    #[test]
+    fn a_pinned_front_buffer_never_moves() {
+        let mut o = Outbox::default();
+        o.push_bytes(b"ab");
+        let Some(OutItem::Bytes(b)) = o.front() else {
+            panic!()
+        };
+        let at = b.as_ptr();
+        o.pin_front();
+        o.push_bytes(&[7u8; 4096]);
+        let Some(OutItem::Bytes(b)) = o.front() else {
+            panic!()
+        };
+        assert_eq!((b.as_ptr(), b.len()), (at, 2), "grown while pinned");
+        assert_eq!(o.queued_bytes(), 4098);
+        o.consume(2);
+        // Unpinned again: small writes coalesce as before.
+        o.push_bytes(b"c");
+        assert_eq!(o.front().map(OutItem::len), Some(4097));
     }
 }

@@ -249,12 +249,17 @@ fn compare_measures_each_engine_on_its_own_server() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     assert!(
-        lines[0].starts_with("engine") && lines[0].contains("rt/s") && lines[0].contains("p99")
+        lines[0].starts_with("engine")
+            && lines[0].contains("rt/s")
+            && lines[0].contains("server µs/rt")
+            && lines[0].contains("p99")
     );
     for (line, engine) in lines[1..].iter().zip(["fork", "thread"]) {
         let cols: Vec<&str> = line.split_whitespace().collect();
-        assert_eq!(cols[0], engine, "{line}");
-        assert!(cols[1].parse::<f64>().unwrap() > 0.0, "{line}");
+        assert_eq!((cols[0], cols[1]), (engine, "0"), "{line}");
+        assert!(cols[2].parse::<f64>().unwrap() > 0.0, "{line}");
+        // The server's CPU per round trip was measured.
+        assert!(cols[3].parse::<f64>().unwrap() > 0.0, "{line}");
         assert_eq!(cols.last(), Some(&"0"), "{line}");
     }
     let (code, stdout, stderr) = run(&[
@@ -276,6 +281,47 @@ fn compare_measures_each_engine_on_its_own_server() {
 }
 
 #[test]
+fn background_connections_show_select_refusing_and_poll_paying() {
+    nettool::net::limits::raise_nofile();
+    let (code, stdout, stderr) = run(&[
+        "--json",
+        "tcp-echo",
+        "bench",
+        "--compare",
+        "select,poll,io-uring",
+        "--sweep",
+        "0,1100",
+        "-c",
+        "4",
+        "-d",
+        "300ms",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = json_lines(&stdout);
+    let keys: Vec<(String, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["engine"].as_str().unwrap().to_string(),
+                r["background"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = ["select", "poll", "io-uring"]
+        .iter()
+        .flat_map(|e| [(e.to_string(), 0), (e.to_string(), 1100)])
+        .collect();
+    assert_eq!(keys, want);
+    // select past FD_SETSIZE: one row saying so, not a storm of refused connections.
+    let skipped = rows[1]["skipped"].as_str().unwrap();
+    assert!(skipped.contains("FD_SETSIZE (1024)"), "{skipped}");
+    for r in [&rows[0], &rows[2], &rows[3], &rows[4], &rows[5]] {
+        assert_eq!(r["errors"], 0, "{r}");
+        assert!(r["server_us_per_rt"].as_f64().unwrap() > 0.0, "{r}");
+    }
+}
+
+#[test]
 fn idle_mode_holds_connections_and_checks_them() {
     let server = echo_server("thread", &[]);
     let (code, stdout, stderr) = run(&[
@@ -290,8 +336,44 @@ fn idle_mode_holds_connections_and_checks_them() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("holding 200 connections"), "{stderr}");
     assert!(
-        stdout.contains("200 of 200 connections opened and echoed; 200 still echoed"),
+        stdout.contains(
+            "200 of 200 connections opened and echoed (from 1 source address); 200 still echoed"
+        ),
         "{stdout}"
+    );
+}
+
+#[test]
+fn idle_mode_says_which_limit_stops_it() {
+    if !crate::util::require("prlimit") {
+        return;
+    }
+    let server = echo_server("epoll-et", &[]);
+    let out = std::process::Command::new("prlimit")
+        .args(["--nofile=100:100", "--"])
+        .arg(crate::util::bin())
+        .args([
+            "tcp-echo",
+            "bench",
+            &server.host_port(),
+            "-c",
+            "200",
+            "--idle",
+            "1s",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if crate::util::has_capability(24) {
+        // CAP_SYS_RESOURCE: the hard limit itself rises (to fs.nr_open), all 200 fit.
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("200 connections need 232 descriptors, but RLIMIT_NOFILE is 100 (stopped by the hard limit")
+            && err.contains("at most 68 fit"),
+        "{err}"
     );
 }
 
@@ -307,6 +389,15 @@ fn bad_arguments_exit_2_with_one_clear_line() {
             "--duration must be more than 0",
         ),
         (vec!["--compare", "fork,nope"], "valid engines: fork"),
+        (
+            vec!["--background", "10", "127.0.0.1:9"],
+            "cannot be used with",
+        ),
+        (
+            vec!["--sweep", "0,10", "127.0.0.1:9"],
+            "cannot be used with",
+        ),
+        (vec!["--compare", "--sweep", "0,x"], "not a count"),
         (vec![], "ADDR"),
     ] {
         let mut full = vec!["tcp-echo", "bench"];

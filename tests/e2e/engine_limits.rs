@@ -63,7 +63,7 @@ engine_test!(idle_timeout_closes_quiet_connections_only, |engine| {
 fn two_thousand_concurrent_connections() {
     const N: usize = 2000;
     nettool::net::limits::raise_nofile();
-    for engine in ["poll", "epoll-lt", "epoll-et", "reactor"] {
+    for engine in ["poll", "epoll-lt", "epoll-et", "reactor", "io-uring"] {
         eprintln!("--- engine {engine}");
         let mut server = echo_server(engine, &[]);
         let mut clients: Vec<TcpStream> = (0..N).map(|_| connect(&server)).collect();
@@ -86,6 +86,65 @@ fn two_thousand_concurrent_connections() {
         );
     }
 }
+
+engine_test!(
+    ten_thousand_idle_connections_fit_the_memory_bound,
+    [poll, epoll_lt, epoll_et, reactor, io_uring],
+    |engine| {
+        const N: usize = 10_000;
+        // What an idle connection may cost the server in user space (RSS growth per
+        // connection; the kernel's socket memory is not in it).
+        const BOUND: u64 = 1024;
+        let (soft, _) = nettool::net::limits::nofile();
+        if soft < N as u64 + 100 && nettool::net::limits::raise_nofile().soft < N as u64 + 100 {
+            assert!(
+                !crate::util::in_ci(),
+                "RLIMIT_NOFILE too low for {N} connections"
+            );
+            eprintln!("skipped: needs RLIMIT_NOFILE > {N}");
+            return;
+        }
+        // One engine at a time: the clients' descriptors come from this one process.
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let mut server = echo_server(engine, &[]);
+        let mut warm = connect(&server);
+        round_trip(&mut warm, b"w", engine);
+        drop(warm);
+        let before = crate::util::proc::rss_kib(server.pid());
+        let mut clients: Vec<TcpStream> = Vec::with_capacity(N);
+        // In batches, each written before any is read: the server serves a batch in a
+        // few turns (poll scans every descriptor each turn).
+        while clients.len() < N {
+            let from = clients.len();
+            clients.extend((from..N.min(from + 500)).map(|_| connect(&server)));
+            for (i, c) in clients[from..].iter_mut().enumerate() {
+                c.write_all(&[(from + i) as u8]).unwrap();
+            }
+            for (i, c) in clients[from..].iter_mut().enumerate() {
+                let mut b = [0u8; 1];
+                c.read_exact(&mut b)
+                    .unwrap_or_else(|e| panic!("engine {engine}: connection {}: {e}", from + i));
+                assert_eq!(b[0], (from + i) as u8, "engine {engine}");
+            }
+        }
+        let grown = crate::util::proc::rss_kib(server.pid()).saturating_sub(before) * 1024;
+        let per_conn = grown / N as u64;
+        eprintln!(
+            "engine {engine}: {grown} bytes of RSS for {N} idle connections ({per_conn} each)"
+        );
+        assert!(
+            per_conn <= BOUND,
+            "engine {engine}: {per_conn} bytes per idle connection"
+        );
+        // Every one is still served.
+        for (i, c) in clients.iter_mut().enumerate().step_by(97) {
+            round_trip(c, &[i as u8, 1], engine);
+        }
+        drop(clients);
+        assert!(server.stop().success());
+    }
+);
 
 #[test]
 fn select_refuses_descriptors_beyond_fd_setsize_and_keeps_serving() {

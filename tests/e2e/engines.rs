@@ -29,7 +29,7 @@ pub fn echo_server(engine: &str, extra: &[&str]) -> Server {
 /// cannot be left out of the suite.
 macro_rules! with_engine_list {
     ($($cb:ident)::+!($($pre:tt)*)) => {
-        $($cb)::+! { $($pre)*; fork, thread, select, poll, epoll_lt, epoll_et, reactor }
+        $($cb)::+! { $($pre)*; fork, thread, select, poll, epoll_lt, epoll_et, reactor, io_uring }
     };
 }
 pub(crate) use with_engine_list;

@@ -212,22 +212,31 @@ engine_test!(a_flooding_client_does_not_starve_a_chatty_one, |engine| {
     eprintln!("engine {engine}: {trips} round trips during the flood, worst {worst:?}");
 });
 
-engine_test!(sigterm_closes_live_connections_and_summarises, |engine| {
-    let mut server = echo_server(engine, &[]);
-    let mut live: Vec<TcpStream> = (0..3).map(|_| connect(&server)).collect();
-    for c in live.iter_mut() {
-        round_trip(c, b"live", engine);
+engine_test!(
+    sigint_and_sigterm_close_live_connections_and_summarise,
+    |engine| {
+        use nix::sys::signal::Signal;
+        for sig in [Signal::SIGINT, Signal::SIGTERM] {
+            let mut server = echo_server(engine, &[]);
+            let mut live: Vec<TcpStream> = (0..3).map(|_| connect(&server)).collect();
+            for c in live.iter_mut() {
+                round_trip(c, b"live", engine);
+            }
+            let status = server.stop_with(sig);
+            assert!(status.success(), "engine {engine}, {sig}: {status:?}");
+            for c in live.iter_mut() {
+                assert!(
+                    closed_by_server(c),
+                    "engine {engine}, {sig}: connection left open"
+                );
+            }
+            let summary = server
+                .wait_for_line("refused, peak", Duration::from_secs(5))
+                .unwrap_or_else(|| panic!("engine {engine}, {sig}: no summary"));
+            assert!(
+                summary.starts_with("3 connections (0 refused, peak 3), 12 bytes in, 12 bytes out"),
+                "engine {engine}, {sig}: {summary}"
+            );
+        }
     }
-    let status = server.stop();
-    assert!(status.success(), "engine {engine}: {status:?}");
-    for c in live.iter_mut() {
-        assert!(closed_by_server(c), "engine {engine}: connection left open");
-    }
-    let summary = server
-        .wait_for_line("refused, peak", Duration::from_secs(5))
-        .unwrap_or_else(|| panic!("engine {engine}: no summary"));
-    assert!(
-        summary.starts_with("3 connections (0 refused, peak 3), 12 bytes in, 12 bytes out"),
-        "engine {engine}: {summary}"
-    );
-});
+);

@@ -340,6 +340,67 @@ fn explain_shows_the_epoll_registrations() {
 }
 
 #[test]
+fn explain_shows_the_ring_setup_and_the_opcodes() {
+    use std::io::{BufRead, Read, Write};
+    let mut child = crate::util::nettool()
+        .args(["--explain", "tcp-echo", "serve", "--engine", "io-uring"])
+        .args(["-l", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut setup = Vec::new();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| match l.strip_prefix("listening on ") {
+            Some(a) => Some(a.to_string()),
+            None => {
+                setup.push(l);
+                None
+            }
+        })
+        .expect("listening line");
+    let setup = setup.join("\n");
+    // Before the server is ready: the ring with its flags, the probe, the buffer ring.
+    for want in [
+        "io_uring_setup(1024, {flags=IORING_SETUP_CQSIZE|",
+        "IORING_SETUP_SINGLE_ISSUER|IORING_SETUP_DEFER_TASKRUN",
+        "io_uring_register(",
+        "IORING_REGISTER_PROBE) = 0",
+    ] {
+        assert!(setup.contains(want), "{want:?} missing from:\n{setup}");
+    }
+    // The buffer ring: incremental where the kernel can (6.12), else the classic one.
+    assert!(
+        setup.lines().any(|l| l.contains(
+            "IORING_REGISTER_PBUF_RING, {bgid=0, ring_entries=32, buffers of 65536 bytes"
+        ) && l.ends_with(") = 0")),
+        "no buffer ring registered:\n{setup}"
+    );
+    let mut c = std::net::TcpStream::connect(&addr).unwrap();
+    c.write_all(b"ping").unwrap();
+    let mut got = [0u8; 4];
+    c.read_exact(&mut got).unwrap();
+    // Stop it: its stderr ends, so the scan below ends whatever it finds.
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    // Then each opcode the engine uses, as it is first submitted.
+    let mut want = vec![
+        "io_uring_prep_poll_multishot(",
+        "io_uring_prep_recv_multishot(",
+        "io_uring_prep_send(",
+    ];
+    for l in lines.map_while(Result::ok) {
+        want.retain(|w| !l.starts_with(w));
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(want.is_empty(), "never explained: {want:?}");
+}
+
+#[test]
 fn dry_run_never_moves_traffic() {
     // A listener that would see any connection the dry runs made.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

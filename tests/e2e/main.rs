@@ -29,3 +29,4 @@ mod stat;
 mod tcp_client;
 mod udp;
 mod unix;
+mod uring;

@@ -27,6 +27,8 @@ Examples:
   nettool tcp-echo bench :7007 -c 1 --bulk 1G      stream 1 GiB through the echo, check it all
   nettool tcp-echo bench --compare                 every engine, one local server each, one table
   nettool tcp-echo bench --compare fork,epoll-et -d 2s --json   two engines, JSON rows
+  nettool tcp-echo bench --compare poll,epoll-et --background 5000   5,000 idle connections held beside
+  nettool tcp-echo bench --compare --sweep 0,1000,5000,10000   one row per engine and idle count
   nettool tcp-echo bench :7007 -c 10000 --idle 5s  hold 10,000 idle connections for 5 s";
 
 /// Longest run accepted: a benchmark always ends by itself.
@@ -68,6 +70,16 @@ pub struct BenchArgs {
     #[arg(long, value_name = "ENGINES", num_args = 0..=1, default_missing_value = "all")]
     pub compare: Option<String>,
 
+    /// With --compare: hold N idle connections open to each server while measuring
+    #[arg(long, value_name = "N", requires = "compare", conflicts_with_all = ["sweep", "addr"],
+          value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub background: Option<u64>,
+
+    /// With --compare: measure at each of these idle-connection counts (N,N,…)
+    #[arg(long, value_name = "LIST", requires = "compare", conflicts_with = "addr",
+          value_parser = parse_sweep)]
+    pub sweep: Option<Sweep>,
+
     /// Open CONNS connections, hold them idle for DURATION, check each still echoes
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "compare")]
     pub idle: Option<Duration>,
@@ -77,6 +89,22 @@ pub struct BenchArgs {
 
     #[command(flatten)]
     pub timeout: TimeoutOpt,
+}
+
+/// The idle-connection counts of `--sweep`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sweep(pub Vec<usize>);
+
+fn parse_sweep(s: &str) -> Result<Sweep, String> {
+    let counts = s
+        .split(',')
+        .map(|n| match n.trim().parse::<usize>() {
+            Ok(n) if n <= 100_000 => Ok(n),
+            Ok(_) => Err(format!("{n:?}: at most 100000 idle connections")),
+            Err(_) => Err(format!("{n:?} is not a count (e.g. --sweep 0,1000,5000)")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Sweep(counts))
 }
 
 fn parse_message_size(s: &str) -> Result<u64, String> {
@@ -180,10 +208,17 @@ impl Run for BenchArgs {
                 vec!["a tcp-echo server per engine".into()]
             })?;
             let cfg = self.config(Vec::new())?;
+            let levels = match &self.sweep {
+                Some(Sweep(levels)) => levels.clone(),
+                None => vec![self.background.unwrap_or(0) as usize],
+            };
             let bar = progress_bar(out);
-            let rows = bench::compare(&engines, &cfg, &shutdown, |row| {
+            let rows = bench::compare(&engines, &cfg, &levels, &shutdown, |row| {
                 if let Some(b) = &bar {
-                    b.println(format!("measured {}", row.engine));
+                    b.println(format!(
+                        "measured {} with {} idle",
+                        row.engine, row.background
+                    ));
                 }
             });
             if let Some(b) = bar {
@@ -192,28 +227,19 @@ impl Run for BenchArgs {
             let rows = rows?;
             if out.json() {
                 for row in &rows {
-                    match &row.result {
-                        Ok(r) => emit(&format!("{}\n", bench::json_report(r, Some(&row.engine))))?,
-                        Err(e) => emit(&format!(
-                            "{}\n",
-                            crate::output::record(
-                                "bench",
-                                json!({"engine": row.engine, "error": e})
-                            )
-                        ))?,
-                    }
+                    emit(&format!("{}\n", bench::json_row(row)))?;
                 }
             } else {
                 emit(&bench::format_table(&rows))?;
+                if levels.len() > 1 && std::io::stdout().is_terminal() {
+                    emit(&format!("\n{}", bench::format_chart(&rows)))?;
+                }
             }
-            let bad = rows
-                .iter()
-                .filter(|r| r.result.as_ref().map_or(true, |r| r.errors.total() > 0))
-                .count();
+            let bad = rows.iter().filter(|r| r.bad()).count();
             if bad > 0 {
                 bail!(
                     "bench: {bad} of {} had errors",
-                    crate::text::plural(rows.len() as u64, "engine")
+                    crate::text::plural(rows.len() as u64, "row")
                 );
             }
             return Ok(());
@@ -288,14 +314,16 @@ fn idle(
                 "idle",
                 json!({"target": target, "requested": r.requested,
                    "connected": r.connected, "still_served": r.still_served,
-                   "hold_ms": hold.as_millis() as u64})
+                   "sources": r.sources, "hold_ms": hold.as_millis() as u64})
             )
         ))?;
     } else {
         emit(&format!(
-            "idle {target}: {} of {} opened and echoed; {} still echoed after {}\n",
+            "idle {target}: {} of {} opened and echoed (from {}); {} still echoed after {}
+",
             r.connected,
             crate::text::plural(r.requested as u64, "connection"),
+            crate::text::plural(r.sources as u64, "source address"),
             r.still_served,
             crate::text::duration(hold)
         ))?;
@@ -325,6 +353,20 @@ mod tests {
         assert!(parse_message_size("0").is_err());
         assert!(parse_message_size("17M").is_err());
         assert!(parse_bulk_size("0").is_err());
+    }
+
+    #[test]
+    fn sweeps_parse() {
+        assert_eq!(
+            parse_sweep("0,1000, 5000").unwrap(),
+            Sweep(vec![0, 1000, 5000])
+        );
+        assert!(parse_sweep("10,x").unwrap_err().contains("not a count"));
+        assert!(
+            parse_sweep("200000")
+                .unwrap_err()
+                .contains("at most 100000")
+        );
     }
 
     #[test]

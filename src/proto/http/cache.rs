@@ -18,6 +18,12 @@
 //! server whose `inotify_init1` fails (`fs.inotify.max_user_instances`) or that has no
 //! `/proc/self/fd` to watch open files through.
 //!
+//! A remembered small file keeps its bytes too (`entry.rs`, at most
+//! [`SMALL_FILE`](super::entry::SMALL_FILE) each and
+//! [`MEMORY_BUDGET`](super::entry::MEMORY_BUDGET) in all). They are read after the
+//! file's watch is placed and kept only if the queue is still empty after the read,
+//! so they are exactly as fresh as the entry: any change after the watch drops both.
+//!
 //! Bounded: at most [`MAX_ENTRIES`] entries (never more than an eighth of
 //! `RLIMIT_NOFILE`, since an entry may hold a descriptor), [`MAX_WATCHES`] watches and
 //! [`MAX_KEY_BYTES`] of paths; reaching a bound drops everything.
@@ -34,6 +40,7 @@ use std::time::{Duration, Instant};
 use nix::errno::Errno;
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 
+use super::entry::Resident;
 pub use super::entry::{Dir, OpenFile};
 use super::fs::{CleanPath, PathError, ResolveError, Resolved, Root, clean_raw_path};
 
@@ -104,6 +111,8 @@ pub struct FsCache {
     enabled: std::sync::atomic::AtomicBool,
     max_entries: usize,
     state: Mutex<State>,
+    /// Bytes of small files held in memory by the entries (and responses in flight).
+    memory: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FsCache {
@@ -127,6 +136,7 @@ impl FsCache {
                 key_bytes: 0,
                 events: None,
             }),
+            memory: Arc::default(),
         }
     }
 
@@ -192,11 +202,19 @@ impl FsCache {
         }
         let mut watched = st.watch_walk(root, &path);
         let outcome = resolve_now(root, &path, watched);
+        let mut bytes = None;
         if let (true, Ok(Found::File(f))) = (watched, &outcome) {
             watched = st.watch_fd(&f.file);
+            if watched {
+                bytes = Resident::load(&f.file, f.size, &self.memory);
+            }
         }
-        // Anything queued now may have happened while we looked: do not remember.
+        // Anything queued now may have happened while we looked: do not remember (nor
+        // serve the bytes just read: they may not match the size and tag).
         if watched && !st.drain() {
+            if let (Some(b), Ok(Found::File(f))) = (bytes, &outcome) {
+                f.keep_in_memory(b);
+            }
             st.key_bytes += raw.len();
             st.entries.insert(raw.to_vec(), outcome.clone());
         }

@@ -197,3 +197,24 @@ fn a_refresh_covers_lookups_that_skip_the_queue() {
     let after = file(c.resolve_refreshed(&root, p).unwrap());
     assert_eq!(after.size, 7);
 }
+
+#[test]
+fn a_small_file_keeps_its_bytes_exactly_as_fresh_as_its_entry() {
+    use std::os::unix::fs::FileExt;
+    let (d, root, c) = setup();
+    let f = d.path().join("sub/f.txt");
+    let before = file(get(&c, &root, "/sub/f.txt"));
+    assert_eq!(before.in_memory(), Some(&b"one"[..]));
+    // Same size and (within a second) the same mtime: only the watch can tell.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&f)
+        .unwrap()
+        .write_all_at(b"two", 0)
+        .unwrap();
+    let after = file(get(&c, &root, "/sub/f.txt"));
+    assert_eq!(after.in_memory(), Some(&b"two"[..]), "served the old bytes");
+    // Not remembered (no cache), not kept: such a request opens the file.
+    let off = FsCache::new(false, MAX_ENTRIES);
+    assert_eq!(file(get(&off, &root, "/sub/f.txt")).in_memory(), None);
+}

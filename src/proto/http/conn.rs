@@ -383,9 +383,13 @@ impl Service for HttpConn {
         if !self.take(data) {
             return Verdict::Close;
         }
-        if self.buf.len() > MAX_BUFFERED && matches!(self.reading, Reading::Head) {
-            self.closing = true;
-            return Verdict::Close;
+        // A completion driver may deliver several reads in one turn (io_uring: one per
+        // received buffer, up to the whole buffer ring), so a turn's bytes can pass the
+        // cap: answer them now, as on_data does, instead of holding more (or closing a
+        // connection whose head announces an upload, before its body is taken).
+        if self.buf.len() > MAX_BUFFERED {
+            self.kept = false;
+            return self.answer_buffered(out, false);
         }
         self.kept = true;
         Verdict::Keep

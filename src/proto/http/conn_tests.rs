@@ -114,9 +114,11 @@ fn a_chunked_body_is_read_through_in_pieces() {
 
 #[test]
 fn encoded_bodies_are_file_ranges_for_sendfile() {
+    // Past the small-file bound, so nothing is kept in memory.
+    let big = super::super::entry::SMALL_FILE as usize + 1000;
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("a.js"), "x".repeat(5000)).unwrap();
-    std::fs::write(d.path().join("a.js.br"), [1u8; 300]).unwrap();
+    std::fs::write(d.path().join("a.js"), "x".repeat(big)).unwrap();
+    std::fs::write(d.path().join("a.js.br"), vec![1u8; big - 500]).unwrap();
     let opts = HttpOptions {
         precompressed: true,
         compress: Some(1 << 20),
@@ -136,10 +138,67 @@ fn encoded_bodies_are_file_ranges_for_sendfile() {
         c.on_flushed(&mut Outbox::default());
         body
     };
-    assert_eq!(body_of("br"), 300, "the sibling, by sendfile");
+    assert_eq!(
+        body_of("br") as usize,
+        big - 500,
+        "the sibling, by sendfile"
+    );
     let gz = body_of("gzip");
-    assert!(gz < 100, "gzip made on the fly, sent from its memfd: {gz}");
-    assert_eq!(body_of("identity"), 5000);
+    assert!(gz < 1000, "gzip made on the fly, sent from its memfd: {gz}");
+    assert_eq!(body_of("identity") as usize, big);
+}
+
+#[test]
+fn a_remembered_small_file_is_one_buffer_with_its_head() {
+    let d = tempfile::tempdir().unwrap();
+    let body: Vec<u8> = (0..1024u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(d.path().join("1k.bin"), &body).unwrap();
+    let big = vec![3u8; super::super::entry::SMALL_FILE as usize + 1];
+    std::fs::write(d.path().join("big.bin"), &big).unwrap();
+    let items = |cache: bool, path: &str| {
+        let mut c = conn_with(
+            d.path(),
+            HttpOptions {
+                cache,
+                ..HttpOptions::default()
+            },
+        );
+        // The first request makes the entry, the second is answered from it.
+        let mut out = Outbox::default();
+        for _ in 0..2 {
+            out = Outbox::default();
+            let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+            c.on_data(req.as_bytes(), &mut out);
+            c.on_flushed(&mut Outbox::default());
+        }
+        let mut kinds = Vec::new();
+        while let Some(item) = out.front() {
+            kinds.push(match item {
+                OutItem::Bytes(b) => format!("bytes {}", b.len()),
+                OutItem::File { len, .. } => format!("file {len}"),
+            });
+            let n = item.len();
+            out.consume(n);
+        }
+        kinds
+    };
+    let one = items(true, "/1k.bin");
+    assert_eq!(one.len(), 1, "head and body in one buffer: {one:?}");
+    let mut out = Outbox::default();
+    let mut c = conn(d.path());
+    c.on_data(b"GET /1k.bin HTTP/1.1\r\nHost: x\r\n\r\n", &mut out);
+    c.on_flushed(&mut Outbox::default());
+    c.on_data(b"GET /1k.bin HTTP/1.1\r\nHost: x\r\n\r\n", &mut out);
+    let Some(OutItem::Bytes(b)) = out.front() else {
+        panic!("{:?}", out.front())
+    };
+    assert!(
+        b.ends_with(&body) && b.starts_with(b"HTTP/1.1 200 "),
+        "{b:?}"
+    );
+    // --no-cache opens the file per request; a large file stays on sendfile.
+    assert_eq!(items(false, "/1k.bin")[1], "file 1024");
+    assert_eq!(items(true, "/big.bin")[1], format!("file {}", big.len()));
 }
 
 #[test]
@@ -155,4 +214,31 @@ fn bad_request_closes() {
     let mut out = Outbox::default();
     assert_eq!(c.on_data(b"GARBAGE\0\r\n\r\n", &mut out), Verdict::Close);
     assert!(text(&out).contains("Connection: close"));
+}
+
+#[test]
+fn a_turn_of_many_reads_past_the_cap_is_answered_not_closed() {
+    // io_uring may hand one connection many buffers in one turn: a PUT head with
+    // more body than MAX_BUFFERED must reach its upload, not close the connection.
+    let d = tempfile::tempdir().unwrap();
+    let opts = HttpOptions {
+        upload: Some(super::super::upload::UploadOptions {
+            max: 1 << 20,
+            overwrite: false,
+        }),
+        ..HttpOptions::default()
+    };
+    let mut c = conn_with(d.path(), opts);
+    let mut out = Outbox::default();
+    let len = 2 * MAX_BUFFERED;
+    let head = format!("PUT /up.bin HTTP/1.1\r\nHost: x\r\nContent-Length: {len}\r\n\r\n");
+    assert_eq!(c.on_data_batched(head.as_bytes(), &mut out), Verdict::Keep);
+    let piece = vec![7u8; 64 * 1024];
+    for _ in 0..len / piece.len() {
+        assert_eq!(c.on_data_batched(&piece, &mut out), Verdict::Keep);
+        assert!(c.buf.len() <= MAX_BUFFERED + piece.len(), "{}", c.buf.len());
+    }
+    assert_eq!(c.on_turn_end(&mut out), Verdict::Keep);
+    assert!(text(&out).starts_with("HTTP/1.1 201 "), "{}", text(&out));
+    assert_eq!(std::fs::read(d.path().join("up.bin")).unwrap().len(), len);
 }

@@ -4,11 +4,15 @@
 //! rendered from them (one per format, order and encoding).
 //!
 //! These live in the resolution cache (`cache.rs`) while nothing they depend on
-//! changes, so each is computed once per change, not once per request.
+//! changes, so each is computed once per change, not once per request. A small file
+//! the cache remembers also keeps its bytes ([`OpenFile::in_memory`]): its response is
+//! then head and body in one buffer, one `send` — a keep-alive request for it costs one
+//! receive and one send, where `sendfile(2)` would add a second call per response.
 
 use std::fs::File;
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use sha2::{Digest, Sha256};
@@ -69,6 +73,51 @@ pub struct OpenFile {
     siblings: OnceLock<[Option<Arc<OpenFile>>; 3]>,
     /// Its gzip encoding (`--compress`), `None` once found not worth making.
     gzip: OnceLock<Option<Arc<Made>>>,
+    /// Its bytes, for a small file the cache remembers (see [`Resident`]).
+    memory: OnceLock<Resident>,
+}
+
+/// The largest file kept in memory.
+pub const SMALL_FILE: u64 = 64 * 1024;
+
+/// The most bytes of small files kept in memory by one server, all entries together.
+pub const MEMORY_BUDGET: usize = 32 << 20;
+
+/// A small file's bytes, counted against the server's [`MEMORY_BUDGET`] until dropped
+/// (with the cache entry that holds them).
+#[derive(Debug)]
+pub struct Resident {
+    bytes: Box<[u8]>,
+    budget: Arc<AtomicUsize>,
+}
+
+impl Resident {
+    /// Read all `size` bytes of `file` if it is small and `budget` (bytes in use) has
+    /// room; `None` otherwise, or if the file no longer has `size` bytes.
+    pub fn load(file: &File, size: u64, budget: &Arc<AtomicUsize>) -> Option<Resident> {
+        if size > SMALL_FILE {
+            return None;
+        }
+        let n = size as usize;
+        budget
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                (used + n <= MEMORY_BUDGET).then_some(used + n)
+            })
+            .ok()?;
+        // Counted from here: dropping it (a short read below) gives the room back.
+        let mut held = Resident {
+            bytes: vec![0u8; n].into_boxed_slice(),
+            budget: Arc::clone(budget),
+        };
+        file.read_exact_at(&mut held.bytes, 0).ok()?;
+        Some(held)
+    }
+}
+
+impl Drop for Resident {
+    fn drop(&mut self) {
+        self.budget.fetch_sub(self.bytes.len(), Ordering::AcqRel);
+    }
 }
 
 impl OpenFile {
@@ -84,7 +133,19 @@ impl OpenFile {
             file: Arc::new(file),
             siblings: OnceLock::new(),
             gzip: OnceLock::new(),
+            memory: OnceLock::new(),
         }
+    }
+
+    /// Keep `held` (this file's bytes) with the entry; the cache does so only for an
+    /// entry it remembers, after its inotify watches are in place.
+    pub fn keep_in_memory(&self, held: Resident) {
+        let _ = self.memory.set(held);
+    }
+
+    /// The file's bytes, when they are kept in memory.
+    pub fn in_memory(&self) -> Option<&[u8]> {
+        self.memory.get().map(|r| &*r.bytes)
     }
 
     /// The precompressed siblings, found by `find` (called once per coding, the first
@@ -239,5 +300,31 @@ mod tests {
         let f = File::open(&q).unwrap();
         let meta = f.metadata().unwrap();
         assert!(OpenFile::new(&q, f, &meta).gzipped().is_none());
+    }
+
+    #[test]
+    fn small_files_are_read_within_the_budget_and_give_it_back() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("s.bin");
+        std::fs::write(&p, [5u8; 1000]).unwrap();
+        let f = File::open(&p).unwrap();
+        let budget = Arc::new(AtomicUsize::new(0));
+        let held = Resident::load(&f, 1000, &budget).unwrap();
+        assert_eq!(
+            (held.bytes.len(), budget.load(Ordering::Relaxed)),
+            (1000, 1000)
+        );
+        let of = OpenFile::new(&p, File::open(&p).unwrap(), &f.metadata().unwrap());
+        of.keep_in_memory(held);
+        assert_eq!(of.in_memory(), Some(&[5u8; 1000][..]));
+        drop(of);
+        assert_eq!(budget.load(Ordering::Relaxed), 0, "dropped with its entry");
+        // Too big, no room left, or shorter than promised: not kept, nothing counted.
+        assert!(Resident::load(&f, SMALL_FILE + 1, &budget).is_none());
+        budget.store(MEMORY_BUDGET - 10, Ordering::Relaxed);
+        assert!(Resident::load(&f, 1000, &budget).is_none());
+        budget.store(0, Ordering::Relaxed);
+        assert!(Resident::load(&f, 2000, &budget).is_none());
+        assert_eq!(budget.load(Ordering::Relaxed), 0);
     }
 }

@@ -7,7 +7,8 @@
 //! on every response of a file that has more than one, so caches keep them apart.
 //! Ranges apply to the bytes of the representation chosen (the encoded ones, for an
 //! encoding, as RFC 9110 §14.1 says). Bodies are file ranges in the outbox — sent
-//! with `sendfile(2)`, the compressed ones from a memfd — never copied here.
+//! with `sendfile(2)`, the compressed ones from a memfd — except a small file whose
+//! bytes the cache keeps (`entry.rs`): those are copied behind the head, one send.
 
 use std::collections::hash_map::RandomState;
 use std::fs::File;
@@ -38,13 +39,25 @@ pub fn push_body(out: &mut Outbox, body: &Body, start: u64, len: u64) {
 enum Source<'a> {
     File(&'a Arc<File>),
     Made(&'a Body),
+    /// A small file's bytes kept by the cache: copied behind the head, so head and body
+    /// leave in one send.
+    Memory(&'a [u8]),
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    /// The file `f`, from memory when the cache keeps its bytes.
+    fn of(f: &'a OpenFile) -> Source<'a> {
+        match f.in_memory() {
+            Some(bytes) => Source::Memory(bytes),
+            None => Source::File(&f.file),
+        }
+    }
+
     fn push(&self, out: &mut Outbox, start: u64, len: u64) {
         match self {
             Source::File(f) => out.push_file(Arc::clone(f), start, len),
             Source::Made(b) => push_body(out, b, start, len),
+            Source::Memory(b) => out.push_bytes(&b[start as usize..(start + len) as usize]),
         }
     }
 }
@@ -87,7 +100,7 @@ pub fn serve(c: &Call, raw: &[u8], f: &Arc<OpenFile>, out: &mut Outbox) -> Answe
     let o = &sh.opts;
     let ae = req.accept_encoding.as_deref();
     let mut rep = Rep {
-        source: Source::File(&f.file),
+        source: Source::of(f),
         size: f.size,
         etag: &f.etag,
         last_modified: &f.last_modified,
@@ -111,7 +124,7 @@ pub fn serve(c: &Call, raw: &[u8], f: &Arc<OpenFile>, out: &mut Outbox) -> Answe
             let i = Coding::ALL.iter().position(|x| *x == c).unwrap_or(0);
             if let Some(s) = &siblings[i] {
                 rep = Rep {
-                    source: Source::File(&s.file),
+                    source: Source::of(s),
                     size: s.size,
                     etag: &s.etag,
                     last_modified: &s.last_modified,

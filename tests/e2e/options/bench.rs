@@ -16,6 +16,8 @@ pub fn rows() -> Vec<Row> {
         "--bulk" => bench_bulk,
         "--compare" => bench_compare,
         "--idle" => bench_idle,
+        "--background" => bench_background,
+        "--sweep" => bench_sweep,
         "-4" => bench_v4,
         "-6" => bench_v6,
         "--timeout" => bench_timeout,
@@ -133,4 +135,41 @@ fn bench_timeout() {
         took < Duration::from_secs(3),
         "{took:?}: the 5 s default, not -w"
     );
+}
+
+/// `--compare` JSON rows with these extra arguments.
+fn compare_rows(extra: &[&str]) -> Vec<serde_json::Value> {
+    let args = [
+        &[
+            "--json",
+            "tcp-echo",
+            "bench",
+            "--compare",
+            "epoll-et",
+            "-c",
+            "2",
+            "-d",
+            "200ms",
+        ][..],
+        extra,
+    ]
+    .concat();
+    let out = run(&args);
+    assert!(out.status.success(), "{out:?}");
+    events(&stdout(&out), "bench")
+}
+
+fn bench_background() {
+    let rows = compare_rows(&["--background", "20"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["background"], 20, "{}", rows[0]);
+}
+
+fn bench_sweep() {
+    let rows = compare_rows(&["--sweep", "0,10"]);
+    let levels: Vec<u64> = rows
+        .iter()
+        .map(|r| r["background"].as_u64().unwrap())
+        .collect();
+    assert_eq!(levels, [0, 10]);
 }

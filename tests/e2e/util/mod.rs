@@ -4,6 +4,7 @@ pub mod dgram;
 pub mod events;
 pub mod netns;
 pub mod proc;
+pub mod seccomp;
 pub mod server;
 
 use std::path::Path;
@@ -148,4 +149,15 @@ impl SilentTcpPort {
             _filler: filler,
         }
     }
+}
+
+/// Whether this process has capability number `cap` in its effective set (`CapEff`
+/// in /proc/self/status; capabilities(7) numbers them, e.g. 24 = CAP_SYS_RESOURCE).
+pub fn has_capability(cap: u32) -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+        .is_some_and(|set| set & (1 << cap) != 0)
 }

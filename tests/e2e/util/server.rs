@@ -105,11 +105,16 @@ impl Server {
 
     /// SIGTERM and wait (up to 10 s) for the exit status.
     pub fn stop(&mut self) -> std::process::ExitStatus {
-        self.signal(nix::sys::signal::Signal::SIGTERM);
+        self.stop_with(nix::sys::signal::Signal::SIGTERM)
+    }
+
+    /// Send `sig` (SIGINT or SIGTERM) and wait (up to 10 s) for the exit status.
+    pub fn stop_with(&mut self, sig: nix::sys::signal::Signal) -> std::process::ExitStatus {
+        self.signal(sig);
         let ok = super::wait_until(Duration::from_secs(10), || {
             matches!(self.child.try_wait(), Ok(Some(_)))
         });
-        assert!(ok, "server did not exit within 10 s of SIGTERM");
+        assert!(ok, "server did not exit within 10 s of {sig}");
         self.child.wait().expect("wait")
     }
 
