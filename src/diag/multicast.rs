@@ -214,6 +214,14 @@ fn check_rp_filter(iface: &str, source: Option<(Ipv4Addr, Option<String>)>) -> C
 /// `/proc/net/igmp` (`igmp6`), as the kernel reports it to routers.
 fn check_membership(group: IpAddr, port: u16, iface: &str) -> Check {
     let joined = crate::net::mcast_probe::join_and_list(group, port, iface);
+    if crate::net::trace::dry_run() {
+        // The join is traffic (an IGMP/MLD report): --dry-run showed it, not made.
+        return Check::note(
+            "membership",
+            format!("dry run: the test join of {group} on {iface} was not made"),
+            "run without --dry-run to test the join",
+        );
+    }
     match joined {
         Err(e) => Check::problem(
             "membership",

@@ -14,6 +14,7 @@ use std::time::Duration;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::selector::{Event, Interest, Selector, Token, Trigger, timeout_millis};
+use crate::net::trace;
 
 /// A poll(2) selector (always level-triggered).
 #[derive(Debug, Default)]
@@ -41,6 +42,27 @@ fn flags(interest: Interest) -> PollFlags {
         f |= PollFlags::POLLOUT;
     }
     f
+}
+
+/// `POLLIN|POLLOUT`: poll flags as strace names them.
+fn poll_names(f: PollFlags) -> String {
+    let names: Vec<&str> = [
+        (PollFlags::POLLIN, "POLLIN"),
+        (PollFlags::POLLPRI, "POLLPRI"),
+        (PollFlags::POLLOUT, "POLLOUT"),
+        (PollFlags::POLLERR, "POLLERR"),
+        (PollFlags::POLLHUP, "POLLHUP"),
+        (PollFlags::POLLNVAL, "POLLNVAL"),
+    ]
+    .iter()
+    .filter(|(flag, _)| f.contains(*flag))
+    .map(|(_, name)| *name)
+    .collect();
+    if names.is_empty() {
+        "0".into()
+    } else {
+        names.join("|")
+    }
 }
 
 impl Selector for Poll {
@@ -100,7 +122,44 @@ impl Selector for Poll {
             .collect();
         let ms = timeout_millis(timeout);
         let t = PollTimeout::try_from(ms).unwrap_or(PollTimeout::NONE);
-        match poll(&mut fds, t) {
+        let asked = trace::io_on().then(|| {
+            let evs: Vec<(RawFd, String)> = self
+                .entries
+                .iter()
+                .map(|&(fd, _, i)| (fd, poll_names(flags(i))))
+                .collect();
+            evs
+        });
+        let result = poll(&mut fds, t);
+        if let Some(asked) = asked {
+            let r = result.map_err(io::Error::from).map(|n| n as usize);
+            let back: Vec<(RawFd, String)> = fds
+                .iter()
+                .zip(&self.entries)
+                .filter_map(|(p, &(fd, _, _))| {
+                    let rev = p.revents().filter(|r| !r.is_empty())?;
+                    Some((fd, poll_names(rev)))
+                })
+                .collect();
+            trace::made(
+                "poll",
+                None,
+                || {
+                    vec![
+                        trace::poll_fds("events", asked.iter().map(|(f, e)| (*f, e.as_str()))),
+                        asked.len().to_string(),
+                        ms.to_string(),
+                    ]
+                },
+                &r,
+                || {
+                    r.is_ok().then(|| {
+                        trace::poll_fds("revents", back.iter().map(|(f, e)| (*f, e.as_str())))
+                    })
+                },
+            );
+        }
+        match result {
             Ok(0) | Err(nix::errno::Errno::EINTR) => return Ok(()),
             Ok(_) => {}
             Err(e) => return Err(e.into()),

@@ -307,7 +307,7 @@ fn crlf_into(chunk: &[u8], mut after_cr: bool, out: &mut Vec<u8>) -> bool {
 fn half_close(sock: &Socket, fin_sent: &mut bool) {
     if !*fin_sent {
         // ENOTCONN after a peer reset is harmless here: the read side reports it.
-        let _ = sock.shutdown(std::net::Shutdown::Write);
+        let _ = crate::net::trace::shutdown(sock, std::net::Shutdown::Write);
         *fin_sent = true;
     }
 }

@@ -70,7 +70,10 @@ fn verbose() {
 fn explain() {
     let addr = closed_port();
     let calls = stderr(&run(&["--explain", "tcp-echo", "connect", &addr]));
-    has_call(&calls, &["connect(", &addr, "ECONNREFUSED"]);
+    let port = addr.rsplit(':').next().unwrap();
+    // The address as the C struct connect(2) receives.
+    let sin_port = format!("sin_port=htons({port})");
+    has_call(&calls, &["connect(", &sin_port, "ECONNREFUSED"]);
     no_call(
         &stderr(&run(&["tcp-echo", "connect", &addr])),
         &["connect("],
