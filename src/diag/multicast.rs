@@ -324,6 +324,13 @@ fn check_traffic(
     shutdown: &Shutdown,
 ) -> anyhow::Result<Check> {
     let seen = crate::net::mcast_probe::receive_one(input.group, input.port, iface, wait, shutdown);
+    if crate::net::trace::dry_run() {
+        return Ok(Check::note(
+            "traffic",
+            format!("dry run: not listening on {}:{}", input.group, input.port),
+            "run without --dry-run to wait for a datagram",
+        ));
+    }
     if let Err(e) = &seen {
         if let Some(stop) = e.downcast_ref::<Interrupted>() {
             return Err((*stop).into());

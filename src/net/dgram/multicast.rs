@@ -342,6 +342,9 @@ fn join_error(group: IpAddr, iface: Option<&Iface>, e: std::io::Error) -> anyhow
 
 impl Drop for Membership<'_> {
     fn drop(&mut self) {
+        if trace::dry_run() {
+            return; // never joined: nothing to leave
+        }
         let opt = match (self.group, self.source, self.source6) {
             (IpAddr::V4(_), Some(_), _) => "IP_DROP_SOURCE_MEMBERSHIP",
             (IpAddr::V4(_), None, _) => "IP_DROP_MEMBERSHIP",
