@@ -48,6 +48,15 @@ pub struct GlobalOpts {
     pub explain: Option<ExplainArg>,
 
     /// Show the setup calls (as --explain) and stop before any traffic
+    ///
+    /// The rule: every setup call that moves no traffic is made (socket, setsockopt,
+    /// bind, listen, epoll setup, and the connect of a datagram socket, which only
+    /// records a default peer); calls that would put a packet on a wire or wait for
+    /// one are shown marked "(dry run: not made)" — a stream connect (the SYN), any
+    /// send, a multicast join or leave (IGMP/MLD reports), accept, the event loop.
+    /// The run stops at the first of those that would start traffic and exits 0. Host
+    /// names are still looked up (that may ask a DNS server): give numeric addresses
+    /// for a run that sends nothing at all.
     #[arg(long, global = true)]
     pub dry_run: bool,
 
