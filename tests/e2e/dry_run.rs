@@ -45,7 +45,9 @@ fn traffic_calls(log: &str) -> Vec<String> {
         let Some((pid, call)) = line.split_once(' ') else {
             continue;
         };
+        // A call strace split (`connect(8, … <unfinished ...>`) counts by its start.
         let call = call.trim_start();
+        let call = call.strip_suffix("<unfinished ...>").unwrap_or(call);
         let Some((name, rest)) = call.split_once('(') else {
             continue;
         };

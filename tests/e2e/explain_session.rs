@@ -141,12 +141,43 @@ fn explained(lines: &[String]) -> Vec<Life> {
 fn traced(log: &str) -> Vec<Life> {
     let mut table_of: HashMap<String, String> = HashMap::new(); // tid → fd table owner
     let mut live: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
+    // A call another process interrupted is split in two lines by strace: `clone(…
+    // <unfinished ...>` and later `<... clone resumed>…) = 42`; put them together.
+    let mut unfinished: HashMap<String, String> = HashMap::new();
     let mut calls = Vec::new();
     for line in log.lines() {
         let Some((pid, call)) = line.split_once(' ') else {
             continue;
         };
         let call = call.trim_start();
+        if let Some(start) = call.strip_suffix("<unfinished ...>") {
+            unfinished.insert(pid.to_string(), start.to_string());
+            continue;
+        }
+        let joined;
+        let call = match call.strip_prefix("<... ") {
+            Some(rest) => {
+                let tail = rest.split_once(" resumed>").map_or("", |(_, t)| t);
+                joined = format!("{}{tail}", unfinished.remove(pid).unwrap_or_default());
+                joined.as_str()
+            }
+            None => call,
+        };
+        // A child can run before its parent's clone returns: adopt it at its first line.
+        let first_seen = !table_of.contains_key(pid) && !live.contains_key(pid);
+        if let Some((parent, clone)) = unfinished
+            .iter()
+            .find(|(p, c)| p.as_str() != pid && c.starts_with("clone"))
+            .filter(|_| first_seen)
+        {
+            let parent_owner = table_of.get(parent).cloned().unwrap_or(parent.clone());
+            if clone.contains("CLONE_THREAD") {
+                table_of.insert(pid.to_string(), parent_owner);
+            } else {
+                let copy = live.get(&parent_owner).cloned().unwrap_or_default();
+                live.insert(pid.to_string(), copy);
+            }
+        }
         let owner = table_of
             .get(pid)
             .cloned()
@@ -161,10 +192,17 @@ fn traced(log: &str) -> Vec<Life> {
             .next()
             .unwrap_or("")
             .to_string();
-        let fd = rest.split([',', ')']).next().unwrap_or("").to_string();
+        let fd = rest
+            .split([',', ')'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
         match name {
             "clone" | "clone3" if !result.starts_with('-') => {
-                if call.contains("CLONE_THREAD") {
+                if table_of.contains_key(&result) || live.contains_key(&result) {
+                    // Adopted already, at its first line.
+                } else if call.contains("CLONE_THREAD") {
                     table_of.insert(result, owner);
                 } else {
                     let copy = live.get(&owner).cloned().unwrap_or_default();
