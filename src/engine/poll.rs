@@ -44,27 +44,6 @@ fn flags(interest: Interest) -> PollFlags {
     f
 }
 
-/// `POLLIN|POLLOUT`: poll flags as strace names them.
-fn poll_names(f: PollFlags) -> String {
-    let names: Vec<&str> = [
-        (PollFlags::POLLIN, "POLLIN"),
-        (PollFlags::POLLPRI, "POLLPRI"),
-        (PollFlags::POLLOUT, "POLLOUT"),
-        (PollFlags::POLLERR, "POLLERR"),
-        (PollFlags::POLLHUP, "POLLHUP"),
-        (PollFlags::POLLNVAL, "POLLNVAL"),
-    ]
-    .iter()
-    .filter(|(flag, _)| f.contains(*flag))
-    .map(|(_, name)| *name)
-    .collect();
-    if names.is_empty() {
-        "0".into()
-    } else {
-        names.join("|")
-    }
-}
-
 impl Selector for Poll {
     fn trigger(&self) -> Trigger {
         Trigger::Level
@@ -126,7 +105,7 @@ impl Selector for Poll {
             let evs: Vec<(RawFd, String)> = self
                 .entries
                 .iter()
-                .map(|&(fd, _, i)| (fd, poll_names(flags(i))))
+                .map(|&(fd, _, i)| (fd, trace::poll_flags(flags(i))))
                 .collect();
             evs
         });
@@ -138,7 +117,7 @@ impl Selector for Poll {
                 .zip(&self.entries)
                 .filter_map(|(p, &(fd, _, _))| {
                     let rev = p.revents().filter(|r| !r.is_empty())?;
-                    Some((fd, poll_names(rev)))
+                    Some((fd, trace::poll_flags(rev)))
                 })
                 .collect();
             trace::made(

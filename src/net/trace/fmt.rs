@@ -19,6 +19,28 @@ pub fn poll_fds<'a>(field: &str, fds: impl IntoIterator<Item = (RawFd, &'a str)>
     format!("[{}]", items.join(", "))
 }
 
+/// `POLLIN|POLLOUT`: poll flags as strace names them (`0` for none).
+pub fn poll_flags(f: nix::poll::PollFlags) -> String {
+    use nix::poll::PollFlags;
+    let names: Vec<&str> = [
+        (PollFlags::POLLIN, "POLLIN"),
+        (PollFlags::POLLPRI, "POLLPRI"),
+        (PollFlags::POLLOUT, "POLLOUT"),
+        (PollFlags::POLLERR, "POLLERR"),
+        (PollFlags::POLLHUP, "POLLHUP"),
+        (PollFlags::POLLNVAL, "POLLNVAL"),
+    ]
+    .iter()
+    .filter(|(flag, _)| f.contains(*flag))
+    .map(|(_, name)| *name)
+    .collect();
+    if names.is_empty() {
+        "0".into()
+    } else {
+        names.join("|")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
