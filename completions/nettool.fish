@@ -208,7 +208,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l interval -d 'Pause this long between datagrams (otherwise they leave in sendmmsg batches)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l size -d 'Bytes per datagram for --raw (1400) and --probe (64)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l bind -d 'Local address to send from (ADDR or ADDR:PORT)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s w -l timeout -d 'After sending, wait this long for (more) replies and print them' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -s w -l timeout -d 'After sending, wait this long for (more) replies and print them (no reply at all: exit 1)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from send" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''

@@ -380,3 +380,39 @@ fn explain_io_rate_limits_per_descriptor() {
         "{text}"
     );
 }
+
+#[test]
+fn explain_io_records_fit_the_schema() {
+    let mut server = crate::util::Server::start(&[
+        "--json",
+        "--explain=io",
+        "tcp-echo",
+        "serve",
+        "-l",
+        "127.0.0.1:0",
+        "--engine",
+        "thread",
+    ]);
+    let mut c = TcpStream::connect(server.socket_addr()).unwrap();
+    let mut buf = [0u8; 1];
+    for _ in 0..20 {
+        c.write_all(b"x").unwrap();
+        c.read_exact(&mut buf).unwrap();
+    }
+    drop(c);
+    server.stop();
+    let out = server.stdout_bytes();
+    let records = crate::contract::json::schema().check_stdout("tcp-echo serve", &out);
+    // Said at the connection's close, or at the latest when the server exits.
+    let omitted = records
+        .iter()
+        .find(|r| r["event"] == "syscalls_omitted" && r["call"] == "recv")
+        .unwrap_or_else(|| panic!("no syscalls_omitted record: {records:#?}"));
+    assert!(omitted["count"].as_u64().unwrap() >= 20 - nettool::net::trace::SHOWN_PER_FD);
+    assert!(
+        records
+            .iter()
+            .any(|r| r["event"] == "syscall" && r["call"] == "poll" && r["note"].is_string()),
+        "a poll with its revents as the note"
+    );
+}
