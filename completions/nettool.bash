@@ -436,7 +436,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__broadcast__subcmd__send)
-            opts="-x -n -i -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --bind --iface --to --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -s -i -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --source --bind --iface --to --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -467,6 +467,14 @@ _nettool() {
                     return 0
                     ;;
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -542,7 +550,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__heartbeat__subcmd__connect)
-            opts="-x -n -4 -6 -w -q -v -h -V --hexdump --interval --misses --reconnect --backoff --count --udp --tcp-keepalive --timeout --packets --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -4 -6 -w -s -q -v -h -V --hexdump --interval --misses --reconnect --backoff --count --udp --tcp-keepalive --timeout --packets --source --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +589,14 @@ _nettool() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1346,7 +1362,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__multicast__subcmd__send)
-            opts="-x -n -i -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --bind --iface --ttl --loop --no-loop --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -s -i -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --source --bind --iface --ttl --loop --no-loop --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,6 +1393,14 @@ _nettool() {
                     return 0
                     ;;
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1664,12 +1688,40 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__connect)
-            opts="-4 -6 -w -d -x -q -v -h -V --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --packets --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-z -e -c -s -4 -6 -w -d -x -C -q -v -h -V --scan --parallel --exec --sh-exec --source --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --packets --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1790,7 +1842,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
-            opts="-l -k -4 -6 -w -d -x -q -v -h -V --listen --keep-open --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -k -e -c -4 -6 -w -d -x -C -q -v -h -V --listen --keep-open --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1801,6 +1853,22 @@ _nettool() {
                     return 0
                     ;;
                 -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2056,12 +2124,16 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__send)
-            opts="-x -n -w -4 -6 -q -v -h -V --hexdump --stats --count --interval --raw --size --probe --bind --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-z -x -n -s -w -4 -6 -q -v -h -V --scan --parallel --hexdump --stats --count --interval --raw --size --probe --source --bind --timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --hexdump)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2087,6 +2159,14 @@ _nettool() {
                     return 0
                     ;;
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2194,7 +2274,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__connect)
-            opts="-w -d -x -q -v -h -V --dgram --raw --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-w -d -x -C -e -c -q -v -h -V --dgram --raw --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2217,6 +2297,22 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2306,7 +2402,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__listen)
-            opts="-k -w -d -x -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-k -w -d -x -C -e -c -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2333,6 +2429,22 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sh-exec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
