@@ -33,17 +33,45 @@ pub struct GlobalOpts {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Print every socket call (socket, setsockopt, bind, …) in C terms as it is made
-    #[arg(long, global = true)]
-    pub explain: bool,
+    /// Print every socket call in C terms as it is made: setup (socket, setsockopt,
+    /// bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io
+    /// adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "calls"
+    )]
+    pub explain: Option<ExplainArg>,
 
     /// Show the setup calls (as --explain) and stop before any traffic
+    ///
+    /// The rule: every setup call that moves no traffic is made (socket, setsockopt,
+    /// bind, listen, epoll setup, and the connect of a datagram socket, which only
+    /// records a default peer); calls that would put a packet on a wire or wait for
+    /// one are shown marked "(dry run: not made)" — a stream connect (the SYN), any
+    /// send, a multicast join or leave (IGMP/MLD reports), accept, the event loop.
+    /// The run stops at the first of those that would start traffic and exits 0. Host
+    /// names are still looked up (that may ask a DNS server): give numeric addresses
+    /// for a run that sends nothing at all.
     #[arg(long, global = true)]
     pub dry_run: bool,
 
     /// When to use colour: auto (a terminal and no NO_COLOR), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
+}
+
+/// What `--explain` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainArg {
+    /// Setup and lifecycle calls (plain --explain)
+    Calls,
+    /// Those and every call on the I/O path, rate-limited per descriptor
+    Io,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -75,8 +103,9 @@ impl GlobalOpts {
         use crate::net::trace::Mode;
         match (self.dry_run, self.explain) {
             (true, _) => Mode::DryRun,
-            (false, true) => Mode::Explain,
-            _ => Mode::Off,
+            (false, Some(ExplainArg::Calls)) => Mode::Explain,
+            (false, Some(ExplainArg::Io)) => Mode::ExplainIo,
+            (false, None) => Mode::Off,
         }
     }
 

@@ -37,8 +37,11 @@ fn main() -> ExitCode {
     output::init_color(cli.global.color_when());
     output::init_logging(cli.global.verbosity());
     let out = cli.global.output();
-    net::trace::init(cli.global.trace_mode(), cmd::trace_sink(&out));
-    match cmd::dispatch(cli.command, &out) {
+    let bytes = cli.global.verbosity() >= output::Verbosity::Verbose;
+    net::trace::init(cli.global.trace_mode(), bytes, cmd::trace_sink(&out));
+    let result = cmd::dispatch(cli.command, &out);
+    net::trace::finish();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // The one match over causes (stdout closed, --dry-run, signals, usage).

@@ -235,7 +235,7 @@ impl Output {
         if self.json {
             self.write_json(name, into_map(fields));
         } else {
-            let _ = writeln!(std::io::stderr().lock(), "{}", human());
+            stderr_line(human());
         }
     }
 
@@ -271,6 +271,14 @@ impl Output {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}").and_then(|_| out.flush());
     }
+}
+
+/// One line to stderr in one `write(2)`: stderr is unbuffered, and `writeln!` would
+/// write the text and the newline apart, so the lines of a fork engine's parent and
+/// children (`--explain`, `-v`) could run into each other.
+fn stderr_line(mut line: String) {
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 fn into_map(v: Value) -> Map<String, Value> {

@@ -12,6 +12,20 @@ pub fn plural(n: u64, noun: &str) -> String {
     format!("{n} {}", plural_noun(noun))
 }
 
+/// A count with thousands separated by commas, as people read large numbers:
+/// `18,230`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The plural of an English noun as nettool uses them (regular rules; a noun of
 /// several words is pluralised on its last: "round trip" → "round trips").
 fn plural_noun(noun: &str) -> String {
@@ -71,6 +85,14 @@ fn trim_decimals(v: f64, digits: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(18_230), "18,230");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn plurals_follow_the_count() {

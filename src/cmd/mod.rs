@@ -119,22 +119,48 @@ pub trait Run {
 }
 
 /// How `--explain`/`--dry-run` records are shown: a human line on stderr as strace
-/// writes it, or one `syscall` record each on stdout with the other records.
+/// writes it, or one `syscall` record each on stdout with the other records; what the
+/// I/O path's rate limit left out is a `syscalls_omitted` line or record.
 pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
+    use crate::net::trace::Event;
     let out = out.clone();
-    Box::new(move |r: &crate::net::trace::Record<'_>| {
-        let call = format!("{}({})", r.call, r.args.join(", "));
-        let (fields, human) = match &r.result {
-            Some((shown, value)) => (
-                serde_json::json!({"call": r.call, "args": r.args, "result": value}),
-                format!("{call} = {shown}"),
-            ),
-            None => (
-                serde_json::json!({"call": r.call, "args": r.args, "result": null, "dry_run": true}),
-                format!("{call}   (dry run: not made)"),
-            ),
-        };
-        out.event(crate::output::Level::Info, "syscall", fields, || human);
+    Box::new(move |e: &Event<'_>| match e {
+        Event::Call(r) => {
+            let call = format!("{}({})", r.call, r.args.join(", "));
+            let note = r
+                .note
+                .as_deref()
+                .map_or(String::new(), |n| format!(" ({n})"));
+            let (mut fields, human) = match &r.result {
+                Some((shown, value)) => (
+                    serde_json::json!({"call": r.call, "args": r.args, "result": value}),
+                    format!("{call} = {shown}{note}"),
+                ),
+                None => (
+                    serde_json::json!({"call": r.call, "args": r.args, "result": null, "dry_run": true}),
+                    format!("{call}   (dry run: not made)"),
+                ),
+            };
+            if let Some(n) = &r.note {
+                fields["note"] = n.as_str().into();
+            }
+            out.event(crate::output::Level::Info, "syscall", fields, || human);
+        }
+        Event::Omitted { call, fd, count } => {
+            let on = fd.map_or(String::new(), |fd| format!(" on fd {fd}"));
+            out.event(
+                crate::output::Level::Info,
+                "syscalls_omitted",
+                serde_json::json!({"call": call, "fd": fd, "count": count}),
+                || {
+                    let calls = if *count == 1 { "call" } else { "calls" };
+                    format!(
+                        "… {} more {call} {calls}{on}",
+                        crate::text::thousands(*count)
+                    )
+                },
+            );
+        }
     })
 }
 

@@ -214,6 +214,14 @@ fn check_rp_filter(iface: &str, source: Option<(Ipv4Addr, Option<String>)>) -> C
 /// `/proc/net/igmp` (`igmp6`), as the kernel reports it to routers.
 fn check_membership(group: IpAddr, port: u16, iface: &str) -> Check {
     let joined = crate::net::mcast_probe::join_and_list(group, port, iface);
+    if crate::net::trace::dry_run() {
+        // The join is traffic (an IGMP/MLD report): --dry-run showed it, not made.
+        return Check::note(
+            "membership",
+            format!("dry run: the test join of {group} on {iface} was not made"),
+            "run without --dry-run to test the join",
+        );
+    }
     match joined {
         Err(e) => Check::problem(
             "membership",
@@ -316,6 +324,13 @@ fn check_traffic(
     shutdown: &Shutdown,
 ) -> anyhow::Result<Check> {
     let seen = crate::net::mcast_probe::receive_one(input.group, input.port, iface, wait, shutdown);
+    if crate::net::trace::dry_run() {
+        return Ok(Check::note(
+            "traffic",
+            format!("dry run: not listening on {}:{}", input.group, input.port),
+            "run without --dry-run to wait for a datagram",
+        ));
+    }
     if let Err(e) = &seen {
         if let Some(stop) = e.downcast_ref::<Interrupted>() {
             return Err((*stop).into());

@@ -14,7 +14,7 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -28,6 +28,7 @@ use super::stats::Slot;
 use crate::net::peer::Peer;
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
+use crate::net::trace;
 use crate::net::wait::{Watch, Woke, wait};
 
 /// The outcome of one accept attempt.
@@ -51,8 +52,7 @@ pub struct Acceptor {
 
 impl Acceptor {
     pub fn new(listener: Socket) -> anyhow::Result<Self> {
-        listener
-            .set_nonblocking(true)
+        crate::net::socket::set_nonblocking(&listener, true)
             .context("set the listener non-blocking")?;
         let local = local_label(&listener);
         Ok(Acceptor {
@@ -91,13 +91,24 @@ impl Acceptor {
     /// One non-blocking `accept(2)`; `Ok(None)` when the queue is empty.
     pub fn try_accept(&mut self, ctx: &EngineCtx<'_>) -> io::Result<Option<(Socket, Peer)>> {
         loop {
-            match self.listener.accept() {
+            match trace::accept(&self.listener, || self.listener.accept()) {
                 Ok((sock, addr)) => {
                     sock.set_cloexec(true)?;
                     // TCP_NODELAY (tcp(7)): a reply written in two pieces (an HTTP head,
                     // then a file body) must not wait for the peer's delayed ACK under
                     // Nagle's algorithm (40 ms per response). Unix sockets: not TCP, ignored.
-                    let _ = sock.set_tcp_nodelay(true);
+                    if !addr.is_unix() {
+                        let _ = trace::io(
+                            "setsockopt",
+                            Some(sock.as_raw_fd()),
+                            || {
+                                let fd = trace::fd(&sock);
+                                vec![fd, "IPPROTO_TCP".into(), "TCP_NODELAY".into(), "1".into()]
+                            },
+                            || sock.set_tcp_nodelay(true),
+                            |_| None,
+                        );
+                    }
                     let peer = Peer::accepted(&sock, &addr);
                     return Ok(Some((sock, peer)));
                 }
@@ -187,10 +198,10 @@ impl Acceptor {
         drop(self.spare.take());
         // accept(2) reports EMFILE before looking at the queue, so this may find
         // nothing; only a connection actually taken counts as shed.
-        if let Ok((sock, addr)) = self.listener.accept() {
+        if let Ok((sock, addr)) = trace::accept(&self.listener, || self.listener.accept()) {
             self.shed += 1;
             ctx.log_refused(&Peer::from_sockaddr(&addr, None), "out of file descriptors");
-            drop(sock);
+            trace::close(sock);
         }
         self.spare = File::open("/dev/null").ok();
         self.warn(

@@ -17,7 +17,6 @@ use super::core::{ConnCore, classify};
 use super::service::Service;
 use super::stats::Tap;
 use super::{CloseReason, ConnResult, ServerConfig};
-use crate::net::io::read_retry;
 
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -29,7 +28,7 @@ pub fn serve_conn<S: Service>(
     config: &ServerConfig,
     tap: &Tap,
 ) -> ConnResult {
-    let _ = sock.set_nonblocking(false);
+    let _ = crate::net::socket::set_nonblocking_io(sock, false);
     let _ = sock.set_write_timeout(config.idle_timeout);
     let mut core = ConnCore::open(svc);
     let (mut bytes_in, mut bytes_out) = (0u64, 0u64);
@@ -39,7 +38,7 @@ pub fn serve_conn<S: Service>(
         let flushed = core.flush(
             |out| flush_outbox(sock, out, &mut bytes_out, tap),
             || {
-                let _ = sock.shutdown(std::net::Shutdown::Write);
+                let _ = crate::net::trace::shutdown(sock, std::net::Shutdown::Write);
             },
         );
         if flushed == Flush::WouldBlock {
@@ -56,7 +55,7 @@ pub fn serve_conn<S: Service>(
             break;
         }
         let _ = sock.set_read_timeout(wait);
-        match read_retry(&mut &*sock, &mut buf) {
+        match super::conn::recv(sock, &mut buf) {
             Ok(0) => core.on_eof(),
             Ok(n) => {
                 bytes_in += n as u64;

@@ -4,11 +4,21 @@
 //! returns [`Flush::WouldBlock`] and the engine waits for writability).
 
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 
 use socket2::Socket;
 
 use super::service::{OutItem, Outbox};
 use super::stats::Tap;
+use crate::net::trace;
+
+/// `recv(2)` on a connection (EINTR retried), as `--explain=io` shows it: the driver's
+/// one read call, for blocking and readiness engines alike.
+pub fn recv(sock: &Socket, buf: &mut [u8]) -> io::Result<usize> {
+    trace::recv(sock.as_raw_fd(), buf.len(), "0", || {
+        crate::net::io::read_retry(&mut &*sock, buf)
+    })
+}
 
 /// Largest single `sendfile` call; keeps one connection from hogging a turn.
 const SENDFILE_CHUNK: u64 = 1 << 20;
@@ -31,19 +41,40 @@ pub fn flush_outbox(
     sent: &mut u64,
     tap: &Tap,
 ) -> io::Result<Flush> {
+    let fd = sock.as_raw_fd();
     while let Some(item) = out.front() {
         let more = out.more_after_front();
         let result = match item {
             // MSG_MORE (send(2)): a file range follows, so let the kernel put this head
             // and the first body bytes in one segment.
-            OutItem::Bytes(b) if more => sock
-                .send_with_flags(b, libc::MSG_MORE)
+            OutItem::Bytes(b) if more => trace::send(fd, b.len(), "MSG_MORE|MSG_NOSIGNAL", || {
+                sock.send_with_flags(b, libc::MSG_MORE)
+            })
+            .inspect(|&n| tap.sent(&b[..n])),
+            OutItem::Bytes(b) => trace::send(fd, b.len(), "MSG_NOSIGNAL", || (&*sock).write(b))
                 .inspect(|&n| tap.sent(&b[..n])),
-            OutItem::Bytes(b) => (&*sock).write(b).inspect(|&n| tap.sent(&b[..n])),
             OutItem::File { file, offset, len } => {
                 let mut off = *offset as libc::off64_t;
                 let count = (*len).min(SENDFILE_CHUNK) as usize;
-                match nix::sys::sendfile::sendfile64(sock, &**file, Some(&mut off), count) {
+                let start = off;
+                let sent = trace::io(
+                    "sendfile",
+                    Some(fd),
+                    || {
+                        vec![
+                            fd.to_string(),
+                            file.as_raw_fd().to_string(),
+                            format!("[{start}]"),
+                            count.to_string(),
+                        ]
+                    },
+                    || {
+                        nix::sys::sendfile::sendfile64(sock, &**file, Some(&mut off), count)
+                            .map_err(io::Error::from)
+                    },
+                    |_| None,
+                );
+                match sent {
                     // The file shrank under us: what was promised cannot be sent.
                     Ok(0) => Err(io::Error::new(
                         io::ErrorKind::UnexpectedEof,
@@ -53,7 +84,7 @@ pub fn flush_outbox(
                         tap.sent_file(n as u64);
                         Ok(n)
                     }
-                    Err(e) => Err(io::Error::from(e)),
+                    Err(e) => Err(e),
                 }
             }
         };

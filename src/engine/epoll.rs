@@ -70,10 +70,22 @@ fn ctl_args(
     f: EpollFlags,
     token: Token,
 ) -> Vec<String> {
+    vec![
+        trace::fd(&epoll.0),
+        op.into(),
+        fd.as_raw_fd().to_string(),
+        format!("{{events={}, data={}}}", names(f), token.0),
+    ]
+}
+
+/// `EPOLLIN|EPOLLRDHUP`: the flags of an `epoll_event`, as strace names them.
+fn names(f: EpollFlags) -> String {
     let names: Vec<&str> = [
         (EpollFlags::EPOLLIN, "EPOLLIN"),
         (EpollFlags::EPOLLPRI, "EPOLLPRI"),
         (EpollFlags::EPOLLOUT, "EPOLLOUT"),
+        (EpollFlags::EPOLLERR, "EPOLLERR"),
+        (EpollFlags::EPOLLHUP, "EPOLLHUP"),
         (EpollFlags::EPOLLRDHUP, "EPOLLRDHUP"),
         (EpollFlags::EPOLLET, "EPOLLET"),
     ]
@@ -81,12 +93,7 @@ fn ctl_args(
     .filter(|(flag, _)| f.contains(*flag))
     .map(|(_, name)| *name)
     .collect();
-    vec![
-        trace::fd(&epoll.0),
-        op.into(),
-        fd.as_raw_fd().to_string(),
-        format!("{{events={}, data={}}}", names.join("|"), token.0),
-    ]
+    names.join("|")
 }
 
 impl Selector for Epoll {
@@ -110,14 +117,17 @@ impl Selector for Epoll {
         interest: Interest,
     ) -> io::Result<()> {
         let f = flags(interest, self.trigger);
-        trace::call(
+        // A re-arm is the I/O path (one per change of interest): `--explain=io` only.
+        trace::io(
             "epoll_ctl",
+            Some(self.epoll.0.as_raw_fd()),
             || ctl_args(&self.epoll, "EPOLL_CTL_MOD", &fd, f, token),
             || {
                 Ok(self
                     .epoll
                     .modify(fd, &mut EpollEvent::new(f, token.0 as u64))?)
             },
+            |_| None,
         )
     }
 
@@ -139,7 +149,33 @@ impl Selector for Epoll {
     fn wait(&mut self, events: &mut Vec<Event>, timeout: Option<Duration>) -> io::Result<()> {
         events.clear();
         let t = EpollTimeout::try_from(timeout_millis(timeout)).unwrap_or(EpollTimeout::NONE);
-        let n = match self.epoll.wait(&mut self.ready, t) {
+        let result = self.epoll.wait(&mut self.ready, t);
+        if trace::io_on() {
+            let r = result.map_err(io::Error::from);
+            let ready = &self.ready;
+            trace::made(
+                "epoll_wait",
+                Some(self.epoll.0.as_raw_fd()),
+                || {
+                    vec![
+                        trace::fd(&self.epoll.0),
+                        "events".into(),
+                        BATCH.to_string(),
+                        timeout_millis(timeout).to_string(),
+                    ]
+                },
+                &r,
+                || {
+                    let n = *r.as_ref().ok()?;
+                    let evs: Vec<String> = ready[..n]
+                        .iter()
+                        .map(|e| format!("{{events={}, data={}}}", names(e.events()), e.data()))
+                        .collect();
+                    Some(format!("[{}]", evs.join(", ")))
+                },
+            );
+        }
+        let n = match result {
             Ok(n) => n,
             Err(nix::errno::Errno::EINTR) => return Ok(()),
             Err(e) => return Err(e.into()),

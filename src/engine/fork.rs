@@ -135,7 +135,9 @@ pub fn run<F: ServiceFactory>(
                     child_main(sock, &*factory, &info, ctx, &reports_tx);
                 }
                 Ok(ForkResult::Parent { child }) => {
-                    drop(sock);
+                    // The child has its own copy; the parent's close is not the
+                    // connection's end (the kernel counts both descriptors).
+                    crate::net::trace::close(sock);
                     ctx.log_open(id, &info.peer);
                     parent.live.insert(child, (info, slot));
                 }
@@ -202,7 +204,7 @@ impl Parent {
         self.read_reports();
         // Reap in a loop: one SIGCHLD may stand for many exited children.
         loop {
-            match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+            match crate::net::trace::waited(|| waitpid(None, Some(WaitPidFlag::WNOHANG))) {
                 Ok(WaitStatus::Exited(pid, code)) => self.finish(pid, Some(code), ctx),
                 Ok(WaitStatus::Signaled(pid, _, _)) => self.finish(pid, None, ctx),
                 Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => break,
@@ -279,7 +281,7 @@ fn child_main<F: ServiceFactory>(
         // feeds `-x` (the dump file is shared and flushed after every record).
         let tap = super::Tap::new(Default::default(), ctx.config.hexdump.clone(), info.id);
         let r = serve_conn(&sock, factory.open(info), ctx.config, &tap);
-        drop(sock);
+        crate::net::trace::close(sock);
         let rec = encode(nix::unistd::getpid(), &r);
         // Fewer than PIPE_BUF bytes: one atomic write, never interleaved with others.
         match nix::unistd::write(report, &rec) {
@@ -318,10 +320,12 @@ fn ensure_single_threaded() -> anyhow::Result<()> {
 /// program.
 fn fork_single_threaded() -> anyhow::Result<ForkResult> {
     ensure_single_threaded()?;
-    // SAFETY: the process has exactly one thread (checked just above, and no other code
-    // runs concurrently to start one), so the child inherits no lock held by another
-    // thread and may run ordinary code.
-    Ok(unsafe { nix::unistd::fork() }?)
+    Ok(crate::net::trace::lifecycle("fork", Vec::new, || {
+        // SAFETY: the process has exactly one thread (checked just above, and no other
+        // code runs concurrently to start one), so the child inherits no lock held by
+        // another thread and may run ordinary code.
+        Ok(unsafe { nix::unistd::fork() }?)
+    })?)
 }
 
 fn set_nonblocking(fd: &OwnedFd) -> anyhow::Result<()> {

@@ -449,7 +449,9 @@ pub fn serve<F: ServiceFactory>(
             "off"
         }
     );
-    crate::net::trace::checkpoint("accept4", || vec![first_fd, "SOCK_CLOEXEC".into()])?;
+    crate::net::trace::checkpoint("accept4", || {
+        vec![first_fd, "&addr".into(), "SOCK_CLOEXEC".into()]
+    })?;
 
     let started = Instant::now();
     let ctx = EngineCtx {

@@ -16,14 +16,14 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::accept::Acceptor;
-use super::conn::flush_outbox;
+use super::conn::{flush_outbox, recv};
 use super::core::{ConnCore, classify};
 use super::selector::Interest;
 use super::service::{Service, ServiceFactory};
 use super::stats::{Slot, Tap};
 use super::{CloseReason, ConnResult, EngineCtx, ServerConfig};
-use crate::net::io::read_retry;
 use crate::net::peer::Peer;
+use crate::net::trace;
 
 /// The read buffer an event loop shares between all its connections.
 pub const READ_CHUNK: usize = 64 * 1024;
@@ -59,7 +59,7 @@ impl<S: Service> NbConn<S> {
     /// Wrap an accepted socket (made non-blocking here) and greet via `on_open`.
     pub fn new(sock: Socket, id: u64, peer: Peer, svc: S, tap: Tap) -> NbConn<S> {
         let mut core = ConnCore::open(svc);
-        if sock.set_nonblocking(true).is_err() {
+        if crate::net::socket::set_nonblocking_io(&sock, true).is_err() {
             core.end(CloseReason::Error);
         }
         NbConn {
@@ -140,7 +140,7 @@ impl<S: Service> NbConn<S> {
             if !self.wants_read() {
                 break;
             }
-            match read_retry(&mut &self.sock, buf) {
+            match recv(&self.sock, buf) {
                 Ok(0) => {
                     self.last_active = Instant::now();
                     self.core.on_eof();
@@ -189,7 +189,7 @@ impl<S: Service> NbConn<S> {
         self.core.flush(
             |out| flush_outbox(sock, out, bytes_out, tap),
             || {
-                let _ = sock.shutdown(std::net::Shutdown::Write);
+                let _ = trace::shutdown(sock, std::net::Shutdown::Write);
             },
         );
         if self.bytes_out != before {
@@ -209,15 +209,24 @@ impl<S: Service> NbConn<S> {
         self.core.end(reason);
     }
 
-    /// Tear down: tell the service and log. The socket closes and the slot is given
-    /// back on drop.
+    /// Tear down: tell the service, give the slot back, close the socket (`close(2)`,
+    /// shown by `--explain`) and log.
     pub fn close(mut self, ctx: &EngineCtx<'_>) {
         let r = ConnResult {
             bytes_in: self.bytes_in,
             bytes_out: self.bytes_out,
             reason: self.core.close(),
         };
-        ctx.log_close(self.id, &self.peer, &r);
+        let NbConn {
+            _slot,
+            sock,
+            id,
+            peer,
+            ..
+        } = self;
+        drop(_slot);
+        trace::close(sock);
+        ctx.log_close(id, &peer, &r);
     }
 }
 

@@ -14,6 +14,7 @@ use std::time::Duration;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
 use super::selector::{Event, Interest, Selector, Token, Trigger, timeout_millis};
+use crate::net::trace;
 
 /// A poll(2) selector (always level-triggered).
 #[derive(Debug, Default)]
@@ -100,7 +101,44 @@ impl Selector for Poll {
             .collect();
         let ms = timeout_millis(timeout);
         let t = PollTimeout::try_from(ms).unwrap_or(PollTimeout::NONE);
-        match poll(&mut fds, t) {
+        let asked = trace::io_on().then(|| {
+            let evs: Vec<(RawFd, String)> = self
+                .entries
+                .iter()
+                .map(|&(fd, _, i)| (fd, trace::poll_flags(flags(i))))
+                .collect();
+            evs
+        });
+        let result = poll(&mut fds, t);
+        if let Some(asked) = asked {
+            let r = result.map_err(io::Error::from).map(|n| n as usize);
+            let back: Vec<(RawFd, String)> = fds
+                .iter()
+                .zip(&self.entries)
+                .filter_map(|(p, &(fd, _, _))| {
+                    let rev = p.revents().filter(|r| !r.is_empty())?;
+                    Some((fd, trace::poll_flags(rev)))
+                })
+                .collect();
+            trace::made(
+                "poll",
+                None,
+                || {
+                    vec![
+                        trace::poll_fds("events", asked.iter().map(|(f, e)| (*f, e.as_str()))),
+                        asked.len().to_string(),
+                        ms.to_string(),
+                    ]
+                },
+                &r,
+                || {
+                    r.is_ok().then(|| {
+                        trace::poll_fds("revents", back.iter().map(|(f, e)| (*f, e.as_str())))
+                    })
+                },
+            );
+        }
+        match result {
             Ok(0) | Err(nix::errno::Errno::EINTR) => return Ok(()),
             Ok(_) => {}
             Err(e) => return Err(e.into()),

@@ -17,6 +17,7 @@ use nix::sys::select::{FdSet, select};
 use nix::sys::time::{TimeVal, TimeValLike};
 
 use super::selector::{Event, Interest, Selector, Token, Trigger};
+use crate::net::trace;
 
 /// Descriptors at or above this number cannot be put in an `fd_set`.
 pub const FD_SETSIZE: RawFd = libc::FD_SETSIZE as RawFd;
@@ -104,7 +105,40 @@ impl Selector for Select {
         }
         let mut tv =
             timeout.map(|d| TimeVal::microseconds(d.as_micros().min(i64::MAX as u128) as i64));
-        match select(highest + 1, &mut reads, &mut writes, None, tv.as_mut()) {
+        // The sets as passed in: select overwrites them with the ready ones.
+        let asked = trace::io_on().then(|| {
+            let set = |w: bool| {
+                trace::fd_set(
+                    self.registry
+                        .iter()
+                        .filter(|(_, (_, i))| if w { i.write } else { i.read })
+                        .map(|(fd, _)| *fd),
+                )
+            };
+            let tv = tv.map_or("NULL".into(), |t| {
+                format!("{{tv_sec={}, tv_usec={}}}", t.tv_sec(), t.tv_usec())
+            });
+            vec![
+                (highest + 1).to_string(),
+                set(false),
+                set(true),
+                "NULL".into(),
+                tv,
+            ]
+        });
+        let result = select(highest + 1, &mut reads, &mut writes, None, tv.as_mut());
+        if let Some(asked) = asked {
+            let r = result.map_err(io::Error::from).map(|n| n as usize);
+            let ready = |set: &FdSet| {
+                trace::fd_set(self.registry.keys().copied().filter(|&fd| {
+                    // SAFETY: as below; the descriptor is registered, hence open.
+                    set.contains(unsafe { BorrowedFd::borrow_raw(fd) })
+                }))
+            };
+            let note = format!("in {}, out {}", ready(&reads), ready(&writes));
+            trace::made("select", None, || asked, &r, || r.is_ok().then_some(note));
+        }
+        match result {
             Ok(_) => {}
             Err(nix::errno::Errno::EINTR) => return Ok(()),
             Err(e) => return Err(e.into()),

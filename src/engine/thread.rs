@@ -64,7 +64,10 @@ pub fn run<F: ServiceFactory>(
                     // before the peer sees the close.
                     live.lock().expect("live map").remove(&id);
                     drop(slot);
-                    drop(sock);
+                    // The last owner now: its close(2) is the connection's end.
+                    if let Ok(sock) = Arc::try_unwrap(sock) {
+                        crate::net::trace::close(sock);
+                    }
                     ctx.log_close(id, &info.peer, &r);
                 });
             if let Err(e) = spawned {
@@ -76,7 +79,7 @@ pub fn run<F: ServiceFactory>(
             }
         };
         for sock in live.lock().expect("live map").values() {
-            let _ = sock.shutdown(std::net::Shutdown::Read);
+            let _ = crate::net::trace::shutdown(sock, std::net::Shutdown::Read);
         }
         result
     })

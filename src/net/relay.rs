@@ -197,7 +197,9 @@ pub fn relay(
 
         // Socket → stdout.
         if receiving && sock_ready {
-            match read_retry(&mut &*sock, &mut buf) {
+            let fd = std::os::fd::AsRawFd::as_raw_fd(sock);
+            match crate::net::trace::recv(fd, buf.len(), "0", || read_retry(&mut &*sock, &mut buf))
+            {
                 Ok(0) if opts.fin_ends_turn => {
                     // Hand over what is held of stdin if the socket takes it now;
                     // what stays unread on stdin is the next client's.
@@ -261,7 +263,11 @@ pub fn relay(
         // pending → socket (try at once: usually the socket is writable).
         if offset < pending.len() {
             loop {
-                match (&*sock).write(&pending[offset..]) {
+                let fd = std::os::fd::AsRawFd::as_raw_fd(sock);
+                let chunk = &pending[offset..];
+                match crate::net::trace::send(fd, chunk.len(), "MSG_NOSIGNAL", || {
+                    (&*sock).write(chunk)
+                }) {
                     Ok(n) => {
                         if let Some(dump) = &opts.hexdump {
                             dump.record(Direction::Sent, &pending[offset..offset + n]);
@@ -307,7 +313,7 @@ fn crlf_into(chunk: &[u8], mut after_cr: bool, out: &mut Vec<u8>) -> bool {
 fn half_close(sock: &Socket, fin_sent: &mut bool) {
     if !*fin_sent {
         // ENOTCONN after a peer reset is harmless here: the read side reports it.
-        let _ = sock.shutdown(std::net::Shutdown::Write);
+        let _ = crate::net::trace::shutdown(sock, std::net::Shutdown::Write);
         *fin_sent = true;
     }
 }

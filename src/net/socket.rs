@@ -173,7 +173,8 @@ pub fn set_int_opt<V: std::fmt::Display + Copy>(
 }
 
 /// `SO_RCVBUF`/`SO_SNDBUF` when asked (the kernel doubles the value for bookkeeping
-/// and enforces a minimum; see socket(7)).
+/// and enforces a minimum; see socket(7)). Under `--explain` a `getsockopt` follows
+/// each, so the size the kernel granted stands beside the size asked.
 pub fn set_buffer_sizes(
     sock: &Socket,
     rcvbuf: Option<usize>,
@@ -187,6 +188,7 @@ pub fn set_buffer_sizes(
             n,
             Socket::set_recv_buffer_size,
         )?;
+        granted(sock, "SO_RCVBUF", n, Socket::recv_buffer_size);
     }
     if let Some(n) = sndbuf {
         set_int_opt(
@@ -196,8 +198,39 @@ pub fn set_buffer_sizes(
             n,
             Socket::set_send_buffer_size,
         )?;
+        granted(sock, "SO_SNDBUF", n, Socket::send_buffer_size);
     }
     Ok(())
+}
+
+/// `getsockopt(fd, SOL_SOCKET, name, [granted])` after a buffer size was set, only
+/// when calls are being shown: Linux stores twice the size asked (the other half
+/// pays for its bookkeeping) and clamps it to `net.core.[rw]mem_max`.
+fn granted(sock: &Socket, name: &str, asked: usize, get: fn(&Socket) -> io::Result<usize>) {
+    if !trace::enabled() {
+        return;
+    }
+    // Made first, recorded just after: the value read is an argument of the line.
+    let result = get(sock);
+    let value = result
+        .as_ref()
+        .map_or("&optval".into(), |n| format!("[{n}]"));
+    let note = result.as_ref().ok().map(|&n| {
+        let why = if n == asked.saturating_mul(2) {
+            "Linux doubles it for its bookkeeping"
+        } else if n > asked.saturating_mul(2) {
+            "raised to the kernel's minimum"
+        } else {
+            "capped by net.core.rmem_max/wmem_max, then doubled"
+        };
+        format!("asked {asked}, granted {n}: {why}")
+    });
+    let _ = trace::call_noted(
+        "getsockopt",
+        || vec![trace::fd(sock), "SOL_SOCKET".into(), name.into(), value],
+        || result.map(drop),
+        |_| note,
+    );
 }
 
 /// `bind(2)`, traced.
@@ -213,14 +246,24 @@ pub fn bind(sock: &Socket, addr: &SockAddr) -> io::Result<()> {
 pub fn set_nonblocking(sock: &Socket, on: bool) -> io::Result<()> {
     trace::call(
         "fcntl",
-        || {
-            vec![
-                trace::fd(sock),
-                "F_SETFL".into(),
-                if on { "O_RDWR|O_NONBLOCK" } else { "O_RDWR" }.into(),
-            ]
-        },
+        || nonblocking_args(sock, on),
         || sock.set_nonblocking(on),
+    )
+}
+
+fn nonblocking_args(sock: &Socket, on: bool) -> Vec<String> {
+    let flags = if on { "O_RDWR|O_NONBLOCK" } else { "O_RDWR" };
+    vec![trace::fd(sock), "F_SETFL".into(), flags.into()]
+}
+
+/// [`set_nonblocking`] on a connection: the I/O path (`--explain=io`), not setup.
+pub fn set_nonblocking_io(sock: &Socket, on: bool) -> io::Result<()> {
+    trace::io(
+        "fcntl",
+        Some(std::os::fd::AsRawFd::as_raw_fd(sock)),
+        || nonblocking_args(sock, on),
+        || sock.set_nonblocking(on),
+        |_| None,
     )
 }
 
@@ -272,7 +315,7 @@ pub fn tcp_connect_from(
         let target: SockAddr = (*addr).into();
         let res = trace::action(
             "connect",
-            || vec![trace::fd(&sock), addr::display(addr)],
+            || vec![trace::fd(&sock), trace::inet(addr)],
             || match timeout {
                 Some(t) => sock.connect_timeout(&target, t),
                 None => sock.connect(&target),
@@ -353,7 +396,7 @@ pub fn accept_wait(
     use crate::net::wait::{Watch, Woke, wait};
     use std::os::fd::AsFd;
     trace::checkpoint("accept4", || {
-        vec![trace::fd(listener), "SOCK_CLOEXEC".into()]
+        vec![trace::fd(listener), "&addr".into(), "SOCK_CLOEXEC".into()]
     })?;
     let deadline = timeout.map(|t| std::time::Instant::now() + t);
     loop {
@@ -367,11 +410,7 @@ pub fn accept_wait(
             Woke::Ready if !watch[0].ready() => continue,
             Woke::Ready => {}
         }
-        match trace::action(
-            "accept4",
-            || vec![trace::fd(listener), "SOCK_CLOEXEC".into()],
-            || listener.accept(),
-        ) {
+        match trace::accept(listener, || listener.accept()) {
             Ok((sock, addr)) => {
                 let peer = Peer::accepted(&sock, &addr);
                 return Ok((sock, peer));

@@ -247,7 +247,7 @@ pub fn unix_connect(
     let sock = new_socket(kind).context("create a Unix socket")?;
     let res = trace::action(
         "connect",
-        || vec![trace::fd(&sock), target.to_string()],
+        || vec![trace::fd(&sock), trace::addr(&addr)],
         || match timeout {
             Some(t) => sock.connect_timeout(&addr, t),
             None => sock.connect(&addr),
@@ -288,7 +288,7 @@ pub fn dgram_client(target: &UnixTarget) -> anyhow::Result<UnixBound> {
     // Connecting a datagram socket sends nothing: a setup call.
     trace::call(
         "connect",
-        || vec![trace::fd(&bound.sock), target.to_string()],
+        || vec![trace::fd(&bound.sock), trace::addr(&addr)],
         || bound.sock.connect(&addr),
     )
     .map_err(|e| wrong_type_hint(target, UnixKind::Datagram, e, None))?;

@@ -83,6 +83,34 @@ pub enum Woke {
     Stop(i32),
 }
 
+/// `poll([{fd=3, events=POLLIN}, …], n, ms) = 1 ([{fd=3, revents=POLLIN}])` under
+/// `--explain=io` (the events asked for survive the call; only revents is written).
+fn traced_poll(fds: &[PollFd<'_>], ms: i32, result: &nix::Result<i32>) {
+    use crate::net::trace;
+    use std::os::fd::AsRawFd;
+    let list = |back: bool| -> Vec<(i32, String)> {
+        fds.iter()
+            .filter_map(|p| {
+                let f = if back { p.revents()? } else { p.events() };
+                (!back || !f.is_empty()).then(|| (p.as_fd().as_raw_fd(), trace::poll_flags(f)))
+            })
+            .collect()
+    };
+    let r = result.map_err(io::Error::from).map(|n| n as usize);
+    let shown = |back: bool| {
+        let l = list(back);
+        let field = if back { "revents" } else { "events" };
+        trace::poll_fds(field, l.iter().map(|(f, e)| (*f, e.as_str())))
+    };
+    trace::made(
+        "poll",
+        None,
+        || vec![shown(false), fds.len().to_string(), ms.to_string()],
+        &r,
+        || r.is_ok().then(|| shown(true)),
+    );
+}
+
 /// A timeout in whole milliseconds for poll(2)/epoll_wait(2), rounded **up** so that a
 /// wait for 300 µs does not become a zero-timeout busy loop; `None` is "forever" (-1).
 pub fn timeout_millis(timeout: Option<Duration>) -> i32 {
@@ -124,8 +152,13 @@ fn wait_on(
         fds.extend(shutdown.map(|s| PollFd::new(s.as_fd(), PollFlags::POLLIN)));
         let first = fds.len();
         fds.extend(watches.iter().map(|w| PollFd::new(w.fd, w.events)));
-        let timeout = PollTimeout::try_from(timeout_millis(left)).unwrap_or(PollTimeout::MAX);
-        match poll(&mut fds, timeout) {
+        let ms = timeout_millis(left);
+        let timeout = PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX);
+        let result = poll(&mut fds, timeout);
+        if crate::net::trace::io_on() {
+            traced_poll(&fds, ms, &result);
+        }
+        match result {
             Ok(_) => {}
             // A signal interrupted the call; its byte is in the pipe: look again.
             Err(nix::errno::Errno::EINTR) => continue,

@@ -26,6 +26,7 @@ Examples:
   nettool tcp-echo serve -x - 2>dump.txt           hex dump of every connection's bytes
   nettool --explain tcp-echo serve                 every socket and epoll_ctl call, in C terms
   nettool --dry-run tcp-echo serve --reuseport     the setup calls only, then exit
+  nettool --explain=io tcp-echo serve              and each epoll_wait, recv, send (a few per fd)
   kill -USR1 $(pidof nettool)                      a running server prints its statistics";
 
 #[derive(Debug, Args)]

@@ -171,7 +171,7 @@ impl<'a> Membership<'a> {
         match (group, source) {
             (IpAddr::V4(g), None) => {
                 multicast_all_off(sock, false)?;
-                trace::call(
+                trace::traffic(
                     "setsockopt",
                     || {
                         vec![
@@ -194,7 +194,7 @@ impl<'a> Membership<'a> {
                     })?,
                     None => Ipv4Addr::UNSPECIFIED,
                 };
-                trace::call(
+                trace::traffic(
                     "setsockopt",
                     || {
                         vec![
@@ -211,7 +211,7 @@ impl<'a> Membership<'a> {
             }
             (IpAddr::V6(g), None) => {
                 multicast_all_off(sock, true)?;
-                trace::call(
+                trace::traffic(
                     "setsockopt",
                     || {
                         vec![
@@ -227,7 +227,7 @@ impl<'a> Membership<'a> {
             }
             (IpAddr::V6(g), Some(IpAddr::V6(s))) => {
                 multicast_all_off(sock, true)?;
-                trace::call(
+                trace::traffic(
                     "setsockopt",
                     || {
                         vec![
@@ -342,6 +342,9 @@ fn join_error(group: IpAddr, iface: Option<&Iface>, e: std::io::Error) -> anyhow
 
 impl Drop for Membership<'_> {
     fn drop(&mut self) {
+        if trace::dry_run() {
+            return; // never joined: nothing to leave
+        }
         let opt = match (self.group, self.source, self.source6) {
             (IpAddr::V4(_), Some(_), _) => "IP_DROP_SOURCE_MEMBERSHIP",
             (IpAddr::V4(_), None, _) => "IP_DROP_MEMBERSHIP",
@@ -353,7 +356,7 @@ impl Drop for Membership<'_> {
         } else {
             "IPPROTO_IPV6"
         };
-        let res = trace::call(
+        let res = trace::traffic(
             "setsockopt",
             || {
                 vec![

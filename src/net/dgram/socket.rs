@@ -175,7 +175,7 @@ pub fn udp_connect(
     // A setup call, not an action: connecting a UDP socket sends nothing.
     trace::call(
         "connect",
-        || vec![trace::fd(&sock), crate::net::addr::display(&to)],
+        || vec![trace::fd(&sock), trace::inet(&to)],
         || sock.connect(&to.into()),
     )
     .map_err(|e| {

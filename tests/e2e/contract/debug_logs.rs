@@ -26,7 +26,7 @@ fn a_client_shows_resolution_and_each_socket_call() {
         format!("nettool: debug: address localhost:{port} (any family allowed) is "),
         "(getaddrinfo(3))".to_string(),
         "nettool: debug: socket(AF_INET".to_string(),
-        format!(":{port}) = -1 ECONNREFUSED"),
+        format!("sin_port=htons({port}), sin_addr=inet_addr(\"127.0.0.1\")}}) = -1 ECONNREFUSED"),
     ] {
         assert!(err.contains(&want), "missing {want:?} in:\n{err}");
     }
@@ -89,7 +89,9 @@ fn a_server_shows_its_options_engine_and_limits() {
         .unwrap_or_else(|| panic!("no socket(2) line in:\n{text}"));
     for want in [
         format!("nettool: debug: setsockopt({fd}, SOL_SOCKET, SO_REUSEADDR, 1) = 0"),
-        format!("nettool: debug: bind({fd}, 127.0.0.1:0) = 0"),
+        format!(
+            "nettool: debug: bind({fd}, {{sin_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr(\"127.0.0.1\")}}) = 0"
+        ),
         format!("nettool: debug: listen({fd}, 4096) = 0"),
         "listening on 127.0.0.1:".into(),
         "nettool: debug: RLIMIT_NOFILE: soft ".into(),

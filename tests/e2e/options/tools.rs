@@ -70,11 +70,28 @@ fn verbose() {
 fn explain() {
     let addr = closed_port();
     let calls = stderr(&run(&["--explain", "tcp-echo", "connect", &addr]));
-    has_call(&calls, &["connect(", &addr, "ECONNREFUSED"]);
+    let port = addr.rsplit(':').next().unwrap();
+    // The address as the C struct connect(2) receives.
+    let sin_port = format!("sin_port=htons({port})");
+    has_call(&calls, &["connect(", &sin_port, "ECONNREFUSED"]);
     no_call(
         &stderr(&run(&["tcp-echo", "connect", &addr])),
         &["connect("],
     );
+    // --explain=io adds the I/O path: the send of stdin, the recv of the echo and EOF.
+    let echo = Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"]);
+    let mut cmd = crate::util::nettool();
+    cmd.args(["--explain=io", "tcp-echo", "connect", &echo.host_port()]);
+    let io = stderr(&crate::util::run_with_stdin(cmd, b"hi\n"));
+    has_call(&io, &["send(", ", 3, MSG_NOSIGNAL) = 3"]);
+    has_call(&io, &["recv(", ") = 0 (EOF"]);
+    has_call(&io, &["shutdown(", "SHUT_WR) = 0"]);
+    // Plain --explain keeps to setup and lifecycle.
+    let mut cmd = crate::util::nettool();
+    cmd.args(["--explain", "tcp-echo", "connect", &echo.host_port()]);
+    let calls = stderr(&crate::util::run_with_stdin(cmd, b"hi\n"));
+    has_call(&calls, &["shutdown(", "SHUT_WR) = 0"]);
+    no_call(&calls, &["recv("]);
 }
 
 fn dry_run() {
