@@ -644,7 +644,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__heartbeat__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,7 +659,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1380,7 +1380,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__serve__subcmd__http)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1395,7 +1395,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1832,7 +1832,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1847,7 +1847,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2102,7 +2102,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__serve)
-            opts="-l -n -4 -6 -x -q -v -h -V --listen --count --engine --max-connections --idle-timeout --hexdump --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -n -4 -6 -x -q -v -h -V --listen --count --engine --max-connections --idle-timeout --hexdump --no-reap --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2125,7 +2125,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2356,7 +2356,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__serve)
-            opts="-x -q -v -h -V --dgram --mode --engine --max-connections --idle-timeout --hexdump --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -q -v -h -V --dgram --mode --engine --max-connections --idle-timeout --hexdump --no-reap --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2367,7 +2367,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
