@@ -1,7 +1,10 @@
 //! `tcp-echo bench --compare`: the engine study. For each engine, start this very
 //! binary as `tcp-echo serve --engine E -l 127.0.0.1:0`, learn its port from the
-//! `listening on ADDR` line, run the same load against it, stop it with SIGTERM, and
-//! collect one row per engine.
+//! `listening on ADDR` line, run the same load against it, read the CPU time the
+//! server used (`/proc/PID/stat`: user + system, reaped children included — fork's
+//! work is done in children), stop it with SIGTERM, and collect one row per engine.
+//! On a small machine the load generator saturates first: the server's CPU time
+//! beside its rate says what each round trip cost it (busy-poll burns a core).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -24,6 +27,28 @@ const SERVER_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct CompareRow {
     pub engine: String,
     pub result: Result<BenchReport, String>,
+    /// CPU time the server used during the load (None where /proc could not say).
+    pub server_cpu: Option<Duration>,
+}
+
+/// User + system time of `pid` and its waited-for children, from `/proc/PID/stat`
+/// (fields 14–17, in clock ticks).
+fn cpu_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state …`: comm may hold spaces, so count fields after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let hz = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+        .ok()
+        .flatten()
+        .unwrap_or(100);
+    (f.len() == 4 && hz > 0)
+        .then(|| Duration::from_millis(f.iter().sum::<u64>() * 1000 / hz as u64))
 }
 
 /// A local echo server child, stopped (SIGTERM, then SIGKILL) when dropped.
@@ -98,17 +123,24 @@ pub fn compare(
     let mut rows = Vec::with_capacity(engines.len());
     for &engine in engines {
         shutdown.check()?;
+        let mut server_cpu = None;
         let result = LocalServer::start(engine).and_then(|server| {
             let cfg = BenchConfig {
                 addrs: vec![server.addr],
                 ..cfg.clone()
             };
-            run(&cfg, None, shutdown)
+            let before = cpu_of(server.child.id());
+            let r = run(&cfg, None, shutdown);
+            server_cpu = before
+                .zip(cpu_of(server.child.id()))
+                .map(|(b, a)| a.saturating_sub(b));
+            r
         });
         shutdown.check()?;
         let row = CompareRow {
             engine: engine.name().to_string(),
             result: result.map_err(|e| crate::error::render(&e)),
+            server_cpu,
         };
         on_row(&row);
         rows.push(row);

@@ -110,8 +110,8 @@ pub fn format_table(rows: &[CompareRow]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<10} {:>12} {:>10} {:>10} {:>10} {:>7}",
-        "engine", "rt/s", "MB/s", "p50", "p99", "errors"
+        "{:<10} {:>12} {:>10} {:>10} {:>10} {:>7} {:>10}",
+        "engine", "rt/s", "MB/s", "p50", "p99", "errors", "server cpu"
     );
     for row in rows {
         match &row.result {
@@ -124,15 +124,19 @@ pub fn format_table(rows: &[CompareRow]) -> String {
                 } else {
                     "-".into()
                 };
+                let cpu = row
+                    .server_cpu
+                    .map_or("-".into(), |c| format!("{:.2}s", c.as_secs_f64()));
                 let _ = writeln!(
                     s,
-                    "{:<10} {:>12} {:>10.2} {:>10} {:>10} {:>7}",
+                    "{:<10} {:>12} {:>10.2} {:>10} {:>10} {:>7} {:>10}",
                     row.engine,
                     rts,
                     r.mb_per_sec(),
                     p50,
                     p99,
-                    r.errors.total()
+                    r.errors.total(),
+                    cpu
                 );
             }
             Err(why) => {
@@ -193,7 +197,10 @@ mod tests {
         let t = format_table(&[CompareRow {
             engine: "poll".into(),
             result: Ok(r),
+            server_cpu: Some(Duration::from_millis(1250)),
         }]);
-        assert!(t.lines().nth(1).unwrap().starts_with("poll"), "{t}");
+        assert!(t.lines().next().unwrap().ends_with("server cpu"), "{t}");
+        let row = t.lines().nth(1).unwrap();
+        assert!(row.starts_with("poll") && row.ends_with("1.25s"), "{t}");
     }
 }

@@ -239,7 +239,7 @@ fn compare_measures_each_engine_on_its_own_server() {
         "tcp-echo",
         "bench",
         "--compare",
-        "fork,thread",
+        "fork,busy-poll",
         "-c",
         "4",
         "-d",
@@ -251,11 +251,17 @@ fn compare_measures_each_engine_on_its_own_server() {
     assert!(
         lines[0].starts_with("engine") && lines[0].contains("rt/s") && lines[0].contains("p99")
     );
-    for (line, engine) in lines[1..].iter().zip(["fork", "thread"]) {
+    assert!(lines[0].ends_with("server cpu"), "{stdout}");
+    for (line, engine) in lines[1..].iter().zip(["fork", "busy-poll"]) {
         let cols: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(cols[0], engine, "{line}");
         assert!(cols[1].parse::<f64>().unwrap() > 0.0, "{line}");
-        assert_eq!(cols.last(), Some(&"0"), "{line}");
+        assert_eq!(cols[5], "0", "errors: {line}");
+        // The server's CPU time during the load (fork's in its reaped children).
+        let cpu = cols[6]
+            .strip_suffix('s')
+            .and_then(|c| c.parse::<f64>().ok());
+        assert!(cpu.is_some(), "{line}");
     }
     let (code, stdout, stderr) = run(&[
         "--json",
@@ -273,6 +279,7 @@ fn compare_measures_each_engine_on_its_own_server() {
     let engines: Vec<&str> = rows.iter().map(|r| r["engine"].as_str().unwrap()).collect();
     assert_eq!(engines, ["thread", "fork"]);
     assert!(rows.iter().all(|r| r["round_trips"].as_u64().unwrap() > 0));
+    assert!(rows.iter().all(|r| r["server_cpu_ms"].is_u64()), "{stdout}");
 }
 
 #[test]

@@ -193,7 +193,12 @@ impl Run for BenchArgs {
             if out.json() {
                 for row in &rows {
                     match &row.result {
-                        Ok(r) => emit(&format!("{}\n", bench::json_report(r, Some(&row.engine))))?,
+                        Ok(r) => {
+                            let mut v = bench::json_report(r, Some(&row.engine));
+                            v["server_cpu_ms"] =
+                                row.server_cpu.map(|c| c.as_millis() as u64).into();
+                            emit(&format!("{v}\n"))?
+                        }
                         Err(e) => emit(&format!(
                             "{}\n",
                             crate::output::record(
