@@ -76,15 +76,24 @@ fn summary_after_one_echo(engine: &str, extra: &[&str]) -> serde_json::Value {
         assert_eq!(s.read(&mut [0u8; 1]).unwrap(), 0);
     }
     assert!(server.stop().success());
-    let out = String::from_utf8(server.stdout_bytes()).unwrap();
-    out.lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    // Every record, the counters and fork's `fork`/`reaped` included, fits the schema.
+    let records =
+        crate::contract::json::schema().check_stdout("tcp-echo serve", &server.stdout_bytes());
+    if engine == "fork" {
+        let events: Vec<&str> = records.iter().filter_map(|v| v["event"].as_str()).collect();
+        assert!(
+            events.contains(&"fork") && events.contains(&"reaped"),
+            "{events:?}"
+        );
+    }
+    records
+        .into_iter()
         .find(|v| v["event"] == "summary")
-        .unwrap_or_else(|| panic!("engine {engine}: no summary in {out}"))
+        .unwrap_or_else(|| panic!("engine {engine}: no summary"))
 }
 
 engine_test!(summary_shows_the_engine_counters_and_cpu_time, |engine| {
-    let v = summary_after_one_echo(engine, &[]);
+    let v = summary_after_one_echo(engine, &["-v"]);
     let c = &v["engine_counts"];
     // Two echoes and the end of stream: at least three reads, wherever they were made.
     assert!(c["reads"].as_u64().unwrap() >= 3, "engine {engine}: {v}");

@@ -4,7 +4,7 @@
 //! rule, and the usage contract checked on every subcommand clap knows.
 
 mod debug_logs;
-mod json;
+pub(crate) mod json;
 mod os_errors;
 mod ports;
 mod timeouts;
