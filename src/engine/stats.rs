@@ -274,7 +274,11 @@ fn engine_tail(s: &ServerSummary) -> String {
     if s.engine.is_empty() {
         return String::new();
     }
-    format!(", cpu {:.2}s\n{}", s.cpu.as_secs_f64(), s.io.line(s.engine))
+    format!(
+        ", cpu {}\n{}",
+        crate::text::duration(s.cpu),
+        s.io.line(s.engine)
+    )
 }
 
 /// Print the shutdown summary (unless `-q`; as a `summary` event with `--json`).

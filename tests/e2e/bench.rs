@@ -313,7 +313,10 @@ fn bad_arguments_exit_2_with_one_clear_line() {
             vec!["-d", "0", "127.0.0.1:9"],
             "--duration must be more than 0",
         ),
-        (vec!["--compare", "fork,nope"], "valid engines: fork"),
+        (
+            vec!["--compare", "fork,nope"],
+            "valid engines: iterative, fork",
+        ),
         (vec![], "ADDR"),
     ] {
         let mut full = vec!["tcp-echo", "bench"];
