@@ -672,7 +672,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__heartbeat__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -687,7 +687,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1432,7 +1432,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__serve__subcmd__http)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1447,7 +1447,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -1916,7 +1916,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1931,7 +1931,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2202,7 +2202,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__serve)
-            opts="-l -n -4 -6 -x -q -v -h -V --listen --count --engine --max-connections --idle-timeout --hexdump --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -n -4 -6 -x -q -v -h -V --listen --count --engine --max-connections --idle-timeout --hexdump --no-reap --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2225,7 +2225,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)
@@ -2472,7 +2472,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__serve)
-            opts="-x -q -v -h -V --dgram --mode --engine --max-connections --idle-timeout --hexdump --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -q -v -h -V --dgram --mode --engine --max-connections --idle-timeout --hexdump --no-reap --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2483,7 +2483,7 @@ _nettool() {
                     return 0
                     ;;
                 --engine)
-                    COMPREPLY=($(compgen -W "fork thread select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --max-connections)

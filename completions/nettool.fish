@@ -117,14 +117,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
-thread\t''
-select\t''
-poll\t''
-epoll-lt\t''
-epoll-et\t''
-reactor\t''
-io-uring\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
+fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
+thread\t'a thread per connection, blocking I/O'
+busy-poll\t'non-blocking sockets asked in turn without a selector: correct, burns a core'
+select\t'one thread, select(2): fd_set bitmaps, at most 1024 descriptors'
+poll\t'one thread, poll(2): a pollfd array, no descriptor ceiling'
+epoll-lt\t'one thread, epoll(7) level-triggered: one read per event'
+epoll-et\t'one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN'
+reactor\t'one thread, the epoll reactor: per-fd records whose handlers re-arm'
+io-uring\t'one thread, io_uring(7): completions of receives and sends queued in a ring'"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -139,6 +141,7 @@ always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
@@ -192,14 +195,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s n -l count -d 'Stop after echoing N datagrams' -r
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
-thread\t''
-select\t''
-poll\t''
-epoll-lt\t''
-epoll-et\t''
-reactor\t''
-io-uring\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
+fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
+thread\t'a thread per connection, blocking I/O'
+busy-poll\t'non-blocking sockets asked in turn without a selector: correct, burns a core'
+select\t'one thread, select(2): fd_set bitmaps, at most 1024 descriptors'
+poll\t'one thread, poll(2): a pollfd array, no descriptor ceiling'
+epoll-lt\t'one thread, epoll(7) level-triggered: one read per event'
+epoll-et\t'one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN'
+reactor\t'one thread, the epoll reactor: per-fd records whose handlers re-arm'
+io-uring\t'one thread, io_uring(7): completions of receives and sends queued in a ring'"
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -210,6 +215,7 @@ always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -438,14 +444,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand stat" -l dry-run -d 'Sho
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand stat" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
-thread\t''
-select\t''
-poll\t''
-epoll-lt\t''
-epoll-et\t''
-reactor\t''
-io-uring\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
+fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
+thread\t'a thread per connection, blocking I/O'
+busy-poll\t'non-blocking sockets asked in turn without a selector: correct, burns a core'
+select\t'one thread, select(2): fd_set bitmaps, at most 1024 descriptors'
+poll\t'one thread, poll(2): a pollfd array, no descriptor ceiling'
+epoll-lt\t'one thread, epoll(7) level-triggered: one read per event'
+epoll-et\t'one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN'
+reactor\t'one thread, the epoll reactor: per-fd records whose handlers re-arm'
+io-uring\t'one thread, io_uring(7): completions of receives and sends queued in a ring'"
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -469,6 +477,7 @@ always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-listing -d 'Answer 403 for directories without an index instead of listing them'
@@ -502,14 +511,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "connect" -d 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l mode -d 'Permissions of the socket file, octal (in force from the moment it exists)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
-thread\t''
-select\t''
-poll\t''
-epoll-lt\t''
-epoll-et\t''
-reactor\t''
-io-uring\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
+fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
+thread\t'a thread per connection, blocking I/O'
+busy-poll\t'non-blocking sockets asked in turn without a selector: correct, burns a core'
+select\t'one thread, select(2): fd_set bitmaps, at most 1024 descriptors'
+poll\t'one thread, poll(2): a pollfd array, no descriptor ceiling'
+epoll-lt\t'one thread, epoll(7) level-triggered: one read per event'
+epoll-et\t'one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN'
+reactor\t'one thread, the epoll reactor: per-fd records whose handlers re-arm'
+io-uring\t'one thread, io_uring(7): completions of receives and sends queued in a ring'"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -519,6 +530,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l dgram -d 'Datagram socket (SOCK_DGRAM): each datagram is echoed to its sender'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -593,14 +605,16 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fis
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fish_seen_subcommand_from serve connect help" -f -a "connect" -d 'Beat every interval, report replies, declare the peer dead, reconnect'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fish_seen_subcommand_from serve connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "fork\t''
-thread\t''
-select\t''
-poll\t''
-epoll-lt\t''
-epoll-et\t''
-reactor\t''
-io-uring\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
+fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
+thread\t'a thread per connection, blocking I/O'
+busy-poll\t'non-blocking sockets asked in turn without a selector: correct, burns a core'
+select\t'one thread, select(2): fd_set bitmaps, at most 1024 descriptors'
+poll\t'one thread, poll(2): a pollfd array, no descriptor ceiling'
+epoll-lt\t'one thread, epoll(7) level-triggered: one read per event'
+epoll-et\t'one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN'
+reactor\t'one thread, the epoll reactor: per-fd records whose handlers re-arm'
+io-uring\t'one thread, io_uring(7): completions of receives and sends queued in a ring'"
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
@@ -616,6 +630,7 @@ never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l udp -d 'Speak the protocol over UDP (one frame per datagram)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 
 use crate::engine::{EngineKind, ServerConfig};
@@ -333,7 +333,7 @@ pub struct EngineOpts {
     /// Concurrency engine that serves the connections (datagram servers: select, poll,
     /// epoll-lt or epoll-et)
     #[arg(long, value_name = "ENGINE", default_value_t = EngineKind::default_kind(),
-          value_parser = PossibleValuesParser::new(EngineKind::names()).map(|s| s.parse::<EngineKind>().expect("listed engine")))]
+          value_parser = PossibleValuesParser::new(EngineKind::ALL.iter().map(|e| PossibleValue::new(e.name()).help(e.about()))).map(|s| s.parse::<EngineKind>().expect("listed engine")))]
     pub engine: EngineKind,
 
     /// Refuse connections beyond this many at once (datagram servers: drop datagrams
@@ -350,14 +350,30 @@ pub struct EngineOpts {
     /// (- for stderr); datagram servers dump each datagram, labelled with its peer
     #[arg(short = 'x', long, value_name = "FILE")]
     pub hexdump: Option<std::path::PathBuf>,
+
+    /// A lesson, fork engine only: never waitpid(2) a finished child, so each stays a
+    /// zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps
+    /// them all
+    #[arg(long)]
+    pub no_reap: bool,
 }
 
 impl EngineOpts {
     pub fn server_config(&self) -> anyhow::Result<ServerConfig> {
+        if self.no_reap && self.engine != EngineKind::Fork {
+            return Err(crate::error::UsageError::invalid(format!(
+                "--no-reap leaves the fork engine's children as zombies; --engine {} has \
+                 no children (add --engine fork)",
+                self.engine
+            ))
+            .into());
+        }
+        // Checked before anything is opened (the dump file).
         Ok(ServerConfig {
             max_connections: self.max_connections.map(|n| n as usize),
             idle_timeout: self.idle_timeout,
             hexdump: open_hexdump(self.hexdump.as_deref())?,
+            no_reap: self.no_reap,
         })
     }
 }

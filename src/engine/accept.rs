@@ -136,7 +136,12 @@ impl Acceptor {
     /// SIGUSR1 prints the live statistics and goes on waiting.
     pub fn accept_blocking(&mut self, ctx: &EngineCtx<'_>) -> anyhow::Result<Accepted> {
         let mut watch = [Watch::read(self.listener.as_fd())];
-        match wait(&mut watch, ctx.shutdown, None).context("wait on the listener")? {
+        ctx.counters.io.wait();
+        let woke = wait(&mut watch, ctx.shutdown, None).context("wait on the listener")?;
+        if watch[0].ready() {
+            ctx.counters.io.events(1);
+        }
+        match woke {
             Woke::Stop(_) => return Ok(Accepted::Stop),
             Woke::Timeout => return Ok(Accepted::Retry),
             Woke::Ready => ctx.on_wake(),

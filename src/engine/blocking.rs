@@ -6,6 +6,12 @@
 //!
 //! Timeouts are socket options here (`SO_RCVTIMEO`/`SO_SNDTIMEO`, socket(7)): a read
 //! or write that waits longer fails with `EAGAIN`, and the connection is closed.
+//!
+//! fork and thread have another thread of control (the parent, the accept loop) that
+//! ends a connection at shutdown with `shutdown(SHUT_RD)`. The iterative engine has
+//! none — its one thread is inside this loop — so it serves with
+//! [`serve_conn_watching`]: before each read it waits for the socket *and* the
+//! server's shutdown pipe, and a stop becomes the same `SHUT_RD`.
 
 use std::io;
 use std::time::{Duration, Instant};
@@ -16,7 +22,8 @@ use super::conn::{Flush, flush_outbox};
 use super::core::{ConnCore, classify};
 use super::service::Service;
 use super::stats::Tap;
-use super::{CloseReason, ConnResult, ServerConfig};
+use super::{CloseReason, ConnResult, EngineCtx, ServerConfig};
+use crate::net::wait::{Watch, Woke, wait};
 
 const READ_CHUNK: usize = 64 * 1024;
 
@@ -27,6 +34,59 @@ pub fn serve_conn<S: Service>(
     svc: S,
     config: &ServerConfig,
     tap: &Tap,
+) -> ConnResult {
+    drive(sock, svc, config, tap, None)
+}
+
+/// [`serve_conn`] for a driver with no other thread to stop it: each read first waits
+/// for the socket or the server's shutdown pipe (SIGUSR1 reports and waits on;
+/// SIGINT/SIGTERM half-close the read side, so the service sees end of stream, its
+/// queued output is sent, and the connection ends as under the thread engine).
+pub fn serve_conn_watching<S: Service>(
+    sock: &Socket,
+    svc: S,
+    ctx: &EngineCtx<'_>,
+    tap: &Tap,
+) -> ConnResult {
+    drive(sock, svc, ctx.config, tap, Some(ctx))
+}
+
+/// What waiting for the socket before a read found.
+enum BeforeRead {
+    Readable,
+    TimedOut,
+    Stopped,
+}
+
+/// Wait until `sock` is readable, `wait` passes, or the server is told to stop.
+fn wait_readable(sock: &Socket, ctx: &EngineCtx<'_>, wait_for: Option<Duration>) -> BeforeRead {
+    use std::os::fd::AsFd;
+    let deadline = wait_for.map(|w| Instant::now() + w);
+    loop {
+        let mut watch = [Watch::read(sock.as_fd())];
+        ctx.counters.io.wait();
+        match wait(&mut watch, ctx.shutdown, deadline) {
+            Ok(Woke::Ready) => {
+                ctx.on_wake();
+                if watch[0].ready() {
+                    ctx.counters.io.events(1);
+                    return BeforeRead::Readable;
+                }
+            }
+            Ok(Woke::Timeout) => return BeforeRead::TimedOut,
+            Ok(Woke::Stop(_)) => return BeforeRead::Stopped,
+            // The read below reports what is wrong.
+            Err(_) => return BeforeRead::Readable,
+        }
+    }
+}
+
+fn drive<S: Service>(
+    sock: &Socket,
+    svc: S,
+    config: &ServerConfig,
+    tap: &Tap,
+    watching: Option<&EngineCtx<'_>>,
 ) -> ConnResult {
     let _ = crate::net::socket::set_nonblocking_io(sock, false);
     let _ = sock.set_write_timeout(config.idle_timeout);
@@ -54,21 +114,38 @@ pub fn serve_conn<S: Service>(
             core.end(CloseReason::Deadline);
             break;
         }
+        let timed_out = |core: &mut ConnCore<S>| {
+            core.end(if core.deadline().is_some_and(|d| d <= Instant::now()) {
+                CloseReason::Deadline
+            } else {
+                CloseReason::IdleTimeout
+            });
+        };
+        if let Some(ctx) = watching {
+            match wait_readable(sock, ctx, wait) {
+                BeforeRead::Readable => {}
+                BeforeRead::TimedOut => {
+                    timed_out(&mut core);
+                    break;
+                }
+                // The read below sees end of stream, as after the thread engine's
+                // shutdown(SHUT_RD).
+                BeforeRead::Stopped => {
+                    let _ = sock.shutdown(std::net::Shutdown::Read);
+                }
+            }
+        }
         let _ = sock.set_read_timeout(wait);
-        match super::conn::recv(sock, &mut buf) {
+        let read = super::conn::recv(sock, &mut buf);
+        tap.read_result(&read);
+        match read {
             Ok(0) => core.on_eof(),
             Ok(n) => {
                 bytes_in += n as u64;
                 tap.received(&buf[..n]);
                 core.on_data(&buf[..n]);
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                core.end(if core.deadline().is_some_and(|d| d <= Instant::now()) {
-                    CloseReason::Deadline
-                } else {
-                    CloseReason::IdleTimeout
-                });
-            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => timed_out(&mut core),
             Err(e) => core.end(classify(&e)),
         }
     }

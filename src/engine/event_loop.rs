@@ -140,6 +140,8 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
         lp.sel
             .wait(&mut events, timeout)
             .context("wait for events")?;
+        ctx.counters.io.wait();
+        ctx.counters.io.events(events.len());
         for ev in &events {
             match ev.token {
                 LISTENER => lp.accept_some(),
@@ -312,6 +314,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         if e.conn.finished().is_none() {
             let want = e.conn.interest();
             if want != e.interest {
+                self.ctx.counters.io.rearm();
                 match self.sel.reregister(e.conn.sock.as_fd(), token, want) {
                     Ok(()) => e.interest = want,
                     Err(_) => e.conn.abort(CloseReason::Error),
@@ -326,6 +329,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         }
         if self.edge && e.read_ready && e.conn.wants_read() && !e.queued {
             e.queued = true;
+            self.ctx.counters.io.requeue();
             self.requeue.push(token);
         }
     }

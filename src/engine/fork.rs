@@ -10,7 +10,12 @@
 //!   business; no `SA_RESTART`, so a blocked call returns `EINTR`); its handler only
 //!   writes a byte to a self-pipe, and the accept loop, which polls that pipe, reaps
 //!   with `waitpid(-1, WNOHANG)` *in a loop*: signals do not queue, so one SIGCHLD may
-//!   stand for many exits.
+//!   stand for many exits. `-v` shows the life cycle: `child PID serves connection N`
+//!   at the fork, `reaped PID (exit 0)` at the `waitpid`.
+//! * **`--no-reap`**, the lesson by omission: the parent still reads each child's
+//!   report (the connection is over and counted) but does not call `waitpid`, so every
+//!   finished child stays a zombie — `ps -o pid,stat,cmd --ppid PID` shows them as
+//!   `Z <defunct>` — until the server exits and reaps them all.
 //! * **Counting.** Counters live in the parent's memory; a child cannot add to them. Each
 //!   child writes one fixed-size record (pid, bytes in/out, close reason) into a shared
 //!   pipe just before `_exit`; records are shorter than `PIPE_BUF`, so writes from many
@@ -43,10 +48,13 @@ use signals::{SigchldPipe, child_signals};
 
 use super::accept::Acceptor;
 use super::blocking::serve_conn;
+use super::counts::IoSnapshot;
 use super::service::{ConnInfo, ServiceFactory};
 use super::stats::Slot;
 use super::{CloseReason, ConnResult, EngineCtx};
 use crate::net::wait::{Watch, Woke, wait, wait_unsignalled};
+use crate::output::Level;
+use serde_json::json;
 
 /// How long children may take to finish after SIGTERM before they are killed.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -98,6 +106,8 @@ pub fn run<F: ServiceFactory>(
         reports: HashMap::new(),
         partial: Vec::new(),
         reports_rx,
+        reap: !ctx.config.no_reap,
+        zombies: Vec::new(),
     };
 
     loop {
@@ -106,7 +116,11 @@ pub fn run<F: ServiceFactory>(
             Watch::read(sigchld.read.as_fd()),
             Watch::read(parent.reports_rx.as_fd()),
         ];
+        ctx.counters.io.wait();
         let woke = wait(&mut watches, shutdown, None).context("wait on the listener")?;
+        ctx.counters
+            .io
+            .events(watches.iter().filter(|w| w.ready()).count());
         let listener_ready = watches[0].ready();
         sigchld.drain();
         parent.collect(ctx);
@@ -139,6 +153,12 @@ pub fn run<F: ServiceFactory>(
                     // connection's end (the kernel counts both descriptors).
                     crate::net::trace::close(sock);
                     ctx.log_open(id, &info.peer);
+                    ctx.out.event(
+                        Level::Detail,
+                        "fork",
+                        json!({"pid": child.as_raw(), "id": id}),
+                        || format!("child {child} serves connection {id}"),
+                    );
                     parent.live.insert(child, (info, slot));
                 }
                 Err(e) => {
@@ -154,6 +174,14 @@ pub fn run<F: ServiceFactory>(
 
     // Stop accepting: closing the listener makes new connections fail at once.
     drop(acceptor);
+    // From here on every exit is reaped, `--no-reap` or not; the zombies it kept go
+    // first (they have exited: their reports came before their exits).
+    parent.reap = true;
+    for pid in std::mem::take(&mut parent.zombies) {
+        if let Ok(status) = waitpid(pid, None) {
+            log_reaped(ctx, pid, &status);
+        }
+    }
     for pid in parent.live.keys() {
         let _ = kill(*pid, Signal::SIGTERM);
     }
@@ -167,7 +195,9 @@ pub fn run<F: ServiceFactory>(
             // SIGKILL cannot be refused: block until each one is gone.
             let pids: Vec<Pid> = parent.live.keys().copied().collect();
             for pid in pids {
-                let _ = waitpid(pid, None);
+                if let Ok(status) = waitpid(pid, None) {
+                    log_reaped(ctx, pid, &status);
+                }
                 parent.finish(pid, None, ctx);
             }
             break;
@@ -192,19 +222,43 @@ struct Parent {
     /// pid → the connection and its slot: the children not yet reaped.
     live: HashMap<Pid, (ConnInfo, Slot)>,
     /// Reports read from the pipe whose child has not been reaped yet.
-    reports: HashMap<Pid, ConnResult>,
+    reports: HashMap<Pid, (ConnResult, IoSnapshot)>,
     /// Bytes of a record not yet complete.
     partial: Vec<u8>,
     reports_rx: OwnedFd,
+    /// `waitpid` exited children (off under `--no-reap` until shutdown).
+    reap: bool,
+    /// `--no-reap`: children whose connection is over, left unreaped.
+    zombies: Vec<Pid>,
 }
 
 impl Parent {
     /// Read every pending report, then reap every exited child.
     fn collect(&mut self, ctx: &EngineCtx<'_>) {
         self.read_reports();
+        if !self.reap {
+            // `--no-reap`: a report means the connection is over; its process is left
+            // as a zombie.
+            let reported: Vec<Pid> = self
+                .reports
+                .keys()
+                .filter(|p| self.live.contains_key(p))
+                .copied()
+                .collect();
+            for pid in reported {
+                self.finish(pid, Some(0), ctx);
+                self.zombies.push(pid);
+            }
+            return;
+        }
         // Reap in a loop: one SIGCHLD may stand for many exited children.
         loop {
-            match crate::net::trace::waited(|| waitpid(None, Some(WaitPidFlag::WNOHANG))) {
+            let status = crate::net::trace::waited(|| waitpid(None, Some(WaitPidFlag::WNOHANG)));
+            if let Ok(s @ (WaitStatus::Exited(pid, _) | WaitStatus::Signaled(pid, _, _))) = &status
+            {
+                log_reaped(ctx, *pid, s);
+            }
+            match status {
                 Ok(WaitStatus::Exited(pid, code)) => self.finish(pid, Some(code), ctx),
                 Ok(WaitStatus::Signaled(pid, _, _)) => self.finish(pid, None, ctx),
                 Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => break,
@@ -226,8 +280,8 @@ impl Parent {
         }
         let whole = self.partial.len() / RECORD * RECORD;
         for rec in self.partial[..whole].chunks_exact(RECORD) {
-            let (pid, result) = decode(rec);
-            self.reports.insert(pid, result);
+            let (pid, result, io) = decode(rec);
+            self.reports.insert(pid, (result, io));
         }
         self.partial.drain(..whole);
     }
@@ -243,11 +297,15 @@ impl Parent {
             // writes before it exits, so once reaped its record is in the pipe.
             self.read_reports();
         }
-        let r = self.reports.remove(&pid).unwrap_or(ConnResult {
-            bytes_in: 0,
-            bytes_out: 0,
-            reason: CloseReason::Error,
-        });
+        let (r, io) = self.reports.remove(&pid).unwrap_or((
+            ConnResult {
+                bytes_in: 0,
+                bytes_out: 0,
+                reason: CloseReason::Error,
+            },
+            IoSnapshot::default(),
+        ));
+        ctx.counters.io.add(&io);
         if exit_code != Some(0) {
             ctx.out.warn(&format!(
                 "connection {id} from {peer}: its process ended abnormally ({})",
@@ -282,7 +340,7 @@ fn child_main<F: ServiceFactory>(
         let tap = super::Tap::new(Default::default(), ctx.config.hexdump.clone(), info.id);
         let r = serve_conn(&sock, factory.open(info), ctx.config, &tap);
         crate::net::trace::close(sock);
-        let rec = encode(nix::unistd::getpid(), &r);
+        let rec = encode(nix::unistd::getpid(), &r, &tap.io().snapshot());
         // Fewer than PIPE_BUF bytes: one atomic write, never interleaved with others.
         match nix::unistd::write(report, &rec) {
             Ok(RECORD) => 0,
@@ -296,6 +354,21 @@ fn child_main<F: ServiceFactory>(
     // SAFETY: `_exit` takes a plain integer and never returns; skipping atexit handlers
     // and destructors is the point (they belong to the parent).
     unsafe { libc::_exit(code) }
+}
+
+/// `-v`: `reaped PID (exit 0)`, the status `waitpid` returned.
+fn log_reaped(ctx: &EngineCtx<'_>, pid: Pid, status: &WaitStatus) {
+    let how = match status {
+        WaitStatus::Exited(_, code) => format!("exit {code}"),
+        WaitStatus::Signaled(_, sig, _) => format!("killed by {sig}"),
+        other => format!("{other:?}"),
+    };
+    ctx.out.event(
+        Level::Detail,
+        "reaped",
+        json!({"pid": pid.as_raw(), "status": how}),
+        || format!("reaped {pid} ({how})"),
+    );
 }
 
 /// Fail unless this process has exactly one thread (counted in `/proc/self/task`).

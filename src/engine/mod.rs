@@ -1,6 +1,7 @@
 //! Engines: the ways a server can multiplex many connections, each one a lesson of
-//! its own (fork-per-connection, thread-per-connection, select, poll, epoll level-
-//! and edge-triggered, the epoll reactor, and the io_uring completion engine). Every engine drives any
+//! its own (one client at a time, fork-per-connection, thread-per-connection, busy
+//! polling, select, poll, epoll level- and edge-triggered, the epoll reactor, and the
+//! io_uring completion engine). Every engine drives any
 //! [`service::ServiceFactory`], so echo, HTTP and heartbeat run on all of them.
 //!
 //! The same selectors drive the datagram servers ([`dgram`]): one loop over one
@@ -12,12 +13,15 @@
 
 pub mod accept;
 pub mod blocking;
+mod busy_poll;
 pub mod conn;
 pub mod core;
+pub mod counts;
 pub mod dgram;
 pub mod epoll;
 mod event_loop;
 mod fork;
+mod iterative;
 pub mod nbconn;
 pub mod poll;
 mod reactor;
@@ -47,10 +51,16 @@ pub use stats::{Counters, ServerSummary, Tap, report_live, report_summary};
 /// Which concurrency model serves the connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EngineKind {
+    /// One client at a time: blocking accept → serve → close; the next waits in the
+    /// listen backlog.
+    Iterative,
     /// One process per connection (fork(2)), blocking I/O.
     Fork,
     /// One thread per connection, blocking I/O.
     Thread,
+    /// One thread, non-blocking sockets asked in turn in a loop without a selector:
+    /// correct, and burning a core.
+    BusyPoll,
     /// One thread, select(2): bitmaps, at most FD_SETSIZE (1024) descriptors.
     Select,
     /// One thread, poll(2): a pollfd array, no descriptor ceiling.
@@ -68,8 +78,10 @@ pub enum EngineKind {
 impl EngineKind {
     /// Every engine, in the order of the course: processes, threads, then multiplexing.
     pub const ALL: &'static [EngineKind] = &[
+        EngineKind::Iterative,
         EngineKind::Fork,
         EngineKind::Thread,
+        EngineKind::BusyPoll,
         EngineKind::Select,
         EngineKind::Poll,
         EngineKind::EpollLt,
@@ -81,8 +93,10 @@ impl EngineKind {
     /// The name used by `--engine`.
     pub fn name(self) -> &'static str {
         match self {
+            EngineKind::Iterative => "iterative",
             EngineKind::Fork => "fork",
             EngineKind::Thread => "thread",
+            EngineKind::BusyPoll => "busy-poll",
             EngineKind::Select => "select",
             EngineKind::Poll => "poll",
             EngineKind::EpollLt => "epoll-lt",
@@ -95,6 +109,32 @@ impl EngineKind {
     /// All `--engine` names, for help, completions and error messages.
     pub fn names() -> Vec<&'static str> {
         Self::ALL.iter().map(|e| e.name()).collect()
+    }
+
+    /// What the engine is, in one line (`--help` lists it beside the name).
+    pub fn about(self) -> &'static str {
+        match self {
+            EngineKind::Iterative => {
+                "one client at a time: accept, serve, close; the next waits in the backlog"
+            }
+            EngineKind::Fork => "a process per connection (fork(2)), blocking I/O, SIGCHLD reaps",
+            EngineKind::Thread => "a thread per connection, blocking I/O",
+            EngineKind::BusyPoll => {
+                "non-blocking sockets asked in turn without a selector: correct, burns a core"
+            }
+            EngineKind::Select => "one thread, select(2): fd_set bitmaps, at most 1024 descriptors",
+            EngineKind::Poll => "one thread, poll(2): a pollfd array, no descriptor ceiling",
+            EngineKind::EpollLt => "one thread, epoll(7) level-triggered: one read per event",
+            EngineKind::EpollEt => {
+                "one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN"
+            }
+            EngineKind::Reactor => {
+                "one thread, the epoll reactor: per-fd records whose handlers re-arm"
+            }
+            EngineKind::IoUring => {
+                "one thread, io_uring(7): completions of receives and sends queued in a ring"
+            }
+        }
     }
 
     /// The engine a server uses when `--engine` is not given.
@@ -115,8 +155,10 @@ impl EngineKind {
             EngineKind::Poll => return Ok(DgramSelector::Poll),
             EngineKind::EpollLt => return Ok(DgramSelector::Epoll(selector::Trigger::Level)),
             EngineKind::EpollEt => return Ok(DgramSelector::Epoll(selector::Trigger::Edge)),
+            EngineKind::Iterative => "one connection at a time",
             EngineKind::Fork => "each connection a process",
             EngineKind::Thread => "each connection a thread",
+            EngineKind::BusyPoll => "a pass over every connection",
             EngineKind::Reactor => "each connection a handler record",
             EngineKind::IoUring => "each connection its own receive and send in the ring",
         };
@@ -166,6 +208,8 @@ pub struct ServerConfig {
     pub idle_timeout: Option<Duration>,
     /// `-x`: dump every connection's bytes.
     pub hexdump: Option<Arc<crate::net::hexdump::Hexdump>>,
+    /// `--no-reap` (fork only): leave finished children as zombies until exit.
+    pub no_reap: bool,
 }
 
 /// Why a connection ended, for the `close` record.
@@ -319,8 +363,10 @@ impl Ready<'_> {
 
 /// One engine instance with all its setup done (selector, registrations, pipes).
 enum Instance {
+    Iterative(accept::Acceptor),
     Fork(fork::Prepared),
     Thread(accept::Acceptor),
+    BusyPoll(accept::Acceptor),
     Select(event_loop::EventLoop<select::Select>),
     Poll(event_loop::EventLoop<poll::Poll>),
     Epoll(event_loop::EventLoop<epoll::Epoll>),
@@ -334,8 +380,10 @@ impl Instance {
         let acceptor = accept::Acceptor::new(listener)?;
         let epoll = |trigger| epoll::Epoll::new(trigger).context("epoll_create1");
         Ok(match kind {
+            EngineKind::Iterative => Instance::Iterative(acceptor),
             EngineKind::Fork => Instance::Fork(fork::Prepared::new(acceptor)?),
             EngineKind::Thread => Instance::Thread(acceptor),
+            EngineKind::BusyPoll => Instance::BusyPoll(acceptor),
             EngineKind::Select => Instance::Select(event_loop::EventLoop::new(
                 select::Select::new(),
                 acceptor,
@@ -363,8 +411,10 @@ impl Instance {
 
     fn run<F: ServiceFactory>(self, factory: Arc<F>, ctx: &EngineCtx<'_>) -> anyhow::Result<()> {
         match self {
+            Instance::Iterative(a) => iterative::run(a, factory, ctx),
             Instance::Fork(p) => fork::run(p, factory, ctx),
             Instance::Thread(a) => thread::run(a, factory, ctx),
+            Instance::BusyPoll(a) => busy_poll::run(a, factory, ctx),
             Instance::Select(l) => event_loop::run(l, factory, ctx),
             Instance::Poll(l) => event_loop::run(l, factory, ctx),
             Instance::Epoll(l) => event_loop::run(l, factory, ctx),
@@ -458,7 +508,7 @@ pub fn serve<F: ServiceFactory>(
         config,
         out,
         shutdown,
-        counters: Arc::new(Counters::default()),
+        counters: Arc::new(Counters::for_engine(kind.name())),
         started,
     };
     workers::run_all(instances, &factory, &ctx)?;
@@ -533,8 +583,10 @@ mod tests {
         for e in EngineKind::ALL {
             let refused = e.datagram_support().err().map(|u| u.to_string());
             match e {
-                EngineKind::Fork
+                EngineKind::Iterative
+                | EngineKind::Fork
                 | EngineKind::Thread
+                | EngineKind::BusyPoll
                 | EngineKind::Reactor
                 | EngineKind::IoUring => {
                     let why = refused.unwrap_or_default();
@@ -562,7 +614,7 @@ mod tests {
         let err = "nope".parse::<EngineKind>().unwrap_err();
         assert!(
             err.contains("valid engines: ")
-                && err.contains("thread, select, poll, epoll-lt, epoll-et, reactor, io-uring"),
+                && err.contains("iterative, fork, thread, busy-poll, select, poll, epoll-lt, epoll-et, reactor, io-uring"),
             "{err}"
         );
     }

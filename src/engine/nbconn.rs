@@ -140,7 +140,9 @@ impl<S: Service> NbConn<S> {
             if !self.wants_read() {
                 break;
             }
-            match recv(&self.sock, buf) {
+            let read = recv(&self.sock, buf);
+            self.tap.read_result(&read);
+            match read {
                 Ok(0) => {
                     self.last_active = Instant::now();
                     self.core.on_eof();

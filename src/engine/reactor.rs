@@ -106,6 +106,8 @@ pub fn run<F: ServiceFactory>(
         let timeout =
             (r.records.len() > 2).then(|| next_sweep.saturating_duration_since(Instant::now()));
         r.epoll.wait(&mut events, timeout).context("epoll_wait")?;
+        ctx.counters.io.wait();
+        ctx.counters.io.events(events.len());
         for ev in &events {
             // The dispatch: look up the record, call whatever handler it holds now.
             if let Some(rec) = r.records.get(ev.token.0) {
@@ -216,6 +218,7 @@ impl<'a, 'c, F: ServiceFactory> Reactor<'a, 'c, F> {
         };
         rec.handler = handler;
         if interest != rec.interest {
+            self.ctx.counters.io.rearm();
             match self.epoll.reregister(conn.sock.as_fd(), token, interest) {
                 Ok(()) => rec.interest = interest,
                 Err(_) => {

@@ -1,7 +1,9 @@
 //! What a server counts while it runs: connections (accepted, refused, open, peak)
 //! and bytes in and out, shared by all of an engine's threads as atomics. Bytes are
 //! counted as they flow (through a per-connection [`Tap`], which also feeds `-x`), so
-//! a SIGUSR1 report in the middle of a long transfer shows it moving.
+//! a SIGUSR1 report in the middle of a long transfer shows it moving. Beside them the
+//! engine's own work ([`IoCounts`]: waits, events, reads, EAGAINs, re-arms) and the
+//! CPU time the process used, so an engine that burns a core says so.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -9,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::counts::{IoCounts, IoSnapshot};
 use crate::net::hexdump::{Direction, Hexdump};
 use crate::output::{Level, Output};
 
@@ -23,11 +26,21 @@ pub struct ServerSummary {
     pub bytes_in: u64,
     pub bytes_out: u64,
     pub duration: Duration,
+    /// The stream engine that counted (empty for datagram servers, which report
+    /// their own numbers instead of the engine's).
+    pub engine: &'static str,
+    /// What the engine's loops did.
+    pub io: IoSnapshot,
+    /// User + system CPU time of the server so far, reaped children included.
+    pub cpu: Duration,
 }
 
 /// Counters shared by an engine's threads.
 #[derive(Debug, Default)]
 pub struct Counters {
+    engine: &'static str,
+    /// The engine's waits, events, reads, re-arms (see [`IoCounts`]).
+    pub io: IoCounts,
     next_id: AtomicU64,
     accepted: AtomicU64,
     refused: AtomicU64,
@@ -38,6 +51,14 @@ pub struct Counters {
 }
 
 impl Counters {
+    /// Counters for a stream server running `engine` (its summary names it).
+    pub fn for_engine(engine: &'static str) -> Counters {
+        Counters {
+            engine,
+            ..Counters::default()
+        }
+    }
+
     /// Take a connection slot, unless `max` are already open (`--max-connections`).
     /// The check and the count are one atomic step, so threads (`--workers`, which
     /// share one set of counters) can never admit more than `max` between them. The
@@ -85,8 +106,31 @@ impl Counters {
             bytes_in: self.bytes_in.load(Ordering::Relaxed),
             bytes_out: self.bytes_out.load(Ordering::Relaxed),
             duration: started.elapsed(),
+            engine: self.engine,
+            io: self.io.snapshot(),
+            cpu: if self.engine.is_empty() {
+                Duration::ZERO
+            } else {
+                cpu_time()
+            },
         }
     }
+}
+
+/// User + system time of this process and of its children that have been waited for
+/// (getrusage(2)): the fork engine's work is done in children.
+fn cpu_time() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let time = |who| {
+        getrusage(who).map_or(Duration::ZERO, |u| {
+            let tv = |t: nix::sys::time::TimeVal| {
+                Duration::from_secs(t.tv_sec().max(0) as u64)
+                    + Duration::from_micros(t.tv_usec().max(0) as u64)
+            };
+            tv(u.user_time()) + tv(u.system_time())
+        })
+    };
+    time(UsageWho::RUSAGE_SELF) + time(UsageWho::RUSAGE_CHILDREN)
 }
 
 /// One open connection's place in the counters: its id, and the `--max-connections`
@@ -162,6 +206,16 @@ impl Tap {
         Tap::new(Arc::default(), None, 0)
     }
 
+    /// A read on the connection returned `r` (counted, `EAGAIN` apart).
+    pub fn read_result<T>(&self, r: &std::io::Result<T>) {
+        self.counters.io.read(r);
+    }
+
+    /// The engine counters this connection reports to.
+    pub fn io(&self) -> &IoCounts {
+        &self.counters.io
+    }
+
     pub fn received(&self, data: &[u8]) {
         self.counters.flowed(data.len() as u64, 0);
         self.dump(Direction::Received, data);
@@ -208,7 +262,23 @@ pub fn summary_fields(s: &ServerSummary, live: bool) -> serde_json::Map<String, 
     m.insert("bytes_in".into(), s.bytes_in.into());
     m.insert("bytes_out".into(), s.bytes_out.into());
     m.insert("duration_ms".into(), (s.duration.as_millis() as u64).into());
+    if !s.engine.is_empty() {
+        m.insert("cpu_ms".into(), (s.cpu.as_millis() as u64).into());
+        m.insert("engine_counts".into(), s.io.json());
+    }
     m
+}
+
+/// `, cpu 0.12s` and the engine counters' line, for a stream server's summary.
+fn engine_tail(s: &ServerSummary) -> String {
+    if s.engine.is_empty() {
+        return String::new();
+    }
+    format!(
+        ", cpu {}\n{}",
+        crate::text::duration(s.cpu),
+        s.io.line(s.engine)
+    )
 }
 
 /// Print the shutdown summary (unless `-q`; as a `summary` event with `--json`).
@@ -219,13 +289,14 @@ pub fn report_summary(out: &Output, s: &ServerSummary) {
         Value::Object(summary_fields(s, false)),
         || {
             format!(
-                "{} ({} refused, peak {}), {} in, {} out, in {}",
+                "{} ({} refused, peak {}), {} in, {} out, in {}{}",
                 crate::text::plural(s.accepted, "connection"),
                 s.refused,
                 s.peak_connections,
                 crate::text::plural(s.bytes_in, "byte"),
                 crate::text::plural(s.bytes_out, "byte"),
-                crate::text::duration(s.duration)
+                crate::text::duration(s.duration),
+                engine_tail(s)
             )
         },
     );
@@ -239,14 +310,15 @@ pub fn report_live(out: &Output, s: &ServerSummary) {
         Value::Object(summary_fields(s, true)),
         || {
             format!(
-                "stats: {} ({} open, {} refused, peak {}), {} in, {} out, after {}",
+                "stats: {} ({} open, {} refused, peak {}), {} in, {} out, after {}{}",
                 crate::text::plural(s.accepted, "connection"),
                 s.open,
                 s.refused,
                 s.peak_connections,
                 crate::text::plural(s.bytes_in, "byte"),
                 crate::text::plural(s.bytes_out, "byte"),
-                crate::text::duration(s.duration)
+                crate::text::duration(s.duration),
+                engine_tail(s)
             )
         },
     );

@@ -239,7 +239,7 @@ fn compare_measures_each_engine_on_its_own_server() {
         "tcp-echo",
         "bench",
         "--compare",
-        "fork,thread",
+        "fork,busy-poll",
         "-c",
         "4",
         "-d",
@@ -254,7 +254,8 @@ fn compare_measures_each_engine_on_its_own_server() {
             && lines[0].contains("server µs/rt")
             && lines[0].contains("p99")
     );
-    for (line, engine) in lines[1..].iter().zip(["fork", "thread"]) {
+    assert!(lines[0].ends_with("server cpu"), "{stdout}");
+    for (line, engine) in lines[1..].iter().zip(["fork", "busy-poll"]) {
         let cols: Vec<&str> = line.split_whitespace().collect();
         assert_eq!((cols[0], cols[1]), (engine, "0"), "{line}");
         assert!(cols[2].parse::<f64>().unwrap() > 0.0, "{line}");
@@ -278,6 +279,7 @@ fn compare_measures_each_engine_on_its_own_server() {
     let engines: Vec<&str> = rows.iter().map(|r| r["engine"].as_str().unwrap()).collect();
     assert_eq!(engines, ["thread", "fork"]);
     assert!(rows.iter().all(|r| r["round_trips"].as_u64().unwrap() > 0));
+    assert!(rows.iter().all(|r| r["server_cpu_ms"].is_u64()), "{stdout}");
 }
 
 #[test]
@@ -388,7 +390,10 @@ fn bad_arguments_exit_2_with_one_clear_line() {
             vec!["-d", "0", "127.0.0.1:9"],
             "--duration must be more than 0",
         ),
-        (vec!["--compare", "fork,nope"], "valid engines: fork"),
+        (
+            vec!["--compare", "fork,nope"],
+            "valid engines: iterative, fork",
+        ),
         (
             vec!["--background", "10", "127.0.0.1:9"],
             "cannot be used with",

@@ -29,7 +29,7 @@ pub fn echo_server(engine: &str, extra: &[&str]) -> Server {
 /// cannot be left out of the suite.
 macro_rules! with_engine_list {
     ($($cb:ident)::+!($($pre:tt)*)) => {
-        $($cb)::+! { $($pre)*; fork, thread, select, poll, epoll_lt, epoll_et, reactor, io_uring }
+        $($cb)::+! { $($pre)*; iterative, fork, thread, busy_poll, select, poll, epoll_lt, epoll_et, reactor, io_uring }
     };
 }
 pub(crate) use with_engine_list;
@@ -52,13 +52,30 @@ pub(crate) use engine_fns;
 /// failure names its engine and one engine runs alone
 /// (`cargo test --test e2e name::epoll_et`). `return` ends that engine's test early
 /// (an engine the test does not apply to). `engine_test!(name, [poll, reactor],
-/// |engine| …)` runs on the engines listed only.
+/// |engine| …)` runs on the engines listed only. `engine_test!(name, except
+/// [iterative] because "why", |engine| …)` runs on every engine but those, and each
+/// left out still gets its test, which says why it does not apply — so an engine
+/// added later is in by default, and a reader sees the reason beside the test.
 macro_rules! engine_test {
     ($name:ident, |$engine:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
             fn body($engine: &str) $body
+            $crate::engines::with_engine_list!(crate::engines::engine_fns!(body));
+        }
+    };
+    ($name:ident, except [$($x:ident),+ $(,)?] because $why:literal, |$engine:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn body($engine: &str) {
+                if [$(stringify!($x).replace('_', "-")),+].iter().any(|x| x == $engine) {
+                    eprintln!("--engine {}: not applicable: {}", $engine, $why);
+                    return;
+                }
+                $body
+            }
             $crate::engines::with_engine_list!(crate::engines::engine_fns!(body));
         }
     };
@@ -226,7 +243,7 @@ engine_test!(hexdump_records_every_connection_byte, |engine| {
 });
 
 /// Children of `parent` that are zombies (state `Z` in /proc/PID/stat).
-fn zombie_children(parent: i32) -> Vec<i32> {
+pub fn zombie_children(parent: i32) -> Vec<i32> {
     let mut found = Vec::new();
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return found;

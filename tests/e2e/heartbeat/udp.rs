@@ -71,7 +71,7 @@ engine_test!(
 
 engine_test!(
     connection_engines_are_refused,
-    [fork, thread, reactor],
+    [iterative, fork, thread, busy_poll, reactor],
     |engine| {
         engine_refused(HB, engine);
     }

@@ -151,6 +151,7 @@ engine_test!(put_creates_refuses_and_replaces, |engine| {
 
 engine_test!(
     a_partial_upload_is_never_visible_and_leaves_nothing,
+    except [iterative] because "one client at a time: the test holds a connection open while it needs another served",
     |engine| {
         let f = Fixture::new();
         let root = f.root();

@@ -17,6 +17,11 @@ pub fn rows() -> Vec<Row> {
         "-6" => || family_decides_the_host(&["udp", "serve"], "-6", "[::1]:"),
         "--hexdump" => udp_serve_hexdump,
         "--engine" => udp_serve_engine,
+        "--no-reap" => || {
+            // A datagram server has no children to leave unreaped: usage error.
+            let out = run(&["udp", "serve", "-l", "127.0.0.1:0", "--no-reap"]);
+            assert_eq!(out.status.code(), Some(2), "{out:?}");
+        },
         "--max-connections" => udp_serve_max_peers,
         "--idle-timeout" => udp_serve_idle,
     )

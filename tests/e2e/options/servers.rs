@@ -34,6 +34,7 @@ pub fn rows() -> Vec<Row> {
         tcp_server_rows!("tcp-echo serve", ECHO, "127.0.0.1:", "[::1]:"),
         super::rows!("tcp-echo serve":
             "--engine" => || engine(ECHO),
+            "--no-reap" => || no_reap(ECHO),
             "--max-connections" => || max_connections(ECHO),
             "--idle-timeout" => || idle_timeout(ECHO),
             "--hexdump" => || hexdump(ECHO),
@@ -42,6 +43,7 @@ pub fn rows() -> Vec<Row> {
         super::rows!("heartbeat serve":
             "--udp" => heartbeat_udp,
             "--engine" => || { engine(HEARTBEAT); datagram_mode(HB_UDP, "--engine") },
+            "--no-reap" => || no_reap(HEARTBEAT),
             "--max-connections" => || {
                 max_connections(HEARTBEAT);
                 datagram_mode(HB_UDP, "--max-connections")
@@ -55,6 +57,7 @@ pub fn rows() -> Vec<Row> {
         tcp_server_rows!("serve-http", HTTP, "http://127.0.0.1:", "http://[::1]:"),
         super::rows!("serve-http":
             "--engine" => || engine(HTTP),
+            "--no-reap" => || no_reap(HTTP),
             "--max-connections" => || max_connections(HTTP),
             "--idle-timeout" => || idle_timeout(HTTP),
             "--hexdump" => || hexdump(HTTP),
@@ -64,6 +67,7 @@ pub fn rows() -> Vec<Row> {
             "--dgram" => unix_dgram,
             "--mode" => unix_mode,
             "--engine" => || { engine(UNIX); datagram_mode(UNIX_DGRAM, "--engine") },
+            "--no-reap" => || no_reap(UNIX),
             "--max-connections" => || {
                 max_connections(UNIX);
                 datagram_mode(UNIX_DGRAM, "--max-connections")
@@ -194,6 +198,26 @@ fn engine(k: Kind) {
     );
     let mut c = connect(k, &s);
     assert!(served(&mut *c, k), "the poll engine serves");
+}
+
+/// `--no-reap`: a finished fork child stays a zombie until the server exits; any
+/// other engine is a usage error.
+fn no_reap(k: Kind) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = start(k, &dir, &[], &["--engine", "fork", "--no-reap"]);
+    {
+        let mut c = connect(k, &s);
+        assert!(served(&mut *c, k), "the fork engine serves");
+    }
+    let pid = s.pid();
+    let zombie = crate::util::wait_until(Duration::from_secs(10), || {
+        !crate::engines::zombie_children(pid).is_empty()
+    });
+    assert!(zombie, "no zombie child under --no-reap");
+    assert!(s.stop().success());
+    let args = argv(k, &dir, &["--no-reap", "--engine", "poll"]);
+    let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
 
 fn max_connections(k: Kind) {

@@ -70,7 +70,7 @@ engine_test!(
 
 engine_test!(
     connection_engines_are_refused_and_no_file_made,
-    [fork, thread, reactor],
+    [iterative, fork, thread, busy_poll, reactor],
     |engine| {
         engine_refused(NAMED, engine);
     }
