@@ -254,7 +254,6 @@ fn compare_measures_each_engine_on_its_own_server() {
             && lines[0].contains("server µs/rt")
             && lines[0].contains("p99")
     );
-    assert!(lines[0].ends_with("server cpu"), "{stdout}");
     for (line, engine) in lines[1..].iter().zip(["fork", "busy-poll"]) {
         let cols: Vec<&str> = line.split_whitespace().collect();
         assert_eq!((cols[0], cols[1]), (engine, "0"), "{line}");
@@ -279,7 +278,10 @@ fn compare_measures_each_engine_on_its_own_server() {
     let engines: Vec<&str> = rows.iter().map(|r| r["engine"].as_str().unwrap()).collect();
     assert_eq!(engines, ["thread", "fork"]);
     assert!(rows.iter().all(|r| r["round_trips"].as_u64().unwrap() > 0));
-    assert!(rows.iter().all(|r| r["server_cpu_ms"].is_u64()), "{stdout}");
+    assert!(
+        rows.iter().all(|r| r["server_cpu_ms"].is_number()),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -229,11 +229,15 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
     /// One turn: submit and wait, handle every completion, then settle the
     /// connections they touched (answer, send, re-arm, close).
     fn turn(&mut self, timeout: Option<Duration>) -> std::io::Result<()> {
+        // The engine counters in completion terms: a wait is one io_uring_enter that
+        // waits, an event one completion, a read one receive completion.
+        self.ctx.counters.io.wait();
         self.ring.wait(timeout)?;
         if self.accept_pending {
             self.accept_some();
         }
         let done = self.ring.completions();
+        self.ctx.counters.io.events(done.len());
         let mut read_any = false;
         for c in &done {
             read_any |= self.complete(c);
@@ -278,6 +282,14 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
                     return false;
                 };
                 let read = op == Op::Recv && c.result > 0;
+                if op == Op::Recv {
+                    let r = if c.result >= 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::from_raw_os_error(-c.result))
+                    };
+                    self.ctx.counters.io.read(&r);
+                }
                 match op {
                     Op::Recv => conn.on_recv(c, &mut self.bufs, self.batching),
                     Op::Send => conn.on_send(c),
