@@ -4,6 +4,9 @@
 //! What the bytes mean and when to half-close or close is the
 //! [connection core](super::core)'s, exactly as for the event loops.
 //!
+//! A connection whose service owns an upstream cannot wait in one `read`: it is run
+//! by [`super::upstream::serve_alone`] instead, on this thread.
+//!
 //! Timeouts are socket options here (`SO_RCVTIMEO`/`SO_SNDTIMEO`, socket(7)): a read
 //! or write that waits longer fails with `EAGAIN`, and the connection is closed.
 
@@ -18,20 +21,27 @@ use super::service::Service;
 use super::stats::Tap;
 use super::{CloseReason, ConnResult, ServerConfig};
 use crate::net::io::read_retry;
+use crate::net::signals::Shutdown;
 
 const READ_CHUNK: usize = 64 * 1024;
 
 /// Serve `sock` with `svc` until the service, the peer or a timeout ends it.
 /// Every byte passes through `tap` (live counters, `-x`).
+/// `stop`: the shutdown to watch where nothing else ends the connection at a stop
+/// (the thread engine; a fork child is signalled by its parent).
 pub fn serve_conn<S: Service>(
     sock: &Socket,
     svc: S,
     config: &ServerConfig,
     tap: &Tap,
+    stop: Option<&Shutdown>,
 ) -> ConnResult {
+    let mut core = ConnCore::open(svc);
+    if core.has_upstream() {
+        return super::upstream::serve_alone(sock, core, config, tap, stop);
+    }
     let _ = sock.set_nonblocking(false);
     let _ = sock.set_write_timeout(config.idle_timeout);
-    let mut core = ConnCore::open(svc);
     let (mut bytes_in, mut bytes_out) = (0u64, 0u64);
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
@@ -111,7 +121,7 @@ mod tests {
     fn echoes_until_the_peer_half_closes() {
         let (a, b) = Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
         let server = std::thread::spawn(move || {
-            serve_conn(&a, Echo, &ServerConfig::default(), &Tap::detached())
+            serve_conn(&a, Echo, &ServerConfig::default(), &Tap::detached(), None)
         });
         (&b).write_all(b"ping").unwrap();
         b.shutdown(std::net::Shutdown::Write).unwrap();

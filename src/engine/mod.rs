@@ -26,6 +26,7 @@ pub mod selector;
 pub mod service;
 pub mod stats;
 mod thread;
+pub mod upstream;
 pub mod workers;
 
 use std::fmt;
@@ -172,6 +173,8 @@ pub enum CloseReason {
     Deadline,
     Shutdown,
     Error,
+    /// No upstream endpoint answered (a relay's target refused or unreachable).
+    Upstream,
 }
 
 impl CloseReason {
@@ -184,6 +187,7 @@ impl CloseReason {
             CloseReason::Deadline => "deadline",
             CloseReason::Shutdown => "shutdown",
             CloseReason::Error => "error",
+            CloseReason::Upstream => "upstream failed",
         }
     }
 }
@@ -271,6 +275,9 @@ pub struct Capabilities {
     /// The engine can run as one of several instances in threads (`--workers`).
     /// fork(2) is refused in a multi-threaded process.
     pub workers: bool,
+    /// A connection can own a second socket, an upstream (a relay's target), watched
+    /// with the client's. The reactor's records hold one socket each.
+    pub upstream: bool,
 }
 
 impl EngineKind {
@@ -280,7 +287,26 @@ impl EngineKind {
         Capabilities {
             shared_memory: !fork,
             workers: !fork,
+            upstream: self != EngineKind::Reactor,
         }
+    }
+
+    /// Whether this engine can serve services that own an upstream connection
+    /// (checked by a command before it binds anything); the usage error says why not.
+    pub fn upstream_support(self) -> Result<(), crate::error::UsageError> {
+        if self.capabilities().upstream {
+            return Ok(());
+        }
+        let usable: Vec<&str> = Self::ALL
+            .iter()
+            .filter(|e| e.capabilities().upstream)
+            .map(|e| e.name())
+            .collect();
+        Err(crate::error::UsageError::invalid(format!(
+            "--engine {self} cannot relay: its per-descriptor handler records hold one \
+             socket each, and a relayed connection needs two; use {}",
+            usable.join(", ")
+        )))
     }
 }
 
@@ -382,6 +408,9 @@ pub fn serve<F: ServiceFactory>(
             "--workers runs engines in threads; it cannot be combined with --engine {kind}"
         ))
         .into());
+    }
+    if factory.owns_upstream() {
+        kind.upstream_support()?;
     }
     factory.adapt(&caps);
     let limit = crate::net::limits::raise_nofile();
@@ -520,6 +549,22 @@ mod tests {
                     );
                 }
                 _ => assert_eq!(refused, None, "{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_reactor_refuses_upstreams() {
+        for e in EngineKind::ALL {
+            let refused = e.upstream_support().err().map(|u| u.to_string());
+            if *e == EngineKind::Reactor {
+                let why = refused.unwrap_or_default();
+                assert!(
+                    why.starts_with("--engine reactor cannot relay") && !why.contains('\n'),
+                    "{why}"
+                );
+            } else {
+                assert_eq!(refused, None, "{e}");
             }
         }
     }
