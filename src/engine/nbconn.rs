@@ -239,9 +239,8 @@ impl<S: Service> NbConn<S> {
         let Some(up) = &mut self.up else {
             return;
         };
-        let before = up.bytes_in;
-        up.read(&mut self.core, buf, max_reads, edge);
-        if up.bytes_in != before || self.core.finished().is_some() {
+        if up.read(&mut self.core, buf, max_reads, edge) {
+            // Data, or the end of stream to pass on: send it.
             self.on_writable();
         }
     }

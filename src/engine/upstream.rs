@@ -162,19 +162,19 @@ impl UpLink {
     }
 
     /// Read the upstream into the core (at most `max_reads` times), if it has data and
-    /// the client's outbox has room.
+    /// the client's outbox has room; returns whether it read.
     pub fn read<S: Service>(
         &mut self,
         core: &mut ConnCore<S>,
         buf: &mut [u8],
         max_reads: usize,
         edge: bool,
-    ) {
+    ) -> bool {
         let State::Open(sock) = &self.state else {
-            return;
+            return false;
         };
         if !self.read_ready || !core.upstream_wants_read() {
-            return;
+            return false;
         }
         let bytes_in = &mut self.bytes_in;
         let res = read_socket(sock, buf, max_reads, edge && !self.read_closed, |data| {
@@ -191,6 +191,7 @@ impl UpLink {
             Ok(end) => self.read_ready = edge && end == ReadEnd::MaybeMore,
             Err(e) => core.end(classify(&e)),
         }
+        true
     }
 
     /// Send what the core holds for the upstream; pass the client's FIN on after it.

@@ -22,6 +22,7 @@ mod http;
 mod multicast;
 mod options;
 mod ready;
+mod relay;
 mod scan;
 mod signals;
 mod source_crlf;
