@@ -22,7 +22,9 @@ struct Socat {
 impl Socat {
     fn listen(listen: &str, then: &str) -> Socat {
         let mut child = Command::new("socat")
-            .args(["-d", "-d", listen, then])
+            // -t 30: after the relay passes the client's FIN on, socat would give the
+            // echo still in its pipe only 0.5 s to drain before exiting.
+            .args(["-d", "-d", "-t", "30", listen, then])
             .stderr(Stdio::piped())
             .spawn()
             .expect("socat");
