@@ -148,6 +148,9 @@ _nettool() {
             nettool__subcmd__help__subcmd__tcp__subcmd__echo,listen)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__listen"
                 ;;
+            nettool__subcmd__help__subcmd__tcp__subcmd__echo,relay)
+                cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__relay"
+                ;;
             nettool__subcmd__help__subcmd__tcp__subcmd__echo,serve)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__serve"
                 ;;
@@ -165,6 +168,9 @@ _nettool() {
                 ;;
             nettool__subcmd__help__subcmd__unix,listen)
                 cmd="nettool__subcmd__help__subcmd__unix__subcmd__listen"
+                ;;
+            nettool__subcmd__help__subcmd__unix,relay)
+                cmd="nettool__subcmd__help__subcmd__unix__subcmd__relay"
                 ;;
             nettool__subcmd__help__subcmd__unix,serve)
                 cmd="nettool__subcmd__help__subcmd__unix__subcmd__serve"
@@ -205,6 +211,9 @@ _nettool() {
             nettool__subcmd__tcp__subcmd__echo,listen)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__listen"
                 ;;
+            nettool__subcmd__tcp__subcmd__echo,relay)
+                cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__relay"
+                ;;
             nettool__subcmd__tcp__subcmd__echo,serve)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__serve"
                 ;;
@@ -219,6 +228,9 @@ _nettool() {
                 ;;
             nettool__subcmd__tcp__subcmd__echo__subcmd__help,listen)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__listen"
+                ;;
+            nettool__subcmd__tcp__subcmd__echo__subcmd__help,relay)
+                cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__relay"
                 ;;
             nettool__subcmd__tcp__subcmd__echo__subcmd__help,serve)
                 cmd="nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__serve"
@@ -256,6 +268,9 @@ _nettool() {
             nettool__subcmd__unix,listen)
                 cmd="nettool__subcmd__unix__subcmd__listen"
                 ;;
+            nettool__subcmd__unix,relay)
+                cmd="nettool__subcmd__unix__subcmd__relay"
+                ;;
             nettool__subcmd__unix,serve)
                 cmd="nettool__subcmd__unix__subcmd__serve"
                 ;;
@@ -267,6 +282,9 @@ _nettool() {
                 ;;
             nettool__subcmd__unix__subcmd__help,listen)
                 cmd="nettool__subcmd__unix__subcmd__help__subcmd__listen"
+                ;;
+            nettool__subcmd__unix__subcmd__help,relay)
+                cmd="nettool__subcmd__unix__subcmd__help__subcmd__relay"
                 ;;
             nettool__subcmd__unix__subcmd__help,serve)
                 cmd="nettool__subcmd__unix__subcmd__help__subcmd__serve"
@@ -962,7 +980,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__tcp__subcmd__echo)
-            opts="connect listen serve bench"
+            opts="connect listen serve relay bench"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1004,6 +1022,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__relay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1088,7 +1120,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__unix)
-            opts="serve listen connect"
+            opts="serve listen connect relay"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,6 +1148,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__unix__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__unix__subcmd__relay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1600,7 +1646,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo)
-            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version connect listen serve bench help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version connect listen serve relay bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1766,7 +1812,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__help)
-            opts="connect listen serve bench help"
+            opts="connect listen serve relay bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1822,6 +1868,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__tcp__subcmd__echo__subcmd__help__subcmd__relay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1897,6 +1957,88 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
+                    COMPREPLY=($(compgen -W "calls io" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__tcp__subcmd__echo__subcmd__relay)
+            opts="-l -w -4 -6 -x -q -v -h -V --listen --to --balance --timeout --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --balance)
+                    COMPREPLY=($(compgen -W "rr first" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rcvbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sndbuf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backlog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2260,7 +2402,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix)
-            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version serve listen connect help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version serve listen connect relay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2340,7 +2482,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__help)
-            opts="serve listen connect help"
+            opts="serve listen connect relay help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2382,6 +2524,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__unix__subcmd__help__subcmd__relay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2453,6 +2609,76 @@ _nettool() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
+                    COMPREPLY=($(compgen -W "calls io" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__unix__subcmd__relay)
+            opts="-l -w -x -q -v -h -V --listen --to --balance --timeout --mode --engine --max-connections --idle-timeout --hexdump --no-reap --json --quiet --verbose --explain --dry-run --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --balance)
+                    COMPREPLY=($(compgen -W "rr first" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

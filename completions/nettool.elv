@@ -58,6 +58,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
             cand serve 'Echo every byte back, on the concurrency engine of your choice'
+            cand relay 'Forward every connection to TARGET (TCP or Unix), on the engine of your choice'
             cand bench 'Load an echo server and measure it, or compare every engine (--compare)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -167,6 +168,40 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;tcp-echo;relay'= {
+            cand -l 'Address to listen on (port 0 picks a free port)'
+            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand --to 'Another target (repeatable); a connection tries them in --balance order until one answers'
+            cand --balance 'How a connection picks among several targets'
+            cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --engine 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)'
+            cand --max-connections 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)'
+            cand --idle-timeout 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)'
+            cand -x 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
+            cand --hexdump 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
+            cand --rcvbuf 'SO_RCVBUF for every connection (e.g. 4k, 1M)'
+            cand --sndbuf 'SO_SNDBUF for every connection (e.g. 4k, 1M)'
+            cand --backlog 'The listen(2) backlog: connections the kernel completes before we accept them'
+            cand --workers 'Run N engine instances, each with its own SO_REUSEPORT listener'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --no-reap 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
+            cand --no-reuseaddr 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
+            cand --reuseport 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --verbose 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;tcp-echo;bench'= {
             cand -c 'Concurrent connections'
             cand --connections 'Concurrent connections'
@@ -200,6 +235,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
             cand serve 'Echo every byte back, on the concurrency engine of your choice'
+            cand relay 'Forward every connection to TARGET (TCP or Unix), on the engine of your choice'
             cand bench 'Load an echo server and measure it, or compare every engine (--compare)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -208,6 +244,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;tcp-echo;help;listen'= {
         }
         &'nettool;tcp-echo;help;serve'= {
+        }
+        &'nettool;tcp-echo;help;relay'= {
         }
         &'nettool;tcp-echo;help;bench'= {
         }
@@ -645,6 +683,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand serve 'Echo server on a Unix socket (stream on any engine, or --dgram)'
             cand listen 'Accept a connection on a Unix socket and relay it to stdin/stdout (netcat -lU)'
             cand connect 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
+            cand relay 'Forward every connection on a Unix socket to TARGET (TCP or Unix)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;unix;serve'= {
@@ -737,10 +776,38 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;unix;relay'= {
+            cand -l 'Socket path to listen on, or @NAME for the Linux abstract namespace'
+            cand --listen 'Socket path to listen on, or @NAME for the Linux abstract namespace'
+            cand --to 'Another target (repeatable); a connection tries them in --balance order until one answers'
+            cand --balance 'How a connection picks among several targets'
+            cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
+            cand --mode 'Permissions of the socket file, octal (in force from the moment it exists)'
+            cand --engine 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)'
+            cand --max-connections 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)'
+            cand --idle-timeout 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)'
+            cand -x 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
+            cand --hexdump 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --no-reap 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --verbose 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;unix;help'= {
             cand serve 'Echo server on a Unix socket (stream on any engine, or --dgram)'
             cand listen 'Accept a connection on a Unix socket and relay it to stdin/stdout (netcat -lU)'
             cand connect 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
+            cand relay 'Forward every connection on a Unix socket to TARGET (TCP or Unix)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;unix;help;serve'= {
@@ -748,6 +815,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;unix;help;listen'= {
         }
         &'nettool;unix;help;connect'= {
+        }
+        &'nettool;unix;help;relay'= {
         }
         &'nettool;unix;help;help'= {
         }
@@ -886,6 +955,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand connect 'Connect to ADDR and copy stdin to it and it to stdout (netcat''s client mode)'
             cand listen 'Accept a connection and copy it to stdout and stdin to it (netcat''s -l)'
             cand serve 'Echo every byte back, on the concurrency engine of your choice'
+            cand relay 'Forward every connection to TARGET (TCP or Unix), on the engine of your choice'
             cand bench 'Load an echo server and measure it, or compare every engine (--compare)'
         }
         &'nettool;help;tcp-echo;connect'= {
@@ -893,6 +963,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;help;tcp-echo;listen'= {
         }
         &'nettool;help;tcp-echo;serve'= {
+        }
+        &'nettool;help;tcp-echo;relay'= {
         }
         &'nettool;help;tcp-echo;bench'= {
         }
@@ -934,12 +1006,15 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand serve 'Echo server on a Unix socket (stream on any engine, or --dgram)'
             cand listen 'Accept a connection on a Unix socket and relay it to stdin/stdout (netcat -lU)'
             cand connect 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
+            cand relay 'Forward every connection on a Unix socket to TARGET (TCP or Unix)'
         }
         &'nettool;help;unix;serve'= {
         }
         &'nettool;help;unix;listen'= {
         }
         &'nettool;help;unix;connect'= {
+        }
+        &'nettool;help;unix;relay'= {
         }
         &'nettool;help;heartbeat'= {
             cand serve 'Answer every beat with a pong carrying our time, uptime and connection count'

@@ -46,22 +46,23 @@ complete -c nettool -n "__fish_nettool_needs_command" -f -a "heartbeat" -d 'Appl
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "man" -d 'Write the man pages into a directory (used to refresh man/)'
 complete -c nettool -n "__fish_nettool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l json -d 'Print events as JSON, one object per line'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -f -a "relay" -d 'Forward every connection to TARGET (TCP or Unix), on the engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and not __fish_seen_subcommand_from connect listen serve relay bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l parallel -d 'With -z: how many probes are in flight at once' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
@@ -150,6 +151,44 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l to -d 'Another target (repeatable); a connection tries them in --balance order until one answers' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l balance -d 'How a connection picks among several targets' -r -f -a "rr\t'Round robin: each new connection starts at the next target'
+first\t'The first target that answers, in the order given'"
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
+fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
+thread\t'a thread per connection, blocking I/O'
+busy-poll\t'non-blocking sockets asked in turn without a selector: correct, burns a core'
+select\t'one thread, select(2): fd_set bitmaps, at most 1024 descriptors'
+poll\t'one thread, poll(2): a pollfd array, no descriptor ceiling'
+epoll-lt\t'one thread, epoll(7) level-triggered: one read per event'
+epoll-et\t'one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN'
+reactor\t'one thread, the epoll reactor: per-fd records whose handlers re-arm'
+io-uring\t'one thread, io_uring(7): completions of receives and sends queued in a ring'"
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l rcvbuf -d 'SO_RCVBUF for every connection (e.g. 4k, 1M)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
+io\t'Those and every call on the I/O path, rate-limited per descriptor'"
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s c -l connections -d 'Concurrent connections' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -s d -l duration -d 'How long to measure [default: 5s]; with --bulk, the time limit [default: 60s]' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from bench" -l size -d 'Bytes per message (K, M, G suffixes are powers of 1024)' -r
@@ -176,6 +215,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "relay" -d 'Forward every connection to TARGET (TCP or Unix), on the engine of your choice'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
@@ -495,21 +535,22 @@ complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s v -l verb
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -l json -d 'Print events as JSON, one object per line'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "serve" -d 'Echo server on a Unix socket (stream on any engine, or --dgram)'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "listen" -d 'Accept a connection on a Unix socket and relay it to stdin/stdout (netcat -lU)'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "connect" -d 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -f -a "serve" -d 'Echo server on a Unix socket (stream on any engine, or --dgram)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -f -a "listen" -d 'Accept a connection on a Unix socket and relay it to stdin/stdout (netcat -lU)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -f -a "connect" -d 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -f -a "relay" -d 'Forward every connection on a Unix socket to TARGET (TCP or Unix)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and not __fish_seen_subcommand_from serve listen connect relay help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l mode -d 'Permissions of the socket file, octal (in force from the moment it exists)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
 fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
@@ -586,9 +627,41 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -s l -l listen -d 'Socket path to listen on, or @NAME for the Linux abstract namespace' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l to -d 'Another target (repeatable); a connection tries them in --balance order until one answers' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l balance -d 'How a connection picks among several targets' -r -f -a "rr\t'Round robin: each new connection starts at the next target'
+first\t'The first target that answers, in the order given'"
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l mode -d 'Permissions of the socket file, octal (in force from the moment it exists)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
+fork\t'a process per connection (fork(2)), blocking I/O, SIGCHLD reaps'
+thread\t'a thread per connection, blocking I/O'
+busy-poll\t'non-blocking sockets asked in turn without a selector: correct, burns a core'
+select\t'one thread, select(2): fd_set bitmaps, at most 1024 descriptors'
+poll\t'one thread, poll(2): a pollfd array, no descriptor ceiling'
+epoll-lt\t'one thread, epoll(7) level-triggered: one read per event'
+epoll-et\t'one thread, epoll(7) edge-triggered: non-blocking reads drained to EAGAIN'
+reactor\t'one thread, the epoll reactor: per-fd records whose handlers re-arm'
+io-uring\t'one thread, io_uring(7): completions of receives and sends queued in a ring'"
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
+io\t'Those and every call on the I/O path, rate-limited per descriptor'"
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from relay" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo server on a Unix socket (stream on any engine, or --dgram)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from help" -f -a "listen" -d 'Accept a connection on a Unix socket and relay it to stdin/stdout (netcat -lU)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from help" -f -a "connect" -d 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from help" -f -a "relay" -d 'Forward every connection on a Unix socket to TARGET (TCP or Unix)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and not __fish_seen_subcommand_from serve connect help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
@@ -702,6 +775,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand help; and not __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "connect" -d 'Connect to ADDR and copy stdin to it and it to stdout (netcat\'s client mode)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "listen" -d 'Accept a connection and copy it to stdout and stdin to it (netcat\'s -l)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "serve" -d 'Echo every byte back, on the concurrency engine of your choice'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "relay" -d 'Forward every connection to TARGET (TCP or Unix), on the engine of your choice'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from tcp-echo" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
@@ -714,5 +788,6 @@ complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from unix" -f -a "serve" -d 'Echo server on a Unix socket (stream on any engine, or --dgram)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from unix" -f -a "listen" -d 'Accept a connection on a Unix socket and relay it to stdin/stdout (netcat -lU)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from unix" -f -a "connect" -d 'Connect to a Unix socket and relay stdin/stdout (netcat -U)'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from unix" -f -a "relay" -d 'Forward every connection on a Unix socket to TARGET (TCP or Unix)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "serve" -d 'Answer every beat with a pong carrying our time, uptime and connection count'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from heartbeat" -f -a "connect" -d 'Beat every interval, report replies, declare the peer dead, reconnect'

@@ -35,6 +35,7 @@ pub mod doctor;
 pub mod heartbeat;
 pub mod json_doc;
 pub mod multicast;
+pub mod relay_targets;
 pub mod scan;
 pub mod serve_http;
 pub mod server;

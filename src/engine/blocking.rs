@@ -4,6 +4,9 @@
 //! What the bytes mean and when to half-close or close is the
 //! [connection core](super::core)'s, exactly as for the event loops.
 //!
+//! A connection whose service owns an upstream cannot wait in one `read`: it is run
+//! by [`super::upstream::serve_alone`] instead, on this thread.
+//!
 //! Timeouts are socket options here (`SO_RCVTIMEO`/`SO_SNDTIMEO`, socket(7)): a read
 //! or write that waits longer fails with `EAGAIN`, and the connection is closed.
 //!
@@ -23,19 +26,23 @@ use super::core::{ConnCore, classify};
 use super::service::Service;
 use super::stats::Tap;
 use super::{CloseReason, ConnResult, EngineCtx, ServerConfig};
+use crate::net::signals::Shutdown;
 use crate::net::wait::{Watch, Woke, wait};
 
 const READ_CHUNK: usize = 64 * 1024;
 
 /// Serve `sock` with `svc` until the service, the peer or a timeout ends it.
 /// Every byte passes through `tap` (live counters, `-x`).
+/// `stop`: the shutdown to watch where nothing else ends the connection at a stop
+/// (the thread engine; a fork child is signalled by its parent).
 pub fn serve_conn<S: Service>(
     sock: &Socket,
     svc: S,
     config: &ServerConfig,
     tap: &Tap,
+    stop: Option<&Shutdown>,
 ) -> ConnResult {
-    drive(sock, svc, config, tap, None)
+    drive(sock, svc, config, tap, None, stop)
 }
 
 /// [`serve_conn`] for a driver with no other thread to stop it: each read first waits
@@ -48,7 +55,7 @@ pub fn serve_conn_watching<S: Service>(
     ctx: &EngineCtx<'_>,
     tap: &Tap,
 ) -> ConnResult {
-    drive(sock, svc, ctx.config, tap, Some(ctx))
+    drive(sock, svc, ctx.config, tap, Some(ctx), Some(ctx.shutdown))
 }
 
 /// What waiting for the socket before a read found.
@@ -87,10 +94,14 @@ fn drive<S: Service>(
     config: &ServerConfig,
     tap: &Tap,
     watching: Option<&EngineCtx<'_>>,
+    stop: Option<&Shutdown>,
 ) -> ConnResult {
+    let mut core = ConnCore::open(svc);
+    if core.has_upstream() {
+        return super::upstream::serve_alone(sock, core, config, tap, stop);
+    }
     let _ = crate::net::socket::set_nonblocking_io(sock, false);
     let _ = sock.set_write_timeout(config.idle_timeout);
-    let mut core = ConnCore::open(svc);
     let (mut bytes_in, mut bytes_out) = (0u64, 0u64);
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
@@ -187,7 +198,7 @@ mod tests {
     fn echoes_until_the_peer_half_closes() {
         let (a, b) = Socket::pair(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
         let server = std::thread::spawn(move || {
-            serve_conn(&a, Echo, &ServerConfig::default(), &Tap::detached())
+            serve_conn(&a, Echo, &ServerConfig::default(), &Tap::detached(), None)
         });
         (&b).write_all(b"ping").unwrap();
         b.shutdown(std::net::Shutdown::Write).unwrap();

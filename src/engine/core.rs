@@ -17,17 +17,26 @@
 //! * **Back-pressure**: reading pauses while the outbox is above
 //!   [`OUTBOX_HIGH_WATER`].
 //!
-//! A layer between driver and service (TLS) or a service that owns an upstream
-//! connection fits here later: the core only ever sees plaintext bytes in and an
-//! outbox out.
+//! * **Upstream**: a service that owns an upstream connection ([`Service::upstream`])
+//!   gets a second outbox and a second end of stream here. Each direction ends on its
+//!   own — a FIN read on one end becomes our `shutdown(SHUT_WR)` on the other once
+//!   everything before it is sent — and the connection is done when both have ended.
+//!   Back-pressure crosses over: the client is not read while the upstream's outbox
+//!   is above the mark, the upstream not while the client's is. The driver owns the
+//!   upstream socket (connect, reads, sends) and reports to [`ConnCore::upstream_connected`],
+//!   [`ConnCore::on_upstream_data`] and [`ConnCore::flush_upstream`].
+//!
+//! A layer between driver and service (TLS) fits here too: the core only ever sees
+//! plaintext bytes in and an outbox out.
 
 use std::io;
 use std::time::Instant;
 
 use super::CloseReason;
 use super::conn::Flush;
-use super::service::{OUTBOX_HIGH_WATER, Outbox, Service, Verdict};
+use super::service::{End, OUTBOX_HIGH_WATER, Outbox, Service, Upstream, UpstreamEvent, Verdict};
 use crate::net::io::peer_gone;
+use crate::net::upstream::Endpoint;
 
 /// How two verdicts combine: the one rule for every driver.
 pub fn combine(old: Verdict, new: Verdict) -> Verdict {
@@ -63,14 +72,32 @@ pub struct ConnCore<S: Service> {
     write_shut: bool,
     /// Why the connection ended, once it has.
     done: Option<CloseReason>,
+    /// The upstream the service asked for, until the driver takes it to connect.
+    plan: Option<Upstream>,
+    /// The upstream direction, when the service owns one.
+    up: Option<UpHalf>,
     /// A completion driver finished sending output since the last flush
     /// ([`sent`](Self::sent)): the next flush counts as one that emptied the outbox.
     sent_since_flush: bool,
 }
 
+/// The upstream end of a connection: what waits to be sent to it and how far its
+/// stream has got.
+#[derive(Debug, Default)]
+struct UpHalf {
+    out: Outbox,
+    connected: bool,
+    /// The upstream's end of stream was read.
+    eof: bool,
+    /// Our `shutdown(SHUT_WR)` on the upstream was done.
+    write_shut: bool,
+}
+
 impl<S: Service> ConnCore<S> {
     /// A new connection: the service may greet (its `on_open` output is queued).
     pub fn open(mut svc: S) -> ConnCore<S> {
+        let plan = svc.upstream();
+        let up = plan.as_ref().map(|_| UpHalf::default());
         let mut out = Outbox::default();
         let verdict = svc.on_open(&mut out);
         ConnCore {
@@ -81,12 +108,17 @@ impl<S: Service> ConnCore<S> {
             write_shut: false,
             done: None,
             sent_since_flush: false,
+            plan,
+            up,
         }
     }
 
     /// Bytes arrived (at least one).
     pub fn on_data(&mut self, data: &[u8]) {
-        let v = self.svc.on_data(data, &mut self.out);
+        let v = match &mut self.up {
+            Some(up) => self.svc.forward(End::Client, data, &mut up.out),
+            None => self.svc.on_data(data, &mut self.out),
+        };
         self.verdict = combine(self.verdict, v);
     }
 
@@ -95,6 +127,9 @@ impl<S: Service> ConnCore<S> {
     ///
     /// [`ServiceFactory::batches`]: super::service::ServiceFactory::batches
     pub fn on_data_batched(&mut self, data: &[u8]) {
+        if self.up.is_some() {
+            return self.on_data(data);
+        }
         let v = self.svc.on_data_batched(data, &mut self.out);
         self.verdict = combine(self.verdict, v);
     }
@@ -111,6 +146,10 @@ impl<S: Service> ConnCore<S> {
     /// connection closes once the outbox is sent, or half-closes if the service asks.
     pub fn on_eof(&mut self) {
         self.peer_eof = true;
+        if self.up.is_some() {
+            // Passed on: the upstream gets our FIN once its outbox is sent.
+            return;
+        }
         let v = match self.svc.on_eof(&mut self.out) {
             Verdict::HalfClose => Verdict::HalfClose,
             _ => Verdict::Close,
@@ -149,7 +188,14 @@ impl<S: Service> ConnCore<S> {
             break;
         }
         match self.verdict {
-            Verdict::Keep => {}
+            Verdict::Keep => {
+                if self.up.as_ref().is_some_and(|up| up.eof) && !self.write_shut {
+                    // The upstream ended and all it sent is out: pass its FIN on.
+                    self.write_shut = true;
+                    shut_write();
+                }
+                self.end_if_both_done();
+            }
             Verdict::Close => self.end(CloseReason::Done),
             Verdict::HalfClose => {
                 if !self.write_shut {
@@ -179,12 +225,112 @@ impl<S: Service> ConnCore<S> {
     }
 
     /// Whether reading makes sense now: open, not at end of stream, not closing,
-    /// the outbox below the high-water mark.
+    /// the outbox the bytes read go to (the upstream's, if there is one) below the
+    /// high-water mark.
     pub fn wants_read(&self) -> bool {
+        let fed = self.up.as_ref().map_or(&self.out, |up| &up.out);
         self.done.is_none()
             && !self.peer_eof
             && self.verdict != Verdict::Close
+            && fed.queued_bytes() < OUTBOX_HIGH_WATER
+    }
+
+    /// The upstream the service asked for, taken once by the driver to connect it.
+    pub fn take_upstream(&mut self) -> Option<Upstream> {
+        self.plan.take()
+    }
+
+    /// Whether the service owns an upstream connection.
+    pub fn has_upstream(&self) -> bool {
+        self.up.is_some()
+    }
+
+    /// The driver connected the upstream to `to`.
+    pub fn upstream_connected(&mut self, to: &Endpoint) {
+        if let Some(up) = &mut self.up {
+            up.connected = true;
+            self.svc.on_upstream(UpstreamEvent::Connected(to));
+        }
+    }
+
+    /// Connecting to `to` failed; with no `next` endpoint to try the connection ends
+    /// at once (the client is not kept waiting for an upstream that will not come).
+    pub fn upstream_failed(&mut self, to: &Endpoint, err: &io::Error, next: bool) {
+        self.svc
+            .on_upstream(UpstreamEvent::Failed { to, err, next });
+        if !next {
+            self.end(CloseReason::Upstream);
+        }
+    }
+
+    /// Bytes arrived from the upstream (at least one).
+    pub fn on_upstream_data(&mut self, data: &[u8]) {
+        let v = self.svc.forward(End::Upstream, data, &mut self.out);
+        self.verdict = combine(self.verdict, v);
+    }
+
+    /// The upstream half-closed: passed on to the client once its outbox is sent.
+    pub fn on_upstream_eof(&mut self) {
+        if let Some(up) = &mut self.up {
+            up.eof = true;
+        }
+    }
+
+    /// Whether reading the upstream makes sense now: connected, not at its end of
+    /// stream, not closing, the client's outbox below the high-water mark.
+    pub fn upstream_wants_read(&self) -> bool {
+        self.up.as_ref().is_some_and(|up| up.connected && !up.eof)
+            && self.done.is_none()
+            && self.verdict != Verdict::Close
             && self.out.queued_bytes() < OUTBOX_HIGH_WATER
+    }
+
+    /// Whether output is waiting to be sent to the connected upstream.
+    pub fn upstream_wants_write(&self) -> bool {
+        self.done.is_none()
+            && self
+                .up
+                .as_ref()
+                .is_some_and(|up| up.connected && !up.out.is_empty())
+    }
+
+    /// Send the upstream's outbox with `send`, as [`flush`](Self::flush) does the
+    /// client's; once it is empty after the client's end of stream, `shut_write` (the
+    /// upstream's `shutdown(SHUT_WR)`) is called, once.
+    pub fn flush_upstream(
+        &mut self,
+        send: impl FnOnce(&mut Outbox) -> io::Result<Flush>,
+        shut_write: impl FnOnce(),
+    ) -> Flush {
+        let Some(up) = self.up.as_mut().filter(|up| up.connected) else {
+            return Flush::Done;
+        };
+        if self.done.is_some() {
+            return Flush::Done;
+        }
+        match send(&mut up.out) {
+            Ok(Flush::Done) => {}
+            Ok(Flush::WouldBlock) => return Flush::WouldBlock,
+            Err(e) => {
+                self.end(classify(&e));
+                return Flush::Done;
+            }
+        }
+        if self.peer_eof && !up.write_shut {
+            up.write_shut = true;
+            shut_write();
+        }
+        self.end_if_both_done();
+        Flush::Done
+    }
+
+    /// With an upstream: both directions have ended (each end's FIN read and passed on).
+    fn end_if_both_done(&mut self) {
+        if let Some(up) = &self.up {
+            if self.peer_eof && up.eof && self.write_shut && up.write_shut {
+                self.end(CloseReason::Done);
+            }
+        }
     }
 
     /// Whether output is waiting to be sent.

@@ -45,8 +45,23 @@ use crate::net::signals::Shutdown;
 
 const LISTENER: Token = Token(0);
 const SHUTDOWN: Token = Token(1);
-/// Connection tokens are slab keys shifted past the two fixed tokens.
+/// Connection tokens are slab keys shifted past the two fixed tokens, two per
+/// connection: its client socket, and its upstream socket if the service owns one.
 const FIRST_CONN: usize = 2;
+
+fn client_token(key: usize) -> Token {
+    Token(FIRST_CONN + 2 * key)
+}
+
+fn upstream_token(key: usize) -> Token {
+    Token(FIRST_CONN + 2 * key + 1)
+}
+
+/// A connection token's slab key, and whether it names the upstream socket.
+fn conn_key(token: Token) -> (usize, bool) {
+    let t = token.0.wrapping_sub(FIRST_CONN);
+    (t / 2, t % 2 == 1)
+}
 
 /// Reads per connection per turn in edge-triggered mode (× 64 KiB).
 pub const EDGE_READ_BUDGET: usize = 16;
@@ -219,7 +234,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         };
         let interest = conn.interest();
         let entry = self.conns.vacant_entry();
-        let token = Token(entry.key() + FIRST_CONN);
+        let token = client_token(entry.key());
         if let Err(e) = self.sel.register(conn.sock.as_fd(), token, interest) {
             self.ctx.out.warn(&format!(
                 "cannot watch connection {}: {}",
@@ -254,8 +269,22 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
 
     /// Handle readiness on one connection, then settle its registration.
     fn conn_event(&mut self, token: Token, ev: &Event) {
-        let Some(e) = self.conns.get_mut(token.0.wrapping_sub(FIRST_CONN)) else {
+        let (key, upstream) = conn_key(token);
+        let Some(e) = self.conns.get_mut(key) else {
             return; // closed earlier in this turn
+        };
+        let token = client_token(key);
+        let nothing = Event {
+            token,
+            readable: false,
+            writable: false,
+            read_closed: false,
+        };
+        let ev = if upstream {
+            e.conn.on_upstream_event(ev);
+            &nothing
+        } else {
+            ev
         };
         if ev.writable && e.conn.wants_write() {
             e.conn.on_writable();
@@ -282,6 +311,8 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             // Level-triggered: the selector will say again if more is waiting.
             e.read_ready = self.edge && end == ReadEnd::MaybeMore;
         }
+        let budget = if self.edge { EDGE_READ_BUDGET } else { 1 };
+        e.conn.drive_upstream(&mut self.buf, budget, self.edge);
         // A pending connection is settled after its answer: closing it now could hand
         // its slab key to a connection accepted later in this turn.
         if !e.pending {
@@ -297,7 +328,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         }
         self.factory.before_answers();
         for token in std::mem::take(&mut self.pending) {
-            if let Some(e) = self.conns.get_mut(token.0 - FIRST_CONN) {
+            if let Some(e) = self.conns.get_mut(conn_key(token).0) {
                 e.pending = false;
                 e.conn.answer_batch();
             }
@@ -307,7 +338,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
 
     /// Close a finished connection, or update its registration and requeue state.
     fn settle(&mut self, token: Token) {
-        let key = token.0 - FIRST_CONN;
+        let key = conn_key(token).0;
         let Some(e) = self.conns.get_mut(key) else {
             return;
         };
@@ -320,14 +351,21 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
                     Err(_) => e.conn.abort(CloseReason::Error),
                 }
             }
+            if e.conn
+                .sync_upstream(&mut self.sel, upstream_token(key))
+                .is_err()
+            {
+                e.conn.abort(CloseReason::Error);
+            }
         }
         if e.conn.finished().is_some() {
-            let e = self.conns.remove(key);
-            let _ = self.sel.deregister(e.conn.sock.as_fd());
+            let mut e = self.conns.remove(key);
+            e.conn.deregister(&mut self.sel);
             e.conn.close(self.ctx);
             return;
         }
-        if self.edge && e.read_ready && e.conn.wants_read() && !e.queued {
+        let more = e.read_ready && e.conn.wants_read() || e.conn.upstream_pending();
+        if self.edge && more && !e.queued {
             e.queued = true;
             self.ctx.counters.io.requeue();
             self.requeue.push(token);
@@ -337,7 +375,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
     /// Edge-triggered: give connections that had more to read their next turn.
     fn serve_requeued(&mut self) {
         for token in std::mem::take(&mut self.requeue) {
-            if let Some(e) = self.conns.get_mut(token.0 - FIRST_CONN) {
+            if let Some(e) = self.conns.get_mut(conn_key(token).0) {
                 e.queued = false;
                 let nothing_new = Event {
                     token,
@@ -361,7 +399,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             .filter_map(|(k, e)| e.conn.check_timers(now, self.ctx.config).then_some(k))
             .collect();
         for k in expired {
-            self.settle(Token(k + FIRST_CONN));
+            self.settle(client_token(k));
         }
     }
 
@@ -384,7 +422,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             for key in idle {
                 let mut e = self.conns.remove(key);
                 e.conn.abort(CloseReason::Shutdown);
-                let _ = self.sel.deregister(e.conn.sock.as_fd());
+                e.conn.deregister(&mut self.sel);
                 e.conn.close(self.ctx);
             }
             let now = Instant::now();
@@ -393,7 +431,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             }
             for (key, e) in self.conns.iter_mut() {
                 if e.interest != Interest::WRITE {
-                    let token = Token(key + FIRST_CONN);
+                    let token = client_token(key);
                     match self
                         .sel
                         .reregister(e.conn.sock.as_fd(), token, Interest::WRITE)
@@ -408,10 +446,11 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
                 return;
             }
             for ev in events.iter() {
-                if ev.token.0 < FIRST_CONN {
+                let (key, upstream) = conn_key(ev.token);
+                if ev.token.0 < FIRST_CONN || upstream {
                     continue;
                 }
-                if let Some(e) = self.conns.get_mut(ev.token.0 - FIRST_CONN) {
+                if let Some(e) = self.conns.get_mut(key) {
                     if ev.writable || ev.read_closed {
                         e.conn.on_writable();
                     }
@@ -424,7 +463,7 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         for (_, mut e) in std::mem::take(&mut self.conns) {
             e.conn.on_writable();
             e.conn.abort(CloseReason::Shutdown);
-            let _ = self.sel.deregister(e.conn.sock.as_fd());
+            e.conn.deregister(&mut self.sel);
             e.conn.close(self.ctx);
         }
     }

@@ -338,7 +338,7 @@ fn child_main<F: ServiceFactory>(
         // Counted here for nothing: the parent counts the child's report. The tap still
         // feeds `-x` (the dump file is shared and flushed after every record).
         let tap = super::Tap::new(Default::default(), ctx.config.hexdump.clone(), info.id);
-        let r = serve_conn(&sock, factory.open(info), ctx.config, &tap);
+        let r = serve_conn(&sock, factory.open(info), ctx.config, &tap, None);
         crate::net::trace::close(sock);
         let rec = encode(nix::unistd::getpid(), &r, &tap.io().snapshot());
         // Fewer than PIPE_BUF bytes: one atomic write, never interleaved with others.

@@ -30,6 +30,7 @@ pub mod selector;
 pub mod service;
 pub mod stats;
 mod thread;
+pub mod upstream;
 mod uring;
 pub mod workers;
 
@@ -222,6 +223,8 @@ pub enum CloseReason {
     Deadline,
     Shutdown,
     Error,
+    /// No upstream endpoint answered (a relay's target refused or unreachable).
+    Upstream,
 }
 
 impl CloseReason {
@@ -234,6 +237,7 @@ impl CloseReason {
             CloseReason::Deadline => "deadline",
             CloseReason::Shutdown => "shutdown",
             CloseReason::Error => "error",
+            CloseReason::Upstream => "upstream failed",
         }
     }
 }
@@ -326,6 +330,9 @@ pub struct Capabilities {
     pub fd_ceiling: Option<usize>,
     /// Each connection costs a process (fork) or a thread (thread) of its own.
     pub task_per_connection: bool,
+    /// A connection can own a second socket, an upstream (a relay's target), watched
+    /// with the client's. The reactor's records hold one socket each.
+    pub upstream: bool,
 }
 
 impl EngineKind {
@@ -337,7 +344,35 @@ impl EngineKind {
             workers: !fork,
             fd_ceiling: (self == EngineKind::Select).then_some(select::FD_SETSIZE as usize),
             task_per_connection: matches!(self, EngineKind::Fork | EngineKind::Thread),
+            // io_uring completes one socket per connection; busy-poll asks sockets
+            // without a selector to register a second one in.
+            upstream: !matches!(
+                self,
+                EngineKind::Reactor | EngineKind::IoUring | EngineKind::BusyPoll
+            ),
         }
+    }
+
+    /// Whether this engine can serve services that own an upstream connection
+    /// (checked by a command before it binds anything); the usage error says why not.
+    pub fn upstream_support(self) -> Result<(), crate::error::UsageError> {
+        if self.capabilities().upstream {
+            return Ok(());
+        }
+        let usable: Vec<&str> = Self::ALL
+            .iter()
+            .filter(|e| e.capabilities().upstream)
+            .map(|e| e.name())
+            .collect();
+        let why = match self {
+            EngineKind::Reactor => "its per-descriptor handler records hold one socket each",
+            EngineKind::IoUring => "its connections complete receives and sends on one socket each",
+            _ => "it asks its sockets in turn without a selector to register a second one in",
+        };
+        Err(crate::error::UsageError::invalid(format!(
+            "--engine {self} cannot relay: {why}, and a relayed connection needs two; use {}",
+            usable.join(", ")
+        )))
     }
 }
 
@@ -448,6 +483,9 @@ pub fn serve<F: ServiceFactory>(
             "--workers runs engines in threads; it cannot be combined with --engine {kind}"
         ))
         .into());
+    }
+    if factory.owns_upstream() {
+        kind.upstream_support()?;
     }
     factory.adapt(&caps);
     let limit = crate::net::limits::raise_nofile();
@@ -598,6 +636,25 @@ mod tests {
                     );
                 }
                 _ => assert_eq!(refused, None, "{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn engines_without_a_second_socket_refuse_upstreams() {
+        for e in EngineKind::ALL {
+            let refused = e.upstream_support().err().map(|u| u.to_string());
+            if matches!(
+                e,
+                EngineKind::Reactor | EngineKind::IoUring | EngineKind::BusyPoll
+            ) {
+                let why = refused.unwrap_or_default();
+                assert!(
+                    why.starts_with(&format!("--engine {e} cannot relay")) && !why.contains('\n'),
+                    "{why}"
+                );
+            } else {
+                assert_eq!(refused, None, "{e}");
             }
         }
     }

@@ -9,8 +9,12 @@
 //!   a client that sends but never reads cannot grow our memory without bound);
 //! * write interest is wanted only while output is pending — an idle socket is
 //!   almost always writable, and asking for `EPOLLOUT` then would wake us for nothing.
+//!
+//! A connection whose service owns an upstream carries its [`UpLink`] here: a second
+//! socket the loop registers under a second token ([`sync_upstream`](NbConn::sync_upstream)).
 
 use std::io;
+use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use socket2::Socket;
@@ -18,9 +22,11 @@ use socket2::Socket;
 use super::accept::Acceptor;
 use super::conn::{flush_outbox, recv};
 use super::core::{ConnCore, classify};
-use super::selector::Interest;
+use super::counts::IoCounts;
+use super::selector::{Event, Interest, Selector, Token};
 use super::service::{Service, ServiceFactory};
 use super::stats::{Slot, Tap};
+use super::upstream::UpLink;
 use super::{CloseReason, ConnResult, EngineCtx, ServerConfig};
 use crate::net::peer::Peer;
 use crate::net::trace;
@@ -53,15 +59,32 @@ pub struct NbConn<S: Service> {
     pub bytes_out: u64,
     pub last_active: Instant,
     tap: Tap,
+    /// The upstream connection, when the service owns one.
+    up: Option<UpLink>,
 }
 
 impl<S: Service> NbConn<S> {
     /// Wrap an accepted socket (made non-blocking here) and greet via `on_open`.
     pub fn new(sock: Socket, id: u64, peer: Peer, svc: S, tap: Tap) -> NbConn<S> {
-        let mut core = ConnCore::open(svc);
+        NbConn::with_core(sock, id, peer, ConnCore::open(svc), tap)
+    }
+
+    /// [`new`](Self::new) for a core already opened; an upstream the service asked
+    /// for starts connecting here.
+    pub fn with_core(
+        sock: Socket,
+        id: u64,
+        peer: Peer,
+        mut core: ConnCore<S>,
+        tap: Tap,
+    ) -> NbConn<S> {
         if crate::net::socket::set_nonblocking_io(&sock, true).is_err() {
             core.end(CloseReason::Error);
         }
+        let up = core
+            .take_upstream()
+            .filter(|_| core.finished().is_none())
+            .map(|plan| UpLink::connect(plan, &mut core));
         NbConn {
             _slot: None,
             sock,
@@ -72,6 +95,7 @@ impl<S: Service> NbConn<S> {
             bytes_out: 0,
             last_active: Instant::now(),
             tap,
+            up,
         }
     }
 
@@ -136,37 +160,34 @@ impl<S: Service> NbConn<S> {
         batched: bool,
     ) -> ReadEnd {
         let mut end = ReadEnd::MaybeMore;
-        for _ in 0..max_reads {
-            if !self.wants_read() {
-                break;
-            }
-            let read = recv(&self.sock, buf);
-            self.tap.read_result(&read);
-            match read {
-                Ok(0) => {
-                    self.last_active = Instant::now();
-                    self.core.on_eof();
-                    end = ReadEnd::Stopped;
-                    break;
-                }
-                Ok(n) => {
-                    self.bytes_in += n as u64;
-                    self.tap.received(&buf[..n]);
-                    self.last_active = Instant::now();
-                    if batched {
-                        self.core.on_data_batched(&buf[..n]);
-                    } else {
-                        self.core.on_data(&buf[..n]);
+        if self.wants_read() {
+            let (core, tap) = (&mut self.core, &self.tap);
+            let (bytes_in, last_active) = (&mut self.bytes_in, &mut self.last_active);
+            let res = read_socket(
+                &self.sock,
+                Some(tap.io()),
+                buf,
+                max_reads,
+                short_drains,
+                |data| {
+                    *last_active = Instant::now();
+                    match data {
+                        None => core.on_eof(),
+                        Some(d) => {
+                            *bytes_in += d.len() as u64;
+                            tap.received(d);
+                            if batched {
+                                core.on_data_batched(d);
+                            } else {
+                                core.on_data(d);
+                            }
+                        }
                     }
-                    if short_drains && n < buf.len() {
-                        end = ReadEnd::Drained;
-                        break;
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    end = ReadEnd::Drained;
-                    break;
-                }
+                    core.wants_read()
+                },
+            );
+            match res {
+                Ok(e) => end = e,
                 Err(e) => {
                     self.core.end(classify(&e));
                     return ReadEnd::Stopped;
@@ -184,9 +205,9 @@ impl<S: Service> NbConn<S> {
     }
 
     /// Send what the outbox holds (until the socket would block); the core applies
-    /// the verdict once it is empty.
+    /// the verdict once it is empty. The upstream's outbox, if any, is sent too.
     pub fn on_writable(&mut self) {
-        let before = self.bytes_out;
+        let before = self.moved();
         let (sock, bytes_out, tap) = (&self.sock, &mut self.bytes_out, &self.tap);
         self.core.flush(
             |out| flush_outbox(sock, out, bytes_out, tap),
@@ -194,16 +215,79 @@ impl<S: Service> NbConn<S> {
                 let _ = trace::shutdown(sock, std::net::Shutdown::Write);
             },
         );
-        if self.bytes_out != before {
+        if let Some(up) = &mut self.up {
+            up.flush(&mut self.core);
+        }
+        if self.moved() != before {
             self.last_active = Instant::now();
+        }
+    }
+
+    /// Bytes moved on both ends so far (any change is activity).
+    fn moved(&self) -> u64 {
+        let up = self.up.as_ref().map_or(0, |u| u.bytes_in + u.bytes_out);
+        self.bytes_in + self.bytes_out + up
+    }
+
+    /// A readiness report for the upstream socket: a connect finishes (or fails over
+    /// to the next endpoint), pending output goes out; reading waits for
+    /// [`drive_upstream`](Self::drive_upstream).
+    pub fn on_upstream_event(&mut self, ev: &Event) {
+        if let Some(up) = &mut self.up {
+            up.on_event(&mut self.core, ev);
+            if ev.writable {
+                self.on_writable();
+            }
+        }
+    }
+
+    /// Read the upstream if it reported data and the client has room (`max_reads`
+    /// reads; `edge`: drained-to-`EAGAIN` bookkeeping), then send what that queued.
+    pub fn drive_upstream(&mut self, buf: &mut [u8], max_reads: usize, edge: bool) {
+        let Some(up) = &mut self.up else {
+            return;
+        };
+        if up.read(&mut self.core, buf, max_reads, edge) {
+            // Data, or the end of stream to pass on: send it.
+            self.on_writable();
+        }
+    }
+
+    /// Edge-triggered: the upstream has unread data the client now has room for.
+    pub fn upstream_pending(&self) -> bool {
+        self.up.as_ref().is_some_and(|u| u.pending(&self.core))
+    }
+
+    /// Register the upstream socket under `token` or update its interest (and
+    /// deregister the sockets of failed attempts).
+    pub fn sync_upstream<Sel: Selector>(&mut self, sel: &mut Sel, token: Token) -> io::Result<()> {
+        match &mut self.up {
+            Some(up) => up.sync(sel, token, &self.core),
+            None => Ok(()),
+        }
+    }
+
+    /// Take the connection's sockets out of `sel` before it closes.
+    pub fn deregister<Sel: Selector>(&mut self, sel: &mut Sel) {
+        let _ = sel.deregister(self.sock.as_fd());
+        if let Some(up) = &mut self.up {
+            up.deregister(sel);
         }
     }
 
     /// Close the connection if it has been idle too long or its service's deadline
     /// passed; returns whether it is now finished.
+    /// An upstream connect past its `-w` deadline fails over to the next endpoint:
+    /// that too returns true, so the loop registers the new socket.
     pub fn check_timers(&mut self, now: Instant, config: &ServerConfig) -> bool {
-        self.core
-            .check_timers(now, self.last_active, config.idle_timeout)
+        let failed_over = self
+            .up
+            .as_mut()
+            .is_some_and(|up| up.check_timer(&mut self.core, now));
+        let over = self
+            .core
+            .check_timers(now, self.last_active, config.idle_timeout);
+        failed_over || over
     }
 
     /// Mark the connection to be closed for `reason` (shutdown, selector failure).
@@ -213,23 +297,63 @@ impl<S: Service> NbConn<S> {
 
     /// Tear down: tell the service, give the slot back, close the socket (`close(2)`,
     /// shown by `--explain`) and log.
-    pub fn close(mut self, ctx: &EngineCtx<'_>) {
+    pub fn close(self, ctx: &EngineCtx<'_>) {
+        let (id, peer) = (self.id, self.peer.clone());
+        let r = self.into_result();
+        ctx.log_close(id, &peer, &r);
+    }
+
+    /// Tear down without logging: what moved on the client's end and why it ended.
+    pub fn into_result(mut self) -> ConnResult {
         let r = ConnResult {
             bytes_in: self.bytes_in,
             bytes_out: self.bytes_out,
             reason: self.core.close(),
         };
-        let NbConn {
-            _slot,
-            sock,
-            id,
-            peer,
-            ..
-        } = self;
+        let NbConn { _slot, sock, .. } = self;
         drop(_slot);
         trace::close(sock);
-        ctx.log_close(id, &peer, &r);
+        r
     }
+}
+
+/// Read `sock` into `buf` up to `max_reads` times, handing each chunk to `feed`
+/// (`None`: end of stream), which says whether to go on. With `short_drains`, a read
+/// that does not fill `buf` counts as drained (see
+/// [`NbConn::on_readable_until`]). Shared by the client and upstream ends;
+/// `counts`: the engine counters the reads go to (the client end's).
+pub fn read_socket(
+    sock: &Socket,
+    counts: Option<&IoCounts>,
+    buf: &mut [u8],
+    max_reads: usize,
+    short_drains: bool,
+    mut feed: impl FnMut(Option<&[u8]>) -> bool,
+) -> io::Result<ReadEnd> {
+    for _ in 0..max_reads {
+        let read = recv(sock, buf);
+        if let Some(c) = counts {
+            c.read(&read);
+        }
+        match read {
+            Ok(0) => {
+                feed(None);
+                return Ok(ReadEnd::Stopped);
+            }
+            Ok(n) => {
+                let more = feed(Some(&buf[..n]));
+                if short_drains && n < buf.len() {
+                    return Ok(ReadEnd::Drained);
+                }
+                if !more {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(ReadEnd::Drained),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(ReadEnd::MaybeMore)
 }
 
 /// Turn an accepted socket into a connection, or refuse it when the server is at

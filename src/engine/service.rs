@@ -6,13 +6,19 @@
 //! socket, so the same echo, HTTP or heartbeat code runs under fork, thread, select,
 //! poll, epoll and the reactor. A file body is queued as a [`OutItem::File`] range so
 //! engines can `sendfile(2)` it without reading it into memory.
+//!
+//! A service may also own an **upstream** connection ([`Service::upstream`]): the
+//! engine then connects it (non-blocking, in the same loop as the client), and the
+//! service sees bytes from both ends ([`Service::forward`]), each with the other end's
+//! outbox to fill — a relay, or a proxy that rewrites on the way.
 
 use std::collections::VecDeque;
 use std::fs::File;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::net::peer::Peer;
+use crate::net::upstream::Endpoint;
 
 /// What the engine does with the connection after a service call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,8 +208,56 @@ impl ConnInfo {
     }
 }
 
+/// Where a service's upstream connection goes: the endpoints in the order to try
+/// them (a refused or unreachable one gives way to the next), each attempt bounded by
+/// `connect_timeout`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    pub targets: Vec<Endpoint>,
+    pub connect_timeout: Option<Duration>,
+}
+
+/// Which end of a connection with an upstream some bytes came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The peer that connected to us.
+    Client,
+    /// The connection the service asked for.
+    Upstream,
+}
+
+/// What happened to the upstream connection (for the service's log).
+#[derive(Debug)]
+pub enum UpstreamEvent<'a> {
+    Connected(&'a Endpoint),
+    /// Connecting to the endpoint failed; `next` says whether another is tried.
+    Failed {
+        to: &'a Endpoint,
+        err: &'a std::io::Error,
+        next: bool,
+    },
+}
+
 /// One connection's protocol state machine.
 pub trait Service: Send + 'static {
+    /// Asked once, when the connection opens: the upstream this connection needs, if
+    /// any. With one, the client's end of stream is passed on to the upstream (and the
+    /// upstream's to the client) instead of going to [`on_eof`](Self::on_eof), and the
+    /// connection ends when both directions have.
+    fn upstream(&mut self) -> Option<Upstream> {
+        None
+    }
+
+    /// Bytes arrived from `from` on a connection with an upstream; `to` is the other
+    /// end's outbox. By default they are passed on unchanged.
+    fn forward(&mut self, _from: End, data: &[u8], to: &mut Outbox) -> Verdict {
+        to.push_bytes(data);
+        Verdict::Keep
+    }
+
+    /// The upstream connected, or one attempt failed.
+    fn on_upstream(&mut self, _event: UpstreamEvent<'_>) {}
+
     /// The connection opened; a service may greet.
     fn on_open(&mut self, _out: &mut Outbox) -> Verdict {
         Verdict::Keep
@@ -276,6 +330,12 @@ pub trait ServiceFactory: Send + Sync + 'static {
     /// factory whose connections share live state turns it off where they would not
     /// really share it (HTTP's cache under fork).
     fn adapt(&self, _caps: &super::Capabilities) {}
+
+    /// Whether the services ask for upstream connections ([`Service::upstream`]): an
+    /// engine that cannot carry a second socket per connection refuses to serve them.
+    fn owns_upstream(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

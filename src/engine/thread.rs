@@ -52,7 +52,13 @@ pub fn run<F: ServiceFactory>(
                 .spawn_scoped(scope, move || {
                     // A panic in the service ends this connection, never the server.
                     let r = catch_unwind(AssertUnwindSafe(|| {
-                        serve_conn(&sock, factory.open(&info), ctx.config, &ctx.tap(id))
+                        serve_conn(
+                            &sock,
+                            factory.open(&info),
+                            ctx.config,
+                            &ctx.tap(id),
+                            Some(ctx.shutdown),
+                        )
                     }))
                     .unwrap_or(ConnResult {
                         bytes_in: 0,

@@ -24,6 +24,7 @@ pub mod signals;
 pub mod socket;
 pub mod trace;
 pub mod unix;
+pub mod upstream;
 pub mod wait;
 
 pub use addr::{Family, HostPort, UnixTarget};

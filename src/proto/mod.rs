@@ -3,3 +3,4 @@
 pub mod echo;
 pub mod heartbeat;
 pub mod http;
+pub mod relay;

@@ -25,6 +25,7 @@ mod ladder;
 mod multicast;
 mod options;
 mod ready;
+mod relay;
 mod scan;
 mod signals;
 mod source_crlf;

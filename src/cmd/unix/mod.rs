@@ -3,6 +3,7 @@
 //! `--mode` and peer credentials live in `net::unix`.
 
 mod client;
+mod relay;
 mod serve;
 
 use clap::Subcommand;
@@ -10,7 +11,7 @@ use clap::Subcommand;
 use crate::error::UsageError;
 use crate::net::UnixTarget;
 
-super::subcommand_group!(UnixArgs => UnixCommand { Serve, Listen, Connect });
+super::subcommand_group!(UnixArgs => UnixCommand { Serve, Listen, Connect, Relay });
 
 #[derive(Debug, Subcommand)]
 pub enum UnixCommand {
@@ -23,6 +24,9 @@ pub enum UnixCommand {
     /// Connect to a Unix socket and relay stdin/stdout (netcat -U)
     #[command(after_long_help = client::CONNECT_EXAMPLES)]
     Connect(client::ConnectArgs),
+    /// Forward every connection on a Unix socket to TARGET (TCP or Unix)
+    #[command(after_long_help = relay::RELAY_EXAMPLES)]
+    Relay(relay::RelayArgs),
 }
 
 /// Parse `PATH` or `@NAME` (a usage error, exit 2, when it cannot be a Unix address).

@@ -14,7 +14,7 @@ pub(super) const RECORD: usize = 40;
 // Records must fit in one atomic pipe write, or reports from children could interleave.
 const _: () = assert!(RECORD <= libc::PIPE_BUF);
 
-const REASONS: [CloseReason; 7] = [
+const REASONS: [CloseReason; 8] = [
     CloseReason::Done,
     CloseReason::PeerClosed,
     CloseReason::Reset,
@@ -22,6 +22,7 @@ const REASONS: [CloseReason; 7] = [
     CloseReason::Deadline,
     CloseReason::Shutdown,
     CloseReason::Error,
+    CloseReason::Upstream,
 ];
 
 pub(super) fn encode(pid: Pid, r: &ConnResult, io: &IoSnapshot) -> [u8; RECORD] {

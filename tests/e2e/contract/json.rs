@@ -173,6 +173,34 @@ modes! {
         s.check(cmd, &recs);
         saw(&recs, &["listening", "limits", "connect", "close", "stats", "summary"]);
     };
+    tcp_echo_relay: "tcp-echo relay" => |s, cmd| {
+        let echo = Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"]);
+        let dead = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+        let (srv, mut ev) = serve(&[
+            "--json", "-v", "tcp-echo", "relay", "-l", "127.0.0.1:0", "--balance", "first",
+            &dead, "--to", &echo.addr,
+        ]);
+        echo_over_tcp(&srv.addr);
+        assert!(ev.wait_for("close", WAIT).is_some());
+        let recs = stop(srv, ev);
+        s.check(cmd, &recs);
+        saw(&recs, &["listening", "connect", "upstream_failed", "upstream", "close", "summary"]);
+    };
+    unix_relay: "unix relay" => |s, cmd| {
+        let echo = Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sock");
+        let (srv, mut ev) =
+            serve(&["--json", "-v", "unix", "relay", "-l", path.to_str().unwrap(), &echo.addr]);
+        let mut c = UnixStream::connect(&path).unwrap();
+        c.write_all(b"hi").unwrap();
+        c.read_exact(&mut [0u8; 2]).unwrap();
+        drop(c);
+        assert!(ev.wait_for("close", WAIT).is_some());
+        let recs = stop(srv, ev);
+        s.check(cmd, &recs);
+        saw(&recs, &["listening", "connect", "upstream", "close", "summary"]);
+    };
     tcp_echo_connect: "tcp-echo connect" => |s, cmd| {
         let (addr, peer) = tcp_peer();
         let out = run_ok(&["--json", "-v", "tcp-echo", "connect", &addr], b"ping\n");

@@ -16,6 +16,7 @@ mod exec;
 mod fixtures;
 mod heartbeat;
 mod http;
+mod relay;
 mod scan;
 mod servers;
 mod sessions;
@@ -48,6 +49,7 @@ fn table() -> Vec<Row> {
         heartbeat::rows(),
         sessions::rows(),
         servers::rows(),
+        relay::rows(),
         dgram::rows(),
         dgram_servers::rows(),
         stat::rows(),
@@ -142,6 +144,7 @@ option_tests! {
     tcp_echo_connect => "tcp-echo connect",
     tcp_echo_listen => "tcp-echo listen",
     tcp_echo_serve => "tcp-echo serve",
+    tcp_echo_relay => "tcp-echo relay",
     tcp_echo_bench => "tcp-echo bench",
     udp_serve => "udp serve",
     udp_send => "udp send",
@@ -154,6 +157,7 @@ option_tests! {
     stat => "stat",
     serve_http => "serve-http",
     unix_serve => "unix serve",
+    unix_relay => "unix relay",
     unix_listen => "unix listen",
     unix_connect => "unix connect",
     heartbeat_serve => "heartbeat serve",

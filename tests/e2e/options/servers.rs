@@ -90,6 +90,12 @@ pub struct Kind {
     pub hello: &'static [u8],
 }
 
+/// A relay (to a target no test connects through: these rows only look at the
+/// listener).
+pub const RELAY: Kind = Kind {
+    cmd: &["tcp-echo", "relay", "127.0.0.1:9"],
+    hello: b"ping",
+};
 const ECHO: Kind = Kind {
     cmd: &["tcp-echo", "serve"],
     hello: b"ping",
@@ -177,7 +183,7 @@ fn served(c: &mut dyn ReadWrite, k: Kind) -> bool {
     matches!(read_one(c), Ok(1))
 }
 
-fn listen_addr(k: Kind) {
+pub(super) fn listen_addr(k: Kind) {
     listens_where_told(k.cmd, false);
 }
 
@@ -271,26 +277,26 @@ fn calls(k: Kind, args: &[&str]) -> String {
     dry(&v.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
-fn buffer(k: Kind, flag: &str, opt: &str) {
+pub(super) fn buffer(k: Kind, flag: &str, opt: &str) {
     has_call(&calls(k, &[flag, "8k"]), &["setsockopt(", opt, "8192"]);
     no_call(&calls(k, &[]), &["setsockopt(", opt]);
 }
 
-fn no_reuseaddr(k: Kind) {
+pub(super) fn no_reuseaddr(k: Kind) {
     has_call(&calls(k, &[]), &["SO_REUSEADDR, 1"]);
     no_call(&calls(k, &["--no-reuseaddr"]), &["SO_REUSEADDR, 1"]);
 }
 
-fn reuseport(k: Kind) {
+pub(super) fn reuseport(k: Kind) {
     has_call(&calls(k, &["--reuseport"]), &["SO_REUSEPORT, 1"]);
     no_call(&calls(k, &[]), &["SO_REUSEPORT"]);
 }
 
-fn backlog(k: Kind) {
+pub(super) fn backlog(k: Kind) {
     has_call(&calls(k, &["--backlog", "7"]), &["listen(", ", 7) = 0"]);
 }
 
-fn workers(k: Kind) {
+pub(super) fn workers(k: Kind) {
     let listens = |c: &str| c.lines().filter(|l| l.starts_with("listen(")).count();
     assert_eq!(listens(&calls(k, &[])), 1);
     assert_eq!(listens(&calls(k, &["--workers", "2"])), 2);
