@@ -16,10 +16,14 @@
 //!   half-close (`shutdown(SHUT_WR)`) happens once, after the last queued byte.
 //! * **Back-pressure**: reading pauses while the outbox is above
 //!   [`OUTBOX_HIGH_WATER`].
+//! * **Output held back**: a layer that produces its output piecewise as the outbox
+//!   drains ([`Service::holds_output`]: TLS encrypts a file range a chunk at a time)
+//!   keeps being asked for more (`on_flushed`) even after a close or half-close was
+//!   decided; the verdict is applied once it holds nothing more.
 //!
-//! A layer between driver and service (TLS) or a service that owns an upstream
-//! connection fits here later: the core only ever sees plaintext bytes in and an
-//! outbox out.
+//! A layer between driver and service (TLS, `crate::tls`) is itself a [`Service`]
+//! wrapping the real one, so it runs here unchanged on every driver: the core sees
+//! records in and an outbox of records out.
 
 use std::io;
 use std::time::Instant;
@@ -138,6 +142,15 @@ impl<S: Service> ConnCore<S> {
             }
             if had_output && self.verdict == Verdict::Keep {
                 self.verdict = self.svc.on_flushed(&mut self.out);
+                if !self.out.is_empty() {
+                    continue;
+                }
+            } else if had_output && self.svc.holds_output() {
+                // A layer producing its output piecewise (TLS encrypting a file range)
+                // goes on after a close or half-close was asked for: the verdict
+                // waits until it has queued the last piece.
+                let v = self.svc.on_flushed(&mut self.out);
+                self.verdict = combine(self.verdict, v);
                 if !self.out.is_empty() {
                     continue;
                 }

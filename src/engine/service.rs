@@ -169,6 +169,11 @@ pub struct ConnInfo {
     pub peer: Peer,
     /// Our own address.
     pub local: String,
+    /// The connection's socket, for a layer that must set an option on it itself
+    /// (kernel TLS hands the record keys over with `setsockopt`, see
+    /// [`crate::net::ktls`]) — never for reading or writing, which stay the driver's.
+    /// `None` where a driver has no plain descriptor to offer.
+    pub fd: Option<std::os::fd::RawFd>,
 }
 
 #[cfg(test)]
@@ -179,6 +184,7 @@ impl ConnInfo {
             id,
             peer: Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 9))),
             local: "127.0.0.1:7".into(),
+            fd: None,
         }
     }
 }
@@ -215,6 +221,16 @@ pub trait Service: Send + 'static {
     /// requests behind a large file) may queue more now.
     fn on_flushed(&mut self, _out: &mut Outbox) -> Verdict {
         Verdict::Keep
+    }
+
+    /// Whether the service still holds output it will queue from
+    /// [`on_flushed`](Self::on_flushed) — even after it asked to close or half-close.
+    /// A layer that turns a large item into output piece by piece (TLS reads a file
+    /// range a bounded chunk at a time and encrypts it) says so, and the connection
+    /// core asks it for more each time the outbox drains, applying the verdict only
+    /// once this is false. While it is true, the outbox must not be empty.
+    fn holds_output(&self) -> bool {
+        false
     }
 
     /// A deadline independent of traffic (e.g. HTTP's header timeout against
