@@ -119,10 +119,19 @@ pub trait Run {
 }
 
 /// How `--explain`/`--dry-run` records are shown: a human line on stderr as strace
-/// writes it, or one `syscall` record each on stdout with the other records.
+/// writes it, or one `syscall` record each on stdout with the other records; a
+/// layer's steps (TLS records, the handshake) as indented `tls: …` lines or `step`
+/// records between them.
 pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
     let out = out.clone();
     Box::new(move |r: &crate::net::trace::Record<'_>| {
+        if r.step {
+            let what = r.args.join(" ");
+            let fields = serde_json::json!({"layer": r.call, "step": what});
+            let human = format!("  {}: {what}", r.call);
+            out.event(crate::output::Level::Info, "step", fields, || human);
+            return;
+        }
         let call = format!("{}({})", r.call, r.args.join(", "));
         let (fields, human) = match &r.result {
             Some((shown, value)) => (

@@ -42,6 +42,9 @@ pub struct Record<'a> {
     /// What it returned, as strace shows it (`3`, `0`, `-1 EADDRINUSE (Address in
     /// use)`), with the JSON value beside it; `None` for a call `--dry-run` did not make.
     pub result: Option<(String, serde_json::Value)>,
+    /// Not a system call but a step of a layer above the socket (`call` names the
+    /// layer, `tls`; `args` say what happened: a record sent, the handshake done).
+    pub step: bool,
 }
 
 /// Where the records go.
@@ -103,6 +106,7 @@ pub fn action<T: TraceResult>(
             call: name,
             args: &args,
             result: None,
+            step: false,
         });
         let text = format!("{name}({})", args.join(", "));
         return Err(io::Error::other(DryRunStop { call: text }));
@@ -161,7 +165,23 @@ fn record<T: TraceResult>(t: &Tracer, name: &str, args: &[String], result: &io::
         call: name,
         args,
         result: Some(outcome(result)),
+        step: false,
     });
+}
+
+/// Record a step of the layer `layer` (TLS) among the socket calls: `what` is only
+/// rendered when tracing is on. Under `--dry-run` no layer ever gets to a step (it
+/// stops before traffic), so steps are shown as they happen.
+pub fn step(layer: &str, what: impl FnOnce() -> String) {
+    if let Some(t) = TRACER.get() {
+        let args = [what()];
+        (t.sink)(&Record {
+            call: layer,
+            args: &args,
+            result: None,
+            step: true,
+        });
+    }
 }
 
 /// How a call's successful result is shown (`= 3` for a new fd, `= 0` otherwise).

@@ -1,0 +1,129 @@
+//! Handing a connection's record layer to the kernel after the handshake (`--ktls`):
+//! rustls gives up the traffic secrets of both directions with their record
+//! sequence numbers (`dangerous_extract_secrets`, allowed by the server config's
+//! `enable_secret_extraction`), they become the kernel's `tls12_crypto_info_*`
+//! structures, and [`crate::net::ktls`] makes the two `setsockopt` calls. From then
+//! on the socket carries plaintext as far as nettool is concerned, so HTTP's file
+//! bodies go out with `sendfile(2)` again and the kernel encrypts them on the way.
+//!
+//! When: only once everything rustls queued has been handed to the socket (the
+//! kernel must not encrypt records that already are) and everything read so far ends
+//! at a record boundary (the kernel cannot decrypt half a record that user space has
+//! already taken off the socket). After that, records the kernel does not handle
+//! itself (a TLS 1.3 KeyUpdate, an alert) make `read(2)` fail (`EIO`), which ends the
+//! connection; a `close_notify` from us is not sent.
+
+use std::os::fd::RawFd;
+
+use rustls::{ConnectionTrafficSecrets, ProtocolVersion};
+
+use crate::net::ktls::{CryptoInfo, Direction, attach, set_keys};
+
+/// The kernel's description of one direction's keys.
+pub fn crypto_info(
+    version: ProtocolVersion,
+    seq: u64,
+    secrets: &ConnectionTrafficSecrets,
+) -> Result<CryptoInfo, String> {
+    let version = match version {
+        ProtocolVersion::TLSv1_2 => libc::TLS_1_2_VERSION,
+        ProtocolVersion::TLSv1_3 => libc::TLS_1_3_VERSION,
+        other => return Err(format!("kernel TLS does not do {other:?}")),
+    };
+    let rec_seq = seq.to_be_bytes();
+    // AES-GCM's 12-byte nonce base is a 4-byte salt and an 8-byte IV for the kernel
+    // (TLS 1.2: the implicit part and the first explicit nonce; TLS 1.3: the static IV
+    // split the same way); ChaCha20-Poly1305 takes all 12 as its IV.
+    let info = |cipher_type| libc::tls_crypto_info {
+        version,
+        cipher_type,
+    };
+    Ok(match secrets {
+        ConnectionTrafficSecrets::Aes128Gcm { key, iv } => {
+            CryptoInfo::AesGcm128(libc::tls12_crypto_info_aes_gcm_128 {
+                info: info(libc::TLS_CIPHER_AES_GCM_128),
+                iv: bytes(&iv.as_ref()[4..]),
+                key: bytes(key.as_ref()),
+                salt: bytes(&iv.as_ref()[..4]),
+                rec_seq,
+            })
+        }
+        ConnectionTrafficSecrets::Aes256Gcm { key, iv } => {
+            CryptoInfo::AesGcm256(libc::tls12_crypto_info_aes_gcm_256 {
+                info: info(libc::TLS_CIPHER_AES_GCM_256),
+                iv: bytes(&iv.as_ref()[4..]),
+                key: bytes(key.as_ref()),
+                salt: bytes(&iv.as_ref()[..4]),
+                rec_seq,
+            })
+        }
+        ConnectionTrafficSecrets::Chacha20Poly1305 { key, iv } => {
+            CryptoInfo::Chacha20Poly1305(libc::tls12_crypto_info_chacha20_poly1305 {
+                info: info(libc::TLS_CIPHER_CHACHA20_POLY1305),
+                iv: bytes(iv.as_ref()),
+                key: bytes(key.as_ref()),
+                salt: [],
+                rec_seq,
+            })
+        }
+        _ => return Err("kernel TLS does not know this cipher".into()),
+    })
+}
+
+/// A fixed-size copy of a secret whose size the cipher decides.
+fn bytes<const N: usize>(b: &[u8]) -> [u8; N] {
+    let mut a = [0u8; N];
+    a.copy_from_slice(&b[..N]);
+    a
+}
+
+/// Move `conn`'s record layer into the kernel on socket `fd`. On error the
+/// connection is lost (rustls gave up its state): the caller closes it.
+pub fn install(fd: RawFd, conn: rustls::Connection) -> Result<(), String> {
+    let version = conn.protocol_version().ok_or("the handshake is not done")?;
+    let secrets = conn
+        .dangerous_extract_secrets()
+        .map_err(|e| format!("rustls keeps its secrets: {e}"))?;
+    let tx = crypto_info(version, secrets.tx.0, &secrets.tx.1)?;
+    let rx = crypto_info(version, secrets.rx.0, &secrets.rx.1)?;
+    attach(fd).map_err(|e| format!("setsockopt(TCP_ULP, \"tls\"): {e}"))?;
+    set_keys(fd, Direction::Tx, &tx).map_err(|e| format!("setsockopt(TLS_TX): {e}"))?;
+    set_keys(fd, Direction::Rx, &rx).map_err(|e| format!("setsockopt(TLS_RX): {e}"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::crypto::cipher::{AeadKey, Iv};
+
+    #[test]
+    fn secrets_become_the_kernel_layout() {
+        let iv = Iv::copy(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        let key = AeadKey::from([9u8; 32]);
+        let s = ConnectionTrafficSecrets::Aes256Gcm { key, iv };
+        let CryptoInfo::AesGcm256(info) = crypto_info(ProtocolVersion::TLSv1_3, 7, &s).unwrap()
+        else {
+            panic!("AES-256-GCM")
+        };
+        assert_eq!(info.info.version, libc::TLS_1_3_VERSION);
+        assert_eq!(info.salt, [1, 2, 3, 4]);
+        assert_eq!(info.iv, [5, 6, 7, 8, 9, 10, 11, 12]);
+        assert_eq!(info.key, [9u8; 32]);
+        assert_eq!(info.rec_seq, 7u64.to_be_bytes());
+        let c = ConnectionTrafficSecrets::Chacha20Poly1305 {
+            key: AeadKey::from([1u8; 32]),
+            iv: Iv::copy(&[3u8; 12]),
+        };
+        let CryptoInfo::Chacha20Poly1305(info) =
+            crypto_info(ProtocolVersion::TLSv1_2, 0, &c).unwrap()
+        else {
+            panic!("ChaCha20")
+        };
+        assert_eq!(
+            (info.iv, info.info.version),
+            ([3u8; 12], libc::TLS_1_2_VERSION)
+        );
+        assert!(crypto_info(ProtocolVersion::TLSv1_1, 0, &c).is_err());
+    }
+}
