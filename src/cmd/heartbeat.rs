@@ -65,7 +65,7 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// Speak the protocol over UDP (one frame per datagram)
-    #[arg(long, conflicts_with_all = ["rcvbuf", "sndbuf", "no_reuseaddr", "reuseport", "backlog", "workers"])]
+    #[arg(long, conflicts_with_all = ["rcvbuf", "sndbuf", "no_reuseaddr", "reuseport", "backlog", "workers", "tls"])]
     pub udp: bool,
 
     #[command(flatten)]
