@@ -317,8 +317,15 @@ pub fn init_logging(verbosity: Verbosity) {
         Verbosity::Verbose => log::LevelFilter::Info,
         Verbosity::Debug => log::LevelFilter::Debug,
     };
+    // rustls narrates alerts it sends (a refused renegotiation, say) as warnings;
+    // nettool reports those itself, so its log speaks only from -vv on.
+    let rustls = match verbosity {
+        Verbosity::Debug => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Error,
+    };
     let _ = env_logger::Builder::new()
         .filter_level(level)
+        .filter_module("rustls", rustls)
         .parse_env("RUST_LOG")
         .format(|buf, record| {
             writeln!(

@@ -274,7 +274,7 @@ impl Run for ServeHttpArgs {
         server.tls.ktls = self.ktls;
         if server.tls.alpn.is_empty() {
             // What this server speaks; a client offering only h2 is refused.
-            server.tls.alpn = vec!["http/1.1".into()];
+            server.tls.alpn = vec!["http/1.1".into(), "http/1.0".into()];
         }
         let idle = |c: &mut ServerConfig| {
             c.idle_timeout = Some(c.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));

@@ -563,8 +563,11 @@ pub fn describe(err: &rustls::Error) -> String {
             "the client sent no certificate, and --client-ca requires one".into()
         }
         Error::InvalidCertificate(e) => format!("the peer's certificate is not acceptable: {e:?}"),
-        Error::AlertReceived(a) => format!("the peer ended the handshake with alert {a:?}"),
+        Error::AlertReceived(a) => format!("the peer sent the fatal alert {a:?}"),
         Error::PeerIncompatible(p) => format!("nothing in common with the peer: {p:?}"),
+        Error::NoApplicationProtocol => {
+            "no application protocol in common (ALPN: see --alpn)".into()
+        }
         Error::InappropriateHandshakeMessage { got_type, .. } => {
             format!("unexpected handshake message {got_type:?} (renegotiation is not supported)")
         }

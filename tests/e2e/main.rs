@@ -27,5 +27,6 @@ mod signals;
 mod source_crlf;
 mod stat;
 mod tcp_client;
+mod tls;
 mod udp;
 mod unix;
