@@ -6,6 +6,10 @@
 //! on the socket carries plaintext as far as nettool is concerned, so HTTP's file
 //! bodies go out with `sendfile(2)` again and the kernel encrypts them on the way.
 //!
+//! Which: TLS 1.3 only. Its record nonces are the IV XOR the sequence number on both
+//! sides; TLS 1.2's AES-GCM explicit nonces are derived differently by rustls and by
+//! the kernel, and continuing one's sequence with the other's could repeat a nonce.
+//!
 //! When: only once everything rustls queued has been handed to the socket (the
 //! kernel must not encrypt records that already are) and everything read so far ends
 //! at a record boundary (the kernel cannot decrypt half a record that user space has
@@ -96,6 +100,84 @@ pub fn install(fd: RawFd, conn: rustls::Connection) -> Result<(), String> {
 mod tests {
     use super::*;
     use rustls::crypto::cipher::{AeadKey, Iv};
+
+    /// Seal one TLS 1.3 record as the kernel does with `info`: nonce = (salt ‖ iv)
+    /// XOR the record number, additional data = the record header, the inner content
+    /// type after the data.
+    fn kernel_seal(info: &CryptoInfo, seq: u64, data: &[u8]) -> Vec<u8> {
+        let CryptoInfo::AesGcm256(i) = info else {
+            panic!("the test negotiates AES-256-GCM")
+        };
+        let key = ring::aead::LessSafeKey::new(
+            ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, &i.key).unwrap(),
+        );
+        let mut nonce = [0u8; 12];
+        nonce[..4].copy_from_slice(&i.salt);
+        nonce[4..].copy_from_slice(&i.iv);
+        for (n, s) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
+            *n ^= s;
+        }
+        let mut body = data.to_vec();
+        body.push(23);
+        let len = (body.len() + 16) as u16;
+        let header = [23, 3, 3, (len >> 8) as u8, len as u8];
+        key.seal_in_place_append_tag(
+            ring::aead::Nonce::assume_unique_for_key(nonce),
+            ring::aead::Aad::from(header),
+            &mut body,
+        )
+        .unwrap();
+        let mut rec = header.to_vec();
+        rec.extend(body);
+        rec
+    }
+
+    #[test]
+    fn extracted_secrets_seal_records_the_peer_opens() {
+        use crate::tls::session::{Plain, Session};
+        let id = crate::tls::selfsigned::generate(&["localhost".into()]).unwrap();
+        let opts = crate::tls::ServerTlsOpts {
+            ktls: true,
+            ..Default::default()
+        };
+        let server = crate::tls::ServerTls::from_identity(id, &opts).unwrap();
+        let client = crate::tls::config::client_config(&crate::tls::ClientTlsOpts {
+            insecure: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let name = client.server_name("localhost").unwrap();
+        let mut c = Session::client(client.config, name).unwrap();
+        let mut s = Session::server(server.config).unwrap();
+        crate::tls::session::tests::exchange(&mut c, &mut s);
+        // The server sent records of its own already (tickets): the sequence continues.
+        assert!(!s.is_handshaking() && !s.wants_write());
+        let conn = s.into_conn();
+        let version = conn.protocol_version().unwrap();
+        let secrets = conn.dangerous_extract_secrets().unwrap();
+        assert!(secrets.tx.0 > 0, "tickets went out under the traffic keys");
+        let tx = crypto_info(version, secrets.tx.0, &secrets.tx.1).unwrap();
+        let rx = crypto_info(version, secrets.rx.0, &secrets.rx.1).unwrap();
+        // What "the kernel" sends, rustls on the other side opens…
+        for (i, msg) in [&b"first from the kernel"[..], b"second"]
+            .iter()
+            .enumerate()
+        {
+            let rec = kernel_seal(&tx, secrets.tx.0 + i as u64, msg);
+            assert_eq!(c.feed(&rec).unwrap(), rec.len());
+            let mut got = Vec::new();
+            assert_eq!(c.read_plain(|b| got.extend_from_slice(b)), Plain::Data);
+            assert_eq!(&got, msg);
+        }
+        // …and what rustls sends is what the receive keys make of the same plaintext:
+        // the kernel opens it.
+        c.write_plain(b"to the kernel");
+        let from_client = c.take_records();
+        assert_eq!(
+            kernel_seal(&rx, secrets.rx.0, b"to the kernel"),
+            from_client
+        );
+    }
 
     #[test]
     fn secrets_become_the_kernel_layout() {

@@ -51,8 +51,10 @@ pub const FILE_CHUNK: usize = 64 * 1024;
 pub const FILE_MARK: u64 = 256 * 1024;
 
 /// What the TLS layer of a server counted.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TlsCounters {
+    /// The engine's connections live in this process (not so under fork).
+    shared_memory: std::sync::atomic::AtomicBool,
     pub handshakes: AtomicU64,
     pub resumed: AtomicU64,
     pub failed: AtomicU64,
@@ -61,13 +63,31 @@ pub struct TlsCounters {
     pub kernel_declined: AtomicU64,
 }
 
+impl Default for TlsCounters {
+    fn default() -> Self {
+        TlsCounters {
+            shared_memory: true.into(),
+            handshakes: AtomicU64::default(),
+            resumed: AtomicU64::default(),
+            failed: AtomicU64::default(),
+            unfinished: AtomicU64::default(),
+            kernel: AtomicU64::default(),
+            kernel_declined: AtomicU64::default(),
+        }
+    }
+}
+
 impl TlsCounters {
     fn bump(c: &AtomicU64) {
         c.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Report the counts at shutdown (`tls_summary`).
+    /// Report the counts at shutdown (`tls_summary`) — where connections shared this
+    /// process's memory: under fork each child counted into its own copy.
     pub fn report(&self, out: &Output, ktls: bool) {
+        if !self.shared_memory.load(Ordering::Relaxed) {
+            return;
+        }
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let (hs, res, failed, unfinished) = (
             get(&self.handshakes),
@@ -158,6 +178,10 @@ impl<F: ServiceFactory> ServiceFactory for TlsFactory<F> {
     }
 
     fn adapt(&self, caps: &crate::engine::Capabilities) {
+        self.shared
+            .counters
+            .shared_memory
+            .store(caps.shared_memory, Ordering::Relaxed);
         self.inner.adapt(caps)
     }
 }
@@ -475,12 +499,20 @@ impl<S: Service> Tls<S> {
     fn go_kernel(&mut self) {
         self.want_kernel = false;
         let c = &self.shared.counters;
+        let tls13 = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.conn().protocol_version() == Some(rustls::ProtocolVersion::TLSv1_3));
         let ready = self
             .session
             .as_mut()
             .map(|s| s.fed_to_boundary() && !s.wants_write() && !s.close_sent() && !s.has_plain());
         let why_not = match (self.fd, ready) {
             (None, _) => Some("the engine offers no socket descriptor"),
+            // TLS 1.2's AES-GCM nonces: rustls XORs the sequence number into them, the
+            // kernel counts them up from the extracted IV; mixing the two could repeat
+            // one. TLS 1.3 derives them the same way on both sides.
+            _ if !tls13 => Some("kernel TLS is used for TLS 1.3 only"),
             (_, Some(false)) => Some("records were in flight when the handshake ended"),
             (_, None) => Some("no session"),
             _ => None,

@@ -319,6 +319,11 @@ impl Stream for TlsStream {
                 (n, Plain::Data) => return Ok(n),
                 (_, Plain::Closed) => return Ok(0),
                 (_, Plain::Truncated) => {
+                    if !self.truncated {
+                        log::info!(
+                            "tls: the peer closed without close_notify (a cut could go unnoticed)"
+                        );
+                    }
                     self.truncated = true;
                     return Ok(0);
                 }
