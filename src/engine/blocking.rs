@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::conn::{Flush, flush_outbox};
-use super::core::{ConnCore, classify};
+use super::core::ConnCore;
 use super::service::Service;
 use super::stats::Tap;
 use super::{CloseReason, ConnResult, ServerConfig};
@@ -70,7 +70,7 @@ pub fn serve_conn<S: Service>(
                     CloseReason::IdleTimeout
                 });
             }
-            Err(e) => core.end(classify(&e)),
+            Err(e) => core.on_read_error(&e),
         }
     }
     ConnResult {

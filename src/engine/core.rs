@@ -118,6 +118,18 @@ impl<S: Service> ConnCore<S> {
         self.verdict = combine(self.verdict, v);
     }
 
+    /// Reading the socket failed with `e`. Usually that ends the connection (see
+    /// [`classify`]); a layer may know the error to mean the peer's end of stream
+    /// ([`Service::read_error_is_eof`]: kernel TLS reports a `close_notify` as `EIO`),
+    /// and then what is queued is still sent.
+    pub fn on_read_error(&mut self, e: &io::Error) {
+        if self.svc.read_error_is_eof(e) {
+            self.on_eof();
+        } else {
+            self.end(classify(e));
+        }
+    }
+
     /// Send the outbox with `send` (the driver's I/O: it returns when everything is
     /// handed to the kernel or the socket would block), let the service queue more
     /// when it empties, and apply the verdict: `shut_write` is called once, for a
@@ -330,6 +342,37 @@ mod tests {
         c.flush(all(&mut sent), || shuts += 1);
         assert_eq!((shuts, c.finished()), (1, Some(CloseReason::PeerClosed)));
         assert_eq!(c.close(), CloseReason::PeerClosed);
+    }
+
+    #[test]
+    fn a_read_error_a_layer_calls_the_end_still_flushes() {
+        /// Echo that takes EIO for the peer's end (as kernel TLS reports close_notify).
+        struct EioIsEof;
+        impl Service for EioIsEof {
+            fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+                out.push_bytes(data);
+                Verdict::Keep
+            }
+            fn read_error_is_eof(&self, e: &io::Error) -> bool {
+                e.raw_os_error() == Some(libc::EIO)
+            }
+        }
+        let mut c = ConnCore::open(EioIsEof);
+        c.on_data(b"answer");
+        c.on_read_error(&io::Error::from_raw_os_error(libc::EIO));
+        assert_eq!(c.finished(), None, "not ended before the answer is out");
+        assert!(!c.wants_read());
+        let mut sent = Vec::new();
+        c.flush(all(&mut sent), || {});
+        assert_eq!(
+            (sent.as_slice(), c.finished()),
+            (&b"answer"[..], Some(CloseReason::Done))
+        );
+        // Any other error still ends the connection at once.
+        let mut c = ConnCore::open(EioIsEof);
+        c.on_data(b"lost");
+        c.on_read_error(&io::ErrorKind::ConnectionReset.into());
+        assert_eq!(c.finished(), Some(CloseReason::Reset));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use socket2::Socket;
 
 use super::accept::Acceptor;
 use super::conn::flush_outbox;
-use super::core::{ConnCore, classify};
+use super::core::ConnCore;
 use super::selector::Interest;
 use super::service::{Service, ServiceFactory};
 use super::stats::{Slot, Tap};
@@ -166,8 +166,11 @@ impl<S: Service> NbConn<S> {
                     break;
                 }
                 Err(e) => {
-                    self.core.end(classify(&e));
-                    return ReadEnd::Stopped;
+                    // Usually the end; an error a layer reads as end of stream
+                    // still lets the queued output go out below.
+                    self.core.on_read_error(&e);
+                    end = ReadEnd::Stopped;
+                    break;
                 }
             }
         }

@@ -233,6 +233,15 @@ pub trait Service: Send + 'static {
         false
     }
 
+    /// Whether a failed read of the socket means only that the peer will send nothing
+    /// more (treated as end of stream, [`on_eof`](Self::on_eof)) rather than a broken
+    /// connection. A layer that handed the record layer to the kernel (kernel TLS)
+    /// says so for `EIO`: the kernel's way to report a record it does not decrypt for
+    /// us, such as the peer's `close_notify`.
+    fn read_error_is_eof(&self, _err: &std::io::Error) -> bool {
+        false
+    }
+
     /// A deadline independent of traffic (e.g. HTTP's header timeout against
     /// slowloris). The engine closes the connection once it has passed.
     fn deadline(&self) -> Option<Instant> {

@@ -13,9 +13,11 @@
 //! When: only once everything rustls queued has been handed to the socket (the
 //! kernel must not encrypt records that already are) and everything read so far ends
 //! at a record boundary (the kernel cannot decrypt half a record that user space has
-//! already taken off the socket). After that, records the kernel does not handle
-//! itself (a TLS 1.3 KeyUpdate, an alert) make `read(2)` fail (`EIO`), which ends the
-//! connection; a `close_notify` from us is not sent.
+//! already taken off the socket). After that, records the kernel does not decrypt
+//! for us (the peer's `close_notify`, an alert, a TLS 1.3 KeyUpdate) make `read(2)`
+//! fail with `EIO`, which the layer reads as the end of the peer's stream
+//! ([`Service::read_error_is_eof`](crate::engine::service::Service::read_error_is_eof)):
+//! what is queued is still sent. A `close_notify` from us is not sent.
 
 use std::os::fd::RawFd;
 
@@ -81,16 +83,25 @@ fn bytes<const N: usize>(b: &[u8]) -> [u8; N] {
     a
 }
 
-/// Move `conn`'s record layer into the kernel on socket `fd`. On error the
-/// connection is lost (rustls gave up its state): the caller closes it.
+/// Attach the kernel's TLS layer to socket `fd` — before anything is given up: it
+/// fails (`ENOTCONN`) once the peer has closed its side, and then the connection
+/// simply stays in user space.
+pub fn attach_ulp(fd: RawFd) -> Result<(), String> {
+    attach(fd).map_err(|e| format!("setsockopt(TCP_ULP, \"tls\"): {e}"))
+}
+
+/// Move `conn`'s record layer into the kernel on socket `fd`, whose TLS layer is
+/// attached ([`attach_ulp`]). On error the connection is lost (rustls gave up its
+/// state): the caller closes it.
 pub fn install(fd: RawFd, conn: rustls::Connection) -> Result<(), String> {
-    let version = conn.protocol_version().ok_or("the handshake is not done")?;
+    let version = conn
+        .protocol_version()
+        .ok_or("the handshake is not done")?;
     let secrets = conn
         .dangerous_extract_secrets()
         .map_err(|e| format!("rustls keeps its secrets: {e}"))?;
     let tx = crypto_info(version, secrets.tx.0, &secrets.tx.1)?;
     let rx = crypto_info(version, secrets.rx.0, &secrets.rx.1)?;
-    attach(fd).map_err(|e| format!("setsockopt(TCP_ULP, \"tls\"): {e}"))?;
     set_keys(fd, Direction::Tx, &tx).map_err(|e| format!("setsockopt(TLS_TX): {e}"))?;
     set_keys(fd, Direction::Rx, &rx).map_err(|e| format!("setsockopt(TLS_RX): {e}"))?;
     Ok(())

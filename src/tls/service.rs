@@ -508,14 +508,15 @@ impl<S: Service> Tls<S> {
             .as_mut()
             .map(|s| s.fed_to_boundary() && !s.wants_write() && !s.close_sent() && !s.has_plain());
         let why_not = match (self.fd, ready) {
-            (None, _) => Some("the engine offers no socket descriptor"),
+            (None, _) => Some("the engine offers no socket descriptor".to_string()),
             // TLS 1.2's AES-GCM nonces: rustls XORs the sequence number into them, the
             // kernel counts them up from the extracted IV; mixing the two could repeat
             // one. TLS 1.3 derives them the same way on both sides.
-            _ if !tls13 => Some("kernel TLS is used for TLS 1.3 only"),
-            (_, Some(false)) => Some("records were in flight when the handshake ended"),
-            (_, None) => Some("no session"),
-            _ => None,
+            _ if !tls13 => Some("kernel TLS is used for TLS 1.3 only".into()),
+            (_, Some(false)) => Some("records were in flight when the handshake ended".into()),
+            (_, None) => Some("no session".into()),
+            // The peer may have closed already: then nothing is lost by staying here.
+            (Some(fd), Some(true)) => super::ktls::attach_ulp(fd).err(),
         };
         if let Some(why) = why_not {
             TlsCounters::bump(&c.kernel_declined);
@@ -673,6 +674,13 @@ impl<S: Service> Service for Tls<S> {
             self.verdict = self.inner.on_flushed(&mut self.plain);
         }
         self.finish(out)
+    }
+
+    /// With the kernel holding the keys, a record it does not decrypt for us (the
+    /// peer's `close_notify`; also a TLS 1.3 KeyUpdate, which then ends the
+    /// connection's input too) makes `read(2)` fail with `EIO`.
+    fn read_error_is_eof(&self, err: &std::io::Error) -> bool {
+        self.kernel && err.raw_os_error() == Some(libc::EIO)
     }
 
     fn holds_output(&self) -> bool {
