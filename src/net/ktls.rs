@@ -130,8 +130,12 @@ pub fn set_keys(fd: RawFd, dir: Direction, info: &CryptoInfo) -> io::Result<()> 
 
 /// Whether this kernel has TLS, asked with a throw-away unconnected TCP socket.
 pub fn probe() -> Result<(), String> {
-    let sock = Socket::new(Domain::IPV4, Type::STREAM, None)
-        .map_err(|e| format!("cannot create a socket to probe kernel TLS: {e}"))?;
+    let sock = Socket::new(Domain::IPV4, Type::STREAM, None).map_err(|e| {
+        format!(
+            "cannot create a socket to probe kernel TLS: {}",
+            crate::os_error::describe(&e)
+        )
+    })?;
     match attach(sock.as_raw_fd()) {
         // Attached to a socket that is not connected: the kernel knows "tls".
         Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => Ok(()),
@@ -140,7 +144,10 @@ pub fn probe() -> Result<(), String> {
             "this kernel has no TLS support (CONFIG_TLS; try `modprobe tls`, then /proc/net/tls_stat exists)"
                 .into(),
         ),
-        Err(e) => Err(format!("TCP_ULP \"tls\" refused: {e}")),
+        Err(e) => Err(format!(
+            "TCP_ULP \"tls\" refused: {}",
+            crate::os_error::describe(&e)
+        )),
     }
 }
 

@@ -143,8 +143,8 @@ impl CertInfo {
                 sha256,
                 is_ca: c.is_ca(),
             },
-            Err(e) => CertInfo {
-                subject: format!("(certificate does not parse: {e})"),
+            Err(bad) => CertInfo {
+                subject: format!("(certificate does not parse: {bad})"),
                 issuer: String::new(),
                 names: Vec::new(),
                 not_before: 0,

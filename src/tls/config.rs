@@ -92,7 +92,7 @@ fn webpki(
 ) -> anyhow::Result<Arc<WebPkiServerVerifier>> {
     WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(provider))
         .build()
-        .map_err(|e| anyhow!("{e}"))
+        .map_err(|bad| anyhow!("{bad}"))
 }
 
 /// Build the client side.
@@ -132,9 +132,9 @@ pub fn client_config(opts: &ClientTlsOpts) -> anyhow::Result<ClientTls> {
             let id = Identity::from_pem_files(cert, key)?;
             builder
                 .with_client_auth_cert(id.chain, id.key)
-                .map_err(|e| {
+                .map_err(|bad| {
                     anyhow!(
-                        "use --cert {} with --key {}: {e}",
+                        "use --cert {} with --key {}: {bad}",
                         cert.display(),
                         key.display()
                     )
@@ -224,7 +224,7 @@ impl ServerTls {
                 let roots = Arc::new(roots_from(ca)?);
                 let v = WebPkiClientVerifier::builder_with_provider(roots, provider)
                     .build()
-                    .map_err(|e| anyhow!("--client-ca {}: {e}", ca.display()))?;
+                    .map_err(|bad| anyhow!("--client-ca {}: {bad}", ca.display()))?;
                 builder.with_client_cert_verifier(v)
             }
             None => builder.with_no_client_auth(),
@@ -232,7 +232,7 @@ impl ServerTls {
         let (fingerprint, self_signed) = (id.fingerprint, id.self_signed);
         let mut config = builder
             .with_single_cert(id.chain, id.key)
-            .map_err(|e| anyhow!("the certificate and key cannot be used together: {e}"))?;
+            .map_err(|bad| anyhow!("the certificate and key cannot be used together: {bad}"))?;
         config.alpn_protocols = alpn(&opts.alpn)?;
         config.key_log = Arc::new(rustls::KeyLogFile::new());
         // Kernel TLS needs the traffic secrets once the handshake is done.

@@ -24,6 +24,7 @@ use std::os::fd::RawFd;
 use rustls::{ConnectionTrafficSecrets, ProtocolVersion};
 
 use crate::net::ktls::{CryptoInfo, Direction, attach, set_keys};
+use crate::os_error::describe;
 
 /// The kernel's description of one direction's keys.
 pub fn crypto_info(
@@ -87,23 +88,23 @@ fn bytes<const N: usize>(b: &[u8]) -> [u8; N] {
 /// fails (`ENOTCONN`) once the peer has closed its side, and then the connection
 /// simply stays in user space.
 pub fn attach_ulp(fd: RawFd) -> Result<(), String> {
-    attach(fd).map_err(|e| format!("setsockopt(TCP_ULP, \"tls\"): {e}"))
+    attach(fd).map_err(|e| format!("setsockopt(TCP_ULP, \"tls\"): {}", describe(&e)))
 }
 
 /// Move `conn`'s record layer into the kernel on socket `fd`, whose TLS layer is
 /// attached ([`attach_ulp`]). On error the connection is lost (rustls gave up its
 /// state): the caller closes it.
 pub fn install(fd: RawFd, conn: rustls::Connection) -> Result<(), String> {
-    let version = conn
-        .protocol_version()
-        .ok_or("the handshake is not done")?;
+    let version = conn.protocol_version().ok_or("the handshake is not done")?;
     let secrets = conn
         .dangerous_extract_secrets()
-        .map_err(|e| format!("rustls keeps its secrets: {e}"))?;
+        .map_err(|bad| format!("rustls keeps its secrets: {bad}"))?;
     let tx = crypto_info(version, secrets.tx.0, &secrets.tx.1)?;
     let rx = crypto_info(version, secrets.rx.0, &secrets.rx.1)?;
-    set_keys(fd, Direction::Tx, &tx).map_err(|e| format!("setsockopt(TLS_TX): {e}"))?;
-    set_keys(fd, Direction::Rx, &rx).map_err(|e| format!("setsockopt(TLS_RX): {e}"))?;
+    set_keys(fd, Direction::Tx, &tx)
+        .map_err(|e| format!("setsockopt(TLS_TX): {}", describe(&e)))?;
+    set_keys(fd, Direction::Rx, &rx)
+        .map_err(|e| format!("setsockopt(TLS_RX): {}", describe(&e)))?;
     Ok(())
 }
 

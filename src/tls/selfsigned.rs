@@ -142,7 +142,7 @@ pub fn generate_valid(
     let cert = params.self_signed(&key).context("sign the certificate")?;
     let der = cert.der().clone();
     let key = PrivateKeyDer::try_from(key.serialize_der())
-        .map_err(|e| anyhow!("encode the generated key: {e}"))?;
+        .map_err(|bad| anyhow!("encode the generated key: {bad}"))?;
     Ok(Identity {
         fingerprint: Fingerprint::of(der.as_ref()),
         chain: vec![der],

@@ -219,10 +219,10 @@ impl<S: Service> Tls<S> {
         let verdict = inner.on_open(&mut plain);
         let session = Session::server(Arc::clone(&shared.tls.config));
         let failed = session.is_err();
-        if let Err(e) = &session {
+        if let Err(bad) = &session {
             shared
                 .out
-                .warn(&format!("connection {}: cannot start TLS: {e}", info.id));
+                .warn(&format!("connection {}: cannot start TLS: {bad}", info.id));
         }
         Tls {
             inner,
@@ -434,7 +434,11 @@ impl<S: Service> Tls<S> {
                             // The file shrank or failed under us: what was promised
                             // cannot be sent; end the connection.
                             self.failed = true;
-                            self.log("tls_error", "error", format!("sending a file: {e}"));
+                            self.log(
+                                "tls_error",
+                                "error",
+                                format!("sending a file: {}", crate::os_error::describe(&e)),
+                            );
                             self.plain.clear();
                             return;
                         }
@@ -540,9 +544,9 @@ impl<S: Service> Tls<S> {
                     "records now encrypted by the kernel (kTLS)".into()
                 });
             }
-            Err(e) => {
+            Err(why) => {
                 self.failed = true;
-                self.log("tls_error", "error", format!("kernel TLS: {e}"));
+                self.log("tls_error", "error", format!("kernel TLS: {why}"));
             }
         }
     }
@@ -595,7 +599,9 @@ pub fn describe(err: &rustls::Error) -> String {
         Error::NoCertificatesPresented => {
             "the client sent no certificate, and --client-ca requires one".into()
         }
-        Error::InvalidCertificate(e) => format!("the peer's certificate is not acceptable: {e:?}"),
+        Error::InvalidCertificate(bad) => {
+            format!("the peer's certificate is not acceptable: {bad:?}")
+        }
         Error::AlertReceived(a) => format!("the peer sent the fatal alert {a:?}"),
         Error::PeerIncompatible(p) => format!("nothing in common with the peer: {p:?}"),
         Error::NoApplicationProtocol => {

@@ -116,7 +116,7 @@ impl Session {
                 // The plaintext buffer is full: the caller must read it first.
                 Err(_) if self.has_plain() => break,
                 // A handshake message beyond rustls's 64 KiB limit.
-                Err(e) => return Err(rustls::Error::General(e.to_string())),
+                Err(e) => return Err(rustls::Error::General(crate::os_error::describe(&e))),
             };
             if trace::enabled() {
                 self.show(Direction::In, &data[taken..taken + n]);

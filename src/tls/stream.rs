@@ -171,7 +171,7 @@ impl TlsStream {
         loop {
             match self.push_records() {
                 Err(e) if e.kind() != io::ErrorKind::WouldBlock => {
-                    bail!("send: {e}")
+                    bail!("send: {}", crate::os_error::describe(&e))
                 }
                 _ => {}
             }
@@ -244,8 +244,8 @@ pub fn connect(
             }
         )
     });
-    let session =
-        Session::client(Arc::clone(&tls.config), name).map_err(|e| anyhow!("start TLS: {e}"))?;
+    let session = Session::client(Arc::clone(&tls.config), name)
+        .map_err(|bad| anyhow!("start TLS: {bad}"))?;
     let mut stream = TlsStream::new(sock, session)?;
     let result = stream.handshake(shutdown, deadline);
     let seen = tls.verifier.take_seen();
@@ -255,7 +255,7 @@ pub fn connect(
         }
         let words = match &seen.outcome {
             Some(Outcome::Refused(w)) => w.clone(),
-            _ => format!("{e:#}"),
+            _ => crate::error::render(&e),
         };
         if !seen.chain.is_empty() {
             // With -v, the chain that was refused is worth seeing.
@@ -288,14 +288,14 @@ pub fn accept(
     out: &Output,
 ) -> anyhow::Result<TlsStream> {
     let session =
-        Session::server(Arc::clone(&tls.config)).map_err(|e| anyhow!("start TLS: {e}"))?;
+        Session::server(Arc::clone(&tls.config)).map_err(|bad| anyhow!("start TLS: {bad}"))?;
     let mut stream = TlsStream::new(sock, session)?;
     let deadline = Instant::now() + tls.opts.handshake_timeout;
     if let Err(e) = stream.handshake(shutdown, Some(deadline)) {
         if e.downcast_ref::<Interrupted>().is_some() {
             return Err(e);
         }
-        bail!("TLS handshake with {peer}: {e:#}");
+        bail!("TLS handshake with {peer}: {}", crate::error::render(&e));
     }
     let verification = tls
         .client_auth

@@ -237,10 +237,10 @@ impl ServerCertVerifier for Verifier {
 
 /// A certificate error in plain words; `leaf` is the server's certificate, `name`
 /// what we dialled.
-pub fn explain(err: &Error, leaf: &CertInfo, name: &str, now: UnixTime) -> String {
+pub fn explain(refusal: &Error, leaf: &CertInfo, name: &str, now: UnixTime) -> String {
     let now = now.as_secs() as i64;
-    let Error::InvalidCertificate(ce) = err else {
-        return err.to_string();
+    let Error::InvalidCertificate(ce) = refusal else {
+        return refusal.to_string();
     };
     match ce {
         CertificateError::Expired | CertificateError::ExpiredContext { .. } => format!(
