@@ -4,7 +4,7 @@
 //! both ways, ALPN, and `SSLKEYLOGFILE` (as curl and browsers honour it: session keys
 //! for Wireshark). Everything that can fail fails here, before the first connection.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -132,13 +132,7 @@ pub fn client_config(opts: &ClientTlsOpts) -> anyhow::Result<ClientTls> {
             let id = Identity::from_pem_files(cert, key)?;
             builder
                 .with_client_auth_cert(id.chain, id.key)
-                .map_err(|bad| {
-                    anyhow!(
-                        "use --cert {} with --key {}: {bad}",
-                        cert.display(),
-                        key.display()
-                    )
-                })?
+                .map_err(|bad| mismatch(Some(cert), Some(key), &bad))?
         }
         _ => builder.with_no_client_auth(),
     };
@@ -192,6 +186,20 @@ impl Default for ServerTlsOpts {
     }
 }
 
+/// `--cert` and `--key` that rustls will not pair, said with both file names.
+fn mismatch(cert: Option<&Path>, key: Option<&Path>, bad: &rustls::Error) -> anyhow::Error {
+    let files = match (cert, key) {
+        (Some(c), Some(k)) => format!("--cert {} and --key {}", c.display(), k.display()),
+        _ => "the certificate and its key".into(),
+    };
+    match bad {
+        rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch) => {
+            anyhow!("{files} do not belong together: the key is not the certificate's")
+        }
+        other => anyhow!("{files} cannot be used together: {other}"),
+    }
+}
+
 /// A server's TLS, ready: the config and what the `listening on` line says of it.
 #[derive(Debug, Clone)]
 pub struct ServerTls {
@@ -232,7 +240,7 @@ impl ServerTls {
         let (fingerprint, self_signed) = (id.fingerprint, id.self_signed);
         let mut config = builder
             .with_single_cert(id.chain, id.key)
-            .map_err(|bad| anyhow!("the certificate and key cannot be used together: {bad}"))?;
+            .map_err(|bad| mismatch(opts.cert.as_deref(), opts.key.as_deref(), &bad))?;
         config.alpn_protocols = alpn(&opts.alpn)?;
         config.key_log = Arc::new(rustls::KeyLogFile::new());
         // Kernel TLS needs the traffic secrets once the handshake is done.

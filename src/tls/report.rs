@@ -20,7 +20,8 @@ pub struct Handshake {
     pub alpn: Option<String>,
     /// `full`, `full (after HelloRetryRequest)` or `resumed`.
     pub kind: String,
-    /// The name the client asked for (SNI), as a server saw it.
+    /// The name in the client's SNI extension: as a server saw it, or as our client
+    /// sent it (none when it dialled an address).
     pub sni: Option<String>,
     pub chain: Vec<CertInfo>,
     /// Seen from the server's side (the peer is a client).

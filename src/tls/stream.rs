@@ -181,7 +181,7 @@ impl TlsStream {
                 return Ok(());
             }
             if handshaking && (self.inpos < self.inbuf.len() || self.eof) {
-                self.take_in().map_err(|e| anyhow!(e))?;
+                self.take_in().map_err(in_words)?;
                 if self.eof && self.session.is_handshaking() {
                     bail!("the peer closed the connection during the handshake");
                 }
@@ -203,14 +203,18 @@ impl TlsStream {
                 Woke::Ready => {}
             }
             if handshaking && watch[0].readable() {
-                self.take_in().map_err(|e| {
-                    match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                        Some(tls) => anyhow!(describe(tls)),
-                        None => anyhow!(e),
-                    }
-                })?;
+                self.take_in().map_err(in_words)?;
             }
         }
+    }
+}
+
+/// A failed read of records: a TLS error in the words the servers' log uses (the
+/// same refusal reads the same from `listen --tls` and `serve --tls`).
+fn in_words(e: io::Error) -> anyhow::Error {
+    match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        Some(tls) => anyhow!(describe(tls)),
+        None => anyhow!(e),
     }
 }
 
@@ -228,6 +232,8 @@ pub fn connect(
 ) -> anyhow::Result<TlsStream> {
     let name = tls.server_name(host)?;
     let shown = name.to_str().into_owned();
+    // rustls names a host in the SNI extension, never an address (RFC 6066 §3).
+    let sni = matches!(name, rustls::pki_types::ServerName::DnsName(_)).then(|| shown.clone());
     crate::net::trace::step("tls", || {
         let alpn: Vec<String> = tls
             .config
@@ -259,22 +265,18 @@ pub fn connect(
         };
         if !seen.chain.is_empty() {
             // With -v, the chain that was refused is worth seeing.
-            Handshake::of(stream.session.conn(), &seen.chain, seen.outcome).report(
-                out,
-                peer,
-                json!({"peer": peer, "ok": false}),
-            );
+            let mut hs = Handshake::of(stream.session.conn(), &seen.chain, seen.outcome);
+            hs.sni = sni;
+            hs.report(out, peer, json!({"peer": peer, "ok": false}));
         }
         bail!("TLS handshake with {peer}: {words}");
     }
     if let Some(Outcome::Accepted(w)) = &seen.outcome {
         out.warn(&format!("{peer}: {w}"));
     }
-    Handshake::of(stream.session.conn(), &seen.chain, seen.outcome).report(
-        out,
-        peer,
-        json!({"peer": peer, "ok": true}),
-    );
+    let mut hs = Handshake::of(stream.session.conn(), &seen.chain, seen.outcome);
+    hs.sni = sni;
+    hs.report(out, peer, json!({"peer": peer, "ok": true}));
     Ok(stream)
 }
 

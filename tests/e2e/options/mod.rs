@@ -20,6 +20,7 @@ mod scan;
 mod servers;
 mod sessions;
 mod stat;
+mod tls;
 mod tools;
 
 use std::collections::BTreeSet;
@@ -53,6 +54,7 @@ fn table() -> Vec<Row> {
         stat::rows(),
         scan::rows(),
         exec::rows(),
+        tls::rows(),
     ]
     .concat()
 }
