@@ -275,6 +275,13 @@ pub fn explain(refusal: &Error, leaf: &CertInfo, name: &str, now: UnixTime) -> S
             "certificate is not meant for a TLS server (extended key usage)".into()
         }
         CertificateError::BadEncoding => "certificate does not parse".into(),
+        // What `openssl req -x509` makes by default (basicConstraints CA:TRUE); webpki
+        // says so only in its own error type, seen here through its name.
+        CertificateError::Other(o) if format!("{o:?}").contains("CaUsedAsEndEntity") => format!(
+            "not usable as a server certificate: {} is a CA certificate (CA:TRUE); trust \
+             exactly it with --pin {}, or make the server's certificate without CA:TRUE",
+            leaf.subject, leaf.sha256
+        ),
         other => format!("invalid certificate: {other:?}"),
     }
 }

@@ -382,3 +382,81 @@ fn explain_shows_the_tls_steps_beside_the_socket_calls() {
     let at: Vec<usize> = steps.iter().map(|s| pos(s)).collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "out of order:\n{err}");
 }
+
+#[test]
+fn verbose_shows_one_readable_handshake_block() {
+    let pki = Pki::new();
+    let server = super::tls_echo_as(&pki, "server", "epoll-et");
+    let port = server.socket_addr().port();
+    let out = run(
+        &[
+            "-v",
+            "tcp-echo",
+            "connect",
+            "--tls",
+            "--ca",
+            &pki.arg("ca.pem"),
+            &format!("localhost:{port}"),
+        ],
+        b"x\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    // One block: the session, then each certificate of the chain, then the verdict.
+    let block: Vec<&str> = err
+        .lines()
+        .skip_while(|l| !l.starts_with("TLS with "))
+        .take_while(|l| l.starts_with("TLS with ") || l.starts_with("  "))
+        .collect();
+    let want = [
+        "TLS with 127.0.0.1:",
+        ": TLS 1.3, TLS13_",
+        ", key exchange X25519, ALPN none, full handshake, SNI localhost",
+        "  peer certificate chain:",
+        "    [0] CN=localhost",
+        "        issuer   CN=nettool test CA",
+        "        names    DNS:localhost, IP:127.0.0.1, IP:::1",
+        "days left)",
+        "        key      ECDSA P-256",
+        "        sha256   ",
+        "  verification: chain trusted by --ca ",
+        "name localhost matches",
+    ];
+    let shown = block.join("\n");
+    for w in want {
+        assert!(shown.contains(w), "{w:?} not in the block:\n{err}");
+    }
+
+    // What `openssl req -x509` makes (CA:TRUE) is refused in words, and a pin takes it.
+    if !require("openssl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let (c, k) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let s = tls_echo("poll", &["--cert", c, "--key", k]);
+    let target = format!("localhost:{}", s.socket_addr().port());
+    let out = connect(&["--ca", c, &target], b"");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is a CA certificate (CA:TRUE)"), "{err}");
+    let out = connect(&["--pin", &fingerprint(&s), &target], b"pinned\n");
+    assert_eq!(text(&out.stdout), "pinned\n", "{}", text(&out.stderr));
+}
