@@ -73,11 +73,11 @@ fn the_tls_record_is_always_in_json() {
         b"x\n",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let rec: serde_json::Value = text(&out.stderr)
+    let rec: serde_json::Value = text(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find(|v| v["event"] == "tls")
-        .expect("a tls record without -v");
+        .expect("a tls record on stdout without -v");
     assert_eq!(rec["version"], "TLS 1.3", "{rec}");
     assert_eq!(rec["alpn"], "http/1.1", "{rec}");
     assert_eq!(rec["resumed"], false);
