@@ -194,10 +194,15 @@ impl TlsStream {
             )];
             match wait(&mut watch, shutdown, deadline)? {
                 Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+                // The limit as given (to the millisecond), not how late the wakeup was.
                 Woke::Timeout => bail!(
                     "no handshake within {}",
                     humantime::format_duration(std::time::Duration::from_millis(
-                        started.elapsed().as_millis() as u64
+                        (deadline
+                            .map_or(started, |d| d)
+                            .saturating_duration_since(started)
+                            .as_micros()
+                            .div_ceil(1000)) as u64
                     ))
                 ),
                 Woke::Ready => {}

@@ -493,10 +493,10 @@ fn server_handshake_timeout(l: Listener) {
     let took = l.silent_for(&s);
     assert!(took >= Duration::from_millis(250), "cut after {took:?}");
     assert!(took < Duration::from_secs(5), "cut after {took:?}");
-    assert!(
-        s.wait_for_line("within 300ms", Duration::from_secs(5))
-            .is_some()
-    );
+    // Said in the log: "TLS handshake not done within 300ms" (servers), "no
+    // handshake within 300ms" (listeners).
+    let line = s.wait_for_line("within 3", Duration::from_secs(5));
+    assert!(line.is_some_and(|l| l.contains("handshake")));
 }
 
 /// `--alpn`: the protocols the server speaks; a client offering another is refused.
