@@ -568,7 +568,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__heartbeat__subcmd__connect)
-            opts="-x -n -4 -6 -w -s -q -v -h -V --hexdump --interval --misses --reconnect --backoff --count --udp --tcp-keepalive --timeout --packets --source --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -n -4 -6 -w -s -q -v -h -V --hexdump --interval --misses --reconnect --backoff --count --udp --tcp-keepalive --timeout --packets --source --tls --ca --pin --insecure --sni --alpn --cert --key --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -615,6 +615,30 @@ _nettool() {
                     return 0
                     ;;
                 -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -690,7 +714,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__heartbeat__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --udp --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -737,6 +761,26 @@ _nettool() {
                     return 0
                     ;;
                 --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1478,7 +1522,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__serve__subcmd__http)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --tls --cert --key --client-ca --alpn --handshake-timeout --index --no-listing --hidden --follow-symlinks --header-timeout --no-cache --precompressed --compress --compress-max --cache-control --cors --header --auth --auth-file --upload --max-upload --overwrite --spa --ktls --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1525,6 +1569,26 @@ _nettool() {
                     return 0
                     ;;
                 --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1742,7 +1806,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__connect)
-            opts="-z -e -c -s -4 -6 -w -d -x -C -q -v -h -V --scan --parallel --exec --sh-exec --source --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --packets --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-z -e -c -s -4 -6 -w -d -x -C -q -v -h -V --scan --parallel --exec --sh-exec --source --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --packets --tls --ca --pin --insecure --sni --alpn --cert --key --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1793,6 +1857,30 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1910,7 +1998,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
-            opts="-l -k -e -c -4 -6 -w -d -x -C -q -v -h -V --listen --keep-open --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -k -e -c -4 -6 -w -d -x -C -q -v -h -V --listen --keep-open --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1960,6 +2048,26 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --explain)
                     COMPREPLY=($(compgen -W "calls io" -- "${cur}"))
                     return 0
@@ -1976,7 +2084,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__relay)
-            opts="-l -w -4 -6 -x -q -v -h -V --listen --to --balance --timeout --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -w -4 -6 -x -q -v -h -V --listen --to --balance --timeout --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2042,6 +2150,26 @@ _nettool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --explain)
                     COMPREPLY=($(compgen -W "calls io" -- "${cur}"))
                     return 0
@@ -2058,7 +2186,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__serve)
-            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -4 -6 -x -q -v -h -V --listen --engine --max-connections --idle-timeout --hexdump --no-reap --rcvbuf --sndbuf --no-reuseaddr --reuseport --backlog --workers --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2105,6 +2233,26 @@ _nettool() {
                     return 0
                     ;;
                 --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2424,7 +2572,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__connect)
-            opts="-w -d -x -C -e -c -q -v -h -V --dgram --raw --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-w -d -x -C -e -c -q -v -h -V --dgram --raw --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --tls --ca --pin --insecure --sni --alpn --cert --key --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2463,6 +2611,30 @@ _nettool() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2566,7 +2738,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__listen)
-            opts="-k -w -d -x -C -e -c -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-k -w -d -x -C -e -c -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2609,6 +2781,26 @@ _nettool() {
                     return 0
                     ;;
                 -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2698,7 +2890,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__serve)
-            opts="-x -q -v -h -V --dgram --mode --engine --max-connections --idle-timeout --hexdump --no-reap --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-x -q -v -h -V --dgram --mode --engine --max-connections --idle-timeout --hexdump --no-reap --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2725,6 +2917,26 @@ _nettool() {
                     return 0
                     ;;
                 -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handshake-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

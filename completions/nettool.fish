@@ -70,6 +70,12 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l ca -d 'Trust the CA certificates in FILE (PEM) instead of the system roots' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l pin -d 'Trust exactly the certificate with this SHA-256 fingerprint (as a server with a self-signed certificate prints it); chain, dates and name are then not checked' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l sni -d 'Server name to send (SNI) and to verify, instead of the host dialled' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l alpn -d 'Application protocols to offer (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -85,6 +91,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l stats -d 'Print bytes in/out, duration and throughput at exit and on SIGUSR1'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s C -l crlf -d 'Send line ends as CRLF: each LF read from stdin goes out as CR LF (SMTP, HTTP by hand; ncat\'s -C)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l packets -d 'Show this connection\'s TCP segments and state changes on stderr, from the SYN to TIME-WAIT (as `stat --packets`; needs CAP_NET_RAW)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l tls -d 'Speak TLS 1.3/1.2 (rustls), checking the server\'s certificate against the system roots'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l insecure -d 'Check nothing of the server\'s certificate (encrypted, but anyone on the path can be the server); the handshake report says what the check would have found'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -97,6 +105,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l client-ca -d 'Require a client certificate issued by a CA in FILE (PEM)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l alpn -d 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l handshake-timeout -d 'Close a connection whose TLS handshake is not done this long after it opened' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -111,6 +124,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l no-shutdown -d 'Keep the write side open at stdin EOF (no shutdown(SHUT_WR))'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l stats -d 'Print bytes in/out, duration and throughput at exit and on SIGUSR1'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s C -l crlf -d 'Send line ends as CRLF: each LF read from stdin goes out as CR LF (SMTP, HTTP by hand; ncat\'s -C)'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l tls -d 'Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made for the listen address (its SHA-256 is printed beside `listening on`, for --pin)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -135,6 +149,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l client-ca -d 'Require a client certificate issued by a CA in FILE (PEM)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l alpn -d 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l handshake-timeout -d 'Close a connection whose TLS handshake is not done this long after it opened' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -145,6 +164,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l tls -d 'Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made for the listen address (its SHA-256 is printed beside `listening on`, for --pin)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -173,6 +193,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l client-ca -d 'Require a client certificate issued by a CA in FILE (PEM)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l alpn -d 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l handshake-timeout -d 'Close a connection whose TLS handshake is not done this long after it opened' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -183,6 +208,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l tls -d 'Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made for the listen address (its SHA-256 is printed beside `listening on`, for --pin)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from relay" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -501,6 +527,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l rcvbuf -d
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l client-ca -d 'Require a client certificate issued by a CA in FILE (PEM)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l alpn -d 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l handshake-timeout -d 'Close a connection whose TLS handshake is not done this long after it opened' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l index -d 'File served for a directory when it exists' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l header-timeout -d 'Close a connection whose request head is not complete this long after the server started waiting for it (slowloris defence; also the keep-alive timeout)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l compress-max -d 'Largest file --compress compresses' -r
@@ -520,6 +551,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s 6 -d 'Use
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l tls -d 'Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made for the listen address (its SHA-256 is printed beside `listening on`, for --pin)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l no-listing -d 'Answer 403 for directories without an index instead of listing them'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l hidden -d 'Serve and list dotfiles (hidden by default: 404)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l follow-symlinks -d 'Follow symlinks that lead outside DIR (refused with 403 by default)'
@@ -529,6 +561,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l compress 
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l cors -d 'Allow cross-origin reads: Access-Control-Allow-Origin: * on every response, and answers to preflight OPTIONS requests (GET and HEAD only)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l upload -d 'Accept uploads: PUT /dir/name, or a multipart/form-data POST from the listing page\'s form (written to a temporary file, then renamed into place)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l overwrite -d 'Let uploads replace existing files (otherwise 409)'
+complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l ktls -d 'After each TLS handshake hand the record keys to the kernel (kernel TLS, tls(7)), so file bodies still go out with sendfile(2); fails at start where the kernel has no TLS'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand serve-http" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -565,6 +598,11 @@ io-uring\t'one thread, io_uring(7): completions of receives and sends queued in 
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l max-connections -d 'Refuse connections beyond this many at once (datagram servers: drop datagrams from new peers while this many are tracked)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s x -l hexdump -d 'Dump every connection\'s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l client-ca -d 'Require a client certificate issued by a CA in FILE (PEM)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l alpn -d 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l handshake-timeout -d 'Close a connection whose TLS handshake is not done this long after it opened' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -572,6 +610,7 @@ always\t''
 never\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l dgram -d 'Datagram socket (SOCK_DGRAM): each datagram is echoed to its sender'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l tls -d 'Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made for the listen address (its SHA-256 is printed beside `listening on`, for --pin)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -584,6 +623,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l client-ca -d 'Require a client certificate issued by a CA in FILE (PEM)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l alpn -d 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l handshake-timeout -d 'Close a connection whose TLS handshake is not done this long after it opened' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -597,6 +641,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l no-shutdown -d 'Keep the write side open at stdin EOF (no shutdown(SHUT_WR))'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l stats -d 'Print bytes in/out, duration and throughput at exit and on SIGUSR1'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s C -l crlf -d 'Send line ends as CRLF: each LF read from stdin goes out as CR LF (SMTP, HTTP by hand; ncat\'s -C)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l tls -d 'Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made for the listen address (its SHA-256 is printed beside `listening on`, for --pin)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -608,6 +653,12 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s x -l hexdump -d 'Dump every byte sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l ca -d 'Trust the CA certificates in FILE (PEM) instead of the system roots' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l pin -d 'Trust exactly the certificate with this SHA-256 fingerprint (as a server with a self-signed certificate prints it); chain, dates and name are then not checked' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l sni -d 'Server name to send (SNI) and to verify, instead of the host dialled' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l alpn -d 'Application protocols to offer (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -621,6 +672,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l no-shutdown -d 'Keep the write side open at stdin EOF (no shutdown(SHUT_WR))'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l stats -d 'Print bytes in/out, duration and throughput at exit and on SIGUSR1'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s C -l crlf -d 'Send line ends as CRLF: each LF read from stdin goes out as CR LF (SMTP, HTTP by hand; ncat\'s -C)'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l tls -d 'Speak TLS 1.3/1.2 (rustls), checking the server\'s certificate against the system roots'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l insecure -d 'Check nothing of the server\'s certificate (encrypted, but anyone on the path can be the server); the handshake report says what the check would have found'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from connect" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -695,6 +748,11 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l sndbuf -d 'SO_SNDBUF for every connection (e.g. 4k, 1M)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l backlog -d 'The listen(2) backlog: connections the kernel completes before we accept them' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l workers -d 'Run N engine instances, each with its own SO_REUSEPORT listener' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l client-ca -d 'Require a client certificate issued by a CA in FILE (PEM)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l alpn -d 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l handshake-timeout -d 'Close a connection whose TLS handshake is not done this long after it opened' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -706,6 +764,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l no-reap -d 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l no-reuseaddr -d 'Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l reuseport -d 'Set SO_REUSEPORT: several servers may share the port, the kernel spreads connections'
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l tls -d 'Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made for the listen address (its SHA-256 is printed beside `listening on`, for --pin)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from serve" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
@@ -719,6 +778,12 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s n -l count -d 'Stop after this many beats (and their replies or misses)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s s -l source -d 'Connect from this local address: ADDR or ADDR:PORT (bind before connect)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l ca -d 'Trust the CA certificates in FILE (PEM) instead of the system roots' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l pin -d 'Trust exactly the certificate with this SHA-256 fingerprint (as a server with a self-signed certificate prints it); chain, dates and name are then not checked' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l sni -d 'Server name to send (SNI) and to verify, instead of the host dialled' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l alpn -d 'Application protocols to offer (ALPN), most preferred first: h2,http/1.1' -r
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l cert -d 'Certificate chain to present, PEM, leaf first (with --key)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l key -d 'Private key of --cert, PEM (PKCS#8, RSA or EC)' -r -F
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -730,6 +795,8 @@ complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_se
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l packets -d 'Show the TCP segments (or UDP datagrams) of this client\'s connections and their state changes on stderr, reconnects included (as `stat --packets`; needs CAP_NET_RAW)'
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l tls -d 'Speak TLS 1.3/1.2 (rustls), checking the server\'s certificate against the system roots'
+complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l insecure -d 'Check nothing of the server\'s certificate (encrypted, but anyone on the path can be the server); the handshake report says what the check would have found'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -l json -d 'Print events as JSON, one object per line'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
 complete -c nettool -n "__fish_nettool_using_subcommand heartbeat; and __fish_seen_subcommand_from connect" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'

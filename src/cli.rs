@@ -311,7 +311,7 @@ impl ListenSockOpts {
 }
 
 /// Everything a TCP stream server takes besides its address: the family, the engine
-/// options and the listen socket options (`tcp-echo serve`, `heartbeat serve`,
+/// options, the listen socket options and TLS (`tcp-echo serve`, `heartbeat serve`,
 /// `serve-http`), so all three bind, tune and serve the same way.
 #[derive(Debug, Clone, Args)]
 pub struct TcpServerArgs {
@@ -323,6 +323,137 @@ pub struct TcpServerArgs {
 
     #[command(flatten)]
     pub sockopts: ListenSockOpts,
+
+    #[command(flatten)]
+    pub tls: TlsServerArgs,
+}
+
+/// `--cert FILE --key FILE`: the certificate chain (PEM, leaf first) a TLS server
+/// presents, or a client when the server asks for one.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CertKeyArgs {
+    /// Certificate chain to present, PEM, leaf first (with --key)
+    #[arg(long, value_name = "FILE", requires_all = ["tls", "key"], help_heading = "TLS")]
+    pub cert: Option<std::path::PathBuf>,
+
+    /// Private key of --cert, PEM (PKCS#8, RSA or EC)
+    #[arg(long, value_name = "FILE", requires_all = ["tls", "cert"], help_heading = "TLS")]
+    pub key: Option<std::path::PathBuf>,
+}
+
+/// `--tls` on a server or listener, and the certificates it uses.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TlsServerArgs {
+    /// Speak TLS 1.3/1.2 (rustls) with --cert/--key, or with a self-signed certificate made
+    /// for the listen address (its SHA-256 is printed beside `listening on`, for --pin)
+    #[arg(long, help_heading = "TLS")]
+    pub tls: bool,
+
+    #[command(flatten)]
+    pub identity: CertKeyArgs,
+
+    /// Require a client certificate issued by a CA in FILE (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls", help_heading = "TLS")]
+    pub client_ca: Option<std::path::PathBuf>,
+
+    /// Application protocols to accept (ALPN), most preferred first: h2,http/1.1
+    #[arg(
+        long,
+        value_name = "PROTO[,PROTO]",
+        value_delimiter = ',',
+        requires = "tls",
+        help_heading = "TLS"
+    )]
+    pub alpn: Vec<String>,
+
+    /// Close a connection whose TLS handshake is not done this long after it opened
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "tls",
+          help_heading = "TLS")]
+    pub handshake_timeout: Option<Duration>,
+
+    /// Kernel TLS (set by the commands that offer --ktls).
+    #[arg(skip)]
+    pub ktls: bool,
+}
+
+impl TlsServerArgs {
+    /// What the TLS layer is asked to do, `None` without `--tls`.
+    pub fn opts(&self) -> Option<crate::tls::ServerTlsOpts> {
+        let defaults = crate::tls::ServerTlsOpts::default();
+        self.tls.then(|| crate::tls::ServerTlsOpts {
+            cert: self.identity.cert.clone(),
+            key: self.identity.key.clone(),
+            client_ca: self.client_ca.clone(),
+            alpn: self.alpn.clone(),
+            ktls: self.ktls,
+            handshake_timeout: self.handshake_timeout.unwrap_or(defaults.handshake_timeout),
+        })
+    }
+}
+
+/// `--tls` on a client, and how it trusts the server.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TlsClientArgs {
+    /// Speak TLS 1.3/1.2 (rustls), checking the server's certificate against the system roots
+    #[arg(long, help_heading = "TLS")]
+    pub tls: bool,
+
+    /// Trust the CA certificates in FILE (PEM) instead of the system roots
+    #[arg(long, value_name = "FILE", requires = "tls", help_heading = "TLS")]
+    pub ca: Option<std::path::PathBuf>,
+
+    /// Trust exactly the certificate with this SHA-256 fingerprint (as a server with a
+    /// self-signed certificate prints it); chain, dates and name are then not checked
+    #[arg(long, value_name = "SHA256", requires = "tls", conflicts_with = "ca",
+          value_parser = parse_pin, help_heading = "TLS")]
+    pub pin: Option<crate::tls::Fingerprint>,
+
+    /// Check nothing of the server's certificate (encrypted, but anyone on the path can be
+    /// the server); the handshake report says what the check would have found
+    #[arg(long, requires = "tls", conflicts_with_all = ["ca", "pin"], help_heading = "TLS")]
+    pub insecure: bool,
+
+    /// Server name to send (SNI) and to verify, instead of the host dialled
+    #[arg(long, value_name = "NAME", requires = "tls", help_heading = "TLS")]
+    pub sni: Option<String>,
+
+    /// Application protocols to offer (ALPN), most preferred first: h2,http/1.1
+    #[arg(
+        long,
+        value_name = "PROTO[,PROTO]",
+        value_delimiter = ',',
+        requires = "tls",
+        help_heading = "TLS"
+    )]
+    pub alpn: Vec<String>,
+
+    /// The certificate to present when the server asks for one.
+    #[command(flatten)]
+    pub identity: CertKeyArgs,
+}
+
+fn parse_pin(s: &str) -> Result<crate::tls::Fingerprint, String> {
+    s.parse()
+}
+
+impl TlsClientArgs {
+    /// The client's TLS config (every file read now, before any traffic), `None`
+    /// without `--tls`.
+    pub fn config(&self) -> anyhow::Result<Option<crate::tls::config::ClientTls>> {
+        if !self.tls {
+            return Ok(None);
+        }
+        crate::tls::config::client_config(&crate::tls::ClientTlsOpts {
+            ca: self.ca.clone(),
+            insecure: self.insecure,
+            pin: self.pin,
+            sni: self.sni.clone(),
+            alpn: self.alpn.clone(),
+            cert: self.identity.cert.clone(),
+            key: self.identity.key.clone(),
+        })
+        .map(Some)
+    }
 }
 
 /// The options every server built on an engine takes. Datagram servers (`udp serve`,

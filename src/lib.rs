@@ -8,6 +8,8 @@
 //!   limits, signals and the one wait, the relay.
 //! * [`engine`] — how connections are multiplexed (fork … epoll reactor).
 //! * [`proto`] — what is said on a connection (echo, HTTP, heartbeat).
+//! * [`tls`] — TLS as a layer: around any service on any engine, and under the
+//!   clients' relay (rustls, certificates, the readable handshake report).
 //! * [`dgram`] — the datagram commands' loops: send, receive, print, probe, count.
 //! * [`bench`](mod@bench) — the echo load generator and the engine comparison.
 //! * [`cli`] / [`cmd`] — the command line and one thin module per subcommand.
@@ -29,3 +31,4 @@ pub mod output;
 pub mod proto;
 pub mod stat;
 pub mod text;
+pub mod tls;

@@ -218,7 +218,19 @@ impl Output {
     /// tests read, so it is printed even under `-q`. Callers print it once every setup
     /// step that can fail has succeeded (and their signal catcher is in place).
     pub fn listening(&self, addr: &str, extra: Value) {
-        let _ = writeln!(std::io::stderr().lock(), "listening on {addr}");
+        self.listening_note(addr, None, extra);
+    }
+
+    /// [`listening`](Self::listening) with a note after the address, in parentheses
+    /// (`listening on 127.0.0.1:7007 (TLS, self-signed certificate sha256 AB:…)`):
+    /// what a client must know besides the address. Scripts take the address as the
+    /// third word of the line.
+    pub fn listening_note(&self, addr: &str, note: Option<&str>, extra: Value) {
+        let line = match note {
+            Some(n) => format!("listening on {addr} ({n})"),
+            None => format!("listening on {addr}"),
+        };
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
         if self.json {
             let mut fields = into_map(extra);
             fields.insert("addr".into(), Value::String(addr.to_string()));
@@ -313,8 +325,15 @@ pub fn init_logging(verbosity: Verbosity) {
         Verbosity::Verbose => log::LevelFilter::Info,
         Verbosity::Debug => log::LevelFilter::Debug,
     };
+    // rustls narrates alerts it sends (a refused renegotiation, say) as warnings;
+    // nettool reports those itself, so its log speaks only from -vv on.
+    let rustls = match verbosity {
+        Verbosity::Debug => log::LevelFilter::Debug,
+        _ => log::LevelFilter::Error,
+    };
     let _ = env_logger::Builder::new()
         .filter_level(level)
+        .filter_module("rustls", rustls)
         .parse_env("RUST_LOG")
         .format(|buf, record| {
             writeln!(

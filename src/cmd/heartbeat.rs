@@ -11,14 +11,14 @@ use serde_json::json;
 
 use super::Run;
 use super::dgram_serve::DgramServer;
-use crate::cli::{FamilyOpts, TcpServerArgs, TimeoutOpt, parse_duration};
+use crate::cli::{FamilyOpts, TcpServerArgs, TimeoutOpt, TlsClientArgs, parse_duration};
 use crate::cmd::server::serve_tcp;
 use crate::engine::Ready;
 use crate::engine::dgram::udp::Udp;
-use crate::net::HostPort;
 use crate::net::dgram::socket::{DgramOpts, udp_bind};
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
+use crate::net::{Host, HostPort};
 use crate::output::{Level, Output};
 use crate::proto::heartbeat::client::{Client, ClientOpts, Transport, validate};
 use crate::proto::heartbeat::datagram::DatagramResponder;
@@ -33,7 +33,9 @@ Examples:
   nettool heartbeat serve                            respond on 127.0.0.1:7009
   nettool heartbeat serve -l 0 --engine epoll-et     a free port, any engine
   nettool heartbeat serve --udp -l [::1]:7009        the same protocol over UDP
-  nettool heartbeat serve --udp --idle-timeout 10s   pongs count only peers heard from lately";
+  nettool heartbeat serve --udp --idle-timeout 10s   pongs count only peers heard from lately
+
+  nettool heartbeat serve --tls --cert c.pem --key k.pem   beats over TLS";
 
 const CONNECT_EXAMPLES: &str = "\
 Examples:
@@ -44,7 +46,8 @@ Examples:
   nettool --json heartbeat connect --udp host:7009   JSON lines: beat, missed, dead, summary
   nettool heartbeat connect -s 127.0.0.2 :7009       beat from a chosen local address
   nettool heartbeat connect -x - -n 3 host:7009      hex dump of every ping and pong frame
-  sudo nettool heartbeat connect --packets -n 3 :7009   the beats' TCP segments on stderr";
+  sudo nettool heartbeat connect --packets -n 3 :7009   the beats' TCP segments on stderr
+  nettool heartbeat connect --tls --pin AB:CD:… --reconnect :7009   TLS; a reconnect resumes the session";
 
 super::subcommand_group!(HeartbeatArgs => HeartbeatCommand { Serve, Connect });
 
@@ -65,7 +68,7 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// Speak the protocol over UDP (one frame per datagram)
-    #[arg(long, conflicts_with_all = ["rcvbuf", "sndbuf", "no_reuseaddr", "reuseport", "backlog", "workers"])]
+    #[arg(long, conflicts_with_all = ["rcvbuf", "sndbuf", "no_reuseaddr", "reuseport", "backlog", "workers", "tls"])]
     pub udp: bool,
 
     #[command(flatten)]
@@ -116,12 +119,12 @@ pub struct ConnectArgs {
     pub count: Option<u64>,
 
     /// Beat over UDP instead of TCP
-    #[arg(long, conflicts_with = "tcp_keepalive")]
+    #[arg(long, conflicts_with_all = ["tcp_keepalive", "tls"])]
     pub udp: bool,
 
     /// No beats: use the kernel's TCP keepalive (idle/interval/count from --interval and
     /// --misses) and TCP_USER_TIMEOUT, and report when the kernel drops the connection
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tls")]
     pub tcp_keepalive: bool,
 
     #[command(flatten)]
@@ -139,6 +142,9 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub source: crate::cli::SourceOpt,
+
+    #[command(flatten)]
+    pub tls: TlsClientArgs,
 }
 
 /// The transport whose service names a port may use (`heartbeat connect host:NAME`).
@@ -218,6 +224,12 @@ impl Run for ConnectArgs {
             (_, true) => Transport::TcpKeepalive,
             _ => Transport::Tcp,
         };
+        // The name TLS verifies: the host as given, or the address it resolved to.
+        let host = match &target.host {
+            Host::Name(n) => n.clone(),
+            Host::Ip(ip) => ip.to_string(),
+            Host::Default => addrs[0].ip().to_string(),
+        };
         let opts = ClientOpts {
             label: crate::net::addr::display(&addrs[0]),
             addrs,
@@ -234,6 +246,8 @@ impl Run for ConnectArgs {
             count: self.count,
             hexdump: crate::cli::open_hexdump(self.hexdump.as_deref())?,
             source: self.source.addr()?,
+            tls: self.tls.config()?,
+            host,
         };
         validate(&opts)?;
         // Dropped after the client has closed its connection: the close shows.

@@ -121,7 +121,9 @@ pub trait Run {
 
 /// How `--explain`/`--dry-run` records are shown: a human line on stderr as strace
 /// writes it, or one `syscall` record each on stdout with the other records; what the
-/// I/O path's rate limit left out is a `syscalls_omitted` line or record.
+/// I/O path's rate limit left out is a `syscalls_omitted` line or record; a layer's
+/// steps (TLS records, the handshake) are indented `tls: …` lines or `step` records
+/// between them.
 pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
     use crate::net::trace::Event;
     let out = out.clone();
@@ -161,6 +163,11 @@ pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
                     )
                 },
             );
+        }
+        Event::Step { layer, what } => {
+            let fields = serde_json::json!({"layer": layer, "step": what});
+            let human = format!("  {layer}: {what}");
+            out.event(crate::output::Level::Info, "step", fields, || human);
         }
     })
 }

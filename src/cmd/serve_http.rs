@@ -56,7 +56,11 @@ Examples:
   nettool serve-http inbox --upload --max-upload 1G   accept uploads (PUT, or the listing's form)
   nettool serve-http inbox --upload --overwrite    let uploads replace files (204)
   curl -T report.pdf http://127.0.0.1:8080/report.pdf   upload a file with PUT (201, or 409 if it exists)
-  nettool serve-http dist --spa index.html         a single-page app: unknown paths get index.html";
+  nettool serve-http dist --spa index.html         a single-page app: unknown paths get index.html
+  nettool serve-http --tls                         HTTPS with a self-signed cert (SHA-256 printed)
+  nettool serve-http --tls --cert fullchain.pem --key key.pem -l 0.0.0.0:8443
+  nettool serve-http --tls --ktls site             the kernel encrypts: files still go by sendfile(2)
+  curl --cacert ca.pem https://localhost:8443/     or curl -k for the self-signed one";
 
 /// The arguments of `serve-http`.
 #[derive(Debug, Args)]
@@ -157,6 +161,11 @@ pub struct ServeHttpArgs {
     /// single-page application wants
     #[arg(long, value_name = "FILE")]
     pub spa: Option<PathBuf>,
+
+    /// After each TLS handshake hand the record keys to the kernel (kernel TLS, tls(7)), so
+    /// file bodies still go out with sendfile(2); fails at start where the kernel has no TLS
+    #[arg(long, requires = "tls", help_heading = "TLS")]
+    pub ktls: bool,
 }
 
 impl ServeHttpArgs {
@@ -256,23 +265,22 @@ impl Run for ServeHttpArgs {
             },
             out.clone(),
         );
+        let scheme = if self.server.tls.tls { "https" } else { "http" };
         let ready = |addr| {
             let fields = json!({"proto": "http", "root": root.canonical.display().to_string()});
-            Ready::new(format!("http://{addr}/"), fields)
+            Ready::new(format!("{scheme}://{addr}/"), fields)
         };
+        let mut server = self.server.clone();
+        server.tls.ktls = self.ktls;
+        if server.tls.alpn.is_empty() {
+            // What this server speaks; a client offering only h2 is refused.
+            server.tls.alpn = vec!["http/1.1".into(), "http/1.0".into()];
+        }
         let idle = |c: &mut ServerConfig| {
             c.idle_timeout = Some(c.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT));
         };
         let factory = Arc::new(factory);
-        serve_tcp(
-            &self.listen,
-            &self.server,
-            factory,
-            idle,
-            ready,
-            out,
-            &shutdown,
-        )?;
+        serve_tcp(&self.listen, &server, factory, idle, ready, out, &shutdown)?;
         Ok(())
     }
 }

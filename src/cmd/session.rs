@@ -13,7 +13,10 @@ use crate::net::exec::{self, ExecCmd, ExecEvent};
 use crate::net::relay::{RelayOpts, RelayStats, StdinState, relay};
 use crate::net::signals::Shutdown;
 use crate::net::socket::accept_wait;
+use crate::net::stream::Stream;
 use crate::output::{Level, Output};
+use crate::tls::ServerTls;
+use crate::tls::config::ClientTls;
 
 /// Netcat's listen mode on a bound listener: accept one connection (or, with
 /// `keep_open`, one after another) and relay each; `timeout` bounds the wait for a
@@ -27,6 +30,8 @@ pub struct Listen<'a> {
     pub out: &'a Output,
     /// `--exec`/`--sh-exec`: run this per connection instead of relaying.
     pub exec: Option<ExecCmd>,
+    /// `--tls`: each connection's handshake comes first.
+    pub tls: Option<&'a ServerTls>,
 }
 
 impl Listen<'_> {
@@ -46,15 +51,23 @@ impl Listen<'_> {
                     format!("connection from {peer}")
                 });
             let peer = peer.to_string();
-            match run(
-                &sock,
-                &peer,
-                self.args,
-                &opts,
-                &mut stdin,
-                self.shutdown,
-                self.out,
-            ) {
+            let session = |sock: &mut dyn Stream, stdin: &mut StdinState| {
+                run(
+                    sock,
+                    &peer,
+                    self.args,
+                    &opts,
+                    stdin,
+                    self.shutdown,
+                    self.out,
+                )
+            };
+            let result = match self.tls {
+                None => session(&mut { sock }, &mut stdin),
+                Some(tls) => crate::tls::stream::accept(sock, tls, &peer, self.shutdown, self.out)
+                    .and_then(|mut s| session(&mut s, &mut stdin)),
+            };
+            match result {
                 Ok(_) => {}
                 // A signal, or nobody reading our stdout any more, ends the listener.
                 Err(e) if !matches!(outcome(&e), Outcome::Failure) => return Err(e),
@@ -157,30 +170,41 @@ fn child_outcome(cmd: &ExecCmd, status: std::process::ExitStatus) -> anyhow::Res
     anyhow::bail!("{:?} {}", cmd.label(), exec::describe_status(status))
 }
 
-/// A client's one session: relay `sock` ↔ stdin/stdout until both directions end.
+/// A client's TLS: the config, the host it dialled (the name verified unless
+/// `--sni`), and the deadline of the handshake (`-w`).
+pub struct TlsClient<'a> {
+    pub config: &'a ClientTls,
+    pub host: &'a str,
+    pub deadline: Option<Instant>,
+}
+
+/// A client's one session over `sock`: the TLS handshake first with `tls`, then the
+/// relay ↔ stdin/stdout until both directions end.
 pub fn client(
-    sock: &Socket,
+    sock: Socket,
+    tls: Option<TlsClient<'_>>,
     peer: &str,
     args: &RelayArgs,
     opts: &RelayOpts,
     shutdown: &Shutdown,
     out: &Output,
 ) -> anyhow::Result<()> {
-    run(
-        sock,
-        peer,
-        args,
-        opts,
-        &mut StdinState::default(),
-        shutdown,
-        out,
-    )
+    let mut stdin = StdinState::default();
+    match tls {
+        None => run(&mut { sock }, peer, args, opts, &mut stdin, shutdown, out),
+        Some(t) => {
+            let mut s = crate::tls::stream::connect(
+                sock, t.config, t.host, peer, shutdown, t.deadline, out,
+            )?;
+            run(&mut s, peer, args, opts, &mut stdin, shutdown, out)
+        }
+    }
     .map(drop)
 }
 
 /// Relay `sock` ↔ stdin/stdout for one connection to/from `peer`.
 pub fn run(
-    sock: &Socket,
+    sock: &mut dyn Stream,
     peer: &str,
     args: &RelayArgs,
     opts: &RelayOpts,

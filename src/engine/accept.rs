@@ -174,6 +174,7 @@ impl Acceptor {
             id: slot.id(),
             peer,
             local: self.local_label(),
+            fd: Some(std::os::fd::AsRawFd::as_raw_fd(sock)),
         };
         Some((info, slot))
     }

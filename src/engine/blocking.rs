@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use socket2::Socket;
 
 use super::conn::{Flush, flush_outbox};
-use super::core::{ConnCore, classify};
+use super::core::ConnCore;
 use super::service::Service;
 use super::stats::Tap;
 use super::{CloseReason, ConnResult, EngineCtx, ServerConfig};
@@ -157,7 +157,7 @@ fn drive<S: Service>(
                 core.on_data(&buf[..n]);
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => timed_out(&mut core),
-            Err(e) => core.end(classify(&e)),
+            Err(e) => core.on_read_error(&e),
         }
     }
     ConnResult {

@@ -16,6 +16,10 @@
 //!   half-close (`shutdown(SHUT_WR)`) happens once, after the last queued byte.
 //! * **Back-pressure**: reading pauses while the outbox is above
 //!   [`OUTBOX_HIGH_WATER`].
+//! * **Output held back**: a layer that produces its output piecewise as the outbox
+//!   drains ([`Service::holds_output`]: TLS encrypts a file range a chunk at a time)
+//!   keeps being asked for more (`on_flushed`) even after a close or half-close was
+//!   decided; the verdict is applied once it holds nothing more.
 //!
 //! * **Upstream**: a service that owns an upstream connection ([`Service::upstream`])
 //!   gets a second outbox and a second end of stream here. Each direction ends on its
@@ -26,8 +30,9 @@
 //!   upstream socket (connect, reads, sends) and reports to [`ConnCore::upstream_connected`],
 //!   [`ConnCore::on_upstream_data`] and [`ConnCore::flush_upstream`].
 //!
-//! A layer between driver and service (TLS) fits here too: the core only ever sees
-//! plaintext bytes in and an outbox out.
+//! A layer between driver and service (TLS, `crate::tls`) is itself a [`Service`]
+//! wrapping the real one, so it runs here unchanged on every driver: the core sees
+//! records in and an outbox of records out.
 
 use std::io;
 use std::time::Instant;
@@ -157,6 +162,18 @@ impl<S: Service> ConnCore<S> {
         self.verdict = combine(self.verdict, v);
     }
 
+    /// Reading the socket failed with `e`. Usually that ends the connection (see
+    /// [`classify`]); a layer may know the error to mean the peer's end of stream
+    /// ([`Service::read_error_is_eof`]: kernel TLS reports a `close_notify` as `EIO`),
+    /// and then what is queued is still sent.
+    pub fn on_read_error(&mut self, e: &io::Error) {
+        if self.svc.read_error_is_eof(e) {
+            self.on_eof();
+        } else {
+            self.end(classify(e));
+        }
+    }
+
     /// Send the outbox with `send` (the driver's I/O: it returns when everything is
     /// handed to the kernel or the socket would block), let the service queue more
     /// when it empties, and apply the verdict: `shut_write` is called once, for a
@@ -181,6 +198,15 @@ impl<S: Service> ConnCore<S> {
             }
             if had_output && self.verdict == Verdict::Keep {
                 self.verdict = self.svc.on_flushed(&mut self.out);
+                if !self.out.is_empty() {
+                    continue;
+                }
+            } else if had_output && self.svc.holds_output() {
+                // A layer producing its output piecewise (TLS encrypting a file range)
+                // goes on after a close or half-close was asked for: the verdict
+                // waits until it has queued the last piece.
+                let v = self.svc.on_flushed(&mut self.out);
+                self.verdict = combine(self.verdict, v);
                 if !self.out.is_empty() {
                     continue;
                 }
@@ -500,6 +526,37 @@ mod tests {
         c.flush(all(&mut sent), || shuts += 1);
         assert_eq!((shuts, c.finished()), (1, Some(CloseReason::PeerClosed)));
         assert_eq!(c.close(), CloseReason::PeerClosed);
+    }
+
+    #[test]
+    fn a_read_error_a_layer_calls_the_end_still_flushes() {
+        /// Echo that takes EIO for the peer's end (as kernel TLS reports close_notify).
+        struct EioIsEof;
+        impl Service for EioIsEof {
+            fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
+                out.push_bytes(data);
+                Verdict::Keep
+            }
+            fn read_error_is_eof(&self, e: &io::Error) -> bool {
+                e.raw_os_error() == Some(libc::EIO)
+            }
+        }
+        let mut c = ConnCore::open(EioIsEof);
+        c.on_data(b"answer");
+        c.on_read_error(&io::Error::from_raw_os_error(libc::EIO));
+        assert_eq!(c.finished(), None, "not ended before the answer is out");
+        assert!(!c.wants_read());
+        let mut sent = Vec::new();
+        c.flush(all(&mut sent), || {});
+        assert_eq!(
+            (sent.as_slice(), c.finished()),
+            (&b"answer"[..], Some(CloseReason::Done))
+        );
+        // Any other error still ends the connection at once.
+        let mut c = ConnCore::open(EioIsEof);
+        c.on_data(b"lost");
+        c.on_read_error(&io::ErrorKind::ConnectionReset.into());
+        assert_eq!(c.finished(), Some(CloseReason::Reset));
     }
 
     #[test]

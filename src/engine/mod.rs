@@ -380,6 +380,8 @@ impl EngineKind {
 /// JSON `listening` record (the engine adds `engine` and `workers`).
 pub struct Ready<'a> {
     pub addr: String,
+    /// Said after the address, in parentheses (a TLS server's certificate).
+    pub note: Option<String>,
     pub fields: serde_json::Value,
     /// Printed right after the line (the line must come first: scripts read it).
     pub then: Option<&'a dyn Fn()>,
@@ -390,6 +392,7 @@ impl Ready<'_> {
     pub fn new(addr: String, fields: serde_json::Value) -> Ready<'static> {
         Ready {
             addr,
+            note: None,
             fields,
             then: None,
         }
@@ -503,7 +506,7 @@ pub fn serve<F: ServiceFactory>(
     if workers > 1 {
         fields["workers"] = workers.into();
     }
-    out.listening(&ready.addr, fields);
+    out.listening_note(&ready.addr, ready.note.as_deref(), fields);
     if let Some(then) = ready.then {
         then();
     }

@@ -21,7 +21,7 @@ use socket2::Socket;
 
 use super::accept::Acceptor;
 use super::conn::{flush_outbox, recv};
-use super::core::{ConnCore, classify};
+use super::core::ConnCore;
 use super::counts::IoCounts;
 use super::selector::{Event, Interest, Selector, Token};
 use super::service::{Service, ServiceFactory};
@@ -189,8 +189,10 @@ impl<S: Service> NbConn<S> {
             match res {
                 Ok(e) => end = e,
                 Err(e) => {
-                    self.core.end(classify(&e));
-                    return ReadEnd::Stopped;
+                    // Usually the end; an error a layer reads as end of stream
+                    // still lets the queued output go out below.
+                    self.core.on_read_error(&e);
+                    end = ReadEnd::Stopped;
                 }
             }
         }

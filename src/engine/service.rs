@@ -194,6 +194,11 @@ pub struct ConnInfo {
     pub peer: Peer,
     /// Our own address.
     pub local: String,
+    /// The connection's socket, for a layer that must set an option on it itself
+    /// (kernel TLS hands the record keys over with `setsockopt`, see
+    /// [`crate::net::ktls`]) — never for reading or writing, which stay the driver's.
+    /// `None` where a driver has no plain descriptor to offer.
+    pub fd: Option<std::os::fd::RawFd>,
 }
 
 #[cfg(test)]
@@ -204,6 +209,7 @@ impl ConnInfo {
             id,
             peer: Peer::from(std::net::SocketAddr::from(([127, 0, 0, 1], 9))),
             local: "127.0.0.1:7".into(),
+            fd: None,
         }
     }
 }
@@ -288,6 +294,25 @@ pub trait Service: Send + 'static {
     /// requests behind a large file) may queue more now.
     fn on_flushed(&mut self, _out: &mut Outbox) -> Verdict {
         Verdict::Keep
+    }
+
+    /// Whether the service still holds output it will queue from
+    /// [`on_flushed`](Self::on_flushed) — even after it asked to close or half-close.
+    /// A layer that turns a large item into output piece by piece (TLS reads a file
+    /// range a bounded chunk at a time and encrypts it) says so, and the connection
+    /// core asks it for more each time the outbox drains, applying the verdict only
+    /// once this is false. While it is true, the outbox must not be empty.
+    fn holds_output(&self) -> bool {
+        false
+    }
+
+    /// Whether a failed read of the socket means only that the peer will send nothing
+    /// more (treated as end of stream, [`on_eof`](Self::on_eof)) rather than a broken
+    /// connection. A layer that handed the record layer to the kernel (kernel TLS)
+    /// says so for `EIO`: the kernel's way to report a record it does not decrypt for
+    /// us, such as the peer's `close_notify`.
+    fn read_error_is_eof(&self, _err: &std::io::Error) -> bool {
+        false
     }
 
     /// A deadline independent of traffic (e.g. HTTP's header timeout against

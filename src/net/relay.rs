@@ -16,6 +16,11 @@
 //!
 //! stdin is polled too (not put in an epoll set): it may be a regular file or
 //! `/dev/null`, which epoll refuses; a closed fd 0 reads as end of input.
+//!
+//! The far side is a [`Stream`]: a plain socket, or TLS over one — then "half-close"
+//! is `close_notify` followed by `shutdown(SHUT_WR)`, output the layer holds back is
+//! flushed when the socket is writable, and input it already decrypted is read
+//! without waiting.
 
 use std::io::{self, Write};
 use std::os::fd::AsFd;
@@ -23,12 +28,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
-use socket2::Socket;
 
 use crate::error::{Interrupted, stdout_error};
 use crate::net::hexdump::{Direction, Hexdump};
 use crate::net::io::{close_stdout, peer_gone, read_retry, would_block, write_all};
 use crate::net::signals::Shutdown;
+use crate::net::stream::Stream;
 use crate::net::wait::{Watch, Woke, wait};
 
 const CHUNK: usize = 64 * 1024;
@@ -95,20 +100,21 @@ pub struct RelayStats {
     pub received: u64,
 }
 
-/// Copy between stdin/stdout and `sock` until both directions are done.
+/// Copy between stdin/stdout and `sock` (made non-blocking here) until both
+/// directions are done.
 ///
 /// Returns an [`Interrupted`] error on SIGINT/SIGTERM, an idle-timeout error after
 /// `-w` of silence, [`StdoutClosed`](crate::error::StdoutClosed) when our reader went
 /// away, and the socket error (reset, …) otherwise. SIGUSR1 calls `on_stats` with the
 /// counts so far (`--stats`), or is ignored without it.
 pub fn relay(
-    sock: &Socket,
+    sock: &mut dyn Stream,
     opts: &RelayOpts,
     stdin_state: &mut StdinState,
     shutdown: &Shutdown,
     on_stats: Option<&dyn Fn(RelayStats)>,
 ) -> anyhow::Result<RelayStats> {
-    sock.set_nonblocking(true)
+    sock.set_nonblocking()
         .context("set the socket non-blocking")?;
     let stdin = io::stdin();
     let stdout = io::stdout();
@@ -140,7 +146,7 @@ pub fn relay(
         report(stats);
     }
     loop {
-        let send_done = !sending && offset >= pending.len();
+        let send_done = !sending && offset >= pending.len() && !sock.wants_write();
         if send_done && !receiving {
             return Ok(stats);
         }
@@ -169,20 +175,22 @@ pub fn relay(
         }
 
         let want_stdin = sending && offset >= pending.len();
-        let want_sock_out = offset < pending.len();
+        let want_sock_out = offset < pending.len() || sock.wants_write();
+        // Input the layer already holds is read without waiting for the socket.
+        let buffered = receiving && sock.buffered();
+        let deadline = if buffered {
+            Some(Instant::now())
+        } else {
+            next_deadline(opts, eof_at, last_activity)
+        };
         let mut watches = Vec::with_capacity(2);
-        watches.push(Watch::new(sock.as_fd(), receiving, want_sock_out));
+        watches.push(Watch::new(sock.fd(), receiving, want_sock_out));
         if want_stdin {
             watches.push(Watch::read(stdin.as_fd()));
         }
-        match wait(
-            &mut watches,
-            shutdown,
-            next_deadline(opts, eof_at, last_activity),
-        )
-        .context("wait for the socket and stdin")?
-        {
+        match wait(&mut watches, shutdown, deadline).context("wait for the socket and stdin")? {
             Woke::Stop(signal) => return Err(Interrupted { signal }.into()),
+            Woke::Timeout if buffered => {}
             // The limits at the top of the loop say what a timeout means.
             Woke::Timeout => continue,
             Woke::Ready => {
@@ -191,20 +199,19 @@ pub fn relay(
                 }
             }
         }
-        let sock_ready = watches[0].readable();
+        let sock_ready = watches[0].readable() || buffered;
+        let sock_writable = watches[0].writable();
         let stdin_ready = watches.get(1).is_some_and(Watch::ready);
         let stdin_closed = watches.get(1).is_some_and(Watch::invalid);
 
         // Socket → stdout.
         if receiving && sock_ready {
-            let fd = std::os::fd::AsRawFd::as_raw_fd(sock);
-            match crate::net::trace::recv(fd, buf.len(), "0", || read_retry(&mut &*sock, &mut buf))
-            {
+            match sock.read(&mut buf) {
                 Ok(0) if opts.fin_ends_turn => {
                     // Hand over what is held of stdin if the socket takes it now;
                     // what stays unread on stdin is the next client's.
                     if offset < pending.len() {
-                        if let Ok(n) = (&*sock).write(&pending[offset..]) {
+                        if let Ok(n) = sock.write(&pending[offset..]) {
                             stats.sent += n as u64;
                         }
                     }
@@ -260,14 +267,20 @@ pub fn relay(
             }
         }
 
+        // Output the layer held back (TLS records) goes first.
+        if sock.wants_write() && sock_writable {
+            match sock.flush() {
+                Err(e) if would_block(&e) => {}
+                Err(e) if peer_gone(&e) => bail!("connection reset by peer"),
+                Err(e) => return Err(anyhow!(e).context("write to socket")),
+                Ok(()) => {}
+            }
+        }
+
         // pending → socket (try at once: usually the socket is writable).
         if offset < pending.len() {
             loop {
-                let fd = std::os::fd::AsRawFd::as_raw_fd(sock);
-                let chunk = &pending[offset..];
-                match crate::net::trace::send(fd, chunk.len(), "MSG_NOSIGNAL", || {
-                    (&*sock).write(chunk)
-                }) {
+                match sock.write(&pending[offset..]) {
                     Ok(n) => {
                         if let Some(dump) = &opts.hexdump {
                             dump.record(Direction::Sent, &pending[offset..offset + n]);
@@ -310,10 +323,10 @@ fn crlf_into(chunk: &[u8], mut after_cr: bool, out: &mut Vec<u8>) -> bool {
     after_cr
 }
 
-fn half_close(sock: &Socket, fin_sent: &mut bool) {
+fn half_close(sock: &mut dyn Stream, fin_sent: &mut bool) {
     if !*fin_sent {
         // ENOTCONN after a peer reset is harmless here: the read side reports it.
-        let _ = crate::net::trace::shutdown(sock, std::net::Shutdown::Write);
+        let _ = sock.shutdown_write();
         *fin_sent = true;
     }
 }

@@ -31,6 +31,7 @@ mod signals;
 mod source_crlf;
 mod stat;
 mod tcp_client;
+mod tls;
 mod udp;
 mod unix;
 mod uring;

@@ -5,14 +5,16 @@ use clap::Args;
 use serde_json::json;
 
 use super::DEFAULT_PORT;
-use crate::cli::{ExecArgs, FamilyOpts, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt};
+use crate::cli::{
+    ExecArgs, FamilyOpts, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt, TlsClientArgs, TlsServerArgs,
+};
 use crate::cmd::Run;
 use crate::cmd::scan::Scan;
 use crate::cmd::session;
 use crate::net::scan::ScanProto;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect_from, tcp_listener};
-use crate::net::{HostPort, Transport};
+use crate::net::{Host, HostPort, Transport};
 use crate::output::{Level, Output};
 use crate::stat::packets::tap::Tap;
 
@@ -30,7 +32,12 @@ Examples:
   nettool tcp-echo connect -x dump.txt :7007       keep a hex dump of both directions
   nettool tcp-echo connect --stats :7007 < f       bytes and throughput at exit (and on SIGUSR1)
   sudo nettool tcp-echo connect --packets :7007    this connection's segments and TCP states on
-                                                   stderr: handshake, data, ACKs, the close";
+                                                   stderr: handshake, data, ACKs, the close
+
+  nettool -v tcp-echo connect --tls example.org:443   TLS, with the handshake and chain explained
+  nettool tcp-echo connect --tls --pin AB:CD:… :7007   trust exactly the self-signed cert a server printed
+  nettool tcp-echo connect --tls --ca ca.pem --cert me.pem --key me.key host:8443   client certificate
+  nettool tcp-echo connect --tls --insecure --alpn h2,http/1.1 :8443   encrypted but unchecked (says so)";
 
 pub const LISTEN_EXAMPLES: &str = "\
 Examples:
@@ -39,12 +46,15 @@ Examples:
   nettool tcp-echo listen -k -l [::1]:9000         serve one client after another
   nettool tcp-echo listen -k -e cat -l :9000       an echo server: a cat per client (ncat -e)
   nettool -v tcp-echo listen -c 'date' -l :9000    answer with a shell command; its exit
-                                                   status in the summary";
+                                                   status in the summary
+
+  nettool tcp-echo listen --tls -l 0               TLS with a self-signed cert (its SHA-256 is printed)
+  nettool tcp-echo listen --tls --cert c.pem --key k.pem --client-ca ca.pem   require client certificates";
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout", "hexdump",
-           "stats", "packets", "crlf"])
+           "stats", "packets", "crlf", "tls"])
     .conflicts_with_all(["scan", "exec", "sh_exec"])))]
 pub struct ConnectArgs {
     /// Where to connect: HOST:PORT, [V6]:PORT, :PORT or PORT (host defaults to
@@ -74,12 +84,15 @@ pub struct ConnectArgs {
     /// to TIME-WAIT (as `stat --packets`; needs CAP_NET_RAW)
     #[arg(long)]
     pub packets: bool,
+
+    #[command(flatten)]
+    pub tls: TlsClientArgs,
 }
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout", "hexdump",
-           "stats", "crlf"])
+           "stats", "crlf", "tls"])
     .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ListenArgs {
     /// Address to listen on (port 0 picks a free port)
@@ -102,6 +115,9 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub relay: RelayArgs,
+
+    #[command(flatten)]
+    pub tls: TlsServerArgs,
 }
 
 impl Run for ConnectArgs {
@@ -121,6 +137,7 @@ impl Run for ConnectArgs {
         let target = HostPort::parse(&self.addr, Transport::Tcp)?;
         let addrs = target.resolve(self.family.family())?;
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
+        let tls = self.tls.config()?;
         // Opened before the connect, to catch the SYN; dropped after the socket, to
         // show the close.
         let tap = (self.packets.then(|| Tap::open(&addrs, false, true, out)))
@@ -130,11 +147,8 @@ impl Run for ConnectArgs {
         if let Some(t) = &tap {
             t.connected_socket(&sock);
         }
-        let peer = sock
-            .peer_addr()
-            .ok()
-            .and_then(|a| a.as_socket())
-            .map_or_else(|| target.to_string(), |a| a.to_string());
+        let connected = sock.peer_addr().ok().and_then(|a| a.as_socket());
+        let peer = connected.map_or_else(|| target.to_string(), |a| a.to_string());
         out.event(
             Level::Detail,
             "connect",
@@ -144,7 +158,18 @@ impl Run for ConnectArgs {
         if let Some(cmd) = self.exec.command()? {
             return session::exec_client(sock, &peer, &cmd, &shutdown, out);
         }
-        session::client(&sock, &peer, &self.relay, &opts, &shutdown, out)
+        // The name TLS verifies: the host as given, or the address it came to.
+        let host = match &target.host {
+            Host::Name(n) => n.clone(),
+            Host::Ip(ip) => ip.to_string(),
+            Host::Default => connected.map_or_else(|| "localhost".into(), |a| a.ip().to_string()),
+        };
+        let tls = tls.as_ref().map(|config| session::TlsClient {
+            config,
+            host: &host,
+            deadline: self.timeout.timeout.map(|t| std::time::Instant::now() + t),
+        });
+        session::client(sock, tls, &peer, &self.relay, &opts, &shutdown, out)
     }
 }
 
@@ -155,8 +180,10 @@ impl Run for ListenArgs {
         let addr = target.resolve_one(self.family.family())?;
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let exec = self.exec.command()?;
+        let tls = crate::cmd::server::server_tls(&self.tls, Some(&target), Some(addr.ip()))?;
         let listener = tcp_listener(addr, &ListenOpts::default())?;
-        out.listening(&local_label(&listener), json!({"proto": "tcp"}));
+        let (note, fields) = crate::cmd::server::tls_ready(tls.as_ref(), json!({"proto": "tcp"}));
+        out.listening_note(&local_label(&listener), note.as_deref(), fields);
         session::Listen {
             keep_open: self.keep_open,
             timeout: self.timeout.timeout,
@@ -165,6 +192,7 @@ impl Run for ListenArgs {
             shutdown: &shutdown,
             out,
             exec,
+            tls: tls.as_ref(),
         }
         .serve(&listener)
     }

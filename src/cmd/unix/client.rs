@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{ExecArgs, RelayArgs, TimeoutOpt};
+use crate::cli::{ExecArgs, RelayArgs, TimeoutOpt, TlsClientArgs, TlsServerArgs};
 use crate::cmd::{Run, session};
 use crate::dgram::unix as unix_dgram;
 use crate::net::UnixTarget;
@@ -20,19 +20,24 @@ Examples:
   nettool unix connect --dgram -w 1 /tmp/echo.dgram  a datagram per line; wait 1 s for replies
   nettool unix connect --dgram --raw @log < blob     a datagram per read of stdin
   nettool unix connect --recv-only /run/log.sock     only print what the server sends
-  nettool unix connect -e 'sort' /tmp/s.sock         the server talks to sort (ncat -e)";
+  nettool unix connect -e 'sort' /tmp/s.sock         the server talks to sort (ncat -e)
+
+  nettool unix connect --tls --pin AB:CD:… @echo     TLS to a server with a self-signed cert
+  nettool unix connect --tls --ca ca.pem --sni api.local /run/api.sock   verify the name api.local";
 
 pub const LISTEN_EXAMPLES: &str = "\
 Examples:
   nettool unix listen /tmp/in.sock > out             receive one stream into a file
   nettool unix listen -k @chat                       serve one client after another
   nettool unix listen -k -c 'wc -l' /tmp/count.sock  a shell command per client (ncat -c)
-  nettool unix listen --dgram /tmp/in.dgram          print datagrams, answer the sender";
+  nettool unix listen --dgram /tmp/in.dgram          print datagrams, answer the sender
+
+  nettool unix listen --tls @secure                  TLS, self-signed for localhost (SHA-256 printed)";
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["dgram", "no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout",
-           "hexdump", "stats", "crlf"])
+           "hexdump", "stats", "crlf", "tls"])
     .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ConnectArgs {
     /// Socket path, or @NAME for the Linux abstract namespace
@@ -42,7 +47,7 @@ pub struct ConnectArgs {
     /// Datagram socket: each stdin line goes out as one datagram (as udp send sends
     /// them); -w bounds the wait for replies (no half-close there, so --no-shutdown
     /// and --eof-timeout do not apply)
-    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout", "crlf"])]
+    #[arg(long, conflicts_with_all = ["no_shutdown", "eof_timeout", "crlf", "tls"])]
     pub dgram: bool,
 
     /// With --dgram: each chunk read from stdin is one datagram, not each line
@@ -57,12 +62,15 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub exec: ExecArgs,
+
+    #[command(flatten)]
+    pub tls: TlsClientArgs,
 }
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("moves_data").multiple(true)
     .args(["dgram", "no_stdin", "send_only", "recv_only", "no_shutdown", "eof_timeout",
-           "hexdump", "stats", "crlf"])
+           "hexdump", "stats", "crlf", "tls"])
     .conflicts_with_all(["exec", "sh_exec"])))]
 pub struct ListenArgs {
     /// Socket path, or @NAME for the Linux abstract namespace
@@ -75,7 +83,7 @@ pub struct ListenArgs {
 
     /// Datagram socket: print datagrams, send stdin to the latest sender (every sender
     /// is heard without -k; there is no connection to half-close or send-only on)
-    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only", "crlf"])]
+    #[arg(long, conflicts_with_all = ["keep_open", "no_shutdown", "eof_timeout", "send_only", "crlf", "tls"])]
     pub dgram: bool,
 
     /// Permissions of the socket file, octal
@@ -91,6 +99,9 @@ pub struct ListenArgs {
 
     #[command(flatten)]
     pub exec: ExecArgs,
+
+    #[command(flatten)]
+    pub tls: TlsServerArgs,
 }
 
 impl Run for ConnectArgs {
@@ -131,6 +142,7 @@ impl Run for ConnectArgs {
             drop(bound.file);
             return Ok(());
         }
+        let tls = self.tls.config()?;
         let sock = unix_connect(&self.path, UnixKind::Stream, self.timeout.timeout)?;
         let peer = self.path.to_string();
         let cred = crate::net::peer::peer_cred(&sock);
@@ -146,7 +158,13 @@ impl Run for ConnectArgs {
         if let Some(cmd) = self.exec.command()? {
             return session::exec_client(sock, &peer, &cmd, &shutdown, out);
         }
-        session::client(&sock, &peer, &self.relay, &opts, &shutdown, out)
+        // A Unix address has no host name: TLS verifies --sni, or localhost.
+        let tls = tls.as_ref().map(|config| session::TlsClient {
+            config,
+            host: "localhost",
+            deadline: self.timeout.timeout.map(|t| std::time::Instant::now() + t),
+        });
+        session::client(sock, tls, &peer, &self.relay, &opts, &shutdown, out)
     }
 }
 
@@ -160,8 +178,11 @@ impl Run for ListenArgs {
         };
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let exec = self.exec.command()?;
+        let tls = crate::cmd::server::server_tls(&self.tls, None, None)?;
         let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
-        out.listening(&self.path.to_string(), json!({"proto": kind.name()}));
+        let (note, fields) =
+            crate::cmd::server::tls_ready(tls.as_ref(), json!({"proto": kind.name()}));
+        out.listening_note(&self.path.to_string(), note.as_deref(), fields);
         if self.dgram {
             let on_stats = |st: &unix_dgram::DgramStats| {
                 if self.relay.stats {
@@ -189,6 +210,7 @@ impl Run for ListenArgs {
             shutdown: &shutdown,
             out,
             exec,
+            tls: tls.as_ref(),
         }
         .serve(&bound.sock)
     }

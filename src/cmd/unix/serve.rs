@@ -6,11 +6,12 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::EngineOpts;
+use crate::cli::{EngineOpts, TlsServerArgs};
 use crate::cmd::Run;
 use crate::cmd::dgram_serve::DgramServer;
+use crate::cmd::server::{Served, serve_stream, server_tls};
+use crate::engine::Ready;
 use crate::engine::dgram::unix::UnixDgram;
-use crate::engine::{self, Ready};
 use crate::net::signals::Shutdown;
 use crate::net::unix::{UnixBound, UnixKind, UnixListenOpts, unix_bind};
 use crate::output::{Level, Output};
@@ -22,7 +23,9 @@ Examples:
   nettool unix serve @echo --engine poll             abstract name, one poll(2) loop
   nettool unix serve --dgram /tmp/echo.dgram         datagram echo to each sender
   nettool -v unix serve --dgram @echo --engine poll  log each datagram with its sender's pid
-  nettool -v unix serve --mode 0600 /run/me.sock     owner only; log peer pid/uid/gid";
+  nettool -v unix serve --mode 0600 /run/me.sock     owner only; log peer pid/uid/gid
+
+  nettool unix serve --tls @secure --engine poll     TLS echo, self-signed for localhost";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -31,7 +34,7 @@ pub struct ServeArgs {
     pub path: crate::net::UnixTarget,
 
     /// Datagram socket (SOCK_DGRAM): each datagram is echoed to its sender
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tls")]
     pub dgram: bool,
 
     /// Permissions of the socket file, octal (in force from the moment it exists)
@@ -40,6 +43,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub engine: EngineOpts,
+
+    #[command(flatten)]
+    pub tls: TlsServerArgs,
 }
 
 impl Run for ServeArgs {
@@ -58,6 +64,7 @@ impl Run for ServeArgs {
             .then(|| DgramServer::prepare(&self.engine))
             .transpose()?;
         let config = self.engine.server_config()?;
+        let tls = server_tls(&self.tls, None, None)?;
         let UnixBound {
             sock,
             file,
@@ -76,6 +83,7 @@ impl Run for ServeArgs {
         let ready = Ready {
             addr: self.path.to_string(),
             fields: json!({"proto": kind.name(), "service": "echo"}),
+            note: None,
             then: Some(&stale),
         };
         match dgram_server {
@@ -90,11 +98,11 @@ impl Run for ServeArgs {
                 )?;
             }
             None => {
-                engine::serve(
+                serve_stream(
                     self.engine.engine,
                     vec![sock],
                     Arc::new(EchoFactory),
-                    &config,
+                    Served { config, tls },
                     out,
                     &shutdown,
                     ready,

@@ -106,6 +106,9 @@ pub enum Event<'a> {
         fd: Option<RawFd>,
         count: u64,
     },
+    /// A step of a layer above the socket (`layer` is `tls`): a record sent, the
+    /// handshake done — shown among the calls it caused.
+    Step { layer: &'a str, what: String },
 }
 
 /// Where the records go.
@@ -294,6 +297,18 @@ fn outcome<T: TraceResult>(result: &io::Result<T>) -> (String, serde_json::Value
                 }
             }
         }
+    }
+}
+
+/// Record a step of the layer `layer` (TLS) among the socket calls: `what` is only
+/// rendered when tracing is on. Under `--dry-run` no layer ever gets to a step (it
+/// stops before traffic), so steps are shown as they happen.
+pub fn step(layer: &str, what: impl FnOnce() -> String) {
+    if let Some(t) = TRACER.get() {
+        (t.sink)(&Event::Step {
+            layer,
+            what: what(),
+        });
     }
 }
 

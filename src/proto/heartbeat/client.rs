@@ -40,6 +40,10 @@ pub struct ClientOpts {
     pub hexdump: Option<std::sync::Arc<crate::net::hexdump::Hexdump>>,
     /// `-s`: the local address to connect (or send) from.
     pub source: Option<SocketAddr>,
+    /// `--tls`: beats over TLS (TCP only), the certificate verified for `host`.
+    pub tls: Option<crate::tls::config::ClientTls>,
+    /// The host as given (the name TLS verifies).
+    pub host: String,
 }
 
 /// How a session on one connection ended.
@@ -102,7 +106,7 @@ impl<'a> Client<'a> {
     }
 
     fn connect(&mut self) -> anyhow::Result<Conn> {
-        let (conn, keepalive) = transport::open(&self.opts)?;
+        let (conn, keepalive) = transport::open(&self.opts, self.shutdown, self.out)?;
         if let Some(s) = keepalive {
             self.report(
                 Level::Info,

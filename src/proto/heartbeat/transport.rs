@@ -1,9 +1,9 @@
 //! The transports a heartbeat client beats over: a TCP stream (frames reassembled
-//! across reads), UDP (one frame per datagram; ICMP errors are lost beats, not
-//! failures), or a TCP connection left to the kernel's keepalive. Non-blocking sockets;
-//! the client's loop polls them.
+//! across reads; plain, or TLS with `--tls`), UDP (one frame per datagram; ICMP
+//! errors are lost beats, not failures), or a TCP connection left to the kernel's
+//! keepalive. Non-blocking sockets; the client's loop polls them.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -13,7 +13,10 @@ use super::client::ClientOpts;
 use super::wire::{self, Frame, Pong};
 use crate::net::hexdump::{Direction, Hexdump};
 use crate::net::keepalive::{self, KeepaliveSettings};
+use crate::net::signals::Shutdown;
 use crate::net::socket::tcp_connect_from;
+use crate::net::stream::Stream;
+use crate::output::Output;
 
 /// How beats travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +30,8 @@ pub enum Transport {
 /// A connected transport.
 pub(super) enum Conn {
     Tcp {
-        sock: Socket,
+        /// The socket, or TLS over it.
+        stream: Box<dyn Stream + Send>,
         rbuf: Vec<u8>,
         wbuf: Vec<u8>,
     },
@@ -51,7 +55,8 @@ impl Conn {
 
     pub(super) fn fd(&self) -> BorrowedFd<'_> {
         match self {
-            Conn::Tcp { sock, .. } | Conn::Keepalive(sock) => sock.as_fd(),
+            Conn::Tcp { stream, .. } => stream.fd(),
+            Conn::Keepalive(sock) => sock.as_fd(),
             Conn::Udp { sock, .. } => sock.as_fd(),
         }
     }
@@ -83,9 +88,13 @@ impl Conn {
 
     /// Send what is buffered; every byte written goes to the `-x` dump.
     pub(super) fn flush(&mut self, dump: Option<&Hexdump>) -> io::Result<()> {
-        if let Conn::Tcp { sock, wbuf, .. } = self {
+        if let Conn::Tcp { stream, wbuf, .. } = self {
+            match stream.flush() {
+                Err(e) if e.kind() != io::ErrorKind::WouldBlock => return Err(e),
+                _ => {}
+            }
             while !wbuf.is_empty() {
-                match (&*sock).write(wbuf) {
+                match stream.write(wbuf) {
                     Ok(n) => {
                         if let Some(d) = dump {
                             d.record(Direction::Sent, &wbuf[..n]);
@@ -102,7 +111,7 @@ impl Conn {
     }
 
     pub(super) fn wants_write(&self) -> bool {
-        matches!(self, Conn::Tcp { wbuf, .. } if !wbuf.is_empty())
+        matches!(self, Conn::Tcp { wbuf, stream, .. } if !wbuf.is_empty() || stream.wants_write())
     }
 
     /// Read what is there; pongs go to `frames`. `Err` ends the connection.
@@ -118,9 +127,9 @@ impl Conn {
         };
         let mut tmp = [0u8; 4096];
         match self {
-            Conn::Tcp { sock, rbuf, .. } => {
+            Conn::Tcp { stream, rbuf, .. } => {
                 loop {
-                    match (&*sock).read(&mut tmp) {
+                    match stream.read(&mut tmp) {
                         Ok(0) => return Err("connection closed by the peer".into()),
                         Ok(n) => {
                             record(&tmp[..n]);
@@ -198,9 +207,14 @@ impl Conn {
     }
 }
 
-/// Connect (or, for UDP, create and connect) the transport `opts` asks for; with
-/// `--tcp-keepalive` also returns the kernel settings applied.
-pub(super) fn open(opts: &ClientOpts) -> anyhow::Result<(Conn, Option<KeepaliveSettings>)> {
+/// Connect (or, for UDP, create and connect) the transport `opts` asks for — with
+/// `--tls` the handshake too, bounded by the connect timeout; with `--tcp-keepalive`
+/// also returns the kernel settings applied.
+pub(super) fn open(
+    opts: &ClientOpts,
+    shutdown: &Shutdown,
+    out: &Output,
+) -> anyhow::Result<(Conn, Option<KeepaliveSettings>)> {
     match opts.transport {
         Transport::Tcp | Transport::TcpKeepalive => {
             let sock = tcp_connect_from(&opts.addrs, opts.source, Some(opts.connect_timeout))?;
@@ -215,8 +229,20 @@ pub(super) fn open(opts: &ClientOpts) -> anyhow::Result<(Conn, Option<KeepaliveS
             let conn = if settings.is_some() {
                 Conn::Keepalive(sock)
             } else {
+                let stream: Box<dyn Stream + Send> = match &opts.tls {
+                    Some(tls) => Box::new(crate::tls::stream::connect(
+                        sock,
+                        tls,
+                        &opts.host,
+                        &opts.label,
+                        shutdown,
+                        Some(std::time::Instant::now() + opts.connect_timeout),
+                        out,
+                    )?),
+                    None => Box::new(sock),
+                };
                 Conn::Tcp {
-                    sock,
+                    stream,
                     rbuf: Vec::new(),
                     wbuf: Vec::new(),
                 }

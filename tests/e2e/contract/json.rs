@@ -520,3 +520,85 @@ fn every_subcommand_has_a_json_mode() {
         "x-commands names no such command: {unknown:?}"
     );
 }
+
+/// The TLS records — `tls` on both ends, the server's `tls_error` and `tls_summary`,
+/// `--explain`'s `step`s, the `tls` object of `listening` — fit the schema.
+#[test]
+fn tls_records_fit_the_schema() {
+    let s = schema();
+    let (srv, mut ev) = serve(&[
+        "--json",
+        "-v",
+        "tcp-echo",
+        "serve",
+        "--tls",
+        "-l",
+        "127.0.0.1:0",
+    ]);
+    let pin = crate::tls::fingerprint(&srv);
+    let out = run_ok(
+        &[
+            "--json",
+            "--explain",
+            "tcp-echo",
+            "connect",
+            "--tls",
+            "--pin",
+            &pin,
+            &srv.addr,
+        ],
+        b"hi\n",
+    );
+    saw(
+        &s.check_stdout("tcp-echo connect", &out),
+        &["tls", "step", "syscall", "data"],
+    );
+    // A refused certificate: the tls record (ok false), then the error record.
+    let mut cmd = nettool();
+    cmd.args(["--json", "tcp-echo", "connect", "--tls", &srv.addr]);
+    let out = run_with_stdin(cmd, b"");
+    assert_eq!(out.status.code(), Some(1));
+    saw(
+        &s.check_stdout("tcp-echo connect", &out.stdout),
+        &["tls", "error"],
+    );
+    // Plain text to the TLS port: the server's tls_error.
+    echo_over_tcp_refused(&srv.addr);
+    assert!(ev.wait_for("tls_error", WAIT).is_some());
+    let recs = stop(srv, ev);
+    s.check("tcp-echo serve", &recs);
+    saw(
+        &recs,
+        &["listening", "tls", "tls_error", "summary", "tls_summary"],
+    );
+
+    // A Unix server's records carry the peer's credentials.
+    let name = format!("@nettool-json-tls-{}", std::process::id());
+    let (srv, ev) = serve(&["--json", "unix", "serve", "--tls", &name]);
+    let pin = crate::tls::fingerprint(&srv);
+    let out = run_ok(
+        &["--json", "unix", "connect", "--tls", "--pin", &pin, &name],
+        b"hi\n",
+    );
+    saw(&s.check_stdout("unix connect", &out), &["tls", "data"]);
+    let recs = stop(srv, ev);
+    s.check("unix serve", &recs);
+    let tls = recs
+        .iter()
+        .find(|v| v["event"] == "tls")
+        .expect("a tls record");
+    assert!(tls["uid"].is_u64(), "{tls}");
+
+    let (srv, ev) = serve(&["--json", "serve-http", "--tls", "-l", "127.0.0.1:0"]);
+    let recs = stop(srv, ev);
+    s.check("serve-http", &recs);
+    let listening = recs.iter().find(|v| v["event"] == "listening").unwrap();
+    assert_eq!(listening["tls"]["alpn"][0], "http/1.1", "{listening}");
+}
+
+/// Bytes that are not TLS to a TLS port: the server answers an alert and closes.
+fn echo_over_tcp_refused(addr: &str) {
+    let mut c = TcpStream::connect(addr).unwrap();
+    c.write_all(b"hi\n").unwrap();
+    let _ = c.read_to_end(&mut Vec::new());
+}

@@ -21,6 +21,7 @@ mod scan;
 mod servers;
 mod sessions;
 mod stat;
+mod tls;
 mod tools;
 
 use std::collections::BTreeSet;
@@ -55,6 +56,7 @@ fn table() -> Vec<Row> {
         stat::rows(),
         scan::rows(),
         exec::rows(),
+        tls::rows(),
     ]
     .concat()
 }

@@ -12,6 +12,9 @@ pub struct Server {
     pub child: Child,
     /// What followed `listening on ` (e.g. `127.0.0.1:40123`, `http://127.0.0.1:40123/`).
     pub addr: String,
+    /// What the line said after the address, in parentheses (a TLS server's
+    /// certificate: `TLS, self-signed certificate sha256 AB:…`).
+    pub note: Option<String>,
     lines: Arc<Mutex<Vec<String>>>,
     new_line: Receiver<String>,
 }
@@ -49,22 +52,28 @@ impl Server {
                 panic!("server gave no `listening on` line (exit {status:?})");
             }
         };
-        let addr = first
+        let rest = first
             .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first stderr line was {first:?}"))
-            .to_string();
+            .unwrap_or_else(|| panic!("first stderr line was {first:?}"));
+        // `ADDR (note)`: a TLS server names its certificate after the address.
+        let (addr, note) = match rest.split_once(" (") {
+            Some((a, n)) => (a.to_string(), Some(n.trim_end_matches(')').to_string())),
+            None => (rest.to_string(), None),
+        };
         Server {
             child,
             addr,
+            note,
             lines,
             new_line: rx,
         }
     }
 
-    /// `host:port` of a TCP/UDP server (strips an `http://…/` wrapper).
+    /// `host:port` of a TCP/UDP server (strips an `http://…/` or `https://…/` wrapper).
     pub fn host_port(&self) -> String {
         self.addr
             .trim_start_matches("http://")
+            .trim_start_matches("https://")
             .trim_end_matches('/')
             .to_string()
     }
