@@ -15,6 +15,7 @@ pub fn conn_info() -> ConnInfo {
         id: 1,
         peer: std::net::SocketAddr::from(([127, 0, 0, 1], 40000)).into(),
         local: "127.0.0.1:8080".into(),
+        fd: None,
     }
 }
 

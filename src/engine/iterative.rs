@@ -48,7 +48,7 @@ pub fn run<F: ServiceFactory>(
         });
         // The slot is free before the peer sees the close.
         drop(slot);
-        drop(sock);
+        crate::net::trace::close(sock);
         ctx.log_close(id, &info.peer, &r);
     }
 }
