@@ -46,6 +46,15 @@ impl Run for RelayArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
         self.server.engine.engine.upstream_support()?;
+        // The TLS layer wraps one connection's service; it does not yet pass a relay's
+        // upstream bytes through (they would leave unencrypted): refuse, never ignore.
+        if self.server.tls.tls {
+            return Err(crate::error::UsageError::invalid(
+                "tcp-echo relay --tls: the TLS layer does not carry a relay's upstream yet; \
+                 terminate TLS in front of the relay (e.g. socat OPENSSL-LISTEN:…)",
+            )
+            .into());
+        }
         let factory = Arc::new(self.targets.factory(self.server.family.family(), out)?);
         let to = self.targets.shown();
         let ready = |addr| Ready::new(addr, json!({"proto": "tcp", "service": "relay", "to": to}));

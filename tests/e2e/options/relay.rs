@@ -26,11 +26,23 @@ pub fn rows() -> Vec<Row> {
             "--workers" => || servers::workers(RELAY),
         ),
         relay_rows!("tcp-echo relay", Front::Tcp),
+        super::rows!("tcp-echo relay":
+            "--tls" => || tls_refused(&["--tls"]),
+            "--cert" => || tls_refused(&["--tls", "--cert", "c.pem", "--key", "k.pem"]),
+            "--key" => || tls_refused(&["--tls", "--key", "k.pem", "--cert", "c.pem"]),
+            "--client-ca" => || tls_refused(&["--tls", "--client-ca", "ca.pem"]),
+            "--alpn" => || tls_refused(&["--tls", "--alpn", "h2"]),
+            "--handshake-timeout" => || tls_refused(&["--tls", "--handshake-timeout", "1s"]),
+            "--no-reap" => || no_reap(Front::Tcp),
+        ),
         super::rows!("unix relay":
             "--listen" => || { let r = Relay::start(Front::Unix, &[], None); assert!(echoes(&r)) },
             "--mode" => unix_mode,
         ),
         relay_rows!("unix relay", Front::Unix),
+        super::rows!("unix relay":
+            "--no-reap" => || no_reap(Front::Unix),
+        ),
     ]
     .concat()
 }
@@ -96,6 +108,16 @@ impl Relay {
         }
     }
 
+    /// Run the front end with `args` to its end (a refusal): its output.
+    fn try_args(front: Front, args: &[&str]) -> std::process::Output {
+        let (_dir, path) = temp_path("front.sock");
+        let head: Vec<&str> = match front {
+            Front::Tcp => vec!["tcp-echo", "relay", "-l", "127.0.0.1:0", "127.0.0.1:9"],
+            Front::Unix => vec!["unix", "relay", "-l", &path, "127.0.0.1:9"],
+        };
+        run(&[&head[..], args].concat())
+    }
+
     fn connect(&self) -> Box<dyn Conn> {
         let c: Box<dyn Conn> = match self.front {
             Front::Tcp => Box::new(TcpStream::connect(self.server.host_port()).unwrap()),
@@ -120,6 +142,32 @@ impl Conn for UnixStream {
     fn timeout(&self, d: Duration) {
         self.set_read_timeout(Some(d)).unwrap();
     }
+}
+
+/// The TLS options are refused on the relay, in one line and before any socket.
+fn tls_refused(args: &[&str]) {
+    let out = run(&[
+        &["tcp-echo", "relay", "-l", "127.0.0.1:0", "127.0.0.1:9"][..],
+        args,
+    ]
+    .concat());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.lines().count() == 1 && err.contains("--tls"), "{err}");
+}
+
+/// `--no-reap` under fork leaves the relaying child a zombie; elsewhere refused.
+fn no_reap(front: Front) {
+    let mut r = Relay::start(front, &["--engine", "fork", "--no-reap"], None);
+    assert!(echoes(&r), "the fork engine relays");
+    let pid = r.server.pid();
+    let zombie = crate::util::wait_until(Duration::from_secs(10), || {
+        !crate::engines::zombie_children(pid).is_empty()
+    });
+    assert!(zombie, "no zombie child under --no-reap");
+    assert!(r.server.stop().success());
+    let refused = Relay::try_args(front, &["--no-reap", "--engine", "poll"]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
 }
 
 /// "ping" comes back through the relay.
