@@ -29,15 +29,9 @@ nettool="$PWD/target/release/nettool"
 base="${NETTOOL_BASE:-}"
 [[ -z $base || -x $base ]] || { echo "bench/http.sh: NETTOOL_BASE=$base is not executable" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/nettool-bench.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-chmod 755 "$work"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_workdir nettool-bench
 www="$work/www"
 mkdir -p "$www/list"
 head -c 1024 /dev/urandom >"$www/1k.bin"

@@ -24,15 +24,9 @@ done
 cargo build --release --quiet
 nettool="$PWD/target/release/nettool"
 
-work=$(mktemp -d /tmp/nettool-https.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-chmod 755 "$work"
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_workdir nettool-https
 www="$work/www"
 mkdir -p "$www"
 head -c 1024 /dev/urandom >"$www/1k.bin"
