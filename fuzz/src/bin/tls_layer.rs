@@ -121,7 +121,10 @@ fn scanner_agrees(stream: &[u8], cut: &[&[u8]]) {
 /// Every byte the server sent is whole records.
 fn whole_records(wire: &[u8]) {
     let (records, broken, done, boundary) = reference(wire);
-    assert!(!broken, "the layer sent something that is not a record: {records:?}");
+    assert!(
+        !broken,
+        "the layer sent something that is not a record: {records:?}"
+    );
     assert!(
         boundary,
         "the layer's output stops inside a record ({done} whole)"
@@ -149,8 +152,8 @@ fn check(data: &[u8]) {
         None,
     );
     let delivery = |i: usize| Delivery {
-        batched: how & 1 != 0 && i % 2 == 0,
-        flush: how & 2 != 0 || i % 3 == 0,
+        batched: how & 1 != 0 && i.is_multiple_of(2),
+        flush: how & 2 != 0 || i.is_multiple_of(3),
     };
     let t = drive::run(
         &factory,
