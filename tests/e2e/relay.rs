@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::engines::engine_test;
-use crate::util::{Server, proc::rss_kib, random_bytes, require, temp_file_with};
+use crate::util::{Server, output_within, proc::rss_kib, random_bytes, require, temp_file_with};
 
 /// A socat listener run for the test (`-d -d` logs `listening on …`, read for its
 /// address), killed on Drop.
@@ -73,16 +73,26 @@ fn relay(engine: &str, listen: &str, args: &[&str]) -> Server {
     Server::start(&v)
 }
 
-/// Run a client command with `input` on stdin; what it printed.
+/// Run a client command with `input` on stdin; what it printed. A client still
+/// running after a minute fails the test with the sockets' state (`ss -tni`: where
+/// the bytes stopped), so a stall cannot hang the suite.
 fn client(cmd: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
     let file = temp_file_with(input);
-    let out = Command::new(cmd)
-        .args(args)
-        .stdin(std::fs::File::open(file.path()).unwrap())
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("client");
-    assert!(out.status.success(), "{cmd} {args:?}: {:?}", out.status);
+    let mut c = Command::new(cmd);
+    c.args(args)
+        .stdin(std::fs::File::open(file.path()).unwrap());
+    let Some(out) = output_within(c, Duration::from_secs(60)) else {
+        let ss = Command::new("ss").args(["-tni"]).output().map(|o| o.stdout);
+        let ss = String::from_utf8_lossy(&ss.unwrap_or_default()).into_owned();
+        let head: String = ss.lines().take(120).collect::<Vec<_>>().join("\n");
+        panic!("{cmd} {args:?} did not finish within 60 s; sockets:\n{head}");
+    };
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 

@@ -50,6 +50,40 @@ pub fn run_with_stdin(mut cmd: Command, input: &[u8]) -> std::process::Output {
     out
 }
 
+/// Run `cmd` to its end, but no longer than `limit`: its output, or `None` when it was
+/// still running at the deadline (it is killed then), so a stuck peer fails the test
+/// instead of hanging the suite. stdout and stderr are read from threads while it runs.
+pub fn output_within(mut cmd: Command, limit: std::time::Duration) -> Option<std::process::Output> {
+    use std::io::Read;
+    use std::process::Stdio;
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let mut status = None;
+    wait_until(limit, || {
+        status = child.try_wait().expect("wait");
+        status.is_some()
+    });
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return None;
+    };
+    Some(std::process::Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    })
+}
+
 /// True under CI, where a missing tool or privilege is a failure, not a skip.
 pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
