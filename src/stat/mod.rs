@@ -8,9 +8,11 @@
 //! processes holding them (`-p`) by reading `/proc/PID/fd`. [`view`] renders rows as a
 //! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots,
 //! [`groups`] lists the multicast group memberships (`-g`) that [`crate::net::igmp`]
-//! reads, [`sockstat`] reads the kernel's totals for `-s`.
+//! reads, [`sockstat`] reads the kernel's totals for `-s`, [`internals`] decodes what
+//! the kernel keeps inside a socket (`tcp_info`, `skmem`).
 
 pub mod groups;
+pub mod internals;
 pub mod names;
 pub mod netlink;
 pub mod packets;
@@ -27,6 +29,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use internals::{SkMem, TcpInfo};
 pub use state::{State, StateSet};
 
 use crate::net::Family;
@@ -97,28 +100,6 @@ fn ser_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Erro
     s.serialize_u64(d.as_millis() as u64)
 }
 
-/// The parts of the kernel's `struct tcp_info` (`TCP_INFO`, tcp(7)) that `-i` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct TcpInfo {
-    /// Congestion control algorithm (`INET_DIAG_CONG`).
-    pub congestion: Option<String>,
-    /// Smoothed round-trip time and its variance, microseconds.
-    pub rtt_us: u32,
-    pub rttvar_us: u32,
-    /// Retransmission timeout, microseconds.
-    pub rto_us: u32,
-    /// Congestion window and slow-start threshold, in segments.
-    pub cwnd: u32,
-    pub ssthresh: u32,
-    pub mss: u32,
-    /// Segments currently being retransmitted / retransmitted over the lifetime.
-    pub retrans: u32,
-    pub total_retrans: u32,
-    pub bytes_sent: u64,
-    pub bytes_acked: u64,
-    pub bytes_received: u64,
-}
-
 /// A process holding a socket open (`-p`): `users:(("name",pid=N,fd=M))` in ss.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProcRef {
@@ -145,6 +126,8 @@ pub struct Socket {
     pub inode: u64,
     pub timer: Option<Timer>,
     pub tcp_info: Option<TcpInfo>,
+    /// Socket memory (`-m`), netlink only.
+    pub skmem: Option<SkMem>,
     pub processes: Vec<ProcRef>,
 }
 
@@ -188,6 +171,8 @@ pub struct Query {
     pub processes: bool,
     /// Ask the kernel for `tcp_info` and the congestion algorithm (`-i`).
     pub tcp_info: bool,
+    /// Ask the kernel for socket memory, `skmem` (`-m`).
+    pub memory: bool,
     /// Only sockets held by this process (`--pid`, `--self`).
     pub pid: Option<i32>,
     pub source: Source,
@@ -203,7 +188,7 @@ pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
         }
     );
     let mut rows = match q.source {
-        Source::Proc => proc::sockets(q)?,
+        Source::Proc => from_proc(q)?,
         Source::Auto => match netlink::sockets(q) {
             Ok(rows) => rows,
             Err(e) if netlink::unavailable(&e) => {
@@ -211,7 +196,7 @@ pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
                     "netlink sock_diag unavailable ({}); reading /proc/net",
                     crate::os_error::describe(&e)
                 );
-                proc::sockets(q)?
+                from_proc(q)?
             }
             Err(e) => return Err(anyhow::Error::new(e).context("netlink sock_diag")),
         },
@@ -234,4 +219,27 @@ pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
         }
     }
     Ok(rows)
+}
+
+/// The /proc/net rows, saying once (a watch reads many times) what they cannot carry
+/// that the query asked for: only sock_diag has socket memory and `tcp_info`.
+fn from_proc(q: &Query) -> anyhow::Result<Vec<Socket>> {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let mut missing = Vec::new();
+    if q.memory {
+        missing.push("socket memory (-m: skmem)");
+    }
+    if q.tcp_info {
+        missing.push("TCP internals (-i: tcp_info)");
+    }
+    if !missing.is_empty() {
+        SAID.call_once(|| {
+            log::warn!(
+                "/proc/net has no {}: only netlink sock_diag reports it; the rows show \
+                 the queues (Recv-Q, Send-Q) alone",
+                missing.join(" or ")
+            );
+        });
+    }
+    proc::sockets(q)
 }

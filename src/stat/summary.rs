@@ -149,6 +149,7 @@ mod tests {
             inode: 0,
             timer: None,
             tcp_info: None,
+            skmem: None,
             processes: Vec::new(),
         }
     }

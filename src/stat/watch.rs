@@ -225,6 +225,7 @@ mod tests {
             inode,
             timer: None,
             tcp_info: None,
+            skmem: None,
             processes: Vec::new(),
         }
     }
