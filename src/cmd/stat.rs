@@ -274,6 +274,7 @@ impl Run for StatArgs {
             processes: self.processes,
             tcp_info: self.info,
             memory: self.memory,
+            aside: false,
             pid,
             source: if self.use_proc {
                 Source::Proc

@@ -8,10 +8,12 @@
 //! processes holding them (`-p`) by reading `/proc/PID/fd`. [`view`] renders rows as a
 //! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots,
 //! [`groups`] lists the multicast group memberships (`-g`) that [`crate::net::igmp`]
-//! reads, [`sockstat`] reads the kernel's totals for `-s`, [`internals`] decodes what
+//! reads, [`sockstat`] reads the kernel's totals for `-s`, [`holder`] says who holds an
+//! address a bind was refused, [`internals`] decodes what
 //! the kernel keeps inside a socket (`tcp_info`, `skmem`).
 
 pub mod groups;
+pub mod holder;
 pub mod internals;
 pub mod names;
 pub mod netlink;
@@ -147,6 +149,34 @@ impl Socket {
     }
 }
 
+#[cfg(test)]
+impl Socket {
+    /// A TCP socket between two `ip:port` texts, nothing else set: the rows unit tests
+    /// build tables and diagnoses from.
+    pub fn tcp_for_test(state: State, local: &str, peer: &str) -> Socket {
+        let end = |a: &str| Endpoint::Inet {
+            addr: a.parse().unwrap(),
+            scope: 0,
+        };
+        Socket {
+            proto: Proto::Tcp,
+            v6: local.starts_with('['),
+            v6only: false,
+            state,
+            recv_q: 0,
+            send_q: 0,
+            local: end(local),
+            peer: end(peer),
+            uid: 0,
+            inode: 0,
+            timer: None,
+            tcp_info: None,
+            skmem: None,
+            processes: Vec::new(),
+        }
+    }
+}
+
 /// Where the rows come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Source {
@@ -176,6 +206,10 @@ pub struct Query {
     /// Only sockets held by this process (`--pid`, `--self`).
     pub pid: Option<i32>,
     pub source: Source,
+    /// A look at the table on the side of another command (why a bind failed,
+    /// [`holder`]): the dump is then a setup call that `--dry-run` makes too, since
+    /// listing sockets is not what that command was asked to do.
+    pub aside: bool,
 }
 
 /// Gather the sockets the query asks for, filtered and sorted as a table shows them.

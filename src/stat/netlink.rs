@@ -91,7 +91,7 @@ pub fn sockets(q: &Query) -> io::Result<Vec<Socket>> {
                     SocketId::new_v4()
                 },
             });
-            dump(&sock, req, |msg, raw| {
+            dump(&sock, req, q.aside, |msg, raw| {
                 if let SockDiagMessage::InetResponse(r) = msg {
                     if let Some(s) = inet_row(proto, v6, &r, raw) {
                         rows.push(s);
@@ -111,7 +111,7 @@ pub fn sockets(q: &Query) -> io::Result<Vec<Socket>> {
             show_flags: show,
             cookie: [0; 8],
         });
-        dump(&sock, req, |msg, raw| {
+        dump(&sock, req, q.aside, |msg, raw| {
             if let SockDiagMessage::UnixResponse(r) = msg {
                 if let Some(s) = unix_row(&r, raw) {
                     rows.push(s);
@@ -152,10 +152,12 @@ fn open() -> io::Result<NlSocket> {
 }
 
 /// Send one dump request and feed every answer record (decoded, and its raw payload)
-/// to `each` until `NLMSG_DONE`.
+/// to `each` until `NLMSG_DONE`. The request is the action `--dry-run` stops before,
+/// unless the dump is `aside` another command ([`Query::aside`]).
 fn dump(
     sock: &NlSocket,
     req: SockDiagMessage,
+    aside: bool,
     mut each: impl FnMut(SockDiagMessage, &[u8]),
 ) -> io::Result<()> {
     let mut header = NetlinkHeader::default();
@@ -164,16 +166,17 @@ fn dump(
     packet.finalize();
     let mut out = vec![0; packet.buffer_len()];
     packet.serialize(&mut out);
-    crate::net::trace::action(
-        "sendto",
-        || {
-            vec![
-                crate::net::trace::fd(sock),
-                "SOCK_DIAG_BY_FAMILY dump request".into(),
-            ]
-        },
-        || sock.send(&out, 0),
-    )?;
+    let args = || {
+        vec![
+            crate::net::trace::fd(sock),
+            "SOCK_DIAG_BY_FAMILY dump request".into(),
+        ]
+    };
+    if aside {
+        crate::net::trace::call("sendto", args, || sock.send(&out, 0))?;
+    } else {
+        crate::net::trace::action("sendto", args, || sock.send(&out, 0))?;
+    }
 
     let mut buf = vec![0u8; RECV_BUF];
     loop {

@@ -221,30 +221,13 @@ pub fn socket_json(s: &Socket, o: &ViewOpts) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stat::{Endpoint, State};
+    use crate::stat::State;
 
     fn sock(local: &str, peer: &str) -> Socket {
         Socket {
-            proto: Proto::Tcp,
-            v6: local.starts_with('['),
-            v6only: false,
-            state: State::Established,
-            recv_q: 0,
             send_q: 5,
-            local: Endpoint::Inet {
-                addr: local.parse().unwrap(),
-                scope: 0,
-            },
-            peer: Endpoint::Inet {
-                addr: peer.parse().unwrap(),
-                scope: 0,
-            },
-            uid: 0,
             inode: 7,
-            timer: None,
-            tcp_info: None,
-            skmem: None,
-            processes: Vec::new(),
+            ..Socket::tcp_for_test(State::Established, local, peer)
         }
     }
 

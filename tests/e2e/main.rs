@@ -21,6 +21,7 @@ mod half_close;
 mod harden_echo;
 mod heartbeat;
 mod http;
+mod in_use;
 mod ladder;
 mod multicast;
 mod options;
