@@ -24,6 +24,7 @@ mod http;
 mod in_use;
 mod ladder;
 mod multicast;
+mod multicast_ranges;
 mod options;
 mod ready;
 mod relay;
