@@ -1644,7 +1644,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__stat)
-            opts="-t -u -x -l -a -n -r -p -e -i -o -s -g -w -4 -6 -c -q -v -h -V --tcp --udp --unix --listening --all --numeric --resolve --processes --extended --info --options --summary --groups --packets --iface --absolute --buffer --timeout --state --sport --dport --pid --self --watch --count --proc --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-t -u -x -l -a -n -r -p -e -i -m -o -s -g -w -4 -6 -c -q -v -h -V --tcp --udp --unix --listening --all --numeric --resolve --processes --extended --info --memory --options --summary --groups --packets --iface --absolute --buffer --timeout --state --sport --dport --pid --self --watch --count --proc --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

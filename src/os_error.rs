@@ -77,6 +77,29 @@ pub fn error(what: impl Into<String>, op: Op, target: Target<'_>, err: io::Error
         what: what.into(),
         why: explain(op, target, &err),
         source: err,
+        bind: None,
+    })
+}
+
+/// A failed `bind(2)`/`listen(2)` of an IP socket: what was asked, so that a caller
+/// higher up (who may look into the socket table, [`crate::stat::holder`]) can say who
+/// holds the address when the kernel answered `EADDRINUSE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BindSite {
+    pub addr: SocketAddr,
+    /// A TCP socket (else UDP).
+    pub tcp: bool,
+    /// Whether `SO_REUSEADDR` was set: without it a TIME-WAIT socket holds the port.
+    pub reuse_addr: bool,
+}
+
+/// [`error`] for a bind or listen of an IP socket, remembering its [`BindSite`].
+pub fn bind_error(what: impl Into<String>, site: BindSite, err: io::Error) -> anyhow::Error {
+    anyhow::Error::new(OsError {
+        what: what.into(),
+        why: explain(Op::Bind, Target::Inet(site.addr), &err),
+        source: err,
+        bind: Some(site),
     })
 }
 
@@ -87,6 +110,7 @@ pub fn worded(what: impl Into<String>, why: impl Into<String>, err: io::Error) -
         what: what.into(),
         why: why.into(),
         source: err,
+        bind: None,
     })
 }
 
@@ -96,12 +120,25 @@ pub struct OsError {
     what: String,
     why: String,
     source: io::Error,
+    bind: Option<BindSite>,
 }
 
 impl OsError {
     /// The underlying error, for callers that branch on its kind or errno.
     pub fn io(&self) -> &io::Error {
         &self.source
+    }
+
+    /// The bind that failed, when this is a failed bind of an IP socket.
+    pub fn bind_site(&self) -> Option<BindSite> {
+        self.bind
+    }
+
+    /// Say it in other words (a diagnosis that knows more than the errno), keeping
+    /// the source.
+    pub fn reword(&mut self, what: impl Into<String>, why: impl Into<String>) {
+        self.what = what.into();
+        self.why = why.into();
     }
 }
 

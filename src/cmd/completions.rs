@@ -177,7 +177,10 @@ const EXIT_STATUS: &str = "\
 const DIAGNOSTICS: &str = "\
 Errors are one line on stderr: nettool: WHAT WAS BEING DONE: WHAT THE SYSTEM SAID; THE LIKELY \
 FIX. The system's words never carry an errno number, and the fix is given for the common \
-causes: a port in use (nettool stat -ap --sport PORT shows the holder, TIME-WAIT included), a port below 1024, an \
+causes: a port in use (the socket table is asked who holds it: a listener and its pid, or \
+a TIME-WAIT socket and its time left when --no-reuseaddr turned SO_REUSEADDR off — \
+nettool: address 127.0.0.1:7007 in use: pid 1234 (nginx) is listening there — stop it or \
+pick another port), a port below 1024, an \
 address not on this host, an unreachable network or host, a link-local IPv6 address without \
 %IFACE, multicast without a route (-i IFACE, or ip route add 224.0.0.0/4 dev IFACE), a Unix \
 socket path that is missing, stale or of the other type, and running out of file \

@@ -19,7 +19,8 @@ use crate::output::{Level, Output, paint_stdout};
 
 pub const DOCTOR_EXAMPLES: &str = "\
 Examples:
-  nettool multicast doctor 239.0.0.1:8989 -i eth0  check interface, route, rp_filter, join, firewall
+  nettool multicast doctor 239.0.0.1:8989 -i eth0  check range, interface, route, rp_filter, join, firewall
+  nettool multicast doctor 232.1.1.1:8989 -i eth0  an SSM group: a problem until --source names the sender
   nettool multicast doctor 239.0.0.1:8989 -w 5     also wait 5 s for a datagram and show its TTL
   nettool multicast doctor 239.0.0.1:8989 -i eth1 --source 192.0.2.7   is the sender's path filtered?
   nettool multicast doctor [ff02::1234]:8989 -i eth0   the same for IPv6";

@@ -172,8 +172,14 @@ pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
     })
 }
 
-/// The one match over subcommands.
+/// The one match over subcommands. A bind refused with `EADDRINUSE` — by any server,
+/// listener or client source — is reworded with who holds the address
+/// ([`crate::stat::holder`]) on its way out.
 pub fn dispatch(command: Command, out: &Output) -> anyhow::Result<()> {
+    run_one(command, out).map_err(crate::stat::holder::diagnose)
+}
+
+fn run_one(command: Command, out: &Output) -> anyhow::Result<()> {
     match command {
         Command::TcpEcho(args) => args.run(out),
         Command::Udp(args) => args.run(out),

@@ -101,11 +101,29 @@ fn iface_of(name: Option<&str>, group: &SocketAddr) -> anyhow::Result<Option<Ifa
     }
 }
 
+/// Name the block of the address space `group` is in (224.0.0.0/24 link-local
+/// control, 239.0.0.0/8 administratively scoped, ff02::/16 link-local …): a step under
+/// --explain among the calls it explains, and the text the JSON records carry.
+fn name_range(group: IpAddr) -> Option<String> {
+    let text = crate::net::mcast_range::of(group)?.text();
+    crate::net::trace::step("multicast", || format!("group {group} is in {text}"));
+    Some(text)
+}
+
+/// The same at -v, as a line of its own (a receiver's after its `listening on`).
+fn say_range(group: IpAddr, range: Option<&str>) {
+    if let Some(text) = range {
+        log::info!("group {group} is in {text}");
+    }
+}
+
 impl Run for SendArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
         let to = ip_port(&self.group, "a multicast group")?;
         require_multicast(to.ip())?;
+        let range = name_range(to.ip());
+        say_range(to.ip(), range.as_deref());
         let iface = iface_of(self.iface.as_deref(), &to)?;
         let tap = self.send.diag.tap(out)?;
         let sock = udp_sender(to, self.send.bind_addr()?, &DgramOpts::default())?;
@@ -120,7 +138,7 @@ impl Run for SendArgs {
             Level::Detail,
             "sent",
             json!({"peer": to.to_string(), "datagrams_out": stats.datagrams, "bytes_out": stats.bytes,
-                   "ttl": mcast.ttl, "loop": mcast.loopback}),
+                   "ttl": mcast.ttl, "loop": mcast.loopback, "range": range}),
             || {
                 format!(
                     "sent {} ({}) to group {to}",
@@ -148,6 +166,7 @@ impl Run for RecvArgs {
         };
         let tap = self.recv.diag.tap(out)?;
         let sock = udp_bind(multicast_bind_addr(group), &opts)?;
+        let range = name_range(group.ip());
         let membership = Membership::join(&sock, group.ip(), iface.as_ref(), self.source)?;
         let on = iface.as_ref().map(|i| i.name.clone());
         out.listening(
@@ -158,13 +177,21 @@ impl Run for RecvArgs {
         out.event(
             Level::Info,
             "joined",
-            json!({"group": group.ip().to_string(), "iface": on, "source": self.source.map(|s| s.to_string())}),
+            json!({"group": group.ip().to_string(), "iface": on,
+                   "source": self.source.map(|s| s.to_string()), "range": range}),
             || {
-                let src = self.source.map_or(String::new(), |s| format!(" from source {s}"));
+                let src = self
+                    .source
+                    .map_or(String::new(), |s| format!(" from source {s}"));
                 let on = on.as_deref().map_or(String::new(), |n| format!(" on {n}"));
                 format!("joined {}{on}{src}", group.ip())
             },
         );
+        // After the ready line, which comes first: what the group's block means.
+        say_range(group.ip(), range.as_deref());
+        if let Some(w) = crate::net::mcast_range::join_warning(group.ip(), self.source.is_some()) {
+            out.warn(&w);
+        }
         let res = run_receiver(&sock, &self.recv.job(), out, &shutdown, &tap);
         self.recv.diag.finish(&tap);
         drop(membership);

@@ -26,6 +26,8 @@ Examples:
   nettool stat -tlp                    listening TCP sockets and their processes
   nettool stat -to --state time-wait   TIME-WAIT sockets with their countdown
   nettool stat -ti --dport 443         TCP internals of connections to port 443
+  nettool stat -tmi --sport 7007       socket memory and windows: a client that does not read
+                                       shows rb full on its side, snd_wnd:0 on the sender's
   nettool stat -xa                     Unix sockets
   nettool stat -s                      ss -s totals, then sockets per state
   nettool stat -g                      multicast group memberships per interface
@@ -123,9 +125,17 @@ pub struct StatArgs {
     #[arg(short = 'e', long)]
     pub extended: bool,
 
-    /// Show TCP internals: congestion control, rtt, rto, cwnd, retransmits, bytes
+    /// Show TCP internals: congestion control, rtt, rto, cwnd, retransmits, bytes, and
+    /// the sliding window in numbers: advmss, rcv_space, snd_wnd (the peer's window; 0 =
+    /// zero window), rcv_wnd (ours)
     #[arg(short = 'i', long)]
     pub info: bool,
+
+    /// Show socket memory as ss -m does: skmem:(r rmem_alloc, rb rcvbuf, t wmem_alloc,
+    /// tb sndbuf, f fwd_alloc, w wmem_queued, o optmem, bl backlog, d drops), in bytes;
+    /// TCP, UDP and Unix (netlink only: /proc/net has none)
+    #[arg(short = 'm', long)]
+    pub memory: bool,
 
     /// Show timers (retransmit, keepalive, zero-window probe, TIME-WAIT countdown)
     #[arg(short = 'o', long = "options")]
@@ -145,7 +155,7 @@ pub struct StatArgs {
     /// sockets between them; needs CAP_NET_RAW. --sport/--dport match a port on either
     /// end (both given: the two ends); -t/-u, -4/-6 as for sockets
     #[arg(long, conflicts_with_all = ["watch", "unix", "listening", "processes", "extended",
-          "info", "timers", "state", "pid", "self_", "use_proc", "resolve"])]
+          "info", "memory", "timers", "state", "pid", "self_", "use_proc", "resolve"])]
     pub packets: bool,
 
     /// With --packets: capture on this interface only (default: lo and every other)
@@ -263,6 +273,8 @@ impl Run for StatArgs {
             dport: self.dport,
             processes: self.processes,
             tcp_info: self.info,
+            memory: self.memory,
+            aside: false,
             pid,
             source: if self.use_proc {
                 Source::Proc
@@ -278,6 +290,7 @@ impl Run for StatArgs {
             extended: self.extended,
             timers: self.timers,
             info: self.info,
+            memory: self.memory,
         };
         // Only the watch runs long enough to need a signal catcher.
         let shutdown = match self.watch {

@@ -1,6 +1,7 @@
 //! Diagnostics: checks that explain in plain sentences why something does not work,
 //! each with a verdict and, for a problem, how to fix it.
 
+pub mod group_range;
 pub mod multicast;
 pub mod nft;
 

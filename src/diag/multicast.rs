@@ -1,6 +1,7 @@
 //! `multicast doctor`: why does my receiver get nothing?
 //!
-//! The usual causes, each checked on this host: the interface is missing, down,
+//! The usual causes, each checked on this host: the group is in a block that asks for
+//! something (an SSM group without a source, [`super::group_range`]); the interface is missing, down,
 //! without carrier or without the MULTICAST flag; no route covers the group (so the
 //! kernel does not know where the group lives); strict reverse-path filtering
 //! (`rp_filter=1`) drops datagrams whose source is routed back through another
@@ -41,6 +42,7 @@ pub fn diagnose(input: &DoctorInput, shutdown: &Shutdown) -> anyhow::Result<Vec<
         IpAddr::V6(g) => route_v6(g),
     };
     let iface = input.iface.clone().or_else(|| route_iface.clone());
+    checks.push(super::group_range::check_range(input.group, input.source));
     checks.push(check_interface(iface.as_deref(), input.iface.is_some()));
     checks.push(check_route(
         input.group,

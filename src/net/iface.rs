@@ -143,8 +143,22 @@ impl Iface {
     }
 }
 
-/// The directed broadcast address of `ip`'s subnet (all host bits set), if the subnet
-/// has one (/31 and /32 do not).
+/// `ifindex 2 (eth0)` as --explain prints an interface index: the number the kernel
+/// takes and the name people know it by ([`index_name`]).
+pub fn ifindex_text(index: u32) -> String {
+    format!("ifindex {index} ({})", index_name(index))
+}
+
+/// The name of interface `index` (`if_indextoname(3)`); index 0 is "any: the route
+/// decides", an index no interface has (any more) is `gone`.
+pub fn index_name(index: u32) -> String {
+    if index == 0 {
+        return "any: the route decides".to_string();
+    }
+    nix::net::if_::if_indextoname(index)
+        .map_or_else(|_| "gone".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 pub fn directed_broadcast(ip: Ipv4Addr, mask: Ipv4Addr) -> Option<Ipv4Addr> {
     let m = u32::from(mask);
     if m.count_ones() >= 31 {

@@ -15,6 +15,7 @@ pub mod keepalive;
 pub mod ktls;
 pub mod limits;
 pub mod mcast_probe;
+pub mod mcast_range;
 pub mod packet;
 pub mod peer;
 pub mod ports;

@@ -158,7 +158,8 @@ impl PacketSocket {
                 vec![
                     trace::fd(&self.sock),
                     format!(
-                        "{{sll_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex={ifindex}}}"
+                        "{{sll_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex={ifindex} ({})}}",
+                        crate::net::iface::index_name(ifindex)
                     ),
                 ]
             },

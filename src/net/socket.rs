@@ -61,13 +61,13 @@ fn domain_of(addr: &SocketAddr) -> Domain {
 }
 
 /// A failed bind or listen, in words with the likely fix ([`os_error`]).
-fn bind_error(addr: &SocketAddr, err: io::Error) -> anyhow::Error {
-    os_error::error(
-        format!("listen on {}", addr::display(addr)),
-        Op::Bind,
-        Target::Inet(*addr),
-        err,
-    )
+fn bind_error(addr: &SocketAddr, opts: &ListenOpts, err: io::Error) -> anyhow::Error {
+    let site = os_error::BindSite {
+        addr: *addr,
+        tcp: true,
+        reuse_addr: opts.reuse_addr,
+    };
+    os_error::bind_error(format!("listen on {}", addr::display(addr)), site, err)
 }
 
 /// `socket` + options + `bind` + `listen`: a TCP listener on `addr`.
@@ -100,13 +100,13 @@ pub fn tcp_listener(addr: SocketAddr, opts: &ListenOpts) -> anyhow::Result<Socke
         )?;
     }
     set_buffer_sizes(&sock, opts.rcvbuf, opts.sndbuf)?;
-    bind(&sock, &addr.into()).map_err(|e| bind_error(&addr, e))?;
+    bind(&sock, &addr.into()).map_err(|e| bind_error(&addr, opts, e))?;
     trace::call(
         "listen",
         || vec![trace::fd(&sock), opts.backlog.to_string()],
         || sock.listen(opts.backlog),
     )
-    .map_err(|e| bind_error(&addr, e))?;
+    .map_err(|e| bind_error(&addr, opts, e))?;
     if opts.nonblocking {
         set_nonblocking(&sock, true)?;
     }
@@ -351,12 +351,12 @@ pub fn bind_source(sock: &Socket, src: SocketAddr) -> anyhow::Result<()> {
         )?;
     }
     bind(sock, &src.into()).map_err(|e| {
-        os_error::error(
-            format!("bind to source {}", addr::display(&src)),
-            Op::Bind,
-            Target::Inet(src),
-            e,
-        )
+        let site = os_error::BindSite {
+            addr: src,
+            tcp: true,
+            reuse_addr: src.port() != 0,
+        };
+        os_error::bind_error(format!("bind to source {}", addr::display(&src)), site, e)
     })
 }
 

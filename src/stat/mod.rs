@@ -8,9 +8,13 @@
 //! processes holding them (`-p`) by reading `/proc/PID/fd`. [`view`] renders rows as a
 //! table or JSON (addresses via [`names`]), [`watch`] diffs successive snapshots,
 //! [`groups`] lists the multicast group memberships (`-g`) that [`crate::net::igmp`]
-//! reads, [`sockstat`] reads the kernel's totals for `-s`.
+//! reads, [`sockstat`] reads the kernel's totals for `-s`, [`holder`] says who holds an
+//! address a bind was refused, [`internals`] decodes what
+//! the kernel keeps inside a socket (`tcp_info`, `skmem`).
 
 pub mod groups;
+pub mod holder;
+pub mod internals;
 pub mod names;
 pub mod netlink;
 pub mod packets;
@@ -27,6 +31,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use internals::{SkMem, TcpInfo};
 pub use state::{State, StateSet};
 
 use crate::net::Family;
@@ -97,28 +102,6 @@ fn ser_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Erro
     s.serialize_u64(d.as_millis() as u64)
 }
 
-/// The parts of the kernel's `struct tcp_info` (`TCP_INFO`, tcp(7)) that `-i` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct TcpInfo {
-    /// Congestion control algorithm (`INET_DIAG_CONG`).
-    pub congestion: Option<String>,
-    /// Smoothed round-trip time and its variance, microseconds.
-    pub rtt_us: u32,
-    pub rttvar_us: u32,
-    /// Retransmission timeout, microseconds.
-    pub rto_us: u32,
-    /// Congestion window and slow-start threshold, in segments.
-    pub cwnd: u32,
-    pub ssthresh: u32,
-    pub mss: u32,
-    /// Segments currently being retransmitted / retransmitted over the lifetime.
-    pub retrans: u32,
-    pub total_retrans: u32,
-    pub bytes_sent: u64,
-    pub bytes_acked: u64,
-    pub bytes_received: u64,
-}
-
 /// A process holding a socket open (`-p`): `users:(("name",pid=N,fd=M))` in ss.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProcRef {
@@ -145,6 +128,8 @@ pub struct Socket {
     pub inode: u64,
     pub timer: Option<Timer>,
     pub tcp_info: Option<TcpInfo>,
+    /// Socket memory (`-m`), netlink only.
+    pub skmem: Option<SkMem>,
     pub processes: Vec<ProcRef>,
 }
 
@@ -160,6 +145,34 @@ impl Socket {
         match &self.peer {
             Endpoint::Inet { addr, .. } => Some(addr.port()),
             Endpoint::Unix { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Socket {
+    /// A TCP socket between two `ip:port` texts, nothing else set: the rows unit tests
+    /// build tables and diagnoses from.
+    pub fn tcp_for_test(state: State, local: &str, peer: &str) -> Socket {
+        let end = |a: &str| Endpoint::Inet {
+            addr: a.parse().unwrap(),
+            scope: 0,
+        };
+        Socket {
+            proto: Proto::Tcp,
+            v6: local.starts_with('['),
+            v6only: false,
+            state,
+            recv_q: 0,
+            send_q: 0,
+            local: end(local),
+            peer: end(peer),
+            uid: 0,
+            inode: 0,
+            timer: None,
+            tcp_info: None,
+            skmem: None,
+            processes: Vec::new(),
         }
     }
 }
@@ -188,9 +201,15 @@ pub struct Query {
     pub processes: bool,
     /// Ask the kernel for `tcp_info` and the congestion algorithm (`-i`).
     pub tcp_info: bool,
+    /// Ask the kernel for socket memory, `skmem` (`-m`).
+    pub memory: bool,
     /// Only sockets held by this process (`--pid`, `--self`).
     pub pid: Option<i32>,
     pub source: Source,
+    /// A look at the table on the side of another command (why a bind failed,
+    /// [`holder`]): the dump is then a setup call that `--dry-run` makes too, since
+    /// listing sockets is not what that command was asked to do.
+    pub aside: bool,
 }
 
 /// Gather the sockets the query asks for, filtered and sorted as a table shows them.
@@ -203,7 +222,7 @@ pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
         }
     );
     let mut rows = match q.source {
-        Source::Proc => proc::sockets(q)?,
+        Source::Proc => from_proc(q)?,
         Source::Auto => match netlink::sockets(q) {
             Ok(rows) => rows,
             Err(e) if netlink::unavailable(&e) => {
@@ -211,7 +230,7 @@ pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
                     "netlink sock_diag unavailable ({}); reading /proc/net",
                     crate::os_error::describe(&e)
                 );
-                proc::sockets(q)?
+                from_proc(q)?
             }
             Err(e) => return Err(anyhow::Error::new(e).context("netlink sock_diag")),
         },
@@ -234,4 +253,27 @@ pub fn collect(q: &Query) -> anyhow::Result<Vec<Socket>> {
         }
     }
     Ok(rows)
+}
+
+/// The /proc/net rows, saying once (a watch reads many times) what they cannot carry
+/// that the query asked for: only sock_diag has socket memory and `tcp_info`.
+fn from_proc(q: &Query) -> anyhow::Result<Vec<Socket>> {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let mut missing = Vec::new();
+    if q.memory {
+        missing.push("socket memory (-m: skmem)");
+    }
+    if q.tcp_info {
+        missing.push("TCP internals (-i: tcp_info)");
+    }
+    if !missing.is_empty() {
+        SAID.call_once(|| {
+            log::warn!(
+                "/proc/net has no {}: only netlink sock_diag reports it; the rows show \
+                 the queues (Recv-Q, Send-Q) alone",
+                missing.join(" or ")
+            );
+        });
+    }
+    proc::sockets(q)
 }

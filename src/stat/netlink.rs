@@ -4,11 +4,12 @@
 //! `inet_diag_req_v2` for TCP and UDP over IPv4 and IPv6, a `unix_diag_req` for Unix
 //! sockets. The kernel filters by state (`idiag_states`, a bit per state) and answers
 //! with a stream of `inet_diag_msg` / `unix_diag_msg` records, each followed by the
-//! attributes we asked for (`INET_DIAG_INFO` = `struct tcp_info`, `INET_DIAG_CONG`;
-//! `UNIX_DIAG_NAME`, `UNIX_DIAG_PEER`, `UNIX_DIAG_RQLEN`), ending with `NLMSG_DONE`.
-//! The records are decoded with `netlink-packet-sock-diag`; two fields it does not
-//! keep (the TIME-WAIT timer's expiry and the tail of `tcp_info`) are read from the
-//! raw record.
+//! attributes we asked for (`INET_DIAG_INFO` = `struct tcp_info`, `INET_DIAG_CONG`,
+//! `INET_DIAG_SKMEMINFO`; `UNIX_DIAG_NAME`, `UNIX_DIAG_PEER`, `UNIX_DIAG_RQLEN`,
+//! `UNIX_DIAG_MEMINFO`), ending with `NLMSG_DONE`. The records are decoded with
+//! `netlink-packet-sock-diag`; what it does not keep (the TIME-WAIT timer's expiry, the
+//! tail of `tcp_info`, a memory array shorter or longer than it expects) is read from
+//! the raw record ([`super::internals`]).
 
 use std::io;
 use std::net::SocketAddr;
@@ -24,7 +25,8 @@ use netlink_packet_sock_diag::unix::nlas::UnixDiagName;
 use netlink_packet_sock_diag::unix::{self, ShowFlags, UnixRequest};
 use netlink_sys::{Socket as NlSocket, SocketAddr as NlAddr, protocols::NETLINK_SOCK_DIAG};
 
-use super::{Endpoint, Proto, Query, Socket, State, TcpInfo, Timer};
+use super::internals::{self, SkMem};
+use super::{Endpoint, Proto, Query, Socket, State, Timer};
 use crate::net::Family;
 
 const NLMSG_ERROR: u16 = 2;
@@ -32,6 +34,13 @@ const NLMSG_DONE: u16 = 3;
 const NLMSG_HDRLEN: usize = 16;
 /// Offset of `idiag_expires` in `struct inet_diag_msg` (4 bytes of header, 48 of id).
 const EXPIRES_OFFSET: usize = 52;
+/// `sizeof(struct inet_diag_msg)` and `sizeof(struct unix_diag_msg)`: the attributes
+/// start after them.
+const INET_DIAG_MSG_LEN: usize = 72;
+const UNIX_DIAG_MSG_LEN: usize = 16;
+/// The attribute types of the socket memory array (sock_diag.h).
+const INET_DIAG_SKMEMINFO: u16 = 7;
+const UNIX_DIAG_MEMINFO: u16 = 5;
 /// Room for one netlink datagram; the kernel fills dump replies up to 32 KiB.
 const RECV_BUF: usize = 64 * 1024;
 
@@ -68,6 +77,9 @@ pub fn sockets(q: &Query) -> io::Result<Vec<Socket>> {
             if q.tcp_info && proto == Proto::Tcp {
                 ext |= ExtensionFlags::INFO | ExtensionFlags::CONG;
             }
+            if q.memory {
+                ext |= ExtensionFlags::SKMEMINFO;
+            }
             let req = SockDiagMessage::InetRequest(InetRequest {
                 family,
                 protocol: num,
@@ -79,7 +91,7 @@ pub fn sockets(q: &Query) -> io::Result<Vec<Socket>> {
                     SocketId::new_v4()
                 },
             });
-            dump(&sock, req, |msg, raw| {
+            dump(&sock, req, q.aside, |msg, raw| {
                 if let SockDiagMessage::InetResponse(r) = msg {
                     if let Some(s) = inet_row(proto, v6, &r, raw) {
                         rows.push(s);
@@ -89,15 +101,19 @@ pub fn sockets(q: &Query) -> io::Result<Vec<Socket>> {
         }
     }
     if q.unix {
+        let mut show = ShowFlags::NAME | ShowFlags::PEER | ShowFlags::RQLEN;
+        if q.memory {
+            show |= ShowFlags::MEMINFO;
+        }
         let req = SockDiagMessage::UnixRequest(UnixRequest {
             state_flags: unix::StateFlags::from_bits_retain(mask),
             inode: 0,
-            show_flags: ShowFlags::NAME | ShowFlags::PEER | ShowFlags::RQLEN,
+            show_flags: show,
             cookie: [0; 8],
         });
-        dump(&sock, req, |msg, _| {
+        dump(&sock, req, q.aside, |msg, raw| {
             if let SockDiagMessage::UnixResponse(r) = msg {
-                if let Some(s) = unix_row(&r) {
+                if let Some(s) = unix_row(&r, raw) {
                     rows.push(s);
                 }
             }
@@ -136,10 +152,12 @@ fn open() -> io::Result<NlSocket> {
 }
 
 /// Send one dump request and feed every answer record (decoded, and its raw payload)
-/// to `each` until `NLMSG_DONE`.
+/// to `each` until `NLMSG_DONE`. The request is the action `--dry-run` stops before,
+/// unless the dump is `aside` another command ([`Query::aside`]).
 fn dump(
     sock: &NlSocket,
     req: SockDiagMessage,
+    aside: bool,
     mut each: impl FnMut(SockDiagMessage, &[u8]),
 ) -> io::Result<()> {
     let mut header = NetlinkHeader::default();
@@ -148,16 +166,17 @@ fn dump(
     packet.finalize();
     let mut out = vec![0; packet.buffer_len()];
     packet.serialize(&mut out);
-    crate::net::trace::action(
-        "sendto",
-        || {
-            vec![
-                crate::net::trace::fd(sock),
-                "SOCK_DIAG_BY_FAMILY dump request".into(),
-            ]
-        },
-        || sock.send(&out, 0),
-    )?;
+    let args = || {
+        vec![
+            crate::net::trace::fd(sock),
+            "SOCK_DIAG_BY_FAMILY dump request".into(),
+        ]
+    };
+    if aside {
+        crate::net::trace::call("sendto", args, || sock.send(&out, 0))?;
+    } else {
+        crate::net::trace::action("sendto", args, || sock.send(&out, 0))?;
+    }
 
     let mut buf = vec![0u8; RECV_BUF];
     loop {
@@ -230,7 +249,7 @@ fn inet_row(proto: Proto, v6: bool, r: &inet::InetResponse, raw: &[u8]) -> Optio
     for nla in &r.nlas {
         match nla {
             inet::nlas::Nla::SkV6Only(b) => v6only = *b,
-            inet::nlas::Nla::TcpInfo(bytes) => info = Some(tcp_info(bytes)),
+            inet::nlas::Nla::TcpInfo(bytes) => info = Some(internals::tcp_info(bytes)),
             inet::nlas::Nla::Congestion(c) => cong = Some(c.clone()),
             _ => {}
         }
@@ -257,11 +276,12 @@ fn inet_row(proto: Proto, v6: bool, r: &inet::InetResponse, raw: &[u8]) -> Optio
         inode: h.inode.into(),
         timer,
         tcp_info: info,
+        skmem: memory(raw, INET_DIAG_MSG_LEN, INET_DIAG_SKMEMINFO),
         processes: Vec::new(),
     })
 }
 
-fn unix_row(r: &unix::UnixResponse) -> Option<Socket> {
+fn unix_row(r: &unix::UnixResponse, raw: &[u8]) -> Option<Socket> {
     let h = &r.header;
     let proto = Proto::unix_from_type(h.kind.into())?;
     let state = State::from_kernel(h.state)?;
@@ -296,54 +316,42 @@ fn unix_row(r: &unix::UnixResponse) -> Option<Socket> {
         inode: h.inode.into(),
         timer: None,
         tcp_info: None,
+        skmem: memory(raw, UNIX_DIAG_MSG_LEN, UNIX_DIAG_MEMINFO),
         processes: Vec::new(),
     })
+}
+
+/// The payload of the first attribute of type `ty` after a `head`-byte header: each
+/// attribute is `u16 len, u16 type, payload`, padded to 4 bytes (rtnetlink(7)).
+fn attribute(raw: &[u8], head: usize, ty: u16) -> Option<&[u8]> {
+    let mut off = head;
+    while off + 4 <= raw.len() {
+        let len = usize::from(u16::from_ne_bytes([raw[off], raw[off + 1]]));
+        let kind = u16::from_ne_bytes([raw[off + 2], raw[off + 3]]) & 0x3fff;
+        if len < 4 || off + len > raw.len() {
+            return None;
+        }
+        if kind == ty {
+            return Some(&raw[off + 4..off + len]);
+        }
+        off += (len + 3) & !3;
+    }
+    None
+}
+
+/// The record's socket memory array, read raw so that a kernel's shorter (no drops) or
+/// longer array still shows what it has.
+fn memory(raw: &[u8], head: usize, ty: u16) -> Option<SkMem> {
+    attribute(raw, head, ty).and_then(internals::skmem)
 }
 
 fn read_u32(b: &[u8], off: usize) -> Option<u32> {
     Some(u32::from_ne_bytes(b.get(off..off + 4)?.try_into().ok()?))
 }
 
-fn read_u64(b: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from_ne_bytes(b.get(off..off + 8)?.try_into().ok()?))
-}
-
-/// Pick fields out of a raw `struct tcp_info` (include/uapi/linux/tcp.h). The struct
-/// only ever grows, so a field past the end of an older kernel's copy reads as 0.
-fn tcp_info(b: &[u8]) -> TcpInfo {
-    let u = |off| read_u32(b, off).unwrap_or(0);
-    let ul = |off| read_u64(b, off).unwrap_or(0);
-    TcpInfo {
-        congestion: None,
-        rto_us: u(8),
-        mss: u(16),
-        retrans: u(36),
-        rtt_us: u(68),
-        rttvar_us: u(72),
-        ssthresh: u(76),
-        cwnd: u(80),
-        total_retrans: u(100),
-        bytes_acked: ul(120),
-        bytes_received: ul(128),
-        bytes_sent: ul(200),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tcp_info_reads_known_offsets_and_tolerates_short_structs() {
-        let mut b = vec![0u8; 232];
-        b[68..72].copy_from_slice(&1234u32.to_ne_bytes());
-        b[80..84].copy_from_slice(&10u32.to_ne_bytes());
-        b[200..208].copy_from_slice(&99u64.to_ne_bytes());
-        let i = tcp_info(&b);
-        assert_eq!((i.rtt_us, i.cwnd, i.bytes_sent), (1234, 10, 99));
-        let short = tcp_info(&b[..104]);
-        assert_eq!((short.rtt_us, short.bytes_sent), (1234, 0));
-    }
 
     #[test]
     fn dump_sees_a_listening_socket_of_our_own() {

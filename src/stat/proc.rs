@@ -117,6 +117,7 @@ fn inet(proto: Proto, v6: bool, state: State, c: &Columns) -> Socket {
         inode: c.inode,
         timer: None,
         tcp_info: None,
+        skmem: None,
         processes: Vec::new(),
     }
 }
@@ -180,6 +181,7 @@ pub fn parse_unix(text: &str) -> Vec<Socket> {
             inode,
             timer: None,
             tcp_info: None,
+            skmem: None,
             processes: Vec::new(),
         });
     }

@@ -139,17 +139,9 @@ mod tests {
         Socket {
             proto,
             v6,
-            v6only: false,
-            state,
-            recv_q: 0,
-            send_q: 0,
             local: ep.clone(),
             peer: ep,
-            uid: 0,
-            inode: 0,
-            timer: None,
-            tcp_info: None,
-            processes: Vec::new(),
+            ..Socket::tcp_for_test(state, "0.0.0.0:0", "0.0.0.0:0")
         }
     }
 

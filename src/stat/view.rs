@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
+use super::internals::{skmem_text, tcp_info_text};
 pub use super::names::{Names, numeric_endpoint};
 use super::{Proto, Socket, Timer};
 use crate::output::paint_stdout;
@@ -23,6 +24,8 @@ pub struct ViewOpts {
     pub extended: bool,
     pub timers: bool,
     pub info: bool,
+    /// `-m`: socket memory (skmem).
+    pub memory: bool,
 }
 
 /// `timer:(timewait,59sec,0)` as ss -o prints it.
@@ -46,7 +49,8 @@ fn duration_text(d: std::time::Duration) -> String {
     }
 }
 
-/// The free-form tail of a row: process, timer, uid/inode, TCP internals.
+/// The free-form tail of a row: process, timer, uid/inode, socket memory, TCP
+/// internals (in ss's order).
 fn details(s: &Socket, o: &ViewOpts) -> String {
     let mut parts = Vec::new();
     if o.processes && !s.processes.is_empty() {
@@ -65,29 +69,14 @@ fn details(s: &Socket, o: &ViewOpts) -> String {
     if o.extended {
         parts.push(format!("uid:{} ino:{}", s.uid, s.inode));
     }
+    if o.memory {
+        if let Some(m) = &s.skmem {
+            parts.push(skmem_text(m));
+        }
+    }
     if o.info {
         if let Some(i) = &s.tcp_info {
-            let mut t = String::new();
-            if let Some(c) = &i.congestion {
-                t.push_str(c);
-                t.push(' ');
-            }
-            t.push_str(&format!(
-                "rtt:{:.3}/{:.3} rto:{} mss:{} cwnd:{} ssthresh:{} bytes_sent:{} bytes_acked:{} \
-                 bytes_received:{} retrans:{}/{}",
-                i.rtt_us as f64 / 1000.0,
-                i.rttvar_us as f64 / 1000.0,
-                i.rto_us / 1000,
-                i.mss,
-                i.cwnd,
-                i.ssthresh,
-                i.bytes_sent,
-                i.bytes_acked,
-                i.bytes_received,
-                i.retrans,
-                i.total_retrans
-            ));
-            parts.push(t);
+            parts.push(tcp_info_text(i));
         }
     }
     parts.join(" ")
@@ -188,7 +177,7 @@ pub fn write_table(
 }
 
 /// One socket as a JSON object: netid, state, recv_q, send_q, local, peer, and what
-/// the options asked for (process, timer, uid + inode, tcp_info).
+/// the options asked for (process, timer, uid + inode, skmem, tcp_info).
 pub fn socket_json(s: &Socket, o: &ViewOpts) -> Value {
     let mut m = Map::new();
     m.insert("netid".into(), s.proto.netid().into());
@@ -220,6 +209,9 @@ pub fn socket_json(s: &Socket, o: &ViewOpts) -> Value {
         m.insert("uid".into(), s.uid.into());
         m.insert("inode".into(), s.inode.into());
     }
+    if o.memory {
+        m.insert("skmem".into(), json!(s.skmem));
+    }
     if o.info {
         m.insert("tcp_info".into(), json!(s.tcp_info));
     }
@@ -229,29 +221,13 @@ pub fn socket_json(s: &Socket, o: &ViewOpts) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stat::{Endpoint, State};
+    use crate::stat::State;
 
     fn sock(local: &str, peer: &str) -> Socket {
         Socket {
-            proto: Proto::Tcp,
-            v6: local.starts_with('['),
-            v6only: false,
-            state: State::Established,
-            recv_q: 0,
             send_q: 5,
-            local: Endpoint::Inet {
-                addr: local.parse().unwrap(),
-                scope: 0,
-            },
-            peer: Endpoint::Inet {
-                addr: peer.parse().unwrap(),
-                scope: 0,
-            },
-            uid: 0,
             inode: 7,
-            timer: None,
-            tcp_info: None,
-            processes: Vec::new(),
+            ..Socket::tcp_for_test(State::Established, local, peer)
         }
     }
 

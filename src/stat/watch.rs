@@ -203,29 +203,11 @@ fn frame(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stat::Endpoint;
 
     fn tcp(local: &str, peer: &str, state: State, inode: u64) -> Socket {
         Socket {
-            proto: Proto::Tcp,
-            v6: false,
-            v6only: false,
-            state,
-            recv_q: 0,
-            send_q: 0,
-            local: Endpoint::Inet {
-                addr: local.parse().unwrap(),
-                scope: 0,
-            },
-            peer: Endpoint::Inet {
-                addr: peer.parse().unwrap(),
-                scope: 0,
-            },
-            uid: 0,
             inode,
-            timer: None,
-            tcp_info: None,
-            processes: Vec::new(),
+            ..Socket::tcp_for_test(state, local, peer)
         }
     }
 

@@ -280,7 +280,7 @@ fn explain_matches_strace_for_a_multicast_join() {
         .unwrap_or_else(|| panic!("no socket call: {stderr}"));
     assert!(
         stderr.contains(&format!(
-            "setsockopt({fd}, IPPROTO_IP, IP_ADD_MEMBERSHIP, ip_mreqn{{239.1.2.3, ifindex 1}})   (dry run: not made)"
+            "setsockopt({fd}, IPPROTO_IP, IP_ADD_MEMBERSHIP, ip_mreqn{{239.1.2.3, ifindex 1 (lo)}})   (dry run: not made)"
         )),
         "{stderr}"
     );

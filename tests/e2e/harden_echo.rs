@@ -244,9 +244,9 @@ engine_test!(
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!(
-                "nettool: listen on {addr}: address already in use; another socket holds port \
-                 {port} (`nettool stat -ap --sport {port}` shows which, TIME-WAIT included)\n",
-                port = addr.rsplit(':').next().unwrap()
+                "nettool: address {addr} in use: pid {} (nettool) is listening there — stop it \
+                 or pick another port\n",
+                again.pid()
             )
         );
         drop(again);
@@ -374,9 +374,17 @@ fn time_wait_blocks_a_restart_only_without_reuseaddr() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
+    // The error names the culprit and the fix (the lines before it are the dry run's
+    // calls, the table lookup's included).
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.lines().last().unwrap_or_default();
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("address already in use; another socket holds port")
+        last.starts_with(&format!(
+            "nettool: address {addr} in use: held by a TIME-WAIT socket {addr} ↔ 127.0.0.1:"
+        )) && last.ends_with(
+            "s left (2 MSL); SO_REUSEADDR is off (--no-reuseaddr) — leave out --no-reuseaddr or wait"
+        ),
+        "{err}"
     );
     let out = nettool()
         .args(["tcp-echo", "serve", "--dry-run", "-l", &addr])

@@ -21,7 +21,7 @@ use anyhow::{Context, anyhow};
 use socket2::{InterfaceIndexOrAddress, Socket};
 
 use crate::error::UsageError;
-use crate::net::iface::Iface;
+use crate::net::iface::{Iface, ifindex_text};
 
 /// Check that `ip` is a multicast group (224.0.0.0/4 or ff00::/8); a usage error if not.
 pub fn require_multicast(ip: IpAddr) -> anyhow::Result<()> {
@@ -52,12 +52,17 @@ pub struct McastSend {
 pub fn set_multicast_send(sock: &Socket, v6: bool, o: &McastSend) -> anyhow::Result<()> {
     if v6 {
         if let Some(i) = &o.iface {
-            set_int_opt(
-                sock,
-                "IPPROTO_IPV6",
-                "IPV6_MULTICAST_IF",
-                i.index,
-                Socket::set_multicast_if_v6,
+            trace::call(
+                "setsockopt",
+                || {
+                    vec![
+                        trace::fd(sock),
+                        "IPPROTO_IPV6".into(),
+                        "IPV6_MULTICAST_IF".into(),
+                        format!("{} ({})", i.index, i.name),
+                    ]
+                },
+                || sock.set_multicast_if_v6(i.index),
             )
             .context("IPV6_MULTICAST_IF")?;
         }
@@ -178,7 +183,7 @@ impl<'a> Membership<'a> {
                             trace::fd(sock),
                             "IPPROTO_IP".into(),
                             "IP_ADD_MEMBERSHIP".into(),
-                            format!("ip_mreqn{{{g}, ifindex {ifindex}}}"),
+                            format!("ip_mreqn{{{g}, {}}}", ifindex_text(ifindex)),
                         ]
                     },
                     || sock.join_multicast_v4_n(&g, &InterfaceIndexOrAddress::Index(ifindex)),
@@ -218,7 +223,7 @@ impl<'a> Membership<'a> {
                             trace::fd(sock),
                             "IPPROTO_IPV6".into(),
                             "IPV6_ADD_MEMBERSHIP".into(),
-                            format!("ipv6_mreq{{{g}, ifindex {ifindex}}}"),
+                            format!("ipv6_mreq{{{g}, {}}}", ifindex_text(ifindex)),
                         ]
                     },
                     || sock.join_multicast_v6(&g, ifindex),
@@ -234,7 +239,10 @@ impl<'a> Membership<'a> {
                             trace::fd(sock),
                             "IPPROTO_IPV6".into(),
                             "MCAST_JOIN_SOURCE_GROUP".into(),
-                            format!("group_source_req{{{g}, source {s}, ifindex {ifindex}}}"),
+                            format!(
+                                "group_source_req{{{g}, source {s}, {}}}",
+                                ifindex_text(ifindex)
+                            ),
                         ]
                     },
                     || source_group_v6(sock, libc::MCAST_JOIN_SOURCE_GROUP, ifindex, g, s),
@@ -363,7 +371,7 @@ impl Drop for Membership<'_> {
                     trace::fd(self.sock),
                     level.into(),
                     opt.into(),
-                    format!("{{{}, ifindex {}}}", self.group, self.ifindex),
+                    format!("{{{}, {}}}", self.group, ifindex_text(self.ifindex)),
                 ]
             },
             || self.leave(),

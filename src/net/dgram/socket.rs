@@ -154,7 +154,7 @@ pub fn udp_socket(v6: bool, opts: &DgramOpts) -> anyhow::Result<Socket> {
 /// A UDP socket bound to `addr` (port 0 picks a free one).
 pub fn udp_bind(addr: SocketAddr, opts: &DgramOpts) -> anyhow::Result<Socket> {
     let sock = udp_socket(addr.is_ipv6(), opts)?;
-    bind(&sock, &addr.into()).map_err(|e| bind_error(&addr, e))?;
+    bind(&sock, &addr.into()).map_err(|e| bind_error(&addr, opts, e))?;
     Ok(sock)
 }
 
@@ -212,11 +212,15 @@ pub fn udp_sender(
     }
 }
 
-fn bind_error(addr: &SocketAddr, err: std::io::Error) -> anyhow::Error {
-    os_error::error(
+fn bind_error(addr: &SocketAddr, opts: &DgramOpts, err: std::io::Error) -> anyhow::Error {
+    let site = os_error::BindSite {
+        addr: *addr,
+        tcp: false,
+        reuse_addr: opts.reuse_addr,
+    };
+    os_error::bind_error(
         format!("bind {}", crate::net::addr::display(addr)),
-        Op::Bind,
-        Target::Inet(*addr),
+        site,
         err,
     )
 }

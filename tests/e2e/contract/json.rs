@@ -309,7 +309,8 @@ modes! {
         let port = l.local_addr().unwrap().port().to_string();
         for args in [
             &["-ta"][..],
-            &["-tanpeoi", "--sport", &port],
+            &["-tanpeoim", "--sport", &port],
+            &["-uaxm"],
             &["-x"],
             &["-s"],
             &["-g"],

@@ -30,24 +30,29 @@ fn in_ns(ns: &Netns, args: &[&str]) -> Command {
 }
 
 #[test]
-fn address_in_use_names_the_port_and_how_to_find_the_holder() {
+fn address_in_use_names_the_holder() {
     let server = Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"]);
-    let port = server.socket_addr().port();
     let (code, err) = fails(nt(&["tcp-echo", "serve", "-l", &server.addr]));
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
         format!(
-            "nettool: listen on {}: address already in use; another socket holds port {port} \
-             (`nettool stat -ap --sport {port}` shows which, TIME-WAIT included)\n",
-            server.addr
+            "nettool: address {} in use: pid {} (nettool) is listening there — stop it or \
+             pick another port\n",
+            server.addr,
+            server.pid()
         )
     );
     let udp = Server::start(&["udp", "recv", "-l", "127.0.0.1:0"]);
     let (_, err) = fails(nt(&["udp", "recv", "-l", &udp.addr]));
-    assert!(
-        err.contains("address already in use; another socket holds port"),
-        "{err}"
+    assert_eq!(
+        err,
+        format!(
+            "nettool: address {} in use: pid {} (nettool) has a UDP socket bound there — \
+             stop it or pick another port\n",
+            udp.addr,
+            udp.pid()
+        )
     );
 }
 

@@ -21,6 +21,7 @@ pub fn rows() -> Vec<Row> {
         "--processes" => || field(&["-tp"], "process"),
         "--extended" => || field(&["-te"], "inode"),
         "--info" => || field(&["-ti"], "tcp_info"),
+        "--memory" => || field(&["-tm"], "skmem"),
         "--options" => || field(&["-to"], "timer"),
         "--summary" => summary,
         "--groups" => groups,

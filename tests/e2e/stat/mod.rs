@@ -3,6 +3,7 @@
 
 mod compare;
 mod filters;
+mod internals;
 mod live;
 mod packets;
 mod parity;
