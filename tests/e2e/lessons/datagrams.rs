@@ -82,7 +82,10 @@ fn multicast() {
             l.start("nettool --explain multicast recv 239.1.2.3:5000 -i lo -n 1 -w 10 &");
         let joined = recv.wait_for("joined 239.1.2.3 on lo", Duration::from_secs(10));
         l.shows(&joined.unwrap_or_default(), "joined 239.1.2.3 on lo");
-        l.shows(&recv.text(), "IP_ADD_MEMBERSHIP");
+        let setup = recv.text();
+        l.shows(&setup, "IP_ADD_MEMBERSHIP");
+        l.shows(&setup, "ifindex 1 (lo)");
+        l.shows(&setup, "is in 239.0.0.0/8 administratively scoped");
         let groups = l.run("nettool stat -g").stdout;
         assert!(
             groups
@@ -96,6 +99,10 @@ fn multicast() {
         let got = recv.finish(Duration::from_secs(15));
         assert!(got.status.success(), "{}", got.all());
         l.shows(&got.stdout, "hello");
+        let control = l.run("nettool multicast recv 224.0.0.5:5000 -i lo -n 1 -w 1");
+        assert_eq!(control.status.code(), Some(1), "{}", control.all());
+        l.shows(&control.stderr, "224.0.0.0/24 link-local control");
+        l.shows(&control.stderr, "joined anyway");
     });
 }
 

@@ -58,16 +58,14 @@ fn iterative() {
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("ESTABLISHED"))
     }));
     let mut second = l.start("echo second | nettool tcp-echo connect 127.0.0.1:7007 &");
-    let mut table = String::new();
-    let waiting = wait_until(Duration::from_secs(10), || {
-        table = l.run("nettool stat -tl --sport 7007").stdout;
-        table
-            .lines()
-            .any(|r| r.starts_with("LISTEN") && r.split_whitespace().nth(1) == Some("1"))
-    });
-    assert!(
-        waiting,
-        "the second client should wait in the backlog:\n{table}"
+    let table = l.run_until(
+        "nettool stat -tl --sport 7007",
+        Duration::from_secs(10),
+        |t| {
+            // The second client waits in the backlog.
+            t.lines()
+                .any(|r| r.starts_with("LISTEN") && r.split_whitespace().nth(1) == Some("1"))
+        },
     );
     l.says("Recv-Q 1 on the LISTEN row");
     l.shows(&table, "4096");
@@ -107,12 +105,11 @@ fn zombies() {
     );
     let out = l.run("echo hi | nettool tcp-echo connect 127.0.0.1:7007");
     assert_eq!(out.stdout, "hi\n");
-    let mut ps = String::new();
-    let zombie = wait_until(Duration::from_secs(10), || {
-        ps = l.run("ps -o pid,stat,cmd --ppid $server").stdout;
-        ps.contains("<defunct>")
-    });
-    assert!(zombie, "no zombie child:\n{ps}");
+    let ps = l.run_until(
+        "ps -o pid,stat,cmd --ppid $server",
+        Duration::from_secs(10),
+        |ps| ps.contains("<defunct>"),
+    );
     let row = ps.lines().find(|r| r.contains("<defunct>")).unwrap();
     assert!(
         row.split_whitespace().nth(1).unwrap().starts_with('Z'),
@@ -138,12 +135,11 @@ fn thread() {
     );
     let _a = l.start("nettool tcp-echo connect -d 127.0.0.1:7007 &");
     let _b = l.start("nettool tcp-echo connect -d 127.0.0.1:7007 &");
-    let mut ps = String::new();
-    let both = wait_until(Duration::from_secs(10), || {
-        ps = l.run("ps -L -o pid,lwp,comm -p $server").stdout;
-        ps.contains("conn-1") && ps.contains("conn-2")
-    });
-    assert!(both, "{ps}");
+    let ps = l.run_until(
+        "ps -L -o pid,lwp,comm -p $server",
+        Duration::from_secs(10),
+        |ps| ps.contains("conn-1") && ps.contains("conn-2"),
+    );
     l.shows(&ps, "conn-1");
     l.shows(&ps, "conn-2");
     let pids: Vec<&str> = ps

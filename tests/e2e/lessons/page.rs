@@ -210,6 +210,23 @@ impl Lesson {
         job.finish(COMMAND_BOUND)
     }
 
+    /// Run a command again and again (a person looking twice) until its stdout
+    /// satisfies `done`, for at most `bound`; that stdout. The moment the page shows
+    /// may take a while to come (a window closing, a zombie appearing).
+    pub fn run_until(&self, cmd: &str, bound: Duration, done: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        let came = wait_until(bound, || {
+            last = self.run(cmd).stdout;
+            done(&last)
+        });
+        assert!(
+            came,
+            "lesson {}: {cmd:?} never showed what the page says within {bound:?}; last:\n{last}",
+            self.name
+        );
+        last
+    }
+
     /// Start a background command (`CMD &` or `CMD & NAME=$!` on the page), or one
     /// the page runs in a terminal of its own (a plain `CMD`), with a keyboard
     /// ([`Job::type_in`]).

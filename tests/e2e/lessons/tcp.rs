@@ -158,6 +158,16 @@ fn zero_window() {
         assert!(recv_q > 0 && send_q > 65536, "full queues both ways: {row}");
     }
     l.says("a full Recv-Q and a large Send-Q");
+    // The same in the kernel's numbers: both windows shut, the 4k buffer doubled.
+    let numbers = l.run_until(
+        "nettool stat -tmi --sport 7007",
+        Duration::from_secs(10),
+        |n| n.contains(" snd_wnd:0") && n.contains(" rcv_wnd:0"),
+    );
+    l.shows(&numbers, "snd_wnd:0");
+    l.shows(&numbers, "rcv_wnd:0");
+    l.shows(&numbers, "rb8192");
+    l.shows(&numbers, "skmem:(");
 }
 
 #[test]
@@ -166,12 +176,11 @@ fn close_wait() {
     let _listener = l.serve("nettool tcp-echo listen -l 127.0.0.1:7007", "7007");
     let _client = l.start("echo question | nettool tcp-echo connect 127.0.0.1:7007 &");
     let port = l.here("7007");
-    let mut table = String::new();
-    let both = wait_until(Duration::from_secs(10), || {
-        table = l.run("nettool stat -tn | grep 7007").stdout;
-        table.contains("CLOSE-WAIT") && table.contains("FIN-WAIT-2")
-    });
-    assert!(both, "{table}");
+    let table = l.run_until(
+        "nettool stat -tn | grep 7007",
+        Duration::from_secs(10),
+        |t| t.contains("CLOSE-WAIT") && t.contains("FIN-WAIT-2"),
+    );
     let passive = rows(&table, "CLOSE-WAIT");
     assert!(
         column(passive[0], 3).ends_with(&format!(":{port}")),
@@ -235,8 +244,21 @@ fn reuseaddr() {
     l.says("TIME-WAIT on the server's own port");
     let refused = l.run("nettool tcp-echo serve --no-reuseaddr -l 127.0.0.1:7007");
     assert_eq!(refused.status.code(), Some(1), "{}", refused.all());
-    l.shows(&refused.stderr, "address already in use");
+    l.shows(&refused.stderr, "held by a TIME-WAIT socket");
+    l.shows(&refused.stderr, "(2 MSL)");
+    assert!(
+        refused
+            .stderr
+            .starts_with(&format!("nettool: address 127.0.0.1:{port} in use: ")),
+        "{}",
+        refused.stderr
+    );
     let again = l.start("nettool tcp-echo serve -l 127.0.0.1:7007 &");
     let ready = again.wait_for("listening on", Duration::from_secs(10));
     l.shows(&ready.unwrap_or_default(), "listening on");
+    let second = l.run("nettool tcp-echo serve -l 127.0.0.1:7007");
+    assert_eq!(second.status.code(), Some(1), "{}", second.all());
+    l.shows(&second.stderr, "is listening there");
+    let holder = format!("pid {} (nettool) is listening there", again.pid);
+    assert!(second.stderr.contains(&holder), "{}", second.stderr);
 }
