@@ -6,6 +6,7 @@
 
 mod datagrams;
 mod engines;
+mod job;
 mod page;
 mod tcp;
 
