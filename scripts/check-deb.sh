@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the Debian package (cargo deb, crate cargo-deb), check its file list, unpack it
-# into a temporary root (dpkg-deb -x) and read one man page from there (man -l), as an
-# installed `man nettool-multicast` would. Installs cargo-deb when it is missing.
+# into a temporary root (dpkg-deb -x) and read man pages from there (man -l), as an
+# installed `man nettool-multicast` and `man 7 nettool-lessons` would. Installs cargo-deb
+# when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo-deb >/dev/null 2>&1 || cargo install --locked cargo-deb
@@ -13,6 +14,7 @@ want=(
   ./usr/share/man/man1/nettool.1.gz
   ./usr/share/man/man1/nettool-multicast.1.gz
   ./usr/share/man/man1/nettool-tcp-echo-connect.1.gz
+  ./usr/share/man/man7/nettool-lessons.7.gz
   ./usr/share/bash-completion/completions/nettool
   ./usr/share/zsh/vendor-completions/_nettool
   ./usr/share/fish/vendor_completions.d/nettool.fish
@@ -30,5 +32,9 @@ MANWIDTH=80 man -l "$root/usr/share/man/man1/nettool-multicast.1.gz" | grep -q '
 # By name, as `man nettool-multicast` finds it once installed (MANPATH = the unpacked root).
 found=$(MANPATH="$root/usr/share/man" man -w nettool-multicast)
 [ "$found" = "$root/usr/share/man/man1/nettool-multicast.1.gz" ] || { echo "man -w found $found" >&2; exit 1; }
+# The course page, in section 7: `man 7 nettool-lessons` once installed.
+found=$(MANPATH="$root/usr/share/man" man -w 7 nettool-lessons)
+[ "$found" = "$root/usr/share/man/man7/nettool-lessons.7.gz" ] || { echo "man -w 7 found $found" >&2; exit 1; }
+MANWIDTH=80 man -l "$found" | grep -q 'LESSONS'
 "$root/usr/bin/nettool" --version
 echo "$deb: $(wc -l <<<"$files") entries, $pages man pages; man finds and reads them"

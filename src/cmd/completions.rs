@@ -271,8 +271,14 @@ fn render_page(cmd: &clap::Command, name: &str) -> anyhow::Result<Vec<u8>> {
         writeln!(out, ".TP\n.B {code}\n{}", roff_escape(what))?;
     }
     writeln!(out, ".SH DIAGNOSTICS\n{}", roff_escape(DIAGNOSTICS))?;
-    if name != "nettool" {
-        writeln!(out, ".SH \"SEE ALSO\"\n.BR nettool (1)")?;
+    // The course, lesson by lesson, is a hand-written page of its own (man/*.7).
+    if name == "nettool" {
+        writeln!(out, ".SH \"SEE ALSO\"\n.BR nettool\\-lessons (7)")?;
+    } else {
+        writeln!(
+            out,
+            ".SH \"SEE ALSO\"\n.BR nettool (1),\n.BR nettool\\-lessons (7)"
+        )?;
     }
     man.render_version_section(&mut out)?;
     Ok(out)
@@ -352,7 +358,8 @@ mod tests {
         }
         for entry in std::fs::read_dir(root.join("man")).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
-            if !names.contains(&name.as_str()) {
+            // Section 7 pages are written by hand, not generated.
+            if !names.contains(&name.as_str()) && !name.ends_with(".7") {
                 stale.push(format!("man/{name} (no such command any more)"));
             }
         }
@@ -362,7 +369,7 @@ mod tests {
         );
     }
 
-    /// Every `nettool-…(1)` a committed page refers to is a committed page.
+    /// Every `nettool-…(N)` a committed page refers to is a committed page.
     #[test]
     fn man_pages_refer_only_to_pages_that_exist() {
         let man = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
@@ -377,8 +384,12 @@ mod tests {
                     .unwrap_or(rest.len());
                 let (page, after) = rest.split_at(len);
                 let after = after.trim_start_matches(['\\', 'f', 'R', 'B', ' '].as_slice());
-                if after.starts_with("(1)") && !man.join(format!("{page}.1")).exists() {
-                    dangling.push(format!("{}: {page}(1)", path.display()));
+                for section in ["1", "7"] {
+                    if after.starts_with(&format!("({section})"))
+                        && !man.join(format!("{page}.{section}")).exists()
+                    {
+                        dangling.push(format!("{}: {page}({section})", path.display()));
+                    }
                 }
             }
         }

@@ -23,6 +23,7 @@ mod heartbeat;
 mod http;
 mod in_use;
 mod ladder;
+mod lessons;
 mod multicast;
 mod multicast_ranges;
 mod options;
