@@ -26,7 +26,11 @@
 //!   own — a FIN read on one end becomes our `shutdown(SHUT_WR)` on the other once
 //!   everything before it is sent — and the connection is done when both have ended.
 //!   Back-pressure crosses over: the client is not read while the upstream's outbox
-//!   is above the mark, the upstream not while the client's is. The driver owns the
+//!   is above the mark, the upstream not while the client's is, and neither while
+//!   the service pauses its intake ([`Service::intake`]: TLS before its handshake).
+//!   A service answers each end in that end's own outbox too ([`Service::forward`]),
+//!   and may end a stream before its socket does ([`Intake::Ended`]: TLS's
+//!   `close_notify`), which then counts as that end's FIN. The driver owns the
 //!   upstream socket (connect, reads, sends) and reports to [`ConnCore::upstream_connected`],
 //!   [`ConnCore::on_upstream_data`] and [`ConnCore::flush_upstream`].
 //!
@@ -39,7 +43,9 @@ use std::time::Instant;
 
 use super::CloseReason;
 use super::conn::Flush;
-use super::service::{End, OUTBOX_HIGH_WATER, Outbox, Service, Upstream, UpstreamEvent, Verdict};
+use super::service::{
+    End, Intake, OUTBOX_HIGH_WATER, Outbox, Service, Upstream, UpstreamEvent, Verdict,
+};
 use crate::net::io::peer_gone;
 use crate::net::upstream::Endpoint;
 
@@ -121,7 +127,16 @@ impl<S: Service> ConnCore<S> {
     /// Bytes arrived (at least one).
     pub fn on_data(&mut self, data: &[u8]) {
         let v = match &mut self.up {
-            Some(up) => self.svc.forward(End::Client, data, &mut up.out),
+            Some(up) => {
+                let v = self
+                    .svc
+                    .forward(End::Client, data, &mut up.out, &mut self.out);
+                if self.svc.intake(End::Client) == Intake::Ended {
+                    // Passed on like a FIN; the socket is not read any more.
+                    self.peer_eof = true;
+                }
+                v
+            }
             None => self.svc.on_data(data, &mut self.out),
         };
         self.verdict = combine(self.verdict, v);
@@ -150,11 +165,18 @@ impl<S: Service> ConnCore<S> {
     /// The peer half-closed (a read returned 0). Nothing more will arrive, so the
     /// connection closes once the outbox is sent, or half-closes if the service asks.
     pub fn on_eof(&mut self) {
-        self.peer_eof = true;
-        if self.up.is_some() {
+        if let Some(up) = &mut self.up {
             // Passed on: the upstream gets our FIN once its outbox is sent.
+            if !self.peer_eof {
+                self.peer_eof = true;
+                let v = self
+                    .svc
+                    .forward_eof(End::Client, &mut up.out, &mut self.out);
+                self.verdict = combine(self.verdict, v);
+            }
             return;
         }
+        self.peer_eof = true;
         let v = match self.svc.on_eof(&mut self.out) {
             Verdict::HalfClose => Verdict::HalfClose,
             _ => Verdict::Close,
@@ -259,6 +281,7 @@ impl<S: Service> ConnCore<S> {
             && !self.peer_eof
             && self.verdict != Verdict::Close
             && fed.queued_bytes() < OUTBOX_HIGH_WATER
+            && (self.up.is_none() || self.svc.intake(End::Client) == Intake::Open)
     }
 
     /// The upstream the service asked for, taken once by the driver to connect it.
@@ -291,24 +314,39 @@ impl<S: Service> ConnCore<S> {
 
     /// Bytes arrived from the upstream (at least one).
     pub fn on_upstream_data(&mut self, data: &[u8]) {
-        let v = self.svc.forward(End::Upstream, data, &mut self.out);
+        let Some(up) = &mut self.up else {
+            return;
+        };
+        let v = self
+            .svc
+            .forward(End::Upstream, data, &mut self.out, &mut up.out);
+        if self.svc.intake(End::Upstream) == Intake::Ended {
+            up.eof = true;
+        }
         self.verdict = combine(self.verdict, v);
     }
 
-    /// The upstream half-closed: passed on to the client once its outbox is sent.
+    /// The upstream half-closed: passed on to the client once its outbox is sent
+    /// (behind what the service queues for it now).
     pub fn on_upstream_eof(&mut self) {
-        if let Some(up) = &mut self.up {
+        if let Some(up) = self.up.as_mut().filter(|up| !up.eof) {
             up.eof = true;
+            let v = self
+                .svc
+                .forward_eof(End::Upstream, &mut self.out, &mut up.out);
+            self.verdict = combine(self.verdict, v);
         }
     }
 
     /// Whether reading the upstream makes sense now: connected, not at its end of
-    /// stream, not closing, the client's outbox below the high-water mark.
+    /// stream, not closing, the client's outbox below the high-water mark, the
+    /// service taking its bytes.
     pub fn upstream_wants_read(&self) -> bool {
         self.up.as_ref().is_some_and(|up| up.connected && !up.eof)
             && self.done.is_none()
             && self.verdict != Verdict::Close
             && self.out.queued_bytes() < OUTBOX_HIGH_WATER
+            && self.svc.intake(End::Upstream) == Intake::Open
     }
 
     /// Whether output is waiting to be sent to the connected upstream.

@@ -10,7 +10,9 @@
 //! A service may also own an **upstream** connection ([`Service::upstream`]): the
 //! engine then connects it (non-blocking, in the same loop as the client), and the
 //! service sees bytes from both ends ([`Service::forward`]), each with the other end's
-//! outbox to fill — a relay, or a proxy that rewrites on the way.
+//! outbox to fill and its own to answer in — a relay, a proxy that rewrites on the
+//! way, or a layer that frames one end (TLS answers the client's handshake while
+//! passing its plaintext on to the upstream).
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -232,6 +234,24 @@ pub enum End {
     Upstream,
 }
 
+/// How a service takes bytes from one end of a connection with an upstream
+/// ([`Service::intake`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intake {
+    /// Read on (as far as back-pressure allows).
+    Open,
+    /// Not now: the service could not pass them on yet (TLS cannot encrypt what the
+    /// upstream sends before its handshake with the client is done). The end is read
+    /// again once the service says so.
+    Paused,
+    /// The end's stream is over inside what was already forwarded, before its socket
+    /// says so (TLS: the client's `close_notify`). The core treats it as that end's
+    /// FIN: no more reads, and the other end's `shutdown(SHUT_WR)` once everything
+    /// before it is sent. The service has already done what its
+    /// [`forward_eof`](Service::forward_eof) would.
+    Ended,
+}
+
 /// What happened to the upstream connection (for the service's log).
 #[derive(Debug)]
 pub enum UpstreamEvent<'a> {
@@ -255,10 +275,27 @@ pub trait Service: Send + 'static {
     }
 
     /// Bytes arrived from `from` on a connection with an upstream; `to` is the other
-    /// end's outbox. By default they are passed on unchanged.
-    fn forward(&mut self, _from: End, data: &[u8], to: &mut Outbox) -> Verdict {
+    /// end's outbox, `back` the outbox of `from` itself (for what a layer must answer
+    /// there: TLS's handshake records and alerts go back to the client while the
+    /// plaintext goes on). By default they are passed on unchanged.
+    fn forward(&mut self, _from: End, data: &[u8], to: &mut Outbox, _back: &mut Outbox) -> Verdict {
         to.push_bytes(data);
         Verdict::Keep
+    }
+
+    /// `from`'s end of stream was read on a connection with an upstream (`to`, `back`
+    /// as for [`forward`](Self::forward)). The core passes it on as a
+    /// `shutdown(SHUT_WR)` of the other end once `to` is sent, so what is queued here
+    /// goes first (TLS: `close_notify` to the client after the upstream's FIN).
+    fn forward_eof(&mut self, _from: End, _to: &mut Outbox, _back: &mut Outbox) -> Verdict {
+        Verdict::Keep
+    }
+
+    /// Whether the service takes bytes from `from` now (on a connection with an
+    /// upstream; asked by the core before it reads that end, and after each
+    /// [`forward`](Self::forward) to see whether the stream ended inside it).
+    fn intake(&self, _from: End) -> Intake {
+        Intake::Open
     }
 
     /// The upstream connected, or one attempt failed.

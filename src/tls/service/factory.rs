@@ -65,6 +65,10 @@ impl<F: ServiceFactory> ServiceFactory for TlsFactory<F> {
         None
     }
 
+    fn owns_upstream(&self) -> bool {
+        self.inner.owns_upstream()
+    }
+
     fn batches(&self) -> bool {
         self.inner.batches()
     }

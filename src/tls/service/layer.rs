@@ -1,21 +1,48 @@
-//! [`Tls`] as a [`Service`]: what each driver call becomes in the layer.
+//! [`Tls`] as a [`Service`]: what each driver call becomes in the layer (the upstream
+//! half, for a relay behind it, is [`super::relay`]'s).
 
 use std::time::Instant;
 
-use super::Tls;
 use super::counters::TlsCounters;
+use super::{Sink, Tls};
 use crate::engine::core::combine;
-use crate::engine::service::{Outbox, Service, Verdict};
+use crate::engine::service::{End, Intake, Outbox, Service, Upstream, UpstreamEvent, Verdict};
 use crate::tls::session::Session;
 
 impl<S: Service> Service for Tls<S> {
+    fn upstream(&mut self) -> Option<Upstream> {
+        self.take_upstream()
+    }
+
+    fn forward(&mut self, from: End, data: &[u8], to: &mut Outbox, back: &mut Outbox) -> Verdict {
+        match from {
+            End::Client => self.client_records(data, to, back),
+            End::Upstream => self.upstream_bytes(data, to, back),
+        }
+    }
+
+    fn forward_eof(&mut self, from: End, to: &mut Outbox, back: &mut Outbox) -> Verdict {
+        match from {
+            End::Client => self.client_eof(to, back),
+            End::Upstream => self.upstream_eof(to, back),
+        }
+    }
+
+    fn intake(&self, from: End) -> Intake {
+        self.relay_intake(from)
+    }
+
+    fn on_upstream(&mut self, event: UpstreamEvent<'_>) {
+        self.inner.on_upstream(event)
+    }
+
     fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
-        self.receive(data, out, false);
+        self.receive(data, out, &mut Sink::Data { batched: false });
         self.finish(out)
     }
 
     fn on_data_batched(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
-        self.receive(data, out, true);
+        self.receive(data, out, &mut Sink::Data { batched: true });
         // The handshake's own records may go at once; the answer waits for the turn.
         if let Some(s) = self.session.as_mut() {
             out.push_vec(s.take_records());
@@ -38,23 +65,9 @@ impl<S: Service> Service for Tls<S> {
     }
 
     fn on_eof(&mut self, out: &mut Outbox) -> Verdict {
-        if self.failed {
+        if !self.socket_eof(&mut Sink::Data { batched: false }) {
             return Verdict::Close;
         }
-        if let Some(s) = self.session.as_mut() {
-            s.feed_eof();
-            if s.is_handshaking() {
-                return Verdict::Close;
-            }
-            if !s.close_seen() {
-                log::debug!(
-                    "tls: connection {} ended without close_notify (a truncation could go unnoticed)",
-                    self.id
-                );
-            }
-            self.deliver(false);
-        }
-        self.inner_end();
         match self.finish(out) {
             Verdict::HalfClose => Verdict::HalfClose,
             _ => Verdict::Close,

@@ -23,6 +23,10 @@
 //!   the input ends at a record boundary, the keys go to the kernel ([`super::ktls`])
 //!   and the layer steps aside: plaintext in, the inner outbox passed through as it
 //!   is, so file ranges go out with `sendfile(2)` again.
+//! * **Relays** (`tcp-echo relay --tls`): the inner service's upstream half is
+//!   delegated — plaintext from the client forwarded, the upstream's encrypted for
+//!   it, each end's end of stream passed on — with the records kept on the client's
+//!   side ([`relay`]). Kernel TLS stays off there.
 //! * `-x` shows the plaintext (the dump is taken from the driver, which would only
 //!   see records).
 
@@ -32,6 +36,7 @@ mod factory;
 mod kernel;
 mod layer;
 mod pump;
+mod relay;
 #[cfg(test)]
 mod tests;
 
@@ -42,7 +47,7 @@ use super::report::{Handshake, level};
 use super::session::{Plain, Session};
 use super::verify::Outcome;
 use crate::engine::core::combine;
-use crate::engine::service::{ConnInfo, Outbox, Service, Verdict};
+use crate::engine::service::{ConnInfo, End, Outbox, Service, Verdict};
 use crate::net::hexdump::Direction;
 use crate::net::peer::Peer;
 pub use counters::TlsCounters;
@@ -67,8 +72,13 @@ pub struct Tls<S: Service> {
     deadline: Option<Instant>,
     /// The inner service's output was taken since its last `on_flushed`.
     inner_wrote: bool,
-    /// The inner service has been told of the end of stream.
+    /// The inner service has been told of the end of stream (on a relay: the
+    /// client's, which the core then passes on to the upstream).
     inner_eof: bool,
+    /// The inner service owns an upstream: the layer relays ([`relay`]).
+    relay: bool,
+    /// On a relay, the upstream's FIN arrived: `close_notify` follows its last byte.
+    upstream_ended: bool,
     /// A file chunk's buffer, only while a file range is being sent.
     file_buf: Vec<u8>,
     id: u64,
@@ -99,6 +109,8 @@ impl<S: Service> Tls<S> {
             deadline: Some(Instant::now() + shared.tls.opts.handshake_timeout),
             inner_wrote: false,
             inner_eof: false,
+            relay: false,
+            upstream_ended: false,
             file_buf: Vec::new(),
             id: info.id,
             peer: info.peer.clone(),
@@ -129,18 +141,15 @@ impl<S: Service> Tls<S> {
             });
     }
 
-    /// Records arrived: decrypt them into the inner service.
-    fn receive(&mut self, data: &[u8], out: &mut Outbox, batched: bool) {
+    /// Records arrived: decrypt them into the inner service (through `sink`); what
+    /// the record layer answers (handshake, alerts) goes to `out`, the client's outbox.
+    pub(super) fn receive(&mut self, data: &[u8], out: &mut Outbox, sink: &mut Sink<'_>) {
         if self.failed {
             return;
         }
         if self.kernel {
             self.dump(Direction::Received, data);
-            let v = if batched {
-                self.inner.on_data_batched(data, &mut self.plain)
-            } else {
-                self.inner.on_data(data, &mut self.plain)
-            };
+            let v = sink.hand(&mut self.inner, data, &mut self.plain);
             self.verdict = combine(self.verdict, v);
             return;
         }
@@ -156,13 +165,13 @@ impl<S: Service> Tls<S> {
             if s.handshake_finished() {
                 self.on_handshake();
             }
-            self.deliver(batched);
+            self.deliver(sink);
         }
     }
 
     /// Hand every decrypted chunk to the inner service; the peer's `close_notify` is
     /// its end of stream.
-    fn deliver(&mut self, batched: bool) {
+    pub(super) fn deliver(&mut self, sink: &mut Sink<'_>) {
         let Tls {
             inner,
             plain,
@@ -180,26 +189,45 @@ impl<S: Service> Tls<S> {
             if let Some(d) = dump {
                 d.record_conn(*id, Direction::Received, chunk);
             }
-            let v = if batched {
-                inner.on_data_batched(chunk, plain)
-            } else {
-                inner.on_data(chunk, plain)
-            };
+            let v = sink.hand(inner, chunk, plain);
             *verdict = combine(*verdict, v);
         });
-        if end == Plain::Closed {
-            self.inner_end();
+        // A close_notify read with the data before it is seen here, after the data.
+        if end == Plain::Closed || s.close_seen() {
+            self.inner_end(sink);
         }
     }
 
+    /// The socket's end of stream (a FIN, with or without `close_notify` before it):
+    /// what rustls still held goes to the inner service (through `sink`), then the
+    /// end itself. False when it ends the connection instead: the layer had failed,
+    /// or the handshake was not done (the close counts it unfinished).
+    pub(super) fn socket_eof(&mut self, sink: &mut Sink<'_>) -> bool {
+        if self.failed {
+            return false;
+        }
+        if let Some(s) = self.session.as_mut() {
+            s.feed_eof();
+            if s.is_handshaking() {
+                return false;
+            }
+            if !s.close_seen() {
+                log::debug!(
+                    "tls: connection {} ended without close_notify (a truncation could go unnoticed)",
+                    self.id
+                );
+            }
+            self.deliver(sink);
+        }
+        self.inner_end(sink);
+        true
+    }
+
     /// Tell the inner service, once, that nothing more will arrive.
-    fn inner_end(&mut self) {
+    pub(super) fn inner_end(&mut self, sink: &mut Sink<'_>) {
         if !self.inner_eof {
             self.inner_eof = true;
-            let v = match self.inner.on_eof(&mut self.plain) {
-                Verdict::HalfClose => Verdict::HalfClose,
-                _ => Verdict::Close,
-            };
+            let v = sink.end(&mut self.inner, &mut self.plain);
             self.verdict = combine(self.verdict, v);
         }
     }
@@ -230,7 +258,11 @@ impl<S: Service> Tls<S> {
         let mut extra = self.peer.json_fields();
         extra["id"] = self.id.into();
         h.report(&self.shared.out, &self.who(), extra);
-        self.want_kernel = self.shared.tls.opts.ktls;
+        // Not on a relay: the upstream's FIN must reach the client behind a
+        // `close_notify`, which the layer writes as a record of its own — with the
+        // kernel holding the keys it would take a `sendmsg` with a record-type control
+        // message the drivers do not send. (The relay offers no --ktls either.)
+        self.want_kernel = self.shared.tls.opts.ktls && !self.relay;
     }
 
     /// A fatal TLS error: queue rustls's alert, close after it.
@@ -250,7 +282,9 @@ impl<S: Service> Tls<S> {
         self.log("tls_error", "error", format!("{what}: {}", describe(err)));
     }
 
-    /// behind our `close_notify` when it closes or half-closes.
+    /// Encrypt, then pass the inner verdict on once nothing of its output is left —
+    /// behind our `close_notify` when it closes or half-closes, or (a relay) when the
+    /// upstream has ended.
     pub(super) fn finish(&mut self, out: &mut Outbox) -> Verdict {
         self.pump(out);
         if self.failed {
@@ -265,10 +299,41 @@ impl<S: Service> Tls<S> {
         if s.is_handshaking() {
             return Verdict::Keep;
         }
-        if self.plain.is_empty() && self.verdict != Verdict::Keep && !s.close_sent() {
+        let ending = self.verdict != Verdict::Keep || self.upstream_ended;
+        if self.plain.is_empty() && ending && !s.close_sent() {
             s.close();
             out.push_vec(s.take_records());
         }
         self.verdict
+    }
+}
+
+/// Where decrypted bytes go in the inner service.
+pub(super) enum Sink<'a> {
+    /// Its `on_data` (`on_data_batched` in a batching turn), answering into the layer.
+    Data { batched: bool },
+    /// A relay: its `forward` from the client, toward the upstream's outbox.
+    Forward(&'a mut Outbox),
+}
+
+impl Sink<'_> {
+    fn hand<S: Service>(&mut self, inner: &mut S, chunk: &[u8], plain: &mut Outbox) -> Verdict {
+        match self {
+            Sink::Data { batched: false } => inner.on_data(chunk, plain),
+            Sink::Data { batched: true } => inner.on_data_batched(chunk, plain),
+            Sink::Forward(up) => inner.forward(End::Client, chunk, up, plain),
+        }
+    }
+
+    /// The client's end of stream: a close or half-close for a service of its own,
+    /// passed on (as the service says) on a relay.
+    fn end<S: Service>(&mut self, inner: &mut S, plain: &mut Outbox) -> Verdict {
+        match self {
+            Sink::Data { .. } => match inner.on_eof(plain) {
+                Verdict::HalfClose => Verdict::HalfClose,
+                _ => Verdict::Close,
+            },
+            Sink::Forward(up) => inner.forward_eof(End::Client, up, plain),
+        }
     }
 }

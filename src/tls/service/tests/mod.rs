@@ -204,3 +204,5 @@ fn the_handshake_has_a_deadline_and_is_counted_unfinished() {
     core.close();
     assert_eq!(sh.counters.unfinished.load(Ordering::Relaxed), 1);
 }
+
+mod relay;
