@@ -311,7 +311,7 @@ engine_test!(unix_and_tcp_in_every_combination, |engine| {
 });
 
 /// Resident memory of `pid` and its children (fork: the connection is a child's).
-fn family_rss_kib(pid: i32) -> u64 {
+pub fn family_rss_kib(pid: i32) -> u64 {
     let kids =
         std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
     rss_kib(pid)
@@ -324,7 +324,7 @@ fn family_rss_kib(pid: i32) -> u64 {
 
 /// Offer `total` bytes on `w` until the peer stops taking them for a second; how
 /// many it took.
-fn push_until_stalled(mut w: TcpStream, total: usize) -> usize {
+pub fn push_until_stalled(mut w: TcpStream, total: usize) -> usize {
     w.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
     let chunk = vec![0x5au8; 64 * 1024];
     let mut sent = 0;

@@ -1,7 +1,8 @@
 //! `tcp-echo relay --tls` on every engine that carries upstreams: TLS clients
 //! (socat `OPENSSL:`, `ncat --ssl`, `openssl s_client`, our own) through the relay
 //! to plain targets — bulk bytes both ways, the client's half-close passed on, a
-//! refused target, and a plain-text client failing its handshake beside a good one.
+//! refused target, a plain-text client failing its handshake beside a good one, and
+//! bounded memory against a TLS client, or a target, that stops reading.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -10,7 +11,11 @@ use std::time::{Duration, Instant};
 
 use super::{Pki, connect, text};
 use crate::engines::engine_test;
-use crate::relay::{MIB, Socat, client, dead_port, relay, same};
+use nettool::tls::{ClientTlsOpts, Session, config::client_config};
+
+use crate::relay::{
+    MIB, Socat, client, dead_port, family_rss_kib, push_until_stalled, relay, same,
+};
 use crate::util::{Server, output_within, random_bytes, require, wait_until};
 
 /// A TLS relay on `engine` to `target`, presenting the PKI's `server` leaf.
@@ -162,4 +167,87 @@ engine_test!(tls_relay_a_plain_client_fails_beside_a_good_one, except [reactor, 
         .expect("the failed handshake is logged");
     assert!(line.contains("not TLS records"), "{line}");
     same(&good.join().unwrap(), &want, &format!("{engine}: the good client"));
+});
+
+/// A TLS client of our own — the library's record layer over a blocking socket — for
+/// what the tools do not do on demand: stop reading, or send without end.
+struct RawTls {
+    sock: TcpStream,
+    s: Session,
+}
+
+impl RawTls {
+    /// Connect to `r` and finish the handshake (the certificate is not checked).
+    fn connect(r: &Server) -> RawTls {
+        let c = client_config(&ClientTlsOpts {
+            insecure: true,
+            ..Default::default()
+        })
+        .unwrap();
+        let mut s = Session::client(c.config.clone(), c.server_name("localhost").unwrap()).unwrap();
+        let sock = TcpStream::connect(r.socket_addr()).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut buf = vec![0u8; 16 * 1024];
+        for _ in 0..20 {
+            (&sock).write_all(&s.take_records()).unwrap();
+            if !s.is_handshaking() {
+                return RawTls { sock, s };
+            }
+            let n = (&sock).read(&mut buf).expect("the server's handshake");
+            assert!(n > 0, "closed during the handshake");
+            let mut rest = &buf[..n];
+            while !rest.is_empty() {
+                rest = &rest[s.feed(rest).unwrap()..];
+                s.read_plain(|_| {});
+            }
+        }
+        panic!("no handshake");
+    }
+
+    /// Encrypt and send `total` bytes until the relay stops taking them for a
+    /// second; the plaintext it took.
+    fn push_until_stalled(&mut self, total: usize) -> usize {
+        self.sock
+            .set_write_timeout(Some(Duration::from_secs(1)))
+            .unwrap();
+        let chunk = vec![0x5au8; 16 * 1024];
+        let mut sent = 0;
+        while sent < total {
+            let n = self.s.write_plain(&chunk);
+            if (&self.sock).write_all(&self.s.take_records()).is_err() {
+                break;
+            }
+            sent += n;
+        }
+        sent
+    }
+}
+
+engine_test!(tls_relay_memory_stays_bounded_when_a_side_stops_reading,
+    except [reactor, io_uring, busy_poll] because "it cannot carry a connection's upstream",
+    |engine| {
+    const OFFERED: usize = 256 * MIB;
+    // Kernel buffers on the way plus the relay's two outboxes hold far less; without
+    // back-pressure (or with plaintext piling up in the layer) all of it would go.
+    const BOUND: usize = 64 * MIB;
+    let pki = Pki::new();
+    let up = TcpListener::bind("127.0.0.1:0").unwrap();
+    let r = tls_relay(engine, &pki, &up.local_addr().unwrap().to_string());
+    let rss_before = family_rss_kib(r.pid());
+    // The upstream sends to a TLS client that never reads.
+    let quiet = RawTls::connect(&r);
+    let u = accept_within(&up);
+    let taken = push_until_stalled(u.try_clone().unwrap(), OFFERED);
+    assert!(taken < BOUND, "{engine}: {taken} bytes taken from the upstream");
+    // A TLS client sends to an upstream that never reads (after the first connection
+    // is gone: the iterative engine serves one at a time).
+    drop((quiet, u));
+    let mut loud = RawTls::connect(&r);
+    let u2 = accept_within(&up);
+    let taken = loud.push_until_stalled(OFFERED);
+    assert!(taken < BOUND, "{engine}: {taken} bytes taken from the client");
+    let grew = family_rss_kib(r.pid()).saturating_sub(rss_before);
+    assert!(grew < 32 * 1024, "{engine}: the relay grew by {grew} KiB");
+    drop((loud, u2));
 });
