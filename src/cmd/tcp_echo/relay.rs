@@ -28,8 +28,7 @@ Examples:
                                                    the first that answers: a fallback, not a spread
   nettool tcp-echo relay -l :8080 -w 2s db:5432    give up on a target after 2 s (and try the next)
   nettool tcp-echo relay -l :8443 --tls --cert c.pem --key k.pem 127.0.0.1:80
-                                                   terminate TLS in front of a plain service
-                                                   (socat OPENSSL-LISTEN:8443,fork TCP:127.0.0.1:80)
+                                                   TLS ends here, plain TCP behind (socat OPENSSL-LISTEN:8443,fork TCP:…)
   nettool -v tcp-echo relay -l :8080 127.0.0.1:80 --engine poll --max-connections 100
   nettool tcp-echo relay -l :8080 127.0.0.1:80 -x - 2>dump.txt   hex dump of both directions
   kill -USR1 $(pidof nettool)                      a running relay prints its statistics";
