@@ -23,6 +23,7 @@ mod event_loop;
 mod fork;
 mod iterative;
 pub mod nbconn;
+pub mod outbox;
 pub mod poll;
 mod reactor;
 pub mod select;

@@ -13,18 +13,21 @@ use crate::util::{Server, output_within, proc::rss_kib, random_bytes, require, t
 
 /// A socat listener run for the test (`-d -d` logs `listening on …`, read for its
 /// address), killed on Drop.
-struct Socat {
+pub struct Socat {
     child: Child,
     /// `127.0.0.1:PORT` for a TCP listener.
-    addr: String,
+    pub addr: String,
 }
 
 impl Socat {
     fn listen(listen: &str, then: &str) -> Socat {
         let mut child = Command::new("socat")
             // -t 30: after the relay passes the client's FIN on, socat would give the
-            // echo still in its pipe only 0.5 s to drain before exiting.
-            .args(["-d", "-d", "-t", "30", listen, then])
+            // echo still in its pipe only 0.5 s to drain before exiting. -b 4096: PIPE
+            // is one pipe socat both writes and reads, with blocking writes; a pipe is
+            // "writable" with one free page, so a larger block (8192 by default) can
+            // block socat for good in its own write once back-pressure has filled it.
+            .args(["-d", "-d", "-t", "30", "-b", "4096", listen, then])
             .stderr(Stdio::piped())
             .spawn()
             .expect("socat");
@@ -44,7 +47,7 @@ impl Socat {
     }
 
     /// An echo server (socat's PIPE) on a free loopback port.
-    fn tcp_echo() -> Socat {
+    pub fn tcp_echo() -> Socat {
         Socat::listen("TCP-LISTEN:0,bind=127.0.0.1,fork,reuseaddr", "PIPE")
     }
 
@@ -62,7 +65,7 @@ impl Drop for Socat {
 }
 
 /// A relay on `engine` from `listen` (TCP `127.0.0.1:0`, or a Unix path) to the targets.
-fn relay(engine: &str, listen: &str, args: &[&str]) -> Server {
+pub fn relay(engine: &str, listen: &str, args: &[&str]) -> Server {
     let sub = if listen.contains('/') || listen.starts_with('@') {
         "unix"
     } else {
@@ -76,7 +79,7 @@ fn relay(engine: &str, listen: &str, args: &[&str]) -> Server {
 /// Run a client command with `input` on stdin; what it printed. A client still
 /// running after a minute fails the test with the sockets' state (`ss -tni`: where
 /// the bytes stopped), so a stall cannot hang the suite.
-fn client(cmd: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
+pub fn client(cmd: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
     let file = temp_file_with(input);
     let mut c = Command::new(cmd);
     c.args(args)
@@ -96,7 +99,7 @@ fn client(cmd: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
     out.stdout
 }
 
-fn same(got: &[u8], want: &[u8], what: &str) {
+pub fn same(got: &[u8], want: &[u8], what: &str) {
     assert!(
         got == want,
         "{what}: {} bytes came back for {} sent, or they differ",
@@ -105,7 +108,7 @@ fn same(got: &[u8], want: &[u8], what: &str) {
     );
 }
 
-const MIB: usize = 1 << 20;
+pub const MIB: usize = 1 << 20;
 
 /// Engines that cannot carry a connection's second socket: they refuse relays
 /// (`the_engines_without_upstreams_refuse_to_relay_with_exit_2`).
@@ -191,7 +194,7 @@ engine_test!(half_close_is_passed_on_both_ways, |engine| {
 });
 
 /// A loopback port nothing listens on (bound, then freed).
-fn dead_port() -> String {
+pub fn dead_port() -> String {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().to_string()
 }
@@ -308,7 +311,7 @@ engine_test!(unix_and_tcp_in_every_combination, |engine| {
 });
 
 /// Resident memory of `pid` and its children (fork: the connection is a child's).
-fn family_rss_kib(pid: i32) -> u64 {
+pub fn family_rss_kib(pid: i32) -> u64 {
     let kids =
         std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
     rss_kib(pid)
@@ -321,7 +324,7 @@ fn family_rss_kib(pid: i32) -> u64 {
 
 /// Offer `total` bytes on `w` until the peer stops taking them for a second; how
 /// many it took.
-fn push_until_stalled(mut w: TcpStream, total: usize) -> usize {
+pub fn push_until_stalled(mut w: TcpStream, total: usize) -> usize {
     w.set_write_timeout(Some(Duration::from_secs(1))).unwrap();
     let chunk = vec![0x5au8; 64 * 1024];
     let mut sent = 0;

@@ -1,5 +1,7 @@
 //! `tcp-echo relay`: port forwarding on any engine that can carry a second socket per
-//! connection (every one but the reactor).
+//! connection (every one but the reactor, io-uring and busy-poll); with `--tls` it
+//! terminates TLS (the layer wraps the relay like any service: clients speak TLS, the
+//! targets plain TCP or Unix).
 
 use std::sync::Arc;
 
@@ -25,6 +27,8 @@ Examples:
   nettool tcp-echo relay -l :8080 --balance first --to 127.0.0.1:8081 --to 127.0.0.1:8082
                                                    the first that answers: a fallback, not a spread
   nettool tcp-echo relay -l :8080 -w 2s db:5432    give up on a target after 2 s (and try the next)
+  nettool tcp-echo relay -l :8443 --tls --cert c.pem --key k.pem 127.0.0.1:80
+                                                   TLS ends here, plain TCP behind (socat OPENSSL-LISTEN:8443,fork TCP:…)
   nettool -v tcp-echo relay -l :8080 127.0.0.1:80 --engine poll --max-connections 100
   nettool tcp-echo relay -l :8080 127.0.0.1:80 -x - 2>dump.txt   hex dump of both directions
   kill -USR1 $(pidof nettool)                      a running relay prints its statistics";
@@ -46,15 +50,6 @@ impl Run for RelayArgs {
     fn run(self, out: &Output) -> anyhow::Result<()> {
         let shutdown = Shutdown::install().context("install signal handlers")?;
         self.server.engine.engine.upstream_support()?;
-        // The TLS layer wraps one connection's service; it does not yet pass a relay's
-        // upstream bytes through (they would leave unencrypted): refuse, never ignore.
-        if self.server.tls.tls {
-            return Err(crate::error::UsageError::invalid(
-                "tcp-echo relay --tls: the TLS layer does not carry a relay's upstream yet; \
-                 terminate TLS in front of the relay (e.g. socat OPENSSL-LISTEN:…)",
-            )
-            .into());
-        }
         let factory = Arc::new(self.targets.factory(self.server.family.family(), out)?);
         let to = self.targets.shown();
         let ready = |addr| Ready::new(addr, json!({"proto": "tcp", "service": "relay", "to": to}));

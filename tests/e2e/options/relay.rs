@@ -1,6 +1,7 @@
 //! Rows for `tcp-echo relay` and `unix relay`: the listen socket options are the
 //! stream servers' checks (servers.rs); the relay's own and the engine options are
-//! checked here through a relay in front of a real echo server, once per front end.
+//! checked here through a relay in front of a real echo server, once per front end;
+//! its TLS options are the TLS servers' checks (tls.rs).
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -27,12 +28,6 @@ pub fn rows() -> Vec<Row> {
         ),
         relay_rows!("tcp-echo relay", Front::Tcp),
         super::rows!("tcp-echo relay":
-            "--tls" => || tls_refused(&["--tls"]),
-            "--cert" => || tls_refused(&["--tls", "--cert", "c.pem", "--key", "k.pem"]),
-            "--key" => || tls_refused(&["--tls", "--key", "k.pem", "--cert", "c.pem"]),
-            "--client-ca" => || tls_refused(&["--tls", "--client-ca", "ca.pem"]),
-            "--alpn" => || tls_refused(&["--tls", "--alpn", "h2"]),
-            "--handshake-timeout" => || tls_refused(&["--tls", "--handshake-timeout", "1s"]),
             "--no-reap" => || no_reap(Front::Tcp),
         ),
         super::rows!("unix relay":
@@ -142,18 +137,6 @@ impl Conn for UnixStream {
     fn timeout(&self, d: Duration) {
         self.set_read_timeout(Some(d)).unwrap();
     }
-}
-
-/// The TLS options are refused on the relay, in one line and before any socket.
-fn tls_refused(args: &[&str]) {
-    let out = run(&[
-        &["tcp-echo", "relay", "-l", "127.0.0.1:0", "127.0.0.1:9"][..],
-        args,
-    ]
-    .concat());
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.lines().count() == 1 && err.contains("--tls"), "{err}");
 }
 
 /// `--no-reap` under fork leaves the relaying child a zombie; elsewhere refused.

@@ -1,8 +1,8 @@
 //! Rows for the TLS options: the client's (`--tls`, `--ca`, `--insecure`, `--sni`,
 //! `--alpn`, `--cert`, `--key`, `--pin` on `tcp-echo connect`, `unix connect`,
 //! `heartbeat connect`) and the servers' (`--tls`, `--cert`, `--key`, `--client-ca`,
-//! `--handshake-timeout`, `--alpn` on every stream server and listener; `--ktls` on
-//! `serve-http`). Each check runs one command against a TLS peer of ours and sees
+//! `--handshake-timeout`, `--alpn` on every stream server, listener and the TCP
+//! relay; `--ktls` on `serve-http`). Each check runs one command against a TLS peer of ours and sees
 //! what the option changed: the `tls` JSON record, a refusal in words, a cut-off.
 
 use std::io::Read;
@@ -297,31 +297,44 @@ fn client_pin(c: Client) {
 pub struct Listener {
     args: &'static [&'static str],
     unix: bool,
+    /// A relay: the echo target ([`echo_target`]) follows the arguments.
+    relay: bool,
 }
 
 pub const ECHO_SERVE: Listener = Listener {
     args: &["tcp-echo", "serve", "-l", "127.0.0.1:0"],
     unix: false,
+    relay: false,
 };
 pub const ECHO_LISTEN: Listener = Listener {
     args: &["tcp-echo", "listen", "-k", "-l", "127.0.0.1:0"],
     unix: false,
+    relay: false,
 };
 pub const UNIX_SERVE: Listener = Listener {
     args: &["unix", "serve"],
     unix: true,
+    relay: false,
 };
 pub const UNIX_LISTEN: Listener = Listener {
     args: &["unix", "listen", "-k"],
     unix: true,
+    relay: false,
 };
 pub const HB_SERVE: Listener = Listener {
     args: &["heartbeat", "serve", "-l", "127.0.0.1:0"],
     unix: false,
+    relay: false,
+};
+pub const ECHO_RELAY: Listener = Listener {
+    args: &["tcp-echo", "relay", "-l", "127.0.0.1:0"],
+    unix: false,
+    relay: true,
 };
 pub const HTTP_SERVE: Listener = Listener {
     args: &["serve-http", "-l", "127.0.0.1:0"],
     unix: false,
+    relay: false,
 };
 
 impl Listener {
@@ -331,6 +344,9 @@ impl Listener {
         args.extend(self.args.iter().map(|s| s.to_string()));
         if self.unix {
             args.push(abstract_name());
+        }
+        if self.relay {
+            args.push(echo_target().into());
         }
         args.push("--tls".into());
         args.extend_from_slice(extra);
@@ -385,11 +401,30 @@ impl Listener {
     }
 }
 
+/// A plain echo server for the relay's rows, one per test process: each connection
+/// echoed by a thread of its own until the relay closes it.
+fn echo_target() -> &'static str {
+    static ADDR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ADDR.get_or_init(|| {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap().to_string();
+        std::thread::spawn(move || {
+            for c in l.incoming().map_while(Result::ok) {
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut &c, &mut &c);
+                });
+            }
+        });
+        addr
+    })
+}
+
 fn server_rows(cmd: &'static str, l: Listener) -> Vec<Row> {
     macro_rules! with {
         ($f:ident) => {
             match (l.args[0], l.args[1]) {
                 ("tcp-echo", "serve") => || $f(ECHO_SERVE),
+                ("tcp-echo", "relay") => || $f(ECHO_RELAY),
                 ("tcp-echo", _) => || $f(ECHO_LISTEN),
                 ("unix", "serve") => || $f(UNIX_SERVE),
                 ("unix", _) => || $f(UNIX_LISTEN),
@@ -553,6 +588,7 @@ pub fn rows() -> Vec<Row> {
         client_rows("heartbeat connect", HB_CLIENT),
         server_rows("tcp-echo serve", ECHO_SERVE),
         server_rows("tcp-echo listen", ECHO_LISTEN),
+        server_rows("tcp-echo relay", ECHO_RELAY),
         server_rows("unix serve", UNIX_SERVE),
         server_rows("unix listen", UNIX_LISTEN),
         server_rows("heartbeat serve", HB_SERVE),

@@ -2,11 +2,12 @@
 //! `ncat --ssl`, `socat OPENSSL`/`OPENSSL-LISTEN` and `curl https`. Certificates are
 //! made here with rcgen (a CA, leaves for localhost, for another name, an expired
 //! one, a client certificate); self-signed servers are pinned by the fingerprint they
-//! print.
+//! print. `tcp-echo relay --tls` terminates TLS in front of a plain target (relay.rs).
 
 mod client;
 mod hostile;
 mod https;
+mod relay;
 mod server;
 
 use std::io::{BufRead, BufReader, Write};

@@ -26,7 +26,11 @@
 //!   own — a FIN read on one end becomes our `shutdown(SHUT_WR)` on the other once
 //!   everything before it is sent — and the connection is done when both have ended.
 //!   Back-pressure crosses over: the client is not read while the upstream's outbox
-//!   is above the mark, the upstream not while the client's is. The driver owns the
+//!   is above the mark, the upstream not while the client's is, and neither while
+//!   the service pauses its intake ([`Service::intake`]: TLS before its handshake).
+//!   A service answers each end in that end's own outbox too ([`Service::forward`]),
+//!   and may end a stream before its socket does ([`Intake::Ended`]: TLS's
+//!   `close_notify`), which then counts as that end's FIN. The driver owns the
 //!   upstream socket (connect, reads, sends) and reports to [`ConnCore::upstream_connected`],
 //!   [`ConnCore::on_upstream_data`] and [`ConnCore::flush_upstream`].
 //!
@@ -37,11 +41,11 @@
 use std::io;
 use std::time::Instant;
 
+use self::upstream::UpHalf;
 use super::CloseReason;
 use super::conn::Flush;
-use super::service::{End, OUTBOX_HIGH_WATER, Outbox, Service, Upstream, UpstreamEvent, Verdict};
+use super::service::{End, Intake, OUTBOX_HIGH_WATER, Outbox, Service, Upstream, Verdict};
 use crate::net::io::peer_gone;
-use crate::net::upstream::Endpoint;
 
 /// How two verdicts combine: the one rule for every driver.
 pub fn combine(old: Verdict, new: Verdict) -> Verdict {
@@ -86,18 +90,6 @@ pub struct ConnCore<S: Service> {
     sent_since_flush: bool,
 }
 
-/// The upstream end of a connection: what waits to be sent to it and how far its
-/// stream has got.
-#[derive(Debug, Default)]
-struct UpHalf {
-    out: Outbox,
-    connected: bool,
-    /// The upstream's end of stream was read.
-    eof: bool,
-    /// Our `shutdown(SHUT_WR)` on the upstream was done.
-    write_shut: bool,
-}
-
 impl<S: Service> ConnCore<S> {
     /// A new connection: the service may greet (its `on_open` output is queued).
     pub fn open(mut svc: S) -> ConnCore<S> {
@@ -121,7 +113,16 @@ impl<S: Service> ConnCore<S> {
     /// Bytes arrived (at least one).
     pub fn on_data(&mut self, data: &[u8]) {
         let v = match &mut self.up {
-            Some(up) => self.svc.forward(End::Client, data, &mut up.out),
+            Some(up) => {
+                let v = self
+                    .svc
+                    .forward(End::Client, data, &mut up.out, &mut self.out);
+                if self.svc.intake(End::Client) == Intake::Ended {
+                    // Passed on like a FIN; the socket is not read any more.
+                    self.peer_eof = true;
+                }
+                v
+            }
             None => self.svc.on_data(data, &mut self.out),
         };
         self.verdict = combine(self.verdict, v);
@@ -150,11 +151,18 @@ impl<S: Service> ConnCore<S> {
     /// The peer half-closed (a read returned 0). Nothing more will arrive, so the
     /// connection closes once the outbox is sent, or half-closes if the service asks.
     pub fn on_eof(&mut self) {
-        self.peer_eof = true;
-        if self.up.is_some() {
+        if let Some(up) = &mut self.up {
             // Passed on: the upstream gets our FIN once its outbox is sent.
+            if !self.peer_eof {
+                self.peer_eof = true;
+                let v = self
+                    .svc
+                    .forward_eof(End::Client, &mut up.out, &mut self.out);
+                self.verdict = combine(self.verdict, v);
+            }
             return;
         }
+        self.peer_eof = true;
         let v = match self.svc.on_eof(&mut self.out) {
             Verdict::HalfClose => Verdict::HalfClose,
             _ => Verdict::Close,
@@ -259,104 +267,7 @@ impl<S: Service> ConnCore<S> {
             && !self.peer_eof
             && self.verdict != Verdict::Close
             && fed.queued_bytes() < OUTBOX_HIGH_WATER
-    }
-
-    /// The upstream the service asked for, taken once by the driver to connect it.
-    pub fn take_upstream(&mut self) -> Option<Upstream> {
-        self.plan.take()
-    }
-
-    /// Whether the service owns an upstream connection.
-    pub fn has_upstream(&self) -> bool {
-        self.up.is_some()
-    }
-
-    /// The driver connected the upstream to `to`.
-    pub fn upstream_connected(&mut self, to: &Endpoint) {
-        if let Some(up) = &mut self.up {
-            up.connected = true;
-            self.svc.on_upstream(UpstreamEvent::Connected(to));
-        }
-    }
-
-    /// Connecting to `to` failed; with no `next` endpoint to try the connection ends
-    /// at once (the client is not kept waiting for an upstream that will not come).
-    pub fn upstream_failed(&mut self, to: &Endpoint, err: &io::Error, next: bool) {
-        self.svc
-            .on_upstream(UpstreamEvent::Failed { to, err, next });
-        if !next {
-            self.end(CloseReason::Upstream);
-        }
-    }
-
-    /// Bytes arrived from the upstream (at least one).
-    pub fn on_upstream_data(&mut self, data: &[u8]) {
-        let v = self.svc.forward(End::Upstream, data, &mut self.out);
-        self.verdict = combine(self.verdict, v);
-    }
-
-    /// The upstream half-closed: passed on to the client once its outbox is sent.
-    pub fn on_upstream_eof(&mut self) {
-        if let Some(up) = &mut self.up {
-            up.eof = true;
-        }
-    }
-
-    /// Whether reading the upstream makes sense now: connected, not at its end of
-    /// stream, not closing, the client's outbox below the high-water mark.
-    pub fn upstream_wants_read(&self) -> bool {
-        self.up.as_ref().is_some_and(|up| up.connected && !up.eof)
-            && self.done.is_none()
-            && self.verdict != Verdict::Close
-            && self.out.queued_bytes() < OUTBOX_HIGH_WATER
-    }
-
-    /// Whether output is waiting to be sent to the connected upstream.
-    pub fn upstream_wants_write(&self) -> bool {
-        self.done.is_none()
-            && self
-                .up
-                .as_ref()
-                .is_some_and(|up| up.connected && !up.out.is_empty())
-    }
-
-    /// Send the upstream's outbox with `send`, as [`flush`](Self::flush) does the
-    /// client's; once it is empty after the client's end of stream, `shut_write` (the
-    /// upstream's `shutdown(SHUT_WR)`) is called, once.
-    pub fn flush_upstream(
-        &mut self,
-        send: impl FnOnce(&mut Outbox) -> io::Result<Flush>,
-        shut_write: impl FnOnce(),
-    ) -> Flush {
-        let Some(up) = self.up.as_mut().filter(|up| up.connected) else {
-            return Flush::Done;
-        };
-        if self.done.is_some() {
-            return Flush::Done;
-        }
-        match send(&mut up.out) {
-            Ok(Flush::Done) => {}
-            Ok(Flush::WouldBlock) => return Flush::WouldBlock,
-            Err(e) => {
-                self.end(classify(&e));
-                return Flush::Done;
-            }
-        }
-        if self.peer_eof && !up.write_shut {
-            up.write_shut = true;
-            shut_write();
-        }
-        self.end_if_both_done();
-        Flush::Done
-    }
-
-    /// With an upstream: both directions have ended (each end's FIN read and passed on).
-    fn end_if_both_done(&mut self) {
-        if let Some(up) = &self.up {
-            if self.peer_eof && up.eof && self.write_shut && up.write_shut {
-                self.end(CloseReason::Done);
-            }
-        }
+            && (self.up.is_none() || self.svc.intake(End::Client) == Intake::Open)
     }
 
     /// Whether output is waiting to be sent.
@@ -405,188 +316,6 @@ impl<S: Service> ConnCore<S> {
         self.done.unwrap_or(CloseReason::Done)
     }
 }
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::proto::echo::Echo;
-
-    /// A driver's `send` that takes everything.
-    fn all(sent: &mut Vec<u8>) -> impl FnMut(&mut Outbox) -> io::Result<Flush> + '_ {
-        move |out: &mut Outbox| {
-            while let Some(super::super::service::OutItem::Bytes(b)) = out.front() {
-                sent.extend_from_slice(b);
-                let n = b.len() as u64;
-                out.consume(n);
-            }
-            Ok(Flush::Done)
-        }
-    }
-
-    #[test]
-    fn verdicts_combine_one_way() {
-        use Verdict::*;
-        assert_eq!(combine(Keep, HalfClose), HalfClose);
-        assert_eq!(combine(HalfClose, Keep), HalfClose);
-        assert_eq!(combine(HalfClose, Close), Close);
-        assert_eq!(combine(Close, Keep), Close);
-        assert_eq!(combine(Keep, Keep), Keep);
-    }
-
-    #[test]
-    fn echo_then_eof_closes_after_the_flush() {
-        let mut c = ConnCore::open(Echo);
-        c.on_data(b"hi");
-        assert!(c.wants_write());
-        let mut sent = Vec::new();
-        assert_eq!(
-            c.flush(all(&mut sent), || panic!("no half-close")),
-            Flush::Done
-        );
-        assert_eq!(sent, b"hi");
-        assert!(c.wants_read() && c.finished().is_none());
-        c.on_eof();
-        assert!(!c.wants_read());
-        c.flush(all(&mut sent), || panic!("no half-close"));
-        assert_eq!(c.finished(), Some(CloseReason::Done));
-    }
-
-    #[test]
-    fn a_blocked_send_keeps_the_verdict_for_later() {
-        let mut c = ConnCore::open(Echo);
-        c.on_data(b"x");
-        c.on_eof();
-        assert_eq!(c.flush(|_| Ok(Flush::WouldBlock), || {}), Flush::WouldBlock);
-        assert_eq!(c.finished(), None, "not closed before the outbox is sent");
-        assert!(c.wants_write());
-        let mut sent = Vec::new();
-        c.flush(all(&mut sent), || {});
-        assert_eq!(c.finished(), Some(CloseReason::Done));
-    }
-
-    #[test]
-    fn send_errors_are_classified() {
-        let mut c = ConnCore::open(Echo);
-        c.on_data(b"x");
-        c.flush(|_| Err(io::ErrorKind::BrokenPipe.into()), || {});
-        assert_eq!(c.finished(), Some(CloseReason::Reset));
-        assert_eq!(
-            classify(&io::ErrorKind::WouldBlock.into()),
-            CloseReason::IdleTimeout
-        );
-        assert_eq!(
-            classify(&io::ErrorKind::PermissionDenied.into()),
-            CloseReason::Error
-        );
-    }
-
-    /// Greets, half-closes after the greeting, keeps reading until the peer's FIN
-    /// (and stays half-closed then: the default `on_eof` would say Close).
-    struct Greeter {
-        flushed: u32,
-    }
-
-    impl Service for Greeter {
-        fn on_open(&mut self, out: &mut Outbox) -> Verdict {
-            out.push_bytes(b"hello\n");
-            Verdict::Keep
-        }
-        fn on_data(&mut self, _: &[u8], _: &mut Outbox) -> Verdict {
-            Verdict::Keep
-        }
-        fn on_eof(&mut self, _: &mut Outbox) -> Verdict {
-            Verdict::HalfClose
-        }
-        fn on_flushed(&mut self, out: &mut Outbox) -> Verdict {
-            self.flushed += 1;
-            if self.flushed == 1 {
-                out.push_bytes(b"more\n");
-                Verdict::Keep
-            } else {
-                Verdict::HalfClose
-            }
-        }
-    }
-
-    #[test]
-    fn on_flushed_queues_more_then_half_closes_once() {
-        let mut c = ConnCore::open(Greeter { flushed: 0 });
-        let mut sent = Vec::new();
-        let mut shuts = 0;
-        c.flush(all(&mut sent), || shuts += 1);
-        assert_eq!(sent, b"hello\nmore\n");
-        assert_eq!(shuts, 1);
-        assert!(c.wants_read(), "a half-close still reads");
-        // Data after the half-close keeps it a half-close…
-        c.on_data(b"ignored");
-        c.flush(all(&mut sent), || shuts += 1);
-        assert_eq!((shuts, c.finished()), (1, None));
-        // …and the peer's FIN ends it as "peer closed" (our FIN is already out).
-        c.on_eof();
-        c.flush(all(&mut sent), || shuts += 1);
-        assert_eq!((shuts, c.finished()), (1, Some(CloseReason::PeerClosed)));
-        assert_eq!(c.close(), CloseReason::PeerClosed);
-    }
-
-    #[test]
-    fn a_read_error_a_layer_calls_the_end_still_flushes() {
-        /// Echo that takes EIO for the peer's end (as kernel TLS reports close_notify).
-        struct EioIsEof;
-        impl Service for EioIsEof {
-            fn on_data(&mut self, data: &[u8], out: &mut Outbox) -> Verdict {
-                out.push_bytes(data);
-                Verdict::Keep
-            }
-            fn read_error_is_eof(&self, e: &io::Error) -> bool {
-                e.raw_os_error() == Some(libc::EIO)
-            }
-        }
-        let mut c = ConnCore::open(EioIsEof);
-        c.on_data(b"answer");
-        c.on_read_error(&io::Error::from_raw_os_error(libc::EIO));
-        assert_eq!(c.finished(), None, "not ended before the answer is out");
-        assert!(!c.wants_read());
-        let mut sent = Vec::new();
-        c.flush(all(&mut sent), || {});
-        assert_eq!(
-            (sent.as_slice(), c.finished()),
-            (&b"answer"[..], Some(CloseReason::Done))
-        );
-        // Any other error still ends the connection at once.
-        let mut c = ConnCore::open(EioIsEof);
-        c.on_data(b"lost");
-        c.on_read_error(&io::ErrorKind::ConnectionReset.into());
-        assert_eq!(c.finished(), Some(CloseReason::Reset));
-    }
-
-    #[test]
-    fn keep_at_eof_is_a_close() {
-        struct KeepAtEof;
-        impl Service for KeepAtEof {
-            fn on_data(&mut self, _: &[u8], _: &mut Outbox) -> Verdict {
-                Verdict::Keep
-            }
-            fn on_eof(&mut self, _: &mut Outbox) -> Verdict {
-                Verdict::Keep
-            }
-        }
-        let mut sent = Vec::new();
-        let mut k = ConnCore::open(KeepAtEof);
-        k.on_eof();
-        assert!(!k.wants_read());
-        k.flush(all(&mut sent), || {
-            panic!("Keep at EOF is a close, not a half-close")
-        });
-        assert_eq!(k.finished(), Some(CloseReason::Done));
-    }
-
-    #[test]
-    fn reading_pauses_above_the_high_water_mark() {
-        let mut c = ConnCore::open(Echo);
-        c.on_data(&vec![0u8; OUTBOX_HIGH_WATER as usize]);
-        assert!(!c.wants_read() && c.wants_write());
-        let mut sent = Vec::new();
-        c.flush(all(&mut sent), || {});
-        assert!(c.wants_read());
-    }
-}
+mod tests;
+mod upstream;
