@@ -22,6 +22,9 @@
 //! * **Receive**: each connection has one multishot receive into the shared
 //!   [provided buffer ring](bufring): no buffer per connection, and the bytes go
 //!   straight from the ring to the service.
+//! * **Registered files**: each accepted socket also goes into the ring's table of
+//!   registered files, so its receives, sends and polls name a slot instead of a
+//!   descriptor and skip the kernel's per-operation lookup (see [`files`]).
 //! * **Send**: at most one send per connection in flight, from the outbox's front
 //!   buffer; an outbox with a file range goes out with `sendfile(2)` as on the
 //!   readiness engines, woken by a `POLLOUT` poll when the socket is full (see [`conn`]).
