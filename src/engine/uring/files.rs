@@ -146,3 +146,55 @@ impl FileTable {
         .map(|u| u.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{ErrorKind, Read};
+    use std::os::fd::AsRawFd;
+    use std::os::unix::net::UnixStream;
+    use std::time::Duration;
+
+    /// A small ring, or None (said on stderr) where io_uring is unavailable.
+    fn ring() -> Option<IoUring> {
+        IoUring::new(8)
+            .inspect_err(|e| eprintln!("skipped: no io_uring here ({e})"))
+            .ok()
+    }
+
+    #[test]
+    fn the_table_keeps_a_socket_open_until_its_slot_is_emptied() {
+        let Some(uring) = ring() else { return };
+        let table = FileTable::register(&uring);
+        let (ours, mut peer) = UnixStream::pair().unwrap();
+        peer.set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let t = table.install(&uring, ours.as_raw_fd());
+        assert!(t.fixed, "a low descriptor gets its slot");
+        drop(ours);
+        let mut buf = [0u8; 8];
+        let still_open = peer.read(&mut buf).unwrap_err().kind();
+        assert!(
+            matches!(still_open, ErrorKind::WouldBlock | ErrorKind::TimedOut),
+            "closed while the table held it: {still_open:?}"
+        );
+        table.release(&uring, t);
+        assert_eq!(peer.read(&mut buf).unwrap(), 0, "end of file once released");
+    }
+
+    #[test]
+    fn a_descriptor_past_the_table_stays_plain() {
+        let Some(uring) = ring() else { return };
+        let none = FileTable { slots: 0 };
+        let t = none.install(&uring, 3);
+        assert_eq!(
+            t,
+            Target {
+                fd: 3,
+                fixed: false
+            }
+        );
+        assert_eq!(t.shown(), "3");
+        none.release(&uring, t);
+    }
+}
