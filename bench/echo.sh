@@ -57,16 +57,9 @@ cc -O2 -o target/bench/c_echo bench/c_echo.c
 C_ECHO=$PWD/target/bench/c_echo
 TICKS=$(getconf CLK_TCK)
 
-# Pin to one core each when there are two; otherwise run unpinned and say so.
-if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
-    ON_SERVER=(taskset -c "$SERVER_CPU")
-    ON_LOAD=(taskset -c "$LOAD_CPU")
-    PINNING="server on CPU $SERVER_CPU, load on CPU $LOAD_CPU (taskset)"
-else
-    ON_SERVER=()
-    ON_LOAD=()
-    PINNING="unpinned (fewer than 2 CPUs or no taskset)"
-fi
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+echo_pinning
 
 if [ -n "${ENGINES:-}" ]; then
     read -r -a engines <<<"$ENGINES"
@@ -77,36 +70,6 @@ else
 fi
 [ ${#engines[@]} -gt 0 ] || { echo "echo.sh: could not read the engine list" >&2; exit 1; }
 servers=(c-epoll "${engines[@]}")
-
-# start_server NAME CMD...: start it pinned, wait (at most 10 s) for `listening on ADDR`.
-start_server() {
-    local name=$1
-    shift
-    "${ON_SERVER[@]}" "$@" 2>"$WORK/$name.log" >/dev/null &
-    PID[$name]=$!
-    for _ in $(seq 200); do
-        ADDR[$name]=$(sed -n '1s/^listening on //p' "$WORK/$name.log")
-        [ -n "${ADDR[$name]}" ] && return 0
-        kill -0 "${PID[$name]}" 2>/dev/null || break
-        sleep 0.05
-    done
-    echo "echo.sh: server $name did not start:" >&2
-    cat "$WORK/$name.log" >&2
-    exit 1
-}
-
-stop_server() {
-    local pid=${PID[$1]:-}
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 200); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    unset "PID[$1]"
-}
 
 # tree_ticks PID: CPU ticks (user + system) of PID, its reaped children and, recursively,
 # its running children.
@@ -137,7 +100,6 @@ load() {
     echo "$((after - before)) ${out:-null}"
 }
 
-jget() { jq -r "$1 // $2" <<<"${3:-null}" 2>/dev/null || echo "$2"; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : 0) }'; }
 per_cpu() { awk -v n="$1" -v t="$2" -v hz="$TICKS" 'BEGIN { printf "%.0f", (t > 0 ? n / (t / hz) : 0) }'; }

@@ -371,6 +371,8 @@ fn explain_shows_the_ring_setup_and_the_opcodes() {
         "IORING_SETUP_SINGLE_ISSUER|IORING_SETUP_DEFER_TASKRUN",
         "io_uring_register(",
         "IORING_REGISTER_PROBE) = 0",
+        // The table of registered files (sparse tables: 5.19, older than the engine's 6.0).
+        "IORING_REGISTER_FILES2, {nr=",
     ] {
         assert!(setup.contains(want), "{want:?} missing from:\n{setup}");
     }
@@ -388,15 +390,25 @@ fn explain_shows_the_ring_setup_and_the_opcodes() {
     // Stop it: its stderr ends, so the scan below ends whatever it finds.
     let pid = nix::unistd::Pid::from_raw(child.id() as i32);
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
-    // Then each opcode the engine uses, as it is first submitted.
+    // Then each opcode the engine uses, as it is first submitted; the socket put in
+    // its slot of the file table, named by it, and the slot emptied before the close.
     let mut want = vec![
         "io_uring_prep_poll_multishot(",
-        "io_uring_prep_recv_multishot(",
-        "io_uring_prep_send(",
+        "io_uring_prep_recv_multishot(fixed ",
+        "io_uring_prep_send(fixed ",
     ];
+    let (mut installed, mut released) = (false, false);
     for l in lines.map_while(Result::ok) {
         want.retain(|w| !l.starts_with(w));
+        if l.contains("IORING_REGISTER_FILES_UPDATE") && l.ends_with(") = 1") {
+            installed |= !l.contains("fds=[-1]");
+            released |= installed && l.contains("fds=[-1]");
+        }
     }
+    assert!(
+        installed && released,
+        "slot installed {installed}, emptied {released}"
+    );
     assert!(child.wait().unwrap().success());
     assert!(want.is_empty(), "never explained: {want:?}");
 }

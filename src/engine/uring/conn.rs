@@ -24,12 +24,12 @@
 //! of its own beside these.
 
 use std::io;
-use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use socket2::Socket;
 
 use super::bufring::BufRing;
+use super::files::Target;
 use super::ring::{Completion, Ring};
 use super::{Op, user_data};
 use crate::engine::conn::{Flush, flush_outbox};
@@ -56,15 +56,30 @@ enum Sending {
     Poll,
 }
 
+/// What [`UConn::settle`] needs of the loop: the connection's key, the buffer group to
+/// receive into, whether reading is still allowed (not while draining) and the turn's
+/// time.
+pub struct Turn {
+    pub key: usize,
+    pub bgid: u16,
+    pub may_read: bool,
+    pub now: Instant,
+}
+
 /// A connection driven by completions.
 pub struct UConn<S: Service> {
     pub sock: Socket,
+    /// How submissions name `sock` (released from the ring before `sock` closes).
+    pub target: Target,
     pub id: u64,
     pub peer: Peer,
     core: ConnCore<S>,
     bytes_in: u64,
     bytes_out: u64,
     last_active: Instant,
+    /// Traffic since the last settle: `last_active` becomes that turn's time (one
+    /// clock read per turn, not one per completion).
+    active: bool,
     tap: Tap,
     _slot: Slot,
     /// Submissions whose last completion has not been reaped (cancels included).
@@ -80,15 +95,25 @@ pub struct UConn<S: Service> {
 }
 
 impl<S: Service> UConn<S> {
-    pub fn new(sock: Socket, id: u64, peer: Peer, svc: S, tap: Tap, slot: Slot) -> UConn<S> {
+    pub fn new(
+        sock: Socket,
+        target: Target,
+        id: u64,
+        peer: Peer,
+        svc: S,
+        tap: Tap,
+        slot: Slot,
+    ) -> UConn<S> {
         UConn {
             sock,
+            target,
             id,
             peer,
             core: ConnCore::open(svc),
             bytes_in: 0,
             bytes_out: 0,
             last_active: Instant::now(),
+            active: false,
             tap,
             _slot: slot,
             inflight: 0,
@@ -115,7 +140,7 @@ impl<S: Service> UConn<S> {
                     let data = bufs.filled(bid, n);
                     self.bytes_in += n as u64;
                     self.tap.received(data);
-                    self.last_active = Instant::now();
+                    self.active = true;
                     if batching {
                         self.core.on_data_batched(data);
                         self.read_this_turn = true;
@@ -126,7 +151,7 @@ impl<S: Service> UConn<S> {
                 bufs.consumed(bid, n, c.buffer_more());
             }
             0 if open => {
-                self.last_active = Instant::now();
+                self.active = true;
                 self.core.on_eof();
             }
             // The buffer ring ran dry (settle re-arms), or we cancelled.
@@ -168,24 +193,27 @@ impl<S: Service> UConn<S> {
     fn sent(&mut self, n: u32) {
         self.core.sent(n as u64);
         self.bytes_out += n as u64;
-        self.last_active = Instant::now();
+        self.active = true;
     }
 
     /// After a turn's completions: let a batching service answer, send, keep the
     /// receive armed exactly while the core wants bytes (and `may_read`: not while
     /// draining), and once the connection is over, cancel what is in flight. Returns
     /// true when it can be dropped: over, and nothing of it left in the kernel.
-    pub fn settle(&mut self, ring: &mut Ring, key: usize, bgid: u16, may_read: bool) -> bool {
+    pub fn settle(&mut self, ring: &mut Ring, turn: &Turn) -> bool {
         self.dirty = false;
         if std::mem::take(&mut self.read_this_turn) {
             self.core.on_turn_end();
         }
-        self.flush(ring, key);
-        let fd = self.sock.as_raw_fd();
+        self.flush(ring, turn.key);
+        if std::mem::take(&mut self.active) {
+            self.last_active = turn.now;
+        }
+        let (key, bgid, may_read) = (turn.key, turn.bgid, turn.may_read);
         if self.core.finished().is_none() {
             match (self.recv, self.core.wants_read() && may_read) {
                 (Recv::Idle, true) => {
-                    ring.recv_multi(fd, bgid, user_data(Op::Recv, key));
+                    ring.recv_multi(self.target, bgid, user_data(Op::Recv, key));
                     self.inflight += 1;
                     self.recv = Recv::Armed;
                 }
@@ -224,6 +252,7 @@ impl<S: Service> UConn<S> {
             sending,
             inflight,
             sock,
+            target,
             bytes_out,
             tap,
             ..
@@ -234,6 +263,7 @@ impl<S: Service> UConn<S> {
                     ring: &mut *ring,
                     key,
                     sock,
+                    target: *target,
                     sending: &mut *sending,
                     inflight: &mut *inflight,
                     bytes_out: &mut *bytes_out,
@@ -246,7 +276,7 @@ impl<S: Service> UConn<S> {
             },
         );
         if self.bytes_out != before {
-            self.last_active = Instant::now();
+            self.active = true;
         }
     }
 
@@ -288,6 +318,7 @@ struct SendIo<'a> {
     ring: &'a mut Ring,
     key: usize,
     sock: &'a Socket,
+    target: Target,
     sending: &'a mut Sending,
     inflight: &'a mut u32,
     bytes_out: &'a mut u64,
@@ -308,7 +339,7 @@ impl SendIo<'_> {
             let flushed = flush_outbox(self.sock, out, self.bytes_out, self.tap)?;
             if flushed == Flush::WouldBlock {
                 let ud = user_data(Op::SendPoll, self.key);
-                self.ring.poll_out(self.sock.as_raw_fd(), ud);
+                self.ring.poll_out(self.target, ud);
                 *self.inflight += 1;
                 *self.sending = Sending::Poll;
             }
@@ -326,13 +357,8 @@ impl SendIo<'_> {
         // dropped only once it has nothing in flight, so the buffer outlives the
         // kernel's use of it.
         unsafe {
-            self.ring.send(
-                self.sock.as_raw_fd(),
-                ptr,
-                len,
-                more,
-                user_data(Op::Send, self.key),
-            )
+            self.ring
+                .send(self.target, ptr, len, more, user_data(Op::Send, self.key))
         };
         *self.inflight += 1;
         *self.sending = Sending::Bytes;

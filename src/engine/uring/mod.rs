@@ -22,6 +22,9 @@
 //! * **Receive**: each connection has one multishot receive into the shared
 //!   [provided buffer ring](bufring): no buffer per connection, and the bytes go
 //!   straight from the ring to the service.
+//! * **Registered files**: each accepted socket also goes into the ring's table of
+//!   registered files, so its receives, sends and polls name a slot instead of a
+//!   descriptor and skip the kernel's per-operation lookup (see [`files`]).
 //! * **Send**: at most one send per connection in flight, from the outbox's front
 //!   buffer; an outbox with a file range goes out with `sendfile(2)` as on the
 //!   readiness engines, woken by a `POLLOUT` poll when the socket is full (see [`conn`]).
@@ -40,6 +43,7 @@
 
 mod bufring;
 mod conn;
+mod files;
 mod ring;
 mod support;
 
@@ -59,7 +63,7 @@ use super::service::ServiceFactory;
 use super::{CloseReason, EngineCtx};
 use crate::net::peer::Peer;
 use bufring::BufRing;
-use conn::UConn;
+use conn::{Turn, UConn};
 use ring::{Completion, Ring};
 
 /// Receive buffers: 32 × 64 KiB = 2 MiB shared by every connection of an instance
@@ -162,6 +166,8 @@ struct Loop<'a, 'c, F: ServiceFactory> {
     own_inflight: u32,
     /// Stopping: nothing more is accepted or read.
     draining: bool,
+    /// When the last wait returned: the time of everything this turn handles.
+    now: Instant,
 }
 
 /// Serve until SIGINT/SIGTERM.
@@ -193,6 +199,7 @@ pub fn run<F: ServiceFactory>(
         signal_armed: false,
         own_inflight: 0,
         draining: false,
+        now: Instant::now(),
     };
     let result = lp.serve();
     lp.finish();
@@ -212,10 +219,10 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
             } else if self.conns.is_empty() {
                 None
             } else {
-                Some(next_sweep.saturating_duration_since(Instant::now()))
+                Some(next_sweep.saturating_duration_since(self.now))
             };
             self.turn(timeout).context("io_uring_enter")?;
-            let now = Instant::now();
+            let now = self.now;
             if self.conns.is_empty() {
                 next_sweep = now + sweep_every;
             } else if now >= next_sweep {
@@ -233,6 +240,7 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
         // waits, an event one completion, a read one receive completion.
         self.ctx.counters.io.wait();
         self.ring.wait(timeout)?;
+        self.now = Instant::now();
         if self.accept_pending {
             self.accept_some();
         }
@@ -362,9 +370,10 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
         self.ctx.log_open(info.id, &info.peer);
         let svc = self.factory.open(&info);
         let tap = self.ctx.tap(info.id);
+        let target = self.ring.install(sock.as_raw_fd());
         let entry = self.conns.vacant_entry();
         let key = entry.key();
-        entry.insert(UConn::new(sock, info.id, info.peer, svc, tap, slot));
+        entry.insert(UConn::new(sock, target, info.id, info.peer, svc, tap, slot));
         // Settle it this turn: a greeting goes out, the receive is armed.
         self.conns[key].dirty = true;
         self.dirty.push(key);
@@ -380,10 +389,15 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
         let Some(conn) = self.conns.get_mut(key) else {
             return;
         };
-        let bgid = self.bufs.bgid;
-        let may_read = !self.draining;
-        if conn.settle(&mut self.ring, key, bgid, may_read) {
+        let turn = Turn {
+            key,
+            bgid: self.bufs.bgid,
+            may_read: !self.draining,
+            now: self.now,
+        };
+        if conn.settle(&mut self.ring, &turn) {
             let conn = self.conns.remove(key);
+            self.ring.release(conn.target);
             conn.close(self.ctx);
         }
     }

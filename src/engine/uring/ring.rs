@@ -15,6 +15,7 @@ use io_uring::types::{Fd, SubmitArgs, Timespec};
 use io_uring::{IoUring, cqueue, opcode, squeue};
 
 use super::bufring::BufRing;
+use super::files::{FileTable, Target};
 use super::support;
 use crate::net::trace::{self, TraceResult};
 
@@ -88,6 +89,8 @@ pub struct Ring {
     explained: u64,
     /// Completions of the current turn.
     done: Vec<Completion>,
+    /// Registered files: where connections' sockets go (see [`files`](super::files)).
+    files: FileTable,
 }
 
 /// The setup flags tried first: one thread submits (`SINGLE_ISSUER`), completions are
@@ -205,10 +208,12 @@ impl Ring {
             }
             Err(e) => return Err(support::buf_ring_failed(&e)),
         }
+        let files = FileTable::register(&uring);
         Ok(Ring {
             uring,
             explained: 0,
             done: Vec::with_capacity(CQ_ENTRIES as usize),
+            files,
         })
     }
 
@@ -223,6 +228,16 @@ impl Ring {
             )?;
         }
         Ok(())
+    }
+
+    /// Register a connection's socket with the ring: what its submissions name it by.
+    pub fn install(&mut self, fd: RawFd) -> Target {
+        self.files.install(&self.uring, fd)
+    }
+
+    /// Unregister a socket [`install`](Self::install)ed, before it is closed.
+    pub fn release(&mut self, t: Target) {
+        self.files.release(&self.uring, t)
     }
 
     /// Queue `entry`, submitting the queue first if it is full.
@@ -272,9 +287,9 @@ impl Ring {
     }
 
     /// Multishot receive on `fd` into the buffer ring `bgid`.
-    pub fn recv_multi(&mut self, fd: RawFd, bgid: u16, user_data: u64) {
-        let e = opcode::RecvMulti::new(Fd(fd), bgid)
-            .build()
+    pub fn recv_multi(&mut self, fd: Target, bgid: u16, user_data: u64) {
+        let e = fd
+            .entry(|t| opcode::RecvMulti::new(t, bgid).build())
             .user_data(user_data);
         // SAFETY: the kernel writes only into buffers of the registered buffer ring,
         // which outlives the ring; `fd` is closed only after this operation's last
@@ -282,7 +297,7 @@ impl Ring {
         unsafe {
             self.push(&e, "io_uring_prep_recv_multishot", || {
                 vec![
-                    fd.to_string(),
+                    fd.shown(),
                     "NULL".into(),
                     "0".into(),
                     format!("buf_group={bgid}"),
@@ -295,11 +310,17 @@ impl Ring {
     ///
     /// # Safety
     /// `buf..buf + len` must stay allocated and unchanged until this send completes.
-    pub unsafe fn send(&mut self, fd: RawFd, buf: *const u8, len: u32, more: bool, user_data: u64) {
+    pub unsafe fn send(
+        &mut self,
+        fd: Target,
+        buf: *const u8,
+        len: u32,
+        more: bool,
+        user_data: u64,
+    ) {
         let flags = libc::MSG_NOSIGNAL | if more { libc::MSG_MORE } else { 0 };
-        let e = opcode::Send::new(Fd(fd), buf, len)
-            .flags(flags)
-            .build()
+        let e = fd
+            .entry(|t| opcode::Send::new(t, buf, len).flags(flags).build())
             .user_data(user_data);
         // SAFETY: the caller keeps the buffer (this function's contract); `fd` is
         // closed only after the send's completion.
@@ -310,21 +331,21 @@ impl Ring {
                 } else {
                     "MSG_NOSIGNAL"
                 };
-                vec![fd.to_string(), format!("{len} bytes"), f.into()]
+                vec![fd.shown(), format!("{len} bytes"), f.into()]
             })
         }
     }
 
     /// One-shot poll for `POLLOUT` on a connection's socket.
-    pub fn poll_out(&mut self, fd: RawFd, user_data: u64) {
-        let e = opcode::PollAdd::new(Fd(fd), libc::POLLOUT as u32)
-            .build()
+    pub fn poll_out(&mut self, fd: Target, user_data: u64) {
+        let e = fd
+            .entry(|t| opcode::PollAdd::new(t, libc::POLLOUT as u32).build())
             .user_data(user_data);
         // SAFETY: no memory is referenced; the socket is closed only after this poll's
         // completion (the connection waits for it).
         unsafe {
             self.push(&e, "io_uring_prep_poll_add", || {
-                vec![fd.to_string(), "POLLOUT".into()]
+                vec![fd.shown(), "POLLOUT".into()]
             })
         }
     }
