@@ -114,21 +114,25 @@ fn session(addr: &str, payload: &[u8]) {
 /// A lifecycle call on a connection: `accept4 → fd`, `shutdown(fd)`, `close(fd)`.
 type Life = (String, String);
 
-/// The lifecycle calls of `--explain`'s lines.
+/// The lifecycle calls of `--explain`'s lines on descriptor numbers accept4 returned
+/// (the listener's own close is shown too, but is no connection's; a forked child's
+/// close of its copy carries no pid here, so numbers are not forgotten at a close).
 fn explained(lines: &[String]) -> Vec<Life> {
     let mut calls = Vec::new();
+    let mut accepted = std::collections::HashSet::new();
     for l in lines {
         let Some((name, rest)) = l.split_once('(') else {
             continue;
         };
         let result = rest.rsplit_once(") = ").map_or("", |(_, r)| r);
         let first = result.split_whitespace().next().unwrap_or("");
+        let fd = rest.split([',', ')']).next().unwrap_or("").to_string();
         match name {
-            "accept4" if !first.starts_with('-') => calls.push(("accept4".into(), first.into())),
-            "close" | "shutdown" => {
-                let fd = rest.split([',', ')']).next().unwrap_or("");
-                calls.push((name.into(), fd.into()));
+            "accept4" if !first.starts_with('-') => {
+                accepted.insert(first.to_string());
+                calls.push(("accept4".into(), first.into()));
             }
+            "close" | "shutdown" if accepted.contains(&fd) => calls.push((name.into(), fd)),
             _ => {}
         }
     }

@@ -39,7 +39,9 @@ mod io_path;
 mod sockaddr;
 
 pub use fmt::{fd_set, poll_fds, poll_flags};
-pub use io_path::{SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, shutdown, waited};
+pub use io_path::{
+    Closing, SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, shutdown, waited,
+};
 pub use sockaddr::{addr, addr_bytes, inet};
 
 use std::io;
