@@ -221,7 +221,11 @@ impl<S: Service> UConn<S> {
                     self.recv = Recv::Armed;
                 }
                 (Recv::Armed, false) => {
-                    ring.cancel(user_data(Op::Recv, key), user_data(Op::Cancel, key));
+                    ring.cancel(
+                        self.target.raw(),
+                        user_data(Op::Recv, key),
+                        user_data(Op::Cancel, key),
+                    );
                     self.inflight += 1;
                     self.recv = Recv::Cancelling;
                 }
@@ -239,7 +243,11 @@ impl<S: Service> UConn<S> {
                 Sending::Poll => targets.push(Op::SendPoll),
             }
             for op in targets {
-                ring.cancel(user_data(op, key), user_data(Op::Cancel, key));
+                ring.cancel(
+                    self.target.raw(),
+                    user_data(op, key),
+                    user_data(Op::Cancel, key),
+                );
                 self.inflight += 1;
             }
         }
