@@ -15,15 +15,15 @@ use crate::util::{bin, require};
 
 /// A server started with `--explain…` (its setup lines come before `listening on`),
 /// optionally under strace; every stderr line is kept.
-struct Explained {
+pub(crate) struct Explained {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
     lines: Receiver<String>,
     seen: Vec<String>,
 }
 
 impl Explained {
-    fn start(mut cmd: Command) -> Explained {
+    pub(crate) fn start(mut cmd: Command) -> Explained {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -65,7 +65,7 @@ impl Explained {
 
     /// SIGINT the nettool process itself (under strace: strace's child) and collect
     /// every line up to its exit.
-    fn stop(mut self) -> Vec<String> {
+    pub(crate) fn stop(mut self) -> Vec<String> {
         let pid = self.child.id() as i32;
         let children = format!("/proc/{pid}/task/{pid}/children");
         let under_strace = std::fs::read_to_string(format!("/proc/{pid}/comm"))
