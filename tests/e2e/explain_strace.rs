@@ -12,8 +12,10 @@ use std::time::Duration;
 use crate::explain_session::Explained;
 use crate::util::{bin, require};
 
-/// The calls compared; `socket` and `accept4` only say which descriptors are sockets.
-const CALLS: &str = "trace=socket,accept4,close,shutdown,recvmmsg,sendmmsg";
+/// The calls compared; `socket`, `accept4` and `fcntl` (`F_DUPFD_CLOEXEC`: a second
+/// descriptor of a socket, as the thread engine's relay keeps) only say which
+/// descriptors are sockets.
+const CALLS: &str = "trace=socket,accept4,fcntl,close,shutdown,recvmmsg,sendmmsg";
 
 /// How often each (call, fd) of `close`/`shutdown`/`recvmmsg`/`sendmmsg` appears.
 type Counts = BTreeMap<(String, String), usize>;
@@ -30,20 +32,44 @@ fn counted(name: &str) -> bool {
     matches!(name, "close" | "shutdown" | "recvmmsg" | "sendmmsg")
 }
 
-/// The strace log's calls on sockets (a descriptor socket(2) or accept4(2) returned,
-/// until its close); libc's own netlink sockets (getifaddrs) are left out.
+/// The strace log's calls on sockets (a descriptor socket(2), accept4(2) or a dup of a
+/// socket returned, until its close); libc's own netlink sockets (getifaddrs) are left
+/// out.
 fn traced(log: &str) -> Counts {
     let mut live = std::collections::HashSet::new();
     let mut counts = Counts::new();
+    // A call another thread interrupted is split in two lines by strace: `fcntl(11, …
+    // <unfinished ...>` and later `<... fcntl resumed>) = 12`; put them together.
+    let mut unfinished: std::collections::HashMap<&str, &str> = Default::default();
     for line in log.lines() {
-        // Drop strace's pid column.
-        let call = line.split_once(' ').map_or(line, |(_, c)| c.trim_start());
-        let Some((name, fd, result)) = parts(call) else {
+        let Some((pid, call)) = line.split_once(' ') else {
+            continue;
+        };
+        let call = call.trim_start();
+        if let Some(start) = call.strip_suffix("<unfinished ...>") {
+            unfinished.insert(pid, start);
+            continue;
+        }
+        let joined;
+        let call = match call.strip_prefix("<... ") {
+            Some(rest) => {
+                let tail = rest.split_once(" resumed>").map_or("", |(_, t)| t);
+                joined = format!("{}{tail}", unfinished.remove(pid).unwrap_or_default());
+                joined.as_str()
+            }
+            None => call,
+        };
+        // strace pads before ` = result`; fold every run of spaces into one.
+        let call = call.split_whitespace().collect::<Vec<_>>().join(" ");
+        let Some((name, fd, result)) = parts(&call) else {
             continue;
         };
         let ret = result.split_whitespace().next().unwrap_or("");
         match name {
             "socket" | "accept4" if !ret.starts_with('-') && !call.contains("AF_NETLINK") => {
+                live.insert(ret.to_string());
+            }
+            "fcntl" if call.contains("F_DUPFD") && live.contains(fd) && !ret.starts_with('-') => {
                 live.insert(ret.to_string());
             }
             n if counted(n) && live.contains(fd) => {
@@ -253,4 +279,66 @@ fn udp_serve_batches_are_rate_limited_and_fit_the_schema() {
         .find(|r| r["event"] == "syscalls_omitted" && r["call"] == "sendmmsg")
         .unwrap_or_else(|| panic!("no syscalls_omitted record: {records:#?}"));
     assert_eq!(omitted["count"], 20 - nettool::net::trace::SHOWN_PER_FD);
+}
+
+/// A server under strace, one echo session through it, then SIGINT: every close and
+/// shutdown strace saw on a socket — the listener's, the connection's, an upstream's
+/// — is explained.
+fn server_matches_strace(args: &[&str]) {
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let server = Explained::start(straced(&log, args));
+    let mut c = std::net::TcpStream::connect(&server.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    std::io::Write::write_all(&mut c, b"hello").unwrap();
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut got = Vec::new();
+    std::io::Read::read_to_end(&mut c, &mut got).unwrap();
+    drop(c);
+    let lines = server.stop();
+    let seen = traced(&std::fs::read_to_string(log.path()).unwrap());
+    let shown = explained(lines.iter().map(String::as_str));
+    let closes = seen.keys().filter(|(c, _)| c == "close").count();
+    assert!(closes >= 2, "{args:?}: strace saw {seen:?}");
+    assert_eq!(
+        shown,
+        seen,
+        "{args:?}: --explain vs strace\n{}",
+        lines.join("\n")
+    );
+}
+
+#[test]
+fn a_relays_upstream_and_the_listeners_close_are_explained() {
+    if !require("strace") {
+        return;
+    }
+    let upstream = crate::util::Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"]);
+    for engine in ["epoll-et", "thread"] {
+        server_matches_strace(&[
+            "--explain",
+            "tcp-echo",
+            "relay",
+            "-l",
+            "127.0.0.1:0",
+            "--engine",
+            engine,
+            &upstream.host_port(),
+        ]);
+    }
+}
+
+#[test]
+fn io_urings_closes_are_explained() {
+    if !require("strace") {
+        return;
+    }
+    server_matches_strace(&[
+        "--explain",
+        "tcp-echo",
+        "serve",
+        "-l",
+        "127.0.0.1:0",
+        "--engine",
+        "io-uring",
+    ]);
 }
