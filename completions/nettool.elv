@@ -18,7 +18,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
     }
     var completions = [
         &'nettool'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -43,7 +43,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;tcp-echo'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -81,7 +81,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --alpn 'Application protocols to offer (ALPN), most preferred first: h2,http/1.1'
             cand --cert 'Certificate chain to present, PEM, leaf first (with --key)'
             cand --key 'Private key of --cert, PEM (PKCS#8, RSA or EC)'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -z 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
             cand --scan 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
@@ -126,7 +126,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --client-ca 'Require a client certificate issued by a CA in FILE (PEM)'
             cand --alpn 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1'
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -k 'Keep listening: after a connection ends, accept the next one'
             cand --keep-open 'Keep listening: after a connection ends, accept the next one'
@@ -169,7 +169,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --client-ca 'Require a client certificate issued by a CA in FILE (PEM)'
             cand --alpn 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1'
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
@@ -209,7 +209,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --client-ca 'Require a client certificate issued by a CA in FILE (PEM)'
             cand --alpn 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1'
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
@@ -242,7 +242,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --idle 'Open CONNS connections, hold them idle for DURATION, check each still echoes'
             cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
             cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
@@ -278,7 +278,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;tcp-echo;help;help'= {
         }
         &'nettool;udp'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -305,7 +305,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --idle-timeout 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)'
             cand -x 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
             cand --hexdump 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
@@ -334,7 +334,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --source 'Local address to send from (ADDR or ADDR:PORT; netcat''s -s)'
             cand -w 'After sending, wait this long for (more) replies and print them (no reply at all: exit 1)'
             cand --timeout 'After sending, wait this long for (more) replies and print them (no reply at all: exit 1)'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -z 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
             cand --scan 'Scan ports: ADDR is HOST:PORTS (22, 8000-8010, 22,80,443); print `open HOST:PORT` per port that answers (with -v the others too); -w bounds each probe (default 2s, UDP 1s); exit 0 when one is open'
@@ -364,7 +364,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -w 'Give up (status 1) after this long without a datagram; a bare number means seconds'
             cand --timeout 'Give up (status 1) after this long without a datagram; a bare number means seconds'
             cand --buffer 'Receive buffer per datagram; larger datagrams are reported as truncated'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --stats 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
             cand --probe 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
@@ -397,7 +397,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;udp;help;help'= {
         }
         &'nettool;broadcast'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -426,7 +426,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -i 'Send out of this interface, to its broadcast address (unless --to is given)'
             cand --iface 'Send out of this interface, to its broadcast address (unless --to is given)'
             cand --to 'Broadcast address to send to (e.g. 192.0.2.255 or 255.255.255.255)'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --stats 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
             cand --raw 'Read stdin in chunks of --size bytes instead of one datagram per line'
@@ -452,7 +452,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -w 'Give up (status 1) after this long without a datagram; a bare number means seconds'
             cand --timeout 'Give up (status 1) after this long without a datagram; a bare number means seconds'
             cand --buffer 'Receive buffer per datagram; larger datagrams are reported as truncated'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --stats 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
             cand --probe 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
@@ -480,7 +480,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;broadcast;help;help'= {
         }
         &'nettool;multicast'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -510,7 +510,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -i 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)'
             cand --iface 'Send out of this interface (IP_MULTICAST_IF / IPV6_MULTICAST_IF by index)'
             cand --ttl 'Hop limit: 0 stays on this host, 1 this link (IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS)'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --stats 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
             cand --raw 'Read stdin in chunks of --size bytes instead of one datagram per line'
@@ -539,7 +539,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -w 'Give up (status 1) after this long without a datagram; a bare number means seconds'
             cand --timeout 'Give up (status 1) after this long without a datagram; a bare number means seconds'
             cand --buffer 'Receive buffer per datagram; larger datagrams are reported as truncated'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --stats 'Print datagrams and bytes in/out at exit (SIGUSR1 prints them at any time)'
             cand --probe 'Expect probes from `send --probe`: report loss, duplicates, reordering, delay per sender'
@@ -561,7 +561,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --source 'The sender''s address: checks that reverse-path filtering lets it through'
             cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
             cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -600,7 +600,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --watch 'Refresh every DURATION, marking new (+) and closed (-) sockets and state changes (~ FROM→); with --json: the first snapshot as "socket" lines, then one line per change ("new", "closed", "state" with "from" and "to")'
             cand -c 'With --watch: stop after this many snapshots; with --packets: after this many packets'
             cand --count 'With --watch: stop after this many snapshots; with --packets: after this many packets'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -t 'TCP sockets'
             cand --tcp 'TCP sockets'
@@ -673,7 +673,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --auth-file 'Require HTTP Basic authentication for the users in FILE: lines `user:HASH` with an argon2 ($argon2id$…) or bcrypt ($2b$…, as `htpasswd -nB` writes) hash'
             cand --max-upload 'Largest upload accepted (413 beyond it)'
             cand --spa 'Serve FILE (a path below DIR) with 200 for every path that does not exist, as a single-page application wants'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
@@ -703,7 +703,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;unix'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -733,7 +733,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --client-ca 'Require a client certificate issued by a CA in FILE (PEM)'
             cand --alpn 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1'
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --dgram 'Datagram socket (SOCK_DGRAM): each datagram is echoed to its sender'
             cand --no-reap 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
@@ -765,7 +765,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --client-ca 'Require a client certificate issued by a CA in FILE (PEM)'
             cand --alpn 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1'
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -k 'Keep listening: after a connection ends, accept the next one'
             cand --keep-open 'Keep listening: after a connection ends, accept the next one'
@@ -806,7 +806,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --alpn 'Application protocols to offer (ALPN), most preferred first: h2,http/1.1'
             cand --cert 'Certificate chain to present, PEM, leaf first (with --key)'
             cand --key 'Private key of --cert, PEM (PKCS#8, RSA or EC)'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --dgram 'Datagram socket: each stdin line goes out as one datagram (as udp send sends them); -w bounds the wait for replies (no half-close there, so --no-shutdown and --eof-timeout do not apply)'
             cand --raw 'With --dgram: each chunk read from stdin is one datagram, not each line'
@@ -844,7 +844,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --idle-timeout 'Close a connection after this long without traffic (datagram servers: forget a peer silent this long)'
             cand -x 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
             cand --hexdump 'Dump every connection''s bytes (>) sent and (<) received as hex + ASCII to FILE (- for stderr); datagram servers dump each datagram, labelled with its peer'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --no-reap 'A lesson, fork engine only: never waitpid(2) a finished child, so each stays a zombie (`ps --ppid PID` shows `Z <defunct>`) until the server exits and reaps them all'
             cand --json 'Print events as JSON, one object per line'
@@ -876,7 +876,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;unix;help;help'= {
         }
         &'nettool;heartbeat'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -909,7 +909,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --client-ca 'Require a client certificate issued by a CA in FILE (PEM)'
             cand --alpn 'Application protocols to accept (ALPN), most preferred first: h2,http/1.1'
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --udp 'Speak the protocol over UDP (one frame per datagram)'
             cand -4 'Use IPv4 only'
@@ -947,7 +947,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --alpn 'Application protocols to offer (ALPN), most preferred first: h2,http/1.1'
             cand --cert 'Certificate chain to present, PEM, leaf first (with --key)'
             cand --key 'Private key of --cert, PEM (PKCS#8, RSA or EC)'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --reconnect 'After a dead verdict, reconnect (with back-off) instead of exiting 1'
             cand --udp 'Beat over UDP instead of TCP'
@@ -980,7 +980,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;heartbeat;help;help'= {
         }
         &'nettool;completions'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'
@@ -994,7 +994,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;man'= {
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --json 'Print events as JSON, one object per line'
             cand -q 'Say nothing but errors (the `listening on` line stays)'

@@ -35,7 +35,8 @@ pub struct GlobalOpts {
 
     /// Print every socket call in C terms as it is made: setup (socket, setsockopt,
     /// bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io
-    /// adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor
+    /// adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring
+    /// submissions, enters and completions), a few per descriptor
     #[arg(
         long,
         global = true,

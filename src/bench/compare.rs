@@ -222,7 +222,7 @@ fn measure(
     server: &LocalServer,
     cfg: &BenchConfig,
     background: usize,
-    idle: &mut Vec<socket2::Socket>,
+    idle: &mut Vec<crate::net::trace::Closing<socket2::Socket>>,
     shutdown: &Shutdown,
 ) -> anyhow::Result<Outcome> {
     let addrs = [server.addr];

@@ -15,6 +15,8 @@ use std::time::Instant;
 
 use socket2::Socket;
 
+use crate::net::trace::{self, Closing};
+
 /// The length of the pattern's period: a prime, so the pattern does not line up with
 /// message sizes.
 const PERIOD: usize = 65_521;
@@ -90,7 +92,8 @@ pub struct Turn {
 }
 
 pub struct Conn {
-    pub sock: Socket,
+    /// Closed through the trace layer (`--explain` shows each connection's close).
+    pub sock: Closing<Socket>,
     work: Work,
     /// Where this connection's stream starts in the pattern.
     base: u64,
@@ -115,7 +118,7 @@ impl Conn {
             Work::Bulk { total } => (total, VecDeque::new()),
         };
         Conn {
-            sock,
+            sock: Closing::new(sock),
             work,
             base: (index as u64).wrapping_mul(7919),
             sent: 0,
@@ -150,7 +153,7 @@ impl Conn {
         while self.active() && self.sent < self.limit {
             let want = (self.limit - self.sent).min(64 * 1024) as usize;
             let chunk = pattern.window(self.base + self.sent, want);
-            match (&self.sock).write(chunk) {
+            match (&*self.sock).write(chunk) {
                 Ok(n) => self.sent += n as u64,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
@@ -165,7 +168,7 @@ impl Conn {
             && !self.write_closed
         {
             self.write_closed = true;
-            let _ = self.sock.shutdown(std::net::Shutdown::Write);
+            let _ = trace::shutdown(&self.sock, std::net::Shutdown::Write);
         }
     }
 
@@ -182,7 +185,7 @@ impl Conn {
     ) -> Turn {
         let mut turn = Turn::default();
         while self.active() {
-            let n = match (&self.sock).read(buf) {
+            let n = match (&*self.sock).read(buf) {
                 Ok(0) => {
                     match self.work {
                         Work::Bulk { total } if self.received == total => self.done = true,

@@ -19,6 +19,7 @@ use socket2::Socket;
 use crate::error::Interrupted;
 use crate::net::signals::Shutdown;
 use crate::net::socket::tcp_connect_from;
+use crate::net::trace::Closing;
 use crate::net::wait::{Woke, sleep_until};
 
 /// Descriptors the load generator keeps for itself (standard streams, signal pipe,
@@ -89,7 +90,7 @@ pub fn open_idle(
     range: std::ops::Range<usize>,
     timeout: Duration,
     shutdown: &Shutdown,
-) -> anyhow::Result<Vec<Socket>> {
+) -> anyhow::Result<Vec<Closing<Socket>>> {
     let mut open = Vec::with_capacity(range.len());
     for i in range {
         shutdown.check()?;
@@ -98,8 +99,12 @@ pub fn open_idle(
             .and_then(|a| source_for(i, a))
             .map(|ip| SocketAddr::new(ip, 0));
         match tcp_connect_from(addrs, from, Some(timeout)) {
-            Ok(sock) if ping(&sock, i as u8, timeout) => open.push(sock),
-            Ok(_) => {}
+            Ok(sock) => {
+                let sock = Closing::new(sock);
+                if ping(&sock, i as u8, timeout) {
+                    open.push(sock);
+                }
+            }
             Err(e) => log::debug!("idle connection {i}: {}", crate::error::render(&e)),
         }
     }
@@ -112,7 +117,7 @@ pub fn open_idle(
 const CHECK_BATCH: usize = 500;
 
 /// How many of `open` still echo a byte.
-pub fn still_served(open: &[Socket], timeout: Duration) -> usize {
+pub fn still_served(open: &[Closing<Socket>], timeout: Duration) -> usize {
     let byte = |i: usize| (i as u8).wrapping_add(1);
     let mut served = 0;
     for (b, batch) in open.chunks(CHECK_BATCH).enumerate() {
@@ -122,12 +127,12 @@ pub fn still_served(open: &[Socket], timeout: Duration) -> usize {
             .enumerate()
             .map(|(j, s)| {
                 s.set_read_timeout(Some(timeout)).is_ok()
-                    && (&*s).write_all(&[byte(first + j)]).is_ok()
+                    && (&**s).write_all(&[byte(first + j)]).is_ok()
             })
             .collect();
         for (j, (s, sent)) in batch.iter().zip(sent).enumerate() {
             let mut got = [0u8; 1];
-            if sent && (&*s).read_exact(&mut got).is_ok() && got[0] == byte(first + j) {
+            if sent && (&**s).read_exact(&mut got).is_ok() && got[0] == byte(first + j) {
                 served += 1;
             }
         }
@@ -196,8 +201,8 @@ mod tests {
             }
             kept
         });
-        let open: Vec<Socket> = (0..n)
-            .map(|_| std::net::TcpStream::connect(addr).unwrap().into())
+        let open: Vec<Closing<Socket>> = (0..n)
+            .map(|_| Closing::new(std::net::TcpStream::connect(addr).unwrap().into()))
             .collect();
         let served = still_served(&open, Duration::from_secs(10));
         let kept = server.join().unwrap();

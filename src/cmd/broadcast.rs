@@ -14,6 +14,7 @@ use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender,
 use crate::net::iface::Iface;
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
+use crate::net::trace::Closing;
 use crate::output::{Level, Output};
 
 const SEND_EXAMPLES: &str = "\
@@ -89,7 +90,7 @@ impl Run for SendArgs {
             ..DgramOpts::default()
         };
         let tap = self.send.diag.tap(out)?;
-        let sock = udp_sender(to, self.send.bind_addr()?, &opts)?;
+        let sock = Closing::new(udp_sender(to, self.send.bind_addr()?, &opts)?);
         let stats = self.send.send_unconnected(&sock, to, &tap, &shutdown)?;
         out.event(
             Level::Detail,
@@ -120,7 +121,7 @@ impl Run for RecvArgs {
             ..DgramOpts::default()
         };
         let tap = self.recv.diag.tap(out)?;
-        let sock = udp_bind(wildcard(false, self.port), &opts)?;
+        let sock = Closing::new(udp_bind(wildcard(false, self.port), &opts)?);
         out.listening(
             &local_label(&sock),
             json!({"proto": "udp", "broadcast": true, "iface": iface.as_ref().map(|i| &i.name)}),

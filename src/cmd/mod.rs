@@ -156,7 +156,13 @@ pub fn trace_sink(out: &Output) -> crate::net::trace::Sink {
                 "syscalls_omitted",
                 serde_json::json!({"call": call, "fd": fd, "count": count}),
                 || {
-                    let calls = if *count == 1 { "call" } else { "calls" };
+                    // A completion is no call: the io_uring engine's are counted as such.
+                    let calls = match (*call == "io_uring_cqe", *count == 1) {
+                        (true, true) => "completion",
+                        (true, false) => "completions",
+                        (false, true) => "call",
+                        (false, false) => "calls",
+                    };
                     format!(
                         "… {} more {call} {calls}{on}",
                         crate::text::thousands(*count)

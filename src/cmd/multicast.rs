@@ -16,6 +16,7 @@ use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_sender}
 use crate::net::iface::Iface;
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
+use crate::net::trace::Closing;
 use crate::output::{Level, Output};
 
 const SEND_EXAMPLES: &str = "\
@@ -126,7 +127,11 @@ impl Run for SendArgs {
         say_range(to.ip(), range.as_deref());
         let iface = iface_of(self.iface.as_deref(), &to)?;
         let tap = self.send.diag.tap(out)?;
-        let sock = udp_sender(to, self.send.bind_addr()?, &DgramOpts::default())?;
+        let sock = Closing::new(udp_sender(
+            to,
+            self.send.bind_addr()?,
+            &DgramOpts::default(),
+        )?);
         let mcast = McastSend {
             iface,
             ttl: self.ttl,
@@ -165,7 +170,7 @@ impl Run for RecvArgs {
             ..DgramOpts::default()
         };
         let tap = self.recv.diag.tap(out)?;
-        let sock = udp_bind(multicast_bind_addr(group), &opts)?;
+        let sock = Closing::new(udp_bind(multicast_bind_addr(group), &opts)?);
         let range = name_range(group.ip());
         let membership = Membership::join(&sock, group.ip(), iface.as_ref(), self.source)?;
         let on = iface.as_ref().map(|i| i.name.clone());

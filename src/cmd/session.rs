@@ -14,6 +14,7 @@ use crate::net::relay::{RelayOpts, RelayStats, StdinState, relay};
 use crate::net::signals::Shutdown;
 use crate::net::socket::accept_wait;
 use crate::net::stream::Stream;
+use crate::net::trace::Closing;
 use crate::output::{Level, Output};
 use crate::tls::ServerTls;
 use crate::tls::config::ClientTls;
@@ -63,7 +64,7 @@ impl Listen<'_> {
                 )
             };
             let result = match self.tls {
-                None => session(&mut { sock }, &mut stdin),
+                None => session(&mut Closing::new(sock), &mut stdin),
                 Some(tls) => crate::tls::stream::accept(sock, tls, &peer, self.shutdown, self.out)
                     .and_then(|mut s| session(&mut s, &mut stdin)),
             };
@@ -191,7 +192,15 @@ pub fn client(
 ) -> anyhow::Result<()> {
     let mut stdin = StdinState::default();
     match tls {
-        None => run(&mut { sock }, peer, args, opts, &mut stdin, shutdown, out),
+        None => run(
+            &mut Closing::new(sock),
+            peer,
+            args,
+            opts,
+            &mut stdin,
+            shutdown,
+            out,
+        ),
         Some(t) => {
             let mut s = crate::tls::stream::connect(
                 sock, t.config, t.host, peer, shutdown, t.deadline, out,

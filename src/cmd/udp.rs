@@ -18,6 +18,7 @@ use crate::engine::dgram::udp::Udp;
 use crate::net::dgram::socket::{DEFAULT_RCVBUF, DgramOpts, udp_bind, udp_connect};
 use crate::net::signals::Shutdown;
 use crate::net::socket::local_label;
+use crate::net::trace::Closing;
 use crate::net::{HostPort, Transport};
 use crate::output::{Level, Output};
 use crate::proto::echo::DatagramEcho;
@@ -163,7 +164,7 @@ impl Run for SendArgs {
         let to = HostPort::parse(&self.addr, Transport::Udp)?.resolve_one(self.family.family())?;
         let job = self.send.job(self.timeout);
         let tap = self.send.diag.tap(out)?;
-        let sock = udp_connect(to, self.send.bind_addr()?, &receiver_opts())?;
+        let sock = Closing::new(udp_connect(to, self.send.bind_addr()?, &receiver_opts())?);
         let mut printer = Printer::new(out, "reply");
         let stats = run_sender(&sock, to, true, &job, &shutdown, Some(&mut printer), &tap)?;
         self.send.diag.finish(&tap);
@@ -199,7 +200,7 @@ impl Run for RecvArgs {
             ..receiver_opts()
         };
         let tap = self.recv.diag.tap(out)?;
-        let sock = udp_bind(addr, &opts)?;
+        let sock = Closing::new(udp_bind(addr, &opts)?);
         out.listening(&local_label(&sock), json!({"proto": "udp"}));
         let res = run_receiver(&sock, &self.recv.job(), out, &shutdown, &tap);
         self.recv.diag.finish(&tap);

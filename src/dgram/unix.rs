@@ -106,7 +106,7 @@ pub fn client(
     on_stats: &dyn Fn(&DgramStats),
 ) -> anyhow::Result<DgramStats> {
     crate::net::trace::checkpoint("sendto", || vec![crate::net::trace::fd(&sock)])?;
-    let sock = into_datagram(sock);
+    let sock = crate::net::trace::Closing::new(into_datagram(sock));
     let stdin = io::stdin();
     let stdout = io::stdout();
     let mut st = DgramStats::default();
@@ -253,7 +253,7 @@ pub fn listen(
     on_stats: &dyn Fn(&DgramStats),
 ) -> anyhow::Result<DgramStats> {
     crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
-    let sock = into_datagram(sock);
+    let sock = crate::net::trace::Closing::new(into_datagram(sock));
     sock.set_write_timeout(Some(SEND_TIMEOUT))?;
     let stdin = io::stdin();
     let stdout = io::stdout();

@@ -42,7 +42,8 @@ pub enum Accepted {
 
 /// A listener plus the spare descriptor used to shed connections under `EMFILE`.
 pub struct Acceptor {
-    listener: Socket,
+    /// Closed through the trace layer when the server stops.
+    listener: trace::Closing<Socket>,
     spare: Option<File>,
     last_warning: Option<Instant>,
     local: String,
@@ -56,7 +57,7 @@ impl Acceptor {
             .context("set the listener non-blocking")?;
         let local = local_label(&listener);
         Ok(Acceptor {
-            listener,
+            listener: trace::Closing::new(listener),
             spare: File::open("/dev/null").ok(),
             last_warning: None,
             local,

@@ -30,15 +30,16 @@ use super::stats::Tap;
 use super::{CloseReason, ConnResult, ServerConfig};
 use crate::net::peer::Peer;
 use crate::net::signals::Shutdown;
+use crate::net::trace::{self, Closing};
 use crate::net::upstream::{self, Endpoint, Started};
 
 enum State {
     /// `connect(2)` is in progress; give up at the deadline (`-w`).
     Connecting {
-        sock: Socket,
+        sock: Closing<Socket>,
         deadline: Option<Instant>,
     },
-    Open(Socket),
+    Open(Closing<Socket>),
     /// No endpoint answered (the core has ended the connection).
     Gone,
 }
@@ -51,7 +52,7 @@ pub struct UpLink {
     next: usize,
     state: State,
     /// Sockets of failed attempts, waiting to be deregistered before they close.
-    retired: Vec<Socket>,
+    retired: Vec<Closing<Socket>>,
     /// What the selector has registered for the current socket.
     registered: Option<Interest>,
     /// A readable report not yet read to `EAGAIN` (edge-triggered bookkeeping).
@@ -211,7 +212,7 @@ impl UpLink {
         core.flush_upstream(
             |out| flush_outbox(sock, out, bytes_out, &Tap::detached()),
             || {
-                let _ = sock.shutdown(std::net::Shutdown::Write);
+                let _ = trace::shutdown(sock, std::net::Shutdown::Write);
             },
         );
     }

@@ -24,6 +24,7 @@ use crate::error::Interrupted;
 use crate::net::dgram::socket::{DgramOpts, udp_socket};
 use crate::net::signals::Shutdown;
 use crate::net::socket::{bind_source, connect_error, new_socket, set_nonblocking};
+use crate::net::trace::Closing;
 use crate::net::wait::{Watch, Woke, wait};
 use crate::net::{addr, trace};
 use crate::os_error::Target;
@@ -82,13 +83,14 @@ pub struct ScanCounts {
 /// A probe on its way.
 struct Probe {
     index: usize,
-    sock: Socket,
+    /// Closed (and shown closed) once the probe has its answer.
+    sock: Closing<Socket>,
     deadline: Instant,
 }
 
 enum Started {
     Done(PortState),
-    Waiting(Socket),
+    Waiting(Closing<Socket>),
 }
 
 /// Probe `ports` of `base`'s host, calling `report` once per port, in port order.
@@ -179,7 +181,7 @@ pub fn scan(
 
 /// Send one probe; some end at once (a refused loopback connect, an unreachable net).
 fn start(to: SocketAddr, opts: &ScanOpts) -> anyhow::Result<Started> {
-    let sock = match opts.proto {
+    let sock = Closing::new(match opts.proto {
         ScanProto::Tcp => {
             let domain = if to.is_ipv4() {
                 Domain::IPV4
@@ -190,7 +192,7 @@ fn start(to: SocketAddr, opts: &ScanOpts) -> anyhow::Result<Started> {
                 .with_context(|| format!("create a TCP socket for {to}"))?
         }
         ScanProto::Udp => udp_socket(to.is_ipv6(), &DgramOpts::default())?,
-    };
+    });
     if let Some(src) = opts.source {
         bind_source(&sock, src)?;
     }

@@ -307,7 +307,9 @@ pub fn tcp_connect_from(
         );
     }
     for addr in usable {
+        // A failed attempt's socket is closed (and shown closed) before the next.
         let sock = new_socket(domain_of(addr), Type::STREAM, Some(Protocol::TCP))
+            .map(trace::Closing::new)
             .with_context(|| format!("create a TCP socket for {addr}"))?;
         if let Some(src) = source {
             bind_source(&sock, src)?;
@@ -325,7 +327,7 @@ pub fn tcp_connect_from(
             return Err(res.unwrap_err().into());
         }
         match res {
-            Ok(()) => return Ok(sock),
+            Ok(()) => return Ok(sock.into_inner()),
             Err(e) => last = Some((*addr, e)),
         }
     }

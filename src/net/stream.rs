@@ -76,3 +76,38 @@ impl Stream for Socket {
         super::trace::shutdown(self, std::net::Shutdown::Write)
     }
 }
+
+/// A stream whose socket is closed through the trace layer when the session ends.
+impl<S: Stream + std::os::fd::IntoRawFd> Stream for super::trace::Closing<S> {
+    fn fd(&self) -> BorrowedFd<'_> {
+        (**self).fd()
+    }
+
+    fn set_nonblocking(&mut self) -> io::Result<()> {
+        (**self).set_nonblocking()
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (**self).read(buf)
+    }
+
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (**self).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        (**self).flush()
+    }
+
+    fn wants_write(&self) -> bool {
+        (**self).wants_write()
+    }
+
+    fn buffered(&mut self) -> bool {
+        (**self).buffered()
+    }
+
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        (**self).shutdown_write()
+    }
+}

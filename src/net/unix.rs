@@ -244,7 +244,9 @@ pub fn unix_connect(
     timeout: Option<Duration>,
 ) -> anyhow::Result<Socket> {
     let addr = sockaddr(target).with_context(|| format!("connect to {target}"))?;
-    let sock = new_socket(kind).context("create a Unix socket")?;
+    let sock = new_socket(kind)
+        .map(trace::Closing::new)
+        .context("create a Unix socket")?;
     let res = trace::action(
         "connect",
         || vec![trace::fd(&sock), trace::addr(&addr)],
@@ -257,7 +259,7 @@ pub fn unix_connect(
         return Err(res.unwrap_err().into());
     }
     res.map_err(|e| wrong_type_hint(target, kind, e, timeout))?;
-    Ok(sock)
+    Ok(sock.into_inner())
 }
 
 /// `EPROTOTYPE` means the socket file belongs to the other socket type: say which flag fits.

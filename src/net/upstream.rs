@@ -37,9 +37,9 @@ impl fmt::Display for Endpoint {
 #[derive(Debug)]
 pub enum Started {
     /// Connected already (Unix sockets, sometimes loopback TCP).
-    Connected(Socket),
+    Connected(trace::Closing<Socket>),
     /// The handshake goes on: wait until the socket is writable, then [`finish`].
-    InProgress(Socket),
+    InProgress(trace::Closing<Socket>),
 }
 
 /// Create a non-blocking socket for `ep` and start connecting it.
@@ -54,11 +54,13 @@ pub fn start(ep: &Endpoint) -> io::Result<Started> {
             let sock = new_socket(domain, Type::STREAM, Some(Protocol::TCP))?;
             (sock, SockAddr::from(*a))
         }
-        Endpoint::Unix(u) => (
-            new_socket(Domain::UNIX, Type::STREAM, None)?,
-            super::unix::sockaddr(u)?,
-        ),
+        Endpoint::Unix(u) => {
+            let target = super::unix::sockaddr(u)?;
+            (new_socket(Domain::UNIX, Type::STREAM, None)?, target)
+        }
     };
+    // A refused attempt's socket is closed (and shown closed) here.
+    let sock = trace::Closing::new(sock);
     sock.set_nonblocking(true)?;
     let res = trace::call(
         "connect",

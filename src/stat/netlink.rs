@@ -124,7 +124,7 @@ pub fn sockets(q: &Query) -> io::Result<Vec<Socket>> {
 
 /// `socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG)`, bound (the kernel picks our port
 /// id) and connected to the kernel (port 0), as ss does; see sock_diag(7).
-fn open() -> io::Result<NlSocket> {
+fn open() -> io::Result<crate::net::trace::Closing<NlSocket>> {
     use crate::net::trace;
     let mut sock = trace::call(
         "socket",
@@ -136,7 +136,8 @@ fn open() -> io::Result<NlSocket> {
             ]
         },
         || NlSocket::new(NETLINK_SOCK_DIAG),
-    )?;
+    )
+    .map(trace::Closing::new)?;
     let fd = trace::fd(&sock);
     trace::call(
         "bind",

@@ -18,6 +18,8 @@ use anyhow::{anyhow, bail};
 use serde_json::json;
 use socket2::Socket;
 
+use crate::net::trace::Closing;
+
 use super::config::{ClientTls, ServerTls};
 use super::report::Handshake;
 use super::service::describe;
@@ -43,7 +45,8 @@ enum Shut {
 
 /// A TLS session on a non-blocking socket.
 pub struct TlsStream {
-    sock: Socket,
+    /// Closed through the trace layer, like the plain sessions' sockets.
+    sock: Closing<Socket>,
     session: Session,
     /// Records read from the socket and not fed yet.
     inbuf: Vec<u8>,
@@ -73,7 +76,8 @@ fn tls_error(e: rustls::Error) -> io::Error {
 
 impl TlsStream {
     fn new(sock: Socket, session: Session) -> io::Result<TlsStream> {
-        sock.set_nonblocking(true)?;
+        let sock = Closing::new(sock);
+        Socket::set_nonblocking(&sock, true)?;
         Ok(TlsStream {
             sock,
             session,
@@ -143,7 +147,7 @@ impl TlsStream {
             return Ok(true);
         }
         self.inbuf.resize(READ_CHUNK, 0);
-        match read_retry(&mut &self.sock, &mut self.inbuf) {
+        match read_retry(&mut &*self.sock, &mut self.inbuf) {
             Ok(0) => {
                 self.inbuf.clear();
                 self.eof = true;

@@ -17,6 +17,7 @@ mod event_engines;
 mod exec;
 mod explain;
 mod explain_session;
+mod explain_strace;
 mod half_close;
 mod harden_echo;
 mod heartbeat;

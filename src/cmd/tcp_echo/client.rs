@@ -14,6 +14,7 @@ use crate::cmd::session;
 use crate::net::scan::ScanProto;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect_from, tcp_listener};
+use crate::net::trace::Closing;
 use crate::net::{Host, HostPort, Transport};
 use crate::output::{Level, Output};
 use crate::stat::packets::tap::Tap;
@@ -181,7 +182,7 @@ impl Run for ListenArgs {
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let exec = self.exec.command()?;
         let tls = crate::cmd::server::server_tls(&self.tls, Some(&target), Some(addr.ip()))?;
-        let listener = tcp_listener(addr, &ListenOpts::default())?;
+        let listener = Closing::new(tcp_listener(addr, &ListenOpts::default())?);
         let (note, fields) = crate::cmd::server::tls_ready(tls.as_ref(), json!({"proto": "tcp"}));
         out.listening_note(&local_label(&listener), note.as_deref(), fields);
         session::Listen {

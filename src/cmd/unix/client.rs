@@ -10,6 +10,7 @@ use crate::cmd::{Run, session};
 use crate::dgram::unix as unix_dgram;
 use crate::net::UnixTarget;
 use crate::net::signals::Shutdown;
+use crate::net::trace::Closing;
 use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
 use crate::output::{Level, Output};
 
@@ -212,7 +213,7 @@ impl Run for ListenArgs {
             exec,
             tls: tls.as_ref(),
         }
-        .serve(&bound.sock)
+        .serve(&Closing::new(bound.sock))
     }
 }
 

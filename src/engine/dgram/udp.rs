@@ -13,6 +13,8 @@ use std::net::SocketAddr;
 
 use socket2::Socket;
 
+use crate::net::trace::Closing;
+
 use super::service::Replies;
 use super::{SendReport, Transport};
 use crate::net::dgram::batch::{RecvBatch, send_many};
@@ -24,7 +26,8 @@ pub const BATCH: usize = 64;
 
 /// A bound UDP socket, made non-blocking, with its receive batch.
 pub struct Udp {
-    sock: Socket,
+    /// Closed through the trace layer when the server stops.
+    sock: Closing<Socket>,
     batch: RecvBatch,
     /// Per reply of the batch being sent: its destination and the datagram it answers
     /// (kept between batches so sending allocates nothing).
@@ -37,7 +40,7 @@ impl Udp {
     pub fn new(sock: Socket) -> io::Result<Udp> {
         sock.set_nonblocking(true)?;
         Ok(Udp {
-            sock,
+            sock: Closing::new(sock),
             // Room for the largest datagram of either family: nothing is ever cut.
             batch: RecvBatch::new(BATCH, MAX_PAYLOAD_V6 + 1),
             to: Vec::with_capacity(BATCH),

@@ -29,6 +29,8 @@ use nix::sys::socket::{
 };
 use socket2::Socket;
 
+use crate::net::trace::Closing;
+
 use super::service::Replies;
 use super::{SendReport, Transport};
 use crate::net::peer::{Peer, PeerCred, UnixName};
@@ -50,7 +52,8 @@ struct Slot {
 
 /// A bound Unix datagram socket, non-blocking, with `SO_PASSCRED` on.
 pub struct UnixDgram {
-    sock: Socket,
+    /// Closed through the trace layer when the server stops.
+    sock: Closing<Socket>,
     scratch: Vec<u8>,
     /// The kept bytes of the batch, one datagram after another.
     arena: Vec<u8>,
@@ -66,7 +69,7 @@ impl UnixDgram {
             nix::sys::socket::setsockopt(s, sockopt::PassCred, &on).map_err(io::Error::from)
         })?;
         Ok(UnixDgram {
-            sock,
+            sock: Closing::new(sock),
             scratch: vec![0; MAX_DGRAM],
             arena: Vec::new(),
             got: Vec::with_capacity(BATCH),

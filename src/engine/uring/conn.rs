@@ -38,6 +38,7 @@ use crate::engine::service::{OutItem, Outbox, Service};
 use crate::engine::stats::{Slot, Tap};
 use crate::engine::{CloseReason, ConnResult, EngineCtx};
 use crate::net::peer::Peer;
+use crate::net::trace::{self, Closing};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Recv {
@@ -68,7 +69,9 @@ pub struct Turn {
 
 /// A connection driven by completions.
 pub struct UConn<S: Service> {
-    pub sock: Socket,
+    /// Closed through the trace layer once nothing of it is left in the kernel (and
+    /// after its slot in the ring's file table is emptied).
+    pub sock: Closing<Socket>,
     /// How submissions name `sock` (released from the ring before `sock` closes).
     pub target: Target,
     pub id: u64,
@@ -105,7 +108,7 @@ impl<S: Service> UConn<S> {
         slot: Slot,
     ) -> UConn<S> {
         UConn {
-            sock,
+            sock: Closing::new(sock),
             target,
             id,
             peer,
@@ -218,7 +221,11 @@ impl<S: Service> UConn<S> {
                     self.recv = Recv::Armed;
                 }
                 (Recv::Armed, false) => {
-                    ring.cancel(user_data(Op::Recv, key), user_data(Op::Cancel, key));
+                    ring.cancel(
+                        self.target.raw(),
+                        user_data(Op::Recv, key),
+                        user_data(Op::Cancel, key),
+                    );
                     self.inflight += 1;
                     self.recv = Recv::Cancelling;
                 }
@@ -236,7 +243,11 @@ impl<S: Service> UConn<S> {
                 Sending::Poll => targets.push(Op::SendPoll),
             }
             for op in targets {
-                ring.cancel(user_data(op, key), user_data(Op::Cancel, key));
+                ring.cancel(
+                    self.target.raw(),
+                    user_data(op, key),
+                    user_data(Op::Cancel, key),
+                );
                 self.inflight += 1;
             }
         }
@@ -272,7 +283,7 @@ impl<S: Service> UConn<S> {
                 io.send(out)
             },
             || {
-                let _ = sock.shutdown(std::net::Shutdown::Write);
+                let _ = trace::shutdown(sock, std::net::Shutdown::Write);
             },
         );
         if self.bytes_out != before {

@@ -47,6 +47,11 @@ impl Target {
         }
     }
 
+    /// The socket's descriptor (what `--explain=io` counts its calls against).
+    pub fn raw(self) -> RawFd {
+        self.fd
+    }
+
     /// As `--explain` shows it.
     pub fn shown(self) -> String {
         if self.fixed {

@@ -43,6 +43,7 @@
 
 mod bufring;
 mod conn;
+mod explain;
 mod files;
 mod ring;
 mod support;
@@ -82,7 +83,8 @@ pub enum Op {
     /// The multishot poll of the listener's epoll set.
     Accept = 1,
     Signal,
-    /// A cancel for one of the loop's own operations (accept, signal poll).
+    /// A cancel for one of the loop's own operations (key 0: the accept poll, 1: the
+    /// signal poll).
     LoopCancel,
     Recv,
     Send,
@@ -263,6 +265,17 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
         let Some((op, key)) = decode(c.user_data) else {
             return false;
         };
+        if crate::net::trace::io_on() {
+            let fd = match op {
+                // A loop cancel's key says whose: 0 the listener's poll, 1 the signal's.
+                Op::Accept | Op::LoopCancel if key == 0 => Some(self.listen.as_fd().as_raw_fd()),
+                Op::Signal | Op::LoopCancel => Some(self.ctx.shutdown.as_fd().as_raw_fd()),
+                _ => self.conns.get(key).map(|c| c.sock.as_raw_fd()),
+            };
+            if let Some(fd) = fd {
+                explain::completion(c, op, fd);
+            }
+        }
         match op {
             Op::Accept => {
                 if !c.more() {
@@ -421,13 +434,15 @@ impl<F: ServiceFactory> Loop<'_, '_, F> {
     fn finish(&mut self) {
         self.draining = true;
         if self.accept_armed {
+            let fd = self.listen.as_fd().as_raw_fd();
             self.ring
-                .cancel(user_data(Op::Accept, 0), user_data(Op::LoopCancel, 0));
+                .cancel(fd, user_data(Op::Accept, 0), user_data(Op::LoopCancel, 0));
             self.own_inflight += 1;
         }
         if self.signal_armed {
+            let fd = self.ctx.shutdown.as_fd().as_raw_fd();
             self.ring
-                .cancel(user_data(Op::Signal, 0), user_data(Op::LoopCancel, 0));
+                .cancel(fd, user_data(Op::Signal, 0), user_data(Op::LoopCancel, 1));
             self.own_inflight += 1;
         }
         let deadline = Instant::now() + DRAIN_LIMIT;

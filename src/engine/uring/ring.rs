@@ -5,7 +5,8 @@
 //!
 //! Submissions are only queued here; [`Ring::wait`] sends them all and waits for
 //! completions in one `io_uring_enter(2)` per turn of the loop. `--explain` shows the
-//! setup calls and the first submission of each opcode, as they are made.
+//! setup calls and the first submission of each opcode, as they are made;
+//! `--explain=io` every submission and enter ([`super::explain`], rate-limited).
 
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
@@ -15,6 +16,7 @@ use io_uring::types::{Fd, SubmitArgs, Timespec};
 use io_uring::{IoUring, cqueue, opcode, squeue};
 
 use super::bufring::BufRing;
+use super::explain;
 use super::files::{FileTable, Target};
 use super::support;
 use crate::net::trace::{self, TraceResult};
@@ -248,11 +250,14 @@ impl Ring {
     unsafe fn push(
         &mut self,
         entry: &squeue::Entry,
-        name: &str,
+        fd: RawFd,
+        name: &'static str,
         args: impl FnOnce() -> Vec<String>,
     ) {
         let code = entry.get_opcode();
-        if code < 64 && self.explained & (1 << code) == 0 {
+        if trace::io_on() {
+            trace::made(name, Some(fd), args, &Ok(Queued), || None);
+        } else if code < 64 && self.explained & (1 << code) == 0 {
             self.explained |= 1 << code;
             let _ = trace::call(name, args, || Ok(Queued));
         }
@@ -262,7 +267,13 @@ impl Ring {
                 return;
             }
             // Full: hand the batch to the kernel now and try again.
-            if let Err(e) = self.uring.submit() {
+            let to_submit = self.uring.submission().len();
+            let r = self.uring.submit();
+            if trace::io_on() {
+                let ready = self.uring.completion().len();
+                explain::enter(self.uring.as_raw_fd(), to_submit, 0, None, &r, ready);
+            }
+            if let Err(e) = r {
                 if e.raw_os_error() != Some(libc::EBUSY) {
                     log::warn!("io_uring_enter: {}", crate::os_error::describe(&e));
                 }
@@ -283,7 +294,7 @@ impl Ring {
             "io_uring_prep_poll_add"
         };
         // SAFETY: no memory is referenced; `fd` outlives the loop.
-        unsafe { self.push(&e, name, || vec![fd.to_string(), "POLLIN".into()]) }
+        unsafe { self.push(&e, fd, name, || vec![fd.to_string(), "POLLIN".into()]) }
     }
 
     /// Multishot receive on `fd` into the buffer ring `bgid`.
@@ -295,7 +306,7 @@ impl Ring {
         // which outlives the ring; `fd` is closed only after this operation's last
         // completion (the connection waits for it).
         unsafe {
-            self.push(&e, "io_uring_prep_recv_multishot", || {
+            self.push(&e, fd.raw(), "io_uring_prep_recv_multishot", || {
                 vec![
                     fd.shown(),
                     "NULL".into(),
@@ -325,13 +336,17 @@ impl Ring {
         // SAFETY: the caller keeps the buffer (this function's contract); `fd` is
         // closed only after the send's completion.
         unsafe {
-            self.push(&e, "io_uring_prep_send", || {
+            self.push(&e, fd.raw(), "io_uring_prep_send", || {
                 let f = if more {
                     "MSG_NOSIGNAL|MSG_MORE"
                 } else {
                     "MSG_NOSIGNAL"
                 };
-                vec![fd.shown(), format!("{len} bytes"), f.into()]
+                vec![
+                    fd.shown(),
+                    crate::text::plural(len.into(), "byte"),
+                    f.into(),
+                ]
             })
         }
     }
@@ -344,20 +359,20 @@ impl Ring {
         // SAFETY: no memory is referenced; the socket is closed only after this poll's
         // completion (the connection waits for it).
         unsafe {
-            self.push(&e, "io_uring_prep_poll_add", || {
+            self.push(&e, fd.raw(), "io_uring_prep_poll_add", || {
                 vec![fd.shown(), "POLLOUT".into()]
             })
         }
     }
 
-    /// Cancel the operation submitted with `target` as its user data.
-    pub fn cancel(&mut self, target: u64, user_data: u64) {
+    /// Cancel the operation submitted with `target` as its user data (a request on `fd`).
+    pub fn cancel(&mut self, fd: RawFd, target: u64, user_data: u64) {
         let e = opcode::AsyncCancel::new(target)
             .build()
             .user_data(user_data);
         // SAFETY: no memory or descriptor is referenced.
         unsafe {
-            self.push(&e, "io_uring_prep_cancel", || {
+            self.push(&e, fd, "io_uring_prep_cancel", || {
                 vec![format!("user_data={target:#x}")]
             })
         }
@@ -367,6 +382,7 @@ impl Ring {
     /// one `io_uring_enter(2)`. The completions are then in [`completions`](Self::completions).
     pub fn wait(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         let ts = timeout.map(Timespec::from);
+        let to_submit = self.uring.submission().len();
         let r = match &ts {
             Some(ts) => self
                 .uring
@@ -374,6 +390,10 @@ impl Ring {
                 .submit_with_args(1, &SubmitArgs::new().timespec(ts)),
             None => self.uring.submitter().submit_and_wait(1),
         };
+        if trace::io_on() {
+            let ready = self.uring.completion().len();
+            explain::enter(self.uring.as_raw_fd(), to_submit, 1, timeout, &r, ready);
+        }
         match r {
             Ok(_) => {}
             // The timeout passed, a signal arrived (its pipe completes too), or the

@@ -20,6 +20,8 @@ use nix::sys::socket::{
 };
 use socket2::Socket;
 
+use crate::net::trace;
+
 /// Who hears of every datagram a batch call moves: the datagram commands' counters
 /// and `-x` dump, or — `()` — nobody (the datagram engine counts per peer itself).
 /// Keeps this syscall layer free of any reporting.
@@ -101,33 +103,44 @@ impl RecvBatch {
             .map(|c| [IoSliceMut::new(c)])
             .collect();
         let flags = MsgFlags::MSG_DONTWAIT | MsgFlags::MSG_TRUNC;
-        let results = match recvmmsg(
-            sock.as_raw_fd(),
-            &mut self.headers,
-            iovs.iter_mut(),
-            flags,
-            None,
-        ) {
-            Ok(r) => r,
+        let fd = sock.as_raw_fd();
+        let (got, drops) = (&mut self.got, &mut self.kernel_drops);
+        let res = recvmmsg(fd, &mut self.headers, iovs.iter_mut(), flags, None).map(|results| {
+            for msg in results {
+                if let Ok(cmsgs) = msg.cmsgs() {
+                    for c in cmsgs {
+                        if let ControlMessageOwned::RxqOvfl(d) = c {
+                            *drops = d;
+                        }
+                    }
+                }
+                // With MSG_TRUNC passed in, `bytes` is the real size even when cut.
+                let len = msg.bytes;
+                got.push(Datagram {
+                    from: msg.address.as_ref().and_then(to_std),
+                    len,
+                    kept: len.min(size),
+                });
+            }
+            got.len()
+        });
+        if trace::io_on() {
+            let msgs: Vec<trace::batch::Msg> = self
+                .got
+                .iter()
+                .map(|d| trace::batch::Msg {
+                    len: d.len,
+                    kept: d.kept,
+                })
+                .collect();
+            let r = res.map_err(io::Error::from);
+            trace::batch::recvmmsg(fd, n, "MSG_TRUNC|MSG_DONTWAIT", &r, &msgs);
+        }
+        match res {
+            Ok(_) => {}
             // Non-blocking, so EINTR is as good as "nothing yet": the caller polls again.
             Err(nix::errno::Errno::EAGAIN | nix::errno::Errno::EINTR) => return Ok(0),
             Err(e) => return Err(e.into()),
-        };
-        for msg in results {
-            if let Ok(cmsgs) = msg.cmsgs() {
-                for c in cmsgs {
-                    if let ControlMessageOwned::RxqOvfl(d) = c {
-                        self.kernel_drops = d;
-                    }
-                }
-            }
-            // With MSG_TRUNC passed in, `bytes` is the real size even when cut.
-            let len = msg.bytes;
-            self.got.push(Datagram {
-                from: msg.address.as_ref().and_then(to_std),
-                len,
-                kept: len.min(size),
-            });
         }
         for (i, d) in self.got.iter().enumerate() {
             let start = i * self.size;
@@ -169,17 +182,16 @@ pub fn send_many(
     while done < payloads.len() {
         let slices: Vec<[IoSlice<'_>; 1]> =
             payloads[done..].iter().map(|p| [IoSlice::new(p)]).collect();
-        let res = sendmmsg(
-            sock.as_raw_fd(),
-            &mut headers,
-            slices.iter(),
-            &addrs[done..],
-            [],
-            MsgFlags::empty(),
-        );
+        let fd = sock.as_raw_fd();
+        let flags = MsgFlags::empty();
+        let res =
+            sendmmsg(fd, &mut headers, slices.iter(), &addrs[done..], [], flags).map(|r| r.count());
+        if trace::io_on() {
+            let lens: Vec<usize> = payloads[done..].iter().map(|p| p.len()).collect();
+            trace::batch::sendmmsg(fd, &lens, &res.map_err(io::Error::from));
+        }
         match res {
-            Ok(r) => {
-                let n = r.count();
+            Ok(n) => {
                 if n == 0 {
                     break;
                 }

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::os::fd::{IntoRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, RawFd};
 
 use nix::sys::wait::WaitStatus;
 use socket2::{SockAddr, Socket};
@@ -140,7 +140,7 @@ pub fn accept(
     listener: &Socket,
     f: impl FnOnce() -> io::Result<(Socket, SockAddr)>,
 ) -> io::Result<(Socket, SockAddr)> {
-    let lfd = std::os::fd::AsRawFd::as_raw_fd(listener);
+    let lfd = listener.as_raw_fd();
     if super::dry_run() {
         return super::action(
             "accept4",
@@ -245,6 +245,63 @@ pub fn close(s: impl IntoRawFd) {
             emit(t, "close", &[fd.to_string()], Some(outcome(&r)), None);
         }
         _ => drop(s),
+    }
+}
+
+/// A descriptor closed through [`close`] when dropped, so its `close(2)` is shown
+/// whichever way its owner lets go of it: the end of a client's session, an error
+/// returned with `?`, a failed connect attempt before the next address is tried.
+/// [`into_inner`](Self::into_inner) hands it on to an owner that closes it itself.
+#[derive(Debug)]
+pub struct Closing<T: IntoRawFd>(Option<T>);
+
+impl<T: IntoRawFd> Closing<T> {
+    pub fn new(fd: T) -> Self {
+        Closing(Some(fd))
+    }
+
+    /// The descriptor, no longer closed by this guard.
+    pub fn into_inner(mut self) -> T {
+        self.0
+            .take()
+            .expect("a Closing guard holds its descriptor until dropped")
+    }
+}
+
+impl<T: IntoRawFd> std::ops::Deref for Closing<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.0
+            .as_ref()
+            .expect("a Closing guard holds its descriptor until dropped")
+    }
+}
+
+impl<T: IntoRawFd> std::ops::DerefMut for Closing<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.0
+            .as_mut()
+            .expect("a Closing guard holds its descriptor until dropped")
+    }
+}
+
+impl<T: IntoRawFd + AsRawFd> AsRawFd for Closing<T> {
+    fn as_raw_fd(&self) -> RawFd {
+        (**self).as_raw_fd()
+    }
+}
+
+impl<T: IntoRawFd + AsFd> AsFd for Closing<T> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        (**self).as_fd()
+    }
+}
+
+impl<T: IntoRawFd> Drop for Closing<T> {
+    fn drop(&mut self) {
+        if let Some(fd) = self.0.take() {
+            close(fd);
+        }
     }
 }
 

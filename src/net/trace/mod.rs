@@ -12,7 +12,9 @@
 //!   waitpid that reaped a child: shown by `--explain`;
 //! * **I/O** ([`io`]) — select/poll/epoll_wait with their sets and events, recv/send
 //!   with size, flags and result, fcntl O_NONBLOCK on a connection, EPOLL_CTL_MOD
-//!   re-arms, an accept4 that found the queue empty: only `--explain=io`, and at most
+//!   re-arms, an accept4 that found the queue empty, the datagram batches
+//!   ([`batch`]: recvmmsg/sendmmsg), the io_uring engine's submissions, completions
+//!   and `io_uring_enter`s: only `--explain=io`, and at most
 //!   [`io::SHOWN_PER_FD`] of each call per descriptor; the rest are counted and
 //!   summed up when the descriptor closes (`… 18,230 more recv calls on fd 7`).
 //!
@@ -31,12 +33,15 @@
 //! decides how they are shown (the command line prints them as events). When tracing
 //! is off every wrapper costs one atomic load.
 
+pub mod batch;
 mod fmt;
 mod io_path;
 mod sockaddr;
 
 pub use fmt::{fd_set, poll_fds, poll_flags};
-pub use io_path::{SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, shutdown, waited};
+pub use io_path::{
+    Closing, SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, shutdown, waited,
+};
 pub use sockaddr::{addr, addr_bytes, inet};
 
 use std::io;

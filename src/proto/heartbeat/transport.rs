@@ -9,6 +9,8 @@ use std::os::fd::{AsFd, BorrowedFd};
 
 use socket2::Socket;
 
+use crate::net::trace::Closing;
+
 use super::client::ClientOpts;
 use super::wire::{self, Frame, Pong};
 use crate::net::hexdump::{Direction, Hexdump};
@@ -38,10 +40,10 @@ pub(super) enum Conn {
     /// `refused` counts the ICMP port unreachable errors that came back (as
     /// `ECONNREFUSED` on a later call): the reason a UDP peer never answers.
     Udp {
-        sock: UdpSocket,
+        sock: Closing<UdpSocket>,
         refused: u64,
     },
-    Keepalive(Socket),
+    Keepalive(Closing<Socket>),
 }
 
 impl Conn {
@@ -187,7 +189,7 @@ impl Conn {
                 Ok(())
             }
             Conn::Keepalive(sock) => loop {
-                match (&*sock).read(&mut tmp) {
+                match (&**sock).read(&mut tmp) {
                     Ok(0) => return Err("connection closed by the peer".into()),
                     Ok(_) => {}
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -217,7 +219,8 @@ pub(super) fn open(
 ) -> anyhow::Result<(Conn, Option<KeepaliveSettings>)> {
     match opts.transport {
         Transport::Tcp | Transport::TcpKeepalive => {
-            let sock = tcp_connect_from(&opts.addrs, opts.source, Some(opts.connect_timeout))?;
+            let sock = tcp_connect_from(&opts.addrs, opts.source, Some(opts.connect_timeout))
+                .map(Closing::new)?;
             let _ = sock.set_tcp_nodelay(true);
             let mut settings = None;
             if opts.transport == Transport::TcpKeepalive {
@@ -225,13 +228,13 @@ pub(super) fn open(
                 keepalive::apply(&sock, &s)?;
                 settings = Some(s);
             }
-            sock.set_nonblocking(true)?;
+            Socket::set_nonblocking(&sock, true)?;
             let conn = if settings.is_some() {
                 Conn::Keepalive(sock)
             } else {
                 let stream: Box<dyn Stream + Send> = match &opts.tls {
                     Some(tls) => Box::new(crate::tls::stream::connect(
-                        sock,
+                        sock.into_inner(),
                         tls,
                         &opts.host,
                         &opts.label,
@@ -257,8 +260,11 @@ pub(super) fn open(
                 None => "[::]:0".parse()?,
             };
             let opts = crate::net::dgram::socket::DgramOpts::default();
-            let u: UdpSocket =
-                crate::net::dgram::socket::udp_connect(addr, Some(bind), &opts)?.into();
+            let u = Closing::new(UdpSocket::from(crate::net::dgram::socket::udp_connect(
+                addr,
+                Some(bind),
+                &opts,
+            )?));
             u.set_nonblocking(true)?;
             Ok((
                 Conn::Udp {
