@@ -15,7 +15,7 @@ use crate::util::{bin, require};
 /// The calls compared; `socket`, `accept4` and `fcntl` (`F_DUPFD_CLOEXEC`: a second
 /// descriptor of a socket, as the thread engine's relay keeps) only say which
 /// descriptors are sockets.
-const CALLS: &str = "trace=socket,accept4,fcntl,close,shutdown,recvmmsg,sendmmsg";
+const CALLS: &str = "trace=socket,accept4,fcntl,close,shutdown,recvmmsg,sendmmsg,recvmsg,sendto";
 
 /// How often each (call, fd) of `close`/`shutdown`/`recvmmsg`/`sendmmsg` appears.
 type Counts = BTreeMap<(String, String), usize>;
@@ -32,10 +32,20 @@ fn counted(name: &str) -> bool {
     matches!(name, "close" | "shutdown" | "recvmmsg" | "sendmmsg")
 }
 
+/// Unix datagrams have no batch calls: one `recvmsg` or `sendto` per datagram.
+fn counted_unix_dgram(name: &str) -> bool {
+    matches!(name, "close" | "recvmsg" | "sendto")
+}
+
 /// The strace log's calls on sockets (a descriptor socket(2), accept4(2) or a dup of a
 /// socket returned, until its close); libc's own netlink sockets (getifaddrs) are left
 /// out.
 fn traced(log: &str) -> Counts {
+    traced_calls(log, counted)
+}
+
+/// [`traced`] for the calls `counted` picks.
+fn traced_calls(log: &str, counted: fn(&str) -> bool) -> Counts {
     let mut live = std::collections::HashSet::new();
     let mut counts = Counts::new();
     // A call another thread interrupted is split in two lines by strace: `fcntl(11, …
@@ -86,6 +96,14 @@ fn traced(log: &str) -> Counts {
 
 /// The same calls in `--explain`'s lines.
 fn explained<'a>(lines: impl IntoIterator<Item = &'a str>) -> Counts {
+    explained_calls(lines, counted)
+}
+
+/// [`explained`] for the calls `counted` picks.
+fn explained_calls<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    counted: fn(&str) -> bool,
+) -> Counts {
     let mut counts = Counts::new();
     for (name, fd, _) in lines.into_iter().filter_map(parts) {
         if counted(name) {
@@ -341,4 +359,64 @@ fn io_urings_closes_are_explained() {
         "--engine",
         "io-uring",
     ]);
+}
+
+#[test]
+fn a_unix_datagram_servers_recvmsg_and_sendto_are_explained() {
+    if !require("strace") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("srv.sock");
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let cmd = straced(
+        &log,
+        &[
+            "--explain=io",
+            "unix",
+            "serve",
+            "--dgram",
+            path.to_str().unwrap(),
+        ],
+    );
+    let server = Explained::start(cmd);
+    // A named client, so the server can answer it.
+    let client = std::os::unix::net::UnixDatagram::bind(dir.path().join("cli.sock")).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    for msg in [&b"one"[..], b"three", b"seven!!"] {
+        client.send_to(msg, &path).unwrap();
+        let n = client.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], msg);
+    }
+    let lines = server.stop();
+    let text = lines.join("\n");
+    let seen = traced_calls(
+        &std::fs::read_to_string(log.path()).unwrap(),
+        counted_unix_dgram,
+    );
+    let shown = explained_calls(lines.iter().map(String::as_str), counted_unix_dgram);
+    let sends: usize = seen
+        .iter()
+        .filter(|((c, _), _)| c == "sendto")
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(sends, 3, "strace: {seen:?}");
+    assert_eq!(shown, seen, "--explain vs strace\n{text}");
+    // Each reply in C terms: its length, the flag that keeps a slow reader from
+    // stalling the server, and the address it goes to.
+    assert!(
+        lines.iter().any(|l| l.starts_with("sendto(")
+            && l.contains(", buf, 7, MSG_DONTWAIT, {sun_family=AF_UNIX, sun_path=")
+            && l.contains(") = 7")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("recvmsg(") && l.contains("queue empty")),
+        "{text}"
+    );
 }

@@ -29,7 +29,7 @@ use nix::sys::socket::{
 };
 use socket2::Socket;
 
-use crate::net::trace::Closing;
+use crate::net::trace::{self, Closing};
 
 use super::service::Replies;
 use super::{SendReport, Transport};
@@ -78,19 +78,52 @@ impl UnixDgram {
 }
 
 /// One non-blocking `recvmsg(2)` with room for the credentials; `None`: queue empty.
+/// Shown under `--explain=io` (rate-limited per descriptor like recv).
 fn recv_one(sock: &Socket, buf: &mut [u8]) -> io::Result<Option<Slot>> {
     let room = buf.len();
+    let fd = sock.as_raw_fd();
     let mut cmsg = nix::cmsg_space!(UnixCredentials);
     let mut iov = [io::IoSliceMut::new(buf)];
     let flags = MsgFlags::MSG_DONTWAIT | MsgFlags::MSG_TRUNC;
-    let msg = loop {
-        match recvmsg::<UnixAddr>(sock.as_raw_fd(), &mut iov, Some(&mut cmsg), flags) {
-            Ok(m) => break m,
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(nix::errno::Errno::EAGAIN) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        }
-    };
+    let mut slot = None;
+    let result = trace::io(
+        "recvmsg",
+        Some(fd),
+        || {
+            vec![
+                fd.to_string(),
+                format!("{{msg_iov=[{{iov_len={room}}}], msg_control=SCM_CREDENTIALS}}"),
+                "MSG_DONTWAIT|MSG_TRUNC".into(),
+            ]
+        },
+        || loop {
+            match recvmsg::<UnixAddr>(fd, &mut iov, Some(&mut cmsg), flags) {
+                Ok(msg) => {
+                    let len = msg.bytes;
+                    slot = Some(slot_of(msg, room));
+                    break Ok(len);
+                }
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => break Err(io::Error::from(e)),
+            }
+        },
+        |r| match r {
+            Ok(n) if *n > room => Some(format!("MSG_TRUNC: a {n}-byte datagram, {room} kept")),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                Some("queue empty: the batch ends here".into())
+            }
+            _ => None,
+        },
+    );
+    match result {
+        Ok(_) => Ok(slot),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// What one `recvmsg` returned: the sender, its credentials and the datagram's length.
+fn slot_of(msg: nix::sys::socket::RecvMsg<'_, '_, UnixAddr>, room: usize) -> Slot {
     let mut cred = None;
     if let Ok(cmsgs) = msg.cmsgs() {
         for c in cmsgs {
@@ -110,13 +143,13 @@ fn recv_one(sock: &Socket, buf: &mut [u8]) -> io::Result<Option<Slot>> {
         .address
         .filter(|a| a.len() as usize > std::mem::size_of::<libc::sa_family_t>());
     // With MSG_TRUNC, `bytes` is the datagram's real length even when it was cut.
-    Ok(Some(Slot {
+    Slot {
         from,
         cred,
         start: 0,
         kept: msg.bytes.min(room),
         len: msg.bytes,
-    }))
+    }
 }
 
 fn name_of(a: Option<&UnixAddr>) -> UnixName {
@@ -187,17 +220,56 @@ impl Transport for UnixDgram {
 }
 
 /// `sendto(2)` with `MSG_DONTWAIT`: a full receiver fails this reply with `EAGAIN`.
+/// Shown under `--explain=io` (rate-limited per descriptor like send).
 fn send_one(sock: &Socket, data: &[u8], to: &UnixAddr) -> io::Result<()> {
-    loop {
-        match sendto(sock.as_raw_fd(), data, to, MsgFlags::MSG_DONTWAIT) {
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(nix::errno::Errno::EAGAIN) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::WouldBlock,
-                    "its receive queue is full (a slow reader); reply dropped",
-                ));
+    let fd = sock.as_raw_fd();
+    let sent = trace::io(
+        "sendto",
+        Some(fd),
+        || {
+            vec![
+                fd.to_string(),
+                "buf".into(),
+                data.len().to_string(),
+                "MSG_DONTWAIT".into(),
+                sockaddr_un(to),
+            ]
+        },
+        || loop {
+            match sendto(fd, data, to, MsgFlags::MSG_DONTWAIT) {
+                Err(nix::errno::Errno::EINTR) => continue,
+                other => break other.map_err(io::Error::from),
             }
-            other => return other.map(drop).map_err(io::Error::from),
-        }
+        },
+        |r| match r {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                Some("the receiver's queue is full: this reply is dropped".into())
+            }
+            _ => None,
+        },
+    );
+    match sent {
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(io::Error::new(
+            io::ErrorKind::WouldBlock,
+            "its receive queue is full (a slow reader); reply dropped",
+        )),
+        other => other.map(drop),
+    }
+}
+
+/// `{sun_family=AF_UNIX, sun_path="…"}` (`@…` for an abstract name), as strace shows it.
+fn sockaddr_un(a: &UnixAddr) -> String {
+    if let Some(p) = a.path() {
+        format!(
+            "{{sun_family=AF_UNIX, sun_path={:?}}}",
+            p.display().to_string()
+        )
+    } else if let Some(n) = a.as_abstract() {
+        format!(
+            "{{sun_family=AF_UNIX, sun_path=@{:?}}}",
+            String::from_utf8_lossy(n)
+        )
+    } else {
+        "{sun_family=AF_UNIX}".into()
     }
 }
