@@ -57,8 +57,9 @@ impl TraceResult for Res {
         if self.0 >= 0 {
             return self.0.to_string();
         }
-        let e = nix::errno::Errno::from_raw(-self.0);
-        format!("-{e:?} ({})", e.desc())
+        // The errno's name (EAGAIN), as strace shows it, then its text.
+        let errno = nix::errno::Errno::from_raw(-self.0);
+        format!("-{errno:?} ({})", errno.desc())
     }
 }
 
