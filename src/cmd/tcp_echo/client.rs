@@ -6,11 +6,13 @@ use serde_json::json;
 
 use super::DEFAULT_PORT;
 use crate::cli::{
-    ExecArgs, FamilyOpts, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt, TlsClientArgs, TlsServerArgs,
+    ExecArgs, FamilyOpts, KeepOpenArgs, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt, TlsClientArgs,
+    TlsServerArgs,
 };
 use crate::cmd::Run;
 use crate::cmd::scan::Scan;
-use crate::cmd::session;
+use crate::cmd::{listen_hub, session};
+use crate::engine::Ready;
 use crate::net::scan::ScanProto;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect_from, tcp_listener};
@@ -100,9 +102,8 @@ pub struct ListenArgs {
     #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
     pub listen: String,
 
-    /// Keep listening: after a connection ends, accept the next one
-    #[arg(short = 'k', long = "keep-open")]
-    pub keep_open: bool,
+    #[command(flatten)]
+    pub keep: KeepOpenArgs,
 
     #[command(flatten)]
     pub exec: ExecArgs,
@@ -182,11 +183,19 @@ impl Run for ListenArgs {
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let exec = self.exec.command()?;
         let tls = crate::cmd::server::server_tls(&self.tls, Some(&target), Some(addr.ip()))?;
+        let hub = self.keep.keep_open && exec.is_none();
+        if hub {
+            self.keep.engine.hub_support()?;
+            // The engine closes its listener itself (through the trace).
+            let listener = tcp_listener(addr, &ListenOpts::default())?;
+            let ready = Ready::new(local_label(&listener), json!({"proto": "tcp"}));
+            return listen_hub::serve(listener, ready, &self.keep, &opts, tls, &shutdown, out);
+        }
         let listener = Closing::new(tcp_listener(addr, &ListenOpts::default())?);
         let (note, fields) = crate::cmd::server::tls_ready(tls.as_ref(), json!({"proto": "tcp"}));
         out.listening_note(&local_label(&listener), note.as_deref(), fields);
         session::Listen {
-            keep_open: self.keep_open,
+            keep_open: self.keep.keep_open,
             timeout: self.timeout.timeout,
             args: &self.relay,
             opts: &opts,

@@ -5,13 +5,16 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{ExecArgs, RelayArgs, TimeoutOpt, TlsClientArgs, TlsServerArgs};
-use crate::cmd::{Run, session};
+use crate::cli::{ExecArgs, KeepOpenArgs, RelayArgs, TimeoutOpt, TlsClientArgs, TlsServerArgs};
+use crate::cmd::{Run, listen_hub, session};
 use crate::dgram::unix as unix_dgram;
+use crate::engine::Ready;
 use crate::net::UnixTarget;
 use crate::net::signals::Shutdown;
 use crate::net::trace::Closing;
-use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
+use crate::net::unix::{
+    UnixBound, UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect,
+};
 use crate::output::{Level, Output};
 
 pub const CONNECT_EXAMPLES: &str = "\
@@ -78,9 +81,8 @@ pub struct ListenArgs {
     #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
     pub path: UnixTarget,
 
-    /// Keep listening: after a connection ends, accept the next one
-    #[arg(short = 'k', long = "keep-open")]
-    pub keep_open: bool,
+    #[command(flatten)]
+    pub keep: KeepOpenArgs,
 
     /// Datagram socket: print datagrams, send stdin to the latest sender (every sender
     /// is heard without -k; there is no connection to half-close or send-only on)
@@ -180,7 +182,19 @@ impl Run for ListenArgs {
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let exec = self.exec.command()?;
         let tls = crate::cmd::server::server_tls(&self.tls, None, None)?;
+        let hub = self.keep.keep_open && exec.is_none() && !self.dgram;
+        if hub {
+            // Checked before the socket file exists: a refused engine leaves none behind.
+            self.keep.engine.hub_support()?;
+        }
         let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
+        if hub {
+            let ready = Ready::new(self.path.to_string(), json!({"proto": kind.name()}));
+            let UnixBound { sock, file, .. } = bound;
+            let result = listen_hub::serve(sock, ready, &self.keep, &opts, tls, &shutdown, out);
+            drop(file);
+            return result;
+        }
         let (note, fields) =
             crate::cmd::server::tls_ready(tls.as_ref(), json!({"proto": kind.name()}));
         out.listening_note(&self.path.to_string(), note.as_deref(), fields);
@@ -204,7 +218,7 @@ impl Run for ListenArgs {
             return Ok(());
         }
         session::Listen {
-            keep_open: self.keep_open,
+            keep_open: self.keep.keep_open,
             timeout: self.timeout.timeout,
             args: &self.relay,
             opts: &opts,

@@ -195,3 +195,16 @@ pub fn has_capability(cap: u32) -> bool {
         .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
         .is_some_and(|set| set & (1 << cap) != 0)
 }
+
+/// Read `r` to EOF on a thread; the result arrives on the channel.
+pub fn read_to_eof(
+    mut r: impl std::io::Read + Send + 'static,
+) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let _ = r.read_to_end(&mut all);
+        let _ = tx.send(all);
+    });
+    rx
+}
