@@ -118,6 +118,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;tcp-echo;listen' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)')
@@ -134,8 +137,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--handshake-timeout', '--handshake-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose TLS handshake is not done this long after it opened')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
-            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'With -k: pass each client''s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Do not read stdin (and do not half-close)')
@@ -796,6 +800,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;unix;listen' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permissions of the socket file, octal')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
@@ -813,8 +820,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--handshake-timeout', '--handshake-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose TLS handshake is not done this long after it opened')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
-            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'With -k: pass each client''s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all')
             [CompletionResult]::new('--dgram', '--dgram', [CompletionResultType]::ParameterName, 'Datagram socket: print datagrams, send stdin to the latest sender (every sender is heard without -k; there is no connection to half-close or send-only on)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Do not read stdin (and do not half-close)')
             [CompletionResult]::new('--no-stdin', '--no-stdin', [CompletionResultType]::ParameterName, 'Do not read stdin (and do not half-close)')

@@ -1998,7 +1998,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
-            opts="-l -k -e -c -4 -6 -w -d -x -C -q -v -h -V --listen --keep-open --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -k -m -e -c -4 -6 -w -d -x -C -q -v -h -V --listen --keep-open --broker --max-connections --engine --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2010,6 +2010,18 @@ _nettool() {
                     ;;
                 -l)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --exec)
@@ -2738,12 +2750,24 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__listen)
-            opts="-k -w -d -x -C -e -c -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-k -m -w -d -x -C -e -c -q -v -h -V --keep-open --broker --max-connections --engine --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    return 0
+                    ;;
                 --mode)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

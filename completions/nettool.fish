@@ -100,6 +100,17 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s m -l max-connections -d 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)' -r -f -a "iterative\t''
+fork\t''
+thread\t''
+busy-poll\t''
+select\t''
+poll\t''
+epoll-lt\t''
+epoll-et\t''
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
@@ -115,7 +126,8 @@ io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening: after a connection ends, accept the next one'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client\'s EOF ends that client'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l broker -d 'With -k: pass each client\'s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s d -l no-stdin -d 'Do not read stdin (and do not half-close)'
@@ -618,6 +630,17 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s m -l max-connections -d 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)' -r -f -a "iterative\t''
+fork\t''
+thread\t''
+busy-poll\t''
+select\t''
+poll\t''
+epoll-lt\t''
+epoll-et\t''
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l mode -d 'Permissions of the socket file, octal' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
@@ -634,7 +657,8 @@ io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening: after a connection ends, accept the next one'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client\'s EOF ends that client'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l broker -d 'With -k: pass each client\'s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l dgram -d 'Datagram socket: print datagrams, send stdin to the latest sender (every sender is heard without -k; there is no connection to half-close or send-only on)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s d -l no-stdin -d 'Do not read stdin (and do not half-close)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l send-only -d 'Only send stdin; ignore what the peer sends and exit at stdin EOF'

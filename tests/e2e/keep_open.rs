@@ -424,3 +424,39 @@ fn unix_listen_k_serves_socat_and_ncat_at_once() {
         "the socket file is removed"
     );
 }
+
+#[test]
+fn tls_clients_at_once_each_get_stdin_through_their_own_session() {
+    if !require("ncat") {
+        return;
+    }
+    let (mut server, mut stdin, stdout) = listen_k(&["--tls"]);
+    let p = port(&server);
+    let ssl_client = || {
+        Command::new("ncat")
+            .args(["--ssl", "127.0.0.1", &p])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut a = ssl_client();
+    wait_connections(&server, 1);
+    let mut b = ssl_client();
+    wait_connections(&server, 2);
+    b.stdin.as_mut().unwrap().write_all(b"secret B\n").unwrap();
+    let got = read_n(stdout, 9, Duration::from_secs(10));
+    assert_eq!(
+        got.as_deref(),
+        Some(&b"secret B\n"[..]),
+        "decrypted onto stdout"
+    );
+    stdin.write_all(b"to both\n").unwrap();
+    for c in [&mut a, &mut b] {
+        let got = read_n(c.stdout.take().unwrap(), 8, Duration::from_secs(10));
+        assert_eq!(got.as_deref(), Some(&b"to both\n"[..]));
+    }
+    let _ = (a.kill(), b.kill(), a.wait(), b.wait());
+    server.stop();
+}

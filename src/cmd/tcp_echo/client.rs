@@ -46,7 +46,10 @@ pub const LISTEN_EXAMPLES: &str = "\
 Examples:
   nettool tcp-echo listen -l :9000 > out           receive a file on port 9000
   nettool tcp-echo listen -l 0                     pick a free port, print it on stderr
-  nettool tcp-echo listen -k -l [::1]:9000         serve one client after another
+  nettool tcp-echo listen -k -l [::1]:9000         serve clients at once: stdin to all, each to stdout
+  nettool tcp-echo listen -k --broker -l :9000     a relay between clients (ncat --broker)
+  nettool -v tcp-echo listen -k -m 2 -l :9000      at most two clients; the third is refused, logged
+  nettool --json tcp-echo listen -k -l :9000       each client's bytes as data records naming it
   nettool tcp-echo listen -k -e cat -l :9000       an echo server: a cat per client (ncat -e)
   nettool -v tcp-echo listen -c 'date' -l :9000    answer with a shell command; its exit
                                                    status in the summary

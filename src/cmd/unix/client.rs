@@ -32,7 +32,8 @@ Examples:
 pub const LISTEN_EXAMPLES: &str = "\
 Examples:
   nettool unix listen /tmp/in.sock > out             receive one stream into a file
-  nettool unix listen -k @chat                       serve one client after another
+  nettool unix listen -k @chat                       serve clients at once: stdin to all, each to stdout
+  nettool unix listen -k --broker /tmp/chat.sock     clients talk to each other (ncat --broker)
   nettool unix listen -k -c 'wc -l' /tmp/count.sock  a shell command per client (ncat -c)
   nettool unix listen --dgram /tmp/in.dgram          print datagrams, answer the sender
 

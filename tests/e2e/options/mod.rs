@@ -16,6 +16,7 @@ mod exec;
 mod fixtures;
 mod heartbeat;
 mod http;
+mod keep_open;
 mod relay;
 mod scan;
 mod servers;
@@ -49,6 +50,7 @@ fn table() -> Vec<Row> {
         bench::rows(),
         heartbeat::rows(),
         sessions::rows(),
+        keep_open::rows(),
         servers::rows(),
         relay::rows(),
         dgram::rows(),
