@@ -297,6 +297,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand serve 'Echo every datagram back to its sender (many peers on one socket)'
             cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
             cand recv 'Receive datagrams and write them to stdout'
+            cand listen 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;udp;serve'= {
@@ -386,10 +387,41 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;udp;listen'= {
+            cand -l 'Address to listen on (port 0 picks a free port)'
+            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand -m 'With -k: track at most N senders; datagrams from more are dropped (-v logs them)'
+            cand --max-connections 'With -k: track at most N senders; datagrams from more are dropped (-v logs them)'
+            cand -w 'End after this long without a datagram (exit 0 after some, 1 if none came)'
+            cand --timeout 'End after this long without a datagram (exit 0 after some, 1 if none came)'
+            cand --eof-timeout 'End this long after stdin ends (without it, receiving goes on, as with nc)'
+            cand -x 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
+            cand --hexdump 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -k 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)'
+            cand --keep-open 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)'
+            cand --to-all 'With -k: send stdin to every sender seen, not only the latest'
+            cand -d 'Never read stdin: only print what arrives'
+            cand --no-stdin 'Never read stdin: only print what arrives'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --verbose 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;udp;help'= {
             cand serve 'Echo every datagram back to its sender (many peers on one socket)'
             cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
             cand recv 'Receive datagrams and write them to stdout'
+            cand listen 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;udp;help;serve'= {
@@ -397,6 +429,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;udp;help;send'= {
         }
         &'nettool;udp;help;recv'= {
+        }
+        &'nettool;udp;help;listen'= {
         }
         &'nettool;udp;help;help'= {
         }
@@ -1049,12 +1083,15 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand serve 'Echo every datagram back to its sender (many peers on one socket)'
             cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
             cand recv 'Receive datagrams and write them to stdout'
+            cand listen 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
         }
         &'nettool;help;udp;serve'= {
         }
         &'nettool;help;udp;send'= {
         }
         &'nettool;help;udp;recv'= {
+        }
+        &'nettool;help;udp;listen'= {
         }
         &'nettool;help;broadcast'= {
             cand send 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'

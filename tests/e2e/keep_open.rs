@@ -7,12 +7,11 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::engines::engine_test;
 use crate::util::events::JsonEvents;
-use crate::util::{Server, nettool, random_bytes, read_to_eof, require};
+use crate::util::{Server, nettool, random_bytes, read_n, read_to_eof, require};
 
 /// `nettool -v tcp-echo listen -k -l 127.0.0.1:0 ARGS`, stdin and stdout piped.
 fn listen_k(args: &[&str]) -> (Server, ChildStdin, ChildStdout) {
@@ -58,16 +57,6 @@ fn socat(to: &str) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
-}
-
-/// Read exactly `n` bytes on a thread; `None` if they do not come within `limit`.
-fn read_n(mut r: impl Read + Send + 'static, n: usize, limit: Duration) -> Option<Vec<u8>> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = vec![0u8; n];
-        let _ = tx.send(r.read_exact(&mut buf).map(|_| buf));
-    });
-    rx.recv_timeout(limit).ok()?.ok()
 }
 
 fn wait_connections(server: &Server, n: usize) {

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::cli::{ExecArgs, KeepOpenArgs, RelayArgs, TimeoutOpt, TlsClientArgs, TlsServerArgs};
 use crate::cmd::{Run, listen_hub, session};
+use crate::dgram::listen::{ListenMode, listen};
 use crate::dgram::unix as unix_dgram;
 use crate::engine::Ready;
 use crate::net::UnixTarget;
@@ -125,7 +126,7 @@ impl Run for ConnectArgs {
             let peer = self.path.to_string();
             let on_stats = |st: &unix_dgram::DgramStats| {
                 if self.relay.stats {
-                    report_dgram(out, Some(&peer), st, "stats", Level::Info);
+                    st.report(out, Some(&peer), "stats", Level::Info);
                 }
             };
             let stats = unix_dgram::client(
@@ -136,13 +137,7 @@ impl Run for ConnectArgs {
                 self.raw,
                 &on_stats,
             )?;
-            report_dgram(
-                out,
-                Some(&peer),
-                &stats,
-                "close",
-                closing_level(&self.relay),
-            );
+            stats.report(out, Some(&peer), "close", closing_level(&self.relay));
             drop(bound.file);
             return Ok(());
         }
@@ -202,11 +197,23 @@ impl Run for ListenArgs {
         if self.dgram {
             let on_stats = |st: &unix_dgram::DgramStats| {
                 if self.relay.stats {
-                    report_dgram(out, None, st, "stats", Level::Info);
+                    st.report(out, None, "stats", Level::Info);
                 }
             };
-            let result = unix_dgram::listen(
-                bound.sock,
+            let sock = Closing::new(unix_dgram::into_datagram(bound.sock));
+            // Every sender is heard; stdin goes to the latest, a read at a time.
+            let mode = ListenMode {
+                lock_first: false,
+                to_all: false,
+                max_peers: crate::engine::dgram::peers::DEFAULT_CEILING,
+                raw: true,
+                after_eof: None,
+            };
+            crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
+            sock.set_write_timeout(Some(unix_dgram::SEND_TIMEOUT))?;
+            let result = listen(
+                &*sock,
+                mode,
                 &opts,
                 self.timeout.timeout,
                 out,
@@ -215,7 +222,7 @@ impl Run for ListenArgs {
             );
             drop(bound.file);
             let stats = result?;
-            report_dgram(out, None, &stats, "close", closing_level(&self.relay));
+            stats.report(out, None, "close", closing_level(&self.relay));
             return Ok(());
         }
         session::Listen {
@@ -239,27 +246,4 @@ fn closing_level(relay: &RelayArgs) -> Level {
     } else {
         Level::Detail
     }
-}
-
-/// The counts of a datagram session: `event` is `stats` (SIGUSR1) or `close`.
-fn report_dgram(
-    out: &Output,
-    peer: Option<&str>,
-    st: &unix_dgram::DgramStats,
-    event: &str,
-    level: Level,
-) {
-    out.event(
-        level,
-        event,
-        json!({"peer": peer, "bytes_out": st.sent, "bytes_in": st.received,
-               "datagrams_out": st.datagrams_sent, "datagrams_in": st.datagrams_received}),
-        || {
-            format!(
-                "{} sent, {} received",
-                crate::text::plural(st.datagrams_sent, "datagram"),
-                st.datagrams_received
-            )
-        },
-    );
 }

@@ -208,3 +208,17 @@ pub fn read_to_eof(
     });
     rx
 }
+
+/// Read exactly `n` bytes on a thread; `None` if they do not come within `limit`.
+pub fn read_n(
+    mut r: impl std::io::Read + Send + 'static,
+    n: usize,
+    limit: std::time::Duration,
+) -> Option<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; n];
+        let _ = tx.send(r.read_exact(&mut buf).map(|_| buf));
+    });
+    rx.recv_timeout(limit).ok()?.ok()
+}
