@@ -120,7 +120,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)')
@@ -838,7 +838,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;unix;listen' {
             [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
-            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permissions of the socket file, octal')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')

@@ -114,7 +114,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --listen 'Address to listen on (port 0 picks a free port)'
             cand -m 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
             cand --max-connections 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
-            cand --engine 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)'
+            cand --engine 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]'
             cand -e 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)'
             cand --exec 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)'
             cand -c 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)'
@@ -790,7 +790,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;unix;listen'= {
             cand -m 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
             cand --max-connections 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
-            cand --engine 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)'
+            cand --engine 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]'
             cand --mode 'Permissions of the socket file, octal'
             cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
             cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'

@@ -101,7 +101,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s m -l max-connections -d 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)' -r -f -a "iterative\t''
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]' -r -f -a "iterative\t''
 fork\t''
 thread\t''
 busy-poll\t''
@@ -631,7 +631,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s m -l max-connections -d 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)' -r
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout)' -r -f -a "iterative\t''
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]' -r -f -a "iterative\t''
 fork\t''
 thread\t''
 busy-poll\t''

@@ -590,11 +590,19 @@ pub struct KeepOpenArgs {
     pub max_connections: Option<u64>,
 
     /// With -k: the engine serving the clients at once — select, poll, epoll-lt or
-    /// epoll-et (the others cannot share stdin and stdout)
-    #[arg(long, value_name = "ENGINE", default_value_t = EngineKind::default_kind(),
-          requires = "keep_open", hide_possible_values = true,
+    /// epoll-et (the others cannot share stdin and stdout) [default: epoll-et]
+    #[arg(long, value_name = "ENGINE", requires = "keep_open", hide_possible_values = true,
+          conflicts_with_all = ["exec", "sh_exec"],
           value_parser = PossibleValuesParser::new(EngineKind::ALL.iter().map(|e| e.name())).map(|s| s.parse::<EngineKind>().expect("listed engine")))]
-    pub engine: EngineKind,
+    pub engine: Option<EngineKind>,
+}
+
+impl KeepOpenArgs {
+    /// The engine `-k` runs on, checked: one that can share stdin and stdout.
+    pub fn engine(&self) -> Result<EngineKind, crate::error::UsageError> {
+        let kind = self.engine.unwrap_or_else(EngineKind::default_kind);
+        kind.hub_support().map(|()| kind)
+    }
 }
 
 /// `-e/--exec`, `-c/--sh-exec` (ncat's): a program speaks on the connection.

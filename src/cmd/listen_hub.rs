@@ -31,7 +31,7 @@ pub fn serve(
     out: &Output,
 ) -> anyhow::Result<()> {
     // Checked before the ready line, as every usage error.
-    keep.engine.hub_support()?;
+    let engine = keep.engine()?;
     let hub = Arc::new(Hub::new(HubOpts {
         read_stdin: !(opts.no_stdin || opts.recv_only),
         crlf: opts.crlf,
@@ -56,7 +56,7 @@ pub fn serve(
         },
     };
     serve_stream(
-        keep.engine,
+        engine,
         vec![listener],
         factory,
         Served { config, tls },

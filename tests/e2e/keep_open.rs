@@ -303,6 +303,8 @@ fn max_connections_refuses_a_third_client_while_two_are_held() {
             .is_some()
     );
     let c = TcpStream::connect(addr).unwrap();
+    // stdin goes to the clients connected when it is read: wait for this one.
+    wait_connections(&server, 3);
     stdin.write_all(b"hi\n").unwrap();
     for s in [&mut b, &mut { c }] {
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -448,4 +450,31 @@ fn tls_clients_at_once_each_get_stdin_through_their_own_session() {
     }
     let _ = (a.kill(), b.kill(), a.wait(), b.wait());
     server.stop();
+}
+
+#[test]
+fn w_ends_a_listener_nobody_came_to_with_1_and_engine_needs_no_exec() {
+    let out = nettool()
+        .args([
+            "tcp-echo",
+            "listen",
+            "-k",
+            "-w",
+            "300ms",
+            "-l",
+            "127.0.0.1:0",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no connection within 300ms"), "{err}");
+    // A child per connection has no engine to choose: a usage error, not ignored.
+    let out = nettool()
+        .args(["tcp-echo", "listen", "-k", "-e", "cat", "--engine", "poll"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

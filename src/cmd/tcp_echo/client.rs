@@ -188,7 +188,7 @@ impl Run for ListenArgs {
         let tls = crate::cmd::server::server_tls(&self.tls, Some(&target), Some(addr.ip()))?;
         let hub = self.keep.keep_open && exec.is_none();
         if hub {
-            self.keep.engine.hub_support()?;
+            self.keep.engine()?;
             // The engine closes its listener itself (through the trace).
             let listener = tcp_listener(addr, &ListenOpts::default())?;
             let ready = Ready::new(local_label(&listener), json!({"proto": "tcp"}));

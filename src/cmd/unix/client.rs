@@ -181,7 +181,7 @@ impl Run for ListenArgs {
         let hub = self.keep.keep_open && exec.is_none() && !self.dgram;
         if hub {
             // Checked before the socket file exists: a refused engine leaves none behind.
-            self.keep.engine.hub_support()?;
+            self.keep.engine()?;
         }
         let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
         if hub {
