@@ -41,11 +41,10 @@ use slab::Slab;
 use socket2::Socket;
 
 use super::accept::Acceptor;
-use super::hub::HubMsg;
-use super::hub_io::{HubIo, STALL_LIMIT, STDIN, STDOUT};
+use super::hub_io::{HubIo, STDIN, STDOUT};
 use super::nbconn::{NbConn, READ_CHUNK, ReadEnd, admit, sweep_interval};
 use super::selector::{Event, Interest, Selector, Token, Trigger};
-use super::service::{OUTBOX_HIGH_WATER, ServiceFactory};
+use super::service::ServiceFactory;
 use super::{CloseReason, EngineCtx};
 use crate::net::peer::Peer;
 use crate::net::signals::Shutdown;
@@ -377,50 +376,15 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
         let Some(io) = self.hub.as_mut() else {
             return Ok(());
         };
-        let ended = io.turn(!self.conns.is_empty());
-        let posts = io.hub().take_posts();
-        for post in &posts {
-            for (_, e) in self.conns.iter_mut() {
-                if post.from != Some(e.conn.id) {
-                    e.conn.on_message(HubMsg::Data(&post.data));
-                }
-            }
-        }
-        if ended {
-            for (_, e) in self.conns.iter_mut() {
-                e.conn.on_message(HubMsg::InputEnded);
-            }
-        }
-        let now = Instant::now();
-        let mut congested = false;
-        for (_, e) in self.conns.iter_mut() {
-            if e.conn.queued_bytes() < OUTBOX_HIGH_WATER {
-                continue;
-            }
-            if now.duration_since(e.conn.last_active) >= STALL_LIMIT {
-                self.ctx.out.warn(&format!(
-                    "connection {} from {}: dropped, it took nothing for {} with {} waiting \
-                     (the other clients wait for it)",
-                    e.conn.id,
-                    e.conn.peer,
-                    crate::text::duration(STALL_LIMIT),
-                    crate::text::plural(e.conn.queued_bytes(), "byte"),
-                ));
-                e.conn.abort(CloseReason::Stalled);
-            } else {
-                congested = true;
-            }
-        }
-        io.hub().set_congested(congested);
-        let stalled = self.conns.iter().any(|(_, e)| e.conn.finished().is_some());
-        if io.pauses_changed() || ended || !posts.is_empty() || stalled {
+        let conns = self.conns.iter_mut().map(|(_, e)| &mut e.conn).collect();
+        if io.serve(conns, self.ctx.out) {
             let keys: Vec<usize> = self.conns.iter().map(|(k, _)| k).collect();
             for k in keys {
                 self.settle(client_token(k));
             }
         }
         let io = self.hub.as_mut().expect("checked above");
-        io.check_limits(!self.conns.is_empty(), now);
+        io.check_limits(!self.conns.is_empty(), Instant::now());
         io.sync(&mut self.sel, !self.conns.is_empty())
             .context("watch stdin and stdout")
     }

@@ -19,11 +19,14 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::hub::Hub;
+use super::CloseReason;
+use super::hub::{Hub, HubMsg};
+use super::nbconn::NbConn;
 use super::selector::{Interest, Selector, Token};
-use super::service::OutItem;
+use super::service::{OUTBOX_HIGH_WATER, OutItem, Service};
 use crate::error::{StdoutClosed, stdout_error};
 use crate::net::wait::{Watch, Woke, wait_unsignalled};
+use crate::output::Output;
 
 /// The selector tokens of stdin and stdout (the event loop's connections start after).
 pub const STDIN: Token = Token(2);
@@ -93,10 +96,6 @@ impl HubIo {
         }
     }
 
-    pub fn hub(&self) -> &Hub {
-        &self.hub
-    }
-
     /// Whether the listener is to end (see [`take_stop`](Self::take_stop)).
     pub fn stopped(&self) -> bool {
         self.stop.is_some()
@@ -111,9 +110,9 @@ impl HubIo {
         has_conns && !self.hub.stdin_ended() && !self.hub.congested()
     }
 
-    /// One turn: write what stdout can take, read what stdin has (while a client is
-    /// connected and none is congested). Returns whether stdin ended just now.
-    pub fn turn(&mut self, has_conns: bool) -> bool {
+    /// Write what stdout can take, read what stdin has (while a client is connected
+    /// and none is congested). Returns whether stdin ended just now.
+    fn turn(&mut self, has_conns: bool) -> bool {
         self.more = false;
         if let Some(e) = self.hub.take_stdout_error() {
             self.stop.get_or_insert(Err(stdout_error(e)));
@@ -195,8 +194,52 @@ impl HubIo {
         false
     }
 
+    /// The hub's part of an event-loop turn over its open connections: stdout
+    /// written, stdin read, posts delivered to every connection but their sender,
+    /// the end of stdin passed on, congestion measured — and a client stalled past
+    /// [`STALL_LIMIT`] dropped. Returns whether every connection must be settled
+    /// again (it got something, a pause began or ended, or one was dropped).
+    pub fn serve<S: Service>(&mut self, mut conns: Vec<&mut NbConn<S>>, out: &Output) -> bool {
+        let ended = self.turn(!conns.is_empty());
+        let posts = self.hub.take_posts();
+        for post in &posts {
+            for c in conns.iter_mut().filter(|c| post.from != Some(c.id)) {
+                c.on_message(HubMsg::Data(&post.data));
+            }
+        }
+        if ended {
+            for c in conns.iter_mut() {
+                c.on_message(HubMsg::InputEnded);
+            }
+        }
+        let now = Instant::now();
+        let mut congested = false;
+        let mut dropped = false;
+        for c in conns
+            .iter_mut()
+            .filter(|c| c.queued_bytes() >= OUTBOX_HIGH_WATER)
+        {
+            if now.duration_since(c.last_active) < STALL_LIMIT {
+                congested = true;
+                continue;
+            }
+            out.warn(&format!(
+                "connection {} from {}: dropped, it took nothing for {} with {} waiting \
+                 (the other clients wait for it)",
+                c.id,
+                c.peer,
+                crate::text::duration(STALL_LIMIT),
+                crate::text::plural(c.queued_bytes(), "byte"),
+            ));
+            c.abort(CloseReason::Stalled);
+            dropped = true;
+        }
+        self.hub.set_congested(congested);
+        self.pauses_changed() || ended || !posts.is_empty() || dropped
+    }
+
     /// Whether every connection must be looked at again: a pause began or ended.
-    pub fn pauses_changed(&mut self) -> bool {
+    fn pauses_changed(&mut self) -> bool {
         let now = (self.hub.congested(), self.hub.stdout_full());
         std::mem::replace(&mut self.paused, now) != now
     }
