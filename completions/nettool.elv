@@ -397,7 +397,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --eof-timeout 'End this long after stdin ends (without it, receiving goes on, as with nc)'
             cand -x 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
             cand --hexdump 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
-            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send), a few per descriptor'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -k 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)'
             cand --keep-open 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)'

@@ -22,8 +22,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use super::outbox::{OUTBOX_HIGH_WATER, OutItem, Outbox};
 use super::hub::{Hub, HubMsg};
+pub use super::outbox::{OUTBOX_HIGH_WATER, OutItem, Outbox};
 use crate::net::peer::Peer;
 use crate::net::upstream::Endpoint;
 
