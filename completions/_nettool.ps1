@@ -118,6 +118,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
         'nettool;tcp-echo;listen' {
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)')
             [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)')
@@ -134,8 +137,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--handshake-timeout', '--handshake-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose TLS handshake is not done this long after it opened')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
-            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'With -k: pass each client''s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all')
             [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
             [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Do not read stdin (and do not half-close)')
@@ -310,6 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every datagram back to its sender (many peers on one socket)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies')
             [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive datagrams and write them to stdout')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -403,10 +408,42 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'nettool;udp;listen' {
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With -k: track at most N senders; datagrams from more are dropped (-v logs them)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'With -k: track at most N senders; datagrams from more are dropped (-v logs them)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'End after this long without a datagram (exit 0 after some, 1 if none came)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'End after this long without a datagram (exit 0 after some, 1 if none came)')
+            [CompletionResult]::new('--eof-timeout', '--eof-timeout', [CompletionResultType]::ParameterName, 'End this long after stdin ends (without it, receiving goes on, as with nc)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
+            [CompletionResult]::new('--hexdump', '--hexdump', [CompletionResultType]::ParameterName, 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)')
+            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)')
+            [CompletionResult]::new('--to-all', '--to-all', [CompletionResultType]::ParameterName, 'With -k: send stdin to every sender seen, not only the latest')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Never read stdin: only print what arrives')
+            [CompletionResult]::new('--no-stdin', '--no-stdin', [CompletionResultType]::ParameterName, 'Never read stdin: only print what arrives')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 only')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print events as JSON, one object per line')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Say nothing but errors (the `listening on` line stays)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the setup calls (as --explain) and stop before any traffic')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'nettool;udp;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every datagram back to its sender (many peers on one socket)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies')
             [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive datagrams and write them to stdout')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -417,6 +454,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;udp;help;recv' {
+            break
+        }
+        'nettool;udp;help;listen' {
             break
         }
         'nettool;udp;help;help' {
@@ -796,6 +836,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;unix;listen' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)')
+            [CompletionResult]::new('--engine', '--engine', [CompletionResultType]::ParameterName, 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Permissions of the socket file, octal')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (connect, or no data); a bare number means seconds')
@@ -813,8 +856,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('--handshake-timeout', '--handshake-timeout', [CompletionResultType]::ParameterName, 'Close a connection whose TLS handshake is not done this long after it opened')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
-            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening: after a connection ends, accept the next one')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--keep-open', '--keep-open', [CompletionResultType]::ParameterName, 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client')
+            [CompletionResult]::new('--broker', '--broker', [CompletionResultType]::ParameterName, 'With -k: pass each client''s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all')
             [CompletionResult]::new('--dgram', '--dgram', [CompletionResultType]::ParameterName, 'Datagram socket: print datagrams, send stdin to the latest sender (every sender is heard without -k; there is no connection to half-close or send-only on)')
             [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Do not read stdin (and do not half-close)')
             [CompletionResult]::new('--no-stdin', '--no-stdin', [CompletionResultType]::ParameterName, 'Do not read stdin (and do not half-close)')
@@ -1112,6 +1156,7 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Echo every datagram back to its sender (many peers on one socket)')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies')
             [CompletionResult]::new('recv', 'recv', [CompletionResultType]::ParameterValue, 'Receive datagrams and write them to stdout')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer')
             break
         }
         'nettool;help;udp;serve' {
@@ -1121,6 +1166,9 @@ Register-ArgumentCompleter -Native -CommandName 'nettool' -ScriptBlock {
             break
         }
         'nettool;help;udp;recv' {
+            break
+        }
+        'nettool;help;udp;listen' {
             break
         }
         'nettool;help;broadcast' {

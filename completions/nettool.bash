@@ -154,6 +154,9 @@ _nettool() {
             nettool__subcmd__help__subcmd__tcp__subcmd__echo,serve)
                 cmd="nettool__subcmd__help__subcmd__tcp__subcmd__echo__subcmd__serve"
                 ;;
+            nettool__subcmd__help__subcmd__udp,listen)
+                cmd="nettool__subcmd__help__subcmd__udp__subcmd__listen"
+                ;;
             nettool__subcmd__help__subcmd__udp,recv)
                 cmd="nettool__subcmd__help__subcmd__udp__subcmd__recv"
                 ;;
@@ -238,6 +241,9 @@ _nettool() {
             nettool__subcmd__udp,help)
                 cmd="nettool__subcmd__udp__subcmd__help"
                 ;;
+            nettool__subcmd__udp,listen)
+                cmd="nettool__subcmd__udp__subcmd__listen"
+                ;;
             nettool__subcmd__udp,recv)
                 cmd="nettool__subcmd__udp__subcmd__recv"
                 ;;
@@ -249,6 +255,9 @@ _nettool() {
                 ;;
             nettool__subcmd__udp__subcmd__help,help)
                 cmd="nettool__subcmd__udp__subcmd__help__subcmd__help"
+                ;;
+            nettool__subcmd__udp__subcmd__help,listen)
+                cmd="nettool__subcmd__udp__subcmd__help__subcmd__listen"
                 ;;
             nettool__subcmd__udp__subcmd__help,recv)
                 cmd="nettool__subcmd__udp__subcmd__help__subcmd__recv"
@@ -1108,8 +1117,22 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__help__subcmd__udp)
-            opts="serve send recv"
+            opts="serve send recv listen"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__help__subcmd__udp__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1998,7 +2021,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__tcp__subcmd__echo__subcmd__listen)
-            opts="-l -k -e -c -4 -6 -w -d -x -C -q -v -h -V --listen --keep-open --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-l -k -m -e -c -4 -6 -w -d -x -C -q -v -h -V --listen --keep-open --broker --max-connections --engine --exec --sh-exec --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2010,6 +2033,18 @@ _nettool() {
                     ;;
                 -l)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
                     return 0
                     ;;
                 --exec)
@@ -2272,7 +2307,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp)
-            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version serve send recv help"
+            opts="-q -v -h -V --json --quiet --verbose --explain --dry-run --color --help --version serve send recv listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2294,7 +2329,7 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__help)
-            opts="serve send recv help"
+            opts="serve send recv listen help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2308,6 +2343,20 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__udp__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__udp__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2356,6 +2405,64 @@ _nettool() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        nettool__subcmd__udp__subcmd__listen)
+            opts="-l -k -m -w -d -x -4 -6 -q -v -h -V --listen --keep-open --to-all --max-connections --timeout --no-stdin --eof-timeout --hexdump --json --quiet --verbose --explain --dry-run --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --eof-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --hexdump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
+                    COMPREPLY=($(compgen -W "calls io" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2738,12 +2845,24 @@ _nettool() {
             return 0
             ;;
         nettool__subcmd__unix__subcmd__listen)
-            opts="-k -w -d -x -C -e -c -q -v -h -V --keep-open --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
+            opts="-k -m -w -d -x -C -e -c -q -v -h -V --keep-open --broker --max-connections --engine --dgram --mode --timeout --no-stdin --send-only --recv-only --no-shutdown --eof-timeout --hexdump --stats --crlf --exec --sh-exec --tls --cert --key --client-ca --alpn --handshake-timeout --json --quiet --verbose --explain --dry-run --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "iterative fork thread busy-poll select poll epoll-lt epoll-et reactor io-uring" -- "${cur}"))
+                    return 0
+                    ;;
                 --mode)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -112,6 +112,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;tcp-echo;listen'= {
             cand -l 'Address to listen on (port 0 picks a free port)'
             cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand -m 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
+            cand --max-connections 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
+            cand --engine 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]'
             cand -e 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)'
             cand --exec 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)'
             cand -c 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)'
@@ -128,8 +131,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
             cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
-            cand -k 'Keep listening: after a connection ends, accept the next one'
-            cand --keep-open 'Keep listening: after a connection ends, accept the next one'
+            cand -k 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client'
+            cand --keep-open 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client'
+            cand --broker 'With -k: pass each client''s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all'
             cand -4 'Use IPv4 only'
             cand -6 'Use IPv6 only'
             cand -d 'Do not read stdin (and do not half-close)'
@@ -293,6 +297,7 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand serve 'Echo every datagram back to its sender (many peers on one socket)'
             cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
             cand recv 'Receive datagrams and write them to stdout'
+            cand listen 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;udp;serve'= {
@@ -382,10 +387,41 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'nettool;udp;listen'= {
+            cand -l 'Address to listen on (port 0 picks a free port)'
+            cand --listen 'Address to listen on (port 0 picks a free port)'
+            cand -m 'With -k: track at most N senders; datagrams from more are dropped (-v logs them)'
+            cand --max-connections 'With -k: track at most N senders; datagrams from more are dropped (-v logs them)'
+            cand -w 'End after this long without a datagram (exit 0 after some, 1 if none came)'
+            cand --timeout 'End after this long without a datagram (exit 0 after some, 1 if none came)'
+            cand --eof-timeout 'End this long after stdin ends (without it, receiving goes on, as with nc)'
+            cand -x 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
+            cand --hexdump 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)'
+            cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -k 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)'
+            cand --keep-open 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)'
+            cand --to-all 'With -k: send stdin to every sender seen, not only the latest'
+            cand -d 'Never read stdin: only print what arrives'
+            cand --no-stdin 'Never read stdin: only print what arrives'
+            cand -4 'Use IPv4 only'
+            cand -6 'Use IPv6 only'
+            cand --json 'Print events as JSON, one object per line'
+            cand -q 'Say nothing but errors (the `listening on` line stays)'
+            cand --quiet 'Say nothing but errors (the `listening on` line stays)'
+            cand -v 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --verbose 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine''s limits)'
+            cand --dry-run 'Show the setup calls (as --explain) and stop before any traffic'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'nettool;udp;help'= {
             cand serve 'Echo every datagram back to its sender (many peers on one socket)'
             cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
             cand recv 'Receive datagrams and write them to stdout'
+            cand listen 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'nettool;udp;help;serve'= {
@@ -393,6 +429,8 @@ set edit:completion:arg-completer[nettool] = {|@words|
         &'nettool;udp;help;send'= {
         }
         &'nettool;udp;help;recv'= {
+        }
+        &'nettool;udp;help;listen'= {
         }
         &'nettool;udp;help;help'= {
         }
@@ -750,6 +788,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --version 'Print version'
         }
         &'nettool;unix;listen'= {
+            cand -m 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
+            cand --max-connections 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)'
+            cand --engine 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]'
             cand --mode 'Permissions of the socket file, octal'
             cand -w 'Give up after this long (connect, or no data); a bare number means seconds'
             cand --timeout 'Give up after this long (connect, or no data); a bare number means seconds'
@@ -767,8 +808,9 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand --handshake-timeout 'Close a connection whose TLS handshake is not done this long after it opened'
             cand --explain 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
-            cand -k 'Keep listening: after a connection ends, accept the next one'
-            cand --keep-open 'Keep listening: after a connection ends, accept the next one'
+            cand -k 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client'
+            cand --keep-open 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client''s EOF ends that client'
+            cand --broker 'With -k: pass each client''s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all'
             cand --dgram 'Datagram socket: print datagrams, send stdin to the latest sender (every sender is heard without -k; there is no connection to half-close or send-only on)'
             cand -d 'Do not read stdin (and do not half-close)'
             cand --no-stdin 'Do not read stdin (and do not half-close)'
@@ -1041,12 +1083,15 @@ set edit:completion:arg-completer[nettool] = {|@words|
             cand serve 'Echo every datagram back to its sender (many peers on one socket)'
             cand send 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
             cand recv 'Receive datagrams and write them to stdout'
+            cand listen 'netcat''s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
         }
         &'nettool;help;udp;serve'= {
         }
         &'nettool;help;udp;send'= {
         }
         &'nettool;help;udp;recv'= {
+        }
+        &'nettool;help;udp;listen'= {
         }
         &'nettool;help;broadcast'= {
             cand send 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'

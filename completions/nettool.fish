@@ -100,6 +100,17 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s m -l max-connections -d 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]' -r -f -a "iterative\t''
+fork\t''
+thread\t''
+busy-poll\t''
+select\t''
+poll\t''
+epoll-lt\t''
+epoll-et\t''
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s e -l exec -d 'Run CMD (split at spaces, no shell) with the connection as its stdin and stdout; its exit status ends the command (listen -k: a child per connection)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s c -l sh-exec -d 'As --exec, but CMD is a shell command line (/bin/sh -c CMD)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
@@ -115,7 +126,8 @@ io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening: after a connection ends, accept the next one'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client\'s EOF ends that client'
+complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -l broker -d 'With -k: pass each client\'s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s 4 -d 'Use IPv4 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s 6 -d 'Use IPv6 only'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from listen" -s d -l no-stdin -d 'Do not read stdin (and do not half-close)'
@@ -244,21 +256,22 @@ complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_see
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "relay" -d 'Forward every connection to TARGET (TCP or Unix), on the engine of your choice'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "bench" -d 'Load an echo server and measure it, or compare every engine (--compare)'
 complete -c nettool -n "__fish_nettool_using_subcommand tcp-echo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l json -d 'Print events as JSON, one object per line'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -s V -l version -d 'Print version'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "recv" -d 'Receive datagrams and write them to stdout'
-complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -f -a "recv" -d 'Receive datagrams and write them to stdout'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -f -a "listen" -d 'netcat\'s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and not __fish_seen_subcommand_from serve send recv listen help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -s n -l count -d 'Stop after echoing N datagrams' -r
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from serve" -l engine -d 'Concurrency engine that serves the connections (datagram servers: select, poll, epoll-lt or epoll-et)' -r -f -a "iterative\t'one client at a time: accept, serve, close; the next waits in the backlog'
@@ -333,9 +346,31 @@ complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_sub
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from recv" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s l -l listen -d 'Address to listen on (port 0 picks a free port)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s m -l max-connections -d 'With -k: track at most N senders; datagrams from more are dropped (-v logs them)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'End after this long without a datagram (exit 0 after some, 1 if none came)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -l eof-timeout -d 'End this long after stdin ends (without it, receiving goes on, as with nc)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s x -l hexdump -d 'Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)' -r -F
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
+io\t'Those and every call on the I/O path, rate-limited per descriptor'"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Hear every sender and answer the latest (without -k the first peer is the only one, as with nc -u -l; others are dropped, logged with -v)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -l to-all -d 'With -k: send stdin to every sender seen, not only the latest'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s d -l no-stdin -d 'Never read stdin: only print what arrives'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s 4 -d 'Use IPv4 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s 6 -d 'Use IPv6 only'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -l json -d 'Print events as JSON, one object per line'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s q -l quiet -d 'Say nothing but errors (the `listening on` line stays)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s v -l verbose -d 'Say more: connections, senders, limits (-vv adds debug lines: address and service lookups, every socket call with its result, the engine\'s limits)'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from listen" -s V -l version -d 'Print version'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "recv" -d 'Receive datagrams and write them to stdout'
+complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "listen" -d 'netcat\'s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
 complete -c nettool -n "__fish_nettool_using_subcommand udp; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c nettool -n "__fish_nettool_using_subcommand broadcast; and not __fish_seen_subcommand_from send recv help" -l explain -d 'Print every socket call in C terms as it is made: setup (socket, setsockopt, bind, …) and lifecycle (accept4, shutdown, close, fork, waitpid); --explain=io adds the I/O path (select/poll/epoll_wait, recv, send, recvmmsg/sendmmsg, io_uring submissions, enters and completions), a few per descriptor' -r -f -a "calls\t'Setup and lifecycle calls (plain --explain)'
 io\t'Those and every call on the I/O path, rate-limited per descriptor'"
@@ -618,6 +653,17 @@ complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -l dry-run -d 'Show the setup calls (as --explain) and stop before any traffic'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s m -l max-connections -d 'With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)' -r
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l engine -d 'With -k: the engine serving the clients at once — select, poll, epoll-lt or epoll-et (the others cannot share stdin and stdout) [default: epoll-et]' -r -f -a "iterative\t''
+fork\t''
+thread\t''
+busy-poll\t''
+select\t''
+poll\t''
+epoll-lt\t''
+epoll-et\t''
+reactor\t''
+io-uring\t''"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l mode -d 'Permissions of the socket file, octal' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s w -l timeout -d 'Give up after this long (connect, or no data); a bare number means seconds' -r
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l eof-timeout -d 'Exit this long after stdin EOF even if the peer keeps the connection open' -r
@@ -634,7 +680,8 @@ io\t'Those and every call on the I/O path, rate-limited per descriptor'"
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening: after a connection ends, accept the next one'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s k -l keep-open -d 'Keep listening and serve clients at the same time (ncat -k): stdin goes to every connected client, what each sends to stdout; a client\'s EOF ends that client'
+complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l broker -d 'With -k: pass each client\'s bytes to every other client instead of stdout (ncat --broker); stdin still goes to all'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l dgram -d 'Datagram socket: print datagrams, send stdin to the latest sender (every sender is heard without -k; there is no connection to half-close or send-only on)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -s d -l no-stdin -d 'Do not read stdin (and do not half-close)'
 complete -c nettool -n "__fish_nettool_using_subcommand unix; and __fish_seen_subcommand_from listen" -l send-only -d 'Only send stdin; ignore what the peer sends and exit at stdin EOF'
@@ -848,6 +895,7 @@ complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_su
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "serve" -d 'Echo every datagram back to its sender (many peers on one socket)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "send" -d 'Send datagrams (MESSAGE arguments or stdin) and optionally print replies'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "recv" -d 'Receive datagrams and write them to stdout'
+complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from udp" -f -a "listen" -d 'netcat\'s UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from broadcast" -f -a "send" -d 'Broadcast datagrams (SO_BROADCAST) on an interface or to an address'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from broadcast" -f -a "recv" -d 'Receive broadcast datagrams on a port (several receivers may share it)'
 complete -c nettool -n "__fish_nettool_using_subcommand help; and __fish_seen_subcommand_from multicast" -f -a "send" -d 'Send datagrams to a multicast group'

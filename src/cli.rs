@@ -506,6 +506,7 @@ impl EngineOpts {
             idle_timeout: self.idle_timeout,
             hexdump: open_hexdump(self.hexdump.as_deref())?,
             no_reap: self.no_reap,
+            hub_limits: Default::default(),
         })
     }
 }
@@ -567,6 +568,41 @@ pub struct ScanArgs {
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = between(1u16, 4096),
           requires = "scan")]
     pub parallel: u16,
+}
+
+/// `-k` on a netcat listener (`tcp-echo listen`, `unix listen`) and how it serves
+/// its clients at once, as ncat does.
+#[derive(Debug, Clone, Args)]
+pub struct KeepOpenArgs {
+    /// Keep listening and serve clients at the same time (ncat -k): stdin goes to every
+    /// connected client, what each sends to stdout; a client's EOF ends that client
+    #[arg(short = 'k', long = "keep-open")]
+    pub keep_open: bool,
+
+    /// With -k: pass each client's bytes to every other client instead of stdout
+    /// (ncat --broker); stdin still goes to all
+    #[arg(long, requires = "keep_open", conflicts_with_all = ["exec", "sh_exec"])]
+    pub broker: bool,
+
+    /// With -k: refuse clients beyond N at once (closed at once, logged with -v; ncat -m)
+    #[arg(short = 'm', long, value_name = "N", value_parser = at_least(1u64), requires = "keep_open",
+          conflicts_with_all = ["exec", "sh_exec"])]
+    pub max_connections: Option<u64>,
+
+    /// With -k: the engine serving the clients at once — select, poll, epoll-lt or
+    /// epoll-et (the others cannot share stdin and stdout) [default: epoll-et]
+    #[arg(long, value_name = "ENGINE", requires = "keep_open", hide_possible_values = true,
+          conflicts_with_all = ["exec", "sh_exec"],
+          value_parser = PossibleValuesParser::new(EngineKind::ALL.iter().map(|e| e.name())).map(|s| s.parse::<EngineKind>().expect("listed engine")))]
+    pub engine: Option<EngineKind>,
+}
+
+impl KeepOpenArgs {
+    /// The engine `-k` runs on, checked: one that can share stdin and stdout.
+    pub fn engine(&self) -> Result<EngineKind, crate::error::UsageError> {
+        let kind = self.engine.unwrap_or_else(EngineKind::default_kind);
+        kind.hub_support().map(|()| kind)
+    }
 }
 
 /// `-e/--exec`, `-c/--sh-exec` (ncat's): a program speaks on the connection.

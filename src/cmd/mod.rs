@@ -34,6 +34,7 @@ pub mod dgram_serve;
 pub mod doctor;
 pub mod heartbeat;
 pub mod json_doc;
+pub mod listen_hub;
 pub mod multicast;
 pub mod relay_targets;
 pub mod scan;

@@ -52,7 +52,16 @@ Examples:
   nettool udp recv -l :9000 --probe -w 2           loss/dup/reorder per sender
   nettool udp recv -l :9000 -x - --stats > out     hex dump on stderr, counts at exit";
 
-super::subcommand_group!(UdpArgs => UdpCommand { Serve, Send, Recv });
+const LISTEN_EXAMPLES: &str = "\
+Examples:
+  nettool udp listen -l :9000                      nc -u -l: the first peer's datagrams out,
+                                                   stdin lines back to it
+  nettool udp listen -k -l :9000                   hear every sender, answer the latest
+  nettool udp listen -k --to-all -m 10 -l :9000    stdin to every sender seen (10 at most)
+  nettool --json udp listen -l [::1]:9000          datagram records naming the sender
+  nettool udp listen -w 5 -l :9000 > out           end after 5 s of silence";
+
+super::subcommand_group!(UdpArgs => UdpCommand { Serve, Send, Recv, Listen });
 
 #[derive(Debug, Subcommand)]
 pub enum UdpCommand {
@@ -65,6 +74,49 @@ pub enum UdpCommand {
     /// Receive datagrams and write them to stdout
     #[command(after_long_help = RECV_EXAMPLES)]
     Recv(RecvArgs),
+    /// netcat's UDP listener (nc -u -l): datagrams to stdout, stdin lines back to the peer
+    #[command(after_long_help = LISTEN_EXAMPLES)]
+    Listen(ListenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address to listen on (port 0 picks a free port)
+    #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
+    pub listen: String,
+
+    /// Hear every sender and answer the latest (without -k the first peer is the only
+    /// one, as with nc -u -l; others are dropped, logged with -v)
+    #[arg(short = 'k', long = "keep-open")]
+    pub keep_open: bool,
+
+    /// With -k: send stdin to every sender seen, not only the latest
+    #[arg(long, requires = "keep_open")]
+    pub to_all: bool,
+
+    /// With -k: track at most N senders; datagrams from more are dropped (-v logs them)
+    #[arg(short = 'm', long, value_name = "N", requires = "keep_open",
+          value_parser = crate::cli::at_least(1u64))]
+    pub max_connections: Option<u64>,
+
+    /// End after this long without a datagram (exit 0 after some, 1 if none came)
+    #[arg(short = 'w', long = "timeout", value_name = "DURATION", value_parser = crate::cli::parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
+
+    /// Never read stdin: only print what arrives
+    #[arg(short = 'd', long = "no-stdin")]
+    pub no_stdin: bool,
+
+    /// End this long after stdin ends (without it, receiving goes on, as with nc)
+    #[arg(long, value_name = "DURATION", value_parser = crate::cli::parse_duration)]
+    pub eof_timeout: Option<std::time::Duration>,
+
+    /// Dump every datagram sent (>) and received (<) as hex + ASCII to FILE (- for stderr)
+    #[arg(short = 'x', long, value_name = "FILE")]
+    pub hexdump: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub family: FamilyOpts,
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +238,41 @@ impl Run for SendArgs {
         if let (Some(wait), 0, 1..) = (self.timeout, stats.replies, stats.datagrams) {
             anyhow::bail!("no reply within {}", crate::text::duration(wait));
         }
+        Ok(())
+    }
+}
+
+impl Run for ListenArgs {
+    fn run(self, out: &Output) -> anyhow::Result<()> {
+        use crate::dgram::listen::{ListenMode, listen};
+        let shutdown = Shutdown::install().context("install signal handlers")?;
+        let addr =
+            HostPort::parse(&self.listen, Transport::Udp)?.resolve_one(self.family.family())?;
+        let opts = crate::net::relay::RelayOpts {
+            no_stdin: self.no_stdin,
+            hexdump: crate::cli::open_hexdump(self.hexdump.as_deref())?,
+            as_record: out
+                .json()
+                .then_some(crate::output::received_record as crate::net::relay::RecordFn),
+            ..Default::default()
+        };
+        let mode = ListenMode {
+            lock_first: !self.keep_open,
+            to_all: self.to_all,
+            max_peers: self
+                .max_connections
+                .map_or(crate::engine::dgram::peers::DEFAULT_CEILING, |n| n as usize),
+            raw: false,
+            after_eof: self.eof_timeout,
+        };
+        let sock = udp_bind(addr, &receiver_opts())?;
+        out.listening(&local_label(&sock), json!({"proto": "udp"}));
+        crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
+        let sock = Closing::new(std::net::UdpSocket::from(sock));
+        let st = listen(&*sock, mode, &opts, self.timeout, out, &shutdown, &|st| {
+            st.report(out, None, "stats", Level::Info)
+        })?;
+        st.report(out, None, "close", Level::Detail);
         Ok(())
     }
 }

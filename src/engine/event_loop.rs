@@ -23,6 +23,11 @@
 //!   was read before that one check, so it costs one `read` per turn, not per request.
 //!   Those connections are settled (closed or re-registered) only after answering.
 //!
+//! * **Hub** (a factory with [`ServiceFactory::hub`]: `listen -k`): stdin and stdout
+//!   are watched too ([`super::hub_io`]); at the end of each turn stdout is written,
+//!   stdin read, and what stdin and the connections posted is delivered to the
+//!   others, which are then settled like any connection that got data.
+//!
 //! SIGINT/SIGTERM arrive through the shutdown self-pipe, registered like any socket, so
 //! a loop asleep in `wait` wakes at once; it then stops accepting, gives every
 //! connection one last non-blocking flush and closes it.
@@ -36,6 +41,7 @@ use slab::Slab;
 use socket2::Socket;
 
 use super::accept::Acceptor;
+use super::hub_io::{HubIo, STDIN, STDOUT};
 use super::nbconn::{NbConn, READ_CHUNK, ReadEnd, admit, sweep_interval};
 use super::selector::{Event, Interest, Selector, Token, Trigger};
 use super::service::ServiceFactory;
@@ -45,9 +51,10 @@ use crate::net::signals::Shutdown;
 
 const LISTENER: Token = Token(0);
 const SHUTDOWN: Token = Token(1);
-/// Connection tokens are slab keys shifted past the two fixed tokens, two per
-/// connection: its client socket, and its upstream socket if the service owns one.
-const FIRST_CONN: usize = 2;
+/// Connection tokens are slab keys shifted past the fixed tokens (listener, shutdown
+/// pipe, the hub's stdin and stdout), two per connection: its client socket, and its
+/// upstream socket if the service owns one.
+const FIRST_CONN: usize = 4;
 
 fn client_token(key: usize) -> Token {
     Token(FIRST_CONN + 2 * key)
@@ -101,6 +108,8 @@ struct Loop<'a, 'c, Sel: Selector, F: ServiceFactory> {
     batching: bool,
     /// Connections read this turn and not yet answered (batching only).
     pending: Vec<Token>,
+    /// Stdin and stdout, when the connections share a hub.
+    hub: Option<HubIo>,
 }
 
 /// An event loop with its selector built and the listener and the shutdown pipe
@@ -127,6 +136,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
     let shutdown = ctx.shutdown;
     let edge = sel.trigger() == Trigger::Edge;
     let batching = factory.batches();
+    let hub = hub_of(&*factory, ctx);
     let mut lp = Loop {
         sel,
         edge,
@@ -140,13 +150,21 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
         warned_fd_setsize: false,
         batching,
         pending: Vec::new(),
+        hub,
     };
     let sweep_every = sweep_interval(ctx.config);
     let mut next_sweep = Instant::now() + sweep_every;
     let mut events: Vec<Event> = Vec::with_capacity(1024);
-    while shutdown.requested().is_none() {
-        let timeout = if !lp.requeue.is_empty() || lp.listener_pending {
+    while shutdown.requested().is_none() && !lp.hub.as_ref().is_some_and(HubIo::stopped) {
+        let has_conns = !lp.conns.is_empty();
+        let timeout = if !lp.requeue.is_empty()
+            || lp.listener_pending
+            || lp.hub.as_ref().is_some_and(|h| h.busy(has_conns))
+        {
             Some(Duration::ZERO)
+        } else if let Some(at) = lp.hub.as_ref().and_then(HubIo::deadline) {
+            let sweep = if has_conns { next_sweep } else { at };
+            Some(at.min(sweep).saturating_duration_since(Instant::now()))
         } else if lp.conns.is_empty() {
             None
         } else {
@@ -164,6 +182,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
                     shutdown.drain();
                     ctx.on_wake();
                 }
+                STDIN | STDOUT => {} // served at the turn's end
                 t => lp.conn_event(t, ev),
             }
         }
@@ -171,6 +190,7 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
             lp.serve_requeued();
         }
         lp.answer_pending();
+        lp.serve_hub()?;
         let now = Instant::now();
         if lp.conns.is_empty() {
             next_sweep = now + sweep_every;
@@ -181,7 +201,20 @@ pub fn run<Sel: Selector, F: ServiceFactory>(
     }
     lp.drain(&mut events, shutdown);
     lp.close_all();
-    Ok(())
+    match lp.hub.as_mut() {
+        Some(hub) => {
+            hub.finish(&mut lp.sel);
+            hub.take_stop().unwrap_or(Ok(()))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The hub's I/O, when the factory's connections share one.
+fn hub_of<F: ServiceFactory>(factory: &F, ctx: &EngineCtx<'_>) -> Option<HubIo> {
+    factory
+        .hub()
+        .map(|hub| HubIo::new(Arc::clone(hub), ctx.config.hub_limits))
 }
 
 /// How long a stopping server keeps sending responses already in flight.
@@ -334,6 +367,26 @@ impl<Sel: Selector, F: ServiceFactory> Loop<'_, '_, Sel, F> {
             }
             self.settle(token);
         }
+    }
+
+    /// The hub's part of a turn: stdout written, stdin read, posts delivered to every
+    /// connection but their sender; connections that got something, or all of them
+    /// when a pause began or ended, are settled.
+    fn serve_hub(&mut self) -> anyhow::Result<()> {
+        let Some(io) = self.hub.as_mut() else {
+            return Ok(());
+        };
+        let conns = self.conns.iter_mut().map(|(_, e)| &mut e.conn).collect();
+        if io.serve(conns, self.ctx.out) {
+            let keys: Vec<usize> = self.conns.iter().map(|(k, _)| k).collect();
+            for k in keys {
+                self.settle(client_token(k));
+            }
+        }
+        let io = self.hub.as_mut().expect("checked above");
+        io.check_limits(!self.conns.is_empty(), Instant::now());
+        io.sync(&mut self.sel, !self.conns.is_empty())
+            .context("watch stdin and stdout")
     }
 
     /// Close a finished connection, or update its registration and requeue state.

@@ -21,6 +21,8 @@ pub mod dgram;
 pub mod epoll;
 mod event_loop;
 mod fork;
+pub mod hub;
+pub mod hub_io;
 mod iterative;
 pub mod nbconn;
 pub mod outbox;
@@ -212,6 +214,8 @@ pub struct ServerConfig {
     pub hexdump: Option<Arc<crate::net::hexdump::Hexdump>>,
     /// `--no-reap` (fork only): leave finished children as zombies until exit.
     pub no_reap: bool,
+    /// A listener's own limits when its connections share a hub (`listen -k`).
+    pub hub_limits: hub_io::HubLimits,
 }
 
 /// Why a connection ended, for the `close` record.
@@ -226,6 +230,9 @@ pub enum CloseReason {
     Error,
     /// No upstream endpoint answered (a relay's target refused or unreachable).
     Upstream,
+    /// It took nothing for [`hub_io::STALL_LIMIT`] while its buffer was full, holding
+    /// back the clients it shares a hub with.
+    Stalled,
 }
 
 impl CloseReason {
@@ -239,6 +246,7 @@ impl CloseReason {
             CloseReason::Shutdown => "shutdown",
             CloseReason::Error => "error",
             CloseReason::Upstream => "upstream failed",
+            CloseReason::Stalled => "stalled",
         }
     }
 }
@@ -334,6 +342,9 @@ pub struct Capabilities {
     /// A connection can own a second socket, an upstream (a relay's target), watched
     /// with the client's. The reactor's records hold one socket each.
     pub upstream: bool,
+    /// The connections can share our stdin and stdout and talk to each other (a
+    /// hub, `listen -k`): one thread whose loop watches stdin and stdout too.
+    pub hub: bool,
 }
 
 impl EngineKind {
@@ -351,7 +362,31 @@ impl EngineKind {
                 self,
                 EngineKind::Reactor | EngineKind::IoUring | EngineKind::BusyPoll
             ),
+            hub: matches!(
+                self,
+                EngineKind::Select | EngineKind::Poll | EngineKind::EpollLt | EngineKind::EpollEt
+            ),
         }
+    }
+
+    /// Whether this engine can serve connections that share stdin and stdout (a
+    /// hub: `listen -k`); the usage error says why not.
+    pub fn hub_support(self) -> Result<(), crate::error::UsageError> {
+        if self.capabilities().hub {
+            return Ok(());
+        }
+        let why = match self {
+            EngineKind::Iterative => "it serves one client at a time",
+            EngineKind::Fork => "each connection is a process of its own",
+            EngineKind::Thread => "each connection is a thread of its own",
+            EngineKind::BusyPoll => "it asks its sockets in turn without a selector",
+            EngineKind::Reactor => "its per-descriptor handler records hold one socket each",
+            _ => "its connections complete receives and sends in the ring, not stdin",
+        };
+        Err(crate::error::UsageError::invalid(format!(
+            "--engine {self} cannot serve clients at once with -k: {why}, and they share \
+             one stdin and stdout; use select, poll, epoll-lt or epoll-et"
+        )))
     }
 
     /// Whether this engine can serve services that own an upstream connection
@@ -490,6 +525,9 @@ pub fn serve<F: ServiceFactory>(
     }
     if factory.owns_upstream() {
         kind.upstream_support()?;
+    }
+    if factory.hub().is_some() {
+        kind.hub_support()?;
     }
     factory.adapt(&caps);
     let limit = crate::net::limits::raise_nofile();

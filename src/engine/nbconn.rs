@@ -206,6 +206,17 @@ impl<S: Service> NbConn<S> {
         }
     }
 
+    /// A message through the hub, then send what it queued.
+    pub fn on_message(&mut self, msg: super::hub::HubMsg<'_>) {
+        self.core.on_message(msg);
+        self.on_writable();
+    }
+
+    /// Bytes waiting to be sent to the client (the hub's congestion).
+    pub fn queued_bytes(&self) -> u64 {
+        self.core.queued_bytes()
+    }
+
     /// Send what the outbox holds (until the socket would block); the core applies
     /// the verdict once it is empty. The upstream's outbox, if any, is sent too.
     pub fn on_writable(&mut self) {

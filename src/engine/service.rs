@@ -13,9 +13,16 @@
 //! outbox to fill and its own to answer in — a relay, a proxy that rewrites on the
 //! way, or a layer that frames one end (TLS answers the client's handshake while
 //! passing its plaintext on to the upstream).
+//!
+//! Or the connections of one server may share a **hub** ([`ServiceFactory::hub`],
+//! [`super::hub`]): our stdin and stdout, and messages to each other — a netcat
+//! listener serving several clients at once. The service posts to the hub, and the
+//! engine delivers what others posted ([`Service::on_message`]).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::hub::{Hub, HubMsg};
 pub use super::outbox::{OUTBOX_HIGH_WATER, OutItem, Outbox};
 use crate::net::peer::Peer;
 use crate::net::upstream::Endpoint;
@@ -145,6 +152,23 @@ pub trait Service: Send + 'static {
     /// The upstream connected, or one attempt failed.
     fn on_upstream(&mut self, _event: UpstreamEvent<'_>) {}
 
+    /// A message through the hub ([`ServiceFactory::hub`]): bytes for this
+    /// connection (from stdin or another connection), or the end of stdin. By
+    /// default the bytes are sent and the end is ignored.
+    fn on_message(&mut self, msg: HubMsg<'_>, out: &mut Outbox) -> Verdict {
+        if let HubMsg::Data(data) = msg {
+            out.push_bytes(data);
+        }
+        Verdict::Keep
+    }
+
+    /// Whether what this connection would read has nowhere to go yet (the hub's
+    /// stdout, or the connections it feeds, are above the high-water mark): reading
+    /// pauses, as it does for a full outbox of its own.
+    fn holds_back_reads(&self) -> bool {
+        false
+    }
+
     /// The connection opened; a service may greet.
     fn on_open(&mut self, _out: &mut Outbox) -> Verdict {
         Verdict::Keep
@@ -241,5 +265,12 @@ pub trait ServiceFactory: Send + Sync + 'static {
     /// engine that cannot carry a second socket per connection refuses to serve them.
     fn owns_upstream(&self) -> bool {
         false
+    }
+
+    /// The hub the connections share, if they do: the engine then watches stdin and
+    /// stdout beside the sockets and delivers posts (see [`super::hub`]). Only the
+    /// single-threaded event loops can; the others refuse such a factory.
+    fn hub(&self) -> Option<&Arc<Hub>> {
+        None
     }
 }

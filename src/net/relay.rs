@@ -312,7 +312,7 @@ pub fn relay(
 /// Append `chunk` to `out` with every LF not already after a CR turned into CR LF;
 /// `after_cr` says whether the byte before `chunk` was a CR. Returns the same for the
 /// next chunk.
-fn crlf_into(chunk: &[u8], mut after_cr: bool, out: &mut Vec<u8>) -> bool {
+pub fn crlf_into(chunk: &[u8], mut after_cr: bool, out: &mut Vec<u8>) -> bool {
     for &b in chunk {
         if b == b'\n' && !after_cr {
             out.push(b'\r');

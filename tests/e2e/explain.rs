@@ -327,10 +327,11 @@ fn explain_shows_the_epoll_registrations() {
         .expect("listening line");
     let _c = std::net::TcpStream::connect(&addr).unwrap();
     // The listener (data=0) and the signal pipe (data=1) are registered first; the
-    // new connection is the first slab entry after them (data=2).
+    // hub's stdin and stdout (listen -k) have 2 and 3, so the new connection is the
+    // first slab entry after them (data=4).
     let conn_add = lines
         .map_while(Result::ok)
-        .find(|l| l.contains("EPOLL_CTL_ADD") && l.contains("data=2"));
+        .find(|l| l.contains("EPOLL_CTL_ADD") && l.contains("data=4"));
     let _ = child.kill();
     let _ = child.wait();
     let line = conn_add.expect("no epoll_ctl line for the connection");

@@ -5,21 +5,9 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::util::{Server, nettool, require, temp_file_with};
-
-/// Read `r` to EOF on a thread; the result arrives on the channel.
-fn read_to_eof(mut r: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut all = Vec::new();
-        let _ = r.read_to_end(&mut all);
-        let _ = tx.send(all);
-    });
-    rx
-}
+use crate::util::{Server, nettool, read_to_eof, require, temp_file_with};
 
 #[test]
 fn listen_closes_stdout_at_ncats_fin_and_still_sends_its_stdin() {

@@ -23,6 +23,7 @@ mod harden_echo;
 mod heartbeat;
 mod http;
 mod in_use;
+mod keep_open;
 mod ladder;
 mod lessons;
 mod multicast;

@@ -6,11 +6,13 @@ use serde_json::json;
 
 use super::DEFAULT_PORT;
 use crate::cli::{
-    ExecArgs, FamilyOpts, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt, TlsClientArgs, TlsServerArgs,
+    ExecArgs, FamilyOpts, KeepOpenArgs, RelayArgs, ScanArgs, SourceOpt, TimeoutOpt, TlsClientArgs,
+    TlsServerArgs,
 };
 use crate::cmd::Run;
 use crate::cmd::scan::Scan;
-use crate::cmd::session;
+use crate::cmd::{listen_hub, session};
+use crate::engine::Ready;
 use crate::net::scan::ScanProto;
 use crate::net::signals::Shutdown;
 use crate::net::socket::{ListenOpts, local_label, tcp_connect_from, tcp_listener};
@@ -44,7 +46,10 @@ pub const LISTEN_EXAMPLES: &str = "\
 Examples:
   nettool tcp-echo listen -l :9000 > out           receive a file on port 9000
   nettool tcp-echo listen -l 0                     pick a free port, print it on stderr
-  nettool tcp-echo listen -k -l [::1]:9000         serve one client after another
+  nettool tcp-echo listen -k -l [::1]:9000         serve clients at once: stdin to all, each to stdout
+  nettool tcp-echo listen -k --broker -l :9000     a relay between clients (ncat --broker)
+  nettool -v tcp-echo listen -k -m 2 -l :9000      at most two clients; the third is refused, logged
+  nettool --json tcp-echo listen -k -l :9000       each client's bytes as data records naming it
   nettool tcp-echo listen -k -e cat -l :9000       an echo server: a cat per client (ncat -e)
   nettool -v tcp-echo listen -c 'date' -l :9000    answer with a shell command; its exit
                                                    status in the summary
@@ -100,9 +105,8 @@ pub struct ListenArgs {
     #[arg(short, long, value_name = "ADDR", default_value_t = format!("127.0.0.1:{DEFAULT_PORT}"))]
     pub listen: String,
 
-    /// Keep listening: after a connection ends, accept the next one
-    #[arg(short = 'k', long = "keep-open")]
-    pub keep_open: bool,
+    #[command(flatten)]
+    pub keep: KeepOpenArgs,
 
     #[command(flatten)]
     pub exec: ExecArgs,
@@ -182,11 +186,19 @@ impl Run for ListenArgs {
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let exec = self.exec.command()?;
         let tls = crate::cmd::server::server_tls(&self.tls, Some(&target), Some(addr.ip()))?;
+        let hub = self.keep.keep_open && exec.is_none();
+        if hub {
+            self.keep.engine()?;
+            // The engine closes its listener itself (through the trace).
+            let listener = tcp_listener(addr, &ListenOpts::default())?;
+            let ready = Ready::new(local_label(&listener), json!({"proto": "tcp"}));
+            return listen_hub::serve(listener, ready, &self.keep, &opts, tls, &shutdown, out);
+        }
         let listener = Closing::new(tcp_listener(addr, &ListenOpts::default())?);
         let (note, fields) = crate::cmd::server::tls_ready(tls.as_ref(), json!({"proto": "tcp"}));
         out.listening_note(&local_label(&listener), note.as_deref(), fields);
         session::Listen {
-            keep_open: self.keep_open,
+            keep_open: self.keep.keep_open,
             timeout: self.timeout.timeout,
             args: &self.relay,
             opts: &opts,

@@ -5,13 +5,17 @@ use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{ExecArgs, RelayArgs, TimeoutOpt, TlsClientArgs, TlsServerArgs};
-use crate::cmd::{Run, session};
+use crate::cli::{ExecArgs, KeepOpenArgs, RelayArgs, TimeoutOpt, TlsClientArgs, TlsServerArgs};
+use crate::cmd::{Run, listen_hub, session};
+use crate::dgram::listen::{ListenMode, listen};
 use crate::dgram::unix as unix_dgram;
+use crate::engine::Ready;
 use crate::net::UnixTarget;
 use crate::net::signals::Shutdown;
 use crate::net::trace::Closing;
-use crate::net::unix::{UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect};
+use crate::net::unix::{
+    UnixBound, UnixKind, UnixListenOpts, dgram_client, unix_bind, unix_connect,
+};
 use crate::output::{Level, Output};
 
 pub const CONNECT_EXAMPLES: &str = "\
@@ -29,7 +33,8 @@ Examples:
 pub const LISTEN_EXAMPLES: &str = "\
 Examples:
   nettool unix listen /tmp/in.sock > out             receive one stream into a file
-  nettool unix listen -k @chat                       serve one client after another
+  nettool unix listen -k @chat                       serve clients at once: stdin to all, each to stdout
+  nettool unix listen -k --broker /tmp/chat.sock     clients talk to each other (ncat --broker)
   nettool unix listen -k -c 'wc -l' /tmp/count.sock  a shell command per client (ncat -c)
   nettool unix listen --dgram /tmp/in.dgram          print datagrams, answer the sender
 
@@ -78,9 +83,8 @@ pub struct ListenArgs {
     #[arg(value_name = "PATH|@NAME", value_parser = super::target)]
     pub path: UnixTarget,
 
-    /// Keep listening: after a connection ends, accept the next one
-    #[arg(short = 'k', long = "keep-open")]
-    pub keep_open: bool,
+    #[command(flatten)]
+    pub keep: KeepOpenArgs,
 
     /// Datagram socket: print datagrams, send stdin to the latest sender (every sender
     /// is heard without -k; there is no connection to half-close or send-only on)
@@ -122,7 +126,7 @@ impl Run for ConnectArgs {
             let peer = self.path.to_string();
             let on_stats = |st: &unix_dgram::DgramStats| {
                 if self.relay.stats {
-                    report_dgram(out, Some(&peer), st, "stats", Level::Info);
+                    st.report(out, Some(&peer), "stats", Level::Info);
                 }
             };
             let stats = unix_dgram::client(
@@ -133,13 +137,7 @@ impl Run for ConnectArgs {
                 self.raw,
                 &on_stats,
             )?;
-            report_dgram(
-                out,
-                Some(&peer),
-                &stats,
-                "close",
-                closing_level(&self.relay),
-            );
+            stats.report(out, Some(&peer), "close", closing_level(&self.relay));
             drop(bound.file);
             return Ok(());
         }
@@ -180,18 +178,42 @@ impl Run for ListenArgs {
         let opts = self.relay.relay_opts(self.timeout.timeout, out)?;
         let exec = self.exec.command()?;
         let tls = crate::cmd::server::server_tls(&self.tls, None, None)?;
+        let hub = self.keep.keep_open && exec.is_none() && !self.dgram;
+        if hub {
+            // Checked before the socket file exists: a refused engine leaves none behind.
+            self.keep.engine()?;
+        }
         let bound = unix_bind(&self.path, kind, &UnixListenOpts { mode: self.mode })?;
+        if hub {
+            let ready = Ready::new(self.path.to_string(), json!({"proto": kind.name()}));
+            let UnixBound { sock, file, .. } = bound;
+            let result = listen_hub::serve(sock, ready, &self.keep, &opts, tls, &shutdown, out);
+            drop(file);
+            return result;
+        }
         let (note, fields) =
             crate::cmd::server::tls_ready(tls.as_ref(), json!({"proto": kind.name()}));
         out.listening_note(&self.path.to_string(), note.as_deref(), fields);
         if self.dgram {
             let on_stats = |st: &unix_dgram::DgramStats| {
                 if self.relay.stats {
-                    report_dgram(out, None, st, "stats", Level::Info);
+                    st.report(out, None, "stats", Level::Info);
                 }
             };
-            let result = unix_dgram::listen(
-                bound.sock,
+            let sock = Closing::new(unix_dgram::into_datagram(bound.sock));
+            // Every sender is heard; stdin goes to the latest, a read at a time.
+            let mode = ListenMode {
+                lock_first: false,
+                to_all: false,
+                max_peers: crate::engine::dgram::peers::DEFAULT_CEILING,
+                raw: true,
+                after_eof: None,
+            };
+            crate::net::trace::checkpoint("recvfrom", || vec![crate::net::trace::fd(&sock)])?;
+            sock.set_write_timeout(Some(unix_dgram::SEND_TIMEOUT))?;
+            let result = listen(
+                &*sock,
+                mode,
                 &opts,
                 self.timeout.timeout,
                 out,
@@ -200,11 +222,11 @@ impl Run for ListenArgs {
             );
             drop(bound.file);
             let stats = result?;
-            report_dgram(out, None, &stats, "close", closing_level(&self.relay));
+            stats.report(out, None, "close", closing_level(&self.relay));
             return Ok(());
         }
         session::Listen {
-            keep_open: self.keep_open,
+            keep_open: self.keep.keep_open,
             timeout: self.timeout.timeout,
             args: &self.relay,
             opts: &opts,
@@ -224,27 +246,4 @@ fn closing_level(relay: &RelayArgs) -> Level {
     } else {
         Level::Detail
     }
-}
-
-/// The counts of a datagram session: `event` is `stats` (SIGUSR1) or `close`.
-fn report_dgram(
-    out: &Output,
-    peer: Option<&str>,
-    st: &unix_dgram::DgramStats,
-    event: &str,
-    level: Level,
-) {
-    out.event(
-        level,
-        event,
-        json!({"peer": peer, "bytes_out": st.sent, "bytes_in": st.received,
-               "datagrams_out": st.datagrams_sent, "datagrams_in": st.datagrams_received}),
-        || {
-            format!(
-                "{} sent, {} received",
-                crate::text::plural(st.datagrams_sent, "datagram"),
-                st.datagrams_received
-            )
-        },
-    );
 }

@@ -34,6 +34,10 @@
 //!   upstream socket (connect, reads, sends) and reports to [`ConnCore::upstream_connected`],
 //!   [`ConnCore::on_upstream_data`] and [`ConnCore::flush_upstream`].
 //!
+//! * **Hub**: a message from the hub ([`ConnCore::on_message`]) is one more input
+//!   whose verdict combines as any other; a service whose reads have nowhere to go
+//!   ([`Service::holds_back_reads`]) pauses reading like a full outbox does.
+//!
 //! A layer between driver and service (TLS, `crate::tls`) is itself a [`Service`]
 //! wrapping the real one, so it runs here unchanged on every driver: the core sees
 //! records in and an outbox of records out.
@@ -138,6 +142,19 @@ impl<S: Service> ConnCore<S> {
         }
         let v = self.svc.on_data_batched(data, &mut self.out);
         self.verdict = combine(self.verdict, v);
+    }
+
+    /// A message through the hub (see [`Service::on_message`]).
+    pub fn on_message(&mut self, msg: super::hub::HubMsg<'_>) {
+        if self.done.is_none() {
+            let v = self.svc.on_message(msg, &mut self.out);
+            self.verdict = combine(self.verdict, v);
+        }
+    }
+
+    /// Bytes waiting to be sent to the client.
+    pub fn queued_bytes(&self) -> u64 {
+        self.out.queued_bytes()
     }
 
     /// The batching turn's reads are done: let the service answer.
@@ -268,6 +285,7 @@ impl<S: Service> ConnCore<S> {
             && self.verdict != Verdict::Close
             && fed.queued_bytes() < OUTBOX_HIGH_WATER
             && (self.up.is_none() || self.svc.intake(End::Client) == Intake::Open)
+            && !self.svc.holds_back_reads()
     }
 
     /// Whether output is waiting to be sent.

@@ -14,7 +14,7 @@ pub(super) const RECORD: usize = 40;
 // Records must fit in one atomic pipe write, or reports from children could interleave.
 const _: () = assert!(RECORD <= libc::PIPE_BUF);
 
-const REASONS: [CloseReason; 8] = [
+const REASONS: [CloseReason; 9] = [
     CloseReason::Done,
     CloseReason::PeerClosed,
     CloseReason::Reset,
@@ -23,6 +23,7 @@ const REASONS: [CloseReason; 8] = [
     CloseReason::Shutdown,
     CloseReason::Error,
     CloseReason::Upstream,
+    CloseReason::Stalled,
 ];
 
 pub(super) fn encode(pid: Pid, r: &ConnResult, io: &IoSnapshot) -> [u8; RECORD] {

@@ -77,6 +77,10 @@ impl<F: ServiceFactory> ServiceFactory for TlsFactory<F> {
         self.inner.before_answers()
     }
 
+    fn hub(&self) -> Option<&Arc<crate::engine::hub::Hub>> {
+        self.inner.hub()
+    }
+
     fn adapt(&self, caps: &crate::engine::Capabilities) {
         self.shared
             .counters

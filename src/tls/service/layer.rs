@@ -64,6 +64,21 @@ impl<S: Service> Service for Tls<S> {
         self.finish(out)
     }
 
+    /// Hub messages are plaintext for the inner service; what it queues is encrypted
+    /// like its answers (held back until the handshake is done).
+    fn on_message(&mut self, msg: crate::engine::hub::HubMsg<'_>, out: &mut Outbox) -> Verdict {
+        if self.failed {
+            return Verdict::Close;
+        }
+        let v = self.inner.on_message(msg, &mut self.plain);
+        self.verdict = combine(self.verdict, v);
+        self.finish(out)
+    }
+
+    fn holds_back_reads(&self) -> bool {
+        self.inner.holds_back_reads()
+    }
+
     fn on_eof(&mut self, out: &mut Outbox) -> Verdict {
         if !self.socket_eof(&mut Sink::Data { batched: false }) {
             return Verdict::Close;

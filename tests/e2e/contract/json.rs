@@ -227,6 +227,17 @@ modes! {
         saw(&recs, &["listening", "connect", "data", "close"]);
         let data = recs.iter().find(|v| v["event"] == "data").unwrap();
         assert_eq!((data["encoding"].as_str(), data["data"].as_str()), (Some("base64"), Some("/wD+")));
+
+        // -k serves clients on an engine: its records are a server's, -w ends it.
+        let args = ["--json", "-v", "tcp-echo", "listen", "-k", "-m", "1", "-w", "500ms", "-l", "127.0.0.1:0"];
+        let srv = Server::start(&args);
+        let mut a = TcpStream::connect(&srv.addr).unwrap();
+        a.write_all(b"held").unwrap();
+        let mut b = TcpStream::connect(&srv.addr).unwrap();
+        let _ = b.read_to_end(&mut Vec::new());
+        drop(a);
+        let recs = s.check_stdout(cmd, &finished(srv));
+        saw(&recs, &["listening", "limits", "connect", "refused", "data", "close", "summary"]);
     };
     tcp_echo_bench: "tcp-echo bench" => |s, cmd| {
         let srv = Server::start(&["-q", "tcp-echo", "serve", "-l", "127.0.0.1:0"]);
@@ -258,6 +269,17 @@ modes! {
         c.send_to(&[0xff, 0xfe], &srv.addr).unwrap();
         let recs = s.check_stdout(cmd, &finished(srv));
         saw(&recs, &["listening", "datagram", "summary"]);
+    };
+    udp_listen: "udp listen" => |s, cmd| {
+        let srv = Server::start(&["--json", "-v", "udp", "listen", "-l", "127.0.0.1:0", "-w", "500ms"]);
+        let (a, b) = (UdpSocket::bind("127.0.0.1:0").unwrap(), UdpSocket::bind("127.0.0.1:0").unwrap());
+        // One receive queue: the datagrams arrive in the order sent, a's first.
+        a.send_to(b"first", &srv.addr).unwrap();
+        b.send_to(b"second", &srv.addr).unwrap();
+        let recs = s.check_stdout(cmd, &finished(srv));
+        saw(&recs, &["listening", "datagram", "rejected", "close"]);
+        let d: Vec<&Value> = recs.iter().filter(|v| v["event"] == "datagram").collect();
+        assert_eq!((d.len(), d[0]["data"].as_str()), (1, Some("first")), "locked to the first peer");
     };
     broadcast_send: "broadcast send" => |s, cmd| {
         let Some(lab) = Lab::try_new("jb", 2) else { return };

@@ -16,6 +16,7 @@ mod exec;
 mod fixtures;
 mod heartbeat;
 mod http;
+mod keep_open;
 mod relay;
 mod scan;
 mod servers;
@@ -23,6 +24,7 @@ mod sessions;
 mod stat;
 mod tls;
 mod tools;
+mod udp_listen;
 
 use std::collections::BTreeSet;
 
@@ -49,6 +51,8 @@ fn table() -> Vec<Row> {
         bench::rows(),
         heartbeat::rows(),
         sessions::rows(),
+        keep_open::rows(),
+        udp_listen::rows(),
         servers::rows(),
         relay::rows(),
         dgram::rows(),
@@ -151,6 +155,7 @@ option_tests! {
     udp_serve => "udp serve",
     udp_send => "udp send",
     udp_recv => "udp recv",
+    udp_listen => "udp listen",
     broadcast_send => "broadcast send",
     broadcast_recv => "broadcast recv",
     multicast_send => "multicast send",

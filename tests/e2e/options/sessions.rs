@@ -348,12 +348,12 @@ fn keep_open(mode: Mode) {
         peer.shut_write();
         read_all(&mut *peer);
     }
-    // Each session's closing line (-v) says it has relayed what arrived.
+    // Each client's closing line (-v) says it has relayed what arrived.
     let sessions = || {
         server
             .stderr_lines()
             .iter()
-            .filter(|l| l.contains("3 bytes received"))
+            .filter(|l| l.contains("closed (") && l.contains("3 bytes in"))
             .count()
     };
     assert!(crate::util::wait_until(

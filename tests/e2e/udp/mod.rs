@@ -2,6 +2,7 @@
 //! -n/-w exit codes, probes; `udp serve` (the echo service on the datagram engine)
 //! in [`serve`].
 
+mod listen;
 mod serve;
 
 use std::io::{Read, Write};

@@ -195,3 +195,30 @@ pub fn has_capability(cap: u32) -> bool {
         .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
         .is_some_and(|set| set & (1 << cap) != 0)
 }
+
+/// Read `r` to EOF on a thread; the result arrives on the channel.
+pub fn read_to_eof(
+    mut r: impl std::io::Read + Send + 'static,
+) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let _ = r.read_to_end(&mut all);
+        let _ = tx.send(all);
+    });
+    rx
+}
+
+/// Read exactly `n` bytes on a thread; `None` if they do not come within `limit`.
+pub fn read_n(
+    mut r: impl std::io::Read + Send + 'static,
+    n: usize,
+    limit: std::time::Duration,
+) -> Option<Vec<u8>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = vec![0u8; n];
+        let _ = tx.send(r.read_exact(&mut buf).map(|_| buf));
+    });
+    rx.recv_timeout(limit).ok()?.ok()
+}
