@@ -12,7 +12,7 @@
 //! receiving): `-w` of silence, `--eof-timeout` after stdin's end or a signal do.
 
 use std::io::{self, Read};
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::os::unix::net::{SocketAddr as UnixAddr, UnixDatagram};
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,7 @@ use crate::error::{Interrupted, stdout_error};
 use crate::net::hexdump::Direction;
 use crate::net::relay::RelayOpts;
 use crate::net::signals::Shutdown;
+use crate::net::trace;
 use crate::net::wait::{Watch, Woke, wait};
 use crate::output::{Level, Output};
 
@@ -201,7 +202,7 @@ pub fn listen<S: PeerSocket>(
             &|| on_stats(&st),
         )?;
         if sock_ready {
-            let (n, from) = match sock.recv_from(&mut buf) {
+            let (n, from) = match traced_recvfrom(sock, &mut buf) {
                 Ok(got) => got,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 // A reply earlier met a closed port (ICMP): the next datagram is fine.
@@ -266,7 +267,7 @@ fn send_one<S: PeerSocket>(
     st: &mut DgramStats,
 ) {
     let sent = loop {
-        match sock.send_to(data, to) {
+        match traced_sendto(sock, data, to) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             other => break other,
         }
@@ -353,4 +354,52 @@ mod tests {
         assert_eq!(none.heard(&9, false), Heard::Accepted);
         assert!(none.targets().is_empty());
     }
+}
+
+/// `recvfrom(fd, buf, len, 0, &from)`, shown under `--explain=io` with the sender
+/// (rate-limited per descriptor like every I/O call).
+fn traced_recvfrom<S: PeerSocket>(sock: &S, buf: &mut [u8]) -> io::Result<(usize, S::Addr)> {
+    let fd = sock.as_fd().as_raw_fd();
+    let len = buf.len();
+    let from = std::cell::RefCell::new(None);
+    let n = trace::io(
+        "recvfrom",
+        Some(fd),
+        || vec![fd.to_string(), "buf".into(), len.to_string(), "0".into()],
+        || {
+            sock.recv_from(buf).map(|(n, a)| {
+                *from.borrow_mut() = Some(a);
+                n
+            })
+        },
+        |r| {
+            r.as_ref().ok().and_then(|_| {
+                from.borrow()
+                    .as_ref()
+                    .map(|a| format!("from {}", S::label(a)))
+            })
+        },
+    )?;
+    let from = from.into_inner().expect("set by a successful recvfrom");
+    Ok((n, from))
+}
+
+/// `sendto(fd, buf, len, 0, to)`, shown under `--explain=io`.
+fn traced_sendto<S: PeerSocket>(sock: &S, data: &[u8], to: &S::Addr) -> io::Result<usize> {
+    let fd = sock.as_fd().as_raw_fd();
+    trace::io(
+        "sendto",
+        Some(fd),
+        || {
+            vec![
+                fd.to_string(),
+                "buf".into(),
+                data.len().to_string(),
+                "0".into(),
+                S::label(to),
+            ]
+        },
+        || sock.send_to(data, to),
+        |_| None,
+    )
 }

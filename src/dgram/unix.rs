@@ -10,7 +10,7 @@
 //! (`engine::dgram::unix`).
 
 use std::io::{self, Read};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::linux::net::SocketAddrExt;
 use std::os::unix::net::{SocketAddr as UnixAddr, UnixDatagram};
 use std::time::{Duration, Instant};
@@ -22,6 +22,7 @@ use crate::error::stdout_error;
 use crate::net::hexdump::Direction;
 use crate::net::relay::RelayOpts;
 use crate::net::signals::Shutdown;
+use crate::net::trace;
 use crate::output::{Level, Output};
 
 /// Largest datagram we read: beyond the default socket buffer, so nothing is truncated.
@@ -129,7 +130,8 @@ pub fn client(
             &|| on_stats(&st),
         )?;
         if sock_ready {
-            match sock.recv(&mut buf) {
+            let fd = sock.as_raw_fd();
+            match trace::recv(fd, buf.len(), "0", || sock.recv(&mut buf)) {
                 Ok(n) => {
                     last = Instant::now();
                     st.received += n as u64;
@@ -170,7 +172,7 @@ pub fn client(
 /// Send one datagram of the client, retrying EINTR; `-x` records it.
 fn send_datagram(sock: &UnixDatagram, data: &[u8], opts: &RelayOpts) -> anyhow::Result<()> {
     loop {
-        match sock.send(data) {
+        match trace::send(sock.as_raw_fd(), data.len(), "0", || sock.send(data)) {
             Ok(_) => {
                 if let Some(d) = &opts.hexdump {
                     d.record(Direction::Sent, data);

@@ -53,7 +53,7 @@ impl Explained {
     }
 
     /// Read lines until one matches (10 s at most); returns it.
-    fn until(&mut self, want: impl Fn(&str) -> bool) -> Option<String> {
+    pub(crate) fn until(&mut self, want: impl Fn(&str) -> bool) -> Option<String> {
         loop {
             let line = self.lines.recv_timeout(Duration::from_secs(10)).ok()?;
             self.seen.push(line.clone());

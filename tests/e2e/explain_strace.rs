@@ -420,3 +420,39 @@ fn a_unix_datagram_servers_recvmsg_and_sendto_are_explained() {
         "{text}"
     );
 }
+
+#[test]
+fn the_datagram_listeners_and_the_unix_client_explain_their_io() {
+    // udp listen (nc -u -l): the datagram's recvfrom with its sender.
+    let mut cmd = crate::util::nettool();
+    cmd.args(["--explain=io", "udp", "listen", "-l", "127.0.0.1:0"]);
+    let mut server = Explained::start(cmd);
+    let peer = UdpSocket::bind("127.0.0.1:0").unwrap();
+    peer.send_to(b"hi\n", &server.addr).unwrap();
+    let from = format!("= 3 (from {})", peer.local_addr().unwrap());
+    let line = server.until(|l| l.starts_with("recvfrom("));
+    let ok = line.as_deref().is_some_and(|l| l.ends_with(&from));
+    let rest = server.stop();
+    assert!(ok, "{line:?}: {rest:?}");
+
+    // unix connect --dgram: its connected socket's send and the reply's recv.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("echo.sock");
+    let _echo = crate::util::Server::start(&["unix", "serve", "--dgram", path.to_str().unwrap()]);
+    let mut client = crate::util::nettool();
+    client.args(["--explain=io", "unix", "connect", "--dgram", "-w", "5"]);
+    client.arg(&path);
+    let out = crate::util::run_with_stdin(client, b"hello\n");
+    assert_eq!(out.stdout, b"hello\n");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("send(") && l.ends_with(", buf, 6, 0) = 6")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("recv(") && l.ends_with(" 0) = 6")),
+        "{text}"
+    );
+}
