@@ -312,50 +312,6 @@ pub fn wait_io(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn mode(lock_first: bool, to_all: bool, max_peers: usize) -> ListenMode {
-        ListenMode {
-            lock_first,
-            to_all,
-            max_peers,
-            raw: false,
-            after_eof: None,
-        }
-    }
-
-    #[test]
-    fn without_k_the_first_peer_is_the_only_one() {
-        let mut p = Peers::new(mode(true, false, 8));
-        assert_eq!(p.heard(&1, true), Heard::Accepted);
-        assert!(matches!(p.heard(&2, true), Heard::Dropped(_)));
-        assert_eq!(p.heard(&1, true), Heard::Accepted);
-        assert_eq!(p.targets(), &[1]);
-    }
-
-    #[test]
-    fn with_k_the_latest_peer_is_answered_or_all_of_them() {
-        let mut p = Peers::new(mode(false, false, 8));
-        for who in [1, 2, 3, 2] {
-            assert_eq!(p.heard(&who, true), Heard::Accepted);
-        }
-        assert_eq!(p.targets(), &[2]);
-        let mut all = Peers::new(mode(false, true, 2));
-        for who in [1, 2] {
-            all.heard(&who, true);
-        }
-        assert!(matches!(all.heard(&3, true), Heard::Dropped(_)), "bounded");
-        assert_eq!(all.targets(), &[2, 1]);
-        // A sender that cannot be answered is heard but not tracked.
-        assert_eq!(all.heard(&9, false), Heard::Accepted);
-        let mut none = Peers::new(mode(false, false, 2));
-        assert_eq!(none.heard(&9, false), Heard::Accepted);
-        assert!(none.targets().is_empty());
-    }
-}
-
 /// `recvfrom(fd, buf, len, 0, &from)`, shown under `--explain=io` with the sender
 /// (rate-limited per descriptor like every I/O call).
 fn traced_recvfrom<S: PeerSocket>(sock: &S, buf: &mut [u8]) -> io::Result<(usize, S::Addr)> {
@@ -402,4 +358,48 @@ fn traced_sendto<S: PeerSocket>(sock: &S, data: &[u8], to: &S::Addr) -> io::Resu
         || sock.send_to(data, to),
         |_| None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(lock_first: bool, to_all: bool, max_peers: usize) -> ListenMode {
+        ListenMode {
+            lock_first,
+            to_all,
+            max_peers,
+            raw: false,
+            after_eof: None,
+        }
+    }
+
+    #[test]
+    fn without_k_the_first_peer_is_the_only_one() {
+        let mut p = Peers::new(mode(true, false, 8));
+        assert_eq!(p.heard(&1, true), Heard::Accepted);
+        assert!(matches!(p.heard(&2, true), Heard::Dropped(_)));
+        assert_eq!(p.heard(&1, true), Heard::Accepted);
+        assert_eq!(p.targets(), &[1]);
+    }
+
+    #[test]
+    fn with_k_the_latest_peer_is_answered_or_all_of_them() {
+        let mut p = Peers::new(mode(false, false, 8));
+        for who in [1, 2, 3, 2] {
+            assert_eq!(p.heard(&who, true), Heard::Accepted);
+        }
+        assert_eq!(p.targets(), &[2]);
+        let mut all = Peers::new(mode(false, true, 2));
+        for who in [1, 2] {
+            all.heard(&who, true);
+        }
+        assert!(matches!(all.heard(&3, true), Heard::Dropped(_)), "bounded");
+        assert_eq!(all.targets(), &[2, 1]);
+        // A sender that cannot be answered is heard but not tracked.
+        assert_eq!(all.heard(&9, false), Heard::Accepted);
+        let mut none = Peers::new(mode(false, false, 2));
+        assert_eq!(none.heard(&9, false), Heard::Accepted);
+        assert!(none.targets().is_empty());
+    }
 }
