@@ -343,18 +343,11 @@ fn traced_recvfrom<S: PeerSocket>(sock: &S, buf: &mut [u8]) -> io::Result<(usize
 /// `sendto(fd, buf, len, 0, to)`, shown under `--explain=io`.
 fn traced_sendto<S: PeerSocket>(sock: &S, data: &[u8], to: &S::Addr) -> io::Result<usize> {
     let fd = sock.as_fd().as_raw_fd();
-    trace::io(
-        "sendto",
-        Some(fd),
-        || {
-            vec![
-                fd.to_string(),
-                "buf".into(),
-                data.len().to_string(),
-                "0".into(),
-                S::label(to),
-            ]
-        },
+    trace::sendto(
+        fd,
+        data.len(),
+        "0",
+        || S::label(to),
         || sock.send_to(data, to),
         |_| None,
     )

@@ -223,18 +223,11 @@ impl Transport for UnixDgram {
 /// Shown under `--explain=io` (rate-limited per descriptor like send).
 fn send_one(sock: &Socket, data: &[u8], to: &UnixAddr) -> io::Result<()> {
     let fd = sock.as_raw_fd();
-    let sent = trace::io(
-        "sendto",
-        Some(fd),
-        || {
-            vec![
-                fd.to_string(),
-                "buf".into(),
-                data.len().to_string(),
-                "MSG_DONTWAIT".into(),
-                sockaddr_un(to),
-            ]
-        },
+    let sent = trace::sendto(
+        fd,
+        data.len(),
+        "MSG_DONTWAIT",
+        || sockaddr_un(to),
         || loop {
             match sendto(fd, data, to, MsgFlags::MSG_DONTWAIT) {
                 Err(nix::errno::Errno::EINTR) => continue,

@@ -202,6 +202,32 @@ pub fn send(
     })
 }
 
+/// `sendto(fd, buf, len, flags, dest_addr)`: a datagram to the address `to` renders.
+pub fn sendto(
+    fd: RawFd,
+    len: usize,
+    flags: &'static str,
+    to: impl FnOnce() -> String,
+    f: impl FnOnce() -> io::Result<usize>,
+    note: impl FnOnce(&io::Result<usize>) -> Option<String>,
+) -> io::Result<usize> {
+    io(
+        "sendto",
+        Some(fd),
+        || {
+            vec![
+                fd.to_string(),
+                "buf".into(),
+                len.to_string(),
+                flags.into(),
+                to(),
+            ]
+        },
+        f,
+        note,
+    )
+}
+
 /// recv/send: `name(fd, buf, len, flags)`.
 fn transfer(
     name: &'static str,

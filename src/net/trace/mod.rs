@@ -40,7 +40,7 @@ mod sockaddr;
 
 pub use fmt::{fd_set, poll_fds, poll_flags};
 pub use io_path::{
-    Closing, SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, shutdown, waited,
+    Closing, SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, sendto, shutdown, waited,
 };
 pub use sockaddr::{addr, addr_bytes, inet};
 
