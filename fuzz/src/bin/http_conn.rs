@@ -187,6 +187,16 @@ fn answer_is_right(r: &Response, follow: bool) {
             }
         }
         206 | 304 => panic!("a {} that names no file", r.status),
+        // OPTIONS (Allow) or a CORS preflight: no body, no type.
+        204 => {
+            assert!(body.is_none_or(|b| b.is_empty()), "a 204 with a body");
+            assert_eq!(r.header("content-type"), None, "a 204 with a type");
+            assert!(
+                r.header("allow") == Some("GET, HEAD, OPTIONS")
+                    || r.header("access-control-allow-methods").is_some(),
+                "a 204 that answers neither OPTIONS nor a preflight"
+            );
+        }
         s => {
             let text = nettool::proto::http::response::page(s, None);
             assert_eq!(
