@@ -72,6 +72,12 @@ fn spec(header: &str, size: u64) -> Option<Ranges> {
     }
     let first = digits(a)?;
     let last = if b.is_empty() { u128::MAX } else { digits(b)? };
+    if first > u128::from(u64::MAX) && last == u128::from(u64::MAX) {
+        // The server holds positions in a u64, saturating: a first position past it
+        // reads as u64::MAX, no less than this last one, so the range is not ignored
+        // but unsatisfiable (past any file).
+        return Some(Ranges::Unsatisfiable);
+    }
     if last < first {
         return Some(Ranges::Full); // invalid: ignored
     }
