@@ -65,11 +65,8 @@ pub fn of(group: IpAddr) -> Option<Range> {
             let flags = (first >> 4) & 0xf;
             let scope = first & 0xf;
             if flags == 3 {
-                return Some(Range {
-                    prefix: format!("ff3{scope:x}::/32"),
-                    name: "source-specific (SSM)",
-                    rule: Rule::SourceSpecific,
-                });
+                let prefix = format!("ff3{scope:x}::/32");
+                return r(&prefix, "source-specific (SSM)", Rule::SourceSpecific);
             }
             let (name, rule) = match scope {
                 1 => ("interface-local", Rule::Free),
@@ -81,11 +78,7 @@ pub fn of(group: IpAddr) -> Option<Range> {
                 0xe => ("global", Rule::Free),
                 _ => ("of unassigned scope", Rule::Free),
             };
-            Some(Range {
-                prefix: format!("ff{flags:x}{scope:x}::/16"),
-                name,
-                rule,
-            })
+            r(&format!("ff{flags:x}{scope:x}::/16"), name, rule)
         }
     }
 }

@@ -101,7 +101,6 @@ fn owner(s: &Socket) -> Option<String> {
     let (pid, name) = pids.first()?;
     let more = match pids.len() - 1 {
         0 => String::new(),
-        1 => " and 1 more".to_string(),
         n => format!(" and {n} more"),
     };
     Some(format!("pid {pid} ({name}){more}"))
@@ -173,10 +172,9 @@ pub fn in_use(site: &BindSite, rows: &[Socket]) -> Option<String> {
             endpoint(&other.local),
             endpoint(&other.peer),
             if site.reuse_addr {
-                "close it or pick another port".to_string()
+                "close it or pick another port"
             } else {
                 "SO_REUSEADDR is off (--no-reuseaddr) — leave out --no-reuseaddr or close it"
-                    .to_string()
             }
         ),
     })
