@@ -80,20 +80,18 @@ fn ctl_args(
 
 /// `EPOLLIN|EPOLLRDHUP`: the flags of an `epoll_event`, as strace names them.
 fn names(f: EpollFlags) -> String {
-    let names: Vec<&str> = [
-        (EpollFlags::EPOLLIN, "EPOLLIN"),
-        (EpollFlags::EPOLLPRI, "EPOLLPRI"),
-        (EpollFlags::EPOLLOUT, "EPOLLOUT"),
-        (EpollFlags::EPOLLERR, "EPOLLERR"),
-        (EpollFlags::EPOLLHUP, "EPOLLHUP"),
-        (EpollFlags::EPOLLRDHUP, "EPOLLRDHUP"),
-        (EpollFlags::EPOLLET, "EPOLLET"),
-    ]
-    .iter()
-    .filter(|(flag, _)| f.contains(*flag))
-    .map(|(_, name)| *name)
-    .collect();
-    names.join("|")
+    crate::net::trace::flag_names(
+        [
+            (EpollFlags::EPOLLIN, "EPOLLIN"),
+            (EpollFlags::EPOLLPRI, "EPOLLPRI"),
+            (EpollFlags::EPOLLOUT, "EPOLLOUT"),
+            (EpollFlags::EPOLLERR, "EPOLLERR"),
+            (EpollFlags::EPOLLHUP, "EPOLLHUP"),
+            (EpollFlags::EPOLLRDHUP, "EPOLLRDHUP"),
+            (EpollFlags::EPOLLET, "EPOLLET"),
+        ]
+        .map(|(flag, name)| (f.contains(flag), name)),
+    )
 }
 
 impl Selector for Epoll {

@@ -29,7 +29,7 @@ pub fn prep_name(op: Op) -> &'static str {
 
 /// A completion's flags as liburing names them (`0` for none).
 pub fn cqe_flags(flags: u32) -> String {
-    let names: Vec<&str> = [
+    trace::flag_names([
         (cqueue::more(flags), "IORING_CQE_F_MORE"),
         (
             cqueue::buffer_select(flags).is_some(),
@@ -37,16 +37,7 @@ pub fn cqe_flags(flags: u32) -> String {
         ),
         (cqueue::buffer_more(flags), "IORING_CQE_F_BUF_MORE"),
         (cqueue::sock_nonempty(flags), "IORING_CQE_F_SOCK_NONEMPTY"),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, name)| *name)
-    .collect();
-    if names.is_empty() {
-        "0".into()
-    } else {
-        names.join("|")
-    }
+    ])
 }
 
 /// `cqe->res`: a count, or a negative errno named as liburing's callers test it.

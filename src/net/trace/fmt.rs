@@ -22,18 +22,26 @@ pub fn poll_fds<'a>(field: &str, fds: impl IntoIterator<Item = (RawFd, &'a str)>
 /// `POLLIN|POLLOUT`: poll flags as strace names them (`0` for none).
 pub fn poll_flags(f: nix::poll::PollFlags) -> String {
     use nix::poll::PollFlags;
-    let names: Vec<&str> = [
-        (PollFlags::POLLIN, "POLLIN"),
-        (PollFlags::POLLPRI, "POLLPRI"),
-        (PollFlags::POLLOUT, "POLLOUT"),
-        (PollFlags::POLLERR, "POLLERR"),
-        (PollFlags::POLLHUP, "POLLHUP"),
-        (PollFlags::POLLNVAL, "POLLNVAL"),
-    ]
-    .iter()
-    .filter(|(flag, _)| f.contains(*flag))
-    .map(|(_, name)| *name)
-    .collect();
+    flag_names(
+        [
+            (PollFlags::POLLIN, "POLLIN"),
+            (PollFlags::POLLPRI, "POLLPRI"),
+            (PollFlags::POLLOUT, "POLLOUT"),
+            (PollFlags::POLLERR, "POLLERR"),
+            (PollFlags::POLLHUP, "POLLHUP"),
+            (PollFlags::POLLNVAL, "POLLNVAL"),
+        ]
+        .map(|(flag, name)| (f.contains(flag), name)),
+    )
+}
+
+/// The names of the flags that are set, joined by `|` as strace and C write them
+/// (`0` for none).
+pub fn flag_names<'a>(flags: impl IntoIterator<Item = (bool, &'a str)>) -> String {
+    let names: Vec<&str> = flags
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
     if names.is_empty() {
         "0".into()
     } else {

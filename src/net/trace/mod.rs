@@ -38,7 +38,7 @@ mod fmt;
 mod io_path;
 mod sockaddr;
 
-pub use fmt::{fd_set, poll_fds, poll_flags};
+pub use fmt::{fd_set, flag_names, poll_fds, poll_flags};
 pub use io_path::{
     Closing, SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, sendto, shutdown, waited,
 };
