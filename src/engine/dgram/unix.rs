@@ -227,7 +227,7 @@ fn send_one(sock: &Socket, data: &[u8], to: &UnixAddr) -> io::Result<()> {
         fd,
         data.len(),
         "MSG_DONTWAIT",
-        || sockaddr_un(to),
+        || trace::sockaddr_un(to.path(), to.as_abstract()),
         || loop {
             match sendto(fd, data, to, MsgFlags::MSG_DONTWAIT) {
                 Err(nix::errno::Errno::EINTR) => continue,
@@ -247,22 +247,5 @@ fn send_one(sock: &Socket, data: &[u8], to: &UnixAddr) -> io::Result<()> {
             "its receive queue is full (a slow reader); reply dropped",
         )),
         other => other.map(drop),
-    }
-}
-
-/// `{sun_family=AF_UNIX, sun_path="…"}` (`@…` for an abstract name), as strace shows it.
-fn sockaddr_un(a: &UnixAddr) -> String {
-    if let Some(p) = a.path() {
-        format!(
-            "{{sun_family=AF_UNIX, sun_path={:?}}}",
-            p.display().to_string()
-        )
-    } else if let Some(n) = a.as_abstract() {
-        format!(
-            "{{sun_family=AF_UNIX, sun_path=@{:?}}}",
-            String::from_utf8_lossy(n)
-        )
-    } else {
-        "{sun_family=AF_UNIX}".into()
     }
 }

@@ -42,6 +42,7 @@ pub use fmt::{fd_set, flag_names, poll_fds, poll_flags};
 pub use io_path::{
     Closing, SHOWN_PER_FD, accept, close, io, io_on, made, recv, send, sendto, shutdown, waited,
 };
+pub use sockaddr::unix as sockaddr_un;
 pub use sockaddr::{addr, addr_bytes, inet};
 
 use std::io;

@@ -43,24 +43,26 @@ fn c_struct(a: &SockAddr) -> String {
             v6.ip(),
             scope(&v6)
         ),
-        None => {
-            if let Some(p) = a.as_pathname() {
-                format!(
-                    "{{sun_family=AF_UNIX, sun_path={:?}}}",
-                    p.display().to_string()
-                )
-            } else if let Some(n) = a.as_abstract_namespace() {
-                // The leading NUL byte of an abstract name, as strace shows it.
-                format!(
-                    "{{sun_family=AF_UNIX, sun_path=@{:?}}}",
-                    String::from_utf8_lossy(n)
-                )
-            } else if a.is_unix() {
-                "{sun_family=AF_UNIX}".into()
-            } else {
-                format!("{{sa_family={}}}", a.family())
-            }
-        }
+        None if a.is_unix() => unix(a.as_pathname(), a.as_abstract_namespace()),
+        None => format!("{{sa_family={}}}", a.family()),
+    }
+}
+
+/// `{sun_family=AF_UNIX, sun_path="/run/x.sock"}`; an abstract name with `@` for its
+/// leading NUL byte, as strace shows it; an unnamed socket with no path at all.
+pub fn unix(path: Option<&std::path::Path>, abstract_name: Option<&[u8]>) -> String {
+    if let Some(p) = path {
+        format!(
+            "{{sun_family=AF_UNIX, sun_path={:?}}}",
+            p.display().to_string()
+        )
+    } else if let Some(n) = abstract_name {
+        format!(
+            "{{sun_family=AF_UNIX, sun_path=@{:?}}}",
+            String::from_utf8_lossy(n)
+        )
+    } else {
+        "{sun_family=AF_UNIX}".into()
     }
 }
 
