@@ -52,9 +52,12 @@ impl Server {
                 panic!("server gave no `listening on` line (exit {status:?})");
             }
         };
-        let rest = first
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first stderr line was {first:?}"));
+        let Some(rest) = first.strip_prefix("listening on ") else {
+            // Not ready: kill it before panicking, or the process outlives the test.
+            let _ = child.kill();
+            let status = child.wait().ok();
+            panic!("first stderr line was {first:?} (exit {status:?})");
+        };
         // `ADDR (note)`: a TLS server names its certificate after the address.
         let (addr, note) = match rest.split_once(" (") {
             Some((a, n)) => (a.to_string(), Some(n.trim_end_matches(')').to_string())),
