@@ -63,9 +63,8 @@ impl Explained {
         }
     }
 
-    /// SIGINT the nettool process itself (under strace: strace's child) and collect
-    /// every line up to its exit.
-    pub(crate) fn stop(mut self) -> Vec<String> {
+    /// The nettool process itself: under strace, strace's child.
+    fn target(&self) -> nix::unistd::Pid {
         let pid = self.child.id() as i32;
         let children = format!("/proc/{pid}/task/{pid}/children");
         let under_strace = std::fs::read_to_string(format!("/proc/{pid}/comm"))
@@ -75,15 +74,31 @@ impl Explained {
             .filter(|_| under_strace)
             .and_then(|c| c.split_whitespace().next()?.parse().ok())
             .unwrap_or(pid);
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(target),
-            nix::sys::signal::Signal::SIGINT,
-        );
+        nix::unistd::Pid::from_raw(target)
+    }
+
+    /// SIGINT the nettool process and collect every line up to its exit.
+    pub(crate) fn stop(mut self) -> Vec<String> {
+        let _ = nix::sys::signal::kill(self.target(), nix::sys::signal::Signal::SIGINT);
         while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(10)) {
             self.seen.push(line);
         }
-        let _ = self.child.wait();
-        self.seen
+        // Its stderr ended or went quiet; a process still there by now is killed (Drop).
+        crate::util::wait_until(Duration::from_secs(10), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
+        std::mem::take(&mut self.seen)
+    }
+}
+
+/// A test that failed before `stop` leaves neither nettool nor its strace running.
+impl Drop for Explained {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = nix::sys::signal::kill(self.target(), nix::sys::signal::Signal::SIGKILL);
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

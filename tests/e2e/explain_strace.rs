@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::explain_session::Explained;
-use crate::util::{bin, require};
+use crate::util::{bin, must_end_within, require};
 
 /// The calls compared; `socket`, `accept4` and `fcntl` (`F_DUPFD_CLOEXEC`: a second
 /// descriptor of a socket, as the thread engine's relay keeps) only say which
@@ -131,7 +131,7 @@ fn straced(log: &tempfile::NamedTempFile, args: &[&str]) -> Command {
 /// Run a short client under strace; the explanation must have every call strace saw.
 fn client_matches_strace(args: &[&str], want: &[&str]) {
     let log = tempfile::NamedTempFile::new().unwrap();
-    let out = straced(&log, args).output().unwrap();
+    let out = must_end_within(straced(&log, args), Duration::from_secs(30));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let seen = traced(&std::fs::read_to_string(log.path()).unwrap());
     let shown = explained(stderr.lines());

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::engines::engine_test;
 use crate::util::events::JsonEvents;
-use crate::util::{Server, nettool, random_bytes, read_n, read_to_eof, require};
+use crate::util::{Server, must_end_within, nettool, random_bytes, read_n, read_to_eof, require};
 
 /// `nettool -v tcp-echo listen -k -l 127.0.0.1:0 ARGS`, stdin and stdout piped.
 fn listen_k(args: &[&str]) -> (Server, ChildStdin, ChildStdout) {
@@ -69,6 +69,13 @@ fn wait_connections(server: &Server, n: usize) {
     );
 }
 
+/// `nettool ARGS` with no stdin, which must end by itself (a refusal, `-w`) within 20 s.
+fn run(args: &[&str]) -> std::process::Output {
+    let mut c = nettool();
+    c.args(args).stdin(Stdio::null());
+    must_end_within(c, Duration::from_secs(20))
+}
+
 fn port(server: &Server) -> String {
     server.addr.rsplit_once(':').unwrap().1.to_string()
 }
@@ -110,19 +117,15 @@ fn engines_that_cannot_share_stdin_are_refused_in_one_line() {
         "reactor",
         "io-uring",
     ] {
-        let out = nettool()
-            .args([
-                "tcp-echo",
-                "listen",
-                "-k",
-                "-l",
-                "127.0.0.1:0",
-                "--engine",
-                engine,
-            ])
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out = run(&[
+            "tcp-echo",
+            "listen",
+            "-k",
+            "-l",
+            "127.0.0.1:0",
+            "--engine",
+            engine,
+        ]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{engine}: {err}");
         assert_eq!(err.lines().count(), 1, "{engine}: {err}");
@@ -454,27 +457,29 @@ fn tls_clients_at_once_each_get_stdin_through_their_own_session() {
 
 #[test]
 fn w_ends_a_listener_nobody_came_to_with_1_and_engine_needs_no_exec() {
-    let out = nettool()
-        .args([
-            "tcp-echo",
-            "listen",
-            "-k",
-            "-w",
-            "300ms",
-            "-l",
-            "127.0.0.1:0",
-        ])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = run(&[
+        "tcp-echo",
+        "listen",
+        "-k",
+        "-w",
+        "300ms",
+        "-l",
+        "127.0.0.1:0",
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("no connection within 300ms"), "{err}");
     // A child per connection has no engine to choose: a usage error, not ignored.
-    let out = nettool()
-        .args(["tcp-echo", "listen", "-k", "-e", "cat", "--engine", "poll"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = run(&[
+        "tcp-echo",
+        "listen",
+        "-k",
+        "-e",
+        "cat",
+        "--engine",
+        "poll",
+        "-l",
+        "127.0.0.1:0",
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }

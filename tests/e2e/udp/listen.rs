@@ -10,7 +10,7 @@ use std::time::Duration;
 use nix::sys::signal::Signal;
 
 use crate::util::events::JsonEvents;
-use crate::util::{Server, nettool, read_n, require};
+use crate::util::{Server, must_end_within, nettool, read_n, require};
 
 /// `nettool -v udp listen -l HOST:0 ARGS`, stdin and stdout piped.
 fn listen(host: &str, args: &[&str]) -> (Server, ChildStdin, ChildStdout) {
@@ -197,11 +197,10 @@ fn json_records_name_the_sender_and_w_ends_after_silence() {
     assert!(server.child.wait().unwrap().success());
     stop(vec![p]);
     // With nothing at all, -w is a failure.
-    let out = nettool()
-        .args(["udp", "listen", "-l", "127.0.0.1:0", "-w", "300ms"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let mut c = nettool();
+    c.args(["udp", "listen", "-l", "127.0.0.1:0", "-w", "300ms"])
+        .stdin(Stdio::null());
+    let out = must_end_within(c, Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no datagram for"));
 }

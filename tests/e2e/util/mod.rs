@@ -84,6 +84,13 @@ pub fn output_within(mut cmd: Command, limit: std::time::Duration) -> Option<std
     })
 }
 
+/// [`output_within`] for a command that must end by itself (a refusal, a `-w` that
+/// runs out): a test failure naming the command if it is still running at `limit`.
+pub fn must_end_within(cmd: Command, limit: std::time::Duration) -> std::process::Output {
+    let what = format!("{cmd:?}");
+    output_within(cmd, limit).unwrap_or_else(|| panic!("{what} still running after {limit:?}"))
+}
+
 /// True under CI, where a missing tool or privilege is a failure, not a skip.
 pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
