@@ -102,6 +102,17 @@ impl Drop for Explained {
     }
 }
 
+/// `strace -f -qq -e trace=CALLS -o LOG nettool ARGS…`: what strace sees nettool do,
+/// to hold beside what `--explain` says.
+pub(crate) fn strace(log: &tempfile::NamedTempFile, calls: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-qq", "-e", &format!("trace={calls}"), "-o"])
+        .arg(log.path())
+        .arg(bin())
+        .args(args);
+    cmd
+}
+
 /// `nettool EXPLAIN tcp-echo serve` on a free port with `engine`.
 fn echo_server<'a>(explain: &'a str, engine: &'a str) -> [&'a str; 7] {
     [
@@ -250,18 +261,8 @@ engine_test!(explain_shows_every_lifecycle_call_strace_sees, |engine| {
         return;
     }
     let log = tempfile::NamedTempFile::new().unwrap();
-    let mut cmd = Command::new("strace");
-    cmd.args([
-        "-f",
-        "-qq",
-        "-e",
-        "trace=accept,accept4,shutdown,close,clone,clone3,fork,vfork",
-    ])
-    .arg("-o")
-    .arg(log.path())
-    .arg(bin())
-    .args(echo_server("--explain", engine));
-    let mut server = Explained::start(cmd);
+    let calls = "accept,accept4,shutdown,close,clone,clone3,fork,vfork";
+    let mut server = Explained::start(strace(&log, calls, &echo_server("--explain", engine)));
     for i in 0..3u8 {
         session(&server.addr, &[b'a' + i; 100]);
         // Each connection's close is out before the next one starts.
@@ -289,11 +290,12 @@ fn explain_shows_the_clients_half_close() {
     }
     let server = crate::util::Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"]);
     let log = tempfile::NamedTempFile::new().unwrap();
-    let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-qq", "-e", "trace=shutdown", "-o"])
-        .arg(log.path())
-        .arg(bin())
-        .args(["--explain", "tcp-echo", "connect", &server.host_port()]);
+    let to = server.host_port();
+    let cmd = strace(
+        &log,
+        "shutdown",
+        &["--explain", "tcp-echo", "connect", "-w", "5", &to],
+    );
     let out = crate::util::run_with_stdin(cmd, b"hi\n");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let shown: Vec<&str> = stderr

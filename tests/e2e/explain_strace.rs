@@ -10,12 +10,12 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::explain_session::Explained;
-use crate::util::{bin, must_end_within, require};
+use crate::util::{must_end_within, require};
 
 /// The calls compared; `socket`, `accept4` and `fcntl` (`F_DUPFD_CLOEXEC`: a second
 /// descriptor of a socket, as the thread engine's relay keeps) only say which
 /// descriptors are sockets.
-const CALLS: &str = "trace=socket,accept4,fcntl,close,shutdown,recvmmsg,sendmmsg,recvmsg,sendto";
+const CALLS: &str = "socket,accept4,fcntl,close,shutdown,recvmmsg,sendmmsg,recvmsg,sendto";
 
 /// How often each (call, fd) of `close`/`shutdown`/`recvmmsg`/`sendmmsg` appears.
 type Counts = BTreeMap<(String, String), usize>;
@@ -117,12 +117,8 @@ fn explained_calls<'a>(
 
 /// `strace -f` of `nettool args…` as a command (stdin from `/dev/null`).
 fn straced(log: &tempfile::NamedTempFile, args: &[&str]) -> Command {
-    let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-qq", "-e", CALLS, "-o"])
-        .arg(log.path())
-        .arg(bin())
-        .args(args)
-        .env("NO_COLOR", "1")
+    let mut cmd = crate::explain_session::strace(log, CALLS, args);
+    cmd.env("NO_COLOR", "1")
         .env_remove("RUST_LOG")
         .stdin(Stdio::null());
     cmd

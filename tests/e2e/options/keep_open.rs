@@ -56,13 +56,7 @@ fn connect(server: &Server, unix: bool, n: usize) -> Box<dyn Peer> {
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         Box::new(s)
     };
-    let line = format!("connection {n} from");
-    assert!(
-        server
-            .wait_for_line(&line, Duration::from_secs(10))
-            .is_some(),
-        "no {line:?}"
-    );
+    server.wait_for_connection(n);
     peer
 }
 

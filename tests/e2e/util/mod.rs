@@ -229,3 +229,14 @@ pub fn read_n(
     });
     rx.recv_timeout(limit).ok()?.ok()
 }
+
+/// Read `want.len()` bytes from `r` (10 s at most) and check they are `want`; `what`
+/// says whose bytes they are.
+pub fn assert_reads(r: impl std::io::Read + Send + 'static, want: &[u8], what: &str) {
+    let got = read_n(r, want.len(), std::time::Duration::from_secs(10));
+    assert_eq!(
+        got.as_deref().map(String::from_utf8_lossy),
+        Some(String::from_utf8_lossy(want)),
+        "{what}"
+    );
+}

@@ -110,6 +110,13 @@ impl Server {
         None
     }
 
+    /// Wait (up to 10 s) for `-v`'s `connection N from` line: the Nth client accepted.
+    pub fn wait_for_connection(&self, n: usize) {
+        let line = format!("connection {n} from");
+        let seen = self.wait_for_line(&line, Duration::from_secs(10));
+        assert!(seen.is_some(), "no {line:?} within 10 s");
+    }
+
     /// Send a signal.
     pub fn signal(&self, sig: nix::sys::signal::Signal) {
         let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid()), sig);
