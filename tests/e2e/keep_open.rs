@@ -171,6 +171,11 @@ fn each_clients_mib_reaches_stdout_intact_as_json_records() {
             std::thread::spawn(move || w.write_all(&data).unwrap())
         })
         .collect();
+    // A listener that stopped reading would block these writes for good: bounded.
+    let written = crate::util::wait_until(Duration::from_secs(30), || {
+        writers.iter().all(|w| w.is_finished())
+    });
+    assert!(written, "the clients did not take their MiB within 30 s");
     for w in writers {
         w.join().unwrap();
     }
