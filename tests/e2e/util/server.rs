@@ -158,3 +158,27 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// A process whose first stderr line is not the ready line is killed (and reaped)
+/// before `start_cmd` panics, not left running past the test.
+#[test]
+fn a_server_that_is_not_ready_is_killed_before_the_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!(
+            "echo $$ > '{}'; echo 'not ready' >&2; exec sleep 30",
+            pid_file.display()
+        ))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Server::start_cmd(c)));
+    assert!(started.is_err(), "start_cmd took `not ready` for ready");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let proc = format!("/proc/{}", pid.trim());
+    assert!(
+        !std::path::Path::new(&proc).exists(),
+        "{proc} still there: the process was left running"
+    );
+}
