@@ -52,10 +52,13 @@ impl Explained {
         s
     }
 
-    /// Read lines until one matches (10 s at most); returns it.
+    /// Read lines until one matches (20 s at most in all, however many lines come
+    /// that do not); returns it.
     pub(crate) fn until(&mut self, want: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
         loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(10)).ok()?;
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            let line = self.lines.recv_timeout(left).ok()?;
             self.seen.push(line.clone());
             if want(&line) {
                 return Some(line);
@@ -80,8 +83,13 @@ impl Explained {
     /// SIGINT the nettool process and collect every line up to its exit.
     pub(crate) fn stop(mut self) -> Vec<String> {
         let _ = nix::sys::signal::kill(self.target(), nix::sys::signal::Signal::SIGINT);
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(10)) {
-            self.seen.push(line);
+        // Until its stderr ends, or goes quiet for 10 s, or 30 s in all.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left.min(Duration::from_secs(10))) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => break,
+            }
         }
         // Its stderr ended or went quiet; a process still there by now is killed (Drop).
         crate::util::wait_until(Duration::from_secs(10), || {
