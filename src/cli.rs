@@ -271,6 +271,7 @@ pub struct ListenSockOpts {
     pub sndbuf: Option<usize>,
 
     /// Do not set SO_REUSEADDR: a restart then fails while old connections sit in TIME-WAIT
+    /// (the error names the TIME-WAIT socket and its seconds left)
     #[arg(long)]
     pub no_reuseaddr: bool,
 

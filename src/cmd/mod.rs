@@ -61,7 +61,8 @@ use crate::output::Output;
                   engines, a netcat-style client, a static HTTP server, UDP, broadcast, \
                   multicast, Unix sockets, heartbeats and socket states.\n\n\
                   Servers print `listening on ADDR` as their first line on stderr; data \
-                  goes to stdout, diagnostics to stderr; --json gives one JSON object per line.",
+                  goes to stdout, diagnostics to stderr; --json gives one JSON object per line.\n\n\
+                  Lessons that teach sockets by running these commands: man 7 nettool-lessons.",
     propagate_version = true,
     arg_required_else_help = true,
     max_term_width = 100

@@ -30,7 +30,9 @@ const RECV_EXAMPLES: &str = "\
 Examples:
   nettool multicast recv 239.0.0.1:8989 -i eth0            join and print datagrams
   nettool multicast recv 232.1.1.1:8989 --source 192.0.2.1   only that source (SSM)
-  nettool multicast recv 239.0.0.1:8989 --probe -w 3       loss per sender";
+  nettool multicast recv 239.0.0.1:8989 --probe -w 3       loss per sender
+  nettool -v multicast recv 239.0.0.1:8989 -i eth0         also names the group's block (239/8)
+  nettool multicast recv 224.0.0.251:5353 -i eth0          link-local control: joined, with a warning";
 
 super::subcommand_group!(MulticastArgs => MulticastCommand { Send, Recv, Doctor });
 

@@ -34,6 +34,7 @@ Examples:
   nettool udp serve --engine poll -n 100           one poll(2) loop; stop after 100 echoes
   nettool udp serve --max-connections 10 --idle-timeout 30s   10 peers, forget silent ones
   nettool udp serve -x - 2>dump.txt                hex dump of every datagram, both ways
+  nettool --explain=io udp serve -l 0              each recvmmsg/sendmmsg batch, in C terms
   kill -USR1 $(pidof nettool)                      peers, datagrams and bytes so far";
 
 const SEND_EXAMPLES: &str = "\
@@ -59,7 +60,8 @@ Examples:
   nettool udp listen -k -l :9000                   hear every sender, answer the latest
   nettool udp listen -k --to-all -m 10 -l :9000    stdin to every sender seen (10 at most)
   nettool --json udp listen -l [::1]:9000          datagram records naming the sender
-  nettool udp listen -w 5 -l :9000 > out           end after 5 s of silence";
+  nettool udp listen -w 5 -l :9000 > out           end after 5 s of silence
+  nettool --explain=io udp listen -l :9000         each recvfrom with its sender, in C terms";
 
 super::subcommand_group!(UdpArgs => UdpCommand { Serve, Send, Recv, Listen });
 

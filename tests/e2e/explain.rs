@@ -310,31 +310,18 @@ fn explain_matches_strace_for_stat_and_heartbeat() {
 
 #[test]
 fn explain_shows_the_epoll_registrations() {
-    use std::io::BufRead;
-    let mut child = crate::util::nettool()
-        .args(["--explain", "tcp-echo", "serve", "-l", "127.0.0.1:0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    // With --explain the setup calls come first, then the listening line.
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("listening on ").map(String::from))
-        .expect("listening line");
-    let _c = std::net::TcpStream::connect(&addr).unwrap();
+    // With --explain the setup calls come first, then the listening line; every later
+    // line is waited for 10 s at most.
+    let mut cmd = crate::util::nettool();
+    cmd.args(["--explain", "tcp-echo", "serve", "-l", "127.0.0.1:0"]);
+    let mut server = crate::explain_session::Explained::start(cmd);
+    let _c = std::net::TcpStream::connect(&server.addr).unwrap();
     // The listener (data=0) and the signal pipe (data=1) are registered first; the
     // hub's stdin and stdout (listen -k) have 2 and 3, so the new connection is the
     // first slab entry after them (data=4).
-    let conn_add = lines
-        .map_while(Result::ok)
-        .find(|l| l.contains("EPOLL_CTL_ADD") && l.contains("data=4"));
-    let _ = child.kill();
-    let _ = child.wait();
-    let line = conn_add.expect("no epoll_ctl line for the connection");
+    let conn_add = server.until(|l| l.contains("EPOLL_CTL_ADD") && l.contains("data=4"));
+    let rest = server.stop();
+    let line = conn_add.unwrap_or_else(|| panic!("no epoll_ctl line for the connection: {rest:?}"));
     assert!(
         line.contains("EPOLLIN") && line.contains("EPOLLET"),
         "{line}"

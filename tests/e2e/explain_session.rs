@@ -52,10 +52,13 @@ impl Explained {
         s
     }
 
-    /// Read lines until one matches (10 s at most); returns it.
+    /// Read lines until one matches (20 s at most in all, however many lines come
+    /// that do not); returns it.
     pub(crate) fn until(&mut self, want: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
         loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(10)).ok()?;
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            let line = self.lines.recv_timeout(left).ok()?;
             self.seen.push(line.clone());
             if want(&line) {
                 return Some(line);
@@ -63,9 +66,8 @@ impl Explained {
         }
     }
 
-    /// SIGINT the nettool process itself (under strace: strace's child) and collect
-    /// every line up to its exit.
-    pub(crate) fn stop(mut self) -> Vec<String> {
+    /// The nettool process itself: under strace, strace's child.
+    fn target(&self) -> nix::unistd::Pid {
         let pid = self.child.id() as i32;
         let children = format!("/proc/{pid}/task/{pid}/children");
         let under_strace = std::fs::read_to_string(format!("/proc/{pid}/comm"))
@@ -75,16 +77,48 @@ impl Explained {
             .filter(|_| under_strace)
             .and_then(|c| c.split_whitespace().next()?.parse().ok())
             .unwrap_or(pid);
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(target),
-            nix::sys::signal::Signal::SIGINT,
-        );
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(10)) {
-            self.seen.push(line);
-        }
-        let _ = self.child.wait();
-        self.seen
+        nix::unistd::Pid::from_raw(target)
     }
+
+    /// SIGINT the nettool process and collect every line up to its exit.
+    pub(crate) fn stop(mut self) -> Vec<String> {
+        let _ = nix::sys::signal::kill(self.target(), nix::sys::signal::Signal::SIGINT);
+        // Until its stderr ends, or goes quiet for 10 s, or 30 s in all.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left.min(Duration::from_secs(10))) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => break,
+            }
+        }
+        // Its stderr ended or went quiet; a process still there by now is killed (Drop).
+        crate::util::wait_until(Duration::from_secs(10), || {
+            matches!(self.child.try_wait(), Ok(Some(_)))
+        });
+        std::mem::take(&mut self.seen)
+    }
+}
+
+/// A test that failed before `stop` leaves neither nettool nor its strace running.
+impl Drop for Explained {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = nix::sys::signal::kill(self.target(), nix::sys::signal::Signal::SIGKILL);
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// `strace -f -qq -e trace=CALLS -o LOG nettool ARGS…`: what strace sees nettool do,
+/// to hold beside what `--explain` says.
+pub(crate) fn strace(log: &tempfile::NamedTempFile, calls: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-qq", "-e", &format!("trace={calls}"), "-o"])
+        .arg(log.path())
+        .arg(bin())
+        .args(args);
+    cmd
 }
 
 /// `nettool EXPLAIN tcp-echo serve` on a free port with `engine`.
@@ -235,18 +269,8 @@ engine_test!(explain_shows_every_lifecycle_call_strace_sees, |engine| {
         return;
     }
     let log = tempfile::NamedTempFile::new().unwrap();
-    let mut cmd = Command::new("strace");
-    cmd.args([
-        "-f",
-        "-qq",
-        "-e",
-        "trace=accept,accept4,shutdown,close,clone,clone3,fork,vfork",
-    ])
-    .arg("-o")
-    .arg(log.path())
-    .arg(bin())
-    .args(echo_server("--explain", engine));
-    let mut server = Explained::start(cmd);
+    let calls = "accept,accept4,shutdown,close,clone,clone3,fork,vfork";
+    let mut server = Explained::start(strace(&log, calls, &echo_server("--explain", engine)));
     for i in 0..3u8 {
         session(&server.addr, &[b'a' + i; 100]);
         // Each connection's close is out before the next one starts.
@@ -274,11 +298,12 @@ fn explain_shows_the_clients_half_close() {
     }
     let server = crate::util::Server::start(&["tcp-echo", "serve", "-l", "127.0.0.1:0"]);
     let log = tempfile::NamedTempFile::new().unwrap();
-    let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-qq", "-e", "trace=shutdown", "-o"])
-        .arg(log.path())
-        .arg(bin())
-        .args(["--explain", "tcp-echo", "connect", &server.host_port()]);
+    let to = server.host_port();
+    let cmd = strace(
+        &log,
+        "shutdown",
+        &["--explain", "tcp-echo", "connect", "-w", "5", &to],
+    );
     let out = crate::util::run_with_stdin(cmd, b"hi\n");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let shown: Vec<&str> = stderr

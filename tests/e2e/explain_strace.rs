@@ -10,12 +10,12 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::explain_session::Explained;
-use crate::util::{bin, require};
+use crate::util::{must_end_within, require};
 
 /// The calls compared; `socket`, `accept4` and `fcntl` (`F_DUPFD_CLOEXEC`: a second
 /// descriptor of a socket, as the thread engine's relay keeps) only say which
 /// descriptors are sockets.
-const CALLS: &str = "trace=socket,accept4,fcntl,close,shutdown,recvmmsg,sendmmsg,recvmsg,sendto";
+const CALLS: &str = "socket,accept4,fcntl,close,shutdown,recvmmsg,sendmmsg,recvmsg,sendto";
 
 /// How often each (call, fd) of `close`/`shutdown`/`recvmmsg`/`sendmmsg` appears.
 type Counts = BTreeMap<(String, String), usize>;
@@ -117,12 +117,8 @@ fn explained_calls<'a>(
 
 /// `strace -f` of `nettool args…` as a command (stdin from `/dev/null`).
 fn straced(log: &tempfile::NamedTempFile, args: &[&str]) -> Command {
-    let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-qq", "-e", CALLS, "-o"])
-        .arg(log.path())
-        .arg(bin())
-        .args(args)
-        .env("NO_COLOR", "1")
+    let mut cmd = crate::explain_session::strace(log, CALLS, args);
+    cmd.env("NO_COLOR", "1")
         .env_remove("RUST_LOG")
         .stdin(Stdio::null());
     cmd
@@ -131,7 +127,7 @@ fn straced(log: &tempfile::NamedTempFile, args: &[&str]) -> Command {
 /// Run a short client under strace; the explanation must have every call strace saw.
 fn client_matches_strace(args: &[&str], want: &[&str]) {
     let log = tempfile::NamedTempFile::new().unwrap();
-    let out = straced(&log, args).output().unwrap();
+    let out = must_end_within(straced(&log, args), Duration::from_secs(30));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let seen = traced(&std::fs::read_to_string(log.path()).unwrap());
     let shown = explained(stderr.lines());

@@ -9,24 +9,26 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::util::{Server, nettool, require, wait_until};
+use crate::util::{Server, must_end_within, nettool, require, wait_until};
 
 /// Run nettool with `args`; its exit code and its stderr, which must be one line.
 fn refused(args: &[&str]) -> (Option<i32>, String) {
-    let out = nettool().args(args).stdin(Stdio::null()).output().unwrap();
+    let out = run(args);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(err.lines().count(), 1, "one line expected: {err}");
     (out.status.code(), err)
 }
 
+/// Run nettool with `args`, bounded: a bind that worked would serve for ever.
+fn run(args: &[&str]) -> std::process::Output {
+    let mut cmd = nettool();
+    cmd.args(args).stdin(Stdio::null());
+    must_end_within(cmd, Duration::from_secs(20))
+}
+
 /// The `--json` run's last record: the error, with its message.
 fn json_error(args: &[&str]) -> serde_json::Value {
-    let out = nettool()
-        .arg("--json")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = run(&[&["--json"], args].concat());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     let last = text.lines().last().unwrap_or_else(|| panic!("no records"));
@@ -131,10 +133,7 @@ fn socat_listener() -> Socat {
         .unwrap();
     let s = Socat(child, port);
     let ready = wait_until(Duration::from_secs(5), || {
-        let out = nettool()
-            .args(["--json", "stat", "-tl", "--sport", &port.to_string()])
-            .output()
-            .unwrap();
+        let out = run(&["--json", "stat", "-tl", "--sport", &port.to_string()]);
         String::from_utf8_lossy(&out.stdout).contains("LISTEN")
     });
     assert!(ready, "socat never listened on {port}");

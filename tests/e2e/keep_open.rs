@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use crate::engines::engine_test;
 use crate::util::events::JsonEvents;
-use crate::util::{Server, nettool, random_bytes, read_n, read_to_eof, require};
+use crate::util::{
+    Server, assert_reads, must_end_within, nettool, random_bytes, read_to_eof, require,
+};
 
 /// `nettool -v tcp-echo listen -k -l 127.0.0.1:0 ARGS`, stdin and stdout piped.
 fn listen_k(args: &[&str]) -> (Server, ChildStdin, ChildStdout) {
@@ -59,14 +61,11 @@ fn socat(to: &str) -> Child {
         .unwrap()
 }
 
-fn wait_connections(server: &Server, n: usize) {
-    let line = format!("connection {n} from");
-    assert!(
-        server
-            .wait_for_line(&line, Duration::from_secs(10))
-            .is_some(),
-        "no {line:?}"
-    );
+/// `nettool ARGS` with no stdin, which must end by itself (a refusal, `-w`) within 20 s.
+fn run(args: &[&str]) -> std::process::Output {
+    let mut c = nettool();
+    c.args(args).stdin(Stdio::null());
+    must_end_within(c, Duration::from_secs(20))
 }
 
 fn port(server: &Server) -> String {
@@ -83,17 +82,15 @@ engine_test!(clients_at_once_share_stdin_and_stdout,
     let (mut server, mut stdin, stdout) = listen_k(&["--engine", engine]);
     let p = port(&server);
     let mut a = client("ncat", &p);
-    wait_connections(&server, 1);
+    server.wait_for_connection(1);
     let mut b = client("nc", &p);
-    wait_connections(&server, 2);
+    server.wait_for_connection(2);
     // Both clients at once: each one's line reaches stdout while the other is open.
     a.stdin.as_mut().unwrap().write_all(b"from A\n").unwrap();
-    let first = read_n(stdout, 7, Duration::from_secs(10)).expect("A's line on stdout");
-    assert_eq!(first, b"from A\n");
+    assert_reads(stdout, b"from A\n", "A's line on stdout");
     stdin.write_all(b"to everyone\n").unwrap();
     for c in [&mut a, &mut b] {
-        let got = read_n(c.stdout.take().unwrap(), 12, Duration::from_secs(10));
-        assert_eq!(got.as_deref(), Some(&b"to everyone\n"[..]), "engine {engine}");
+        assert_reads(c.stdout.take().unwrap(), b"to everyone\n", &format!("stdin to every client, engine {engine}"));
     }
     let _ = (a.kill(), b.kill(), a.wait(), b.wait());
     let status = server.stop_with(nix::sys::signal::Signal::SIGINT);
@@ -110,19 +107,15 @@ fn engines_that_cannot_share_stdin_are_refused_in_one_line() {
         "reactor",
         "io-uring",
     ] {
-        let out = nettool()
-            .args([
-                "tcp-echo",
-                "listen",
-                "-k",
-                "-l",
-                "127.0.0.1:0",
-                "--engine",
-                engine,
-            ])
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
+        let out = run(&[
+            "tcp-echo",
+            "listen",
+            "-k",
+            "-l",
+            "127.0.0.1:0",
+            "--engine",
+            engine,
+        ]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{engine}: {err}");
         assert_eq!(err.lines().count(), 1, "{engine}: {err}");
@@ -178,6 +171,11 @@ fn each_clients_mib_reaches_stdout_intact_as_json_records() {
             std::thread::spawn(move || w.write_all(&data).unwrap())
         })
         .collect();
+    // A listener that stopped reading would block these writes for good: bounded.
+    let written = crate::util::wait_until(Duration::from_secs(30), || {
+        writers.iter().all(|w| w.is_finished())
+    });
+    assert!(written, "the clients did not take their MiB within 30 s");
     for w in writers {
         w.join().unwrap();
     }
@@ -227,7 +225,7 @@ fn broker_passes_a_clients_bytes_to_the_others_only() {
     let mut clients = Vec::new();
     for (i, tool) in ["ncat", "nc", "socat"].into_iter().enumerate() {
         clients.push(client(tool, &p));
-        wait_connections(&server, i + 1);
+        server.wait_for_connection(i + 1);
     }
     clients[0]
         .stdin
@@ -241,21 +239,11 @@ fn broker_passes_a_clients_bytes_to_the_others_only() {
         .collect();
     let a_out = outs.remove(0);
     for (name, out) in ["nc", "socat"].into_iter().zip(outs) {
-        let got = read_n(out, 7, Duration::from_secs(10));
-        assert_eq!(
-            got.as_deref(),
-            Some(&b"from A\n"[..]),
-            "{name} got A's line"
-        );
+        assert_reads(out, b"from A\n", &format!("{name} got A's line"));
     }
     // stdin still goes to every client: A's first bytes are this, not its own line.
     stdin.write_all(b"all\n").unwrap();
-    let got = read_n(a_out, 4, Duration::from_secs(10));
-    assert_eq!(
-        got.as_deref(),
-        Some(&b"all\n"[..]),
-        "A never gets its own bytes"
-    );
+    assert_reads(a_out, b"all\n", "A never gets its own bytes");
     for mut c in clients {
         let _ = (c.kill(), c.wait());
     }
@@ -275,9 +263,9 @@ fn max_connections_refuses_a_third_client_while_two_are_held() {
     let (mut server, mut stdin, _stdout) = listen_k(&["-m", "2"]);
     let addr = server.socket_addr();
     let a = TcpStream::connect(addr).unwrap();
-    wait_connections(&server, 1);
+    server.wait_for_connection(1);
     let mut b = TcpStream::connect(addr).unwrap();
-    wait_connections(&server, 2);
+    server.wait_for_connection(2);
     let started = Instant::now();
     let third = Command::new("ncat")
         .args(["127.0.0.1", &port(&server)])
@@ -304,7 +292,7 @@ fn max_connections_refuses_a_third_client_while_two_are_held() {
     );
     let c = TcpStream::connect(addr).unwrap();
     // stdin goes to the clients connected when it is read: wait for this one.
-    wait_connections(&server, 3);
+    server.wait_for_connection(3);
     stdin.write_all(b"hi\n").unwrap();
     for s in [&mut b, &mut { c }] {
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -326,14 +314,14 @@ fn a_client_that_stops_reading_is_dropped_and_the_others_get_everything() {
     let stuck = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     stuck.set_recv_buffer_size(4096).unwrap();
     stuck.connect(&addr.into()).unwrap();
-    wait_connections(&server, 1);
+    server.wait_for_connection(1);
     let mut reader = Command::new("nc")
         .args(["-d", "127.0.0.1", &port(&server)])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_connections(&server, 2);
+    server.wait_for_connection(2);
     let data = random_bytes(8 << 20, 73);
     let got = read_to_eof(reader.stdout.take().unwrap());
     let want = data.clone();
@@ -386,21 +374,19 @@ fn unix_listen_k_serves_socat_and_ncat_at_once() {
     let mut stdin = server.child.stdin.take().unwrap();
     let stdout = server.child.stdout.take().unwrap();
     let mut a = socat(&format!("UNIX-CONNECT:{path}"));
-    wait_connections(&server, 1);
+    server.wait_for_connection(1);
     let mut b = Command::new("ncat")
         .args(["-U", path])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_connections(&server, 2);
+    server.wait_for_connection(2);
     b.stdin.as_mut().unwrap().write_all(b"from ncat\n").unwrap();
-    let got = read_n(stdout, 10, Duration::from_secs(10));
-    assert_eq!(got.as_deref(), Some(&b"from ncat\n"[..]));
+    assert_reads(stdout, b"from ncat\n", "ncat's line on stdout");
     stdin.write_all(b"both\n").unwrap();
     for c in [&mut a, &mut b] {
-        let got = read_n(c.stdout.take().unwrap(), 5, Duration::from_secs(10));
-        assert_eq!(got.as_deref(), Some(&b"both\n"[..]));
+        assert_reads(c.stdout.take().unwrap(), b"both\n", "stdin to both clients");
     }
     // stdin's end half-closes every client: socat then ends by itself, ncat at its
     // own stdin's end.
@@ -433,20 +419,18 @@ fn tls_clients_at_once_each_get_stdin_through_their_own_session() {
             .unwrap()
     };
     let mut a = ssl_client();
-    wait_connections(&server, 1);
+    server.wait_for_connection(1);
     let mut b = ssl_client();
-    wait_connections(&server, 2);
+    server.wait_for_connection(2);
     b.stdin.as_mut().unwrap().write_all(b"secret B\n").unwrap();
-    let got = read_n(stdout, 9, Duration::from_secs(10));
-    assert_eq!(
-        got.as_deref(),
-        Some(&b"secret B\n"[..]),
-        "decrypted onto stdout"
-    );
+    assert_reads(stdout, b"secret B\n", "decrypted onto stdout");
     stdin.write_all(b"to both\n").unwrap();
     for c in [&mut a, &mut b] {
-        let got = read_n(c.stdout.take().unwrap(), 8, Duration::from_secs(10));
-        assert_eq!(got.as_deref(), Some(&b"to both\n"[..]));
+        assert_reads(
+            c.stdout.take().unwrap(),
+            b"to both\n",
+            "stdin to both TLS clients",
+        );
     }
     let _ = (a.kill(), b.kill(), a.wait(), b.wait());
     server.stop();
@@ -454,27 +438,29 @@ fn tls_clients_at_once_each_get_stdin_through_their_own_session() {
 
 #[test]
 fn w_ends_a_listener_nobody_came_to_with_1_and_engine_needs_no_exec() {
-    let out = nettool()
-        .args([
-            "tcp-echo",
-            "listen",
-            "-k",
-            "-w",
-            "300ms",
-            "-l",
-            "127.0.0.1:0",
-        ])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = run(&[
+        "tcp-echo",
+        "listen",
+        "-k",
+        "-w",
+        "300ms",
+        "-l",
+        "127.0.0.1:0",
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("no connection within 300ms"), "{err}");
     // A child per connection has no engine to choose: a usage error, not ignored.
-    let out = nettool()
-        .args(["tcp-echo", "listen", "-k", "-e", "cat", "--engine", "poll"])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = run(&[
+        "tcp-echo",
+        "listen",
+        "-k",
+        "-e",
+        "cat",
+        "--engine",
+        "poll",
+        "-l",
+        "127.0.0.1:0",
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }

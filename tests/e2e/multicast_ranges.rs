@@ -18,12 +18,9 @@ fn lab(tag: &str) -> Option<Netns> {
 
 /// Run `nettool ARGS…` in `ns` with no stdin: (stdout, stderr).
 fn run(ns: &Netns, args: &[&str]) -> (String, String) {
-    let out = ns
-        .nettool()
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let mut c = ns.nettool();
+    c.args(args).stdin(std::process::Stdio::null());
+    let out = crate::util::must_end_within(c, std::time::Duration::from_secs(20));
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

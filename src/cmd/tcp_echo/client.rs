@@ -48,6 +48,7 @@ Examples:
   nettool tcp-echo listen -l 0                     pick a free port, print it on stderr
   nettool tcp-echo listen -k -l [::1]:9000         serve clients at once: stdin to all, each to stdout
   nettool tcp-echo listen -k --broker -l :9000     a relay between clients (ncat --broker)
+  nettool tcp-echo listen -k --engine poll -l :9000   clients at once in one poll(2) loop
   nettool -v tcp-echo listen -k -m 2 -l :9000      at most two clients; the third is refused, logged
   nettool --json tcp-echo listen -k -l :9000       each client's bytes as data records naming it
   nettool tcp-echo listen -k -e cat -l :9000       an echo server: a cat per client (ncat -e)

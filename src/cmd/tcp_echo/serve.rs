@@ -17,16 +17,17 @@ use crate::proto::echo::EchoFactory;
 
 pub const SERVE_EXAMPLES: &str = "\
 Examples:
-  nettool tcp-echo serve                           echo on 127.0.0.1:7007
+  nettool tcp-echo serve                           echo on 127.0.0.1:7007 (taken: says who holds it)
   nettool tcp-echo serve -l 0 --engine poll        a free port, one poll(2) loop
   nettool -v tcp-echo serve --engine fork          a process per connection, logged
   nettool tcp-echo serve --max-connections 100 --idle-timeout 30s
   nettool tcp-echo serve --sndbuf 4k --rcvbuf 4k   tiny kernel buffers: watch short writes
-  nettool tcp-echo serve --no-reuseaddr -l :7007   see a restart fail while TIME-WAIT lasts
+  nettool tcp-echo serve --no-reuseaddr -l :7007   a restart fails naming the TIME-WAIT socket
   nettool tcp-echo serve -x - 2>dump.txt           hex dump of every connection's bytes
   nettool --explain tcp-echo serve                 every socket and epoll_ctl call, in C terms
   nettool --dry-run tcp-echo serve --reuseport     the setup calls only, then exit
   nettool --explain=io tcp-echo serve              and each epoll_wait, recv, send (a few per fd)
+  nettool --explain=io tcp-echo serve --engine io-uring   the ring, its registered files, each SQE
   kill -USR1 $(pidof nettool)                      a running server prints its statistics";
 
 #[derive(Debug, Args)]

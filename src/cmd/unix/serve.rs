@@ -23,6 +23,7 @@ Examples:
   nettool unix serve @echo --engine poll             abstract name, one poll(2) loop
   nettool unix serve --dgram /tmp/echo.dgram         datagram echo to each sender
   nettool -v unix serve --dgram @echo --engine poll  log each datagram with its sender's pid
+  nettool --explain=io unix serve --dgram @echo      each recvmsg and sendto, in C terms
   nettool -v unix serve --mode 0600 /run/me.sock     owner only; log peer pid/uid/gid
 
   nettool unix serve --tls @secure --engine poll     TLS echo, self-signed for localhost";

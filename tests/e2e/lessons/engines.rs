@@ -33,6 +33,15 @@ fn stop(l: &Lesson, kill: &str, server: &mut Job) -> String {
     out.stderr
 }
 
+/// The page's server (`serve`: its line and example port), its bench run to success,
+/// then the server stopped with `kill`: the server's stderr.
+fn benched(l: &Lesson, serve: (&str, &str), bench: &str, kill: &str) -> String {
+    let mut server = l.serve(serve.0, serve.1);
+    let out = l.run(bench);
+    assert!(out.status.success(), "{}", out.all());
+    stop(l, kill, &mut server)
+}
+
 /// The `engine NAME: …` counters line of a summary.
 fn counters<'a>(stderr: &'a str, engine: &str) -> &'a str {
     stderr
@@ -271,20 +280,24 @@ fn epoll_et() {
 #[test]
 fn epoll_lt_et() {
     let l = Lesson::open("epoll-lt-et");
-    let mut lt = l.serve(
-        "nettool tcp-echo serve --engine epoll-lt -l 127.0.0.1:7007 & lt=$!",
-        "7007",
+    let lt_err = benched(
+        &l,
+        (
+            "nettool tcp-echo serve --engine epoll-lt -l 127.0.0.1:7007 & lt=$!",
+            "7007",
+        ),
+        "nettool tcp-echo bench 127.0.0.1:7007 -c 1 --bulk 4M",
+        "kill -INT $lt",
     );
-    let bench = l.run("nettool tcp-echo bench 127.0.0.1:7007 -c 1 --bulk 4M");
-    assert!(bench.status.success(), "{}", bench.all());
-    let lt_err = stop(&l, "kill -INT $lt", &mut lt);
-    let mut et = l.serve(
-        "nettool tcp-echo serve --engine epoll-et -l 127.0.0.1:7008 & et=$!",
-        "7008",
+    let et_err = benched(
+        &l,
+        (
+            "nettool tcp-echo serve --engine epoll-et -l 127.0.0.1:7008 & et=$!",
+            "7008",
+        ),
+        "nettool tcp-echo bench 127.0.0.1:7008 -c 1 --bulk 4M",
+        "kill -INT $et",
     );
-    let bench = l.run("nettool tcp-echo bench 127.0.0.1:7008 -c 1 --bulk 4M");
-    assert!(bench.status.success(), "{}", bench.all());
-    let et_err = stop(&l, "kill -INT $et", &mut et);
     let lt_line = counters(&lt_err, "epoll-lt");
     let et_line = counters(&et_err, "epoll-et");
     l.shows(lt_line, "0 EAGAIN");
@@ -305,13 +318,15 @@ fn epoll_lt_et() {
 #[test]
 fn reactor() {
     let l = Lesson::open("reactor");
-    let mut server = l.serve(
-        "nettool --explain=io tcp-echo serve --engine reactor --sndbuf 4k -l 127.0.0.1:7007 &",
-        "7007",
+    let stderr = benched(
+        &l,
+        (
+            "nettool --explain=io tcp-echo serve --engine reactor --sndbuf 4k -l 127.0.0.1:7007 &",
+            "7007",
+        ),
+        "nettool tcp-echo bench 127.0.0.1:7007 -c 1 --bulk 1M",
+        "kill %1",
     );
-    let bench = l.run("nettool tcp-echo bench 127.0.0.1:7007 -c 1 --bulk 1M");
-    assert!(bench.status.success(), "{}", bench.all());
-    let stderr = stop(&l, "kill %1", &mut server);
     let mods: Vec<&str> = stderr
         .lines()
         .filter(|r| r.contains("EPOLL_CTL_MOD, "))

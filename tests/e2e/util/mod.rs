@@ -84,6 +84,13 @@ pub fn output_within(mut cmd: Command, limit: std::time::Duration) -> Option<std
     })
 }
 
+/// [`output_within`] for a command that must end by itself (a refusal, a `-w` that
+/// runs out): a test failure naming the command if it is still running at `limit`.
+pub fn must_end_within(cmd: Command, limit: std::time::Duration) -> std::process::Output {
+    let what = format!("{cmd:?}");
+    output_within(cmd, limit).unwrap_or_else(|| panic!("{what} still running after {limit:?}"))
+}
+
 /// True under CI, where a missing tool or privilege is a failure, not a skip.
 pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
@@ -221,4 +228,15 @@ pub fn read_n(
         let _ = tx.send(r.read_exact(&mut buf).map(|_| buf));
     });
     rx.recv_timeout(limit).ok()?.ok()
+}
+
+/// Read `want.len()` bytes from `r` (10 s at most) and check they are `want`; `what`
+/// says whose bytes they are.
+pub fn assert_reads(r: impl std::io::Read + Send + 'static, want: &[u8], what: &str) {
+    let got = read_n(r, want.len(), std::time::Duration::from_secs(10));
+    assert_eq!(
+        got.as_deref().map(String::from_utf8_lossy),
+        Some(String::from_utf8_lossy(want)),
+        "{what}"
+    );
 }

@@ -52,9 +52,12 @@ impl Server {
                 panic!("server gave no `listening on` line (exit {status:?})");
             }
         };
-        let rest = first
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first stderr line was {first:?}"));
+        let Some(rest) = first.strip_prefix("listening on ") else {
+            // Not ready: kill it before panicking, or the process outlives the test.
+            let _ = child.kill();
+            let status = child.wait().ok();
+            panic!("first stderr line was {first:?} (exit {status:?})");
+        };
         // `ADDR (note)`: a TLS server names its certificate after the address.
         let (addr, note) = match rest.split_once(" (") {
             Some((a, n)) => (a.to_string(), Some(n.trim_end_matches(')').to_string())),
@@ -107,6 +110,13 @@ impl Server {
         None
     }
 
+    /// Wait (up to 10 s) for `-v`'s `connection N from` line: the Nth client accepted.
+    pub fn wait_for_connection(&self, n: usize) {
+        let line = format!("connection {n} from");
+        let seen = self.wait_for_line(&line, Duration::from_secs(10));
+        assert!(seen.is_some(), "no {line:?} within 10 s");
+    }
+
     /// Send a signal.
     pub fn signal(&self, sig: nix::sys::signal::Signal) {
         let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(self.pid()), sig);
@@ -147,4 +157,28 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A process whose first stderr line is not the ready line is killed (and reaped)
+/// before `start_cmd` panics, not left running past the test.
+#[test]
+fn a_server_that_is_not_ready_is_killed_before_the_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pid");
+    let mut c = Command::new("sh");
+    c.arg("-c")
+        .arg(format!(
+            "echo $$ > '{}'; echo 'not ready' >&2; exec sleep 30",
+            pid_file.display()
+        ))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Server::start_cmd(c)));
+    assert!(started.is_err(), "start_cmd took `not ready` for ready");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let proc = format!("/proc/{}", pid.trim());
+    assert!(
+        !std::path::Path::new(&proc).exists(),
+        "{proc} still there: the process was left running"
+    );
 }
