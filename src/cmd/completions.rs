@@ -288,20 +288,26 @@ fn render_page(cmd: &clap::Command, name: &str) -> anyhow::Result<Vec<u8>> {
 /// so `--help` and the man page show the same ones. A command without its own gets
 /// its subcommands' examples.
 fn examples_of(cmd: &clap::Command) -> Vec<(String, String)> {
-    let own: Vec<(String, String)> = cmd
+    let help = cmd
         .get_after_long_help()
         .map(|h| h.to_string())
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.starts_with("  "))
-        .map(|l| {
-            let l = l.trim();
-            match l.split_once("   ") {
-                Some((c, w)) => (c.trim().to_string(), w.trim().to_string()),
-                None => (l.to_string(), String::new()),
+        .unwrap_or_default();
+    let mut own: Vec<(String, String)> = Vec::new();
+    for l in help.lines().filter(|l| l.starts_with("  ")) {
+        // A line indented past the command column carries on the description above.
+        if l.starts_with("   ") {
+            if let Some((_, what)) = own.last_mut() {
+                what.push(' ');
+                what.push_str(l.trim());
+                continue;
             }
-        })
-        .collect();
+        }
+        let l = l.trim();
+        own.push(match l.split_once("   ") {
+            Some((c, w)) => (c.trim().to_string(), w.trim().to_string()),
+            None => (l.to_string(), String::new()),
+        });
+    }
     if !own.is_empty() {
         return own;
     }
@@ -325,6 +331,24 @@ pub(super) fn roff_escape(s: &str) -> String {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn a_wrapped_example_description_stays_one_example() {
+        let cmd = clap::Command::new("x").after_long_help(
+            "Examples:\n  nettool a -l :9000     the first line,\n                         \
+             and its continuation\n  nettool b              another",
+        );
+        assert_eq!(
+            examples_of(&cmd),
+            [
+                (
+                    "nettool a -l :9000".to_string(),
+                    "the first line, and its continuation".to_string()
+                ),
+                ("nettool b".to_string(), "another".to_string()),
+            ]
+        );
+    }
 
     /// Compare `content` with the committed file; rewrite it under NETTOOL_BLESS=1.
     fn check_fresh(path: &Path, content: &[u8], stale: &mut Vec<String>) {
