@@ -202,14 +202,18 @@ impl HubIo {
     pub fn serve<S: Service>(&mut self, mut conns: Vec<&mut NbConn<S>>, out: &Output) -> bool {
         let ended = self.turn(!conns.is_empty());
         let posts = self.hub.take_posts();
-        for post in &posts {
-            for c in conns.iter_mut().filter(|c| post.from != Some(c.id)) {
+        for c in conns.iter_mut() {
+            // Every message first, then one send for all of them.
+            let (id, mut got) = (c.id, ended);
+            for post in posts.iter().filter(|p| p.from != Some(id)) {
                 c.on_message(HubMsg::Data(&post.data));
+                got = true;
             }
-        }
-        if ended {
-            for c in conns.iter_mut() {
+            if ended {
                 c.on_message(HubMsg::InputEnded);
+            }
+            if got {
+                c.on_writable();
             }
         }
         let now = Instant::now();
