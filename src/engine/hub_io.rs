@@ -25,7 +25,7 @@ use super::nbconn::NbConn;
 use super::selector::{Interest, Selector, Token};
 use super::service::{OUTBOX_HIGH_WATER, OutItem, Service};
 use crate::error::{StdoutClosed, stdout_error};
-use crate::net::wait::{Watch, Woke, wait_unsignalled};
+use crate::net::wait::{Watch, wait_unsignalled};
 use crate::output::Output;
 
 /// The selector tokens of stdin and stdout (the event loop's connections start after).
@@ -134,7 +134,7 @@ impl HubIo {
             if self.stop.is_some() || !self.hub.stdout_pending() {
                 return;
             }
-            if !writable(fd.as_fd()) {
+            if !ready_now(Watch::new(fd.as_fd(), false, true)).writable() {
                 return;
             }
             let result: io::Result<usize> = self.hub.with_stdout(|out| {
@@ -162,13 +162,12 @@ impl HubIo {
     fn read_stdin(&mut self) -> bool {
         let fd = io::stdin();
         for _ in 0..BUDGET {
-            let mut watch = [Watch::read(fd.as_fd())];
-            let _ = wait_unsignalled(&mut watch, Some(Instant::now()));
-            if watch[0].invalid() {
+            let watch = ready_now(Watch::read(fd.as_fd()));
+            if watch.invalid() {
                 // A closed fd 0 reads as end of input.
                 return self.hub.end_stdin();
             }
-            if !watch[0].readable() {
+            if !watch.readable() {
                 return false;
             }
             match retry(|| nix::unistd::read(fd.as_fd(), &mut self.buf)) {
@@ -202,14 +201,18 @@ impl HubIo {
     pub fn serve<S: Service>(&mut self, mut conns: Vec<&mut NbConn<S>>, out: &Output) -> bool {
         let ended = self.turn(!conns.is_empty());
         let posts = self.hub.take_posts();
-        for post in &posts {
-            for c in conns.iter_mut().filter(|c| post.from != Some(c.id)) {
+        for c in conns.iter_mut() {
+            // Every message first, then one send for all of them.
+            let (id, mut got) = (c.id, ended);
+            for post in posts.iter().filter(|p| p.from != Some(id)) {
                 c.on_message(HubMsg::Data(&post.data));
+                got = true;
             }
-        }
-        if ended {
-            for c in conns.iter_mut() {
+            if ended {
                 c.on_message(HubMsg::InputEnded);
+            }
+            if got {
+                c.on_writable();
             }
         }
         let now = Instant::now();
@@ -345,13 +348,13 @@ impl HubIo {
     }
 }
 
-/// Whether `fd` can be written now without blocking.
-fn writable(fd: BorrowedFd<'_>) -> bool {
-    let mut watch = [Watch::new(fd, false, true)];
-    matches!(
-        wait_unsignalled(&mut watch, Some(Instant::now())),
-        Ok(Woke::Ready)
-    ) && watch[0].writable()
+/// What `watch`'s descriptor is ready for now (a zero-timeout `poll(2)`; nothing, if
+/// the poll fails).
+fn ready_now(watch: Watch<'_>) -> Watch<'_> {
+    let mut watch = [watch];
+    let _ = wait_unsignalled(&mut watch, Some(Instant::now()));
+    let [watch] = watch;
+    watch
 }
 
 fn retry(mut call: impl FnMut() -> nix::Result<usize>) -> io::Result<usize> {

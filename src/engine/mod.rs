@@ -383,10 +383,22 @@ impl EngineKind {
             EngineKind::Reactor => "its per-descriptor handler records hold one socket each",
             _ => "its connections complete receives and sends in the ring, not stdin",
         };
+        let usable = Self::able(|c| c.hub);
+        let (last, rest) = usable.split_last().expect("an engine serves a hub");
         Err(crate::error::UsageError::invalid(format!(
             "--engine {self} cannot serve clients at once with -k: {why}, and they share \
-             one stdin and stdout; use select, poll, epoll-lt or epoll-et"
+             one stdin and stdout; use {} or {last}",
+            rest.join(", ")
         )))
+    }
+
+    /// The names of the engines with a capability, in `--engine`'s order.
+    fn able(has: fn(&Capabilities) -> bool) -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|e| has(&e.capabilities()))
+            .map(|e| e.name())
+            .collect()
     }
 
     /// Whether this engine can serve services that own an upstream connection
@@ -395,11 +407,7 @@ impl EngineKind {
         if self.capabilities().upstream {
             return Ok(());
         }
-        let usable: Vec<&str> = Self::ALL
-            .iter()
-            .filter(|e| e.capabilities().upstream)
-            .map(|e| e.name())
-            .collect();
+        let usable = Self::able(|c| c.upstream);
         let why = match self {
             EngineKind::Reactor => "its per-descriptor handler records hold one socket each",
             EngineKind::IoUring => "its connections complete receives and sends on one socket each",

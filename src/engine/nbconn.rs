@@ -206,10 +206,10 @@ impl<S: Service> NbConn<S> {
         }
     }
 
-    /// A message through the hub, then send what it queued.
+    /// A message through the hub; what it queues goes out at the next
+    /// [`on_writable`](Self::on_writable), once a turn's messages are all in.
     pub fn on_message(&mut self, msg: super::hub::HubMsg<'_>) {
         self.core.on_message(msg);
-        self.on_writable();
     }
 
     /// Bytes waiting to be sent to the client (the hub's congestion).

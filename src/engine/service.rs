@@ -85,21 +85,22 @@ pub enum End {
     Upstream,
 }
 
-/// How a service takes bytes from one end of a connection with an upstream
-/// ([`Service::intake`]).
+/// How a service takes bytes from one end of a connection ([`Service::intake`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intake {
     /// Read on (as far as back-pressure allows).
     Open,
     /// Not now: the service could not pass them on yet (TLS cannot encrypt what the
-    /// upstream sends before its handshake with the client is done). The end is read
-    /// again once the service says so.
+    /// upstream sends before its handshake with the client is done; a hub's client
+    /// while stdout, or the clients it feeds, are above the high-water mark). The end
+    /// is read again once the service says so.
     Paused,
     /// The end's stream is over inside what was already forwarded, before its socket
     /// says so (TLS: the client's `close_notify`). The core treats it as that end's
     /// FIN: no more reads, and the other end's `shutdown(SHUT_WR)` once everything
     /// before it is sent. The service has already done what its
-    /// [`forward_eof`](Service::forward_eof) would.
+    /// [`forward_eof`](Service::forward_eof) would. Only on a connection with an
+    /// upstream.
     Ended,
 }
 
@@ -142,9 +143,10 @@ pub trait Service: Send + 'static {
         Verdict::Keep
     }
 
-    /// Whether the service takes bytes from `from` now (on a connection with an
-    /// upstream; asked by the core before it reads that end, and after each
-    /// [`forward`](Self::forward) to see whether the stream ended inside it).
+    /// Whether the service takes bytes from `from` now: asked by the core before it
+    /// reads that end (the client on every connection, the upstream where there is
+    /// one), and on a connection with an upstream after each
+    /// [`forward`](Self::forward) to see whether the stream ended inside it.
     fn intake(&self, _from: End) -> Intake {
         Intake::Open
     }
@@ -160,13 +162,6 @@ pub trait Service: Send + 'static {
             out.push_bytes(data);
         }
         Verdict::Keep
-    }
-
-    /// Whether what this connection would read has nowhere to go yet (the hub's
-    /// stdout, or the connections it feeds, are above the high-water mark): reading
-    /// pauses, as it does for a full outbox of its own.
-    fn holds_back_reads(&self) -> bool {
-        false
     }
 
     /// The connection opened; a service may greet.

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use crate::engine::hub::{Hub, HubMsg};
-use crate::engine::service::{ConnInfo, Outbox, Service, ServiceFactory, Verdict};
+use crate::engine::service::{ConnInfo, End, Intake, Outbox, Service, ServiceFactory, Verdict};
 use crate::net::relay::RecordFn;
 
 /// How every client of the listener is served.
@@ -107,12 +107,15 @@ impl Service for Party {
         }
     }
 
-    fn holds_back_reads(&self) -> bool {
-        if self.opts.broker {
+    /// What the client sends has nowhere to go while the clients it feeds
+    /// (`--broker`) or stdout are full.
+    fn intake(&self, _from: End) -> Intake {
+        let full = if self.opts.broker {
             self.hub.congested()
         } else {
             self.hub.stdout_full()
-        }
+        };
+        if full { Intake::Paused } else { Intake::Open }
     }
 }
 

@@ -36,7 +36,7 @@
 //!
 //! * **Hub**: a message from the hub ([`ConnCore::on_message`]) is one more input
 //!   whose verdict combines as any other; a service whose reads have nowhere to go
-//!   ([`Service::holds_back_reads`]) pauses reading like a full outbox does.
+//!   pauses its intake ([`Intake::Paused`]) and is not read, as with a full outbox.
 //!
 //! A layer between driver and service (TLS, `crate::tls`) is itself a [`Service`]
 //! wrapping the real one, so it runs here unchanged on every driver: the core sees
@@ -284,8 +284,7 @@ impl<S: Service> ConnCore<S> {
             && !self.peer_eof
             && self.verdict != Verdict::Close
             && fed.queued_bytes() < OUTBOX_HIGH_WATER
-            && (self.up.is_none() || self.svc.intake(End::Client) == Intake::Open)
-            && !self.svc.holds_back_reads()
+            && self.svc.intake(End::Client) == Intake::Open
     }
 
     /// Whether output is waiting to be sent.

@@ -131,12 +131,12 @@ impl FileTable {
     }
 
     fn update(&self, uring: &IoUring, slot: u32, fd: RawFd) -> std::io::Result<usize> {
-        let ring = std::os::fd::AsRawFd::as_raw_fd(uring).to_string();
+        // The arguments are rendered only when traced: this runs twice per connection.
         trace::lifecycle(
             "io_uring_register",
             || {
                 vec![
-                    ring,
+                    std::os::fd::AsRawFd::as_raw_fd(uring).to_string(),
                     "IORING_REGISTER_FILES_UPDATE".into(),
                     format!("{{offset={slot}, fds=[{fd}]}}"),
                 ]

@@ -29,7 +29,13 @@ impl<S: Service> Service for Tls<S> {
     }
 
     fn intake(&self, from: End) -> Intake {
-        self.relay_intake(from)
+        if self.relay {
+            self.relay_intake(from)
+        } else {
+            // The client's close_notify is the inner service's end of stream here,
+            // not a FIN to pass on: the socket is still read to its own.
+            self.inner.intake(from)
+        }
     }
 
     fn on_upstream(&mut self, event: UpstreamEvent<'_>) {
@@ -73,10 +79,6 @@ impl<S: Service> Service for Tls<S> {
         let v = self.inner.on_message(msg, &mut self.plain);
         self.verdict = combine(self.verdict, v);
         self.finish(out)
-    }
-
-    fn holds_back_reads(&self) -> bool {
-        self.inner.holds_back_reads()
     }
 
     fn on_eof(&mut self, out: &mut Outbox) -> Verdict {
