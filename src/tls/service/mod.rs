@@ -44,7 +44,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::report::{Handshake, level};
-use super::session::{Plain, Session};
+use super::session::Session;
 use super::verify::Outcome;
 use crate::engine::core::combine;
 use crate::engine::service::{ConnInfo, End, Outbox, Service, Verdict};
@@ -185,15 +185,16 @@ impl<S: Service> Tls<S> {
             return;
         };
         let dump = shared.hexdump.as_deref();
-        let end = s.read_plain(|chunk| {
+        s.read_plain(|chunk| {
             if let Some(d) = dump {
                 d.record_conn(*id, Direction::Received, chunk);
             }
             let v = sink.hand(inner, chunk, plain);
             *verdict = combine(*verdict, v);
         });
-        // A close_notify read with the data before it is seen here, after the data.
-        if end == Plain::Closed || s.close_seen() {
+        // The session saw the close_notify (`read_plain` says `Closed` only when no
+        // data came before it in the same feed); the data before it went first.
+        if s.close_seen() {
             self.inner_end(sink);
         }
     }

@@ -108,6 +108,7 @@ impl<S: Service> Tls<S> {
     }
 }
 
+/// `pread` up to `want` bytes of `file` at `offset` into `buf` and encrypt them,
 /// moving records into `out` as rustls's buffer fills. Returns the bytes read.
 fn encrypt_file_chunk(
     s: &mut Session,

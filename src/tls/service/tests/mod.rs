@@ -11,6 +11,7 @@ use crate::engine::service::OutItem;
 use crate::output::{Output, Verbosity};
 use crate::proto::echo::Echo;
 use crate::tls::ServerTls;
+use crate::tls::session::Plain;
 use crate::tls::session::tests::pair;
 
 fn shared() -> Arc<TlsShared> {
